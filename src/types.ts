@@ -1,0 +1,157 @@
+/**
+ * The records the pipeline stages exchange: sources produce Fragments, the engine turns them
+ * into Findings, later stages add verification and revocation, reporters print ReportFindings.
+ * Plain readonly data: no methods, no presentation.
+ */
+
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+
+/** Where a piece of git content came from. */
+export interface GitProvenance {
+  readonly commit: string;
+  readonly author: string;
+  readonly email: string;
+  /** ISO 8601 author date. */
+  readonly date: string;
+  readonly message?: string;
+}
+
+/** One more place a secret was seen, for history scans (the finding keeps the first). */
+export interface Occurrence {
+  readonly path: string;
+  readonly line: number;
+  readonly commit?: string;
+  readonly date?: string;
+}
+
+/** A piece of text plus where it came from. Sources only produce these. */
+export interface Fragment {
+  readonly text: string;
+  /** Repository-relative POSIX path, or a label such as `<stdin>`. */
+  readonly path: string;
+  /** 1-based line number of the first line of `text` in the file. */
+  readonly startLine: number;
+  /**
+   * For sources whose lines are not contiguous (added lines of a diff): the file line number of
+   * each line of `text`, by 0-based line index. When present it wins over `startLine`.
+   */
+  readonly lineNumbers?: readonly number[];
+  readonly git?: GitProvenance;
+}
+
+export type VerificationStatus =
+  | "live"
+  | "live-restricted"
+  | "invalid"
+  | "rate-limited"
+  | "unknown"
+  | "unsupported";
+
+export interface Verification {
+  readonly status: VerificationStatus;
+  readonly httpStatus?: number;
+  /** ISO 8601 time of the provider's answer. */
+  readonly checkedAt: string;
+  readonly detail: string;
+}
+
+export type RevocationStatus = "planned" | "revoked" | "revoke-failed" | "manual" | "skipped";
+export type RevocationMechanism = "self" | "admin" | "github" | "manual";
+
+export interface Revocation {
+  readonly status: RevocationStatus;
+  readonly mechanism: RevocationMechanism;
+  readonly detail: string;
+  /** Dashboard address for manual items. */
+  readonly url?: string;
+  readonly httpStatus?: number;
+}
+
+/** A second secret a rule needs beside its own (AWS secret key beside its key id). */
+export interface Companion {
+  readonly ruleId: string;
+  readonly secret: string;
+  readonly line: number;
+}
+
+/**
+ * A rule hit. `secret`, `match` and `lineText` are raw and stay in memory: reporters only
+ * ever see the redacted ReportFinding built from it.
+ */
+export interface Finding {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly provider: string;
+  readonly severity: Severity;
+  readonly tags: readonly string[];
+  readonly path: string;
+  /** 1-based line and column of the first character of the secret. */
+  readonly line: number;
+  readonly column: number;
+  /** 1-based line and column just past the last character of the secret (SARIF convention). */
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly secret: string;
+  readonly match: string;
+  readonly lineText: string;
+  /** Named groups of the rule's pattern other than the secret (e.g. the numeric id of a key). */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly entropy: number;
+  /** Hash of rule id + secret: stable when the line moves. */
+  readonly fingerprint: string;
+  /** Set when the secret was found inside encoded text; the location is that of the encoded text. */
+  readonly encoding?: "base64";
+  /** True when a format checksum (GitHub, npm CRC32) holds: more confidence, never a filter. */
+  readonly checksumValid?: boolean;
+  readonly companion?: Companion;
+  readonly git?: GitProvenance;
+  readonly occurrences?: readonly Occurrence[];
+  readonly verification?: Verification;
+  readonly revocation?: Revocation;
+}
+
+/** What reporters get: a Finding with every secret-bearing field redacted. */
+export interface ReportFinding {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly provider: string;
+  readonly severity: Severity;
+  readonly tags: readonly string[];
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly secret: string;
+  readonly lineText: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly entropy: number;
+  readonly fingerprint: string;
+  readonly encoding?: "base64";
+  readonly checksumValid?: boolean;
+  readonly commit?: string;
+  readonly author?: string;
+  readonly email?: string;
+  readonly date?: string;
+  readonly occurrences?: readonly Occurrence[];
+  readonly verification?: Verification;
+  readonly revocation?: Revocation;
+  /** One line telling a person what to do about this kind of key. */
+  readonly remediation: string;
+}
+
+/** Something the scan passed over, reported rather than silent. */
+export interface SkipNotice {
+  readonly path: string;
+  readonly reason: "binary" | "too-large" | "unreadable" | "lfs-pointer" | "missing-object" | "symlink";
+  readonly detail?: string;
+}
+
+/** Everything a reporter needs besides findings. */
+export interface ScanSummary {
+  readonly source: "files" | "stdin" | "staged" | "history" | "range";
+  readonly scannedFragments: number;
+  readonly scannedBytes: number;
+  readonly skipped: readonly SkipNotice[];
+  readonly durationMs: number;
+}
