@@ -143,7 +143,13 @@ export interface ReportFinding {
 /** Something the scan passed over, reported rather than silent. */
 export interface SkipNotice {
   readonly path: string;
-  readonly reason: "binary" | "too-large" | "unreadable" | "lfs-pointer" | "missing-object" | "symlink";
+  readonly reason:
+    | "binary"
+    | "too-large"
+    | "unreadable"
+    | "lfs-pointer"
+    | "missing-object"
+    | "symlink";
   readonly detail?: string;
 }
 

@@ -120,7 +120,9 @@ export const ruleSchema = z.strictObject({
     .strictObject({ include: z.array(glob).optional(), exclude: z.array(glob).optional() })
     .optional(),
   /** Report only when a finding of another rule lies within `within` lines. */
-  requires: z.strictObject({ rule: z.string(), within: z.number().int().min(0).max(50) }).optional(),
+  requires: z
+    .strictObject({ rule: z.string(), within: z.number().int().min(0).max(50) })
+    .optional(),
   /** False for helper rules that only serve as another rule's `requires` companion. */
   report: z.boolean().default(true),
   /** Format checksum that raises confidence (never drops a finding). */

@@ -1,0 +1,107 @@
+import { resolve } from "node:path";
+import type { CommandModule } from "yargs";
+import { compileRules } from "../../config/compile-rules.js";
+import { loadConfig } from "../../config/load-config.js";
+import type { CommandContext } from "../io.js";
+
+function listCommand(context: CommandContext): CommandModule {
+  return {
+    command: "list",
+    describe: "List the rules in force (built-in plus config)",
+    builder: (yargs) =>
+      yargs
+        .option("config", { alias: "c", type: "string", describe: "Config file" })
+        .option("format", {
+          alias: "f",
+          choices: ["text", "json"],
+          default: "text",
+          describe: "Output format",
+        }),
+    handler: async (argv) => {
+      const config = await loadConfig({
+        cwd: context.io.cwd,
+        scanRoot: ".",
+        ...(argv.config ? { configPath: argv.config as string } : {}),
+      });
+      const rules = config.rules.filter((rule) => rule.report);
+      if (argv.format === "json") {
+        const rows = rules.map((rule) => ({
+          id: rule.id,
+          title: rule.title,
+          provider: rule.provider,
+          severity: rule.severity,
+          tags: rule.tags,
+          keywords: rule.keywords,
+          verify: rule.raw.verify ? rule.raw.verify.service : null,
+          revoke: rule.raw.revoke?.mechanism ?? null,
+          file: rule.source.file,
+          builtin: rule.source.builtin,
+        }));
+        context.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...rules.map((rule) => rule.id.length));
+      for (const rule of rules) {
+        const extras = [
+          rule.raw.verify ? "verify" : "",
+          rule.raw.revoke ? `revoke:${rule.raw.revoke.mechanism}` : "",
+        ]
+          .filter(Boolean)
+          .join(" ");
+        context.io.stdout.write(
+          `${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}${extras ? `  [${extras}]` : ""}\n`,
+        );
+      }
+      context.io.stdout.write(`${rules.length} rules\n`);
+    },
+  };
+}
+
+function testCommand(context: CommandContext): CommandModule {
+  return {
+    command: "test [files..]",
+    describe: "Run every rule's match and no-match examples (default: the built-in rules)",
+    builder: (yargs) =>
+      yargs.positional("files", { type: "string", array: true, describe: "Rule files to test" }),
+    handler: async (argv) => {
+      const { checkRules } = await import("../../config/check-rules.js");
+      const { readBuiltinRuleSources, readRuleFile } = await import(
+        "../../config/read-rule-files.js"
+      );
+      const files = (argv.files as string[] | undefined) ?? [];
+      const sources =
+        files.length > 0
+          ? files.flatMap((file) =>
+              readRuleFile(resolve(context.io.cwd, file), false, context.io.cwd),
+            )
+          : readBuiltinRuleSources();
+      // Rules in the given files may name built-in rules as their `requires` companion.
+      const builtin = files.length > 0 ? (await loadConfig({ cwd: context.io.cwd })).rules : [];
+      const subjects = compileRules(sources, new Set(builtin.map((rule) => rule.id)));
+      const lines = new Map(sources.map((source) => [source.raw.id, source.line]));
+      const result = checkRules(subjects, {
+        companions: builtin,
+        locate: (rule) => ({
+          file: rule.source.file,
+          ...(lines.get(rule.id) ? { line: lines.get(rule.id) } : {}),
+        }),
+      });
+      for (const problem of result.problems) {
+        context.io.stdout.write(`${problem.where}: rule ${problem.ruleId}: ${problem.message}\n`);
+      }
+      const summary = `${result.rules} rules, ${result.examples} example checks, ${result.problems.length} problems`;
+      context.io.stdout.write(`${summary}\n`);
+      context.exitCode = result.problems.length > 0 ? 1 : 0;
+    },
+  };
+}
+
+export function rulesCommand(context: CommandContext): CommandModule {
+  return {
+    command: "rules <action>",
+    describe: "List the rules, or test their examples",
+    builder: (yargs) =>
+      yargs.command(listCommand(context)).command(testCommand(context)).demandCommand(1),
+    handler: () => {},
+  };
+}

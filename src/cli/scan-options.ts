@@ -1,0 +1,98 @@
+import type { Argv } from "yargs";
+import { parseSize } from "../config/load-config.js";
+import { UsageError } from "../errors.js";
+import { DEFAULT_REDACT_PERCENT } from "../report/redact.js";
+import { FORMAT_NAMES } from "../report/registry.js";
+
+/** Options every scanning command (scan, stdin, staged, history) shares. */
+export function withScanOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option("config", {
+      alias: "c",
+      type: "string",
+      describe: "Config file (default: .keywarden.yaml from the scanned path upward)",
+    })
+    .option("rules", {
+      type: "string",
+      array: true,
+      describe: "Extra rule file or folder of rule files (repeatable)",
+    })
+    .option("format", {
+      alias: "f",
+      type: "string",
+      choices: FORMAT_NAMES,
+      default: "text",
+      describe: "Report format",
+    })
+    .option("output", {
+      alias: "o",
+      type: "string",
+      describe: "Write the report to this file instead of standard output",
+    })
+    .option("redact", {
+      describe:
+        "Hide this percentage of each secret (default 80); --no-redact shows secrets in full",
+      default: DEFAULT_REDACT_PERCENT,
+      defaultDescription: String(DEFAULT_REDACT_PERCENT),
+    })
+    .option("color", {
+      type: "boolean",
+      describe: "Colour the text report (default: when standard output is a terminal)",
+    })
+    .option("quiet", {
+      alias: "q",
+      type: "boolean",
+      default: false,
+      describe: "Print findings only: no summary, no skip notices, no progress",
+    })
+    .option("verbose", { type: "boolean", default: false, describe: "List every skipped file" })
+    .option("max-file-size", {
+      type: "string",
+      describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB)",
+    })
+    .option("debug", {
+      type: "boolean",
+      default: false,
+      hidden: true,
+      describe: "Show stack traces",
+    });
+}
+
+export interface ScanOptions {
+  readonly config?: string;
+  readonly rules: readonly string[];
+  readonly format: string;
+  readonly output?: string;
+  readonly redactPercent: number;
+  readonly color?: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly maxFileSize?: number;
+}
+
+function readRedact(value: unknown): number {
+  if (value === false) return 0;
+  if (value === true || value === undefined || value === "") return DEFAULT_REDACT_PERCENT;
+  const percent = Number(value);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw new UsageError(`--redact: "${String(value)}" is not a percentage from 0 to 100`);
+  }
+  return percent;
+}
+
+export function readScanOptions(argv: Record<string, unknown>): ScanOptions {
+  const maxFileSize = argv["max-file-size"] as string | undefined;
+  return {
+    config: argv.config as string | undefined,
+    rules: (argv.rules as string[] | undefined) ?? [],
+    format: argv.format as string,
+    output: argv.output as string | undefined,
+    redactPercent: readRedact(argv.redact),
+    color: argv.color as boolean | undefined,
+    quiet: argv.quiet === true,
+    verbose: argv.verbose === true,
+    ...(maxFileSize !== undefined
+      ? { maxFileSize: parseSize(maxFileSize, "--max-file-size") }
+      : {}),
+  };
+}

@@ -1,0 +1,160 @@
+import picomatch from "picomatch";
+import { ConfigError } from "../errors.js";
+import type { RawRule } from "./rule-schema.js";
+
+/** Where a rule came from: built-in rules may verify and revoke, a repository's config may not. */
+export interface RuleOrigin {
+  readonly file: string;
+  readonly builtin: boolean;
+}
+
+export type PathMatcher = (path: string) => boolean;
+
+export interface CompiledAllow {
+  readonly secrets: readonly RegExp[];
+  readonly lines: readonly RegExp[];
+  /** Lowercased. */
+  readonly stopwords: readonly string[];
+  readonly paths?: PathMatcher;
+  readonly commits: readonly string[];
+}
+
+/** A checked rule ready for the hot path: every regex and matcher is built once, here. */
+export interface CompiledRule {
+  readonly id: string;
+  readonly title: string;
+  readonly provider: string;
+  readonly severity: RawRule["severity"];
+  readonly tags: readonly string[];
+  /** Global, with indices (`gd` + the rule's flags). Reset lastIndex before each use. */
+  readonly regex: RegExp;
+  /** Named group holding the secret, or undefined for the whole match. */
+  readonly secretGroup: string | undefined;
+  /** Lowercased; empty means the rule runs on every fragment. */
+  readonly keywords: readonly string[];
+  readonly entropy: number | undefined;
+  readonly allow: CompiledAllow;
+  readonly includePaths?: PathMatcher;
+  readonly excludePaths?: PathMatcher;
+  readonly requires: RawRule["requires"];
+  readonly report: boolean;
+  readonly checksum: RawRule["checksum"];
+  readonly placeholderCheck: boolean;
+  readonly remediation: string;
+  readonly raw: RawRule;
+  readonly source: RuleOrigin;
+}
+
+export const EMPTY_ALLOW: CompiledAllow = { secrets: [], lines: [], stopwords: [], commits: [] };
+
+/** Compiles a regex from a rule or config file, naming the place at fault when it is invalid. */
+export function compileRegex(source: string, flags: string, where: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    const reason =
+      error instanceof Error
+        ? error.message.replace(/^Invalid regular expression: /, "")
+        : String(error);
+    throw new ConfigError(`${where}: invalid regular expression: ${reason}`);
+  }
+}
+
+export function compilePathMatcher(globs: readonly string[] | undefined): PathMatcher | undefined {
+  if (!globs || globs.length === 0) return undefined;
+  return picomatch(globs as string[], {
+    dot: true,
+    matchBase: !globs.some((g) => g.includes("/")),
+  });
+}
+
+export function compileAllow(allow: RawRule["allow"] | undefined, where: string): CompiledAllow {
+  if (!allow) return EMPTY_ALLOW;
+  return {
+    secrets: (allow.secrets ?? []).map((s, i) =>
+      compileRegex(s, "", `${where} allow.secrets[${i}]`),
+    ),
+    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", `${where} allow.lines[${i}]`)),
+    stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
+    paths: compilePathMatcher(allow.paths),
+    commits: allow.commits ?? [],
+  };
+}
+
+function namedGroups(regex: RegExp): Set<string> {
+  // Read from the source: `(?<=` and `(?<!` lookbehinds do not fit the name pattern.
+  const names = new Set<string>();
+  for (const match of regex.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]!);
+  return names;
+}
+
+export function compileRule(raw: RawRule, source: RuleOrigin): CompiledRule {
+  const where = `${source.file}: rule ${raw.id}`;
+  const regex = compileRegex(raw.pattern, `gd${raw.flags ?? ""}`, `${where} field pattern`);
+  const groups = namedGroups(regex);
+  let secretGroup = raw.secretGroup;
+  if (secretGroup !== undefined && !groups.has(secretGroup)) {
+    throw new ConfigError(
+      `${where} field secretGroup: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`,
+    );
+  }
+  if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
+  if (new RegExp(regex.source, raw.flags ?? "").test("")) {
+    throw new ConfigError(
+      `${where} field pattern: matches the empty string, so it would match everywhere`,
+    );
+  }
+  return {
+    id: raw.id,
+    title: raw.title,
+    provider: raw.provider,
+    severity: raw.severity,
+    tags: raw.tags,
+    regex,
+    secretGroup,
+    keywords: raw.keywords.map((k) => k.toLowerCase()),
+    entropy: raw.entropy,
+    allow: compileAllow(raw.allow, where),
+    includePaths: compilePathMatcher(raw.paths?.include),
+    excludePaths: compilePathMatcher(raw.paths?.exclude),
+    requires: raw.requires,
+    report: raw.report,
+    checksum: raw.checksum,
+    placeholderCheck: raw.placeholderCheck,
+    remediation: raw.remediation,
+    raw,
+    source,
+  };
+}
+
+/** Throws when two rules share an id, naming both files. */
+export function assertUniqueIds(rules: readonly CompiledRule[]): void {
+  const ids = new Map<string, CompiledRule>();
+  for (const rule of rules) {
+    const earlier = ids.get(rule.id);
+    if (earlier) {
+      throw new ConfigError(
+        `${rule.source.file}: rule ${rule.id} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`,
+      );
+    }
+    ids.set(rule.id, rule);
+  }
+}
+
+/** Compiles a whole rule set and checks what only the set can tell: unique ids, known companions. */
+export function compileRules(
+  rules: readonly { raw: RawRule; source: RuleOrigin }[],
+  knownIds: ReadonlySet<string> = new Set(),
+): CompiledRule[] {
+  const compiled = rules.map(({ raw, source }) => compileRule(raw, source));
+  assertUniqueIds(compiled);
+  const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
+  for (const rule of compiled) {
+    if (rule.requires && !ids.has(rule.requires.rule)) {
+      throw new ConfigError(
+        `${rule.source.file}: rule ${rule.id} field requires.rule: no rule with id "${rule.requires.rule}"`,
+      );
+    }
+  }
+  return compiled;
+}

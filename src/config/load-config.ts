@@ -1,0 +1,150 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { ConfigError } from "../errors.js";
+import {
+  assertUniqueIds,
+  type CompiledAllow,
+  type CompiledRule,
+  compileAllow,
+  compileRules,
+  EMPTY_ALLOW,
+} from "./compile-rules.js";
+import type { UserConfig } from "./config-schema.js";
+import { loadBuiltinRules } from "./load-rules.js";
+
+export const CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"] as const;
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface ResolvedConfig {
+  readonly rules: readonly CompiledRule[];
+  readonly allow: CompiledAllow;
+  readonly exclude: readonly string[];
+  readonly maxFileSize: number;
+  readonly decodeDepth: number;
+  /** The config file used, if any. */
+  readonly configFile?: string;
+}
+
+export interface LoadConfigOptions {
+  readonly cwd: string;
+  /** --config: an explicit file (must exist). */
+  readonly configPath?: string;
+  /** Where discovery starts: the scanned directory; it walks up to the filesystem root. */
+  readonly scanRoot?: string;
+  /** --rules: extra rule files or folders given on the command line. */
+  readonly ruleFiles?: readonly string[];
+  /** --max-file-size from the command line, which wins over the config. */
+  readonly maxFileSize?: number;
+  /** Config text to use instead of reading a file (the Action reads it from the base commit). */
+  readonly configText?: { readonly text: string; readonly name: string };
+}
+
+export function parseSize(value: number | string, where: string): number {
+  if (typeof value === "number") return value;
+  const match = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(i?)[bB]?$/.exec(value.trim());
+  if (!match)
+    throw new ConfigError(`${where}: "${value}" is not a size (use e.g. 1048576, 500KB, 10MB)`);
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
+    match[2]!.toLowerCase() as "" | "k" | "m" | "g"
+  ];
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** The nearest config file from `start` upward, if any. */
+export function findConfigFile(start: string): string | undefined {
+  let dir = resolve(start);
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir);
+  } catch {
+    dir = dirname(dir);
+  }
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function readConfigText(options: LoadConfigOptions): { text: string; file: string } | undefined {
+  if (options.configText) return { text: options.configText.text, file: options.configText.name };
+  const file = options.configPath
+    ? resolve(options.cwd, options.configPath)
+    : findConfigFile(resolve(options.cwd, options.scanRoot ?? "."));
+  if (!file) return undefined;
+  try {
+    return { text: readFileSync(file, "utf8"), file };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : (code ?? String(error));
+    throw new ConfigError(`${options.configPath ?? file}: cannot read config file (${reason})`);
+  }
+}
+
+const NO_CONFIG: UserConfig = {
+  useDefault: true,
+  disable: [],
+  rules: [],
+  exclude: [],
+  decodeDepth: 1,
+};
+
+/**
+ * Built-in rules merged with the user's config, compiled and checked. YAML and schema code load
+ * only when there is a config or rule file to read, which keeps the pre-commit path lean.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
+  const found = readConfigText(options);
+  const display = found ? relative(options.cwd, found.file) || found.file : undefined;
+  const config = found
+    ? (await import("./config-schema.js")).parseConfigText(found.text, display!)
+    : NO_CONFIG;
+
+  const builtin = config.useDefault ? await loadBuiltinRules() : [];
+  const knownIds = new Set(builtin.map((rule) => rule.id));
+  const ruleFiles = options.ruleFiles ?? [];
+  const reader = ruleFiles.length > 0 ? await import("./read-rule-files.js") : undefined;
+  const extraFromFiles = ruleFiles.flatMap((path) => {
+    const absolute = resolve(options.cwd, path);
+    const files =
+      existsSync(absolute) && statSync(absolute).isDirectory()
+        ? reader!.ruleFilesIn(absolute)
+        : [absolute];
+    return files.flatMap((file) => reader!.readRuleFile(file, false, options.cwd));
+  });
+  const extraFromConfig = config.rules.map((raw) => ({
+    raw: { ...raw, examples: raw.examples ?? { match: [], nomatch: [] } },
+    source: { file: display ?? "config", builtin: false },
+  }));
+  const extra = compileRules([...extraFromFiles, ...extraFromConfig], knownIds);
+  for (const rule of extra) knownIds.add(rule.id);
+
+  for (const id of config.disable) {
+    if (!knownIds.has(id)) {
+      throw new ConfigError(
+        `${display}: field disable: no rule with id "${id}" (see keywarden rules list)`,
+      );
+    }
+  }
+  const disabled = new Set(config.disable);
+  const rules = [...builtin, ...extra].filter((rule) => !disabled.has(rule.id));
+  // Ids must stay unique across built-in and user rules: a config cannot quietly replace a
+  // built-in rule (and with it the rule's verification host).
+  assertUniqueIds(rules);
+
+  return {
+    rules,
+    allow: config.allow ? compileAllow(config.allow, `${display}: allow`) : EMPTY_ALLOW,
+    exclude: config.exclude,
+    maxFileSize:
+      options.maxFileSize ??
+      (config.maxFileSize !== undefined
+        ? parseSize(config.maxFileSize, `${display}: field maxFileSize`)
+        : DEFAULT_MAX_FILE_SIZE),
+    decodeDepth: config.decodeDepth,
+    ...(found ? { configFile: found.file } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../errors.js";
+import { type CompiledRule, compileRules } from "./compile-rules.js";
+import type { RawRule } from "./rule-schema.js";
+
+/**
+ * The package root: dist/ holds the bundle, rules/ the YAML sources. Found by walking up from
+ * this module, which works both bundled (dist/cli/) and from source (src/config/).
+ */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "rules"))) return dir;
+    dir = dirname(dir);
+  }
+  throw new ConfigError(
+    "cannot find keywarden's own rules/ folder: the installation is incomplete",
+  );
+}
+
+export function builtinRulesDir(): string {
+  return join(packageRoot(), "rules");
+}
+
+/**
+ * Built-in rules, compiled. The build precompiles rules/*.yaml into dist/rules.json (validated
+ * raw rules) so start-up parses JSON, not YAML, and loads no schema library; from a source
+ * checkout without a build, the YAML is read directly.
+ */
+export async function loadBuiltinRules(): Promise<CompiledRule[]> {
+  const root = packageRoot();
+  const bundled = join(root, "dist", "rules.json");
+  if (existsSync(bundled)) {
+    const sources = JSON.parse(readFileSync(bundled, "utf8")) as { raw: RawRule; file: string }[];
+    return compileRules(sources.map(({ raw, file }) => ({ raw, source: { file, builtin: true } })));
+  }
+  const { readBuiltinRuleSources } = await import("./read-rule-files.js");
+  return compileRules(readBuiltinRuleSources());
+}

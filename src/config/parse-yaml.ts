@@ -1,0 +1,63 @@
+import { isNode, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { ConfigError } from "../errors.js";
+
+export interface ParsedYaml<T> {
+  readonly value: T;
+  /** 1-based line of the node at a path, for messages that point into the file. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+function describePath(path: readonly PropertyKey[], value: unknown): string {
+  const [head, index, ...rest] = path;
+  if (head === "rules" && typeof index === "number") {
+    const rules = (value as { rules?: { id?: unknown }[] } | undefined)?.rules;
+    const id = rules?.[index]?.id;
+    const name = typeof id === "string" ? `rule ${id}` : `rules[${index}]`;
+    return rest.length > 0 ? `${name} field ${rest.join(".")}` : name;
+  }
+  return path.length > 0 ? `field ${path.join(".")}` : "top level";
+}
+
+/**
+ * Parses a YAML file and validates it with a schema. Every problem becomes one ConfigError line
+ * naming the file, its line, the rule and the field, so a user can go straight to it.
+ */
+export function parseYamlWithSchema<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+): ParsedYaml<z.infer<S>> {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    throw new ConfigError(
+      `${file}:${line}: not valid YAML: ${syntaxError.message.split("\n")[0]}`,
+      file,
+    );
+  }
+  const lineOf = (path: readonly (string | number)[]): number | undefined => {
+    for (let length = path.length; length >= 0; length--) {
+      const node = document.getIn(path.slice(0, length), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  const raw: unknown = document.toJS();
+  const result = schema.safeParse(raw ?? {});
+  if (!result.success) {
+    const messages = result.error.issues.map((issue) => {
+      const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+      const line = lineOf(path);
+      return `${file}${line ? `:${line}` : ""}: ${describePath(issue.path, raw)}: ${issue.message}`;
+    });
+    const more =
+      messages.length > 1
+        ? ` (and ${messages.length - 1} more problem${messages.length > 2 ? "s" : ""})`
+        : "";
+    throw new ConfigError(`${messages[0]}${more}`, file);
+  }
+  return { value: result.data, lineOf };
+}

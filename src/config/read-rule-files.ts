@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { ConfigError } from "../errors.js";
+import type { RuleOrigin } from "./compile-rules.js";
+import { builtinRulesDir, packageRoot } from "./load-rules.js";
+import { parseYamlWithSchema } from "./parse-yaml.js";
+import { type RawRule, ruleFileSchema } from "./rule-schema.js";
+
+/** A rule as read from a file, with the line its entry starts on (for rules check messages). */
+export interface SourcedRule {
+  readonly raw: RawRule;
+  readonly source: RuleOrigin;
+  readonly line?: number;
+}
+
+/** Reads and validates one rule file. */
+export function readRuleFile(path: string, builtin: boolean, displayRoot: string): SourcedRule[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `${path}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
+  }
+  const display = relative(displayRoot, resolve(path)) || basename(path);
+  const parsed = parseYamlWithSchema(text, display, ruleFileSchema);
+  return parsed.value.rules.map((raw, index) => ({
+    raw,
+    source: { file: display, builtin },
+    line: parsed.lineOf(["rules", index]),
+  }));
+}
+
+export function ruleFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".yaml") || name.endsWith(".yml"))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Reads every built-in rule file from rules/ (used by the build and by `rules test`). */
+export function readBuiltinRuleSources(): SourcedRule[] {
+  const root = packageRoot();
+  return ruleFilesIn(builtinRulesDir()).flatMap((file) => readRuleFile(file, true, root));
+}

@@ -1,0 +1,38 @@
+/**
+ * Values that have the shape of a key but are documentation or templates. Applied to every
+ * rule's secret unless the rule opts out (placeholderCheck: false).
+ */
+
+/** AWS's documentation key pair, the most copied fake credentials there are. */
+const KNOWN_EXAMPLE_SECRETS = new Set([
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+]);
+
+const TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
+const PLACEHOLDER_WORDS =
+  /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
+const LONG_SECRET = 128;
+const LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
+const REPEATED_RUN = /(.)\1{5,}/;
+
+/** True when the secret looks like a stand-in rather than a key. */
+export function isPlaceholderSecret(secret: string): boolean {
+  if (KNOWN_EXAMPLE_SECRETS.has(secret)) return true;
+  if (TEMPLATE_MARKERS.test(secret)) return true;
+  // Long secrets (PEM bodies, JWTs) are base64 of structured data: runs like AAAAAA are normal
+  // there, and short words turn up by chance, so only unmistakable stand-ins count.
+  if (secret.length > LONG_SECRET) return LONG_PLACEHOLDER.test(secret);
+  if (PLACEHOLDER_WORDS.test(secret)) return true;
+  if (REPEATED_RUN.test(secret)) return true;
+  if (secret.length >= 10 && new Set(secret).size <= 3) return true;
+  return false;
+}
+
+/** True when the text right after or before a match elides it (`sk-proj-abc...`, `…key`). */
+export function isElided(text: string, start: number, end: number): boolean {
+  const after = text.slice(end, end + 3);
+  const before = text.slice(Math.max(0, start - 3), start);
+  return after === "..." || after.startsWith("…") || before === "..." || before.endsWith("…");
+}

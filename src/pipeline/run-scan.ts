@@ -1,0 +1,46 @@
+import type { ResolvedConfig } from "../config/load-config.js";
+import { createDetector } from "../engine/detector.js";
+import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
+
+export interface RunScanOptions {
+  readonly fragments: AsyncIterable<Fragment>;
+  readonly config: ResolvedConfig;
+  readonly source: ScanSummary["source"];
+  /** Skips the source reported while producing fragments (filled by the source as it goes). */
+  readonly skipped: readonly SkipNotice[];
+  /** Called after each fragment, for progress displays. */
+  readonly onFragment?: (fragment: Fragment) => void;
+}
+
+export interface ScanResult {
+  readonly findings: Finding[];
+  readonly summary: ScanSummary;
+}
+
+/** Sources → engine: every fragment through the detector, findings and counts collected. */
+export async function runScan(options: RunScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const detector = createDetector(options.config.rules, {
+    globalAllow: options.config.allow,
+    maxDecodeDepth: options.config.decodeDepth,
+  });
+  const findings: Finding[] = [];
+  let scannedFragments = 0;
+  let scannedBytes = 0;
+  for await (const fragment of options.fragments) {
+    scannedFragments++;
+    scannedBytes += fragment.text.length;
+    for (const finding of detector.detect(fragment)) findings.push(finding);
+    options.onFragment?.(fragment);
+  }
+  return {
+    findings,
+    summary: {
+      source: options.source,
+      scannedFragments,
+      scannedBytes,
+      skipped: options.skipped,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { Finding, ReportFinding } from "../types.js";
+
+/** How much of each secret to hide: 0 shows everything (only with --no-redact), 100 hides all. */
+export type RedactPercent = number;
+
+export const DEFAULT_REDACT_PERCENT = 80;
+/** However long the key, never show more than this much of it. */
+const MAX_VISIBLE = 12;
+/** Lines are cut around the secret so a minified file does not flood the report. */
+const LINE_CONTEXT = 60;
+
+export function redactSecret(secret: string, percent: RedactPercent): string {
+  if (percent <= 0) return secret;
+  if (percent >= 100) return "REDACTED";
+  const visible = Math.min(MAX_VISIBLE, Math.floor((secret.length * (100 - percent)) / 100));
+  return `${secret.slice(0, visible)}*****`;
+}
+
+function clipAround(line: string, needle: string): string {
+  if (line.length <= 2 * LINE_CONTEXT + needle.length) return line;
+  const at = Math.max(0, line.indexOf(needle));
+  const start = Math.max(0, at - LINE_CONTEXT);
+  const end = Math.min(line.length, at + needle.length + LINE_CONTEXT);
+  return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
+}
+
+/**
+ * The only way from a Finding to what reporters see. Every field that may hold the secret
+ * (the secret, the line, a companion secret on the line) is redacted here, inside the pipeline,
+ * so no reporter can leak it by mistake.
+ */
+export function toReportFinding(
+  finding: Finding,
+  percent: RedactPercent,
+  remediation: string,
+): ReportFinding {
+  const redacted = redactSecret(finding.secret, percent);
+  let lineText = finding.lineText;
+  if (percent > 0) {
+    for (const secret of [finding.secret, finding.companion?.secret]) {
+      if (secret) lineText = lineText.split(secret).join(redactSecret(secret, percent));
+    }
+  }
+  return {
+    ruleId: finding.ruleId,
+    title: finding.title,
+    provider: finding.provider,
+    severity: finding.severity,
+    tags: finding.tags,
+    path: finding.path,
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    secret: redacted,
+    lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
+    metadata: finding.metadata,
+    entropy: finding.entropy,
+    fingerprint: finding.fingerprint,
+    ...(finding.encoding ? { encoding: finding.encoding } : {}),
+    ...(finding.checksumValid !== undefined ? { checksumValid: finding.checksumValid } : {}),
+    ...(finding.git
+      ? {
+          commit: finding.git.commit,
+          author: finding.git.author,
+          email: finding.git.email,
+          date: finding.git.date,
+        }
+      : {}),
+    ...(finding.occurrences ? { occurrences: finding.occurrences } : {}),
+    ...(finding.verification ? { verification: finding.verification } : {}),
+    ...(finding.revocation ? { revocation: finding.revocation } : {}),
+    remediation,
+  };
+}

@@ -1,0 +1,77 @@
+import { styleText } from "node:util";
+import type { ReportFinding, VerificationStatus } from "../types.js";
+import { type Reporter, sortFindings } from "./format.js";
+
+type Style = Parameters<typeof styleText>[0];
+
+const STATUS_STYLE: Record<VerificationStatus, Style> = {
+  live: ["bold", "red"],
+  "live-restricted": ["bold", "red"],
+  "rate-limited": "yellow",
+  invalid: "green",
+  unknown: "yellow",
+  unsupported: "gray",
+};
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function describeFinding(
+  finding: ReportFinding,
+  paint: (style: Style, text: string) => string,
+): string {
+  const where = paint("bold", `${finding.path}:${finding.line}:${finding.column}`);
+  const status = finding.verification
+    ? ` ${paint(STATUS_STYLE[finding.verification.status], `[${finding.verification.status}]`)}`
+    : "";
+  const lines = [
+    `${where}  ${paint("red", finding.title)} (${finding.ruleId})${status}`,
+    `    secret: ${finding.secret}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`,
+  ];
+  if (finding.commit) {
+    const count =
+      finding.occurrences && finding.occurrences.length > 1
+        ? `, seen ${finding.occurrences.length} times`
+        : "";
+    lines.push(
+      `    commit: ${finding.commit.slice(0, 12)} by ${finding.author} <${finding.email}> on ${finding.date}${count}`,
+    );
+  }
+  if (finding.verification?.detail) lines.push(`    verify: ${finding.verification.detail}`);
+  if (finding.revocation)
+    lines.push(`    revoke: ${finding.revocation.status}: ${finding.revocation.detail}`);
+  lines.push(`    fingerprint: ${finding.fingerprint}`);
+  lines.push(`    ${paint("cyan", "fix:")} ${finding.remediation}`);
+  return lines.join("\n");
+}
+
+/** Human-readable report for a terminal or a log. */
+export const formatText: Reporter = ({ findings, summary, color }) => {
+  const paint = (style: Style, text: string) => (color ? styleText(style, text) : text);
+  const sorted = sortFindings(findings);
+  const blocks = sorted.map((finding) => describeFinding(finding, paint));
+  const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;
+  const scanned = `${plural(summary.scannedFragments, summary.source === "history" ? "blob" : "file")} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB) in ${summary.durationMs} ms`;
+  const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
+  const headline =
+    sorted.length === 0
+      ? paint("green", `No secrets found: ${scanned}${skipped}.`)
+      : paint(
+          ["bold", "red"],
+          `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`,
+        );
+  const manual = sorted.filter((finding) => finding.revocation?.status === "manual");
+  const todo =
+    manual.length > 0
+      ? [
+          "",
+          paint("bold", "Still to do by hand:"),
+          ...manual.map(
+            (f) =>
+              `  - ${f.title} at ${f.path}:${f.line}: ${f.revocation!.detail}${f.revocation!.url ? ` (${f.revocation!.url})` : ""}`,
+          ),
+        ]
+      : [];
+  return `${[...blocks, ...(blocks.length > 0 ? [""] : []), headline, ...todo].join("\n")}\n`;
+};

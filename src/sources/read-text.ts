@@ -1,0 +1,27 @@
+/** Turning file bytes into scannable text, shared by every source that reads bytes. */
+
+/** Git's own test: a NUL byte in the first 8000 bytes makes a file binary. */
+export function isBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, 8000);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * UTF-8 when the bytes are UTF-8; otherwise Latin-1, which maps every byte to one character, so
+ * the ASCII keys inside a legacy-encoded file are still found at the right columns.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  }
+}
+
+/** Git LFS pointer files hold an object id, not content. */
+export function isLfsPointer(text: string): boolean {
+  return text.startsWith("version https://git-lfs.github.com/spec/v1\n");
+}

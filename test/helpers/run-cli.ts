@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../bin/keywarden.js", import.meta.url));
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunCliOptions {
+  readonly cwd: string;
+  readonly input?: string | Buffer;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Runs the built CLI as a child process, the way a user does. CI markers and the user's global
+ * git config are cleared so results do not depend on the machine.
+ */
+export function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
+    if (value !== undefined) env[key] = value;
+  }
+  for (const key of ["CI", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR"])
+    if (!(options.env && key in options.env)) delete env[key];
+  for (const key of Object.keys(env))
+    if (key.startsWith("KEYWARDEN_") && !(options.env && key in options.env)) delete env[key];
+  env.GIT_CONFIG_GLOBAL = "/dev/null";
+  env.GIT_CONFIG_NOSYSTEM = "1";
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
