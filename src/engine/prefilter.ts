@@ -28,9 +28,21 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       else rulesByKeyword.set(keyword, [index]);
     }
   });
-  // Longest first, so a keyword that is a prefix of another cannot hide the longer one at the
-  // same position; shorter keywords inside a longer hit are caught by the overlap retry below.
+  // Longest first, so at any position the longest keyword wins. A keyword found inside a longer
+  // hit ("sk-" inside "sk-ant-") is certain to occur too, so each keyword carries the rules of
+  // every keyword it contains; restarting one character after a hit catches keywords that begin
+  // inside it and run past its end.
   const keywords = [...rulesByKeyword.keys()].sort((a, b) => b.length - a.length);
+  const rulesSelectedBy = new Map<string, number[]>();
+  for (const keyword of keywords) {
+    const selected = new Set<number>();
+    for (const other of keywords) {
+      if (other.length <= keyword.length && keyword.includes(other)) {
+        for (const index of rulesByKeyword.get(other)!) selected.add(index);
+      }
+    }
+    rulesSelectedBy.set(keyword, [...selected]);
+  }
   const scanner =
     keywords.length > 0 ? new RegExp(keywords.map(escapeRegex).join("|"), "gi") : undefined;
 
@@ -46,10 +58,8 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
           const keyword = hit[0].toLowerCase();
           if (!seen.has(keyword)) {
             seen.add(keyword);
-            for (const index of rulesByKeyword.get(keyword)!) selected[index] = 1;
+            for (const index of rulesSelectedBy.get(keyword)!) selected[index] = 1;
           }
-          // Restart one character later rather than after the hit, so keywords that overlap
-          // or nest inside this one ("sk-" inside "sk-ant-") are still seen.
           scanner.lastIndex = hit.index + 1;
           hit = scanner.exec(text);
         }

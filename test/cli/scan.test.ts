@@ -1,0 +1,302 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileRules } from "../../src/config/compile-rules.js";
+import { expandExample, expandTemplate } from "../../src/config/example-template.js";
+import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+interface JsonReport {
+  version: number;
+  findings: {
+    ruleId: string;
+    path: string;
+    line: number;
+    column: number;
+    secret: string;
+    fingerprint: string;
+    encoding?: string;
+  }[];
+  summary: { skipped: { path: string; reason: string }[] };
+}
+
+const rules = compileRules(readBuiltinRuleSources()).filter((rule) => rule.report);
+const EXTENSIONS = [".env", ".yaml", ".json", ".py", ".ts", ".sh", ".md", ".tf", ".ipynb"];
+
+/** Text that looks random but is no secret: every scanner's false-positive diet. */
+function nonSecrets(): Record<string, string> {
+  const sha = expandTemplate("{{hex:40}}");
+  return {
+    "package-lock.json": JSON.stringify(
+      {
+        name: "app",
+        lockfileVersion: 3,
+        packages: {
+          "node_modules/left-pad": {
+            version: "1.3.0",
+            resolved: "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+            integrity: `sha512-${Buffer.from(expandTemplate("{{alnum:64}}")).toString("base64")}`,
+          },
+        },
+      },
+      null,
+      2,
+    ),
+    "CHANGELOG.md": `## 1.2.0\n\n- fix parser (${sha})\n- merged ${sha.slice(0, 12)}\n- request id ${expandTemplate("{{uuid}}")}\n`,
+    Dockerfile: `FROM node:20@sha256:${expandTemplate("{{hex:64}}")}\nRUN npm ci\n`,
+    "docs/setup.md": [
+      "Set your keys:",
+      "",
+      "    OPENAI_API_KEY=sk-proj-...",
+      "    LLAMA_API_KEY=LLM|607358788850350|nx9.....LJY",
+      "    GITHUB_TOKEN=<your-token>",
+      "    AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+      "    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "    STRIPE_KEY=${STRIPE_SECRET_KEY}",
+      "    TOGETHER_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "",
+    ].join("\n"),
+    "web/logo.html": `<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk${expandTemplate("{{alnum:40}}")}AAAAASUVORK5CYII=">\n`,
+  };
+}
+
+describe("keywarden scan", () => {
+  it("finds a planted key of every rule at its line, and nothing in the non-secrets around them", async () => {
+    const dir = makeTempDir();
+    const planted: { ruleId: string; path: string; line: number }[] = [];
+    const files: Record<string, string> = nonSecrets();
+    rules.forEach((rule, index) => {
+      const example = rule.raw.examples.match[0]!;
+      const template = typeof example === "string" ? example : example.text;
+      const examplePath = typeof example === "string" ? undefined : example.path;
+      const { text } = expandExample(template);
+      const path = examplePath ?? `planted/${rule.id}${EXTENSIONS[index % EXTENSIONS.length]}`;
+      const before = "# config\nname = demo\n\n";
+      files[path] = `${files[path] ?? ""}${before}${text}\nend = true\n`;
+      planted.push({ ruleId: rule.id, path, line: before.split("\n").length });
+    });
+    for (const [path, content] of Object.entries(files)) {
+      const absolute = join(dir, path);
+      await import("node:fs").then((fs) => fs.mkdirSync(join(absolute, ".."), { recursive: true }));
+      writeFileSync(absolute, content);
+    }
+
+    const result = await runCli(["scan", ".", "--format", "json", "--no-redact"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    for (const expected of planted) {
+      expect(
+        report.findings.some(
+          (f) =>
+            f.ruleId === expected.ruleId && f.path === expected.path && f.line >= expected.line,
+        ),
+        `${expected.ruleId} in ${expected.path}`,
+      ).toBe(true);
+    }
+    const falsePositives = report.findings.filter(
+      (f) => !f.path.startsWith("planted/") && !planted.some((p) => p.path === f.path),
+    );
+    expect(falsePositives).toEqual([]);
+  });
+
+  it("finds keys in a minified one-line bundle, a notebook and a base64 Kubernetes Secret", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    const filler = "function a(b){return b*2}var c=[1,2,3].map(a);".repeat(3000);
+    writeFileSync(join(dir, "bundle.min.js"), `${filler}const k="${key}";${filler}`);
+    const notebook = JSON.stringify(
+      {
+        cells: [
+          {
+            cell_type: "code",
+            source: [`import os\n`, `os.environ["LLAMA_API_KEY"] = "${key}"\n`],
+          },
+        ],
+      },
+      null,
+      1,
+    );
+    writeFileSync(join(dir, "nb.ipynb"), notebook);
+    const notebookLine = notebook.split("\n").findIndex((line) => line.includes(key)) + 1;
+    writeFileSync(
+      join(dir, "secret.yaml"),
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: llama\ntype: Opaque\ndata:\n  LLAMA_API_KEY: ${Buffer.from(key).toString("base64")}\n`,
+    );
+    const result = await runCli(["scan", dir, "--format", "json", "--no-redact"], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    const findings = (JSON.parse(result.stdout) as JsonReport).findings;
+    expect(
+      findings.map((f) => [f.path.split("/").pop(), f.line, f.secret, f.encoding ?? null]).sort(),
+    ).toEqual(
+      [
+        ["bundle.min.js", 1, key, null],
+        ["nb.ipynb", notebookLine, key, null],
+        ["secret.yaml", 7, key, "base64"],
+      ].sort(),
+    );
+  });
+
+  it("redacts secrets unless --no-redact, in text and JSON, and writes --output files", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    writeFileSync(join(dir, ".env"), `LLAMA_API_KEY=${key}\n`);
+    for (const format of ["text", "json"]) {
+      const result = await runCli(["scan", ".", "--format", format], { cwd: dir });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout + result.stderr).not.toContain(key);
+      expect(result.stdout).toContain(key.slice(0, 6));
+    }
+    const full = await runCli(["scan", ".", "--format", "json", "--redact=0"], { cwd: dir });
+    expect(full.stdout).toContain(key);
+    const hidden = await runCli(
+      ["scan", ".", "--format", "json", "--redact=100", "--output", "out/report.json"],
+      { cwd: dir },
+    );
+    expect(hidden.stdout).toBe("");
+    const written = readFileSync(join(dir, "out/report.json"), "utf8");
+    expect(written).not.toContain(key.slice(0, 6));
+    expect((JSON.parse(written) as JsonReport).findings[0]!.secret).toBe("REDACTED");
+  });
+
+  it("exits 0 on a clean tree and honours .gitignore and config excludes", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const repo = makeTempRepo({
+      ".gitignore": "build/\n",
+      "build/out.env": `K=${key}\n`,
+      "vendor/lib.env": `K=${key}\n`,
+      ".keywarden.yaml": "exclude: ['vendor/**']\n",
+      "src/app.ts": "export const x = 1;\n",
+    });
+    const clean = await runCli(["scan"], { cwd: repo.dir });
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toContain("No secrets found");
+    const all = await runCli(["scan", "--no-gitignore", "--format", "json"], { cwd: repo.dir });
+    expect((JSON.parse(all.stdout) as JsonReport).findings.map((f) => f.path)).toEqual([
+      "build/out.env",
+    ]);
+  });
+
+  it("skips binary and oversized files with a notice, and scans invalid UTF-8 text", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "image.bin"),
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), Buffer.from(key)]),
+    );
+    writeFileSync(join(dir, "big.log"), `${"x".repeat(2048)}\n${key}\n`);
+    writeFileSync(
+      join(dir, "legacy.ini"),
+      Buffer.concat([Buffer.from("name=caf\xe9\n", "latin1"), Buffer.from(`key=${key}\n`)]),
+    );
+    const result = await runCli(["scan", ".", "--max-file-size", "1KB", "--format", "json"], {
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("skipped 1 file: binary");
+    expect(result.stderr).toMatch(/skipped 1 file: over --max-file-size\n {2}big\.log/);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings.map((f) => [f.path, f.line])).toEqual([["legacy.ini", 2]]);
+    expect(report.summary.skipped.map((s) => s.reason).sort()).toEqual(["binary", "too-large"]);
+  });
+
+  it("answers bad input with one line and exit 2", async () => {
+    const dir = makeTempDir();
+    const cases: [string[], string, RegExp][] = [
+      [["scan", "--frobnicate"], "", /Unknown argument: frobnicate/],
+      [["scan", "missing-dir"], "", /missing-dir: no such file or directory/],
+      [["scan", "--redact=150"], "", /--redact: "150" is not a percentage/],
+      [
+        ["scan", "--config", "nope.yaml"],
+        "",
+        /nope\.yaml: cannot read config file \(no such file\)/,
+      ],
+    ];
+    for (const [args, , pattern] of cases) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(pattern);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    writeFileSync(
+      join(dir, ".keywarden.yaml"),
+      "disable: [no-such-rule]\nallow:\n  secrets: ['(']\n",
+    );
+    const badConfig = await runCli(["scan"], { cwd: dir });
+    expect(badConfig.exitCode).toBe(2);
+    expect(badConfig.stderr.trim().split("\n")[0]).toMatch(
+      /^keywarden: \.keywarden\.yaml: field disable: no rule with id "no-such-rule"/,
+    );
+    writeFileSync(
+      join(dir, ".keywarden.yaml"),
+      "rules:\n  - id: Bad_Id\n    title: t\n    provider: p\n    pattern: 'x+'\n    keywords: [xx]\n",
+    );
+    const badRule = await runCli(["scan"], { cwd: dir });
+    expect(badRule.exitCode).toBe(2);
+    expect(badRule.stderr).toMatch(
+      /\.keywarden\.yaml:2: rule Bad_Id field id: must be lowercase words/,
+    );
+    writeFileSync(
+      join(dir, "rules.yaml"),
+      "rules:\n  - id: ok-id\n    title: t\n    provider: p\n    pattern: '(unclosed'\n    keywords: [ab]\n    remediation: r\n    examples: {match: [a], nomatch: [b]}\n",
+    );
+    const badRuleFile = await runCli(["scan", "--rules", "rules.yaml", "--config", "/dev/null"], {
+      cwd: dir,
+    });
+    expect(badRuleFile.exitCode).toBe(2);
+    expect(badRuleFile.stderr).toMatch(
+      /rules\.yaml: rule ok-id field pattern: invalid regular expression/,
+    );
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
+
+describe("keywarden stdin", () => {
+  it("scans standard input under the given path", async () => {
+    const key = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    const result = await runCli(
+      ["stdin", "--path", "app/.env", "--format", "json", "--no-redact"],
+      {
+        cwd: dir,
+        input: `A=1\nLLAMA_API_KEY=${key}\n`,
+      },
+    );
+    expect(result.exitCode).toBe(1);
+    expect((JSON.parse(result.stdout) as JsonReport).findings[0]).toMatchObject({
+      path: "app/.env",
+      line: 2,
+      secret: key,
+    });
+    const clean = await runCli(["stdin"], { cwd: dir, input: "nothing to see\n" });
+    expect(clean.exitCode).toBe(0);
+  });
+});
+
+describe("keywarden rules", () => {
+  it("tests every built-in rule's examples", async () => {
+    const result = await runCli(["rules", "test"], { cwd: makeTempDir() });
+    expect(result.stdout).toMatch(/ 0 problems\n$/);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("fails a rule file whose examples do not hold, naming file, line and rule", async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "mine.yaml"),
+      "rules:\n  - id: mine\n    title: t\n    provider: p\n    pattern: 'mine_[a-z]{8}'\n    keywords: [mine_]\n    remediation: r\n    examples:\n      match: ['mine_{{digits:8}}']\n      nomatch: ['mine_{{lower:8}}']\n",
+    );
+    const result = await runCli(["rules", "test", "mine.yaml"], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("mine.yaml:2: rule mine: examples.match[0] is not reported");
+    expect(result.stdout).toContain("mine.yaml:2: rule mine: examples.nomatch[0] is reported");
+  });
+
+  it("lists rules as JSON", async () => {
+    const result = await runCli(["rules", "list", "--format", "json"], { cwd: makeTempDir() });
+    const rows = JSON.parse(result.stdout) as { id: string }[];
+    expect(rows.map((row) => row.id)).toContain("meta-llama-api-key");
+    expect(rows.length).toBe(rules.length);
+  });
+});

@@ -1,0 +1,201 @@
+import { describe, expect, it } from "vitest";
+import { compileAllow, compileRules } from "../../src/config/compile-rules.js";
+import { expandTemplate } from "../../src/config/example-template.js";
+import type { RawRule } from "../../src/config/rule-schema.js";
+import { createDetector } from "../../src/engine/detector.js";
+import { buildPrefilter } from "../../src/engine/prefilter.js";
+
+function rule(overrides: Partial<RawRule> & Pick<RawRule, "id" | "pattern" | "keywords">): RawRule {
+  return {
+    title: overrides.id,
+    provider: "test",
+    severity: "high",
+    tags: [],
+    report: true,
+    placeholderCheck: true,
+    remediation: "rotate it",
+    examples: { match: ["x"], nomatch: ["y"] },
+    ...overrides,
+  };
+}
+
+const source = { file: "test.yaml", builtin: true };
+const compile = (...raws: RawRule[]) => compileRules(raws.map((raw) => ({ raw, source })));
+
+const tokenRule = rule({
+  id: "tok",
+  pattern: "(?<![A-Za-z0-9])tok_(?<body>[A-Za-z0-9]{24})(?![A-Za-z0-9])",
+  keywords: ["tok_"],
+  entropy: 3,
+});
+
+describe("prefilter", () => {
+  it("selects only the rules whose keyword occurs, case-insensitively, including nested keywords", () => {
+    const rules = compile(
+      rule({ id: "a", pattern: "sk-ant-[a-z]+", keywords: ["sk-ant-"] }),
+      rule({ id: "b", pattern: "sk-[a-z]+", keywords: ["sk-"] }),
+      rule({ id: "c", pattern: "gsk_[a-z]+", keywords: ["gsk_"] }),
+    );
+    const prefilter = buildPrefilter(rules);
+    expect(prefilter.candidates("key = SK-ANT-abc")).toEqual([0, 1]);
+    expect(prefilter.candidates("nothing here")).toEqual([]);
+    expect(prefilter.candidates("gsk_x")).toEqual([2]);
+  });
+});
+
+describe("detector", () => {
+  it("reports the secret with 1-based line and column and a stable fingerprint", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const [first] = detector.detect({
+      text: `a\nkey = "${secret}"\n`,
+      path: "a.env",
+      startLine: 1,
+    });
+    expect(first).toMatchObject({
+      ruleId: "tok",
+      line: 2,
+      column: 8,
+      endColumn: 8 + secret.length,
+      secret,
+    });
+    expect(first!.metadata).toEqual({ body: secret.slice(4) });
+    const [moved] = detector.detect({
+      text: `\n\n\n\nother = 1\nkey: ${secret}`,
+      path: "b.yaml",
+      startLine: 10,
+    });
+    expect(moved!.line).toBe(15);
+    expect(moved!.fingerprint).toBe(first!.fingerprint);
+  });
+
+  it("maps lines through lineNumbers for diff fragments", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const [finding] = detector.detect({
+      text: `x\n${secret}`,
+      path: "a",
+      startLine: 1,
+      lineNumbers: [7, 42],
+    });
+    expect(finding!.line).toBe(42);
+  });
+
+  it("drops placeholders, low-entropy bodies and elided examples", () => {
+    const detector = createDetector(compile(tokenRule));
+    const texts = [
+      "tok_xxxxxxxxxxxxxxxxxxxxxxxx",
+      "tok_aaaaaaaaaaaaaaaaaaaaaaab",
+      "tok_EXAMPLEabcdEXAMPLEabcd12",
+      "tok_abababababababababababab",
+      `tok_${expandTemplate("{{alnum:24}}")}...`,
+    ];
+    for (const text of texts)
+      expect(detector.detect({ text, path: "a", startLine: 1 }), text).toEqual([]);
+  });
+
+  it("applies rule and global allowlists", () => {
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const allowed = compile({
+      ...tokenRule,
+      allow: { lines: ["fixture"], paths: ["**/testdata/**"] },
+    });
+    const detector = createDetector(allowed);
+    expect(detector.detect({ text: `${secret} # fixture`, path: "a", startLine: 1 })).toEqual([]);
+    expect(detector.detect({ text: secret, path: "x/testdata/a.txt", startLine: 1 })).toEqual([]);
+    expect(detector.detect({ text: secret, path: "src/a.txt", startLine: 1 })).toHaveLength(1);
+    const global = createDetector(compile(tokenRule), {
+      globalAllow: compileAllow({ stopwords: [secret.slice(6, 14).toLowerCase()] }, "config"),
+    });
+    expect(global.detect({ text: secret, path: "a", startLine: 1 })).toEqual([]);
+  });
+
+  it("finds keys inside base64 text and reports the encoded text's position", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const encoded = Buffer.from(`API_TOKEN=${secret}\n`).toString("base64");
+    const [finding] = detector.detect({
+      text: `kind: Secret\ndata:\n  env: ${encoded}\n`,
+      path: "s.yaml",
+      startLine: 1,
+    });
+    expect(finding).toMatchObject({ secret, line: 3, column: 8, encoding: "base64" });
+    expect(
+      createDetector(compile(tokenRule), { maxDecodeDepth: 0 }).detect({
+        text: encoded,
+        path: "s",
+        startLine: 1,
+      }),
+    ).toEqual([]);
+  });
+
+  it("reports a rule with `requires` only next to its companion, and attaches the companion", () => {
+    const rules = compile(
+      rule({ id: "key-id", pattern: "KID[0-9]{6}", keywords: ["kid"] }),
+      rule({
+        id: "key-secret",
+        pattern: "secret=(?<secret>[A-Za-z0-9]{20})",
+        keywords: ["secret="],
+        requires: { rule: "key-id", within: 2 },
+      }),
+    );
+    const detector = createDetector(rules);
+    const value = expandTemplate("{{alnum:20}}");
+    const near = detector.detect({
+      text: `id=KID123456\nsecret=${value}`,
+      path: "a",
+      startLine: 1,
+    });
+    expect(near.find((f) => f.ruleId === "key-secret")?.companion).toMatchObject({
+      ruleId: "key-id",
+      secret: "KID123456",
+      line: 1,
+    });
+    const far = detector.detect({
+      text: `id=KID123456\n\n\n\nsecret=${value}`,
+      path: "a",
+      startLine: 1,
+    });
+    expect(far.map((f) => f.ruleId)).toEqual(["key-id"]);
+  });
+
+  it("lets a provider rule shadow a generic rule on the same text", () => {
+    const rules = compile(
+      tokenRule,
+      rule({
+        id: "generic",
+        tags: ["generic"],
+        pattern: 'token = "(?<secret>[^"]+)"',
+        keywords: ["token"],
+      }),
+    );
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const other = expandTemplate("{{alnum:30}}");
+    const findings = createDetector(rules).detect({
+      text: `token = "${secret}"\ntoken = "${other}"`,
+      path: "a",
+      startLine: 1,
+    });
+    expect(findings.map((f) => [f.ruleId, f.line])).toEqual([
+      ["tok", 1],
+      ["generic", 2],
+    ]);
+  });
+
+  it("marks GitHub-style checksums without dropping tokens whose checksum fails", () => {
+    const rules = compile(
+      rule({
+        id: "gh",
+        pattern: "ghp_[A-Za-z0-9]{36}",
+        keywords: ["ghp_"],
+        checksum: "github-crc32",
+      }),
+    );
+    const [finding] = createDetector(rules).detect({
+      text: `ghp_${expandTemplate("{{alnum:36}}")}`,
+      path: "a",
+      startLine: 1,
+    });
+    expect(finding!.checksumValid).toBe(false);
+  });
+});

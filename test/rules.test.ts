@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { checkRules } from "../src/config/check-rules.js";
+import { compileRules } from "../src/config/compile-rules.js";
+import { expandExample } from "../src/config/example-template.js";
+import { readBuiltinRuleSources } from "../src/config/read-rule-files.js";
+import { createDetector } from "../src/engine/detector.js";
+
+const sources = readBuiltinRuleSources();
+const rules = compileRules(sources);
+const lines = new Map(sources.map((source) => [source.raw.id, source.line]));
+const detector = createDetector(rules);
+
+/** Surroundings a key turns up in: the example line sits among ordinary lines of a file. */
+const SURROUNDINGS: readonly { path: string; before: string; after: string }[] = [
+  { path: "config/app.env", before: "# settings\nDEBUG=true\n", after: "\nPORT=8080\n" },
+  {
+    path: "src/client.ts",
+    before: "import { x } from './x';\n\nexport const config = {\n",
+    after: "\n};\n",
+  },
+  {
+    path: "deploy/values.yaml",
+    before: "replicas: 2\nimage: app:1.2.3\n",
+    after: "\nresources: {}\n",
+  },
+  { path: "notes/README.md", before: "## Setup\n\n```sh\n", after: "\n```\n" },
+];
+
+describe("built-in rules", () => {
+  it("have unique ids and at least one example each way", () => {
+    expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
+    for (const rule of rules) {
+      expect(rule.raw.examples.match.length, rule.id).toBeGreaterThan(0);
+      expect(rule.raw.examples.nomatch.length, rule.id).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(rules.map((rule) => [rule.id, rule] as const))("%s passes its examples", (_id, rule) => {
+    const result = checkRules([rule], {
+      companions: rules,
+      locate: (r) => ({
+        file: r.source.file,
+        ...(lines.get(r.id) ? { line: lines.get(r.id) } : {}),
+      }),
+    });
+    expect(result.problems.map((p) => `${p.where}: ${p.message}`)).toEqual([]);
+  });
+
+  it.each(rules.filter((rule) => rule.report).map((rule) => [rule.id, rule] as const))(
+    "%s still reports its examples inside whole files, with every other rule loaded",
+    (_id, rule) => {
+      rule.raw.examples.match.forEach((example, index) => {
+        const template = typeof example === "string" ? example : example.text;
+        const path = typeof example === "string" ? undefined : example.path;
+        for (const surrounding of SURROUNDINGS) {
+          const { text } = expandExample(template);
+          const findings = detector.detect({
+            text: `${surrounding.before}${text}${surrounding.after}`,
+            path: path ?? surrounding.path,
+            startLine: 1,
+          });
+          const lineOfExample = surrounding.before.split("\n").length;
+          expect(
+            findings.some((f) => f.ruleId === rule.id && f.line >= lineOfExample),
+            `match[${index}] in ${surrounding.path}: ${text}`,
+          ).toBe(true);
+        }
+      });
+    },
+  );
+});
