@@ -10,9 +10,15 @@ export interface EncodedSpan {
   readonly decoded: string;
 }
 
-// At least 16 characters (12 bytes): shorter runs are words and identifiers, not payloads.
-const BASE64_RUN =
-  /(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])/g;
+/** Runs shorter than this (12 bytes) are words and identifiers, not payloads. */
+const MIN_ENCODED_LENGTH = 16;
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** 1 for characters of the base64 and base64url alphabets (padding included), by char code. */
+const TOKEN_CHAR = new Uint8Array(65536);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") {
+  TOKEN_CHAR[char.charCodeAt(0)] = 1;
+}
 /** Decoded payloads larger than this are documents, not secrets; skipping them bounds the work. */
 const MAX_ENCODED_LENGTH = 16 * 1024;
 
@@ -32,13 +38,26 @@ function hasMixedAlphabet(run: string): boolean {
 
 export function findEncodedText(text: string): EncodedSpan[] {
   const spans: EncodedSpan[] = [];
-  BASE64_RUN.lastIndex = 0;
-  for (let match = BASE64_RUN.exec(text); match !== null; match = BASE64_RUN.exec(text)) {
-    const run = match[0];
-    if (run.length > MAX_ENCODED_LENGTH || !hasMixedAlphabet(run)) continue;
+  // A plain loop over maximal runs is linear; a regex such as /[A-Za-z0-9+/=_-]{16,}/g retries
+  // every short word at each of its positions and measured ten times slower on source code.
+  const length = text.length;
+  let start = -1;
+  for (let i = 0; i <= length; i++) {
+    if (i < length && TOKEN_CHAR[text.charCodeAt(i)] === 1) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    const runLength = i - start;
+    const runStart = start;
+    start = -1;
+    if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
+      continue;
+    const run = text.slice(runStart, i);
+    if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) continue;
     const decoded = Buffer.from(run, "base64").toString("latin1");
     if (!looksLikeText(decoded)) continue;
-    spans.push({ start: match.index, end: match.index + run.length, decoded });
+    spans.push({ start: runStart, end: i, decoded });
   }
   return spans;
 }
