@@ -112,7 +112,15 @@ export const ruleSchema = z.strictObject({
    * Literal substrings (case-insensitive), one of which must occur for the rule to run. An empty
    * list makes the rule run on every fragment: say why in `description`.
    */
-  keywords: z.array(z.string().min(2)),
+  keywords: z.array(
+    z
+      .string()
+      .min(
+        3,
+        "must be at least 3 characters: shorter keywords occur everywhere and defeat the prefilter",
+      )
+      .regex(/^[\x20-\x7e]+$/, "must be printable ASCII"),
+  ),
   /** Minimum Shannon entropy (bits per character) of the secret. */
   entropy: z.number().min(0).max(8).optional(),
   allow: allowSchema.optional(),

@@ -38,26 +38,31 @@ function hasMixedAlphabet(run: string): boolean {
 
 export function findEncodedText(text: string): EncodedSpan[] {
   const spans: EncodedSpan[] = [];
-  // A plain loop over maximal runs is linear; a regex such as /[A-Za-z0-9+/=_-]{16,}/g retries
-  // every short word at each of its positions and measured ten times slower on source code.
+  // Skip-ahead scan: if the character MIN_ENCODED_LENGTH - 1 ahead is not in the alphabet, no
+  // long-enough run can cover the stretch before it, so the whole stretch is skipped. Ordinary
+  // text and code (short words) is crossed in strides; only long runs are walked in full.
   const length = text.length;
-  let start = -1;
-  for (let i = 0; i <= length; i++) {
-    if (i < length && TOKEN_CHAR[text.charCodeAt(i)] === 1) {
-      if (start < 0) start = i;
+  let from = 0;
+  while (from + MIN_ENCODED_LENGTH <= length) {
+    const probe = from + MIN_ENCODED_LENGTH - 1;
+    if (TOKEN_CHAR[text.charCodeAt(probe)] !== 1) {
+      from = probe + 1;
       continue;
     }
-    if (start < 0) continue;
-    const runLength = i - start;
-    const runStart = start;
-    start = -1;
+    // `from` follows a character outside the alphabet (or is 0), so the run starts at or after it.
+    let start = probe;
+    while (start > from && TOKEN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    let end = probe + 1;
+    while (end < length && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
+    from = end + 1;
+    const runLength = end - start;
     if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
       continue;
-    const run = text.slice(runStart, i);
+    const run = text.slice(start, end);
     if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) continue;
     const decoded = Buffer.from(run, "base64").toString("latin1");
     if (!looksLikeText(decoded)) continue;
-    spans.push({ start: runStart, end: i, decoded });
+    spans.push({ start, end, decoded });
   }
   return spans;
 }
