@@ -119,7 +119,7 @@ export const ruleSchema = z.strictObject({
         3,
         "must be at least 3 characters: shorter keywords occur everywhere and defeat the prefilter",
       )
-      .regex(/^[\x20-\x7e]+$/, "must be printable ASCII"),
+      .regex(/^[\x20-\x7e\t\n]+$/, "must be printable ASCII (tab and newline allowed)"),
   ),
   /** Minimum Shannon entropy (bits per character) of the secret. */
   entropy: z.number().min(0).max(8).optional(),
