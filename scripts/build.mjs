@@ -1,45 +1,40 @@
 #!/usr/bin/env node
 // Builds dist/cli.js (the CLI, code-split so rarely used commands load on demand) and
 // dist/rules.json (rules/*.yaml validated and compiled once, so start-up parses no YAML).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { sharedOptions } from "./build-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const cliDir = join(dist, "cli");
 
-// CommonJS dependencies bundled into ESM still call require() for node built-ins.
-const requireShim =
-  "import { createRequire as __keywardenCreateRequire } from 'node:module'; const require = __keywardenCreateRequire(import.meta.url);";
-
-export const sharedOptions = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  sourcemap: false,
-  legalComments: "none",
-  banner: { js: requireShim },
-  logLevel: "warning",
-};
+export { sharedOptions };
 
 async function buildCli() {
-  rmSync(cliDir, { recursive: true, force: true });
+  // Build beside the old bundle and swap it in at the end, so a CLI process started meanwhile
+  // (a parallel test, a hook) never finds dist/cli/ half written.
+  const staging = `${cliDir}.building-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
   const result = await build({
     ...sharedOptions,
     entryPoints: { main: join(root, "src/cli/main.ts") },
-    outdir: cliDir,
+    outdir: staging,
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     metafile: true,
   });
+  const retired = `${cliDir}.old-${process.pid}`;
+  if (existsSync(cliDir)) renameSync(cliDir, retired);
+  renameSync(staging, cliDir);
+  rmSync(retired, { recursive: true, force: true });
   writeFileSync(join(dist, "cli-meta.json"), JSON.stringify(result.metafile));
 }
 
 async function buildRules() {
-  const entry = join(dist, ".compile-rules.mjs");
+  const entry = join(dist, `.compile-rules-${process.pid}.mjs`);
   await build({
     ...sharedOptions,
     stdin: {
@@ -58,7 +53,9 @@ async function buildRules() {
   });
   try {
     const { bundleRules } = await import(pathToFileURL(entry).href);
-    writeFileSync(join(dist, "rules.json"), JSON.stringify(bundleRules()));
+    const staged = join(dist, `rules.json.${process.pid}`);
+    writeFileSync(staged, JSON.stringify(bundleRules()));
+    renameSync(staged, join(dist, "rules.json"));
   } finally {
     rmSync(entry, { force: true });
   }

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { isPlaceholderSecret } from "../engine/placeholder.js";
 
 /**
  * Rule examples are written as templates so the repository holds no key-shaped literals:
@@ -33,10 +34,16 @@ export function charsetNames(): readonly string[] {
   return Object.keys(CHARSETS);
 }
 
+/**
+ * Random characters from a set. Draws the engine would take for a placeholder (a run of six
+ * equal characters, "xxxx", "example" by chance) are drawn again, so examples never flake.
+ */
 export function randomString(characters: string, length: number): string {
-  let out = "";
-  for (let i = 0; i < length; i++) out += characters[randomInt(characters.length)];
-  return out;
+  for (;;) {
+    let out = "";
+    for (let i = 0; i < length; i++) out += characters[randomInt(characters.length)];
+    if (length < 4 || new Set(characters).size < 4 || !isPlaceholderSecret(out)) return out;
+  }
 }
 
 function randomUuid(): string {

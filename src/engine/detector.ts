@@ -53,6 +53,14 @@ function isAllowed(
   return false;
 }
 
+/**
+ * The path globs are matched against: leading `./` and `../` steps are dropped, so a rule for
+ * `**\/*.tf` applies to `../infra/main.tf` as it does to `infra/main.tf`.
+ */
+function matchPath(path: string): string {
+  return path.replace(/^(?:\.\.?\/)+/, "");
+}
+
 export function createDetector(
   rules: readonly CompiledRule[],
   options: DetectorOptions = {},
@@ -137,7 +145,7 @@ export function createDetector(
     let hits: Hit[] = [];
     for (const index of prefilter.candidates(text)) {
       const rule = rules[index]!;
-      if (ruleApplies(rule, fragment.path)) matchRule(rule, text, lines, fragment, hits);
+      if (ruleApplies(rule, matchPath(fragment.path))) matchRule(rule, text, lines, fragment, hits);
     }
     if (hits.some((hit) => hit.rule.requires)) {
       const companions = pairCompanions(hits);
@@ -172,7 +180,7 @@ export function createDetector(
 
   return {
     detect(fragment: Fragment): Finding[] {
-      if (globalAllow?.paths?.(fragment.path)) return [];
+      if (globalAllow?.paths?.(matchPath(fragment.path))) return [];
       const hits = scanText(fragment.text, fragment, 0);
       if (hits.length === 0) return [];
       const lines = buildLineIndex(fragment.text);

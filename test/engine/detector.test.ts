@@ -110,6 +110,18 @@ describe("detector", () => {
     expect(global.detect({ text: secret, path: "a", startLine: 1 })).toEqual([]);
   });
 
+  it("matches rule path globs against paths outside the working directory too", () => {
+    const terraformOnly = compile({ ...tokenRule, paths: { include: ["**/*.tf"] } });
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const detector = createDetector(terraformOnly);
+    expect(
+      detector.detect({ text: secret, path: "../../infra/main.tf", startLine: 1 }),
+    ).toHaveLength(1);
+    expect(detector.detect({ text: secret, path: "../../infra/main.py", startLine: 1 })).toEqual(
+      [],
+    );
+  });
+
   it("finds keys inside base64 text and reports the encoded text's position", () => {
     const detector = createDetector(compile(tokenRule));
     const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
