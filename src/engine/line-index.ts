@@ -6,26 +6,38 @@ export interface LineIndex {
   lineText(line: number): string;
 }
 
+/**
+ * Line starts are found on first use: most fragments have no finding and never need them, and
+ * finding them costs a pass over the text.
+ */
 export function buildLineIndex(text: string): LineIndex {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  let starts: number[] | undefined;
+  const lineStarts = (): number[] => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    }
+    return starts;
+  };
   return {
     lineOf(offset: number): number {
+      const all = lineStarts();
       let low = 0;
-      let high = starts.length - 1;
+      let high = all.length - 1;
       while (low < high) {
         const mid = (low + high + 1) >> 1;
-        if (starts[mid]! <= offset) low = mid;
+        if (all[mid]! <= offset) low = mid;
         else high = mid - 1;
       }
       return low;
     },
     lineStart(line: number): number {
-      return starts[line]!;
+      return lineStarts()[line]!;
     },
     lineText(line: number): string {
-      const start = starts[line]!;
-      const next = starts[line + 1];
+      const all = lineStarts();
+      const start = all[line]!;
+      const next = all[line + 1];
       let end = next === undefined ? text.length : next - 1;
       if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
       return text.slice(start, end);
