@@ -5,11 +5,20 @@ import { RuntimeError } from "../errors.js";
 import { runScan } from "../pipeline/run-scan.js";
 import { toReportFinding } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
+import {
+  applySuppressions,
+  describeUnusedEntries,
+  type Suppressions,
+} from "../suppress/apply-suppressions.js";
+import { loadSuppressions } from "../suppress/load-suppressions.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
 import type { CommandContext } from "./io.js";
+import { repositoryInfo } from "./repository-info.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips } from "./skip-notices.js";
 import { toolInfo } from "./tool-info.js";
+import { verifyIfAsked } from "./verify-if-asked.js";
+import { failOnExitCode, reportedFindings } from "./verify-options.js";
 
 /** What a command hands over: where to look for config, and how to produce fragments. */
 export interface ScanRequest {
@@ -19,10 +28,14 @@ export interface ScanRequest {
   readonly options: ScanOptions;
   /** Config text to use instead of discovery (the Action reads it from the base commit). */
   readonly configText?: LoadConfigOptions["configText"];
+  /** Ignore entries already read, used instead of discovery (the Action reads them from the base commit). */
+  readonly suppressions?: Suppressions;
   /** Builds the fragment stream once the config is known; skips go to `onSkip`. */
   fragments(config: ResolvedConfig, onSkip: (notice: SkipNotice) => void): AsyncIterable<Fragment>;
   /** Source-specific work on the findings before suppression (history: collapse occurrences). */
   readonly afterScan?: (findings: Finding[]) => Finding[];
+  /** False: return the findings after suppression, with no verify, report or exit code (baseline create). */
+  readonly report?: boolean;
   /** Extra stderr lines when findings block something (the pre-commit message). */
   readonly onFindings?: (findings: readonly Finding[], context: CommandContext) => void;
 }
@@ -51,6 +64,15 @@ export async function executeScan(
     ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
     ...(request.configText ? { configText: request.configText } : {}),
   });
+  // Read before scanning: a broken ignore file or baseline fails in a second, not after a history scan.
+  const suppressions =
+    request.suppressions ??
+    loadSuppressions({
+      cwd: io.cwd,
+      scanRoot: request.scanRoot,
+      ...(options.ignoreFile !== undefined ? { ignoreFile: options.ignoreFile } : {}),
+      ...(options.baseline !== undefined ? { baselineFile: options.baseline } : {}),
+    });
 
   const skipped: SkipNotice[] = [];
   const result = await runScan({
@@ -59,16 +81,32 @@ export async function executeScan(
     source: request.source,
     skipped,
   });
-  const findings = request.afterScan ? request.afterScan(result.findings) : result.findings;
+  const scanned = request.afterScan ? request.afterScan(result.findings) : result.findings;
+  const suppression = applySuppressions(scanned, suppressions);
+  if (options.reportUnusedIgnores) io.stderr.write(describeUnusedEntries(suppression.unused));
+  if (request.report === false)
+    return { findings: suppression.findings, summary: result.summary, config };
+  const verified = await verifyIfAsked(
+    context,
+    config.rules,
+    options.verify,
+    options.quiet,
+    suppression.findings,
+  );
+  const findings = reportedFindings(verified, options.verify);
 
   const remediationByRule = new Map(config.rules.map((rule) => [rule.id, rule.remediation]));
   const reporter = await REPORTERS[options.format]!();
+  // Only SARIF names the repository; other formats skip the git calls.
+  const repository =
+    options.format === "sarif" ? await repositoryInfo(request.scanRoot, io) : undefined;
   const report = reporter({
     findings: findings.map((finding) =>
       toReportFinding(finding, options.redactPercent, remediationByRule.get(finding.ruleId) ?? ""),
     ),
     summary: result.summary,
     tool: toolInfo(),
+    ...(repository ? { repository } : {}),
     color: options.color ?? (io.stdout.isTTY && !options.output && io.env.NO_COLOR === undefined),
   });
   writeReport(context, options.output, report);
@@ -76,12 +114,16 @@ export async function executeScan(
   if (!options.quiet) {
     for (const line of describeSkips(skipped, options.verbose)) io.stderr.write(`${line}\n`);
   }
-  if (findings.length > 0) request.onFindings?.(findings, context);
-  context.exitCode = findings.length > 0 ? 1 : 0;
+  context.exitCode = failOnExitCode(findings, options.verify);
+  if (context.exitCode === 1) request.onFindings?.(findings, context);
   return { findings, summary: result.summary, config };
 }
 
-function writeReport(context: CommandContext, output: string | undefined, report: string): void {
+export function writeReport(
+  context: CommandContext,
+  output: string | undefined,
+  report: string,
+): void {
   if (!output) {
     context.io.stdout.write(report);
     return;

@@ -1,15 +1,37 @@
 import yargs, { type Argv, type CommandModule } from "yargs";
 import { isKeywardenError, UsageError } from "../errors.js";
+import { baselineCommand } from "./commands/baseline.js";
+import { historyCommand } from "./commands/history.js";
+import { hookCommand } from "./commands/hook.js";
+import { ignoreCommand } from "./commands/ignore.js";
+import { importCommand } from "./commands/import.js";
+import { reportCommand } from "./commands/report.js";
+import { revokeCommand } from "./commands/revoke.js";
 import { rulesCommand } from "./commands/rules.js";
 import { scanCommand } from "./commands/scan.js";
+import { stagedCommand } from "./commands/staged.js";
 import { stdinCommand } from "./commands/stdin.js";
+import { verifyCommand } from "./commands/verify.js";
 import type { CliIo, CommandContext } from "./io.js";
 import { toolInfo } from "./tool-info.js";
 
 type CommandFactory = (context: CommandContext) => CommandModule;
 
 /** Every command, one module each. Handlers are wiring: the work lives in the stage folders. */
-const COMMANDS: readonly CommandFactory[] = [scanCommand, stdinCommand, rulesCommand];
+const COMMANDS: readonly CommandFactory[] = [
+  scanCommand,
+  stdinCommand,
+  rulesCommand,
+  stagedCommand,
+  historyCommand,
+  hookCommand,
+  verifyCommand,
+  revokeCommand,
+  baselineCommand,
+  ignoreCommand,
+  importCommand,
+  reportCommand,
+];
 
 function buildParser(argv: readonly string[], context: CommandContext): Argv {
   let parser = yargs([...argv])

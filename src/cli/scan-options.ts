@@ -3,10 +3,11 @@ import { parseSize } from "../config/load-config.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REDACT_PERCENT } from "../report/redact.js";
 import { FORMAT_NAMES } from "../report/registry.js";
+import { readVerifyOptions, type VerifyCliOptions, withVerifyOptions } from "./verify-options.js";
 
 /** Options every scanning command (scan, stdin, staged, history) shares. */
 export function withScanOptions<T>(yargs: Argv<T>) {
-  return yargs
+  return withVerifyOptions(yargs, true)
     .option("config", {
       alias: "c",
       type: "string",
@@ -46,6 +47,20 @@ export function withScanOptions<T>(yargs: Argv<T>) {
       describe: "Print findings only: no summary, no skip notices, no progress",
     })
     .option("verbose", { type: "boolean", default: false, describe: "List every skipped file" })
+    .option("baseline", {
+      type: "string",
+      describe: "Report only findings not in this baseline (keywarden baseline create)",
+    })
+    .option("ignore-file", {
+      type: "string",
+      describe:
+        "Ignore file (default: the nearest .keywardenignore; .gitleaksignore is honoured too)",
+    })
+    .option("report-unused-ignores", {
+      type: "boolean",
+      default: false,
+      describe: "List ignore-file entries that matched nothing in this scan",
+    })
     .option("max-file-size", {
       type: "string",
       describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB)",
@@ -68,6 +83,12 @@ export interface ScanOptions {
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly maxFileSize?: number;
+  readonly verify: VerifyCliOptions;
+  /** --baseline FILE. */
+  readonly baseline?: string;
+  /** --ignore-file FILE. */
+  readonly ignoreFile?: string;
+  readonly reportUnusedIgnores: boolean;
 }
 
 function readRedact(value: unknown): number {
@@ -91,6 +112,10 @@ export function readScanOptions(argv: Record<string, unknown>): ScanOptions {
     color: argv.color as boolean | undefined,
     quiet: argv.quiet === true,
     verbose: argv.verbose === true,
+    verify: readVerifyOptions(argv, false),
+    reportUnusedIgnores: argv["report-unused-ignores"] === true,
+    ...(argv.baseline !== undefined ? { baseline: argv.baseline as string } : {}),
+    ...(argv["ignore-file"] !== undefined ? { ignoreFile: argv["ignore-file"] as string } : {}),
     ...(maxFileSize !== undefined
       ? { maxFileSize: parseSize(maxFileSize, "--max-file-size") }
       : {}),

@@ -156,9 +156,10 @@ export function createDetector(
           return companion ? { ...hit, companion } : hit;
         });
     }
-    hits = dropShadowedGenericHits(hits);
+    // Decoded hits join before generic rules step aside: a generic rule that matched the encoded
+    // text is explained by the provider key found inside it.
     if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, depth));
-    return hits;
+    return dropShadowedGenericHits(hits);
   }
 
   /** Scans decoded base64 runs; hits take the position of the encoded text they came from. */

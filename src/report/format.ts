@@ -11,6 +11,16 @@ export interface ReportInput {
   };
   /** Colour for the text format on a terminal. */
   readonly color: boolean;
+  /** The scanned git repository, when there is one (SARIF versionControlProvenance). */
+  readonly repository?: RepositoryInfo;
+}
+
+export interface RepositoryInfo {
+  /** Absolute URI of the repository: the origin remote, else a file:// URI of its root. */
+  readonly uri: string;
+  /** The commit scanned (HEAD, or the end of a range). */
+  readonly revision?: string;
+  readonly branch?: string;
 }
 
 export type Reporter = (input: ReportInput) => string;

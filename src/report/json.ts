@@ -1,4 +1,4 @@
-import type { Reporter } from "./format.js";
+import { type Reporter, sortFindings } from "./format.js";
 
 /** Version of the JSON report layout; bumped on incompatible changes. */
 export const JSON_REPORT_VERSION = 1;
@@ -8,7 +8,7 @@ export const formatJson: Reporter = ({ findings, summary, tool }) =>
     {
       version: JSON_REPORT_VERSION,
       tool: { name: tool.name, version: tool.version },
-      findings,
+      findings: sortFindings(findings),
       summary: {
         source: summary.source,
         findings: findings.length,

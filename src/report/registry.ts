@@ -9,6 +9,21 @@ import { formatText } from "./text.js";
 export const REPORTERS: Readonly<Record<string, () => Promise<Reporter>>> = {
   text: async () => formatText,
   json: async () => formatJson,
+  sarif: async () => (await import("./sarif.js")).formatSarif,
+  junit: async () => (await import("./junit.js")).formatJunit,
+  csv: async () => (await import("./csv.js")).formatCsv,
+  markdown: async () => (await import("./markdown.js")).formatMarkdown,
+  github: async () => (await import("./github.js")).formatGithub,
+  html: async () => (await import("./html.js")).formatHtml,
 };
 
-export const FORMAT_NAMES = Object.keys(REPORTERS);
+/** Formats only `keywarden report` writes (from a saved JSON report), not the scanning commands. */
+export const REPORT_ONLY_FORMATS: readonly string[] = ["html"];
+
+/** What --format accepts on the scanning commands. */
+export const FORMAT_NAMES = Object.keys(REPORTERS).filter(
+  (name) => !REPORT_ONLY_FORMATS.includes(name),
+);
+
+/** What `keywarden report --format` accepts. */
+export const ALL_FORMAT_NAMES = Object.keys(REPORTERS);

@@ -1,4 +1,5 @@
 import { styleText } from "node:util";
+import { needsAttention } from "../revoke/needs-attention.js";
 import type { ReportFinding, VerificationStatus } from "../types.js";
 import { type Reporter, sortFindings } from "./format.js";
 
@@ -61,7 +62,7 @@ export const formatText: Reporter = ({ findings, summary, color }) => {
           ["bold", "red"],
           `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`,
         );
-  const manual = sorted.filter((finding) => finding.revocation?.status === "manual");
+  const manual = sorted.filter(needsAttention);
   const todo =
     manual.length > 0
       ? [

@@ -45,6 +45,20 @@ function loadGitignores(root: string): (relativePath: string) => boolean {
   };
 }
 
+function isLinkToFile(file: string, displayPath: string, options: FileSourceOptions): boolean {
+  try {
+    if (statSync(file).isFile()) return true;
+    options.onSkip({
+      path: displayPath,
+      reason: "symlink",
+      detail: "link to a folder, not followed",
+    });
+  } catch {
+    options.onSkip({ path: displayPath, reason: "symlink", detail: "broken link" });
+  }
+  return false;
+}
+
 /** Reads one file into a fragment, or reports why it was skipped. */
 function readFileFragment(
   absolute: string,
@@ -127,16 +141,22 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
     const entries = fg.stream("**", {
       cwd: absolute,
       dot: true,
-      onlyFiles: true,
+      onlyFiles: false,
+      objectMode: true,
       followSymbolicLinks: false,
       suppressErrors: true,
       ignore: ["**/.git/**"],
     });
-    for await (const entry of entries) {
-      const relativePath = entry.toString();
+    for await (const entry of entries as AsyncIterable<fg.Entry>) {
+      if (entry.dirent.isDirectory()) continue;
+      const relativePath = entry.path;
       if (isExcluded(relativePath) || isIgnored(relativePath)) continue;
       const file = join(absolute, relativePath);
-      const fragment = readFileFragment(file, toPosix(relative(options.cwd, file)), options);
+      const displayPath = toPosix(relative(options.cwd, file));
+      // Symbolic links to files are read through (gitleaks users expect it); links to folders
+      // are not followed, which rules out loops; broken links are reported.
+      if (entry.dirent.isSymbolicLink() && !isLinkToFile(file, displayPath, options)) continue;
+      const fragment = readFileFragment(file, displayPath, options);
       if (fragment) yield fragment;
     }
   }

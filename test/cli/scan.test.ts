@@ -201,6 +201,22 @@ describe("keywarden scan", () => {
     expect(report.summary.skipped.map((s) => s.reason).sort()).toEqual(["binary", "too-large"]);
   });
 
+  it("reads symbolic links to files, and reports links it does not follow", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    const { mkdirSync, symlinkSync } = await import("node:fs");
+    mkdirSync(join(dir, "real"));
+    writeFileSync(join(dir, "real/.env"), `LLAMA_API_KEY=${key}\n`);
+    symlinkSync("real/.env", join(dir, "linked.env"));
+    symlinkSync("real", join(dir, "folder-link"));
+    symlinkSync("missing", join(dir, "broken"));
+    const result = await runCli(["scan", ".", "--format", "json", "--verbose"], { cwd: dir });
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings.map((f) => f.path).sort()).toEqual(["linked.env", "real/.env"]);
+    expect(result.stderr).toContain("broken (broken link)");
+    expect(result.stderr).toContain("folder-link (link to a folder, not followed)");
+  });
+
   it("answers bad input with one line and exit 2", async () => {
     const dir = makeTempDir();
     const cases: [string[], string, RegExp][] = [
@@ -239,7 +255,7 @@ describe("keywarden scan", () => {
     );
     writeFileSync(
       join(dir, "rules.yaml"),
-      "rules:\n  - id: ok-id\n    title: t\n    provider: p\n    pattern: '(unclosed'\n    keywords: [ab]\n    remediation: r\n    examples: {match: [a], nomatch: [b]}\n",
+      "rules:\n  - id: ok-id\n    title: t\n    provider: p\n    pattern: '(unclosed'\n    keywords: [abc]\n    remediation: r\n    examples: {match: [a], nomatch: [b]}\n",
     );
     const badRuleFile = await runCli(["scan", "--rules", "rules.yaml", "--config", "/dev/null"], {
       cwd: dir,

@@ -1,0 +1,140 @@
+import { type DiffFile, DiffParser } from "../git/diff-parser.js";
+import { readLineBatches } from "../git/read-lines.js";
+import {
+  collectStderr,
+  exitCode,
+  type GitContext,
+  gitFailure,
+  spawnFailure,
+  spawnGit,
+} from "../git/run-git.js";
+import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS } from "../sources/staged-diff.js";
+import type { Finding } from "../types.js";
+
+/**
+ * Where each finding of a range scan sits in the change as a reviewer sees it: the lines the
+ * whole change adds (`git diff base...head`, the pull request's "Files changed"). A key a
+ * commit added and a later commit removed is in no such line, but it is still in the branch's
+ * history; it is reported outside the diff.
+ */
+
+export interface AddedLine {
+  readonly path: string;
+  /** 1-based line number in the head version of the file. */
+  readonly line: number;
+  readonly text: string;
+}
+
+/** A line of the change that holds at least one key. */
+export interface LeakingLine {
+  readonly path: string;
+  readonly line: number;
+  /** The findings on this line, each moved to this place (path, line, columns). */
+  readonly findings: readonly Finding[];
+}
+
+export interface LocatedFindings {
+  readonly lines: readonly LeakingLine[];
+  /** Findings on no added line of the change (removed again, or in a merge from elsewhere). */
+  readonly outside: readonly Finding[];
+}
+
+/** The lines `git diff base...head` adds, by path. */
+export async function addedLinesOfChange(
+  base: string,
+  head: string,
+  context: GitContext,
+): Promise<Map<string, AddedLine[]>> {
+  const args = [
+    ...ADDED_LINES_DIFF_OPTIONS,
+    "diff",
+    ...ADDED_LINES_FLAGS,
+    "--end-of-options",
+    `${base}...${head}`,
+  ];
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+  const byPath = new Map<string, AddedLine[]>();
+  const parser = new DiffParser((file: DiffFile) => {
+    if (file.isBinary || file.status === "deleted") return;
+    const lines = file.addedLines.map((text, index) => ({
+      path: file.path,
+      line: file.lineNumbers[index]!,
+      text: text.endsWith("\r") ? text.slice(0, -1) : text,
+    }));
+    if (lines.length > 0) byPath.set(file.path, [...(byPath.get(file.path) ?? []), ...lines]);
+  });
+  try {
+    for await (const lines of readLineBatches(child.stdout))
+      for (const line of lines) parser.line(line);
+    parser.flush();
+    let code: number;
+    try {
+      code = await exited;
+    } catch (error) {
+      throw spawnFailure(error, args);
+    }
+    if (code !== 0) throw gitFailure(["diff", `${base}...${head}`], stderr(), code, context.cwd);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+  return byPath;
+}
+
+function holds(line: AddedLine, finding: Finding): boolean {
+  return line.text.includes(finding.secret) || line.text === finding.lineText;
+}
+
+/** The finding moved to `line` of the head version, columns recomputed where the key is. */
+function movedTo(finding: Finding, line: AddedLine): Finding {
+  const at = line.text.indexOf(finding.secret);
+  const multiLine = finding.endLine !== finding.line;
+  const column = at >= 0 ? at + 1 : finding.column;
+  return {
+    ...finding,
+    path: line.path,
+    line: line.line,
+    column,
+    endLine: line.line + (finding.endLine - finding.line),
+    endColumn: multiLine || at < 0 ? finding.endColumn : column + finding.secret.length,
+  };
+}
+
+/**
+ * Each finding on every added line that holds its key: in its own file first, else anywhere in
+ * the change (the file was renamed or the key copied by a later commit).
+ */
+export function locateFindings(
+  findings: readonly Finding[],
+  added: ReadonlyMap<string, readonly AddedLine[]>,
+): LocatedFindings {
+  const byLine = new Map<string, { path: string; line: number; findings: Finding[] }>();
+  const outside: Finding[] = [];
+  for (const finding of findings) {
+    const paths = [finding.path, ...(finding.occurrences ?? []).map((o) => o.path)];
+    let places = [...new Set(paths)].flatMap((path) =>
+      (added.get(path) ?? []).filter((line) => holds(line, finding)),
+    );
+    if (places.length === 0) {
+      places = [...added.values()].flatMap((lines) => lines.filter((line) => holds(line, finding)));
+    }
+    if (places.length === 0) {
+      outside.push(finding);
+      continue;
+    }
+    for (const place of places) {
+      const key = `${place.path}\0${place.line}`;
+      const entry = byLine.get(key) ?? { path: place.path, line: place.line, findings: [] };
+      if (!entry.findings.some((known) => known.fingerprint === finding.fingerprint)) {
+        entry.findings.push(movedTo(finding, place));
+      }
+      byLine.set(key, entry);
+    }
+  }
+  const lines = [...byLine.values()].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line,
+  );
+  return { lines, outside };
+}

@@ -1,0 +1,321 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { Readable } from "node:stream";
+import type { CliIo } from "../cli/io.js";
+import { describeSkips } from "../cli/skip-notices.js";
+import { toolInfo } from "../cli/tool-info.js";
+import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
+import type { CompiledRule } from "../config/compile-rules.js";
+import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
+import { runGit } from "../git/run-git.js";
+import { formatGithub } from "../report/github.js";
+import { DEFAULT_REDACT_PERCENT, toReportFinding } from "../report/redact.js";
+import { formatSarif } from "../report/sarif.js";
+import type { Finding, ReportFinding, ScanSummary } from "../types.js";
+import { commentOnPullRequest } from "./comment-on-pull-request.js";
+import { type CommentsOutcome, jobSummary } from "./job-summary.js";
+import { addedLinesOfChange, type LocatedFindings, locateFindings } from "./locate-in-diff.js";
+import { planScan } from "./plan-scan.js";
+import { type GithubContext, readGithubContext } from "./read-event.js";
+import { type ActionInputs, readActionInputs } from "./read-inputs.js";
+import { type ResolvedTarget, resolveTarget } from "./resolve-target.js";
+import { scanChange } from "./scan-change.js";
+import { readTrustedConfig } from "./trusted-config.js";
+import { addMasks, annotation, appendRunnerFile, group, outputEntry } from "./workflow-commands.js";
+
+/**
+ * The GitHub Action: event → what to scan → trusted config → scan → (verify, revoke) → masks,
+ * annotations, SARIF, pull-request comments, job summary, outputs → exit code. Returns the exit
+ * code; only the entry file hands it to the process.
+ */
+
+interface Outcome {
+  readonly findings: readonly Finding[];
+  readonly live: number;
+  readonly exitCode: number;
+  readonly sarifFile?: string;
+}
+
+function isLive(finding: Finding): boolean {
+  const status = finding.verification?.status;
+  return status === "live" || status === "live-restricted";
+}
+
+async function repositoryRoot(io: CliIo): Promise<string> {
+  try {
+    return (await runGit(["rev-parse", "--show-toplevel"], { cwd: io.cwd, env: io.env })).trim();
+  } catch (error) {
+    if (error instanceof GitError) {
+      throw new GitError(
+        `${io.cwd} is not a git repository: run actions/checkout (with fetch-depth: 0) before keywarden`,
+        error.command,
+        error.stderr,
+      );
+    }
+    throw error;
+  }
+}
+
+function writeOutputs(env: CliIo["env"], outcome: Outcome): void {
+  appendRunnerFile(
+    env.GITHUB_OUTPUT,
+    [
+      outputEntry("findings", String(outcome.findings.length)),
+      outputEntry("live", String(outcome.live)),
+      outputEntry("sarif-file", outcome.sarifFile ?? ""),
+      outputEntry("exit-code", String(outcome.exitCode)),
+    ].join(""),
+  );
+}
+
+function writeSarif(
+  io: CliIo,
+  file: string,
+  findings: readonly ReportFinding[],
+  summary: ScanSummary,
+  github: GithubContext,
+  resolved: ResolvedTarget,
+): void {
+  const sarif = formatSarif({
+    findings,
+    summary,
+    tool: toolInfo(),
+    color: false,
+    repository: {
+      uri: `${github.serverUrl}/${github.owner}/${github.repo}`,
+      ...((resolved.change?.head ?? github.sha)
+        ? { revision: resolved.change?.head ?? github.sha }
+        : {}),
+      ...(resolved.branch ? { branch: resolved.branch } : {}),
+    },
+  });
+  const path = resolve(io.cwd, file);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, sarif);
+  } catch (error) {
+    throw new RuntimeError(
+      `input sarif-file ${file}: cannot write the SARIF file (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
+  }
+}
+
+function verifyOptionsOf(inputs: ActionInputs): VerifyCliOptions {
+  return { ...VERIFY_OFF, enabled: inputs.verify, failOn: inputs.failOn };
+}
+
+async function revokeIfAsked(
+  inputs: ActionInputs,
+  findings: Finding[],
+  rules: readonly CompiledRule[],
+  root: string,
+  io: CliIo,
+  notes: string[],
+): Promise<Finding[]> {
+  if (!inputs.revoke || findings.length === 0) return findings;
+  const { runRevokeStage } = await import("../revoke/run-revoke-stage.js");
+  const run = await runRevokeStage({
+    findings,
+    rules,
+    settings: {
+      mode: inputs.revokeConfirm ? "execute" : "dry-run",
+      force: false,
+      trustConfig: false,
+      endpoints: [],
+      timeoutMs: 10_000,
+      concurrency: 8,
+      ratePerHost: 10,
+      confirmWaitMs: 10_000,
+    },
+    cwd: root,
+    env: io.env,
+    stdin: io.stdin,
+    prompt: { write: (text) => notes.push(text.trim()) },
+    userAgent: `keywarden/${toolInfo().version}`,
+  });
+  notes.push(`revocation audit log: ${relative(io.cwd, run.auditLog) || run.auditLog}`);
+  return run.findings;
+}
+
+async function runSteps(io: CliIo): Promise<number> {
+  const { env } = io;
+  const inputs = readActionInputs(env);
+  const github = readGithubContext(env);
+  // Nothing is printed before the secrets are masked: notes wait here until then.
+  const notes: string[] = [];
+  const onNote = (text: string) => notes.push(text);
+  const root = await repositoryRoot(io);
+  const plan = planScan(github.event, inputs.scan);
+  const resolved = await resolveTarget(plan, { cwd: root, env, onNote });
+  const trusted = await readTrustedConfig({
+    cwd: io.cwd,
+    env,
+    root,
+    ...(resolved.configCommit !== undefined ? { commit: resolved.configCommit } : {}),
+    ...(resolved.configFromBase && resolved.change
+      ? { head: resolved.change.head, commitLabel: "base commit" }
+      : { commitLabel: "the scanned commit" }),
+    ...(inputs.config !== undefined ? { configInput: inputs.config } : {}),
+  });
+  if (trusted.changedFiles.length > 0) {
+    notes.push(
+      `this change edits ${trusted.changedFiles.join(", ")}: the scan used the version of the base commit; the edits apply once merged`,
+    );
+  }
+
+  const held: string[] = [];
+  const holding = { write: (text: string) => void held.push(text), isTTY: false };
+  const scanIo: CliIo = { ...io, stdout: holding, stderr: holding };
+  const verify = verifyOptionsOf(inputs);
+  const scan =
+    plan.kind === "nothing"
+      ? undefined
+      : await scanChange({
+          io: scanIo,
+          root,
+          ...(resolved.target ? { target: resolved.target } : {}),
+          trusted,
+          // Revocation verifies every key itself, right before it plans.
+          verify: { ...verify, enabled: verify.enabled && !inputs.revoke },
+          onNote,
+        });
+  let findings = scan?.findings ?? [];
+  const rules = scan?.config.rules ?? [];
+  findings = await revokeIfAsked(inputs, findings, rules, root, scanIo, notes);
+
+  // The runner masks the token itself; the keys found are for us to register.
+  addMasks(io.stdout, [
+    ...[...findings, ...(scan?.allowedInline ?? [])].flatMap((finding) => [
+      finding.secret,
+      ...(finding.companion ? [finding.companion.secret] : []),
+    ]),
+  ]);
+
+  const remediation = new Map(rules.map((rule) => [rule.id, rule.remediation]));
+  const percent = inputs.redact ? DEFAULT_REDACT_PERCENT : 0;
+  const toReport = (finding: Finding) =>
+    toReportFinding(finding, percent, remediation.get(finding.ruleId) ?? "");
+  const located: LocatedFindings | undefined = resolved.change
+    ? locateFindings(
+        findings,
+        await addedLinesOfChange(resolved.change.base, resolved.change.head, { cwd: root, env }),
+      )
+    : undefined;
+  const placed = located
+    ? [...located.lines.flatMap((line) => line.findings), ...located.outside]
+    : findings;
+  const reported = placed.map(toReport);
+  const summary: ScanSummary = scan?.summary ?? {
+    source: "range",
+    scannedFragments: 0,
+    scannedBytes: 0,
+    skipped: [],
+    durationMs: 0,
+  };
+
+  if (scan && scan.allowedInline.length > 0) {
+    notes.push(
+      `${scan.allowedInline.length} finding(s) on lines marked keywarden:allow were not reported: ${[...new Set(scan.allowedInline.map((f) => `${f.path}:${f.line}`))].slice(0, 10).join(", ")}`,
+    );
+  }
+  notes.push(...describeSkips(summary.skipped, false));
+
+  const title = group(`keywarden: ${resolved.scanned}; ${trusted.description}`);
+  io.stdout.write(title.start);
+  for (const note of notes) io.stdout.write(`${note}\n`);
+  for (const text of held) io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  io.stdout.write(title.end);
+  io.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
+
+  if (inputs.sarifFile) writeSarif(io, inputs.sarifFile, reported, summary, github, resolved);
+
+  const pullRequest = github.event.pullRequest;
+  const comments: CommentsOutcome | undefined =
+    pullRequest && located
+      ? await commentOnPullRequest({
+          enabled: inputs.comment,
+          token: inputs.githubToken,
+          apiUrl: github.apiUrl,
+          owner: github.owner,
+          repo: github.repo,
+          pullRequest,
+          located,
+          total: findings.length,
+          toReport,
+          userAgent: `keywarden/${toolInfo().version}`,
+          stdout: io.stdout,
+        })
+      : undefined;
+
+  const live = findings.filter(isLive).length;
+  const exitCode = failOnExitCode(findings, verify);
+  const revocations = inputs.revoke ? placed.filter((f) => f.revocation).map(toReport) : [];
+  appendRunnerFile(
+    env.GITHUB_STEP_SUMMARY,
+    jobSummary({
+      scanned: resolved.scanned,
+      configDescription: trusted.description,
+      findings: reported,
+      total: findings.length,
+      live,
+      failOn: inputs.failOn,
+      exitCode,
+      ...(comments ? { comments } : {}),
+      notes,
+      ...(inputs.revoke ? { revokeMode: inputs.revokeConfirm ? "execute" : "dry-run" } : {}),
+      revocations: dedupeByFingerprint(revocations),
+    }),
+  );
+  writeOutputs(env, {
+    findings,
+    live,
+    exitCode,
+    ...(inputs.sarifFile ? { sarifFile: inputs.sarifFile } : {}),
+  });
+  const verdict =
+    findings.length === 0
+      ? "no secrets found"
+      : `${findings.length} secret(s) found${inputs.verify || inputs.revoke ? `, ${live} live` : ""}`;
+  io.stdout.write(
+    `keywarden: ${verdict} in ${resolved.scanned} (fail-on: ${inputs.failOn}, exit code ${exitCode})\n`,
+  );
+  return exitCode;
+}
+
+function dedupeByFingerprint(findings: readonly ReportFinding[]): ReportFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    if (seen.has(finding.fingerprint)) return false;
+    seen.add(finding.fingerprint);
+    return true;
+  });
+}
+
+/** Runs the Action; any error becomes one `::error::` line, output exit-code 2 and exit code 2. */
+export async function runAction(io: CliIo): Promise<number> {
+  try {
+    return await runSteps(io);
+  } catch (error) {
+    const known = isKeywardenError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    io.stdout.write(annotation("error", `keywarden: ${known ? "" : "internal error: "}${message}`));
+    if (!known && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    try {
+      appendRunnerFile(io.env.GITHUB_OUTPUT, outputEntry("exit-code", "2"));
+    } catch {
+      // The error above is what matters.
+    }
+    return 2;
+  }
+}
+
+export function runActionFromProcess(): Promise<number> {
+  return runAction({
+    cwd: process.cwd(),
+    env: process.env,
+    // The Action never prompts: revocation is a dry run or confirmed by input.
+    stdin: Readable.from([]),
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: false },
+    stderr: { write: (text) => void process.stderr.write(text), isTTY: false },
+  });
+}

@@ -1,0 +1,205 @@
+import { Octokit } from "@octokit/rest";
+import type { ReportFinding } from "../types.js";
+import {
+  isSummaryComment,
+  parseReviewMarker,
+  type ReviewMarker,
+  resolvedReviewBody,
+  reviewCommentBody,
+  reviewKey,
+  summaryCommentBody,
+} from "./comment-bodies.js";
+
+/**
+ * Brings the pull request's comments in line with this run: one review comment per leaking line
+ * of the diff, one summary comment for the rest. Comments of earlier runs are found by their
+ * hidden marker and updated (or marked resolved), never duplicated. A token that may not write
+ * (a fork's pull request) ends the sync quietly: the caller falls back to annotations and the
+ * job summary.
+ */
+
+export interface ReportedLine {
+  readonly path: string;
+  readonly line: number;
+  readonly findings: readonly ReportFinding[];
+}
+
+export interface SyncCommentsInput {
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly pullNumber: number;
+  /** The head commit the review comments are made on. */
+  readonly headSha: string;
+  readonly lines: readonly ReportedLine[];
+  readonly outside: readonly ReportFinding[];
+  /** Every finding of the run (one per key). */
+  readonly total: number;
+  readonly userAgent: string;
+  readonly onWarning: (text: string) => void;
+}
+
+export interface SyncCommentsResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly resolved: number;
+  /** Set when the comments could not be written; the reason, for the log and the summary. */
+  readonly failed?: string;
+}
+
+interface HttpError {
+  readonly status: number;
+  readonly message: string;
+}
+
+function httpError(error: unknown): HttpError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== "number") return undefined;
+  return { status, message: (error as Error).message ?? "" };
+}
+
+/** Why a write failed, as one sentence. */
+function describeFailure(error: unknown): string {
+  const http = httpError(error);
+  if (http && [401, 403, 404].includes(http.status)) {
+    return `the token may not comment on this pull request (HTTP ${http.status}); a pull request from a fork gets a read-only token. Findings are in the annotations and the job summary instead`;
+  }
+  if (http) return `GitHub answered HTTP ${http.status}: ${http.message.split("\n")[0]}`;
+  return `cannot reach the GitHub API: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+class CommentsFailed extends Error {}
+
+/**
+ * Review comments per run at most: a pull request that adds a dump of keys gets the rest in the
+ * summary comment, not hundreds of notifications (and GitHub's secondary rate limit).
+ */
+export const MAX_REVIEW_COMMENTS = 50;
+
+export async function syncComments(input: SyncCommentsInput): Promise<SyncCommentsResult> {
+  const octokit = new Octokit({
+    auth: input.token,
+    baseUrl: input.apiUrl,
+    userAgent: input.userAgent,
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string) => input.onWarning(message),
+      error: () => {},
+    },
+  });
+  const { owner, repo } = input;
+  const counts = { created: 0, updated: 0, resolved: 0 };
+  const attempt = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new CommentsFailed(describeFailure(error));
+    }
+  };
+
+  try {
+    const reviewComments = await attempt(() =>
+      octokit.paginate(octokit.rest.pulls.listReviewComments, {
+        owner,
+        repo,
+        pull_number: input.pullNumber,
+        per_page: 100,
+      }),
+    );
+    const existing = new Map<string, { id: number; marker: ReviewMarker; body: string }>();
+    const stale: { id: number; marker: ReviewMarker; body: string }[] = [];
+    for (const comment of reviewComments) {
+      const marker = parseReviewMarker(comment.body ?? "");
+      if (!marker) continue;
+      const key = reviewKey(marker);
+      if (existing.has(key)) stale.push({ id: comment.id, marker, body: comment.body });
+      else existing.set(key, { id: comment.id, marker, body: comment.body });
+    }
+
+    const outside = [...input.outside];
+    for (const line of input.lines.slice(MAX_REVIEW_COMMENTS)) outside.push(...line.findings);
+    for (const line of input.lines.slice(0, MAX_REVIEW_COMMENTS)) {
+      const body = reviewCommentBody(line.path, line.line, line.findings);
+      const key = reviewKey({
+        path: line.path,
+        line: line.line,
+        fingerprints: line.findings.map((f) => f.fingerprint),
+      });
+      const known = existing.get(key);
+      if (known) {
+        existing.delete(key);
+        await attempt(() =>
+          octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: known.id, body }),
+        );
+        counts.updated++;
+        continue;
+      }
+      try {
+        await octokit.rest.pulls.createReviewComment({
+          owner,
+          repo,
+          pull_number: input.pullNumber,
+          commit_id: input.headSha,
+          path: line.path,
+          line: line.line,
+          side: "RIGHT",
+          body,
+        });
+        counts.created++;
+      } catch (error) {
+        // 422: GitHub does not see this line in the pull request's diff (its diff may differ
+        // from git's); the finding goes in the summary comment instead.
+        if (httpError(error)?.status !== 422) throw new CommentsFailed(describeFailure(error));
+        outside.push(...line.findings);
+      }
+    }
+    for (const left of [...existing.values(), ...stale]) {
+      if (left.marker.state === "resolved") continue;
+      await attempt(() =>
+        octokit.rest.pulls.updateReviewComment({
+          owner,
+          repo,
+          comment_id: left.id,
+          body: resolvedReviewBody(left.marker, left.body, input.headSha),
+        }),
+      );
+      counts.resolved++;
+    }
+
+    const issueComments = await attempt(() =>
+      octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: input.pullNumber,
+        per_page: 100,
+      }),
+    );
+    const summary = issueComments.find((comment) => isSummaryComment(comment.body ?? ""));
+    if (summary || outside.length > 0) {
+      const body = summaryCommentBody({
+        total: input.total,
+        reviewedLines: counts.created + counts.updated,
+        outside,
+        commit: input.headSha,
+      });
+      if (summary) {
+        await attempt(() =>
+          octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body }),
+        );
+        counts.updated++;
+      } else {
+        await attempt(() =>
+          octokit.rest.issues.createComment({ owner, repo, issue_number: input.pullNumber, body }),
+        );
+        counts.created++;
+      }
+    }
+    return counts;
+  } catch (error) {
+    if (error instanceof CommentsFailed) return { ...counts, failed: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,133 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { CONFIG_FILE_NAMES } from "../config/load-config.js";
+import type { GitContext } from "../git/run-git.js";
+import { runGitRaw } from "../git/run-git.js";
+import type { Suppressions } from "../suppress/apply-suppressions.js";
+import {
+  GITLEAKS_IGNORE_FILE_NAME,
+  IGNORE_FILE_NAME,
+  type IgnoreFileEntry,
+  parseIgnoreFile,
+} from "../suppress/ignore-file.js";
+
+/**
+ * Where the scan's config and ignore files come from. On a pull request they are read from the
+ * base commit, never from the pull request itself: otherwise it could add a key and, in the same
+ * diff, allowlist it, disable its rule or list its fingerprint in .keywardenignore. A push is
+ * read at its own commit: whoever pushes may change the config anyway.
+ */
+export interface TrustedConfig {
+  /** Config text for the scan; undefined: the usual discovery in the checkout. */
+  readonly configText?: { readonly text: string; readonly name: string };
+  /** A config file on disk (`config` input outside the repository, or a run with no base). */
+  readonly configPath?: string;
+  /** Ignore entries for the scan; undefined: the usual discovery in the checkout. */
+  readonly suppressions?: Suppressions;
+  /** One line for the summary: where the config came from. */
+  readonly description: string;
+  /** Config and ignore files the change itself edits (their edits apply once merged). */
+  readonly changedFiles: readonly string[];
+}
+
+export interface TrustedConfigOptions extends GitContext {
+  /** The repository's top directory. */
+  readonly root: string;
+  /** The commit to read from; undefined: read the checkout. */
+  readonly commit?: string;
+  /** How summaries name `commit` ("base commit", "pushed commit"). */
+  readonly commitLabel?: string;
+  /** The change's last commit, to tell whether it edits the config. */
+  readonly head?: string;
+  /** The `config` input, relative to the workspace (cwd). */
+  readonly configInput?: string;
+}
+
+/** The file's text at `commit`, or undefined when there is no such file there. */
+async function readAt(
+  commit: string,
+  path: string,
+  context: GitContext,
+): Promise<string | undefined> {
+  const result = await runGitRaw(["cat-file", "blob", `${commit}:${path}`], context);
+  return result.code === 0 ? result.stdout.toString("utf8") : undefined;
+}
+
+async function changedPaths(
+  base: string,
+  head: string,
+  paths: readonly string[],
+  context: GitContext,
+): Promise<string[]> {
+  const result = await runGitRaw(
+    ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--", ...paths],
+    context,
+  );
+  if (result.code !== 0) return [];
+  return result.stdout.toString("utf8").split("\0").filter(Boolean);
+}
+
+function toPosix(path: string): string {
+  return path.split("\\").join("/");
+}
+
+export async function readTrustedConfig(options: TrustedConfigOptions): Promise<TrustedConfig> {
+  const { commit, configInput } = options;
+  const configOnDisk = configInput !== undefined ? resolve(options.cwd, configInput) : undefined;
+  const inRepo = configOnDisk !== undefined ? relative(options.root, configOnDisk) : undefined;
+  const outsideRepo = inRepo !== undefined && (inRepo.startsWith("..") || isAbsolute(inRepo));
+
+  if (commit === undefined) {
+    return {
+      ...(configInput !== undefined ? { configPath: configInput } : {}),
+      description: configInput !== undefined ? `config ${configInput}` : "config from the checkout",
+      changedFiles: [],
+    };
+  }
+  const short = commit.slice(0, 12);
+  const label = options.commitLabel ?? "commit";
+  const context = { cwd: options.root, env: options.env };
+
+  const ignore: IgnoreFileEntry[] = [];
+  for (const name of [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME]) {
+    const text = await readAt(commit, name, context);
+    if (text !== undefined) ignore.push(...parseIgnoreFile(text, `${name}@${short}`));
+  }
+  const suppressions: Suppressions = { ignore };
+
+  const candidates =
+    inRepo !== undefined && !outsideRepo ? [toPosix(inRepo)] : [...CONFIG_FILE_NAMES];
+  const watched = [...candidates, IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
+  const changedFiles =
+    options.head !== undefined ? await changedPaths(commit, options.head, watched, context) : [];
+
+  if (outsideRepo) {
+    // A file outside the repository is not part of the change: the workflow put it there.
+    return {
+      configPath: configInput!,
+      suppressions,
+      description: `config ${configInput}`,
+      changedFiles,
+    };
+  }
+  for (const path of candidates) {
+    const text = await readAt(commit, path, context);
+    if (text !== undefined) {
+      return {
+        configText: { text, name: `${path}@${short}` },
+        suppressions,
+        description: `config ${path} from ${label} ${short}`,
+        changedFiles,
+      };
+    }
+  }
+  return {
+    // No config at the base: built-in rules only, whatever the change adds.
+    configText: { text: "", name: `(no config at ${short})` },
+    suppressions,
+    description:
+      configInput !== undefined
+        ? `built-in rules: ${configInput} does not exist at ${label} ${short}`
+        : `built-in rules: no config at ${label} ${short}`,
+    changedFiles,
+  };
+}

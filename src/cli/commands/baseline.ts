@@ -1,0 +1,136 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import type { CommandModule } from "yargs";
+import { parseSize } from "../../config/load-config.js";
+import { RuntimeError } from "../../errors.js";
+import { fileFragments } from "../../sources/files.js";
+import { BASELINE_FILE_NAME, createBaseline } from "../../suppress/baseline.js";
+import { executeScan } from "../execute-scan.js";
+import type { CommandContext } from "../io.js";
+import type { ScanOptions } from "../scan-options.js";
+
+function createCommand(context: CommandContext): CommandModule {
+  return {
+    command: "create [paths..]",
+    describe: "Record the current findings, so later scans with --baseline report only new ones",
+    builder: (yargs) =>
+      yargs
+        .positional("paths", {
+          type: "string",
+          array: true,
+          describe: "Files or directories to scan (default: .)",
+        })
+        .option("output", {
+          alias: "o",
+          type: "string",
+          default: BASELINE_FILE_NAME,
+          describe: "Baseline file to write",
+        })
+        .option("timestamp", {
+          type: "boolean",
+          default: false,
+          describe:
+            "Record when the baseline was made (off by default: the file stays byte-identical)",
+        })
+        .option("config", { alias: "c", type: "string", describe: "Config file" })
+        .option("rules", {
+          type: "string",
+          array: true,
+          describe: "Extra rule file or folder (repeatable)",
+        })
+        .option("ignore-file", {
+          type: "string",
+          describe: "Ignore file (default: the nearest .keywardenignore)",
+        })
+        .option("gitignore", {
+          type: "boolean",
+          default: true,
+          describe: "Honour .gitignore files",
+        })
+        .option("max-file-size", {
+          type: "string",
+          describe: "Skip files larger than this (default 10MB)",
+        })
+        .option("quiet", {
+          alias: "q",
+          type: "boolean",
+          default: false,
+          describe: "No summary line",
+        }),
+    handler: async (argv) => {
+      const { io } = context;
+      const paths = (argv.paths as string[] | undefined)?.length ? (argv.paths as string[]) : ["."];
+      const output = resolve(io.cwd, argv.output as string);
+      const maxFileSize = argv["max-file-size"] as string | undefined;
+      const options: ScanOptions = {
+        rules: (argv.rules as string[] | undefined) ?? [],
+        format: "json",
+        redactPercent: 100,
+        quiet: argv.quiet === true,
+        verbose: false,
+        reportUnusedIgnores: false,
+        verify: {
+          enabled: false,
+          concurrency: 1,
+          timeoutMs: 10_000,
+          ratePerHost: 1,
+          endpoints: [],
+          trustConfig: false,
+          onlyLive: false,
+          failOn: "any",
+        },
+        ...(argv.config !== undefined ? { config: argv.config as string } : {}),
+        ...(argv["ignore-file"] !== undefined ? { ignoreFile: argv["ignore-file"] as string } : {}),
+        ...(maxFileSize !== undefined
+          ? { maxFileSize: parseSize(maxFileSize, "--max-file-size") }
+          : {}),
+      };
+      const outcome = await executeScan(context, {
+        source: "files",
+        scanRoot: paths[0]!,
+        options,
+        report: false,
+        fragments: (config, onSkip) =>
+          fileFragments({
+            cwd: io.cwd,
+            paths,
+            exclude: config.exclude,
+            maxFileSize: config.maxFileSize,
+            gitignore: argv.gitignore !== false,
+            onSkip,
+          }),
+      });
+      // The baseline never lists itself: a second run must give the same bytes.
+      const ownPath = relative(io.cwd, output).split("\\").join("/");
+      const findings = outcome.findings.filter((finding) => finding.path !== ownPath);
+      const text = createBaseline(
+        findings,
+        argv.timestamp ? { createdAt: new Date().toISOString() } : {},
+      );
+      try {
+        mkdirSync(dirname(output), { recursive: true });
+        writeFileSync(output, text);
+      } catch (error) {
+        throw new RuntimeError(
+          `--output ${argv.output as string}: cannot write the baseline (${(error as NodeJS.ErrnoException).code ?? error})`,
+        );
+      }
+      if (!options.quiet) {
+        const count = findings.length;
+        io.stderr.write(
+          `keywarden: baseline ${relative(io.cwd, output) || output}: ${count} finding${count === 1 ? "" : "s"} recorded; scan with --baseline ${relative(io.cwd, output) || output} to see only new ones\n`,
+        );
+      }
+      context.exitCode = 0;
+    },
+  };
+}
+
+export function baselineCommand(context: CommandContext): CommandModule {
+  return {
+    command: "baseline <action>",
+    describe: "Accept the current findings, to report only new ones",
+    builder: (yargs) => yargs.command(createCommand(context)).demandCommand(1),
+    handler: () => {},
+  };
+}

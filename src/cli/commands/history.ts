@@ -1,0 +1,96 @@
+import type { CommandModule } from "yargs";
+import { UsageError } from "../../errors.js";
+import { aggregateOccurrences } from "../../pipeline/aggregate-occurrences.js";
+import { excludeMatcher } from "../../sources/git-source-options.js";
+import { historyScanFragments } from "../../sources/history-scan.js";
+import { applyInlineAllow } from "../../suppress/inline-allow.js";
+import type { Fragment } from "../../types.js";
+import { executeScan } from "../execute-scan.js";
+import type { CommandContext } from "../io.js";
+import { createProgressBar, type ProgressBar } from "../progress-bar.js";
+import { readScanOptions, withScanOptions } from "../scan-options.js";
+
+/** Revisions come from the command line: never let one pass as a git option. */
+function revisionOption(value: unknown, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text === "" || text.startsWith("-")) {
+    throw new UsageError(`${flag}: "${text}" is not a branch, commit or range`);
+  }
+  return text;
+}
+
+async function* clearingProgress(
+  fragments: AsyncIterable<Fragment>,
+  bar: ProgressBar,
+): AsyncGenerator<Fragment> {
+  try {
+    yield* fragments;
+  } finally {
+    bar.done();
+  }
+}
+
+export function historyCommand(context: CommandContext): CommandModule {
+  return {
+    command: "history",
+    describe:
+      "Scan git history: every blob of every branch once, each finding attributed to the commit that added it",
+    builder: (yargs) =>
+      withScanOptions(yargs)
+        .option("branch", {
+          type: "string",
+          describe: "Only the history of this branch or commit (default: all refs)",
+        })
+        .option("since", {
+          type: "string",
+          describe: "Only commits more recent than this date (e.g. 2024-01-31, '2 weeks ago')",
+        })
+        .option("max-count", {
+          type: "number",
+          describe: "Only the N most recent commits",
+        })
+        .option("range", {
+          type: "string",
+          describe:
+            "Only the lines added by the commits of this range (A..B: a pull request, a push)",
+        })
+        .conflicts("range", ["branch", "since", "max-count"]),
+    handler: async (argv) => {
+      const options = readScanOptions(argv);
+      const { io } = context;
+      const range = revisionOption(argv.range, "--range");
+      const branch = revisionOption(argv.branch, "--branch");
+      const maxCount = argv["max-count"] as number | undefined;
+      if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1)) {
+        throw new UsageError(`--max-count: "${argv["max-count"]}" is not a positive whole number`);
+      }
+      const bar = createProgressBar(io.stderr, io.stderr.isTTY && !options.quiet);
+      await executeScan(context, {
+        source: range === undefined ? "history" : "range",
+        scanRoot: ".",
+        options,
+        fragments: (config, onSkip) =>
+          clearingProgress(
+            historyScanFragments({
+              cwd: io.cwd,
+              env: io.env,
+              maxFileSize: config.maxFileSize,
+              onSkip,
+              isExcluded: excludeMatcher(config.exclude),
+              ...(range !== undefined ? { range } : {}),
+              ...(branch !== undefined ? { branch } : {}),
+              ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
+              ...(maxCount !== undefined ? { maxCount } : {}),
+              onNote: (text) => {
+                if (!options.quiet) io.stderr.write(`keywarden: ${text}\n`);
+              },
+              onProgress: (progress) => bar.update(progress),
+            }),
+            bar,
+          ),
+        afterScan: (findings) => aggregateOccurrences(applyInlineAllow(findings).kept),
+      });
+    },
+  };
+}

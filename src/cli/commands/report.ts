@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { CommandModule } from "yargs";
+import { ConfigError, UsageError } from "../../errors.js";
+import { readJsonReport } from "../../report/read-json-report.js";
+import { DEFAULT_REDACT_PERCENT } from "../../report/redact.js";
+import { ALL_FORMAT_NAMES, REPORTERS } from "../../report/registry.js";
+import { writeReport } from "../execute-scan.js";
+import type { CommandContext } from "../io.js";
+import { toolInfo } from "../tool-info.js";
+
+function readRedact(value: unknown): number {
+  if (value === false) return 0;
+  if (value === true || value === undefined || value === "") return DEFAULT_REDACT_PERCENT;
+  const percent = Number(value);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw new UsageError(`--redact: "${String(value)}" is not a percentage from 0 to 100`);
+  }
+  return percent;
+}
+
+export function reportCommand(context: CommandContext): CommandModule {
+  return {
+    command: "report <file>",
+    describe: "Render a saved JSON report (--format json) as HTML, SARIF, Markdown...",
+    builder: (yargs) =>
+      yargs
+        .positional("file", {
+          type: "string",
+          demandOption: true,
+          describe: "A report made with --format json",
+        })
+        .option("format", {
+          alias: "f",
+          type: "string",
+          choices: ALL_FORMAT_NAMES,
+          default: "html",
+          describe: "Output format",
+        })
+        .option("output", {
+          alias: "o",
+          type: "string",
+          describe: "Write to this file instead of standard output",
+        })
+        .option("redact", {
+          describe:
+            "Hide this percentage of secrets a report holds in full; --no-redact keeps them",
+          default: DEFAULT_REDACT_PERCENT,
+          defaultDescription: String(DEFAULT_REDACT_PERCENT),
+        })
+        .option("color", { type: "boolean", describe: "Colour the text format" }),
+    handler: async (argv) => {
+      const { io } = context;
+      const file = argv.file as string;
+      let text: string;
+      try {
+        text = readFileSync(resolve(io.cwd, file), "utf8");
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new ConfigError(
+          `${file}: cannot read the report (${code === "ENOENT" ? "no such file" : (code ?? String(error))})`,
+          file,
+        );
+      }
+      const saved = readJsonReport(text, file, readRedact(argv.redact));
+      const current = toolInfo();
+      const reporter = await REPORTERS[argv.format as string]!();
+      const output = argv.output as string | undefined;
+      const report = reporter({
+        findings: saved.findings,
+        summary: saved.summary,
+        // The version that found the secrets, not the one rendering the page.
+        tool: {
+          ...current,
+          ...(saved.tool ? { name: saved.tool.name, version: saved.tool.version } : {}),
+        },
+        color:
+          (argv.color as boolean | undefined) ??
+          (io.stdout.isTTY && !output && io.env.NO_COLOR === undefined),
+      });
+      writeReport(context, output, report);
+      context.exitCode = 0;
+    },
+  };
+}

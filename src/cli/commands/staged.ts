@@ -1,0 +1,54 @@
+import type { CommandModule } from "yargs";
+import { excludeMatcher } from "../../sources/git-source-options.js";
+import { stagedFragments } from "../../sources/staged-diff.js";
+import { applyInlineAllow } from "../../suppress/inline-allow.js";
+import type { Finding } from "../../types.js";
+import { executeScan } from "../execute-scan.js";
+import type { CommandContext } from "../io.js";
+import { readScanOptions, withScanOptions } from "../scan-options.js";
+
+/** What the person committing reads when the hook stops the commit. */
+export function blockedCommitMessage(findings: readonly Finding[]): string {
+  const places = findings.map(
+    (finding) => `  ${finding.path}:${finding.line}  ${finding.title} (${finding.provider})`,
+  );
+  const files = [...new Set(findings.map((finding) => finding.path))];
+  return [
+    `keywarden: commit blocked: ${findings.length === 1 ? "a secret is" : `${findings.length} secrets are`} in the staged changes`,
+    ...places,
+    "To go on, either:",
+    "  - move the key out of the code (an environment variable or a secrets manager), then git add the file again;",
+    `  - unstage it: git restore --staged ${files.map((file) => (/\s/.test(file) ? `"${file}"` : file)).join(" ")};`,
+    "  - or, for a false positive, add a keywarden:allow comment on that line.",
+    "",
+  ].join("\n");
+}
+
+export function stagedCommand(context: CommandContext): CommandModule {
+  return {
+    command: "staged",
+    describe: "Scan the lines the next commit adds (git diff --cached): the pre-commit guard",
+    builder: (yargs) => withScanOptions(yargs),
+    handler: async (argv) => {
+      const options = readScanOptions(argv);
+      const { io } = context;
+      await executeScan(context, {
+        source: "staged",
+        scanRoot: ".",
+        options,
+        fragments: (config, onSkip) =>
+          stagedFragments({
+            cwd: io.cwd,
+            env: io.env,
+            maxFileSize: config.maxFileSize,
+            onSkip,
+            isExcluded: excludeMatcher(config.exclude),
+          }),
+        afterScan: (findings) => applyInlineAllow(findings).kept,
+        onFindings: (findings) => {
+          if (!options.quiet) io.stderr.write(blockedCommitMessage(findings));
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { loadConfig } from "../config/load-config.js";
+import { REPORTERS } from "../report/registry.js";
+import type { ReportFinding } from "../types.js";
+import { readReport } from "../verify/read-report.js";
+import { recoverSecrets } from "../verify/recover-secrets.js";
+import { runVerifyStage } from "../verify/run-verify-stage.js";
+import { writeReport } from "./execute-scan.js";
+import type { CommandContext } from "./io.js";
+import type { ScanOptions } from "./scan-options.js";
+import { toolInfo } from "./tool-info.js";
+import { failOnExitCode, reportedFindings } from "./verify-options.js";
+
+/**
+ * `keywarden verify REPORT.json`: finds each reported secret again at its recorded place,
+ * verifies it, and writes the report again with fresh verification results. Loaded only when
+ * the command runs.
+ */
+export async function executeVerify(
+  context: CommandContext,
+  reportFile: string,
+  options: ScanOptions,
+): Promise<void> {
+  const { io } = context;
+  const saved = readReport(io.cwd, reportFile);
+  const config = await loadConfig({
+    cwd: io.cwd,
+    scanRoot: io.cwd,
+    ruleFiles: options.rules,
+    ...(options.config !== undefined ? { configPath: options.config } : {}),
+  });
+  const recovered = await recoverSecrets(saved.findings, { cwd: io.cwd, env: io.env, config });
+  const found = recovered.flatMap((item) => ("finding" in item ? [item.finding] : []));
+  const verified = await runVerifyStage({
+    findings: found,
+    rules: config.rules,
+    settings: options.verify,
+    env: io.env,
+    stderr: io.stderr,
+    showProgress: !options.quiet,
+    userAgent: `keywarden/${toolInfo().version}`,
+  });
+
+  const checkedAt = new Date().toISOString();
+  let next = 0;
+  const findings: ReportFinding[] = recovered.map((item) => {
+    if ("missing" in item) {
+      return {
+        ...item.report,
+        verification: { status: "unknown", checkedAt, detail: item.missing },
+      };
+    }
+    // Keep the report's own record (location, commit, redaction); refresh only the verdict.
+    const verification = verified[next++]!.verification;
+    return verification ? { ...item.report, verification } : item.report;
+  });
+  const reported = reportedFindings(findings, options.verify);
+
+  const reporter = await REPORTERS[options.format]!();
+  const text = reporter({
+    findings: reported,
+    summary: saved.summary,
+    tool: toolInfo(),
+    color: options.color ?? (io.stdout.isTTY && !options.output && io.env.NO_COLOR === undefined),
+  });
+  writeReport(context, options.output, text);
+  context.exitCode = failOnExitCode(reported, options.verify);
+}

@@ -1,0 +1,30 @@
+import type { CompiledRule } from "../config/compile-rules.js";
+import type { Finding } from "../types.js";
+import type { CommandContext } from "./io.js";
+import { toolInfo } from "./tool-info.js";
+import type { VerifyCliOptions } from "./verify-options.js";
+
+/**
+ * Runs the verification stage when it is on, loading it only then: a scan without --verify
+ * imports no HTTP client, no signer, no verifier.
+ */
+export async function verifyIfAsked<T extends Finding>(
+  context: CommandContext,
+  rules: readonly CompiledRule[],
+  options: VerifyCliOptions,
+  quiet: boolean,
+  findings: readonly T[],
+): Promise<Finding[]> {
+  // Runs even with no findings, so a bad --endpoint is reported rather than ignored.
+  if (!options.enabled) return [...findings];
+  const { runVerifyStage } = await import("../verify/run-verify-stage.js");
+  return runVerifyStage({
+    findings,
+    rules,
+    settings: options,
+    env: context.io.env,
+    stderr: context.io.stderr,
+    showProgress: !quiet,
+    userAgent: `keywarden/${toolInfo().version}`,
+  });
+}

@@ -1,0 +1,153 @@
+import type { Argv } from "yargs";
+import { UsageError } from "../errors.js";
+import type { Verification } from "../types.js";
+
+/**
+ * Options of the verification stage, shared by the scanning commands (`--verify` turns it on)
+ * and `keywarden verify` (always on). Only flags and their checks live here: the stage itself
+ * loads by dynamic import when it runs, so the pre-commit path never pays for it.
+ */
+
+export const FAIL_ON = ["any", "live", "none"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface VerifyCliOptions {
+  readonly enabled: boolean;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** Request starts per second per provider host. */
+  readonly ratePerHost: number;
+  /** Raw `--endpoint NAME=URL` values; checked by the stage (with the environment's). */
+  readonly endpoints: readonly string[];
+  readonly trustConfig: boolean;
+  readonly onlyLive: boolean;
+  readonly failOn: FailOn;
+}
+
+export function withVerifyOptions<T>(yargs: Argv<T>, withSwitch: boolean) {
+  const base = withSwitch
+    ? yargs.option("verify", {
+        type: "boolean",
+        default: false,
+        describe: "Check whether each key found is live, with one read-only call to its provider",
+      })
+    : yargs;
+  return base
+    .option("verify-concurrency", {
+      type: "number",
+      default: 8,
+      describe: "Provider calls in flight at once",
+    })
+    .option("verify-timeout", {
+      type: "string",
+      default: "10s",
+      describe: "Time limit per provider call (e.g. 10s, 2500ms; a bare number is seconds)",
+    })
+    .option("verify-rate", {
+      type: "number",
+      default: 10,
+      describe: "Provider calls started per second per host",
+    })
+    .option("endpoint", {
+      type: "string",
+      array: true,
+      describe:
+        "Base URL of a provider service, NAME=URL (repeatable; also KEYWARDEN_ENDPOINT_<NAME>)",
+    })
+    .option("trust-config", {
+      type: "boolean",
+      default: false,
+      describe: "Also verify with rules from config and rule files, which may name their own hosts",
+    })
+    .option("only-live", {
+      type: "boolean",
+      default: false,
+      describe: "Report only keys verified live or live-restricted",
+    })
+    .option("fail-on", {
+      type: "string",
+      choices: FAIL_ON,
+      default: "any",
+      describe: "What makes exit code 1: any finding, live keys only, or nothing",
+    });
+}
+
+function positiveNumber(value: unknown, flag: string, integer: boolean): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
+    throw new UsageError(
+      `${flag}: "${String(value)}" is not a positive ${integer ? "whole number" : "number"}`,
+    );
+  }
+  return number;
+}
+
+/** `10s`, `2500ms`, `1.5s` or a bare number of seconds, in milliseconds. */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(value.trim());
+  if (!match)
+    throw new UsageError(`${flag}: "${value}" is not a duration (use e.g. 10s or 2500ms)`);
+  const ms = match[2] === "ms" ? Number(match[1]) : Number(match[1]) * 1000;
+  if (ms < 1) throw new UsageError(`${flag}: "${value}" is too short`);
+  return Math.round(ms);
+}
+
+export function readVerifyOptions(
+  argv: Record<string, unknown>,
+  alwaysOn: boolean,
+): VerifyCliOptions {
+  const enabled = alwaysOn || argv.verify === true;
+  const onlyLive = argv["only-live"] === true;
+  const failOn = (argv["fail-on"] as FailOn | undefined) ?? "any";
+  if (!enabled && onlyLive) throw new UsageError("--only-live needs --verify");
+  if (!enabled && failOn === "live") throw new UsageError("--fail-on live needs --verify");
+  return {
+    enabled,
+    concurrency: positiveNumber(argv["verify-concurrency"] ?? 8, "--verify-concurrency", true),
+    timeoutMs: parseDuration(String(argv["verify-timeout"] ?? "10s"), "--verify-timeout"),
+    ratePerHost: positiveNumber(argv["verify-rate"] ?? 10, "--verify-rate", false),
+    endpoints: (argv.endpoint as string[] | undefined) ?? [],
+    trustConfig: argv["trust-config"] === true,
+    onlyLive,
+    failOn,
+  };
+}
+
+type Verified = { readonly verification?: Verification | undefined };
+
+function isLive(finding: Verified): boolean {
+  const status = finding.verification?.status;
+  return status === "live" || status === "live-restricted";
+}
+
+/** The findings to report: all, or with --only-live those verified live. */
+export function reportedFindings<T extends Verified>(
+  findings: readonly T[],
+  options: VerifyCliOptions,
+): T[] {
+  return options.onlyLive ? findings.filter(isLive) : [...findings];
+}
+
+/** Exit code for the reported findings under --fail-on. */
+export function failOnExitCode(findings: readonly Verified[], options: VerifyCliOptions): 0 | 1 {
+  switch (options.failOn) {
+    case "none":
+      return 0;
+    case "live":
+      return findings.some(isLive) ? 1 : 0;
+    case "any":
+      return findings.length > 0 ? 1 : 0;
+  }
+}
+
+/** Verification off, every finding reported and failing: for callers that build ScanOptions. */
+export const VERIFY_OFF: VerifyCliOptions = {
+  enabled: false,
+  concurrency: 8,
+  timeoutMs: 10_000,
+  ratePerHost: 10,
+  endpoints: [],
+  trustConfig: false,
+  onlyLive: false,
+  failOn: "any",
+};

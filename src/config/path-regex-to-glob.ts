@@ -1,0 +1,261 @@
+/**
+ * gitleaks names paths with regular expressions; keywarden uses globs (picomatch, dot files
+ * included). This turns the path regexes people actually write into globs:
+ *
+ *   \.env\.prod$                      → **\/*.env.prod
+ *   (?:^|/)vendor/                    → **\/vendor/**
+ *   ^docs/.*\.md$                     → docs/**\/*.md
+ *   (.*?)(jpg|gif|svg)$               → **\/*{jpg,gif,svg}
+ *   (go.mod|go.sum)$                  → **\/*{go?mod,go?sum}
+ *
+ * Regexes beyond that (classes with quantifiers, \d, nested repetition...) are refused with a
+ * reason, for the import report.
+ */
+
+export interface GlobConversion {
+  readonly globs: readonly string[];
+  /** Where the globs are looser or stricter than the regex. */
+  readonly notes: readonly string[];
+}
+
+export class PathRegexError extends Error {
+  override readonly name = "PathRegexError";
+}
+
+const GLOB_SPECIAL = new Set("*?[]{}()!\\".split(""));
+
+type Token =
+  | { readonly kind: "text"; readonly glob: string }
+  | { readonly kind: "wild" }
+  | { readonly kind: "slash" };
+
+/** Splits on `|` outside groups and classes. */
+function splitAlternation(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+function literalGlob(ch: string): string {
+  return GLOB_SPECIAL.has(ch) ? `\\${ch}` : ch;
+}
+
+/** The group body `(a|b)` as a brace list, each alternative plain text. */
+function groupAlternatives(body: string, notes: Set<string>): string[] {
+  return splitAlternation(body).map((alternative) => {
+    const tokens = tokenize(alternative, notes, true);
+    return tokens
+      .map((token) => {
+        if (token.kind === "text") return token.glob;
+        if (token.kind === "slash") return "/";
+        throw new PathRegexError("a wildcard inside a group has no glob form");
+      })
+      .join("");
+  });
+}
+
+function matchingParen(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  throw new PathRegexError("missing closing )");
+}
+
+function tokenize(source: string, notes: Set<string>, inGroup = false): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const optional = () => {
+    if (source[i] === "?") {
+      i++;
+      return true;
+    }
+    return false;
+  };
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === "\\") {
+      const next = source[i + 1] ?? "";
+      if (/[0-9A-Za-z]/.test(next)) throw new PathRegexError(`\\${next} has no glob form`);
+      i += 2;
+      const glob = next === "/" ? "/" : literalGlob(next);
+      if (optional()) tokens.push({ kind: "text", glob: `{${glob},}` });
+      else tokens.push(next === "/" ? { kind: "slash" } : { kind: "text", glob });
+      continue;
+    }
+    if (c === ".") {
+      const quantifier = /^\.(?:\*|\+)\??/.exec(source.slice(i));
+      if (quantifier) {
+        i += quantifier[0].length;
+        tokens.push({ kind: "wild" });
+        continue;
+      }
+      i++;
+      if (optional()) throw new PathRegexError("an optional any-character has no glob form");
+      tokens.push({ kind: "text", glob: "?" });
+      continue;
+    }
+    if (c === "[") {
+      const close = source.indexOf("]", i + 2);
+      if (close < 0) throw new PathRegexError("missing closing ]");
+      const body = source.slice(i + 1, close);
+      i = close + 1;
+      const quantifier = /^[*+]\??/.exec(source.slice(i));
+      if (quantifier) {
+        i += quantifier[0].length;
+        if (body === "^/") tokens.push({ kind: "text", glob: "*" });
+        else {
+          notes.add(`[${body}] repeated becomes * (any characters within a path segment)`);
+          tokens.push({ kind: "text", glob: "*" });
+        }
+        continue;
+      }
+      if (/\\[dDwWsS]/.test(body)) throw new PathRegexError(`[${body}] has no glob form`);
+      const glob = `[${body.replace(/\\(.)/g, "$1").replace(/^\^/, "!")}]`;
+      if (optional()) throw new PathRegexError("an optional character class has no glob form");
+      tokens.push({ kind: "text", glob });
+      continue;
+    }
+    if (c === "(") {
+      const close = matchingParen(source, i);
+      let body = source.slice(i + 1, close);
+      if (body.startsWith("?:")) body = body.slice(2);
+      else if (body.startsWith("?"))
+        throw new PathRegexError(`group (${body.slice(0, 3)}... has no glob form`);
+      i = close + 1;
+      const isOptional = optional();
+      if (/^[*+{]/.test(source[i] ?? ""))
+        throw new PathRegexError("a repeated group has no glob form");
+      // A group that is only a wildcard: `(.*?)`.
+      if (/^\.[*+]\??$/.test(body)) {
+        tokens.push({ kind: "wild" });
+        continue;
+      }
+      const alternatives = groupAlternatives(body, notes);
+      if (isOptional) alternatives.push("");
+      tokens.push({
+        kind: "text",
+        glob: alternatives.length === 1 ? alternatives[0]! : `{${alternatives.join(",")}}`,
+      });
+      continue;
+    }
+    if (c === "/") {
+      i++;
+      tokens.push({ kind: "slash" });
+      continue;
+    }
+    if (c === "^" || c === "$")
+      throw new PathRegexError(`an anchor ${c} inside the pattern has no glob form`);
+    if (c === "*" || c === "+" || c === "?" || c === "{")
+      throw new PathRegexError(`repetition ${c} has no glob form`);
+    if (c === "|" && !inGroup) throw new PathRegexError("unexpected |");
+    i++;
+    if (optional()) tokens.push({ kind: "text", glob: `{${literalGlob(c)},}` });
+    else tokens.push({ kind: "text", glob: literalGlob(c) });
+  }
+  return tokens;
+}
+
+function convertBranch(branch: string, notes: Set<string>): string[] {
+  let body = branch;
+  let startAnchor: "start" | "segment" | "none" = "none";
+  const segmentStart = /^\((?:\?:)?\^\|\/\)/.exec(body);
+  if (segmentStart) {
+    startAnchor = "segment";
+    body = body.slice(segmentStart[0].length);
+  } else if (body.startsWith("^")) {
+    startAnchor = "start";
+    body = body.slice(1);
+  }
+  let endAnchored = false;
+  if (body.endsWith("$") && !body.endsWith("\\$")) {
+    endAnchored = true;
+    body = body.slice(0, -1);
+  }
+  const tokens = tokenize(body, notes);
+  // Unanchored ends already mean "anything here": a wildcard there adds nothing.
+  if (startAnchor === "none") while (tokens[0]?.kind === "wild") tokens.shift();
+  if (!endAnchored) while (tokens[tokens.length - 1]?.kind === "wild") tokens.pop();
+
+  let glob = "";
+  tokens.forEach((token, index) => {
+    if (token.kind === "text") glob += token.glob;
+    else if (token.kind === "slash") glob += "/";
+    else {
+      const before = tokens[index - 1];
+      const after = tokens[index + 1];
+      const atSegmentStart =
+        before === undefined ? startAnchor !== "none" : before.kind === "slash";
+      const atSegmentEnd = after === undefined || after.kind === "slash";
+      if (atSegmentStart && atSegmentEnd) glob += "**";
+      else if (atSegmentStart) glob += "**/*";
+      else if (atSegmentEnd) glob += "*/**";
+      else {
+        glob += "*";
+        notes.add("a wildcard inside a file name does not cross directories in a glob");
+      }
+    }
+  });
+  if (glob.length === 0) throw new PathRegexError("the pattern matches every path");
+
+  const prefix =
+    startAnchor === "start"
+      ? ""
+      : startAnchor === "segment" || glob.startsWith("/")
+        ? "**/"
+        : "**/*";
+  const core = `${prefix}${glob.startsWith("/") ? glob.slice(1) : glob}`;
+  if (endAnchored) return [core];
+  if (core.endsWith("/")) return [`${core}**`];
+  if (core.endsWith("**")) return [core];
+  return [`${core}*`, `${core}*/**`];
+}
+
+/** Converts one gitleaks path regex; throws PathRegexError with a reason when it cannot. */
+export function pathRegexToGlobs(regex: string): GlobConversion {
+  const notes = new Set<string>();
+  let source = regex;
+  const flags = /^\(\?([imsU]+)\)/.exec(source);
+  if (flags) {
+    source = source.slice(flags[0].length);
+    if (flags[1]!.includes("i")) notes.add("the regex ignored case; globs match case exactly");
+  }
+  const globs = splitAlternation(source).flatMap((branch) => convertBranch(branch, notes));
+  return {
+    globs: [...new Set(globs.map((glob) => glob.replace(/\*\*\/\*\*\//g, "**/")))],
+    notes: [...notes],
+  };
+}

@@ -1,0 +1,163 @@
+import {
+  collectStderr,
+  exitCode,
+  type GitContext,
+  type GitProcess,
+  gitFailure,
+  spawnFailure,
+  spawnGit,
+} from "./run-git.js";
+
+/**
+ * One long-lived `git cat-file --batch` process: object names go in on stdin, contents come
+ * out on stdout in the same order. Requests wait once a bounded backlog is queued and objects
+ * are read only as the consumer asks for them, so memory stays bounded by that backlog and one
+ * object (objects over the size limit are streamed past, never held).
+ */
+
+export type CatFileObject =
+  | {
+      readonly sha: string;
+      readonly kind: "object";
+      readonly type: string;
+      readonly content: Buffer;
+    }
+  | {
+      readonly sha: string;
+      readonly kind: "too-large";
+      readonly type: string;
+      readonly size: number;
+    }
+  | { readonly sha: string; readonly kind: "missing" };
+
+export interface CatFileOptions {
+  /** Objects larger than this are not held in memory: reported as too-large. */
+  readonly maxSize: number;
+  /** How many bytes of requests may wait unsent (41 per object name). */
+  readonly aheadBytes: number;
+}
+
+export class CatFileBatch {
+  private readonly child: GitProcess;
+  private readonly stderr: () => string;
+  private readonly exited: Promise<number>;
+  private readonly args = ["cat-file", "--batch", "--buffer"];
+  private closed = false;
+
+  constructor(
+    private readonly context: GitContext,
+    private readonly options: CatFileOptions,
+  ) {
+    this.child = spawnGit(this.args, context);
+    this.stderr = collectStderr(this.child);
+    this.exited = exitCode(this.child);
+    this.child.once("close", () => {
+      this.closed = true;
+    });
+  }
+
+  /** Asks for one object; resolves when the request is written (or buffered within limits). */
+  async request(sha: string): Promise<void> {
+    if (this.closed) return;
+    this.child.stdin.write(`${sha}\n`);
+    // Requests may run ahead of the reader up to a bound, so the caller (a commit walk) can
+    // finish early and know the total; past it, wait for git to catch up.
+    if (this.child.stdin.writableLength < this.options.aheadBytes) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.child.stdin.off("drain", done);
+        this.child.off("close", done);
+        resolve();
+      };
+      this.child.stdin.on("drain", done);
+      this.child.once("close", done);
+    });
+  }
+
+  /** No more requests: git answers what is queued, then exits. */
+  end(): void {
+    this.child.stdin.end();
+  }
+
+  /** Stops git now (the consumer gave up early). */
+  close(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+
+  /** The answers, in request order, in batches (one per chunk of output read). */
+  async *objects(): AsyncGenerator<CatFileObject[]> {
+    const maxSize = this.options.maxSize;
+    let header: Buffer[] = [];
+    let sha = "";
+    let type = "";
+    let size = 0;
+    /** Bytes of the current body still to come (plus its trailing newline). */
+    let remaining = -1;
+    let body: Buffer | undefined;
+    let filled = 0;
+    let batch: CatFileObject[] = [];
+
+    try {
+      for await (const chunk of this.child.stdout as AsyncIterable<Buffer>) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          if (remaining >= 0) {
+            const take = Math.min(remaining, chunk.length - offset);
+            // The last byte of a body is git's separating newline: never copied.
+            if (body) {
+              const copy = Math.min(take, size - filled);
+              if (copy > 0) chunk.copy(body, filled, offset, offset + copy);
+              filled += copy;
+            }
+            offset += take;
+            remaining -= take;
+            if (remaining === 0) {
+              batch.push(
+                body
+                  ? { sha, kind: "object", type, content: body }
+                  : { sha, kind: "too-large", type, size },
+              );
+              body = undefined;
+              remaining = -1;
+            }
+            continue;
+          }
+          const newline = chunk.indexOf(10, offset);
+          if (newline === -1) {
+            header.push(chunk.subarray(offset));
+            break;
+          }
+          header.push(chunk.subarray(offset, newline));
+          offset = newline + 1;
+          const line = Buffer.concat(header).toString("utf8");
+          header = [];
+          const parts = line.split(" ");
+          sha = parts[0] ?? "";
+          if (parts.length < 3) {
+            // `<name> missing` (or `ambiguous`): nothing follows.
+            batch.push({ sha, kind: "missing" });
+            continue;
+          }
+          type = parts[1] ?? "";
+          size = Number(parts[2]);
+          remaining = size + 1;
+          filled = 0;
+          body = size <= maxSize ? Buffer.allocUnsafe(size) : undefined;
+        }
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+      }
+      let code: number;
+      try {
+        code = await this.exited;
+      } catch (error) {
+        throw spawnFailure(error, this.args);
+      }
+      if (code !== 0) throw gitFailure(this.args, this.stderr(), code, this.context.cwd);
+    } finally {
+      this.close();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import type { GitProvenance } from "../types.js";
+import {
+  collectStderr,
+  exitCode,
+  type GitContext,
+  gitFailure,
+  spawnFailure,
+  spawnGit,
+} from "./run-git.js";
+
+/**
+ * Walks commits oldest first with `git log --raw`: for each commit, the blobs it brings in (the
+ * new side of every added or modified file). Merges are diffed with `-c`, so only content that
+ * differs from every parent (a conflict resolution, an evil merge) counts as new there; what
+ * came from a side branch was already seen on that branch, which the walk visits first.
+ */
+
+export interface CommitBlob {
+  readonly sha: string;
+  readonly path: string;
+  readonly mode: string;
+}
+
+export interface LoggedCommit {
+  readonly info: GitProvenance;
+  readonly blobs: readonly CommitBlob[];
+}
+
+export interface CommitLogSelection {
+  /** Revisions to walk (a branch, a range); all refs when empty. */
+  readonly revisions?: readonly string[];
+  /** Only commits more recent than this date (anything git's `--since` accepts). */
+  readonly since?: string;
+  /** Only the N most recent commits. */
+  readonly maxCount?: number;
+}
+
+/** Commit header lines: they start with a byte no diff or raw line starts with. */
+export const HEADER = "\x01";
+const FIELD = "\x02";
+export const COMMIT_FORMAT = `--format=${HEADER}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
+const NULL_SHA = /^0+$/;
+
+export function commitLogArgs(selection: CommitLogSelection): string[] {
+  const args = [
+    "log",
+    "--raw",
+    "-c",
+    "--no-renames",
+    "--no-abbrev",
+    "--root",
+    "-z",
+    "--reverse",
+    "--date-order",
+    "--no-show-signature",
+    "--no-textconv",
+    COMMIT_FORMAT,
+  ];
+  if (selection.since !== undefined) args.push(`--since=${selection.since}`);
+  if (selection.maxCount !== undefined) args.push(`--max-count=${selection.maxCount}`);
+  const revisions = selection.revisions ?? [];
+  if (revisions.length === 0) args.push("--all");
+  else args.push("--end-of-options", ...revisions);
+  return args;
+}
+
+/** Reads a commit header written with COMMIT_FORMAT. */
+export function parseCommitHeader(token: string): GitProvenance {
+  const [commit = "", author = "", email = "", date = "", message = ""] = token
+    .slice(1)
+    .split(FIELD);
+  return { commit, author, email, date, message };
+}
+
+/** Reads the new blob of a raw line: `:old new oldsha newsha S` or `::p1 p2 new s1 s2 new SS`. */
+function parseRawMeta(meta: string): { sha: string; mode: string } | undefined {
+  let parents = 0;
+  while (meta.charCodeAt(parents) === 58 /* : */) parents++;
+  const fields = meta.slice(parents).split(" ");
+  const status = fields[fields.length - 1] ?? "";
+  if (status.includes("D")) return undefined;
+  const mode = fields[parents] ?? "";
+  const sha = fields[fields.length - 2] ?? "";
+  if (NULL_SHA.test(sha)) return undefined;
+  return { sha, mode };
+}
+
+/**
+ * Streams commits with the blobs they introduce, in batches (one per chunk of git output).
+ * Throws GitError when git fails; commits read before the failure have been yielded.
+ */
+export async function* logCommits(
+  selection: CommitLogSelection,
+  context: GitContext,
+): AsyncGenerator<LoggedCommit[]> {
+  const args = commitLogArgs(selection);
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+
+  let current: { info: GitProvenance; blobs: CommitBlob[] } | undefined;
+  let pendingMeta: string | undefined;
+  let partial: Buffer[] = [];
+  let batch: LoggedCommit[] = [];
+
+  const token = (raw: string) => {
+    // Records start on a new line after the previous record's terminator.
+    const text = raw.charCodeAt(0) === 10 ? raw.slice(1) : raw;
+    if (pendingMeta !== undefined) {
+      const blob = parseRawMeta(pendingMeta);
+      pendingMeta = undefined;
+      if (blob && current) current.blobs.push({ sha: blob.sha, path: text, mode: blob.mode });
+      return;
+    }
+    if (text.startsWith(HEADER)) {
+      if (current) batch.push(current);
+      current = { info: parseCommitHeader(text), blobs: [] };
+    } else if (text.startsWith(":")) {
+      pendingMeta = text;
+    }
+  };
+
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let end = chunk.indexOf(0); end !== -1; end = chunk.indexOf(0, start)) {
+        const piece = chunk.subarray(start, end);
+        if (partial.length > 0) {
+          partial.push(piece);
+          token(Buffer.concat(partial).toString("utf8"));
+          partial = [];
+        } else {
+          token(piece.toString("utf8"));
+        }
+        start = end + 1;
+      }
+      if (start < chunk.length) partial.push(chunk.subarray(start));
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (partial.length > 0) token(Buffer.concat(partial).toString("utf8"));
+    if (current) batch.push(current);
+    if (batch.length > 0) yield batch;
+    let code: number;
+    try {
+      code = await exited;
+    } catch (error) {
+      throw spawnFailure(error, args);
+    }
+    if (code !== 0) throw gitFailure(args, stderr(), code, context.cwd);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}

@@ -1,0 +1,86 @@
+import { GitError } from "../errors.js";
+import { readLineBatches } from "./read-lines.js";
+import {
+  collectStderr,
+  exitCode,
+  type GitContext,
+  gitFailure,
+  runGit,
+  runGitRaw,
+  spawnGit,
+} from "./run-git.js";
+
+/** What a history scan needs to know about a repository before it starts. */
+export interface RepositoryState {
+  readonly gitDir: string;
+  readonly isBare: boolean;
+  /** A shallow clone: history stops at its grafted boundary commits. */
+  readonly isShallow: boolean;
+  /** A partial clone: some objects live only on a promisor remote. */
+  readonly isPartialClone: boolean;
+  /** False for a freshly initialised repository (no commit on any ref). */
+  readonly hasCommits: boolean;
+}
+
+/** Throws GitError ("not a git repository: <dir>") outside a repository. */
+export async function probeRepository(context: GitContext): Promise<RepositoryState> {
+  const [revParse, promisor, anyCommit] = await Promise.all([
+    runGit(
+      ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository"],
+      context,
+    ),
+    runGitRaw(
+      ["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"],
+      context,
+    ),
+    runGitRaw(["rev-list", "--max-count=1", "--all"], context),
+  ]);
+  const [gitDir = "", isBare, isShallow] = revParse.split("\n");
+  const isPartialClone = promisor.stdout
+    .toString("utf8")
+    .split("\n")
+    .some((line) => /^extensions\.partialclone \S/i.test(line) || /\.promisor true$/i.test(line));
+  return {
+    gitDir,
+    isBare: isBare === "true",
+    isShallow: isShallow === "true",
+    isPartialClone,
+    hasCommits: anyCommit.code === 0 && anyCommit.stdout.length > 0,
+  };
+}
+
+/** Fails with one clear line when `revision` names no commit (a mistyped --branch). */
+export async function assertCommitExists(revision: string, context: GitContext): Promise<void> {
+  const result = await runGitRaw(
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
+    context,
+  );
+  if (result.code !== 0) {
+    throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
+  }
+}
+
+/**
+ * The blobs a partial clone holds locally. Asking git for any other one would start a fetch
+ * from the promisor remote (or, with fetching refused, kill the reader), so history scans ask
+ * only for these and list the rest as missing.
+ */
+export async function listLocalBlobs(context: GitContext): Promise<Set<string>> {
+  const args = [
+    "cat-file",
+    "--batch-all-objects",
+    "--batch-check=%(objecttype) %(objectname)",
+    "--unordered",
+  ];
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+  const blobs = new Set<string>();
+  for await (const lines of readLineBatches(child.stdout)) {
+    for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
+  }
+  const code = await exited;
+  if (code !== 0) throw gitFailure(args, stderr(), code, context.cwd);
+  return blobs;
+}

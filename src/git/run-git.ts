@@ -1,0 +1,144 @@
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { GitError } from "../errors.js";
+
+/**
+ * Runs git as a plain child process. The hot paths (staged diff, cat-file, log) stream through
+ * these instead of simple-git: no shell, no per-call wrapper objects, output as bytes.
+ */
+
+export interface GitContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Options every scanning git call gets whatever the user's config says: paths unquoted (UTF-8
+ * as is), no pager, no colours, no external diff tools, no lazy fetches from a promisor remote
+ * (a partial clone must not start downloading while we read it).
+ */
+const CONFIG_OVERRIDES = [
+  "-c",
+  "core.quotePath=false",
+  "-c",
+  "color.ui=never",
+  "-c",
+  "protocol.allow=never",
+];
+
+export function gitEnv(env: GitContext["env"]): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    GIT_PAGER: "cat",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_NO_LAZY_FETCH: "1",
+    LC_ALL: "C",
+    LANGUAGE: "C",
+  };
+}
+
+export type GitProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** Starts `git <args>` with stdin, stdout and stderr piped. */
+export function spawnGit(args: readonly string[], context: GitContext): GitProcess {
+  const child = spawn("git", [...CONFIG_OVERRIDES, ...args], {
+    cwd: context.cwd,
+    env: gitEnv(context.env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  // Git may exit before reading all of its input (EPIPE); its exit code says what happened.
+  child.stdin.on("error", () => {});
+  return child;
+}
+
+/** Collects a process's stderr (bounded: git's complaints are short, a flood is cut). */
+export function collectStderr(child: GitProcess): () => string {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  child.stderr.on("data", (chunk: Buffer) => {
+    if (size < 64 * 1024) chunks.push(chunk);
+    size += chunk.length;
+  });
+  return () => Buffer.concat(chunks).toString("utf8");
+}
+
+/** Resolves with the exit code once the process has exited and its streams are closed. */
+export function exitCode(child: GitProcess): Promise<number> {
+  const exited = new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  // A spawn failure may come before anyone awaits this; it is handled where it is awaited.
+  exited.catch(() => {});
+  return exited;
+}
+
+/** Outside a repository git says so, except `git diff`, which falls back to --no-index mode. */
+const NOT_A_REPO = /not a git repository|usage: git diff --no-index/i;
+
+/** The one line worth showing from git's stderr: its `fatal:`/`error:` line, else the first. */
+export function firstMeaningfulLine(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const fatal = lines.find((line) => /^(fatal|error):/.test(line));
+  return (fatal ?? lines[0] ?? "").replace(/^(fatal|error):\s*/, "");
+}
+
+/** Turns a failed git call into a GitError with one clear line. */
+export function gitFailure(
+  args: readonly string[],
+  stderr: string,
+  code: number,
+  cwd: string,
+): GitError {
+  const command = `git ${args.join(" ")}`;
+  if (NOT_A_REPO.test(stderr)) {
+    return new GitError(`not a git repository: ${cwd}`, command, stderr);
+  }
+  const detail = firstMeaningfulLine(stderr) || `exit code ${code}`;
+  return new GitError(`git ${args[0]} failed: ${detail}`, command, stderr);
+}
+
+/** A missing git binary is a GitError too, not a crash. */
+export function spawnFailure(error: unknown, args: readonly string[]): GitError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") {
+    return new GitError("git is not installed or not on PATH", `git ${args.join(" ")}`);
+  }
+  return new GitError(`cannot run git: ${(error as Error).message}`, `git ${args.join(" ")}`);
+}
+
+export interface GitResult {
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+/** Runs git to completion and returns what it printed, whatever its exit code. */
+export async function runGitRaw(
+  args: readonly string[],
+  context: GitContext,
+  input?: string,
+): Promise<GitResult> {
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const chunks: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  child.stdin.end(input ?? "");
+  let code: number;
+  try {
+    code = await exitCode(child);
+  } catch (error) {
+    throw spawnFailure(error, args);
+  }
+  return { stdout: Buffer.concat(chunks), stderr: stderr(), code };
+}
+
+/** Runs git to completion; a non-zero exit becomes a GitError. Returns stdout as text. */
+export async function runGit(args: readonly string[], context: GitContext): Promise<string> {
+  const result = await runGitRaw(args, context);
+  if (result.code !== 0) throw gitFailure(args, result.stderr, result.code, context.cwd);
+  return result.stdout.toString("utf8");
+}

@@ -1,0 +1,76 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join, relative } from "node:path";
+import { UsageError } from "../errors.js";
+import { CHAINED_SUFFIX, gitHookScript, hasKeywardenBlock } from "./hook-script.js";
+import type { HookTarget } from "./hook-target.js";
+
+/**
+ * A plain git pre-commit hook in the hooks folder (core.hooksPath honoured). An existing hook is
+ * never overwritten: it is kept beside ours as `pre-commit.pre-keywarden`, runs first, and is
+ * put back by uninstall.
+ */
+
+function shown(target: HookTarget, path: string): string {
+  const rel = relative(target.topLevel, path);
+  return rel.startsWith("..") ? path : rel;
+}
+
+export function installGitHook(target: HookTarget): string[] {
+  if (target.huskyActive) {
+    throw new UsageError(
+      `core.hooksPath is husky's folder (${target.hooksPath}): husky rewrites it; use keywarden hook install --husky`,
+    );
+  }
+  mkdirSync(target.hooksDir, { recursive: true });
+  const hook = join(target.hooksDir, "pre-commit");
+  const chained = hook + CHAINED_SUFFIX;
+  const script = gitHookScript(target.localBins);
+  if (existsSync(hook) && hasKeywardenBlock(readFileSync(hook, "utf8"))) {
+    writeFileSync(hook, script);
+    chmodSync(hook, 0o755);
+    return [`Updated the keywarden pre-commit hook: ${shown(target, hook)}`];
+  }
+  const messages: string[] = [];
+  if (existsSync(hook)) {
+    if (existsSync(chained)) {
+      throw new UsageError(
+        `${shown(target, chained)} already exists: move it away, then run keywarden hook install again`,
+      );
+    }
+    renameSync(hook, chained);
+    messages.push(
+      `Kept the existing pre-commit hook as ${shown(target, chained)}: it still runs, before keywarden.`,
+    );
+  }
+  writeFileSync(hook, script, { mode: 0o755 });
+  chmodSync(hook, 0o755);
+  messages.unshift(`Installed the keywarden pre-commit hook: ${shown(target, hook)}`);
+  return messages;
+}
+
+export function uninstallGitHook(target: HookTarget): string[] {
+  const hook = join(target.hooksDir, "pre-commit");
+  const chained = hook + CHAINED_SUFFIX;
+  const ours = existsSync(hook) && hasKeywardenBlock(readFileSync(hook, "utf8"));
+  if (!ours) {
+    if (!existsSync(hook) && existsSync(chained)) {
+      renameSync(chained, hook);
+      return [`Restored the previous pre-commit hook: ${shown(target, hook)}`];
+    }
+    return [];
+  }
+  unlinkSync(hook);
+  if (existsSync(chained)) {
+    renameSync(chained, hook);
+    return [`Removed the keywarden hook and restored the previous one: ${shown(target, hook)}`];
+  }
+  return [`Removed the keywarden pre-commit hook: ${shown(target, hook)}`];
+}

@@ -1,0 +1,86 @@
+/**
+ * The shell text keywarden puts into hooks. Everything it writes sits between two marker lines,
+ * so install can update it in place and uninstall can take out exactly what it added.
+ */
+
+export const BLOCK_START = "# >>> keywarden pre-commit guard (keywarden hook install) >>>";
+export const BLOCK_END = "# <<< keywarden pre-commit guard <<<";
+
+/** The hook that was in place before a plain git hook install; run first, put back on uninstall. */
+export const CHAINED_SUFFIX = ".pre-keywarden";
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs `keywarden staged` from the first place it is found: the project's node_modules (the
+ * hook runs at the top of the work tree; `localBins` adds ones of nested packages), then PATH,
+ * then npx without installing anything. Its exit code is the hook's: 1 blocks the commit; a
+ * missing keywarden blocks too, with a line saying so, rather than letting commits through.
+ */
+export function runKeywardenBlock(localBins: readonly string[] = []): string {
+  const candidates = [...new Set([...localBins, "./node_modules/.bin/keywarden"])];
+  const lines = [BLOCK_START];
+  candidates.forEach((bin, index) => {
+    lines.push(`${index === 0 ? "if" : "elif"} [ -x ${shellQuote(bin)} ]; then`);
+    lines.push(`  ${shellQuote(bin)} staged`);
+  });
+  lines.push("elif command -v keywarden >/dev/null 2>&1; then");
+  lines.push("  keywarden staged");
+  // --offline: npx must not go to the registry on every commit when keywarden is missing.
+  lines.push("elif npx --no-install --offline keywarden --version >/dev/null 2>&1; then");
+  lines.push("  npx --no-install --offline keywarden staged");
+  lines.push("else");
+  lines.push(
+    '  echo "keywarden hook: keywarden is not installed (npm install --save-dev keywarden), or remove this hook: keywarden hook uninstall" >&2',
+  );
+  lines.push("  exit 1");
+  lines.push("fi");
+  lines.push(BLOCK_END);
+  return `${lines.join("\n")}\n`;
+}
+
+/** A complete `.git/hooks/pre-commit` that runs the chained hook (if any) first. */
+export function gitHookScript(localBins: readonly string[] = []): string {
+  return [
+    "#!/bin/sh",
+    "# Installed by `keywarden hook install`; `keywarden hook uninstall` removes it and puts",
+    `# back the hook that was here before (kept as pre-commit${CHAINED_SUFFIX}).`,
+    `chained="$(dirname "$0")/pre-commit${CHAINED_SUFFIX}"`,
+    'if [ -x "$chained" ]; then',
+    '  "$chained" "$@" || exit $?',
+    "fi",
+    runKeywardenBlock(localBins),
+  ].join("\n");
+}
+
+/** True when `text` holds a keywarden block. */
+export function hasKeywardenBlock(text: string): boolean {
+  return text.includes(BLOCK_START);
+}
+
+/** `text` without the keywarden block (and the blank line that separated it). */
+export function removeKeywardenBlock(text: string): string {
+  const start = text.indexOf(BLOCK_START);
+  if (start === -1) return text;
+  const endMarker = text.indexOf(BLOCK_END, start);
+  let end = endMarker === -1 ? text.length : endMarker + BLOCK_END.length;
+  if (text[end] === "\n") end++;
+  let before = text.slice(0, start);
+  if (before.endsWith("\n\n")) before = before.slice(0, -1);
+  return before + text.slice(end);
+}
+
+/** `text` with the keywarden block appended, or replaced where it already is. */
+export function withKeywardenBlock(text: string, block: string): string {
+  const start = text.indexOf(BLOCK_START);
+  if (start !== -1) {
+    const endMarker = text.indexOf(BLOCK_END, start);
+    let end = endMarker === -1 ? text.length : endMarker + BLOCK_END.length;
+    if (text[end] === "\n") end++;
+    return text.slice(0, start) + block + text.slice(end);
+  }
+  if (text.length === 0) return block;
+  return `${text}${text.endsWith("\n") ? "" : "\n"}\n${block}`;
+}

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { GitError } from "../errors.js";
+import { type GitContext, runGit, runGitRaw } from "../git/run-git.js";
+
+/** Where hooks live in a repository and whether it uses husky. */
+export interface HookTarget {
+  /** Top of the work tree: where git runs hooks, and where husky keeps `.husky/`. */
+  readonly topLevel: string;
+  /** Where git looks for hooks: core.hooksPath if set, else the repository's hooks folder. */
+  readonly hooksDir: string;
+  /** core.hooksPath, when set. */
+  readonly hooksPath?: string;
+  /** `.husky/` exists, husky is a dependency, or core.hooksPath points into `.husky`. */
+  readonly usesHusky: boolean;
+  /** core.hooksPath is husky's generated folder: husky hooks are active in this clone. */
+  readonly huskyActive: boolean;
+  /** keywarden binaries in node_modules between the current directory and the top level. */
+  readonly localBins: readonly string[];
+}
+
+const HUSKY_HOOKS_PATH = /(^|[\\/])\.husky([\\/]_)?[\\/]?$/;
+
+function dependsOnHusky(topLevel: string): boolean {
+  const file = join(topLevel, "package.json");
+  if (!existsSync(file)) return false;
+  try {
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    return ["dependencies", "devDependencies"].some((field) => {
+      const deps = pkg[field];
+      return typeof deps === "object" && deps !== null && "husky" in deps;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** `./<path>/node_modules/.bin/keywarden` for each package folder from `cwd` up to the top. */
+function findLocalBins(cwd: string, topLevel: string): string[] {
+  const bins: string[] = [];
+  let dir = resolve(cwd);
+  for (;;) {
+    const bin = join(dir, "node_modules", ".bin", "keywarden");
+    if (existsSync(bin)) {
+      const path = relative(topLevel, bin).split(sep).join("/");
+      bins.push(`./${path}`);
+    }
+    if (dir === topLevel || !dir.startsWith(topLevel)) break;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return bins;
+}
+
+export async function findHookTarget(context: GitContext): Promise<HookTarget> {
+  const top = await runGitRaw(["rev-parse", "--show-toplevel"], context);
+  if (top.code !== 0) {
+    if (/not a git repository/i.test(top.stderr)) {
+      throw new GitError(`not a git repository: ${context.cwd}`, "git rev-parse --show-toplevel");
+    }
+    throw new GitError(
+      `hooks need a work tree: ${context.cwd} is inside a bare repository or a .git folder`,
+      "git rev-parse --show-toplevel",
+    );
+  }
+  const topLevel = top.stdout.toString("utf8").trim();
+  const atTop = { ...context, cwd: topLevel };
+  const [gitPath, hooksPathResult] = await Promise.all([
+    runGit(["rev-parse", "--git-path", "hooks"], atTop),
+    runGitRaw(["config", "--get", "core.hooksPath"], atTop),
+  ]);
+  const hooksPath =
+    hooksPathResult.code === 0 ? hooksPathResult.stdout.toString("utf8").trim() : "";
+  // A relative hooks path is relative to where hooks run: the top of the work tree.
+  const hooksLocation = gitPath.trim();
+  const hooksDir = isAbsolute(hooksLocation) ? hooksLocation : resolve(topLevel, hooksLocation);
+  const huskyActive = hooksPath !== "" && HUSKY_HOOKS_PATH.test(hooksPath);
+  return {
+    topLevel,
+    hooksDir,
+    ...(hooksPath ? { hooksPath } : {}),
+    usesHusky: existsSync(join(topLevel, ".husky")) || dependsOnHusky(topLevel) || huskyActive,
+    huskyActive,
+    localBins: findLocalBins(context.cwd, topLevel),
+  };
+}

@@ -1,0 +1,45 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  hasKeywardenBlock,
+  removeKeywardenBlock,
+  runKeywardenBlock,
+  withKeywardenBlock,
+} from "./hook-script.js";
+import type { HookTarget } from "./hook-target.js";
+
+/** `.husky/pre-commit`: the keywarden block goes after what is there (which keeps running). */
+
+export function installHuskyHook(target: HookTarget): string[] {
+  const dir = join(target.topLevel, ".husky");
+  const hook = join(dir, "pre-commit");
+  mkdirSync(dir, { recursive: true });
+  const existed = existsSync(hook);
+  const before = existed ? readFileSync(hook, "utf8") : "";
+  const updating = hasKeywardenBlock(before);
+  writeFileSync(hook, withKeywardenBlock(before, runKeywardenBlock(target.localBins)));
+  if (!existed) chmodSync(hook, 0o755);
+  const messages = [
+    `${updating ? "Updated" : "Added"} keywarden staged in .husky/pre-commit${existed && !updating ? " (after the commands already there)" : ""}.`,
+  ];
+  if (!target.huskyActive) {
+    messages.push(
+      "husky is not active in this clone yet (core.hooksPath is not .husky/_): run npx husky, or npm install if its prepare script runs husky.",
+    );
+  }
+  return messages;
+}
+
+export function uninstallHuskyHook(target: HookTarget): string[] {
+  const hook = join(target.topLevel, ".husky", "pre-commit");
+  if (!existsSync(hook)) return [];
+  const before = readFileSync(hook, "utf8");
+  if (!hasKeywardenBlock(before)) return [];
+  const after = removeKeywardenBlock(before);
+  if (after.trim() === "") {
+    unlinkSync(hook);
+    return ["Removed .husky/pre-commit (it only ran keywarden)."];
+  }
+  writeFileSync(hook, after);
+  return ["Removed keywarden staged from .husky/pre-commit."];
+}

@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { ConfigError } from "../errors.js";
+import type { ReportFinding, ScanSummary } from "../types.js";
+import { redactSecret } from "./redact.js";
+
+/**
+ * A saved JSON report (`--format json`) read back, so `keywarden report` can render it in
+ * another format. Findings a report holds in full (made with --no-redact) are redacted again
+ * here unless the user asks for them in full once more.
+ */
+
+const verificationSchema = z.object({
+  status: z.enum(["live", "live-restricted", "invalid", "rate-limited", "unknown", "unsupported"]),
+  httpStatus: z.number().optional(),
+  checkedAt: z.string(),
+  detail: z.string(),
+});
+
+const revocationSchema = z.object({
+  status: z.enum(["planned", "revoked", "revoke-failed", "manual", "skipped"]),
+  mechanism: z.enum(["self", "admin", "github", "manual"]),
+  detail: z.string(),
+  url: z.string().optional(),
+  httpStatus: z.number().optional(),
+});
+
+const findingSchema = z.object({
+  ruleId: z.string(),
+  title: z.string().default(""),
+  provider: z.string().default("unknown"),
+  severity: z.enum(["critical", "high", "medium", "low", "info"]).default("high"),
+  tags: z.array(z.string()).default([]),
+  path: z.string(),
+  line: z.number().int().min(1),
+  column: z.number().int().min(1).default(1),
+  endLine: z.number().int().min(1).optional(),
+  endColumn: z.number().int().min(1).optional(),
+  secret: z.string(),
+  lineText: z.string().default(""),
+  metadata: z.record(z.string(), z.string()).default({}),
+  entropy: z.number().default(0),
+  fingerprint: z.string(),
+  encoding: z.literal("base64").optional(),
+  checksumValid: z.boolean().optional(),
+  commit: z.string().optional(),
+  author: z.string().optional(),
+  email: z.string().optional(),
+  date: z.string().optional(),
+  occurrences: z
+    .array(
+      z.object({
+        path: z.string(),
+        line: z.number(),
+        commit: z.string().optional(),
+        date: z.string().optional(),
+      }),
+    )
+    .optional(),
+  verification: verificationSchema.optional(),
+  revocation: revocationSchema.optional(),
+  remediation: z.string().default(""),
+});
+
+const reportSchema = z.object({
+  version: z.literal(1),
+  tool: z.object({ name: z.string(), version: z.string() }).optional(),
+  findings: z.array(findingSchema),
+  summary: z
+    .object({
+      source: z.enum(["files", "stdin", "staged", "history", "range"]).default("files"),
+      scannedFragments: z.number().default(0),
+      scannedBytes: z.number().default(0),
+      skipped: z
+        .array(
+          z.object({
+            path: z.string(),
+            reason: z.enum([
+              "binary",
+              "too-large",
+              "unreadable",
+              "lfs-pointer",
+              "missing-object",
+              "symlink",
+            ]),
+            detail: z.string().optional(),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+});
+
+export interface SavedReport {
+  readonly findings: ReportFinding[];
+  readonly summary: ScanSummary;
+  readonly tool?: { readonly name: string; readonly version: string };
+}
+
+/** What redactSecret leaves: a short prefix and stars, or REDACTED. */
+function looksRedacted(secret: string): boolean {
+  return secret === "REDACTED" || secret.endsWith("*****");
+}
+
+/** Redacts a finding that a --no-redact report holds in full. */
+function redactAgain(finding: ReportFinding, percent: number): ReportFinding {
+  if (percent <= 0 || looksRedacted(finding.secret)) return finding;
+  const redacted = redactSecret(finding.secret, percent);
+  return {
+    ...finding,
+    secret: redacted,
+    lineText: finding.lineText.split(finding.secret).join(redacted),
+  };
+}
+
+export function readJsonReport(text: string, file: string, redactPercent: number): SavedReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      `${file}: not JSON (${(error as Error).message}); expected a report made with --format json`,
+      file,
+    );
+  }
+  const parsed = reportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(
+      `${file}: not a keywarden JSON report (at ${issue.path.join(".") || "the top"}: ${issue.message}); make one with --format json`,
+      file,
+    );
+  }
+  const report = parsed.data;
+  const findings = report.findings.map((finding) =>
+    redactAgain(
+      {
+        ...finding,
+        endLine: finding.endLine ?? finding.line,
+        endColumn: finding.endColumn ?? finding.column + 1,
+      } as ReportFinding,
+      redactPercent,
+    ),
+  );
+  const summary: ScanSummary = {
+    source: report.summary?.source ?? "files",
+    scannedFragments: report.summary?.scannedFragments ?? 0,
+    scannedBytes: report.summary?.scannedBytes ?? 0,
+    skipped: report.summary?.skipped ?? [],
+    durationMs: 0,
+  };
+  return { findings, summary, ...(report.tool ? { tool: report.tool } : {}) };
+}

@@ -1,0 +1,388 @@
+import { randomBytes } from "node:crypto";
+import type { CompiledRule } from "../config/compile-rules.js";
+import { DEFAULT_REDACT_PERCENT, redactSecret } from "../report/redact.js";
+import type { Finding, Revocation, RevocationMechanism, Verification } from "../types.js";
+import type { EndpointOverrides } from "../verify/endpoint-overrides.js";
+import { type HttpClient, HttpFailure } from "../verify/http-client.js";
+import { createHostRateLimit, sleep as realSleep, type Sleep } from "../verify/limiters.js";
+import type { AuditEntry, AuditLog } from "./audit-log.js";
+import { needsAttention } from "./needs-attention.js";
+import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
+import { createRevokeContext, resolveRevokerBase } from "./revoke-context.js";
+import type { Env, RevokeAttempt, Revoker, RevokeTarget } from "./revoker.js";
+
+/**
+ * The revocation stage: verify every unique key again, plan, and (only when asked) act, then
+ * verify again and call a key `revoked` only when its provider now rejects it. Every step of
+ * every key goes to the audit log as it happens.
+ */
+
+export type RevocationMode = "dry-run" | "execute" | "interactive";
+
+export interface RunRevocationOptions {
+  readonly findings: readonly Finding[];
+  /** The rules of this run (built-in merged with the user's config). */
+  readonly rules: readonly CompiledRule[];
+  /** The rules keywarden ships: their revoke blocks win over a config's. */
+  readonly builtinRules: readonly CompiledRule[];
+  readonly mode: RevocationMode;
+  /** Revoke keys that did not verify live too, and keys the audit log says are revoked. */
+  readonly force: boolean;
+  readonly trustConfig: boolean;
+  readonly env: Env;
+  readonly endpoints: EndpointOverrides;
+  readonly http: HttpClient;
+  readonly timeoutMs: number;
+  readonly audit: AuditLog;
+  /** Fresh verification of these findings (no cache across calls). */
+  readonly verify: (findings: readonly Finding[]) => Promise<Finding[]>;
+  /** Asks a person about one key (interactive mode). */
+  readonly confirm?: (target: RevokeTarget, plan: string) => Promise<boolean>;
+  /** How long to keep re-checking a key the provider accepted to revoke before calling it failed. */
+  readonly confirmWaitMs: number;
+  readonly sleep?: Sleep;
+  readonly now?: () => Date;
+}
+
+export interface RevocationRun {
+  /** Every input finding, with `revocation` (and the latest `verification`). */
+  readonly findings: Finding[];
+  readonly targets: number;
+}
+
+/** Revocations that leave something for a person to do (or to run again with --yes). */
+
+function targetKey(finding: Finding): string {
+  return `${finding.fingerprint}\0${finding.companion?.secret ?? ""}`;
+}
+
+function groupTargets(findings: readonly Finding[], rulesById: ReadonlyMap<string, CompiledRule>) {
+  const targets = new Map<string, RevokeTarget>();
+  const orphans: Finding[] = [];
+  for (const finding of findings) {
+    const rule = rulesById.get(finding.ruleId);
+    if (!rule) {
+      orphans.push(finding);
+      continue;
+    }
+    const key = targetKey(finding);
+    const known = targets.get(key);
+    if (known) {
+      targets.set(key, { ...known, findings: [...known.findings, finding] });
+      continue;
+    }
+    targets.set(key, {
+      fingerprint: finding.fingerprint,
+      rule,
+      findings: [finding],
+      secret: finding.secret,
+      ...(finding.companion ? { companionSecret: finding.companion.secret } : {}),
+      metadata: finding.metadata,
+    });
+  }
+  return { targets: [...targets.values()], orphans };
+}
+
+/** Splits one revoker's keys into calls of at most its batch size. */
+function chunksFor(revoker: Revoker, targets: readonly RevokeTarget[]): RevokeTarget[][] {
+  const size = Math.max(1, revoker.batchSize ?? 1);
+  const chunks: RevokeTarget[][] = [];
+  for (let start = 0; start < targets.length; start += size)
+    chunks.push(targets.slice(start, start + size));
+  return chunks;
+}
+
+export async function runRevocation(options: RunRevocationOptions): Promise<RevocationRun> {
+  const now = options.now ?? (() => new Date());
+  const wait = options.sleep ?? realSleep;
+  const run = randomBytes(6).toString("hex");
+  const auditMode: AuditEntry["mode"] = options.mode === "dry-run" ? "dry-run" : "executed";
+  const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
+  const builtinById = new Map(options.builtinRules.map((rule) => [rule.id, rule]));
+  const { targets, orphans } = groupTargets(options.findings, rulesById);
+
+  const write = (
+    target: RevokeTarget,
+    mechanism: RevocationMechanism,
+    entry: Omit<
+      AuditEntry,
+      "time" | "run" | "mode" | "rule" | "provider" | "fingerprint" | "secret" | "mechanism"
+    >,
+  ): void => {
+    options.audit.append(
+      {
+        time: now().toISOString(),
+        run,
+        mode: auditMode,
+        rule: target.rule.id,
+        provider: target.rule.provider,
+        fingerprint: target.fingerprint,
+        secret: redactSecret(target.secret, DEFAULT_REDACT_PERCENT),
+        mechanism,
+        ...entry,
+      },
+      [target.secret, target.companionSecret],
+    );
+  };
+
+  // 1. Verify every key again: a report may be old, and only live keys are worth a call.
+  const verifiedBefore = await verifyTargets(options, targets);
+  const verificationOf = new Map<RevokeTarget, Verification | undefined>();
+  for (const target of targets) {
+    const verification = verifiedBefore.get(target);
+    verificationOf.set(target, verification);
+    write(target, target.rule.raw.revoke?.mechanism ?? "manual", {
+      step: "verify-before",
+      outcome: verification?.status ?? "unknown",
+      ...(verification?.httpStatus !== undefined ? { httpStatus: verification.httpStatus } : {}),
+      ...(verification?.detail ? { detail: verification.detail } : {}),
+    });
+  }
+
+  // 2. Plan.
+  const plans = new Map<RevokeTarget, RevocationPlan>();
+  for (const target of targets) {
+    const builtin = builtinById.get(target.rule.id);
+    const asRevokable = (rule: CompiledRule) => ({
+      id: rule.id,
+      revoke: rule.raw.revoke,
+      source: rule.source,
+    });
+    const plan = planRevocation({
+      target,
+      config: selectRevokeConfig(
+        asRevokable(target.rule),
+        builtin && asRevokable(builtin),
+        options.trustConfig,
+      ),
+      verification: verificationOf.get(target),
+      history: options.audit.history(target.fingerprint),
+      env: options.env,
+      baseOf: (revoker, service) => resolveRevokerBase(revoker, options.endpoints, service),
+      force: options.force,
+    });
+    plans.set(target, plan);
+    const initial = planned(plan);
+    write(target, initial.mechanism, {
+      step: "plan",
+      outcome: initial.status,
+      ...(plan.kind === "act" ? { revoker: plan.revoker.name } : {}),
+      detail: initial.detail,
+    });
+  }
+
+  const results = new Map<RevokeTarget, { revocation: Revocation; verification?: Verification }>();
+  for (const [target, plan] of plans) results.set(target, { revocation: planned(plan) });
+
+  // 3. Act, when asked to.
+  if (options.mode !== "dry-run") {
+    const approved: RevokeTarget[] = [];
+    for (const [target, plan] of plans) {
+      if (plan.kind !== "act") continue;
+      if (options.mode === "interactive" && !(await options.confirm?.(target, plan.detail))) {
+        const revocation: Revocation = {
+          status: "skipped",
+          mechanism: plan.revoker.mechanism,
+          detail: "declined at the prompt",
+        };
+        results.set(target, { revocation });
+        write(target, revocation.mechanism, {
+          step: "outcome",
+          revoker: plan.revoker.name,
+          outcome: "skipped",
+          detail: revocation.detail,
+        });
+        continue;
+      }
+      approved.push(target);
+    }
+    const byRevoker = new Map<Revoker, RevokeTarget[]>();
+    for (const target of approved) {
+      const plan = plans.get(target) as Extract<RevocationPlan, { kind: "act" }>;
+      byRevoker.set(plan.revoker, [...(byRevoker.get(plan.revoker) ?? []), target]);
+    }
+    const rateLimit = createHostRateLimit(10, Date.now, wait);
+    for (const [revoker, group] of byRevoker) {
+      for (const chunk of chunksFor(revoker, group)) {
+        const context = createRevokeContext({
+          revoker,
+          targets: chunk,
+          env: options.env,
+          endpoints: options.endpoints,
+          http: options.http,
+          timeoutMs: options.timeoutMs,
+          rateLimit,
+          record: (target, record) =>
+            write(target, revoker.mechanism, { revoker: revoker.name, ...record }),
+        });
+        let attempts: RevokeAttempt[];
+        try {
+          attempts = await revoker.revoke(chunk, context);
+        } catch (error) {
+          if (!(error instanceof HttpFailure)) throw error;
+          attempts = chunk.map(() => ({ accepted: false, detail: error.message }));
+        }
+        const after = await confirmDead(options, chunk, attempts, wait);
+        chunk.forEach((target, index) => {
+          const attempt = attempts[index]!;
+          const verification = after.get(target);
+          const plan = plans.get(target) as Extract<RevocationPlan, { kind: "act" }>;
+          const revocation = outcomeOf(revoker, plan, attempt, verification, options.confirmWaitMs);
+          write(target, revocation.mechanism, {
+            step: "verify-after",
+            revoker: revoker.name,
+            outcome: verification?.status ?? "unknown",
+            ...(verification?.httpStatus !== undefined
+              ? { httpStatus: verification.httpStatus }
+              : {}),
+            ...(verification?.detail ? { detail: verification.detail } : {}),
+          });
+          write(target, revocation.mechanism, {
+            step: "outcome",
+            revoker: revoker.name,
+            outcome: revocation.status,
+            ...(revocation.httpStatus !== undefined ? { httpStatus: revocation.httpStatus } : {}),
+            detail: revocation.detail,
+          });
+          results.set(target, { revocation, ...(verification ? { verification } : {}) });
+        });
+      }
+    }
+  }
+
+  // 4. Half of a two-part key (an AWS key id) is dead when the pair it belongs to was revoked.
+  for (const target of targets) {
+    const own = results.get(target)!;
+    if (own.revocation.status !== "manual" && own.revocation.status !== "skipped") continue;
+    const pair = targets.find(
+      (other) =>
+        other.companionSecret === target.secret &&
+        results.get(other)?.revocation.status === "revoked",
+    );
+    if (!pair) continue;
+    const revocation: Revocation = {
+      status: "revoked",
+      mechanism: results.get(pair)!.revocation.mechanism,
+      detail: `revoked together with its pair (${pair.rule.title})`,
+    };
+    results.set(target, {
+      revocation,
+      ...(results.get(pair)!.verification
+        ? { verification: results.get(pair)!.verification! }
+        : {}),
+    });
+    write(target, revocation.mechanism, {
+      step: "outcome",
+      outcome: "revoked",
+      detail: revocation.detail,
+    });
+  }
+
+  // 5. Back onto every finding.
+  const byFinding = new Map<Finding, { revocation: Revocation; verification?: Verification }>();
+  for (const target of targets) {
+    const result = results.get(target)!;
+    const verification = result.verification ?? verificationOf.get(target);
+    for (const finding of target.findings)
+      byFinding.set(finding, {
+        revocation: result.revocation,
+        ...(verification ? { verification } : {}),
+      });
+  }
+  const findings = options.findings.map((finding): Finding => {
+    if (orphans.includes(finding)) {
+      return {
+        ...finding,
+        revocation: {
+          status: "skipped",
+          mechanism: "manual",
+          detail: `no rule "${finding.ruleId}" in this run's rules`,
+        },
+      };
+    }
+    const result = byFinding.get(finding)!;
+    return { ...finding, ...result };
+  });
+  return { findings, targets: targets.length };
+}
+
+/** The revocation a plan stands for before anything is done. */
+function planned(plan: RevocationPlan): Revocation {
+  if (plan.kind === "settled") return plan.revocation;
+  return {
+    status: "planned",
+    mechanism: plan.revoker.mechanism,
+    detail: plan.detail,
+    ...(plan.url ? { url: plan.url } : {}),
+  };
+}
+
+async function verifyTargets(
+  options: RunRevocationOptions,
+  targets: readonly RevokeTarget[],
+): Promise<Map<RevokeTarget, Verification | undefined>> {
+  const verified = await options.verify(targets.map((target) => target.findings[0]!));
+  return new Map(targets.map((target, index) => [target, verified[index]?.verification]));
+}
+
+/**
+ * Verifies the chunk again; keys the provider accepted to revoke but still verify get a few
+ * more checks with growing pauses (revocation may take a moment to reach every server).
+ */
+async function confirmDead(
+  options: RunRevocationOptions,
+  chunk: readonly RevokeTarget[],
+  attempts: readonly RevokeAttempt[],
+  wait: Sleep,
+): Promise<Map<RevokeTarget, Verification | undefined>> {
+  const latest = await verifyTargets(options, chunk);
+  const deadline = Date.now() + options.confirmWaitMs;
+  let pause = 1000;
+  for (;;) {
+    // Keys without a read-only check ("unsupported") will not change their answer: no point waiting.
+    const pending = chunk.filter((target, index) => {
+      const status = latest.get(target)?.status;
+      return attempts[index]!.accepted && status !== "invalid" && status !== "unsupported";
+    });
+    const left = deadline - Date.now();
+    if (pending.length === 0 || left <= 0) return latest;
+    await wait(Math.min(pause, left));
+    pause *= 2;
+    for (const [target, verification] of await verifyTargets(options, pending))
+      latest.set(target, verification);
+  }
+}
+
+function outcomeOf(
+  revoker: Revoker,
+  plan: Extract<RevocationPlan, { kind: "act" }>,
+  attempt: RevokeAttempt,
+  verification: Verification | undefined,
+  confirmWaitMs: number,
+): Revocation {
+  const mechanism = attempt.mechanism ?? revoker.mechanism;
+  const httpStatus = attempt.httpStatus !== undefined ? { httpStatus: attempt.httpStatus } : {};
+  if (verification?.status === "invalid") {
+    return {
+      status: "revoked",
+      mechanism,
+      detail: `${attempt.detail}; the provider now rejects the key`,
+      ...httpStatus,
+    };
+  }
+  const now = verification
+    ? `${verification.status}${verification.detail ? ` (${verification.detail})` : ""}`
+    : "unchecked";
+  const detail = !attempt.accepted
+    ? `${attempt.detail}; the key still verifies ${now}`
+    : verification?.status === "unsupported"
+      ? `${attempt.detail}, but keywarden has no read-only check for this key, so it cannot confirm the provider now rejects it: check in the dashboard`
+      : `${attempt.detail}, but the key still verifies ${now} after ${Math.round(confirmWaitMs / 1000)} s; check again later or revoke it by hand`;
+  return {
+    status: "revoke-failed",
+    mechanism,
+    detail,
+    ...httpStatus,
+    ...(plan.url ? { url: plan.url } : {}),
+  };
+}

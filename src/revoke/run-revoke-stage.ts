@@ -1,0 +1,128 @@
+import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import type { CompiledRule } from "../config/compile-rules.js";
+import { loadBuiltinRules } from "../config/load-rules.js";
+import { UsageError } from "../errors.js";
+import { DEFAULT_REDACT_PERCENT, redactSecret } from "../report/redact.js";
+import type { Finding } from "../types.js";
+import { parseEndpointOverrides } from "../verify/endpoint-overrides.js";
+import { createHttpClient } from "../verify/http-client.js";
+import { verifyFindings } from "../verify/verify-findings.js";
+import { DEFAULT_AUDIT_LOG, openAuditLog } from "./audit-log.js";
+import { createConfirmPrompt } from "./confirm-prompt.js";
+import { REVOKERS } from "./revoker-registry.js";
+import { type RevocationMode, type RevocationRun, runRevocation } from "./run-revocation.js";
+
+/**
+ * The revocation stage as the CLI runs it: endpoint overrides from the runner's flags and
+ * environment, the shipped rules as the trusted source of verify and revoke blocks, the audit
+ * log, and a prompt per key on a terminal. Loaded by dynamic import only by `keywarden revoke`.
+ */
+
+export interface RevokeStageSettings {
+  readonly mode: RevocationMode;
+  readonly force: boolean;
+  readonly trustConfig: boolean;
+  /** Raw `--endpoint NAME=URL` values. */
+  readonly endpoints: readonly string[];
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+  readonly ratePerHost: number;
+  /** --audit-log, relative to cwd; default .keywarden/revocations.jsonl. */
+  readonly auditLog?: string;
+  readonly confirmWaitMs: number;
+}
+
+export interface RevokeStageInput {
+  readonly findings: readonly Finding[];
+  readonly rules: readonly CompiledRule[];
+  readonly settings: RevokeStageSettings;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin: Readable;
+  /** Where prompts go (stderr, so a report on stdout stays clean). */
+  readonly prompt: { write(text: string): void };
+  readonly userAgent: string;
+}
+
+export interface RevokeStageResult extends RevocationRun {
+  readonly auditLog: string;
+}
+
+/** Every service name `--endpoint` may name for revoke: verify services and revokers' hosts. */
+function knownServices(rules: readonly CompiledRule[]): Set<string> {
+  const services = new Set<string>();
+  for (const rule of rules) if (rule.raw.verify) services.add(rule.raw.verify.service);
+  for (const revoker of REVOKERS) {
+    services.add(revoker.service);
+    for (const service of Object.keys(revoker.bases)) services.add(service);
+  }
+  return services;
+}
+
+function checkEndpointNames(flags: readonly string[], services: ReadonlySet<string>): void {
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) continue; // parseEndpointOverrides reports the shape
+    const name = flag.slice(0, eq).trim().toLowerCase().replaceAll("_", "-");
+    if (!services.has(name)) {
+      throw new UsageError(
+        `--endpoint ${flag.slice(0, eq)}: no rule verifies and no revoker calls a service of that name (known: ${[...services].sort().join(", ")})`,
+      );
+    }
+  }
+}
+
+export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeStageResult> {
+  const { settings } = input;
+  const endpoints = parseEndpointOverrides(settings.endpoints, input.env);
+  const builtinRules = await loadBuiltinRules();
+  checkEndpointNames(settings.endpoints, knownServices([...builtinRules, ...input.rules]));
+  const http = createHttpClient({ userAgent: input.userAgent });
+  const auditLog = resolve(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const audit = openAuditLog(auditLog);
+  const prompt =
+    settings.mode === "interactive" ? createConfirmPrompt(input.stdin, input.prompt) : undefined;
+  try {
+    const run = await runRevocation({
+      findings: input.findings,
+      rules: input.rules,
+      builtinRules,
+      mode: settings.mode,
+      force: settings.force,
+      trustConfig: settings.trustConfig,
+      env: input.env,
+      endpoints,
+      http,
+      timeoutMs: settings.timeoutMs,
+      audit,
+      // A fresh call each time: a key's status after revoking must come from a new answer.
+      verify: (findings) =>
+        verifyFindings(findings, {
+          rules: input.rules,
+          builtinRules,
+          endpoints,
+          trustConfig: settings.trustConfig,
+          http,
+          concurrency: settings.concurrency,
+          timeoutMs: settings.timeoutMs,
+          ratePerHost: settings.ratePerHost,
+        }),
+      ...(prompt
+        ? {
+            confirm: (target, plan) => {
+              const first = target.findings[0]!;
+              return prompt.ask(
+                `Revoke ${target.rule.title} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${first.path}:${first.line}): ${plan}?`,
+              );
+            },
+          }
+        : {}),
+      confirmWaitMs: settings.confirmWaitMs,
+    });
+    return { ...run, auditLog };
+  } finally {
+    prompt?.close();
+    audit.close();
+  }
+}

@@ -1,0 +1,18 @@
+import picomatch from "picomatch";
+import type { GitContext } from "../git/run-git.js";
+import type { SkipNotice } from "../types.js";
+
+/** What every git-backed source needs besides its own selection of commits. */
+export interface GitSourceOptions extends GitContext {
+  /** Files (or added text, for diffs) larger than this many bytes are skipped and reported. */
+  readonly maxFileSize: number;
+  /** Called for everything passed over, so the summary can count it. */
+  readonly onSkip: (notice: SkipNotice) => void;
+  /** The config's path excludes (repository-relative POSIX paths): excluded files are not read. */
+  readonly isExcluded?: (path: string) => boolean;
+}
+
+/** The config's exclude globs as a predicate (undefined when there are none). */
+export function excludeMatcher(globs: readonly string[]): ((path: string) => boolean) | undefined {
+  return globs.length > 0 ? picomatch(globs as string[], { dot: true }) : undefined;
+}

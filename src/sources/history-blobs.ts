@@ -1,0 +1,174 @@
+import { GitError } from "../errors.js";
+import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
+import { type CommitLogSelection, logCommits } from "../git/commit-log.js";
+import type { Fragment, GitProvenance } from "../types.js";
+import type { GitSourceOptions } from "./git-source-options.js";
+import { isLfsPointer } from "./lfs-pointer.js";
+
+/**
+ * Every unique blob of the selected history, read once. One `git log --raw` walk (oldest
+ * first) names the commit and path that introduced each blob; one `git cat-file --batch`
+ * process reads the blobs as the walk finds them. Both run at once; the walk runs ahead of the
+ * reader by a bounded backlog and then waits, so memory holds the set of seen blob names, that
+ * backlog and one blob.
+ */
+
+export interface HistoryProgress {
+  /** Blobs read so far. */
+  readonly done: number;
+  /** Blobs found so far by the walk; final once `walkDone`. */
+  readonly total: number;
+  readonly walkDone: boolean;
+  readonly bytes: number;
+  readonly commits: number;
+}
+
+export interface HistoryOptions extends GitSourceOptions {
+  readonly selection: CommitLogSelection;
+  /** For a partial clone: the blobs present locally (see listLocalBlobs); others are missing. */
+  readonly localBlobs?: ReadonlySet<string>;
+  readonly onProgress?: (progress: HistoryProgress) => void;
+}
+
+interface Introduction {
+  readonly sha: string;
+  readonly path: string;
+  readonly git: GitProvenance;
+}
+
+/** Git's own test: a NUL byte in the first 8000 bytes means binary. */
+function isBinary(content: Buffer): boolean {
+  const head = content.length > 8000 ? content.subarray(0, 8000) : content;
+  return head.includes(0);
+}
+
+/** A first-in first-out queue without Array#shift's copying. */
+class Queue<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  push(item: T): void {
+    this.items.push(item);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
+  const { onSkip, onProgress, localBlobs, maxFileSize, isExcluded } = options;
+  const seen = new Set<string>();
+  const pending = new Queue<Introduction>();
+  // 8 MB of queued object names (about 200,000 blobs): most walks finish early, so progress
+  // knows the total, while memory stays bounded on the largest histories.
+  const reader = new CatFileBatch(options, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
+  let total = 0;
+  let done = 0;
+  let bytes = 0;
+  let commits = 0;
+  let walkDone = false;
+  let stopped = false;
+  const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
+
+  const walk = (async () => {
+    try {
+      for await (const batch of logCommits(options.selection, options)) {
+        if (stopped) break;
+        for (const commit of batch) {
+          commits++;
+          for (const blob of commit.blobs) {
+            // Submodule pointers name commits of another repository.
+            if (blob.mode === "160000" || seen.has(blob.sha)) continue;
+            if (isExcluded?.(blob.path)) continue;
+            seen.add(blob.sha);
+            if (localBlobs && !localBlobs.has(blob.sha)) {
+              onSkip({
+                path: blob.path,
+                reason: "missing-object",
+                detail: `blob ${blob.sha} (commit ${commit.info.commit.slice(0, 12)}) is not in this partial clone`,
+              });
+              continue;
+            }
+            total++;
+            pending.push({ sha: blob.sha, path: blob.path, git: commit.info });
+            await reader.request(blob.sha);
+          }
+        }
+      }
+    } catch (error) {
+      // A damaged repository can stop the walk part-way: scan what it found, say what not.
+      if (!(error instanceof GitError) || commits === 0) throw error;
+      onSkip({
+        path: "(history)",
+        reason: "unreadable",
+        detail: `the commit walk stopped after ${commits} commit${commits === 1 ? "" : "s"}: ${error.message}`,
+      });
+    } finally {
+      walkDone = true;
+      reader.end();
+    }
+  })();
+  // Surfaced below, after the reader has drained; marked handled so an early failure waits.
+  walk.catch(() => {});
+
+  const fragmentOf = (object: CatFileObject, intro: Introduction): Fragment | undefined => {
+    const where = `blob ${object.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;
+    if (object.kind === "missing") {
+      onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
+      return undefined;
+    }
+    if (object.kind === "too-large") {
+      bytes += object.size;
+      onSkip({
+        path: intro.path,
+        reason: "too-large",
+        detail: `${where}: ${object.size} bytes, over the ${maxFileSize}-byte limit`,
+      });
+      return undefined;
+    }
+    bytes += object.content.length;
+    if (isBinary(object.content)) {
+      onSkip({ path: intro.path, reason: "binary", detail: where });
+      return undefined;
+    }
+    if (isLfsPointer(object.content)) {
+      onSkip({ path: intro.path, reason: "lfs-pointer", detail: where });
+      return undefined;
+    }
+    return {
+      text: object.content.toString("utf8"),
+      path: intro.path,
+      startLine: 1,
+      git: intro.git,
+    };
+  };
+
+  let lastReport = 0;
+  try {
+    for await (const batch of reader.objects()) {
+      for (const object of batch) {
+        const intro = pending.shift();
+        if (!intro) continue;
+        done++;
+        const fragment = fragmentOf(object, intro);
+        if (fragment) yield fragment;
+      }
+      const now = Date.now();
+      if (onProgress && now - lastReport >= 100) {
+        lastReport = now;
+        report();
+      }
+    }
+    await walk;
+    report();
+  } finally {
+    stopped = true;
+    reader.close();
+  }
+}

@@ -1,0 +1,55 @@
+import { assertCommitExists, listLocalBlobs, probeRepository } from "../git/repository.js";
+import type { Fragment } from "../types.js";
+import { rangeFragments } from "./commit-range.js";
+import type { GitSourceOptions } from "./git-source-options.js";
+import { type HistoryProgress, historyFragments } from "./history-blobs.js";
+
+/**
+ * What `keywarden history` scans: every blob of the selected refs, or the lines a range of
+ * commits adds. Checks the repository first, so an empty repository or a shallow clone gets a
+ * sentence rather than a git error, and a partial clone is read without fetching.
+ */
+export interface HistoryScanOptions extends GitSourceOptions {
+  /** `A..B`: only the lines these commits add. */
+  readonly range?: string;
+  /** Walk this ref instead of all refs. */
+  readonly branch?: string;
+  readonly since?: string;
+  readonly maxCount?: number;
+  /** One line for the person running the scan (shallow clone, nothing to scan...). */
+  readonly onNote: (text: string) => void;
+  readonly onProgress?: (progress: HistoryProgress) => void;
+}
+
+export async function* historyScanFragments(options: HistoryScanOptions): AsyncGenerator<Fragment> {
+  if (options.range !== undefined) {
+    yield* rangeFragments({ ...options, range: options.range });
+    return;
+  }
+  const state = await probeRepository(options);
+  if (!state.hasCommits) {
+    options.onNote("the repository has no commits yet: nothing to scan");
+    return;
+  }
+  if (options.branch !== undefined) await assertCommitExists(options.branch, options);
+  if (state.isShallow) {
+    options.onNote(
+      "shallow clone: commits before the clone's boundary are not scanned (git fetch --unshallow to include them)",
+    );
+  }
+  const localBlobs = state.isPartialClone ? await listLocalBlobs(options) : undefined;
+  if (localBlobs) {
+    options.onNote(
+      "partial clone: blobs not fetched are listed as missing, not downloaded (fetch them to scan them)",
+    );
+  }
+  yield* historyFragments({
+    ...options,
+    selection: {
+      ...(options.branch !== undefined ? { revisions: [options.branch] } : {}),
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+    },
+    ...(localBlobs ? { localBlobs } : {}),
+  });
+}

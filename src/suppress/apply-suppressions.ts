@@ -1,0 +1,92 @@
+import type { Finding } from "../types.js";
+import type { Baseline } from "./baseline.js";
+import type { IgnoreFileEntry } from "./ignore-file.js";
+import {
+  entryMatches,
+  formatSuppressionEntry,
+  type SuppressibleFinding,
+} from "./suppression-entry.js";
+
+/** Everything that can hide a finding, already read and parsed. */
+export interface Suppressions {
+  /** Entries of .keywardenignore and .gitleaksignore, in file order. */
+  readonly ignore: readonly IgnoreFileEntry[];
+  readonly baseline?: Baseline;
+}
+
+export interface SuppressedFinding {
+  readonly finding: Finding;
+  readonly by: "ignore-file" | "baseline";
+  /** The ignore entry that matched (for ignore-file). */
+  readonly entry?: IgnoreFileEntry;
+}
+
+export interface SuppressionResult {
+  readonly findings: Finding[];
+  readonly suppressed: SuppressedFinding[];
+  /** Ignore entries that matched no finding of this scan: candidates for removal. */
+  readonly unused: IgnoreFileEntry[];
+}
+
+export function suppressibleOf(finding: Finding): SuppressibleFinding {
+  return {
+    ruleId: finding.ruleId,
+    path: finding.path,
+    line: finding.line,
+    fingerprint: finding.fingerprint,
+    ...(finding.git ? { commit: finding.git.commit } : {}),
+  };
+}
+
+/**
+ * Drops findings named by an ignore entry or present in the baseline. Every ignore entry is
+ * checked against every finding (not just until the first match) so that usage is exact:
+ * an entry is unused only when it matched nothing at all.
+ */
+export function applySuppressions(
+  findings: readonly Finding[],
+  suppressions: Suppressions,
+): SuppressionResult {
+  const used = new Set<IgnoreFileEntry>();
+  const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const finding of findings) {
+    const target = suppressibleOf(finding);
+    let firstMatch: IgnoreFileEntry | undefined;
+    for (const entry of suppressions.ignore) {
+      if (entryMatches(entry.entry, target)) {
+        used.add(entry);
+        firstMatch ??= entry;
+      }
+    }
+    if (firstMatch) {
+      suppressed.push({ finding, by: "ignore-file", entry: firstMatch });
+      continue;
+    }
+    const baseline = suppressions.baseline;
+    if (
+      baseline &&
+      (baseline.fingerprints.has(finding.fingerprint) ||
+        baseline.locations.some((entry) => entryMatches(entry, target)))
+    ) {
+      suppressed.push({ finding, by: "baseline" });
+      continue;
+    }
+    kept.push(finding);
+  }
+  return {
+    findings: kept,
+    suppressed,
+    unused: suppressions.ignore.filter((entry) => !used.has(entry)),
+  };
+}
+
+/** One line per unused entry, for stderr: where it is, what it says, and why it was kept. */
+export function describeUnusedEntries(unused: readonly IgnoreFileEntry[]): string {
+  return unused
+    .map(
+      (entry) =>
+        `keywarden: ${entry.file}:${entry.line}: unused ignore entry ${formatSuppressionEntry(entry.entry)} matched nothing in this scan${entry.reason ? ` (reason: ${entry.reason})` : ""}\n`,
+    )
+    .join("");
+}

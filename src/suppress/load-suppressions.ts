@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { ConfigError } from "../errors.js";
+import type { Suppressions } from "./apply-suppressions.js";
+import { type Baseline, parseBaseline } from "./baseline.js";
+import {
+  GITLEAKS_IGNORE_FILE_NAME,
+  IGNORE_FILE_NAME,
+  type IgnoreFileEntry,
+  parseIgnoreFile,
+} from "./ignore-file.js";
+
+export interface LoadSuppressionsOptions {
+  readonly cwd: string;
+  /**
+   * The scanned path: the nearest .keywardenignore and .gitleaksignore from here up to the
+   * repository root apply.
+   */
+  readonly scanRoot: string;
+  /** --ignore-file: an explicit file, which must exist. Default: the nearest .keywardenignore. */
+  readonly ignoreFile?: string;
+  /** --baseline FILE, which must exist. */
+  readonly baselineFile?: string;
+}
+
+function display(cwd: string, file: string): string {
+  return relative(cwd, file) || file;
+}
+
+/**
+ * The nearest `name` from `start` upward, stopping at the repository root (the directory holding
+ * .git) so an ignore file outside the repository never applies.
+ */
+export function findUp(start: string, name: string): string | undefined {
+  let dir = start;
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir);
+  } catch {
+    dir = dirname(dir);
+  }
+  for (;;) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (existsSync(join(dir, ".git")) || parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The file's text, or undefined when it does not exist and `required` is false. */
+function readOptional(
+  file: string,
+  shown: string,
+  required: boolean,
+  what: string,
+): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !required) return undefined;
+    if (code === "EISDIR")
+      throw new ConfigError(`${shown}: ${what} is a directory, expected a file`, shown);
+    throw new ConfigError(
+      `${shown}: cannot read ${what} (${code === "ENOENT" ? "no such file" : (code ?? String(error))})`,
+      shown,
+    );
+  }
+}
+
+/** Reads the ignore files and the baseline that apply to a scan of `scanRoot`. */
+export function loadSuppressions(options: LoadSuppressionsOptions): Suppressions {
+  const root = resolve(options.cwd, options.scanRoot);
+  const ignore: IgnoreFileEntry[] = [];
+
+  const ignorePath = options.ignoreFile
+    ? resolve(options.cwd, options.ignoreFile)
+    : findUp(root, IGNORE_FILE_NAME);
+  if (ignorePath) {
+    const shown = options.ignoreFile ?? display(options.cwd, ignorePath);
+    const text = readOptional(ignorePath, shown, options.ignoreFile !== undefined, "ignore file");
+    if (text !== undefined) ignore.push(...parseIgnoreFile(text, shown));
+  }
+
+  // Teams moving from gitleaks keep their .gitleaksignore working unchanged.
+  const gitleaksPath = findUp(root, GITLEAKS_IGNORE_FILE_NAME);
+  if (gitleaksPath) {
+    const shown = display(options.cwd, gitleaksPath);
+    const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");
+    if (text !== undefined) ignore.push(...parseIgnoreFile(text, shown));
+  }
+
+  let baseline: Baseline | undefined;
+  if (options.baselineFile) {
+    const baselinePath = resolve(options.cwd, options.baselineFile);
+    const text = readOptional(baselinePath, options.baselineFile, true, "baseline")!;
+    baseline = parseBaseline(text, options.baselineFile);
+  }
+  return { ignore, ...(baseline ? { baseline } : {}) };
+}

@@ -1,0 +1,116 @@
+/**
+ * One entry of an ignore file (.keywardenignore, .gitleaksignore) or a baseline, and the test
+ * whether a finding falls under it. Three forms:
+ *
+ *   <fingerprint>                   content-based: rule id + secret hash, survives rebases and moves
+ *   <path>:<fingerprint>            the same, only in that file
+ *   [<commit>:]<path>:<rule>:<line> gitleaks style, tied to a commit and a line (does not survive)
+ */
+
+/** What an entry is matched against: the parts of a finding it can name. */
+export interface SuppressibleFinding {
+  readonly ruleId: string;
+  readonly path: string;
+  readonly line: number;
+  readonly fingerprint: string;
+  readonly commit?: string;
+}
+
+export type SuppressionEntry =
+  | { readonly kind: "fingerprint"; readonly fingerprint: string; readonly path?: string }
+  | {
+      readonly kind: "location";
+      readonly commit?: string;
+      readonly path: string;
+      readonly ruleId: string;
+      readonly line: number;
+    };
+
+/** The engine's fingerprints: 32 lowercase hex characters (see engine/fingerprint.ts). */
+const FINGERPRINT = /^[0-9a-f]{32}$/;
+const COMMIT = /^[0-9a-f]{7,64}$/;
+const LINE_NUMBER = /^[1-9][0-9]*$/;
+
+export function isFingerprint(text: string): boolean {
+  return FINGERPRINT.test(text);
+}
+
+/** Repository paths as the sources write them: POSIX separators, no leading `./`. */
+export function normalizeEntryPath(path: string): string {
+  let out = path.replace(/\\/g, "/");
+  while (out.startsWith("./")) out = out.slice(2);
+  return out;
+}
+
+/**
+ * Parses the entry part of a line (comment and reason already removed). Returns an error text
+ * instead of throwing so callers can name the file and line.
+ */
+export function parseSuppressionEntry(text: string): SuppressionEntry | { readonly error: string } {
+  const entry = text.trim();
+  if (entry.length === 0) return { error: "empty entry" };
+  if (isFingerprint(entry)) return { kind: "fingerprint", fingerprint: entry };
+
+  const parts = entry.split(":");
+  const last = parts[parts.length - 1]!;
+  if (parts.length >= 2 && isFingerprint(last)) {
+    const path = normalizeEntryPath(parts.slice(0, -1).join(":"));
+    if (path.length === 0) return { error: `no path before the fingerprint in "${entry}"` };
+    return { kind: "fingerprint", fingerprint: last, path };
+  }
+  if (parts.length >= 3 && LINE_NUMBER.test(last)) {
+    const ruleId = parts[parts.length - 2]!;
+    // A leading hex word is a commit only when a path still follows it.
+    const hasCommit = parts.length >= 4 && COMMIT.test(parts[0]!);
+    const pathParts = parts.slice(hasCommit ? 1 : 0, -2);
+    const path = normalizeEntryPath(pathParts.join(":"));
+    if (ruleId.length === 0 || path.length === 0) {
+      return { error: `"${entry}" is not <commit>:<path>:<rule>:<line>` };
+    }
+    return {
+      kind: "location",
+      ...(hasCommit ? { commit: parts[0]! } : {}),
+      path,
+      ruleId,
+      line: Number(last),
+    };
+  }
+  return {
+    error: `"${entry}" is neither a fingerprint (32 hex characters), <path>:<fingerprint>, nor <commit>:<path>:<rule>:<line>`,
+  };
+}
+
+/** Without leading `./` and `../`: entries and findings may be relative to different places. */
+function comparablePath(path: string): string {
+  return normalizeEntryPath(path).replace(/^(?:\.\.?\/)+/, "");
+}
+
+/**
+ * A path written in an ignore file matches a finding's path when they are equal or one ends
+ * with the other at a `/`: entries may be written relative to the repository root, to the
+ * scanned directory, or (as gitleaks writes them) to wherever that tool ran.
+ */
+function samePath(entryPath: string, findingPath: string): boolean {
+  const entry = comparablePath(entryPath);
+  const path = comparablePath(findingPath);
+  return entry === path || entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
+}
+
+export function entryMatches(entry: SuppressionEntry, finding: SuppressibleFinding): boolean {
+  if (entry.kind === "fingerprint") {
+    if (entry.fingerprint !== finding.fingerprint) return false;
+    return entry.path === undefined || samePath(entry.path, finding.path);
+  }
+  if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
+  if (!samePath(entry.path, finding.path)) return false;
+  if (entry.commit === undefined) return true;
+  // An entry made by a history scan names a commit: it never matches content outside git.
+  return finding.commit?.startsWith(entry.commit) ?? false;
+}
+
+/** The entry written back in its one canonical form. */
+export function formatSuppressionEntry(entry: SuppressionEntry): string {
+  if (entry.kind === "fingerprint")
+    return entry.path ? `${entry.path}:${entry.fingerprint}` : entry.fingerprint;
+  return `${entry.commit ? `${entry.commit}:` : ""}${entry.path}:${entry.ruleId}:${entry.line}`;
+}

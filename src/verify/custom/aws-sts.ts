@@ -1,0 +1,86 @@
+import { joinBase } from "../endpoint-overrides.js";
+import { signAwsV4 } from "../sign-aws-v4.js";
+import {
+  unexpectedAnswer,
+  type Verifier,
+  type VerifyOutcome,
+  type VerifyProbe,
+} from "../verifier.js";
+
+/**
+ * AWS access key id + secret access key: a SigV4-signed STS GetCallerIdentity, which needs no
+ * permission at all ("even if explicitly denied"), so any 200 proves the pair is live. The pair
+ * comes from the finding and its companion, in either order.
+ */
+
+const KEY_ID = /^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/;
+const BODY = "Action=GetCallerIdentity&Version=2011-06-15";
+const INVALID_CODES = new Map([
+  ["InvalidClientTokenId", "the key id does not exist"],
+  ["SignatureDoesNotMatch", "the secret does not belong to the key id"],
+  ["ExpiredToken", "the credentials have expired"],
+  ["AuthFailure", "the provider rejected the key"],
+]);
+
+function xmlElement(body: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
+}
+
+export function awsKeyHalf(secret: string): "id" | "secret" {
+  return KEY_ID.test(secret) ? "id" : "secret";
+}
+
+export function awsStsVerifier(now: () => Date = () => new Date()): Verifier {
+  return {
+    prepare(input, base): VerifyProbe | VerifyOutcome {
+      const pair = [input.secret, input.companion?.secret];
+      const accessKeyId = pair.find((value) => value !== undefined && KEY_ID.test(value));
+      const secretAccessKey = pair.find((value) => value !== undefined && value !== accessKeyId);
+      if (!accessKeyId || !secretAccessKey) {
+        return {
+          status: "unsupported",
+          detail: "needs both the access key id and its secret access key within a few lines",
+        };
+      }
+      if (accessKeyId.startsWith("ASIA")) {
+        return { status: "unsupported", detail: "temporary keys (ASIA…) need their session token" };
+      }
+      const url = joinBase(base, "/");
+      if (!url) return { status: "unsupported", detail: "bad STS base URL" };
+      const headers = signAwsV4(
+        {
+          method: "POST",
+          url,
+          region: "us-east-1",
+          service: "sts",
+          body: BODY,
+          headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+          now: now(),
+        },
+        { accessKeyId, secretAccessKey },
+      );
+      return { method: "POST", path: "/", headers, body: BODY };
+    },
+    interpret(response): VerifyOutcome {
+      const httpStatus = response.status;
+      if (httpStatus === 200) {
+        const arn = xmlElement(response.body, "Arn");
+        if (arn) return { status: "live", httpStatus, detail: `GetCallerIdentity: ${arn}` };
+        return { status: "unknown", httpStatus, detail: "200 without a caller identity" };
+      }
+      const code = xmlElement(response.body, "Code");
+      const reason = code ? INVALID_CODES.get(code) : undefined;
+      if ((httpStatus === 403 || httpStatus === 400) && reason) {
+        return { status: "invalid", httpStatus, detail: `${reason} (${code})` };
+      }
+      if (code === "Throttling" || httpStatus === 429) {
+        return {
+          status: "rate-limited",
+          httpStatus,
+          detail: "throttled: probably live, not confirmed",
+        };
+      }
+      return unexpectedAnswer(response);
+    },
+  };
+}

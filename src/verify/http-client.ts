@@ -1,0 +1,137 @@
+import { unsendableReason } from "./url-policy.js";
+
+/**
+ * The one HTTP client for verification and revocation, on Node's built-in fetch. It refuses
+ * URLs the policy forbids, never follows a redirect to another origin, caps the body it reads
+ * and gives every request a timeout. It does not retry: the scheduler decides that.
+ */
+
+export interface HttpRequest {
+  readonly method: "GET" | "POST" | "HEAD" | "DELETE" | "PUT" | "PATCH";
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Per-request time limit in milliseconds (whole exchange, body included). */
+  readonly timeoutMs: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Body as text, at most MAX_BODY_BYTES of it. */
+  readonly body: string;
+  /** The URL that answered (differs from the request after a same-origin redirect). */
+  readonly url: URL;
+}
+
+export type HttpFailureKind = "timeout" | "network" | "refused-url" | "cross-origin-redirect";
+
+/** The request got no usable answer. Messages never contain the request's headers or body. */
+export class HttpFailure extends Error {
+  override readonly name = "HttpFailure";
+  constructor(
+    readonly kind: HttpFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpClient {
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface HttpClientOptions {
+  readonly userAgent: string;
+  /** Same-origin redirects followed before giving up (default 3). */
+  readonly maxRedirects?: number;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < MAX_BODY_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES);
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name.toLowerCase()] = value;
+  });
+  return record;
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  if (cause?.code) return cause.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const maxRedirects = options.maxRedirects ?? 3;
+
+  const sendOnce = async (request: HttpRequest, url: URL, signal: AbortSignal) => {
+    const refused = unsendableReason(url);
+    if (refused) throw new HttpFailure("refused-url", refused);
+    const headers = { "user-agent": options.userAgent, ...request.headers };
+    try {
+      const response = await fetch(url, {
+        method: request.method,
+        headers,
+        body: request.method === "GET" || request.method === "HEAD" ? undefined : request.body,
+        redirect: "manual",
+        signal,
+      });
+      return { response, body: await readCapped(response) };
+    } catch (error) {
+      if (signal.aborted) {
+        throw new HttpFailure(
+          "timeout",
+          `no answer from ${url.host} within ${request.timeoutMs} ms`,
+        );
+      }
+      throw new HttpFailure(
+        "network",
+        `could not reach ${url.host}: ${describeNetworkError(error)}`,
+      );
+    }
+  };
+
+  return {
+    async send(request) {
+      const signal = AbortSignal.timeout(request.timeoutMs);
+      let url = request.url;
+      let current = request;
+      for (let hop = 0; ; hop++) {
+        const { response, body } = await sendOnce(current, url, signal);
+        const location = response.headers.get("location");
+        if (!REDIRECTS.has(response.status) || location === null || hop >= maxRedirects) {
+          return { status: response.status, headers: headerRecord(response.headers), body, url };
+        }
+        const next = new URL(location, url);
+        if (next.origin !== request.url.origin) {
+          // Following would hand the key (in a header or body) to a host nobody chose.
+          throw new HttpFailure(
+            "cross-origin-redirect",
+            `${url.host} redirected to ${next.host}; not followed`,
+          );
+        }
+        if (response.status === 303) current = { ...current, method: "GET", body: undefined };
+        url = next;
+      }
+    },
+  };
+}

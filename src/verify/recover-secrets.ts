@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ResolvedConfig } from "../config/load-config.js";
+import { createDetector } from "../engine/detector.js";
+import { runGitRaw } from "../git/run-git.js";
+import { decodeText } from "../sources/read-text.js";
+import type { Finding, Fragment, ReportFinding } from "../types.js";
+
+/**
+ * Reports hold no secrets, so `keywarden verify` finds each one again where the report says it
+ * was: the working-tree file, or `git show <commit>:<path>` for history findings. The file is
+ * scanned again with the same rules, and the hit with the report's fingerprint (a hash of rule
+ * id + secret) is the secret: nothing else can match it.
+ */
+
+export type Recovered =
+  | { readonly report: ReportFinding; readonly finding: Finding }
+  | { readonly report: ReportFinding; readonly missing: string };
+
+export interface RecoverOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly config: ResolvedConfig;
+}
+
+function locationOf(report: ReportFinding): string {
+  return report.commit
+    ? `${report.commit.slice(0, 12)}:${report.path}:${report.line}`
+    : `${report.path}:${report.line}`;
+}
+
+async function readSource(
+  report: ReportFinding,
+  options: RecoverOptions,
+): Promise<string | undefined> {
+  if (report.commit) {
+    const result = await runGitRaw(["show", `${report.commit}:${report.path}`], options);
+    return result.code === 0 ? decodeText(result.stdout) : undefined;
+  }
+  try {
+    return decodeText(readFileSync(resolve(options.cwd, report.path)));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function recoverSecrets(
+  reports: readonly ReportFinding[],
+  options: RecoverOptions,
+): Promise<Recovered[]> {
+  const detector = createDetector(options.config.rules, {
+    globalAllow: options.config.allow,
+    maxDecodeDepth: options.config.decodeDepth,
+  });
+  const scanned = new Map<string, Promise<Finding[] | undefined>>();
+  const findingsIn = (report: ReportFinding) => {
+    const key = `${report.commit ?? ""}\0${report.path}`;
+    let found = scanned.get(key);
+    if (!found) {
+      found = readSource(report, options).then((text) => {
+        if (text === undefined) return undefined;
+        const fragment: Fragment = {
+          text,
+          path: report.path,
+          startLine: 1,
+          ...(report.commit
+            ? {
+                git: {
+                  commit: report.commit,
+                  author: report.author ?? "",
+                  email: report.email ?? "",
+                  date: report.date ?? "",
+                },
+              }
+            : {}),
+        };
+        return detector.detect(fragment);
+      });
+      scanned.set(key, found);
+    }
+    return found;
+  };
+
+  const recovered: Recovered[] = [];
+  for (const report of reports) {
+    const findings = await findingsIn(report);
+    if (!findings) {
+      recovered.push({ report, missing: `cannot read ${locationOf(report)} any more` });
+      continue;
+    }
+    const same = findings.filter(
+      (f) => f.fingerprint === report.fingerprint && f.ruleId === report.ruleId,
+    );
+    // The recorded line first; a working-tree file may have moved the secret since.
+    const finding = same.find((f) => f.line === report.line) ?? same[0];
+    recovered.push(
+      finding
+        ? { report, finding }
+        : { report, missing: `the secret is no longer at ${locationOf(report)}` },
+    );
+  }
+  return recovered;
+}

@@ -1,0 +1,221 @@
+import type { Finding, Verification } from "../types.js";
+import { type EndpointOverrides, endpointEnvName, joinBase } from "./endpoint-overrides.js";
+import { type HttpClient, HttpFailure, type HttpResponse } from "./http-client.js";
+import {
+  createConcurrencyLimit,
+  createHostRateLimit,
+  parseRetryAfter,
+  sleep as realSleep,
+  type Sleep,
+} from "./limiters.js";
+import { findCompanion, type PairCandidate, pairKey } from "./pair-halves.js";
+import { selectVerifyConfig, type VerifiableRule } from "./select-verify-config.js";
+import { isOutcome, type Verifier, type VerifyInput, type VerifyOutcome } from "./verifier.js";
+import { type ResolvedVerifier, resolveVerifier } from "./verifier-registry.js";
+
+/**
+ * The verification stage: one check per unique (rule, secret), or per pair for two-part keys;
+ * at most `concurrency` at once; request starts spaced per host; retries with backoff on 429 and
+ * 503 (honouring Retry-After); a timeout per request. Every finding comes back verified.
+ */
+
+export interface VerifyFindingsOptions {
+  /** The rules of this run (built-in merged with the user's config). */
+  readonly rules: readonly VerifiableRule[];
+  /** The rules keywarden ships: their verify blocks are the only ones trusted by default. */
+  readonly builtinRules: readonly VerifiableRule[];
+  readonly endpoints: EndpointOverrides;
+  readonly trustConfig: boolean;
+  readonly http: HttpClient;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** Request starts per second per host. */
+  readonly ratePerHost: number;
+  /** Retries after the first attempt (default 2). */
+  readonly maxRetries?: number;
+  /** Longest wait before a retry; a longer Retry-After ends retrying (default 30 s). */
+  readonly maxRetryWaitMs?: number;
+  readonly now?: () => Date;
+  readonly sleep?: Sleep;
+  /** Called after each unique check with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface Job {
+  readonly input: VerifyInput;
+  /** Either a ready outcome (unsupported) or what to run. */
+  readonly plan: VerifyOutcome | { readonly verifier: Verifier; readonly base: URL };
+}
+
+/** What a rule's findings are checked with, decided once per rule id. */
+type RulePlan = VerifyOutcome | (ResolvedVerifier & { readonly base: URL });
+
+const RETRY_STATUSES = new Set([429, 503]);
+
+function planRule(ruleId: string, context: PlanContext): RulePlan {
+  const choice = selectVerifyConfig(
+    ruleId,
+    context.rulesById.get(ruleId),
+    context.builtinById,
+    context.options.trustConfig,
+  );
+  if ("unsupported" in choice) return { status: "unsupported", detail: choice.unsupported };
+  const resolved = resolveVerifier(choice.config);
+  if (!resolved) {
+    return {
+      status: "unsupported",
+      detail: "the rule names a code verifier keywarden does not have",
+    };
+  }
+  const override = context.options.endpoints.get(resolved.service);
+  const baseText = override?.href ?? resolved.builtinBase;
+  if (baseText === undefined) {
+    return {
+      status: "unsupported",
+      detail: `${resolved.service} is self-hosted: pass its base URL with --endpoint ${resolved.service}=https://host:port or ${endpointEnvName(resolved.service)}`,
+    };
+  }
+  return { ...resolved, base: new URL(baseText) };
+}
+
+interface PlanContext {
+  readonly rulesById: ReadonlyMap<string, VerifiableRule>;
+  readonly builtinById: ReadonlyMap<string, VerifiableRule>;
+  readonly options: VerifyFindingsOptions;
+}
+
+/** Groups findings into unique checks: by rule + secret, or by pair for two-part keys. */
+function planJobs(findings: readonly Finding[], context: PlanContext) {
+  const rulePlans = new Map<string, RulePlan>();
+  const planOf = (ruleId: string): RulePlan => {
+    let plan = rulePlans.get(ruleId);
+    if (!plan) {
+      plan = planRule(ruleId, context);
+      rulePlans.set(ruleId, plan);
+    }
+    return plan;
+  };
+  const candidates: PairCandidate[] = [];
+  for (const finding of findings) {
+    const plan = planOf(finding.ruleId);
+    if (!("status" in plan) && plan.pair) candidates.push({ finding, verifier: plan.pair.name });
+  }
+
+  const jobs = new Map<string, Job>();
+  const keys = findings.map((finding) => {
+    const plan = planOf(finding.ruleId);
+    const pair = "status" in plan ? undefined : plan.pair;
+    const companion = pair
+      ? findCompanion(finding, pair.name, pair.half, candidates)
+      : finding.companion;
+    const key = pair
+      ? pairKey(pair.name, finding.secret, companion?.secret)
+      : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");
+    if (!jobs.has(key)) {
+      const input: VerifyInput = {
+        ruleId: finding.ruleId,
+        secret: finding.secret,
+        groups: finding.metadata,
+        ...(companion ? { companion } : {}),
+      };
+      jobs.set(key, {
+        input,
+        plan: "status" in plan ? plan : { verifier: plan.verifier, base: plan.base },
+      });
+    }
+    return key;
+  });
+  return { jobs, keys };
+}
+
+function backoffMs(attempt: number): number {
+  return 500 * 2 ** attempt + Math.floor(Math.random() * 250);
+}
+
+async function runJob(
+  job: Job,
+  options: VerifyFindingsOptions,
+  rateLimit: ReturnType<typeof createHostRateLimit>,
+  wait: Sleep,
+): Promise<VerifyOutcome> {
+  if ("status" in job.plan) return job.plan;
+  const { verifier, base } = job.plan;
+  const probe = verifier.prepare(job.input, base);
+  if (isOutcome(probe)) return probe;
+  const url = joinBase(base, probe.path);
+  if (!url)
+    return { status: "unsupported", detail: "the verify path would leave the provider's host" };
+
+  const maxRetries = options.maxRetries ?? 2;
+  const maxWait = options.maxRetryWaitMs ?? 30_000;
+  for (let attempt = 0; ; attempt++) {
+    await rateLimit.acquire(url.host);
+    let response: HttpResponse;
+    try {
+      response = await options.http.send({
+        method: probe.method,
+        url,
+        headers: probe.headers,
+        ...(probe.body === undefined ? {} : { body: probe.body }),
+        timeoutMs: options.timeoutMs,
+      });
+    } catch (error) {
+      if (!(error instanceof HttpFailure)) throw error;
+      if (error.kind === "network" && attempt < maxRetries) {
+        await wait(backoffMs(attempt));
+        continue;
+      }
+      return { status: "unknown", detail: error.message };
+    }
+    if (response.url.origin !== base.origin) {
+      // The client never follows a cross-origin redirect; this only guards that promise.
+      return {
+        status: "unknown",
+        detail: `answer came from ${response.url.host}, not ${base.host}`,
+      };
+    }
+    if (RETRY_STATUSES.has(response.status) && attempt < maxRetries) {
+      const asked = parseRetryAfter(response.headers["retry-after"], Date.now());
+      const delay = Math.max(asked ?? 0, backoffMs(attempt));
+      if (delay <= maxWait) {
+        await wait(delay);
+        continue;
+      }
+    }
+    return verifier.interpret(response, job.input);
+  }
+}
+
+/** Adds `verification` to every finding; the input array is not changed. */
+export async function verifyFindings(
+  findings: readonly Finding[],
+  options: VerifyFindingsOptions,
+): Promise<Finding[]> {
+  const now = options.now ?? (() => new Date());
+  const wait = options.sleep ?? realSleep;
+  const { jobs, keys } = planJobs(findings, {
+    rulesById: new Map(options.rules.map((rule) => [rule.id, rule])),
+    builtinById: new Map(options.builtinRules.map((rule) => [rule.id, rule])),
+    options,
+  });
+
+  const limit = createConcurrencyLimit(Math.max(1, options.concurrency));
+  const rateLimit = createHostRateLimit(options.ratePerHost, Date.now, wait);
+  const total = jobs.size;
+  let done = 0;
+  const results = new Map<string, Verification>();
+  await Promise.all(
+    [...jobs.entries()].map(([key, job]) =>
+      limit(async () => {
+        const outcome = await runJob(job, options, rateLimit, wait);
+        results.set(key, { ...outcome, checkedAt: now().toISOString() });
+        done++;
+        options.onProgress?.(done, total);
+      }),
+    ),
+  );
+  return findings.map((finding, index) => ({
+    ...finding,
+    verification: results.get(keys[index]!)!,
+  }));
+}

@@ -1,0 +1,329 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { fingerprint } from "../../src/engine/fingerprint.js";
+import { runCli } from "../helpers/run-cli.js";
+import {
+  fullCheckout,
+  loggedLines,
+  makePullRequestRepo,
+  OWNER,
+  openaiKey,
+  PR_NUMBER,
+  pullRequestPayload,
+  REPO,
+  sarifSchemaErrors,
+  shallowPullRequestCheckout,
+} from "./action-fixtures.js";
+import { type ActionCopy, copyAction, runBundledAction } from "./run-bundled-action.js";
+import { startStandInGithub } from "./stand-in-github.js";
+
+let action: ActionCopy;
+beforeAll(() => {
+  action = copyAction();
+});
+afterAll(() => action.remove());
+
+async function standInGithub(readOnly = false) {
+  const github = await startStandInGithub({
+    owner: OWNER,
+    repo: REPO,
+    pullNumber: PR_NUMBER,
+    readOnly,
+  });
+  onTestFinished(() => github.close());
+  return github;
+}
+
+describe("the Action on a pull request", () => {
+  it("comments on each leaking line of the diff, summarises the rest, and updates on re-runs", async () => {
+    const [prodKey, clientKey, scratchKey] = [openaiKey(), openaiKey(), openaiKey()];
+    const repo = makePullRequestRepo({ "README.md": "# app\n", "src/app.ts": "export {};\n" }, [
+      {
+        message: "production config",
+        files: { "config/prod.env": `# production\nAPP_NAME=demo\nOPENAI_API_KEY=${prodKey}\n` },
+      },
+      {
+        message: "client and scratch notes",
+        files: {
+          "src/client.ts": `import OpenAI from "openai";\nconst client = new OpenAI({ apiKey: "${clientKey}" });\nexport default client;\n`,
+          "scratch.txt": `try this one: ${scratchKey}\n`,
+        },
+      },
+      { message: "drop scratch notes", files: {}, remove: ["scratch.txt"] },
+    ]);
+    const github = await standInGithub();
+    const run = () =>
+      runBundledAction({
+        action,
+        workspace: shallowPullRequestCheckout(repo.origin),
+        eventName: "pull_request",
+        payload: pullRequestPayload(repo, { commits: 3 }),
+        apiUrl: github.url,
+      });
+
+    const first = await run();
+    expect(first.stderr).toBe("");
+    expect(first.exitCode).toBe(1);
+    expect(first.outputs).toEqual({
+      findings: "3",
+      live: "0",
+      "sarif-file": "keywarden.sarif",
+      "exit-code": "1",
+    });
+
+    // One review comment per leaking line of the diff, on the head commit, right side.
+    const placed = github.reviewComments.map(({ path, line, side, commit_id }) => ({
+      path,
+      line,
+      side,
+      commit_id,
+    }));
+    expect(placed.sort((a, b) => a.path!.localeCompare(b.path!))).toEqual([
+      { path: "config/prod.env", line: 3, side: "RIGHT", commit_id: repo.head },
+      { path: "src/client.ts", line: 2, side: "RIGHT", commit_id: repo.head },
+    ]);
+    const prodComment = github.reviewComments.find((c) => c.path === "config/prod.env")!;
+    expect(prodComment.body).toMatch(/^<!-- keywarden:review /);
+    expect(prodComment.body).toContain("openai-project-key");
+    expect(prodComment.body).toContain("provider `openai`");
+    expect(prodComment.body).toContain("Verification: not verified");
+    expect(prodComment.body).toContain(prodKey.slice(0, 12));
+    // The key added and removed again within the pull request is on no line of the diff.
+    expect(github.issueComments).toHaveLength(1);
+    expect(github.issueComments[0]!.body).toContain("scratch.txt");
+    expect(github.issueComments[0]!.body).toContain("outside the diff");
+
+    // No secret reaches the log, the comments, the summary or the SARIF file in full.
+    const everything = [
+      loggedLines(first.stdout).join("\n"),
+      first.summary,
+      ...github.server.requests.map((r) => r.body),
+    ].join("\n");
+    for (const key of [prodKey, clientKey, scratchKey]) {
+      expect(everything).not.toContain(key);
+      expect(everything).not.toContain(key.slice(20, 60));
+    }
+    // Every key is masked before any other line is written.
+    const lines = first.stdout.split("\n");
+    const firstOther = lines.findIndex((line) => line !== "" && !line.startsWith("::add-mask::"));
+    for (const key of [prodKey, clientKey, scratchKey]) {
+      const masked = lines.indexOf(`::add-mask::${key}`);
+      expect(masked).toBeGreaterThanOrEqual(0);
+      expect(masked).toBeLessThan(firstOther);
+    }
+
+    // Annotations on the lines, and a job summary table.
+    expect(first.stdout).toMatch(/^::error file=config\/prod\.env,line=3,/m);
+    expect(first.stdout).toMatch(/^::error file=src\/client\.ts,line=2,/m);
+    expect(first.summary).toContain("| File | Line | Rule | Provider | Status |");
+    expect(first.summary).toMatch(
+      /\| `config\/prod\.env` \| 3 \| `openai-project-key` \| openai \| not verified \|/,
+    );
+    expect(first.summary).toMatch(/\| `scratch\.txt` \| 1 \| `openai-project-key` \| openai \|/);
+    expect(first.summary).toContain("3 added, 0 updated, 0 marked resolved");
+
+    // The SARIF file is valid SARIF 2.1.0, with the findings at their place in the change.
+    const workspaceRun = shallowPullRequestCheckout(repo.origin);
+    const sarifRun = await runBundledAction({
+      action,
+      workspace: workspaceRun,
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo, { commits: 3 }),
+      apiUrl: github.url,
+      inputs: { comment: "false", "sarif-file": "reports/keywarden.sarif" },
+    });
+    expect(sarifRun.outputs["sarif-file"]).toBe("reports/keywarden.sarif");
+    const sarif = JSON.parse(readFileSync(join(workspaceRun, "reports/keywarden.sarif"), "utf8"));
+    expect(sarifSchemaErrors(sarif)).toBeUndefined();
+    const results = sarif.runs[0].results as {
+      ruleId: string;
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+      }[];
+    }[];
+    expect(
+      results
+        .map(
+          (r) =>
+            `${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`,
+        )
+        .sort(),
+    ).toEqual(["config/prod.env:3", "scratch.txt:1", "src/client.ts:2"]);
+    expect(JSON.stringify(sarif)).not.toContain(prodKey);
+
+    // A second run updates the same comments instead of adding new ones.
+    github.server.clearLog();
+    const second = await run();
+    expect(second.exitCode).toBe(1);
+    expect(github.writes().filter((r) => r.method === "POST")).toEqual([]);
+    expect(github.writes().filter((r) => r.method === "PATCH")).toHaveLength(3);
+    expect(github.reviewComments).toHaveLength(2);
+    expect(github.issueComments).toHaveLength(1);
+    expect(second.summary).toContain("0 added, 3 updated, 0 marked resolved");
+
+    // The key in src/client.ts is replaced: its comment is marked resolved, and since the key
+    // stays in the branch's history it moves to the summary comment.
+    repo.push("load the key from the environment", {
+      "src/client.ts": `import OpenAI from "openai";\nconst client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });\nexport default client;\n`,
+    });
+    github.server.clearLog();
+    const third = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(repo.origin),
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo, { commits: 4 }),
+      apiUrl: github.url,
+    });
+    expect(third.exitCode).toBe(1);
+    expect(github.reviewComments).toHaveLength(2);
+    const clientComment = github.reviewComments.find((c) => c.path === "src/client.ts")!;
+    expect(clientComment.body).toContain("state=resolved");
+    expect(clientComment.body).toContain("keywarden: resolved");
+    expect(github.reviewComments.find((c) => c.path === "config/prod.env")!.body).toContain(
+      "state=open",
+    );
+    expect(github.issueComments).toHaveLength(1);
+    expect(github.issueComments[0]!.body).toContain("src/client.ts");
+    expect(third.summary).toContain("0 added, 2 updated, 1 marked resolved");
+  });
+
+  it("reads the config from the base commit: a pull request cannot allowlist its own key", async () => {
+    const key = openaiKey();
+    const ruleFingerprint = fingerprint("openai-project-key", key);
+    const repo = makePullRequestRepo(
+      { "README.md": "# app\n", ".keywarden.yaml": "exclude:\n  - vendor/**\n" },
+      [
+        {
+          message: "production config, and quiet the scanner",
+          files: {
+            "config/prod.env": `OPENAI_API_KEY=${key}\n`,
+            ".keywarden.yaml": [
+              "exclude:",
+              "  - vendor/**",
+              "  - config/**",
+              "disable:",
+              "  - openai-project-key",
+              "allow:",
+              "  paths:",
+              "    - config/**",
+              "",
+            ].join("\n"),
+            ".keywardenignore": `${ruleFingerprint} test fixture\n`,
+          },
+        },
+      ],
+    );
+    // With the pull request's own config the key would pass unseen.
+    const workspace = fullCheckout(repo.origin, repo.head);
+    const cli = await runCli(
+      ["history", "--range", `${repo.base}..${repo.head}`, "--format", "json"],
+      {
+        cwd: workspace,
+      },
+    );
+    expect(cli.exitCode).toBe(0);
+
+    const github = await standInGithub();
+    const result = await runBundledAction({
+      action,
+      workspace,
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo),
+      apiUrl: github.url,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.findings).toBe("1");
+    expect(github.reviewComments.map((c) => `${c.path}:${c.line}`)).toEqual(["config/prod.env:1"]);
+    expect(result.summary).toContain("from base commit");
+    expect(result.summary).toContain(".keywarden.yaml");
+    expect(result.summary).toContain(".keywardenignore");
+  });
+
+  it("falls back to annotations and the job summary when the token may not write (a fork)", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "config", files: { "app.env": `NAME=demo\nOPENAI_API_KEY=${key}\n` } },
+    ]);
+    const github = await standInGithub(true);
+    const result = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(repo.origin),
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo, { fork: true }),
+      apiUrl: github.url,
+    });
+    // Fails for the key (fail-on: any), not for the comments.
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs["exit-code"]).toBe("1");
+    expect(github.writes().length).toBeGreaterThan(0);
+    expect(github.writes().every((r) => r.route !== undefined)).toBe(true);
+    expect(github.reviewComments).toEqual([]);
+    expect(github.issueComments).toEqual([]);
+    expect(result.stdout).toMatch(
+      /^::warning::keywarden: pull-request comments not written: .*HTTP 403/m,
+    );
+    expect(result.stdout).toMatch(/^::error file=app\.env,line=2,/m);
+    expect(result.summary).toMatch(
+      /\| `app\.env` \| 2 \| `openai-project-key` \| openai \| not verified \|/,
+    );
+    expect(result.summary).toContain("Pull-request comments not written");
+    expect(loggedLines(result.stdout).join("\n")).not.toContain(key);
+  });
+
+  it("exits per fail-on, and passes a clean pull request without posting anything", async () => {
+    const key = openaiKey();
+    const leaking = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "config", files: { "app.env": `OPENAI_API_KEY=${key}\n` } },
+    ]);
+    const github = await standInGithub();
+    const tolerant = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(leaking.origin),
+      eventName: "pull_request",
+      payload: pullRequestPayload(leaking),
+      apiUrl: github.url,
+      inputs: { "fail-on": "none", comment: "false" },
+    });
+    expect(tolerant.exitCode).toBe(0);
+    expect(tolerant.outputs).toMatchObject({ findings: "1", "exit-code": "0" });
+    expect(github.server.requests).toEqual([]);
+
+    const clean = makePullRequestRepo({ "README.md": "# app\n" }, [
+      {
+        message: "docs",
+        files: { "docs/setup.md": "Set OPENAI_API_KEY=sk-proj-... in your shell.\n" },
+      },
+    ]);
+    const result = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(clean.origin),
+      eventName: "pull_request_target",
+      payload: pullRequestPayload(clean),
+      apiUrl: github.url,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ findings: "0", live: "0", "exit-code": "0" });
+    expect(github.writes()).toEqual([]);
+    expect(result.summary).toContain("No secrets found in pull request #7");
+  });
+
+  it("rejects a bad input with one error line and exit code 2", async () => {
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "docs", files: { "docs/a.md": "hello\n" } },
+    ]);
+    const result = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(repo.origin),
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo),
+      apiUrl: "http://127.0.0.1:9",
+      inputs: { "fail-on": "sometimes" },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe(
+      '::error::keywarden: input fail-on: "sometimes" is not one of any, live, none\n',
+    );
+    expect(result.outputs["exit-code"]).toBe("2");
+  });
+});

@@ -1,0 +1,122 @@
+import type { LoggedRequest, StandInReply, StandInServer } from "../helpers/stand-in-server.js";
+import { startStandInServer } from "../helpers/stand-in-server.js";
+
+/**
+ * A stand-in for the parts of the GitHub REST API the Action calls, on a real HTTP server:
+ * review comments and issue comments of one pull request, kept in memory so a second run sees
+ * what the first one wrote. `readOnly` answers every write with 403, as GitHub does for the
+ * read-only token of a pull request from a fork.
+ */
+
+export interface StoredComment {
+  readonly id: number;
+  body: string;
+  readonly path?: string;
+  readonly line?: number;
+  readonly side?: string;
+  readonly commit_id?: string;
+}
+
+export interface StandInGithub {
+  readonly server: StandInServer;
+  readonly url: string;
+  readonly reviewComments: StoredComment[];
+  readonly issueComments: StoredComment[];
+  /** Requests that write (POST, PATCH, PUT, DELETE). */
+  writes(): LoggedRequest[];
+  setReadOnly(readOnly: boolean): void;
+  close(): Promise<void>;
+}
+
+export interface StandInGithubOptions {
+  readonly owner: string;
+  readonly repo: string;
+  readonly pullNumber: number;
+  readonly readOnly?: boolean;
+}
+
+const FORBIDDEN: StandInReply = {
+  status: 403,
+  body: {
+    message: "Resource not accessible by integration",
+    documentation_url: "https://docs.github.com/rest",
+    status: "403",
+  },
+};
+
+function bodyOf(request: LoggedRequest): Record<string, unknown> {
+  return JSON.parse(request.body || "{}") as Record<string, unknown>;
+}
+
+export async function startStandInGithub(options: StandInGithubOptions): Promise<StandInGithub> {
+  const base = `/repos/${options.owner}/${options.repo}`;
+  const reviewComments: StoredComment[] = [];
+  const issueComments: StoredComment[] = [];
+  let readOnly = options.readOnly ?? false;
+  let nextId = 1000;
+
+  const reviewJson = (comment: StoredComment) => ({
+    ...comment,
+    user: { login: "github-actions[bot]", type: "Bot" },
+    pull_request_review_id: 1,
+  });
+  const issueJson = (comment: StoredComment) => ({
+    ...comment,
+    user: { login: "github-actions[bot]", type: "Bot" },
+  });
+
+  const update =
+    (list: StoredComment[], json: (c: StoredComment) => object) =>
+    (request: LoggedRequest): StandInReply => {
+      if (readOnly) return FORBIDDEN;
+      const id = Number(request.path.slice(request.path.lastIndexOf("/") + 1));
+      const comment = list.find((c) => c.id === id);
+      if (!comment) return { status: 404, body: { message: "Not Found" } };
+      comment.body = String(bodyOf(request).body);
+      return { status: 200, body: json(comment) };
+    };
+
+  const server = await startStandInServer({
+    routes: {
+      [`GET ${base}/pulls/${options.pullNumber}/comments`]: () => ({
+        body: reviewComments.map(reviewJson),
+      }),
+      [`POST ${base}/pulls/${options.pullNumber}/comments`]: (request) => {
+        if (readOnly) return FORBIDDEN;
+        const body = bodyOf(request);
+        const comment: StoredComment = {
+          id: nextId++,
+          body: String(body.body),
+          path: String(body.path),
+          line: Number(body.line),
+          side: String(body.side),
+          commit_id: String(body.commit_id),
+        };
+        reviewComments.push(comment);
+        return { status: 201, body: reviewJson(comment) };
+      },
+      [`PATCH ${base}/pulls/comments/*`]: update(reviewComments, reviewJson),
+      [`GET ${base}/issues/${options.pullNumber}/comments`]: () => ({
+        body: issueComments.map(issueJson),
+      }),
+      [`POST ${base}/issues/${options.pullNumber}/comments`]: (request) => {
+        if (readOnly) return FORBIDDEN;
+        const comment: StoredComment = { id: nextId++, body: String(bodyOf(request).body) };
+        issueComments.push(comment);
+        return { status: 201, body: issueJson(comment) };
+      },
+      [`PATCH ${base}/issues/comments/*`]: update(issueComments, issueJson),
+    },
+  });
+  return {
+    server,
+    url: server.url,
+    reviewComments,
+    issueComments,
+    writes: () => server.requests.filter((r) => r.method !== "GET" && r.method !== "HEAD"),
+    setReadOnly: (value) => {
+      readOnly = value;
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,250 @@
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importGitleaksConfig } from "../../src/config/gitleaks-import.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { loadBuiltinRules } from "../../src/config/load-rules.js";
+import { createDetector } from "../../src/engine/detector.js";
+import { ConfigError } from "../../src/errors.js";
+import { makeTempDir } from "../helpers/git-repo.js";
+import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
+
+/**
+ * gitleaks' own fixture configs and expected reports (the shared corpus, at ../shared/corpus from
+ * the repository, as in CI): every config converts (or is refused where gitleaks refuses it), and
+ * the converted rules find what gitleaks' tests expect.
+ */
+
+const CORPUS = join(REPO_ROOT, "..", "shared", "corpus");
+const CONFIGS = join(CORPUS, "gitleaks", "testdata", "config");
+const hasCorpus = existsSync(join(CORPUS, "gitleaks.jsonl")) && existsSync(CONFIGS);
+if (!hasCorpus)
+  console.warn(`gitleaks-import.test.ts skipped: the shared corpus is not at ${CORPUS}`);
+
+/** Bases that extend past gitleaks' depth limit into a file that does not exist: gitleaks refuses them too. */
+const REFUSED_VALID = new Set(["valid/extend_base_1.toml", "valid/extend_base_2.toml"]);
+
+function readIfExists(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+}
+
+async function convert(relativePath: string) {
+  const absolutePath = join(CONFIGS, relativePath);
+  const builtin = await loadBuiltinRules();
+  return importGitleaksConfig({
+    file: relativePath,
+    text: readFileSync(absolutePath, "utf8"),
+    absolutePath,
+    cwd: REPO_ROOT,
+    readFile: readIfExists,
+    builtinRuleIds: new Set(builtin.map((rule) => rule.id)),
+  });
+}
+
+function configFiles(folder: string): string[] {
+  return readdirSync(join(CONFIGS, folder))
+    .filter((name) => name.endsWith(".toml"))
+    .map((name) => (folder === "." ? name : `${folder}/${name}`))
+    .sort();
+}
+
+interface JsonlRecord {
+  type: string;
+  mode?: string;
+  case?: string;
+  kind: "tp" | "fp";
+  config: string;
+  target?: string;
+  path?: string;
+  commit?: string;
+  text?: string;
+  setup?: string;
+  expected: { rule: string; file: string; start_line: number }[];
+}
+
+function records(type: string): JsonlRecord[] {
+  return readFileSync(join(CORPUS, "gitleaks.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as JsonlRecord)
+    .filter((record) => record.type === type);
+}
+
+describe.skipIf(!hasCorpus)("keywarden import gitleaks on gitleaks' fixture configs", () => {
+  it("converts every valid config into a config keywarden loads", async () => {
+    const files = [...configFiles("."), ...configFiles("valid")];
+    expect(files.length).toBeGreaterThan(35);
+    for (const file of files) {
+      if (REFUSED_VALID.has(file)) {
+        await expect(convert(file), file).rejects.toThrow(
+          /\[extend\] path .*extend_3\.toml: no such file/,
+        );
+        continue;
+      }
+      const result = await convert(file);
+      const config = await loadConfig({
+        cwd: REPO_ROOT,
+        configText: { text: result.yaml, name: file },
+      });
+      const custom = config.rules.filter((rule) => !rule.source.builtin);
+      expect(custom.length, file).toBe(result.rulesConverted);
+    }
+  });
+
+  it("refuses each invalid config with one line, as gitleaks does", async () => {
+    const files = configFiles("invalid");
+    expect(files.length).toBeGreaterThan(8);
+    for (const file of files) {
+      const error = await convert(file).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error, file).toBeInstanceOf(ConfigError);
+      expect((error as Error).message, file).toMatch(/^invalid\/[\w.]+\.toml: [^\n]+$/);
+    }
+  });
+
+  it("follows [extend] path to gitleaks' depth, merges rules and reports what it leaves out", async () => {
+    const result = await convert("valid/extend.toml");
+    expect(result.yaml).toMatch(/id: aws-secret-key\n/);
+    expect(result.yaml).toMatch(/id: aws-access-key\n/);
+    expect(result.yaml).toMatch(/id: aws-secret-key-again\n/);
+    expect(result.notes.some((note) => note.includes("stops at 2 levels of extend"))).toBe(true);
+
+    const disabled = await convert("valid/extend_disabled.toml");
+    expect(disabled.yaml).not.toContain("custom-rule1");
+    const and = await convert("valid/extend_rule_allowlist_and.toml");
+    expect(and.notes.some((note) => note.includes("condition AND"))).toBe(true);
+    expect(and.yaml).toContain("- fake");
+    const targeted = await convert("valid/allowlist_global_target_rules.toml");
+    expect(targeted.yaml).toContain("'**/@octokit/auth-token/README.md'");
+    const useDefault = await convert("valid/allowlist_rule_extend_default.toml");
+    expect(useDefault.yaml).toMatch(/^useDefault: true$/m);
+  });
+
+  it("converted rules flag and pass the same fragments as gitleaks' detector tests", async () => {
+    // Cases whose feature has no keywarden counterpart in an imported config, with the reason.
+    const notComparable: Record<string, string> = {
+      "allowlist - ignore path when extending":
+        "changes a gitleaks default rule; keywarden's built-in rules cannot be changed from a config",
+      "detect encoded": "hex and percent decoding: keywarden decodes base64 only",
+      "global allowlist - ignore, matches all conditions":
+        "condition AND over several kinds is not converted (it would hide more as OR)",
+      "ignore finding - our config file": "gitleaks skips its own config file by name",
+      "rule - detect path": "path-only rules report files by name; not converted",
+      "valid allow comment (1)": "inline allow comments are keywarden:allow, not gitleaks:allow",
+      "valid allow comment (2)": "inline allow comments are keywarden:allow, not gitleaks:allow",
+    };
+    const cases = records("fragment");
+    expect(cases.length).toBeGreaterThan(20);
+    let compared = 0;
+    for (const record of cases) {
+      if (notComparable[record.case!.trim()]) continue;
+      const file = relative(CONFIGS, join(CORPUS, record.config));
+      const { yaml } = await convert(file);
+      const config = await loadConfig({ cwd: REPO_ROOT, configText: { text: yaml, name: file } });
+      const detector = createDetector(config.rules, {
+        globalAllow: config.allow,
+        maxDecodeDepth: config.decodeDepth,
+      });
+      const findings = detector.detect({
+        text: record.text!,
+        path: record.path ?? "fragment.txt",
+        startLine: 1,
+        ...(record.commit
+          ? {
+              git: {
+                commit: record.commit,
+                author: "a",
+                email: "a@example.test",
+                date: "2024-01-01T00:00:00Z",
+              },
+            }
+          : {}),
+      });
+      const found = findings.length > 0;
+      expect(
+        found,
+        `${record.case} (${record.kind}): ${findings.map((f) => f.ruleId).join(", ")}`,
+      ).toBe(record.kind === "tp");
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(15);
+  });
+
+  it("the CLI converts, and converted rules find what gitleaks finds on its fixture trees", async () => {
+    const work = makeTempDir();
+    const scans = records("scan").filter((record) => record.mode === "files");
+    expect(scans.length).toBeGreaterThanOrEqual(5);
+    const converted = new Map<string, string>();
+    for (const record of scans) {
+      const configPath = join(CORPUS, record.config);
+      if (converted.has(configPath)) continue;
+      const out = join(work, `${converted.size}.keywarden.yaml`);
+      const result = await runCli(["import", "gitleaks", configPath, "--output", out], {
+        cwd: work,
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/keywarden: \d+ rules? converted to /);
+      converted.set(configPath, out);
+    }
+
+    for (const record of scans) {
+      let target = join(CORPUS, record.target!);
+      let expectedFiles = record.expected.map((e) => ({ ...e, absolute: join(CORPUS, e.file) }));
+      if (record.target!.includes("symlinks")) {
+        // The corpus keeps the symlink as a text file. keywarden does not follow symlinks, so the
+        // rules are checked on the file the link points at.
+        const tree = join(work, "symlinks");
+        mkdirSync(join(tree, "source_file"), { recursive: true });
+        copyFileSync(
+          join(CORPUS, "gitleaks/testdata/repos/symlinks/source_file/id_ed25519"),
+          join(tree, "source_file", "id_ed25519"),
+        );
+        mkdirSync(join(tree, "file_symlink"), { recursive: true });
+        symlinkSync(
+          "../source_file/id_ed25519",
+          join(tree, "file_symlink", "symlinked_id_ed25519"),
+        );
+        target = join(tree, "source_file");
+        expectedFiles = expectedFiles.map((e) => ({
+          ...e,
+          absolute: join(tree, "source_file", "id_ed25519"),
+        }));
+      }
+      const cwd =
+        existsSync(target) && !target.endsWith(".go") && !target.endsWith(".prod")
+          ? target
+          : dirname(target);
+      const result = await runCli(
+        [
+          "scan",
+          target,
+          "--config",
+          converted.get(join(CORPUS, record.config))!,
+          "--format",
+          "json",
+          "--no-redact",
+        ],
+        { cwd },
+      );
+      expect(result.exitCode, `${record.target}: ${result.stderr}`).toBe(
+        record.expected.length > 0 ? 1 : 0,
+      );
+      const found = (
+        JSON.parse(result.stdout).findings as { ruleId: string; path: string; line: number }[]
+      )
+        .map((f) => `${f.ruleId} ${resolve(cwd, f.path)}:${f.line}`)
+        .sort();
+      const expected = expectedFiles.map((e) => `${e.rule} ${e.absolute}:${e.start_line}`).sort();
+      expect(found, `${record.target} with ${record.config}`).toEqual(expected);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import type { ReportFinding } from "../../src/types.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+import { plantedKey } from "./helpers.js";
+
+interface JsonReport {
+  readonly findings: ReportFinding[];
+  readonly summary: {
+    readonly source: string;
+    readonly skipped: { path: string; reason: string }[];
+  };
+}
+
+async function historyJson(cwd: string, ...args: string[]) {
+  const result = await runCli(["history", "--format", "json", "--no-redact", ...args], { cwd });
+  return {
+    ...result,
+    report: result.stdout ? (JSON.parse(result.stdout) as JsonReport) : undefined,
+  };
+}
+
+describe("keywarden history", () => {
+  it("reports every key with the commit that added it: deleted, side branch, merge, renamed", async () => {
+    const keys = {
+      deleted: plantedKey(),
+      side: plantedKey(),
+      merge: plantedKey(),
+      renamed: plantedKey(),
+    };
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "project\n", "conf/app.env": "NAME=x\n" });
+    const deleted = repo.commit("add a key", { "secrets.env": `LLAMA_API_KEY=${keys.deleted}\n` });
+    repo.git("rm", "-q", "secrets.env");
+    repo.commit("remove the key");
+    repo.git("checkout", "-q", "-b", "feature");
+    const side = repo.commit("side work", { "feature.js": `const key = "${keys.side}";\n` });
+    repo.git("checkout", "-q", "main");
+    const renamed = repo.commit("key in a file", {
+      "conf/app.env": `NAME=x\nKEY=${keys.renamed}\n`,
+    });
+    repo.git("mv", "conf/app.env", "conf/renamed.env");
+    repo.commit("rename it");
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "feature");
+    repo.write({ "README.md": `project\nmerged with ${keys.merge}\n` });
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "merge feature");
+    const merge = repo.git("rev-parse", "HEAD");
+
+    const { exitCode, report, stderr } = await historyJson(repo.dir);
+    expect(stderr).toBe("");
+    expect(exitCode).toBe(1);
+    const where = Object.fromEntries(
+      report!.findings.map((f) => [f.secret, { commit: f.commit, path: f.path, line: f.line }]),
+    );
+    expect(where).toEqual({
+      [keys.deleted]: { commit: deleted, path: "secrets.env", line: 1 },
+      [keys.side]: { commit: side, path: "feature.js", line: 1 },
+      [keys.renamed]: { commit: renamed, path: "conf/app.env", line: 2 },
+      [keys.merge]: { commit: merge, path: "README.md", line: 2 },
+    });
+    const first = report!.findings.find((f) => f.secret === keys.deleted)!;
+    expect(first).toMatchObject({
+      author: "Ada Tester",
+      email: "ada@example.test",
+      ruleId: "meta-llama-api-key",
+    });
+    expect(report!.summary.source).toBe("history");
+  });
+
+  it("collapses a key kept across many commits into one finding with its occurrences", async () => {
+    const key = plantedKey();
+    const repo = makeTempRepo();
+    const added = repo.commit("add", { "app.env": `KEY=${key}\n` });
+    const edit1 = repo.commit("edit 1", { "app.env": `# settings\nKEY=${key}\n` });
+    const edit2 = repo.commit("edit 2", { "app.env": `# settings\nKEY=${key}\nMORE=1\n` });
+    repo.commit("copy", { "other.env": `KEY=${key}\n` }); // same blob as the first: read once
+    const { report } = await historyJson(repo.dir);
+    expect(report!.findings).toHaveLength(1);
+    expect(report!.findings[0]).toMatchObject({ commit: added, path: "app.env", line: 1 });
+    expect(report!.findings[0]!.occurrences?.map((o) => [o.path, o.line, o.commit])).toEqual([
+      ["app.env", 1, added],
+      ["app.env", 2, edit1],
+      ["app.env", 2, edit2],
+    ]);
+  });
+
+  it("honours keywarden:allow, --branch, --since and --max-count", async () => {
+    const [kept, allowed, onSide] = [plantedKey(), plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    repo.commit("one", { "a.env": `A=${kept}\nB=${allowed} # keywarden:allow\n` });
+    repo.git("checkout", "-q", "-b", "side");
+    repo.commit("side", { "s.env": `S=${onSide}\n` });
+    repo.git("checkout", "-q", "main");
+    const secrets = async (...args: string[]) =>
+      (await historyJson(repo.dir, ...args)).report!.findings.map((f) => f.secret).sort();
+    expect(await secrets()).toEqual([kept, onSide].sort());
+    expect(await secrets("--branch", "main")).toEqual([kept]);
+    expect(await secrets("--branch", "side", "--max-count", "1")).toEqual([onSide]);
+    expect(await secrets("--since", "2030-01-01")).toEqual([]);
+  });
+
+  it("scans only what a range adds with --range", async () => {
+    const [old, added] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.env": `OLD=${old}\n` });
+    const commit = repo.commit("more", { "a.env": `OLD=${old}\nNEW=${added}\n` });
+    const { exitCode, report } = await historyJson(repo.dir, "--range", `${base}..HEAD`);
+    expect(exitCode).toBe(1);
+    expect(report!.summary.source).toBe("range");
+    expect(report!.findings.map((f) => [f.secret, f.commit, f.line])).toEqual([[added, commit, 2]]);
+  });
+
+  it("exits 0 with a note on an empty repository", async () => {
+    const repo = makeTempRepo();
+    const { exitCode, report, stderr } = await historyJson(repo.dir);
+    expect(exitCode).toBe(0);
+    expect(report!.findings).toEqual([]);
+    expect(stderr).toBe("keywarden: the repository has no commits yet: nothing to scan\n");
+  });
+
+  it("exits 2 with one line outside a repository, for a bad branch and for a bad option value", async () => {
+    const dir = makeTempDir();
+    const outside = await runCli(["history"], { cwd: dir, env: { GIT_CEILING_DIRECTORIES: dir } });
+    expect(outside.exitCode).toBe(2);
+    expect(outside.stderr).toBe(`keywarden: not a git repository: ${dir}\n`);
+    const repo = makeTempRepo();
+    repo.commit("one", { "a.txt": "a\n" });
+    const branch = await runCli(["history", "--branch", "nope"], { cwd: repo.dir });
+    expect(branch.exitCode).toBe(2);
+    expect(branch.stderr).toBe("keywarden: unknown branch or revision: nope\n");
+    const option = await runCli(["history", "--range=--output=/tmp/x"], { cwd: repo.dir });
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr.split("\n")[0]).toBe(
+      'keywarden: --range: "--output=/tmp/x" is not a branch, commit or range',
+    );
+  });
+
+  it("lists blobs over --max-file-size as skipped", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", { "big.txt": "z".repeat(3000), "small.txt": "ok\n" });
+    const { exitCode, report, stderr } = await historyJson(repo.dir, "--max-file-size", "1KB");
+    expect(exitCode).toBe(0);
+    expect(report!.summary.skipped).toEqual([
+      expect.objectContaining({ path: "big.txt", reason: "too-large" }),
+    ]);
+    expect(stderr).toContain("big.txt");
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { createProgressBar, progressLine } from "../../src/cli/progress-bar.js";
+import { type DiffFile, DiffParser } from "../../src/git/diff-parser.js";
+import { unquoteGitPath } from "../../src/git/unquote-path.js";
+import { aggregateOccurrences } from "../../src/pipeline/aggregate-occurrences.js";
+import { applyInlineAllow, hasInlineAllow } from "../../src/suppress/inline-allow.js";
+import type { Finding } from "../../src/types.js";
+
+function finding(overrides: Partial<Finding>): Finding {
+  return {
+    ruleId: "r",
+    title: "T",
+    provider: "p",
+    severity: "high",
+    tags: [],
+    path: "a.txt",
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 5,
+    secret: "s",
+    match: "s",
+    lineText: "s",
+    metadata: {},
+    entropy: 3,
+    fingerprint: "f1",
+    ...overrides,
+  };
+}
+
+describe("inline allow", () => {
+  it.each([
+    "token = abc # keywarden:allow",
+    "const k = 'abc'; // keywarden:allow",
+    "<!-- keywarden:allow --> abc",
+    "abc -- KEYWARDEN:ALLOW (test fixture)",
+    "/* keywarden:allow */ abc",
+  ])("suppresses %s", (line) => {
+    expect(hasInlineAllow(line)).toBe(true);
+  });
+
+  it.each(["token = abc", "keywarden:allowed = abc", "keywarden:allow-list", "keywarden allow"])(
+    "keeps %s",
+    (line) => {
+      expect(hasInlineAllow(line)).toBe(false);
+    },
+  );
+
+  it("splits findings by their own line", () => {
+    const kept = finding({ lineText: "x = 1" });
+    const allowed = finding({ lineText: "x = 2 # keywarden:allow" });
+    expect(applyInlineAllow([kept, allowed])).toEqual({ kept: [kept], allowed: [allowed] });
+  });
+});
+
+describe("aggregateOccurrences", () => {
+  it("collapses one secret across blobs into its first finding with every place", () => {
+    const git = (commit: string) => ({
+      commit,
+      author: "a",
+      email: "e",
+      date: `2026-01-0${commit.length}T00:00:00Z`,
+    });
+    const first = finding({ path: "a.env", line: 3, git: git("c") });
+    const later = finding({ path: "a.env", line: 4, git: git("cc") });
+    const moved = finding({ path: "b.env", line: 1, git: git("ccc") });
+    const again = finding({ path: "b.env", line: 1, git: git("ccc") });
+    const other = finding({ fingerprint: "f2", path: "z.txt", git: git("c") });
+    const result = aggregateOccurrences([first, later, other, moved, again]);
+    expect(result).toHaveLength(2);
+    expect(result[0]).toMatchObject({ path: "a.env", line: 3, git: { commit: "c" } });
+    expect(result[0]!.occurrences).toEqual([
+      { path: "a.env", line: 3, commit: "c", date: "2026-01-01T00:00:00Z" },
+      { path: "a.env", line: 4, commit: "cc", date: "2026-01-02T00:00:00Z" },
+      { path: "b.env", line: 1, commit: "ccc", date: "2026-01-03T00:00:00Z" },
+    ]);
+    expect(result[1]!.occurrences).toHaveLength(1);
+  });
+});
+
+describe("unquoteGitPath", () => {
+  it("undoes git's C quoting, octal bytes as UTF-8", () => {
+    expect(unquoteGitPath('"b/h\\303\\251llo \\"q\\" \\\\ \\t.txt"')).toBe('b/héllo "q" \\ \t.txt');
+    expect(unquoteGitPath("b/plain name.txt")).toBe("b/plain name.txt");
+    expect(unquoteGitPath('"b/日本.txt"')).toBe("b/日本.txt");
+  });
+});
+
+describe("DiffParser", () => {
+  function parse(text: string): DiffFile[] {
+    const files: DiffFile[] = [];
+    const parser = new DiffParser((file) => files.push(file));
+    for (const line of text.split("\n")) parser.line(line);
+    parser.flush();
+    return files;
+  }
+
+  it("follows hunk counts, so content that looks like headers stays content", () => {
+    const files = parse(
+      [
+        "diff --git a/x y.txt b/x y.txt",
+        "index 1111111..2222222 100644",
+        "--- a/x y.txt\t",
+        "+++ b/x y.txt\t",
+        "@@ -1,2 +1,3 @@",
+        "-old",
+        "-diff --git a/q b/q",
+        "+@@ -9 +9 @@",
+        "++++ b/q",
+        "+new",
+        "\\ No newline at end of file",
+        "@@ -10,0 +11 @@",
+        "+eleven",
+      ].join("\n"),
+    );
+    expect(files).toEqual([
+      {
+        path: "x y.txt",
+        status: "modified",
+        mode: "100644",
+        isBinary: false,
+        addedLines: ["@@ -9 +9 @@", "+++ b/q", "new", "eleven"],
+        lineNumbers: [1, 2, 3, 11],
+      },
+    ]);
+  });
+
+  it("takes the new name of a rename and marks binary files", () => {
+    const files = parse(
+      [
+        "diff --git a/a b.bin b/c d.bin",
+        "similarity index 90%",
+        "rename from a b.bin",
+        "rename to c d.bin",
+        "Binary files a/a b.bin and b/c d.bin differ",
+      ].join("\n"),
+    );
+    expect(files).toEqual([
+      expect.objectContaining({ path: "c d.bin", status: "renamed", isBinary: true }),
+    ]);
+  });
+});
+
+describe("progressLine", () => {
+  it("shows counts, rate and time left once the walk is done", () => {
+    const line = progressLine(
+      { done: 50, total: 200, walkDone: true, bytes: 10 * 1024 * 1024, commits: 9 },
+      2000,
+      10,
+    );
+    expect(line).toBe("[###-------] 50/200 blobs · 5.0 MB/s · ETA 0:06");
+  });
+
+  it("shows a growing total while commits are still being walked", () => {
+    const line = progressLine(
+      { done: 5, total: 10, walkDone: false, bytes: 0, commits: 42 },
+      1000,
+      4,
+    );
+    expect(line).toBe("[##--] 5/10+ blobs · 0.0 MB/s · walking commits (42)");
+  });
+});
+
+describe("createProgressBar", () => {
+  const progress = { done: 1, total: 2, walkDone: true, bytes: 0, commits: 1 };
+
+  it("rewrites one line on a terminal and clears it at the end", () => {
+    let written = "";
+    const bar = createProgressBar(
+      { isTTY: true, write: (text) => (written += text) },
+      true,
+      () => 0,
+    );
+    bar.update(progress);
+    bar.done();
+    expect(written).toBe(`\r\x1b[K${progressLine(progress, 0)}\r\x1b[K`);
+  });
+
+  it("writes nothing when disabled (not a terminal, or --quiet)", () => {
+    let written = "";
+    const bar = createProgressBar({ isTTY: false, write: (text) => (written += text) }, false);
+    bar.update(progress);
+    bar.done();
+    expect(written).toBe("");
+  });
+});

@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { plantedKey } from "../git/helpers.js";
+import { makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
+import { BIN, REPO_ROOT, runCli } from "../helpers/run-cli.js";
+import { keywardenOnPath, tryCommit } from "./helpers.js";
+
+const PREVIOUS_HOOK =
+  '#!/bin/sh\necho "previous hook ran" >> "$(git rev-parse --git-dir)/previous-hook.log"\n';
+
+function previousHookRuns(repo: TempRepo): number {
+  const log = join(repo.dir, ".git", "previous-hook.log");
+  return existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0;
+}
+
+/** Blocked with a key (naming file:line), allowed without, allowed with keywarden:allow. */
+function expectGuarding(repo: TempRepo, env: Record<string, string>) {
+  const key = plantedKey();
+  repo.write({ "config/app.env": `NAME=demo\nLLAMA_API_KEY=${key}\n` });
+  const blocked = tryCommit(repo, "add a key", env);
+  expect(blocked.exitCode).toBe(1);
+  expect(blocked.output).toContain("config/app.env:2");
+  expect(blocked.output).toContain("commit blocked");
+  expect(blocked.output).not.toContain(key);
+
+  repo.write({ "config/app.env": "NAME=demo\nLLAMA_API_KEY=from-the-environment\n" });
+  expect(tryCommit(repo, "no key", env)).toMatchObject({ exitCode: 0 });
+
+  repo.write({ "test/fixture.env": `LLAMA_API_KEY=${plantedKey()} # keywarden:allow\n` });
+  expect(tryCommit(repo, "allowed example", env)).toMatchObject({ exitCode: 0 });
+}
+
+describe("keywarden hook install / uninstall", () => {
+  it("installs a git hook that chains to the existing one, and uninstall restores it", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    const hook = join(repo.dir, ".git", "hooks", "pre-commit");
+    writeFileSync(hook, PREVIOUS_HOOK, { mode: 0o755 });
+    const env = { PATH: `${keywardenOnPath()}:${process.env.PATH}` };
+
+    const install = await runCli(["hook", "install"], { cwd: repo.dir });
+    expect(install.exitCode).toBe(0);
+    expect(install.stdout).toContain(
+      "Installed the keywarden pre-commit hook: .git/hooks/pre-commit",
+    );
+    expect(install.stdout).toContain("pre-commit.pre-keywarden");
+    expect(readFileSync(`${hook}.pre-keywarden`, "utf8")).toBe(PREVIOUS_HOOK);
+
+    expectGuarding(repo, env);
+    expect(previousHookRuns(repo)).toBe(3);
+
+    // Installing again updates in place and keeps the chained hook.
+    expect((await runCli(["hook", "install", "--git"], { cwd: repo.dir })).stdout).toContain(
+      "Updated",
+    );
+    expect(readFileSync(`${hook}.pre-keywarden`, "utf8")).toBe(PREVIOUS_HOOK);
+
+    const uninstall = await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(uninstall.exitCode).toBe(0);
+    expect(readFileSync(hook, "utf8")).toBe(PREVIOUS_HOOK);
+    expect(existsSync(`${hook}.pre-keywarden`)).toBe(false);
+    repo.write({ "late.env": `KEY=${plantedKey()}\n` });
+    expect(tryCommit(repo, "no guard any more", env).exitCode).toBe(0);
+    expect(previousHookRuns(repo)).toBe(4);
+  });
+
+  it("honours core.hooksPath and blocks when keywarden cannot be found", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    repo.git("config", "core.hooksPath", ".githooks");
+    const install = await runCli(["hook", "install"], { cwd: repo.dir });
+    expect(install.stdout).toContain(".githooks/pre-commit");
+    expect(existsSync(join(repo.dir, ".githooks", "pre-commit"))).toBe(true);
+    expectGuarding(repo, { PATH: `${keywardenOnPath()}:${process.env.PATH}` });
+
+    // No keywarden anywhere: the commit is stopped with a line saying why, not let through.
+    repo.write({ "x.txt": "x\n" });
+    const missing = tryCommit(repo, "no keywarden", { PATH: "/usr/bin:/bin" });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.output).toContain("keywarden hook: keywarden is not installed");
+
+    await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(existsSync(join(repo.dir, ".githooks", "pre-commit"))).toBe(false);
+  });
+
+  it("adds itself to .husky/pre-commit in a husky repository, after the existing commands", async () => {
+    const repo = makeTempRepo();
+    repo.write({
+      "package.json": JSON.stringify({
+        name: "demo",
+        private: true,
+        devDependencies: { husky: "^9" },
+      }),
+      ".gitignore": "node_modules\n",
+    });
+    mkdirSync(join(repo.dir, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(join(REPO_ROOT, "node_modules", "husky"), join(repo.dir, "node_modules", "husky"));
+    symlinkSync(BIN, join(repo.dir, "node_modules", ".bin", "keywarden"));
+    repo.git("init", "-q"); // husky looks for .git in the current folder
+    const { execFileSync } = await import("node:child_process");
+    execFileSync(process.execPath, ["node_modules/husky/bin.js"], {
+      cwd: repo.dir,
+      env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null" },
+    });
+    expect(repo.git("config", "core.hooksPath")).toBe(".husky/_");
+    const existing = 'echo "previous hook ran" >> "$(git rev-parse --git-dir)/previous-hook.log"\n';
+    repo.write({ ".husky/pre-commit": existing });
+    repo.commit("base");
+    expect(previousHookRuns(repo)).toBe(1);
+
+    const install = await runCli(["hook", "install"], { cwd: repo.dir });
+    expect(install.exitCode).toBe(0);
+    expect(install.stdout).toContain(".husky/pre-commit");
+    expect(install.stdout).not.toContain("not active");
+    const huskyHook = readFileSync(join(repo.dir, ".husky", "pre-commit"), "utf8");
+    expect(huskyHook.startsWith(existing)).toBe(true);
+
+    // Found through node_modules/.bin, which husky also puts first on PATH.
+    expectGuarding(repo, { PATH: process.env.PATH ?? "" });
+    expect(previousHookRuns(repo)).toBe(4);
+
+    await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(readFileSync(join(repo.dir, ".husky", "pre-commit"), "utf8")).toBe(existing);
+  });
+
+  it("writes the pre-commit framework config and takes it out again", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    repo.write({
+      ".pre-commit-config.yaml":
+        "# my hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: lint # keep me\n        name: lint\n        entry: true\n        language: system\n",
+    });
+    const install = await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+    expect(install.exitCode).toBe(0);
+    expect(install.stdout).toContain("pre-commit install");
+    const config = readFileSync(join(repo.dir, ".pre-commit-config.yaml"), "utf8");
+    expect(config).toContain("# keep me");
+    expect(config).toMatch(
+      /- repo: https:\/\/\S+\n\s+rev: v\d+\.\d+\.\d+\n\s+hooks:\n\s+- id: keywarden/,
+    );
+    expect((await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir })).stdout).toContain(
+      "already",
+    );
+    await runCli(["hook", "uninstall", "--pre-commit"], { cwd: repo.dir });
+    expect(readFileSync(join(repo.dir, ".pre-commit-config.yaml"), "utf8")).not.toContain(
+      "keywarden",
+    );
+  });
+
+  it("exits 2 with one line outside a repository and for two methods at once", async () => {
+    const repo = makeTempRepo();
+    const both = await runCli(["hook", "install", "--git", "--husky"], { cwd: repo.dir });
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr.split("\n")[0]).toBe(
+      "keywarden: choose one of --husky, --git, --pre-commit",
+    );
+    const { makeTempDir } = await import("../helpers/git-repo.js");
+    const dir = makeTempDir();
+    const outside = await runCli(["hook", "install"], {
+      cwd: dir,
+      env: { GIT_CEILING_DIRECTORIES: dir },
+    });
+    expect(outside.exitCode).toBe(2);
+    expect(outside.stderr).toBe(`keywarden: not a git repository: ${dir}\n`);
+  });
+});

@@ -1,0 +1,285 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import AjvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { formatCsv } from "../../src/report/csv.js";
+import { escapeCommandProperty, formatGithub } from "../../src/report/github.js";
+import { formatHtml } from "../../src/report/html.js";
+import { formatJunit } from "../../src/report/junit.js";
+import { formatMarkdown } from "../../src/report/markdown.js";
+import { REPORTERS } from "../../src/report/registry.js";
+import { formatSarif, SARIF_FINGERPRINT_KEY } from "../../src/report/sarif.js";
+import { makeFixture } from "./report-fixture.js";
+
+const SCHEMA = JSON.parse(
+  readFileSync(
+    fileURLToPath(new URL("../fixtures/schemas/sarif-2.1.0.json", import.meta.url)),
+    "utf8",
+  ),
+) as Record<string, unknown>;
+
+/** The official schema is draft-04; ajv-draft-04 validates it as written, formats included. */
+function sarifValidator() {
+  // CommonJS packages: under NodeNext the class and the plugin are their `default` exports.
+  const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
+  ajvFormats.default(ajv);
+  return ajv.compile(SCHEMA);
+}
+
+/** RFC 4180 records (quoted fields may hold commas and quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.split("\r\n").filter((l) => l.length > 0)) {
+    const fields: string[] = [];
+    let i = 0;
+    while (i <= line.length) {
+      if (line[i] === '"') {
+        let value = "";
+        i++;
+        while (i < line.length) {
+          if (line[i] === '"' && line[i + 1] === '"') {
+            value += '"';
+            i += 2;
+          } else if (line[i] === '"') {
+            i++;
+            break;
+          } else value += line[i++];
+        }
+        fields.push(value);
+        i++;
+      } else {
+        const end = line.indexOf(",", i);
+        fields.push(line.slice(i, end < 0 ? line.length : end));
+        i = end < 0 ? line.length + 1 : end + 1;
+      }
+    }
+    rows.push(fields);
+  }
+  return rows;
+}
+
+describe("SARIF", () => {
+  it("validates against the official SARIF 2.1.0 schema, with and without git provenance", () => {
+    const validate = sarifValidator();
+    const { input } = makeFixture();
+    const plain = JSON.parse(formatSarif(input()));
+    expect(validate(plain), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const withRepo = JSON.parse(
+      formatSarif({
+        ...input(),
+        repository: { uri: "file:///work/repo/", revision: "a".repeat(40), branch: "main" },
+      }),
+    );
+    expect(validate(withRepo), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const empty = JSON.parse(formatSarif({ ...input(), findings: [] }));
+    expect(validate(empty), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it("the schema is not a pushover: a broken log fails it", () => {
+    const validate = sarifValidator();
+    const log = JSON.parse(formatSarif(makeFixture().input()));
+    log.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
+    expect(validate(log)).toBe(false);
+  });
+
+  it("carries rule help, regions, fingerprints and the commit", () => {
+    const { input, findings } = makeFixture();
+    const log = JSON.parse(
+      formatSarif({
+        ...input(),
+        repository: { uri: "https://example.test/org/repo", revision: "b".repeat(40) },
+      }),
+    );
+    const run = log.runs[0];
+    expect(run.tool.driver).toMatchObject({ name: "keywarden", version: "1.2.3" });
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      "aws-access-key-id",
+      "github-pat",
+      "openai-project-key",
+      "slack-bot-token",
+    ]);
+    for (const rule of run.tool.driver.rules) {
+      expect(rule.help.text).toMatch(/^Rotate the /);
+      expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+    }
+    expect(run.results).toHaveLength(findings.length);
+    const openai = run.results.find((r: { ruleId: string }) => r.ruleId === "openai-project-key");
+    expect(openai.locations[0].physicalLocation.artifactLocation.uri).toBe(
+      "dir%20with%20space/%C3%A4%7Cb%2Cc%3Ad.py",
+    );
+    expect(openai.locations[0].physicalLocation.region).toMatchObject({
+      startLine: 12,
+      startColumn: 5,
+      endLine: 12,
+    });
+    expect(openai.partialFingerprints[SARIF_FINGERPRINT_KEY]).toBe(findings[1]!.fingerprint);
+    expect(openai.properties.commit).toBe(findings[1]!.git!.commit);
+    expect(run.rules?.[openai.ruleIndex] ?? run.tool.driver.rules[openai.ruleIndex].id).toBe(
+      "openai-project-key",
+    );
+    expect(run.versionControlProvenance).toEqual([
+      {
+        repositoryUri: "https://example.test/org/repo",
+        revisionId: "b".repeat(40),
+        mappedTo: { uriBaseId: "%SRCROOT%" },
+      },
+    ]);
+  });
+
+  it("is byte-identical for the same findings in another order", () => {
+    const { input } = makeFixture();
+    const a = input();
+    expect(formatSarif({ ...a, findings: [...a.findings].reverse() })).toBe(formatSarif(a));
+  });
+});
+
+describe("JUnit", () => {
+  it("is well-formed XML with one failed testcase per finding", () => {
+    const { input, findings } = makeFixture();
+    const xml = formatJunit(input());
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => name === "testcase",
+    }).parse(xml);
+    const cases = doc.testsuites.testsuite.testcase as {
+      "@_name": string;
+      failure: { "@_type": string };
+    }[];
+    expect(cases).toHaveLength(findings.length);
+    expect(doc.testsuites.testsuite["@_tests"]).toBe(String(findings.length));
+    expect(cases.map((c) => c.failure["@_type"]).sort()).toEqual(
+      findings.map((f) => f.ruleId).sort(),
+    );
+    expect(cases.some((c) => c["@_name"].includes("dir with space/ä|b,c:d.py:12:5"))).toBe(true);
+  });
+
+  it("a clean scan is an empty, valid suite", () => {
+    const xml = formatJunit({ ...makeFixture().input(), findings: [] });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('tests="0"');
+  });
+});
+
+describe("CSV", () => {
+  it("has a header and exactly one line per finding, commas and quotes escaped", () => {
+    const { input, findings } = makeFixture();
+    const csv = formatCsv(input());
+    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(findings.length + 1);
+    const rows = parseCsv(csv);
+    const header = rows[0]!;
+    expect(header.slice(0, 6)).toEqual([
+      "rule_id",
+      "title",
+      "provider",
+      "severity",
+      "path",
+      "line",
+    ]);
+    for (const row of rows.slice(1)) expect(row).toHaveLength(header.length);
+    const paths = rows.slice(1).map((row) => row[header.indexOf("path")]);
+    expect(paths).toContain("dir with space/ä|b,c:d.py");
+  });
+
+  it("defuses values a spreadsheet would run as formulas", () => {
+    const { input } = makeFixture();
+    const report = input();
+    const finding = { ...report.findings[0]!, path: '=HYPERLINK("x")', remediation: "+1" };
+    const rows = parseCsv(formatCsv({ ...report, findings: [finding] }));
+    expect(rows[1]![rows[0]!.indexOf("path")]).toBe('\'=HYPERLINK("x")');
+  });
+});
+
+describe("Markdown", () => {
+  it("is a table with one row per finding and a fixed number of cells", () => {
+    const { input, findings } = makeFixture();
+    const md = formatMarkdown(input());
+    const rows = md
+      .split("\n")
+      .filter(
+        (line) =>
+          line.startsWith("| ") && !line.startsWith("| Severity") && !line.startsWith("| ---"),
+      );
+    expect(rows).toHaveLength(findings.length);
+    // Cells split on unescaped pipes only: every row has the header's 6 cells.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
+    expect(md).not.toContain("<script>");
+    expect(md).toMatch(/^### keywarden: 4 secrets found in 4 files/);
+  });
+
+  it("stays under GitHub's comment limit", () => {
+    const { input } = makeFixture();
+    const one = input().findings[0]!;
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...one, path: `src/file-${i}.env` }));
+    const md = formatMarkdown({ ...input(), findings: many });
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toMatch(/…and \d+ more findings: see the full report\./);
+  });
+});
+
+describe("GitHub workflow commands", () => {
+  it("one command per finding, no line breaks inside, properties escaped", () => {
+    const { input, findings } = makeFixture();
+    const text = formatGithub(input());
+    const lines = text.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(findings.length);
+    for (const line of lines)
+      expect(line).toMatch(/^::(error|warning|notice) file=[^:]*,line=\d+,col=\d+,/);
+    expect(text).toContain(
+      `file=${escapeCommandProperty("dir with space/ä|b,c:d.py")},line=12,col=5`,
+    );
+    expect(escapeCommandProperty("a,b:c%d\ne")).toBe("a%2Cb%3Ac%25d%0Ae");
+    // Text from a config or a scanned repo cannot start a second command on its own line.
+    const report = input();
+    const sneaky = {
+      ...report.findings[0]!,
+      title: "x\n::error::owned %0A",
+      remediation: "y\r\n::warning::z",
+    };
+    const one = formatGithub({ ...report, findings: [sneaky] });
+    expect(one.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(one).toContain("title=x%0A%3A%3Aerror%3A%3Aowned %250A");
+    expect(one).toContain("y%0D%0A::warning::z");
+    expect(lines.filter((line) => line.startsWith("::error"))).toHaveLength(3);
+    expect(lines.filter((line) => line.startsWith("::warning"))).toHaveLength(1);
+  });
+});
+
+describe("HTML", () => {
+  it("is one self-contained page: no external resource, a strict CSP, one row per finding", () => {
+    const { input, findings } = makeFixture();
+    const html = formatHtml(input());
+    expect(html.match(/<tr data-provider=/g)).toHaveLength(findings.length);
+    expect(html).toContain("Content-Security-Policy");
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<(?:link|img|iframe|object|embed)\b/i);
+    expect(html).not.toMatch(/<script[^>]*\bsrc=/i);
+    expect(html).not.toMatch(/url\(/i);
+    // The <script> in a scanned line is text, not markup.
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html.match(/<script>/g)).toHaveLength(1);
+    expect(html).toContain("Leaks introduced over time");
+  });
+});
+
+describe("registry", () => {
+  it("names every format, each of which renders the fixture", async () => {
+    expect(Object.keys(REPORTERS).sort()).toEqual([
+      "csv",
+      "github",
+      "html",
+      "json",
+      "junit",
+      "markdown",
+      "sarif",
+      "text",
+    ]);
+    const { input } = makeFixture();
+    for (const [name, load] of Object.entries(REPORTERS)) {
+      const text = (await load())(input());
+      expect(text.length, name).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { expandExample } from "../../src/config/example-template.js";
+import { FORMAT_NAMES } from "../../src/report/registry.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+/**
+ * The promise behind every format: a full secret never reaches a report unless the user says
+ * --no-redact. Every scan format and `keywarden report` run on planted keys, and their output
+ * is searched for each raw secret.
+ */
+
+const TEMPLATES = [
+  "GITHUB_TOKEN=[[ghp_{{alnum:36}}]]",
+  'LLAMA_API_KEY="[[LLM|{{digits:15}}|{{b64url:27}}]]"',
+  "SLACK_BOT_TOKEN=[[xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}]]",
+];
+
+/** How a format writes a secret: Markdown escapes the pipes a table cell cannot hold. */
+function written(format: string, secret: string): string {
+  return format === "markdown" ? secret.replace(/\|/g, "\\|") : secret;
+}
+
+function plant(dir: string): string[] {
+  const secrets: string[] = [];
+  TEMPLATES.forEach((template, index) => {
+    const { text, markedSecret } = expandExample(template);
+    secrets.push(markedSecret!);
+    writeFileSync(join(dir, `file-${index}.env`), `# config\n${text}\n`);
+  });
+  return secrets;
+}
+
+describe("redaction in every format", () => {
+  it("no scan format holds a full secret unless --no-redact", async () => {
+    const repo = makeTempRepo();
+    const secrets = plant(repo.dir);
+    repo.commit("keys");
+    expect(FORMAT_NAMES).toEqual(
+      expect.arrayContaining(["text", "json", "sarif", "junit", "csv", "markdown", "github"]),
+    );
+
+    const runs = await Promise.all(
+      FORMAT_NAMES.flatMap((format) => [
+        runCli(["scan", ".", "--format", format], { cwd: repo.dir }).then((result) => ({
+          format,
+          redact: true,
+          result,
+        })),
+        runCli(["scan", ".", "--format", format, "--no-redact"], { cwd: repo.dir }).then(
+          (result) => ({
+            format,
+            redact: false,
+            result,
+          }),
+        ),
+      ]),
+    );
+    for (const { format, redact, result } of runs) {
+      expect(result.exitCode, `${format}: ${result.stderr}`).toBe(1);
+      const output = result.stdout + result.stderr;
+      for (const secret of secrets) {
+        if (redact) {
+          expect(output, `${format} leaks ${secret.slice(0, 6)}…`).not.toContain(secret);
+          expect(output, `${format} leaks ${secret.slice(0, 6)}…`).not.toContain(
+            written(format, secret),
+          );
+        } else
+          expect(output, `${format} --no-redact shows the secret`).toContain(
+            written(format, secret),
+          );
+      }
+    }
+  });
+
+  it("keywarden report redacts a --no-redact JSON report again, unless asked not to", async () => {
+    const dir = makeTempDir();
+    const secrets = plant(dir);
+    const saved = await runCli(
+      ["scan", ".", "--format", "json", "--no-redact", "-o", "full.json"],
+      { cwd: dir },
+    );
+    expect(saved.exitCode, saved.stderr).toBe(1);
+
+    // Redacting again happens when the report is read, before any format: three formats show it.
+    const formats = ["html", "sarif", "markdown"];
+    const runs = await Promise.all(
+      formats.flatMap((format) => [
+        runCli(["report", "full.json", "--format", format], { cwd: dir }).then((result) => ({
+          format,
+          redact: true,
+          result,
+        })),
+        runCli(["report", "full.json", "--format", format, "--no-redact"], { cwd: dir }).then(
+          (result) => ({
+            format,
+            redact: false,
+            result,
+          }),
+        ),
+      ]),
+    );
+    for (const { format, redact, result } of runs) {
+      expect(result.exitCode, `${format}: ${result.stderr}`).toBe(0);
+      for (const secret of secrets) {
+        if (redact) {
+          expect(result.stdout, `report --format ${format}`).not.toContain(secret);
+          expect(result.stdout, `report --format ${format}`).not.toContain(written(format, secret));
+        } else
+          expect(result.stdout, `report --format ${format} --no-redact`).toContain(
+            written(format, secret),
+          );
+      }
+    }
+  });
+
+  it("keywarden report refuses what is not a JSON report, in one line", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "x.json"), '{"version": 1, "findings": [{"path": 3}]}');
+    const result = await runCli(["report", "x.json"], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^keywarden: x\.json: not a keywarden JSON report \(at findings\.0\.ruleId: .*\n$/,
+    );
+    const missing = await runCli(["report", "nope.json"], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe("keywarden: nope.json: cannot read the report (no such file)\n");
+  });
+});

@@ -1,0 +1,181 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { expandTemplate } from "../../src/config/example-template.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+interface JsonReport {
+  findings: { ruleId: string; path: string; line: number; fingerprint: string; commit?: string }[];
+}
+
+const githubToken = () => expandTemplate("ghp_{{alnum:36}}");
+
+function parseReport(stdout: string): JsonReport {
+  return JSON.parse(stdout) as JsonReport;
+}
+
+describe("ignore entries across a rebase", () => {
+  it("a fingerprint entry survives the rebase and the line move; the commit:path:rule:line entry goes stale", async () => {
+    const repo = makeTempRepo();
+    repo.commit("init", { "README.md": "# demo\n" });
+    repo.git("branch", "side");
+    repo.commit("add config", { "app.env": `# settings\nGITHUB_TOKEN=${githubToken()}\n` });
+
+    const before = await runCli(["history", "--format", "json"], { cwd: repo.dir });
+    expect(before.exitCode, before.stderr).toBe(1);
+    const [finding] = parseReport(before.stdout).findings;
+    expect(finding).toMatchObject({ ruleId: "github-pat", path: "app.env", line: 2 });
+    const oldCommit = finding!.commit!;
+    expect(oldCommit).toMatch(/^[0-9a-f]{40}$/);
+
+    writeFileSync(
+      join(repo.dir, ".keywardenignore"),
+      [
+        `${finding!.fingerprint}  # demo token, revoked`,
+        `${oldCommit}:app.env:github-pat:2  # the same, gitleaks style`,
+        "",
+      ].join("\n"),
+    );
+
+    // Rebase the commit onto another branch, then move the key further down in it.
+    repo.git("checkout", "-q", "side");
+    repo.commit("side work", { "other.txt": "unrelated\n" });
+    repo.git("checkout", "-q", "main");
+    repo.git("rebase", "-q", "side");
+    const moved = readFileSync(join(repo.dir, "app.env"), "utf8").replace(
+      "# settings\n",
+      "# settings\n\n# more\n# lines\n",
+    );
+    writeFileSync(join(repo.dir, "app.env"), moved);
+    repo.git("add", "app.env");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+    const newCommit = repo.git("rev-parse", "HEAD");
+    expect(newCommit).not.toBe(oldCommit);
+
+    // Without the ignore file the key is there, at its new line, in the new commit.
+    const bare = await runCli(["history", "--format", "json", "--ignore-file", "/dev/null"], {
+      cwd: repo.dir,
+    });
+    expect(bare.exitCode, bare.stderr).toBe(1);
+    expect(parseReport(bare.stdout).findings).toMatchObject([{ line: 5, commit: newCommit }]);
+
+    const after = await runCli(["history", "--format", "json", "--report-unused-ignores"], {
+      cwd: repo.dir,
+    });
+    expect(after.exitCode, after.stderr).toBe(0);
+    expect(parseReport(after.stdout).findings).toEqual([]);
+    expect(after.stderr).toContain(
+      `.keywardenignore:2: unused ignore entry ${oldCommit}:app.env:github-pat:2`,
+    );
+    expect(after.stderr).not.toContain(`.keywardenignore:1:`);
+
+    const files = await runCli(["scan", ".", "--format", "json", "--report-unused-ignores"], {
+      cwd: repo.dir,
+    });
+    expect(files.exitCode, files.stderr).toBe(0);
+    expect(files.stderr).toContain("unused ignore entry");
+  });
+});
+
+describe("keywarden baseline", () => {
+  it("round trip: create, add a key, only the new key is reported; create twice gives the same bytes", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "a.env"), `TOKEN=${githubToken()}\n`);
+    writeFileSync(join(dir, "b.py"), `gh = "${githubToken()}"\n`);
+
+    const created = await runCli(["baseline", "create"], { cwd: dir });
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(created.stderr).toContain("2 findings recorded");
+    const first = readFileSync(join(dir, ".keywarden-baseline.json"));
+    expect((await runCli(["baseline", "create"], { cwd: dir })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, ".keywarden-baseline.json")).equals(first)).toBe(true);
+    const text = first.toString("utf8");
+    for (const file of ["a.env", "b.py"]) {
+      const secret = /ghp_[A-Za-z0-9]{36}/.exec(readFileSync(join(dir, file), "utf8"))![0];
+      expect(text).not.toContain(secret.slice(4, 12));
+    }
+
+    const clean = await runCli(
+      ["scan", ".", "--baseline", ".keywarden-baseline.json", "--format", "json"],
+      { cwd: dir },
+    );
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(parseReport(clean.stdout).findings).toEqual([]);
+
+    writeFileSync(join(dir, "c.ts"), `export const token = "${githubToken()}";\n`);
+    const fresh = await runCli(
+      ["scan", ".", "--baseline", ".keywarden-baseline.json", "--format", "json"],
+      { cwd: dir },
+    );
+    expect(fresh.exitCode, fresh.stderr).toBe(1);
+    expect(parseReport(fresh.stdout).findings.map((f) => f.path)).toEqual(["c.ts"]);
+
+    const out = join(dir, "sub", "base.json");
+    expect((await runCli(["baseline", "create", "-o", out], { cwd: dir })).exitCode).toBe(0);
+    const third = readFileSync(out, "utf8");
+    expect(JSON.parse(third).findings).toHaveLength(3);
+    expect((await runCli(["baseline", "create", "-o", out], { cwd: dir })).exitCode).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(third);
+  });
+
+  it("a missing or broken baseline is one clear error, exit 2", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "a.env"), "nothing here\n");
+    const missing = await runCli(["scan", ".", "--baseline", "nope.json"], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe("keywarden: nope.json: cannot read baseline (no such file)\n");
+    writeFileSync(join(dir, "bad.json"), '{"findings": 3}');
+    const broken = await runCli(["scan", ".", "--baseline", "bad.json"], { cwd: dir });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/^keywarden: bad\.json: not a baseline .*\n$/);
+  });
+});
+
+describe("keywarden ignore add", () => {
+  it("appends an entry with its reason, once, and the next scan is clean", async () => {
+    const repo = makeTempRepo({ "app.env": `TOKEN=${githubToken()}\n` });
+    repo.commit("init");
+    const scanned = await runCli(["scan", ".", "--format", "json"], { cwd: repo.dir });
+    expect(scanned.exitCode).toBe(1);
+    const { fingerprint } = parseReport(scanned.stdout).findings[0]!;
+
+    const added = await runCli(
+      ["ignore", "add", `app.env:${fingerprint}`, "--reason", "test fixture"],
+      { cwd: repo.dir },
+    );
+    expect(added.exitCode, added.stderr).toBe(0);
+    const again = await runCli(["ignore", "add", `app.env:${fingerprint}`], { cwd: repo.dir });
+    expect(again.stderr).toContain("already ignores");
+    const file = readFileSync(join(repo.dir, ".keywardenignore"), "utf8");
+    expect(file.split("\n").filter((line) => line.includes(fingerprint))).toEqual([
+      `app.env:${fingerprint}  # test fixture`,
+    ]);
+
+    expect((await runCli(["scan", "."], { cwd: repo.dir })).exitCode).toBe(0);
+    // Scanning a sub-path still finds the ignore file at the repository root.
+    expect((await runCli(["scan", "app.env"], { cwd: repo.dir })).exitCode).toBe(0);
+
+    const bad = await runCli(["ignore", "add", "not-a-fingerprint"], { cwd: repo.dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^keywarden: ignore add: "not-a-fingerprint" is neither/);
+  });
+
+  it("a broken ignore file stops the scan with its file and line", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, ".keywardenignore"), "# fine\nnonsense entry here\n");
+    const result = await runCli(["scan", "."], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^keywarden: \.keywardenignore:2: "nonsense" is neither/);
+  });
+
+  it("honours .gitleaksignore entries (path:rule:line)", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "a.env"), `\nTOKEN=${githubToken()}\n`);
+    writeFileSync(join(dir, "b.env"), `\nTOKEN=${githubToken()}\n`);
+    writeFileSync(join(dir, ".gitleaksignore"), "# migrated\na.env:github-pat:2\n");
+    const result = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(parseReport(result.stdout).findings.map((f) => f.path)).toEqual(["b.env"]);
+  });
+});

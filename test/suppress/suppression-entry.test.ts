@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { expandTemplate } from "../../src/config/example-template.js";
+import {
+  entryMatches,
+  formatSuppressionEntry,
+  parseSuppressionEntry,
+  type SuppressibleFinding,
+  type SuppressionEntry,
+} from "../../src/suppress/suppression-entry.js";
+
+function parse(text: string): SuppressionEntry {
+  const parsed = parseSuppressionEntry(text);
+  if ("error" in parsed) throw new Error(parsed.error);
+  return parsed;
+}
+
+const fingerprint = expandTemplate("{{hex:32}}");
+const commit = expandTemplate("{{hex:40}}");
+const finding: SuppressibleFinding = {
+  ruleId: "github-pat",
+  path: "config/app.env",
+  line: 7,
+  fingerprint,
+};
+
+describe("parseSuppressionEntry", () => {
+  it("reads the three forms", () => {
+    expect(parse(fingerprint)).toEqual({ kind: "fingerprint", fingerprint });
+    expect(parse(`config/app.env:${fingerprint}`)).toEqual({
+      kind: "fingerprint",
+      fingerprint,
+      path: "config/app.env",
+    });
+    expect(parse(`${commit}:config/app.env:github-pat:7`)).toEqual({
+      kind: "location",
+      commit,
+      path: "config/app.env",
+      ruleId: "github-pat",
+      line: 7,
+    });
+    expect(parse("config/app.env:github-pat:7")).toEqual({
+      kind: "location",
+      path: "config/app.env",
+      ruleId: "github-pat",
+      line: 7,
+    });
+  });
+
+  it("keeps colons inside paths and strips ./", () => {
+    expect(parse(`./c:/odd:name.env:${fingerprint}`)).toEqual({
+      kind: "fingerprint",
+      fingerprint,
+      path: "c:/odd:name.env",
+    });
+  });
+
+  it("explains what it cannot read", () => {
+    for (const bad of [
+      "",
+      "not-a-fingerprint",
+      `${fingerprint.slice(0, 31)}`,
+      ":github-pat:7",
+      "a.env:rule:0",
+    ]) {
+      const parsed = parseSuppressionEntry(bad);
+      expect("error" in parsed, bad).toBe(true);
+    }
+  });
+
+  it("writes each form back the same way", () => {
+    for (const text of [
+      fingerprint,
+      `a/b.env:${fingerprint}`,
+      `${commit}:a/b.env:github-pat:7`,
+      "a/b.env:github-pat:7",
+    ]) {
+      expect(formatSuppressionEntry(parse(text))).toBe(text);
+    }
+  });
+});
+
+describe("entryMatches", () => {
+  it("matches a fingerprint wherever the finding is", () => {
+    expect(entryMatches(parse(fingerprint), finding)).toBe(true);
+    expect(entryMatches(parse(fingerprint), { ...finding, path: "elsewhere.txt", line: 99 })).toBe(
+      true,
+    );
+    expect(entryMatches(parse(expandTemplate("{{hex:32}}")), finding)).toBe(false);
+  });
+
+  it("scopes a fingerprint to its path", () => {
+    const entry = parse(`config/app.env:${fingerprint}`);
+    expect(entryMatches(entry, finding)).toBe(true);
+    expect(entryMatches(entry, { ...finding, path: "other/app.env" })).toBe(false);
+    // Written from the repository root, matched in a scan of a sub-directory and from outside.
+    expect(entryMatches(entry, { ...finding, path: "app.env" })).toBe(true);
+    expect(entryMatches(entry, { ...finding, path: "../repo/config/app.env" })).toBe(true);
+  });
+
+  it("ties gitleaks entries to rule, line and (when given) commit", () => {
+    const location = parse("config/app.env:github-pat:7");
+    expect(entryMatches(location, finding)).toBe(true);
+    expect(entryMatches(location, { ...finding, line: 8 })).toBe(false);
+    expect(entryMatches(location, { ...finding, ruleId: "gitlab-pat" })).toBe(false);
+    const withCommit = parse(`${commit}:config/app.env:github-pat:7`);
+    expect(entryMatches(withCommit, finding)).toBe(false);
+    expect(entryMatches(withCommit, { ...finding, commit })).toBe(true);
+    expect(
+      entryMatches(parse(`${commit.slice(0, 12)}:config/app.env:github-pat:7`), {
+        ...finding,
+        commit,
+      }),
+    ).toBe(true);
+  });
+
+  it("matches entries gitleaks wrote relative to its own working directory", () => {
+    const entry = parse("../testdata/repos/nogit/api.go:aws-access-key:20");
+    expect(
+      entryMatches(entry, { ruleId: "aws-access-key", path: "api.go", line: 20, fingerprint }),
+    ).toBe(true);
+    expect(
+      entryMatches(entry, { ruleId: "aws-access-key", path: "main.go", line: 20, fingerprint }),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,531 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { expandExample, expandTemplate } from "../../src/config/example-template.js";
+import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
+import type { VerifySpec } from "../../src/config/rule-schema.js";
+import type { ReportFinding } from "../../src/types.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
+import { type StandInServer, startStandInServer } from "../helpers/stand-in-server.js";
+
+// The verification stage through the built CLI, against stand-in providers on 127.0.0.1.
+
+interface JsonReport {
+  findings: ReportFinding[];
+}
+
+const RULES = readBuiltinRuleSources().map((source) => source.raw);
+
+/** A line holding a fresh key for `ruleId`, from the rule's own first marked example. */
+function sample(ruleId: string): { text: string; secret: string } {
+  const rule = RULES.find((r) => r.id === ruleId);
+  if (!rule) throw new Error(`no built-in rule ${ruleId}`);
+  for (const example of rule.examples.match) {
+    const { text, markedSecret } = expandExample(
+      typeof example === "string" ? example : example.text,
+    );
+    if (markedSecret) return { text, secret: markedSecret };
+  }
+  throw new Error(`rule ${ruleId} has no example with a [[marked]] secret`);
+}
+
+function declarativeSpec(ruleId: string): VerifySpec {
+  const verify = RULES.find((r) => r.id === ruleId)?.verify;
+  if (!verify || "custom" in verify)
+    throw new Error(`rule ${ruleId} has no declarative verify block`);
+  return verify;
+}
+
+const servers: StandInServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** A stand-in for the provider of `ruleId`: its verify route answers 200 to `live`, 401 else. */
+async function provider(ruleId: string, live: readonly string[]): Promise<StandInServer> {
+  const spec = declarativeSpec(ruleId);
+  const server = await startStandInServer({
+    routes: {
+      [`${spec.method} ${spec.path}`]: (request) => {
+        const auth = request.headers.authorization ?? "";
+        return live.some((key) => auth === `Bearer ${key}`)
+          ? { status: 200, body: { data: [] } }
+          : { status: 401 };
+      },
+    },
+  });
+  servers.push(server);
+  return server;
+}
+
+async function scanJson(dir: string, args: string[], env: Record<string, string> = {}) {
+  const result = await runCli(["scan", ".", "--format", "json", ...args], { cwd: dir, env });
+  const report = result.stdout ? (JSON.parse(result.stdout) as JsonReport) : { findings: [] };
+  return { ...result, report };
+}
+
+function statusByLine(report: JsonReport, file: string): string[] {
+  return report.findings
+    .filter((f) => f.path === file)
+    .map((f) => `${f.line}:${f.verification?.status}`);
+}
+
+/** Most arrivals within any 1000 ms window. */
+function maxInAnySecond(times: readonly number[]): number {
+  return Math.max(
+    ...times.map((start) => times.filter((t) => t >= start && t < start + 1000).length),
+  );
+}
+
+describe("--verify with the seed providers", () => {
+  it.each([
+    ["meta-llama-api-key", "meta-llama"],
+    ["together-api-key", "together"],
+    ["llmos-api-key", "llmos"],
+    ["layer-api-key", "layer"],
+  ])(
+    "%s shows live and invalid against its stand-in (--endpoint %s=...)",
+    async (ruleId, service) => {
+      const live = sample(ruleId);
+      const dead = sample(ruleId);
+      const server = await provider(ruleId, [live.secret]);
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "keys.txt"), `${live.text}\n${dead.text}\n`);
+
+      const { exitCode, stderr, stdout, report } = await scanJson(dir, [
+        "--verify",
+        "--endpoint",
+        `${service}=${server.url}`,
+      ]);
+
+      expect(stderr).toBe("");
+      expect(exitCode).toBe(1);
+      expect(statusByLine(report, "keys.txt")).toEqual(["1:live", "2:invalid"]);
+      expect(report.findings[0]?.verification).toMatchObject({ httpStatus: 200 });
+      expect(report.findings[1]?.verification).toMatchObject({ httpStatus: 401 });
+      const spec = declarativeSpec(ruleId);
+      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        `${spec.method} ${spec.path}`,
+        `${spec.method} ${spec.path}`,
+      ]);
+      // Reports never carry the secret unredacted.
+      expect(stdout).not.toContain(live.secret);
+    },
+  );
+
+  it("says how to give LLMOS its self-hosted base, and takes it from the environment", async () => {
+    const key = sample("llmos-api-key");
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "llmos.env"), `${key.text}\n`);
+
+    const without = await scanJson(dir, ["--verify"]);
+    expect(without.report.findings[0]?.verification).toMatchObject({ status: "unsupported" });
+    expect(without.report.findings[0]?.verification?.detail).toMatch(
+      /--endpoint llmos=https:\/\/host:port or KEYWARDEN_ENDPOINT_LLMOS/,
+    );
+
+    const server = await provider("llmos-api-key", [key.secret]);
+    const withEnv = await scanJson(dir, ["--verify"], { KEYWARDEN_ENDPOINT_LLMOS: server.url });
+    expect(withEnv.report.findings[0]?.verification?.status).toBe("live");
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("--verify with code verifiers", () => {
+  it("checks AWS and Twilio pairs once for both halves, and reads Slack's auth.test body", async () => {
+    const awsId = sample("aws-access-key-id");
+    const awsSecret = expandTemplate("{{b64:40}}");
+    const sid = sample("twilio-api-key-sid");
+    const sidSecret = sample("twilio-api-key-secret");
+    const slackLive = sample("slack-bot-token");
+    const slackDead = sample("slack-bot-token");
+    const aws = await startStandInServer({
+      routes: {
+        "POST /": {
+          status: 200,
+          body: "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::000000000000:user/ci</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>",
+        },
+      },
+    });
+    const twilio = await startStandInServer({
+      routes: { "GET /v2/Services": { status: 200, body: {} } },
+    });
+    const slack = await startStandInServer({
+      routes: {
+        "POST /api/auth.test": (request) =>
+          request.headers.authorization === `Bearer ${slackLive.secret}`
+            ? { body: { ok: true, team: "Acme" } }
+            : { body: { ok: false, error: "invalid_auth" } },
+      },
+    });
+    servers.push(aws, twilio, slack);
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "prod.env"),
+      [
+        awsId.text,
+        `AWS_SECRET_ACCESS_KEY=${awsSecret}`,
+        "",
+        sid.text,
+        sidSecret.text,
+        "",
+        slackLive.text,
+        slackDead.text,
+      ].join("\n"),
+    );
+
+    const { report, stderr } = await scanJson(dir, [
+      "--verify",
+      ...[
+        "--endpoint",
+        `aws=${aws.url}`,
+        "--endpoint",
+        `twilio=${twilio.url}`,
+        "--endpoint",
+        `slack=${slack.url}`,
+      ],
+    ]);
+    expect(stderr).toBe("");
+    const byLine = [...report.findings].sort((a, b) => a.line - b.line);
+    expect(byLine.map((f) => `${f.ruleId}:${f.verification?.status}`)).toEqual([
+      "aws-access-key-id:live",
+      "aws-secret-access-key:live",
+      "twilio-api-key-sid:live",
+      "twilio-api-key-secret:live",
+      "slack-bot-token:live",
+      "slack-bot-token:invalid",
+    ]);
+    expect(byLine[0]?.verification?.detail).toContain("arn:aws:iam::000000000000:user/ci");
+    expect(aws.requests).toHaveLength(1);
+    expect(aws.requests[0]?.headers.authorization).toContain(`Credential=${awsId.secret}/`);
+    expect(twilio.requests).toHaveLength(1);
+    expect(slack.requests).toHaveLength(2);
+  });
+});
+
+describe("--verify safety and scheduling", () => {
+  it("sends each unique secret once however often it appears", async () => {
+    const key = sample("layer-api-key");
+    const other = sample("layer-api-key");
+    const server = await provider("layer-api-key", [key.secret]);
+    const dir = makeTempDir();
+    const text = `${key.text}\n${key.text}\n${other.text}\n`;
+    writeFileSync(join(dir, "a.env"), text);
+    writeFileSync(join(dir, "b.env"), text);
+    writeFileSync(join(dir, "c.env"), `${key.text}\n`);
+
+    const { report } = await scanJson(dir, ["--verify", "--endpoint", `layer=${server.url}`]);
+    expect(report.findings).toHaveLength(7);
+    expect(server.requests).toHaveLength(2);
+    expect(report.findings.filter((f) => f.verification?.status === "live")).toHaveLength(5);
+  });
+
+  it("checks a secret seen in many commits once (history --verify)", async () => {
+    const key = sample("openai-project-key");
+    const spec = declarativeSpec("openai-project-key");
+    const server = await startStandInServer({
+      routes: {
+        [`${spec.method} ${spec.path}`]: { status: 200, body: { object: "list", data: [] } },
+      },
+    });
+    servers.push(server);
+    const repo = makeTempRepo();
+    repo.commit("one", { "a.env": `${key.text}\n` });
+    repo.commit("two", { "b.env": `# copy\n${key.text}\n` });
+    repo.commit("three", { "a.env": "# gone\n", "c.py": `${key.text}\n` });
+
+    const result = await runCli(
+      ["history", "--verify", "--format", "json", "--endpoint", `openai=${server.url}`],
+      { cwd: repo.dir },
+    );
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings.length).toBeGreaterThanOrEqual(1);
+    expect(report.findings.every((f) => f.verification?.status === "live")).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("holds --verify-concurrency and --verify-rate, counted at the provider", async () => {
+    const keys = Array.from({ length: 8 }, () => sample("together-api-key"));
+    const server = await startStandInServer({
+      routes: { "GET /v1/models": { status: 401, delayMs: 400 } },
+    });
+    servers.push(server);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "keys.env"), keys.map((k) => k.text).join("\n"));
+
+    await scanJson(dir, [
+      "--verify",
+      "--verify-concurrency",
+      "2",
+      "--verify-rate",
+      "100",
+      "--endpoint",
+      `together=${server.url}`,
+    ]);
+    expect(server.requests).toHaveLength(8);
+    expect(server.maxInFlight).toBe(2);
+
+    server.clearLog();
+    await scanJson(dir, ["--verify", "--verify-rate", "4", "--endpoint", `together=${server.url}`]);
+    const times = server.requests.map((r) => r.receivedAt);
+    expect(times).toHaveLength(8);
+    // 4 per second: 8 starts span 7 intervals (1750 ms) and no second sees more than 4. The
+    // margins absorb connection set-up delaying the first arrivals on a busy machine; without
+    // the limit all 8 would arrive within a few milliseconds.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1250);
+    expect(maxInAnySecond(times)).toBeLessThanOrEqual(6);
+  });
+
+  it("reports timeouts as unknown within --verify-timeout", async () => {
+    const key = sample("meta-llama-api-key");
+    const server = await startStandInServer({
+      routes: { "GET /v1/models": { status: 200, delayMs: 5000 } },
+    });
+    servers.push(server);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "k.env"), key.text);
+    const { report } = await scanJson(dir, [
+      "--verify",
+      "--verify-timeout",
+      "300ms",
+      "--endpoint",
+      `meta-llama=${server.url}`,
+    ]);
+    expect(report.findings[0]?.verification).toMatchObject({ status: "unknown" });
+    // The stand-in would have said 200 (live) had the client waited.
+    expect(report.findings[0]?.verification?.detail).toMatch(/within 300 ms/);
+  });
+
+  it("never lets a repository's .keywarden.yaml send keys to its own host", async () => {
+    const key = sample("meta-llama-api-key");
+    const real = await provider("meta-llama-api-key", [key.secret]);
+    const attacker = await startStandInServer({ fallback: { status: 200 } });
+    servers.push(attacker);
+    const rule = (id: string) => ({
+      id,
+      title: "Llama key",
+      provider: "meta-llama",
+      pattern: "LLM\\|[0-9]{15,17}\\|[A-Za-z0-9_-]{27}",
+      keywords: ["llm|"],
+      verify: {
+        service: "meta-llama",
+        base: attacker.url,
+        path: "/collect",
+        headers: { Authorization: "Bearer {{secret}}" },
+      },
+    });
+    const repo = makeTempRepo({ "app.env": `${key.text}\n` });
+
+    // 1. A rule of its own pointing at its host: unsupported, nothing sent.
+    writeFileSync(
+      join(repo.dir, ".keywarden.yaml"),
+      JSON.stringify({ rules: [rule("team-llama")] }),
+    );
+    const added = await scanJson(repo.dir, ["--verify", "--endpoint", `meta-llama=${real.url}`]);
+    const mine = added.report.findings.find((f) => f.ruleId === "team-llama");
+    expect(mine?.verification?.status).toBe("unsupported");
+    expect(mine?.verification?.detail).toMatch(/\.keywarden\.yaml.*--trust-config/);
+    // The built-in rule still verifies, at the provider.
+    const builtin = added.report.findings.find((f) => f.ruleId === "meta-llama-api-key");
+    expect(builtin?.verification?.status).toBe("live");
+
+    // 2. Dropping the built-in rules and redefining the built-in id: the shipped verify block wins.
+    writeFileSync(
+      join(repo.dir, ".keywarden.yaml"),
+      JSON.stringify({ useDefault: false, rules: [rule("meta-llama-api-key")] }),
+    );
+    const redefined = await scanJson(repo.dir, [
+      "--verify",
+      "--endpoint",
+      `meta-llama=${real.url}`,
+    ]);
+    expect(redefined.report.findings[0]?.verification?.status).toBe("live");
+
+    // 3. Redefining a built-in id next to the built-in rules is a config error before any request.
+    writeFileSync(
+      join(repo.dir, ".keywarden.yaml"),
+      JSON.stringify({ rules: [rule("meta-llama-api-key")] }),
+    );
+    const clash = await runCli(["scan", ".", "--verify"], { cwd: repo.dir });
+    expect(clash.exitCode).toBe(2);
+
+    expect(attacker.requests).toHaveLength(0);
+    expect(real.requests).toHaveLength(2);
+  });
+
+  it("verifies a config rule only with --trust-config", async () => {
+    const key = sample("layer-api-key");
+    const team = await startStandInServer({ routes: { "GET /check": { status: 200 } } });
+    servers.push(team);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "k.env"), `INTERNAL_KEY=kw_${key.secret}\n`);
+    writeFileSync(
+      join(dir, ".keywarden.yaml"),
+      JSON.stringify({
+        useDefault: false,
+        rules: [
+          {
+            id: "internal-key",
+            title: "Internal key",
+            provider: "internal",
+            pattern: "kw_layer_[a-f0-9]{64}",
+            keywords: ["kw_layer_"],
+            verify: {
+              service: "internal",
+              base: team.url,
+              path: "/check",
+              headers: { "X-Key": "{{secret}}" },
+            },
+          },
+        ],
+      }),
+    );
+    const untrusted = await scanJson(dir, ["--verify"]);
+    expect(untrusted.report.findings[0]?.verification?.status).toBe("unsupported");
+    expect(team.requests).toHaveLength(0);
+    const trusted = await scanJson(dir, ["--verify", "--trust-config"]);
+    expect(trusted.report.findings[0]?.verification?.status).toBe("live");
+    expect(team.requests).toHaveLength(1);
+  });
+
+  it("rejects bad verify options with one line and exit 2", async () => {
+    const dir = makeTempDir();
+    for (const args of [
+      ["--verify", "--endpoint", "layer=http://example.com"],
+      ["--verify", "--endpoint", "nosuch=https://example.com"],
+      ["--verify", "--verify-concurrency", "0"],
+      ["--verify", "--verify-timeout", "soon"],
+      ["--only-live"],
+      ["--fail-on", "live"],
+      ["--verify", "--fail-on", "sometimes"],
+    ]) {
+      const result = await runCli(["scan", ".", ...args], { cwd: dir });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr.split("\n")[0], args.join(" ")).toMatch(/^keywarden: /);
+      expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    }
+  });
+});
+
+describe("--only-live and --fail-on", () => {
+  it("filters and sets the exit code by verification status", async () => {
+    const live = sample("together-api-key");
+    const dead = sample("together-api-key");
+    const server = await provider("together-api-key", [live.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "k.env"), `${live.text}\n${dead.text}\n`);
+    const endpoint = ["--verify", "--endpoint", `together=${server.url}`];
+
+    const onlyLive = await scanJson(dir, [...endpoint, "--only-live"]);
+    expect(onlyLive.report.findings.map((f) => f.verification?.status)).toEqual(["live"]);
+    expect(onlyLive.exitCode).toBe(1);
+
+    writeFileSync(join(dir, "k.env"), `${dead.text}\n`);
+    expect((await scanJson(dir, [...endpoint, "--fail-on", "live"])).exitCode).toBe(0);
+    expect((await scanJson(dir, [...endpoint, "--fail-on", "any"])).exitCode).toBe(1);
+    expect((await scanJson(dir, ["--fail-on", "none"])).exitCode).toBe(0);
+  });
+});
+
+describe("keywarden verify REPORT.json", () => {
+  it("reads each secret again from file:line and commit:path:line, and verifies it", async () => {
+    const inTree = sample("meta-llama-api-key");
+    const inHistory = sample("meta-llama-api-key");
+    const server = await provider("meta-llama-api-key", [inTree.secret, inHistory.secret]);
+    const repo = makeTempRepo();
+    repo.commit("add keys", {
+      "old.env": `${inHistory.text}\n`,
+      "app.env": `# config\n${inTree.text}\n`,
+    });
+    repo.commit("remove old key", { "old.env": "# moved to the vault\n" });
+
+    const history = await runCli(["history", "--format", "json", "--output", "history.json"], {
+      cwd: repo.dir,
+    });
+    expect(history.exitCode).toBe(1);
+    const saved = readFileSync(join(repo.dir, "history.json"), "utf8");
+    expect(saved).not.toContain(inHistory.secret);
+    expect(saved).not.toContain(inTree.secret);
+
+    const verified = await runCli(
+      ["verify", "history.json", "--format", "json", "--endpoint", `meta-llama=${server.url}`],
+      { cwd: repo.dir },
+    );
+    expect(verified.stderr).toBe("");
+    expect(verified.exitCode).toBe(1);
+    const report = JSON.parse(verified.stdout) as JsonReport;
+    const byPath = Object.fromEntries(report.findings.map((f) => [f.path, f]));
+    expect(byPath["old.env"]?.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(byPath["old.env"]?.verification?.status).toBe("live");
+    expect(byPath["app.env"]?.verification?.status).toBe("live");
+    expect(server.requests.map((r) => r.headers.authorization).sort()).toEqual(
+      [`Bearer ${inTree.secret}`, `Bearer ${inHistory.secret}`].sort(),
+    );
+    expect(verified.stdout).not.toContain(inTree.secret);
+  });
+
+  it("reports unknown for a secret that is gone from its recorded place", async () => {
+    const key = sample("layer-api-key");
+    const server = await provider("layer-api-key", [key.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "k.env"), `${key.text}\n`);
+    const scan = await runCli(["scan", ".", "--format", "json", "--output", "report.json"], {
+      cwd: dir,
+    });
+    expect(scan.exitCode).toBe(1);
+    writeFileSync(join(dir, "k.env"), "LAYER_API_KEY=\n");
+
+    const verified = await runCli(
+      ["verify", "report.json", "--format", "json", "--endpoint", `layer=${server.url}`],
+      {
+        cwd: dir,
+      },
+    );
+    const report = JSON.parse(verified.stdout) as JsonReport;
+    expect(report.findings[0]?.verification).toMatchObject({ status: "unknown" });
+    expect(report.findings[0]?.verification?.detail).toMatch(/no longer at k\.env:1/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("rejects a file that is not a JSON report", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "report.txt"), "1 finding\n");
+    const result = await runCli(["verify", "report.txt"], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(
+      "keywarden: report.txt: not JSON; write the report with --format json",
+    );
+  });
+});
+
+describe("lean start-up", () => {
+  it("keeps the verification code out of what every command loads", () => {
+    const meta = JSON.parse(readFileSync(join(REPO_ROOT, "dist/cli-meta.json"), "utf8")) as {
+      outputs: Record<
+        string,
+        {
+          imports: { path: string; kind: string }[];
+          inputs: Record<string, unknown>;
+          entryPoint?: string;
+        }
+      >;
+    };
+    const entry = Object.keys(meta.outputs).find(
+      (path) => meta.outputs[path]!.entryPoint === "src/cli/main.ts",
+    )!;
+    expect(entry).toBeDefined();
+    const seen = new Set<string>();
+    const visit = (path: string) => {
+      if (seen.has(path) || !meta.outputs[path]) return;
+      seen.add(path);
+      for (const imported of meta.outputs[path]!.imports)
+        if (imported.kind === "import-statement") visit(imported.path);
+    };
+    visit(entry);
+    const inputs = [...seen].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
+    expect(inputs.some((input) => input.includes("src/cli/verify-options.ts"))).toBe(true);
+    expect(inputs.filter((input) => input.includes("src/verify/"))).toEqual([]);
+  });
+});
