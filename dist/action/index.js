@@ -39631,9 +39631,8 @@ function createDetector(rules, options2 = {}) {
         return companion ? { ...hit, companion } : hit;
       });
     }
-    hits = dropShadowedGenericHits(hits);
     if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, depth));
-    return hits;
+    return dropShadowedGenericHits(hits);
   }
   function scanEncoded(text, lines, fragment, depth) {
     const found = [];
@@ -39731,12 +39730,13 @@ async function runScan(options2) {
 init_redact();
 
 // src/report/json.ts
+init_format();
 var JSON_REPORT_VERSION = 1;
 var formatJson = ({ findings, summary, tool }) => `${JSON.stringify(
   {
     version: JSON_REPORT_VERSION,
     tool: { name: tool.name, version: tool.version },
-    findings,
+    findings: sortFindings(findings),
     summary: {
       source: summary.source,
       findings: findings.length,
