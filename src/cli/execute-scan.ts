@@ -67,12 +67,12 @@ export async function executeScan(
   // Read before scanning: a broken ignore file or baseline fails in a second, not after a history scan.
   const suppressions =
     request.suppressions ??
-    loadSuppressions({
+    (await loadSuppressions({
       cwd: io.cwd,
       scanRoot: request.scanRoot,
       ...(options.ignoreFile !== undefined ? { ignoreFile: options.ignoreFile } : {}),
       ...(options.baseline !== undefined ? { baselineFile: options.baseline } : {}),
-    });
+    }));
 
   const skipped: SkipNotice[] = [];
   const result = await runScan({

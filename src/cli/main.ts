@@ -1,39 +1,47 @@
 import yargs, { type Argv, type CommandModule } from "yargs";
 import { isKeywardenError, UsageError } from "../errors.js";
-import { baselineCommand } from "./commands/baseline.js";
-import { historyCommand } from "./commands/history.js";
-import { hookCommand } from "./commands/hook.js";
-import { ignoreCommand } from "./commands/ignore.js";
-import { importCommand } from "./commands/import.js";
-import { reportCommand } from "./commands/report.js";
-import { revokeCommand } from "./commands/revoke.js";
-import { rulesCommand } from "./commands/rules.js";
-import { scanCommand } from "./commands/scan.js";
-import { stagedCommand } from "./commands/staged.js";
-import { stdinCommand } from "./commands/stdin.js";
-import { verifyCommand } from "./commands/verify.js";
 import type { CliIo, CommandContext } from "./io.js";
 import { toolInfo } from "./tool-info.js";
 
 type CommandFactory = (context: CommandContext) => CommandModule;
 
-/** Every command, one module each. Handlers are wiring: the work lives in the stage folders. */
-const COMMANDS: readonly CommandFactory[] = [
-  scanCommand,
-  stdinCommand,
-  rulesCommand,
-  stagedCommand,
-  historyCommand,
-  hookCommand,
-  verifyCommand,
-  revokeCommand,
-  baselineCommand,
-  ignoreCommand,
-  importCommand,
-  reportCommand,
+interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<CommandFactory>;
+}
+
+/**
+ * Every command, one module each, loaded on demand: `keywarden staged` in a pre-commit hook
+ * never parses the code of `scan`, `revoke` or the report formats. Handlers are wiring; the
+ * work lives in the stage folders.
+ */
+const COMMANDS: readonly CommandEntry[] = [
+  { name: "scan", load: async () => (await import("./commands/scan.js")).scanCommand },
+  { name: "stdin", load: async () => (await import("./commands/stdin.js")).stdinCommand },
+  { name: "staged", load: async () => (await import("./commands/staged.js")).stagedCommand },
+  { name: "history", load: async () => (await import("./commands/history.js")).historyCommand },
+  { name: "verify", load: async () => (await import("./commands/verify.js")).verifyCommand },
+  { name: "revoke", load: async () => (await import("./commands/revoke.js")).revokeCommand },
+  { name: "hook", load: async () => (await import("./commands/hook.js")).hookCommand },
+  { name: "rules", load: async () => (await import("./commands/rules.js")).rulesCommand },
+  { name: "baseline", load: async () => (await import("./commands/baseline.js")).baselineCommand },
+  { name: "ignore", load: async () => (await import("./commands/ignore.js")).ignoreCommand },
+  { name: "import", load: async () => (await import("./commands/import.js")).importCommand },
+  { name: "report", load: async () => (await import("./commands/report.js")).reportCommand },
 ];
 
-function buildParser(argv: readonly string[], context: CommandContext): Argv {
+/** The named command alone when the command line starts with one; all of them for help. */
+function loadCommands(argv: readonly string[]): Promise<CommandFactory[]> {
+  const first = argv.find((arg) => !arg.startsWith("-"));
+  const named = COMMANDS.find((entry) => entry.name === first);
+  return Promise.all((named ? [named] : COMMANDS).map((entry) => entry.load()));
+}
+
+function buildParser(
+  argv: readonly string[],
+  context: CommandContext,
+  commands: readonly CommandFactory[],
+): Argv {
   let parser = yargs([...argv])
     .scriptName("keywarden")
     .usage(
@@ -46,14 +54,33 @@ function buildParser(argv: readonly string[], context: CommandContext): Argv {
     .strict()
     .demandCommand(1, "Name a command (keywarden --help lists them).")
     .recommendCommands()
-    .wrap(Math.min(110, context.io.stdout.isTTY ? 110 : 100))
+    // Wrapping help text costs ~50 ms, and yargs renders help on every run (for error
+    // messages); only a request for help pays for it.
+    .wrap(argv.includes("--help") || argv.includes("-h") ? 100 : null)
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
       throw new UsageError(message ?? "invalid command line");
     });
-  for (const factory of COMMANDS) parser = parser.command(factory(context));
+  for (const factory of commands) parser = parser.command(factory(context));
+  skipHelpCache(parser);
   return parser;
+}
+
+/**
+ * yargs renders the whole help text before every command handler runs, to have it ready for
+ * its own failure messages; that is ~45 ms of text layout on the pre-commit path. Failures here
+ * go through `.fail()` above, which never prints that help, so the rendering is skipped.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internals = (
+    parser as unknown as {
+      getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+    }
+  )
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (internals?.cacheHelpMessage) internals.cacheHelpMessage = () => {};
 }
 
 /**
@@ -65,10 +92,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const debug = argv.includes("--debug");
   try {
     let helpOutput = "";
-    await buildParser(argv, context).parseAsync([...argv], {}, (error, _parsed, output) => {
-      if (error) throw error;
-      helpOutput = output;
-    });
+    const commands = await loadCommands(argv);
+    await buildParser(argv, context, commands).parseAsync(
+      [...argv],
+      {},
+      (error, _parsed, output) => {
+        if (error) throw error;
+        helpOutput = output;
+      },
+    );
     if (helpOutput) io.stdout.write(`${helpOutput}\n`);
     return context.exitCode;
   } catch (error) {

@@ -81,17 +81,28 @@ export function compileAllow(allow: RawRule["allow"] | undefined, where: string)
   };
 }
 
-function namedGroups(regex: RegExp): Set<string> {
+function namedGroups(pattern: string): Set<string> {
   // Read from the source: `(?<=` and `(?<!` lookbehinds do not fit the name pattern.
   const names = new Set<string>();
-  for (const match of regex.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]!);
+  for (const match of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]!);
   return names;
 }
 
-export function compileRule(raw: RawRule, source: RuleOrigin): CompiledRule {
+export interface CompileRuleOptions {
+  /**
+   * The rule was checked when it was built (dist/rules.json): its regexes and matchers are then
+   * compiled on first use, so start-up only pays for the rules a scan actually runs.
+   */
+  readonly prevalidated?: boolean;
+}
+
+export function compileRule(
+  raw: RawRule,
+  source: RuleOrigin,
+  options: CompileRuleOptions = {},
+): CompiledRule {
   const where = `${source.file}: rule ${raw.id}`;
-  const regex = compileRegex(raw.pattern, `gd${raw.flags ?? ""}`, `${where} field pattern`);
-  const groups = namedGroups(regex);
+  const groups = namedGroups(raw.pattern);
   let secretGroup = raw.secretGroup;
   if (secretGroup !== undefined && !groups.has(secretGroup)) {
     throw new ConfigError(
@@ -99,10 +110,19 @@ export function compileRule(raw: RawRule, source: RuleOrigin): CompiledRule {
     );
   }
   if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
-  if (new RegExp(regex.source, raw.flags ?? "").test("")) {
-    throw new ConfigError(
-      `${where} field pattern: matches the empty string, so it would match everywhere`,
-    );
+  const buildRegex = () => compileRegex(raw.pattern, `gd${raw.flags ?? ""}`, `${where} field pattern`);
+  let regex: RegExp | undefined;
+  let allow: CompiledAllow | undefined;
+  let includePaths: PathMatcher | undefined | null = null;
+  let excludePaths: PathMatcher | undefined | null = null;
+  if (!options.prevalidated) {
+    regex = buildRegex();
+    if (new RegExp(raw.pattern, raw.flags ?? "").test("")) {
+      throw new ConfigError(
+        `${where} field pattern: matches the empty string, so it would match everywhere`,
+      );
+    }
+    allow = compileAllow(raw.allow, where);
   }
   return {
     id: raw.id,
@@ -110,13 +130,25 @@ export function compileRule(raw: RawRule, source: RuleOrigin): CompiledRule {
     provider: raw.provider,
     severity: raw.severity,
     tags: raw.tags,
-    regex,
+    get regex() {
+      regex ??= buildRegex();
+      return regex;
+    },
     secretGroup,
     keywords: raw.keywords.map((k) => k.toLowerCase()),
     entropy: raw.entropy,
-    allow: compileAllow(raw.allow, where),
-    includePaths: compilePathMatcher(raw.paths?.include),
-    excludePaths: compilePathMatcher(raw.paths?.exclude),
+    get allow() {
+      allow ??= compileAllow(raw.allow, where);
+      return allow;
+    },
+    get includePaths() {
+      if (includePaths === null) includePaths = compilePathMatcher(raw.paths?.include);
+      return includePaths;
+    },
+    get excludePaths() {
+      if (excludePaths === null) excludePaths = compilePathMatcher(raw.paths?.exclude);
+      return excludePaths;
+    },
     requires: raw.requires,
     report: raw.report,
     checksum: raw.checksum,
@@ -145,8 +177,9 @@ export function assertUniqueIds(rules: readonly CompiledRule[]): void {
 export function compileRules(
   rules: readonly { raw: RawRule; source: RuleOrigin }[],
   knownIds: ReadonlySet<string> = new Set(),
+  options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source }) => compileRule(raw, source));
+  const compiled = rules.map(({ raw, source }) => compileRule(raw, source, options));
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {

@@ -34,7 +34,11 @@ export async function loadBuiltinRules(): Promise<CompiledRule[]> {
   const bundled = join(root, "dist", "rules.json");
   if (existsSync(bundled)) {
     const sources = JSON.parse(readFileSync(bundled, "utf8")) as { raw: RawRule; file: string }[];
-    return compileRules(sources.map(({ raw, file }) => ({ raw, source: { file, builtin: true } })));
+    return compileRules(
+      sources.map(({ raw, file }) => ({ raw, source: { file, builtin: true } })),
+      new Set(),
+      { prevalidated: true },
+    );
   }
   const { readBuiltinRuleSources } = await import("./read-rule-files.js");
   return compileRules(readBuiltinRuleSources());

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { Suppressions } from "./apply-suppressions.js";
-import { type Baseline, parseBaseline } from "./baseline.js";
+import type { Baseline } from "./baseline.js";
 import {
   GITLEAKS_IGNORE_FILE_NAME,
   IGNORE_FILE_NAME,
@@ -69,7 +69,7 @@ function readOptional(
 }
 
 /** Reads the ignore files and the baseline that apply to a scan of `scanRoot`. */
-export function loadSuppressions(options: LoadSuppressionsOptions): Suppressions {
+export async function loadSuppressions(options: LoadSuppressionsOptions): Promise<Suppressions> {
   const root = resolve(options.cwd, options.scanRoot);
   const ignore: IgnoreFileEntry[] = [];
 
@@ -94,6 +94,8 @@ export function loadSuppressions(options: LoadSuppressionsOptions): Suppressions
   if (options.baselineFile) {
     const baselinePath = resolve(options.cwd, options.baselineFile);
     const text = readOptional(baselinePath, options.baselineFile, true, "baseline")!;
+    // The baseline parser brings its schema library: loaded only when a baseline is given.
+    const { parseBaseline } = await import("./baseline.js");
     baseline = parseBaseline(text, options.baselineFile);
   }
   return { ignore, ...(baseline ? { baseline } : {}) };
