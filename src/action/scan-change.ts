@@ -7,7 +7,6 @@ import type { ResolvedConfig } from "../config/load-config.js";
 import { aggregateOccurrences } from "../pipeline/aggregate-occurrences.js";
 import { excludeMatcher } from "../sources/git-source-options.js";
 import { historyScanFragments } from "../sources/history-scan.js";
-import { applyInlineAllow } from "../suppress/inline-allow.js";
 import type { Finding, ScanSummary } from "../types.js";
 import type { ScanTarget } from "./prepare-commits.js";
 import type { TrustedConfig } from "./trusted-config.js";
@@ -32,7 +31,7 @@ export interface ScanChangeResult {
   /** One per key (rule and secret), with every place it was seen. */
   readonly findings: Finding[];
   /** Findings a `keywarden:allow` comment on their line kept out. */
-  readonly allowedInline: Finding[];
+  readonly allowedInline: readonly Finding[];
   readonly summary: ScanSummary;
   readonly config: ResolvedConfig;
 }
@@ -50,7 +49,6 @@ export async function scanChange(input: ScanChangeInput): Promise<ScanChangeResu
     verify: input.verify,
     reportUnusedIgnores: false,
   };
-  const allowedInline: Finding[] = [];
   const outcome = await executeScan(context, {
     source: target && "range" in target ? "range" : "history",
     scanRoot: root,
@@ -68,11 +66,7 @@ export async function scanChange(input: ScanChangeInput): Promise<ScanChangeResu
         ...(target && "branch" in target ? { branch: target.branch } : {}),
         onNote: input.onNote,
       }),
-    afterScan: (findings) => {
-      const { kept, allowed } = applyInlineAllow(findings);
-      allowedInline.push(...allowed);
-      return aggregateOccurrences(kept);
-    },
+    afterScan: aggregateOccurrences,
     report: false,
   });
   const findings = await verifyIfAsked(
@@ -82,5 +76,10 @@ export async function scanChange(input: ScanChangeInput): Promise<ScanChangeResu
     true,
     outcome.findings,
   );
-  return { findings, allowedInline, summary: outcome.summary, config: outcome.config };
+  return {
+    findings,
+    allowedInline: outcome.allowedInline,
+    summary: outcome.summary,
+    config: outcome.config,
+  };
 }

@@ -10,6 +10,7 @@ import {
   describeUnusedEntries,
   type Suppressions,
 } from "../suppress/apply-suppressions.js";
+import { applyInlineAllow } from "../suppress/inline-allow.js";
 import { loadSuppressions } from "../suppress/load-suppressions.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
 import type { CommandContext } from "./io.js";
@@ -42,6 +43,8 @@ export interface ScanRequest {
 
 export interface ScanOutcome {
   readonly findings: readonly Finding[];
+  /** Findings a `keywarden:allow` comment on their line suppressed (the Action lists them). */
+  readonly allowedInline: readonly Finding[];
   readonly summary: ScanSummary;
   readonly config: ResolvedConfig;
 }
@@ -81,11 +84,18 @@ export async function executeScan(
     source: request.source,
     skipped,
   });
-  const scanned = request.afterScan ? request.afterScan(result.findings) : result.findings;
+  // Inline allow comments first: they are part of the scanned text, so every source honours them.
+  const inline = applyInlineAllow(result.findings);
+  const scanned = request.afterScan ? request.afterScan(inline.kept) : inline.kept;
   const suppression = applySuppressions(scanned, suppressions);
   if (options.reportUnusedIgnores) io.stderr.write(describeUnusedEntries(suppression.unused));
   if (request.report === false)
-    return { findings: suppression.findings, summary: result.summary, config };
+    return {
+      findings: suppression.findings,
+      allowedInline: inline.allowed,
+      summary: result.summary,
+      config,
+    };
   const verified = await verifyIfAsked(
     context,
     config.rules,
@@ -116,7 +126,15 @@ export async function executeScan(
   }
   context.exitCode = failOnExitCode(findings, options.verify);
   if (context.exitCode === 1) request.onFindings?.(findings, context);
-  return { findings, summary: result.summary, config };
+  // A scan that could not read part of its input is not a clean result, whatever it found.
+  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
+  if (unread.length > 0) {
+    io.stderr.write(
+      `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2\n`,
+    );
+    context.exitCode = 2;
+  }
+  return { findings, allowedInline: inline.allowed, summary: result.summary, config };
 }
 
 export function writeReport(

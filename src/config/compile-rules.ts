@@ -110,7 +110,8 @@ export function compileRule(
     );
   }
   if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
-  const buildRegex = () => compileRegex(raw.pattern, `gd${raw.flags ?? ""}`, `${where} field pattern`);
+  const buildRegex = () =>
+    compileRegex(raw.pattern, `gd${raw.flags ?? ""}`, `${where} field pattern`);
   let regex: RegExp | undefined;
   let allow: CompiledAllow | undefined;
   let includePaths: PathMatcher | undefined | null = null;

@@ -1,5 +1,5 @@
 import { styleText } from "node:util";
-import { needsAttention } from "../revoke/needs-attention.js";
+import { needsAttention } from "../finding-status.js";
 import type { ReportFinding, VerificationStatus } from "../types.js";
 import { type Reporter, sortFindings } from "./format.js";
 

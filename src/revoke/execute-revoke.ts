@@ -1,11 +1,11 @@
 import type { Readable } from "node:stream";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
+import { needsAttention } from "../finding-status.js";
 import { toReportFinding } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { readReport } from "../verify/read-report.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
-import { needsAttention } from "./needs-attention.js";
 import { type RevokeStageSettings, runRevokeStage } from "./run-revoke-stage.js";
 
 /**

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { CompiledRule } from "../config/compile-rules.js";
+import { needsAttention } from "../finding-status.js";
 import { DEFAULT_REDACT_PERCENT, redactSecret } from "../report/redact.js";
 import type { Finding, Revocation, RevocationMechanism, Verification } from "../types.js";
 import type { EndpointOverrides } from "../verify/endpoint-overrides.js";
 import { type HttpClient, HttpFailure } from "../verify/http-client.js";
 import { createHostRateLimit, sleep as realSleep, type Sleep } from "../verify/limiters.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
-import { needsAttention } from "./needs-attention.js";
 import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
 import { createRevokeContext, resolveRevokerBase } from "./revoke-context.js";
 import type { Env, RevokeAttempt, Revoker, RevokeTarget } from "./revoker.js";

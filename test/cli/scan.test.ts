@@ -201,6 +201,21 @@ describe("keywarden scan", () => {
     expect(report.summary.skipped.map((s) => s.reason).sort()).toEqual(["binary", "too-large"]);
   });
 
+  it("honours keywarden:allow comments on the line, in any comment syntax", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "a.py"), `KEY = "${key}"  # keywarden:allow test fixture\n`);
+    writeFileSync(join(dir, "b.ts"), `const key = "${key}"; // keywarden:allow\n`);
+    const allowed = await runCli(["scan", "."], { cwd: dir });
+    expect(allowed.exitCode).toBe(0);
+    writeFileSync(join(dir, "c.env"), `LLAMA_API_KEY=${key} # keywarden:allowed-not-a-marker\n`);
+    const reported = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+    expect(reported.exitCode).toBe(1);
+    expect((JSON.parse(reported.stdout) as JsonReport).findings.map((f) => f.path)).toEqual([
+      "c.env",
+    ]);
+  });
+
   it("reads symbolic links to files, and reports links it does not follow", async () => {
     const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const dir = makeTempDir();

@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportFinding } from "../../src/types.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
@@ -145,5 +147,18 @@ describe("keywarden history", () => {
       expect.objectContaining({ path: "big.txt", reason: "too-large" }),
     ]);
     expect(stderr).toContain("big.txt");
+  });
+
+  it("reports what it found and exits 2 when objects are missing from a damaged repository", async () => {
+    const repo = makeTempRepo();
+    const key = plantedKey();
+    repo.commit("one", { "lost.txt": "will be lost\n", ".env": `LLAMA_API_KEY=${key}\n` });
+    const sha = repo.git("rev-parse", "HEAD:lost.txt");
+    rmSync(join(repo.dir, ".git", "objects", sha.slice(0, 2), sha.slice(2)));
+    const { exitCode, report, stderr } = await historyJson(repo.dir);
+    expect(exitCode).toBe(2);
+    expect(report!.findings.map((f) => f.path)).toEqual([".env"]);
+    expect(stderr).toMatch(/lost\.txt/);
+    expect(stderr).toMatch(/incomplete scan: 1 file or object could not be read/);
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileRule } from "../../src/config/compile-rules.js";
 import { expandTemplate } from "../../src/config/example-template.js";
-import { needsAttention } from "../../src/revoke/needs-attention.js";
+import { needsAttention } from "../../src/finding-status.js";
 import { PROVIDER_CASES } from "./provider-cases.js";
 import {
   buildRevokeRule,

@@ -501,7 +501,7 @@ describe("keywarden verify REPORT.json", () => {
 });
 
 describe("lean start-up", () => {
-  it("keeps the verification code out of what every command loads", () => {
+  it("keeps verification, revocation, GitHub and schema code off the pre-commit path", () => {
     const meta = JSON.parse(readFileSync(join(REPO_ROOT, "dist/cli-meta.json"), "utf8")) as {
       outputs: Record<
         string,
@@ -512,10 +512,14 @@ describe("lean start-up", () => {
         }
       >;
     };
-    const entry = Object.keys(meta.outputs).find(
-      (path) => meta.outputs[path]!.entryPoint === "src/cli/main.ts",
+    const outputs = Object.keys(meta.outputs);
+    const main = outputs.find((path) => meta.outputs[path]!.entryPoint === "src/cli/main.ts")!;
+    const staged = outputs.find(
+      (path) => "src/cli/commands/staged.ts" in meta.outputs[path]!.inputs,
     )!;
-    expect(entry).toBeDefined();
+    expect(main).toBeDefined();
+    expect(staged).toBeDefined();
+    // What `keywarden staged` loads: the entry, the staged command chunk, and their static imports.
     const seen = new Set<string>();
     const visit = (path: string) => {
       if (seen.has(path) || !meta.outputs[path]) return;
@@ -523,9 +527,14 @@ describe("lean start-up", () => {
       for (const imported of meta.outputs[path]!.imports)
         if (imported.kind === "import-statement") visit(imported.path);
     };
-    visit(entry);
+    visit(main);
+    visit(staged);
     const inputs = [...seen].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
-    expect(inputs.some((input) => input.includes("src/cli/verify-options.ts"))).toBe(true);
-    expect(inputs.filter((input) => input.includes("src/verify/"))).toEqual([]);
+    expect(inputs).toContain("src/engine/detector.ts");
+    expect(inputs).toContain("src/sources/staged-diff.ts");
+    const stray = inputs.filter((input) =>
+      /src\/(verify|revoke|action)\/|node_modules\/(@octokit|zod|yaml|smol-toml)\//.test(input),
+    );
+    expect(stray).toEqual([]);
   });
 });

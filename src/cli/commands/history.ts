@@ -3,7 +3,6 @@ import { UsageError } from "../../errors.js";
 import { aggregateOccurrences } from "../../pipeline/aggregate-occurrences.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { historyScanFragments } from "../../sources/history-scan.js";
-import { applyInlineAllow } from "../../suppress/inline-allow.js";
 import type { Fragment } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
@@ -89,7 +88,7 @@ export function historyCommand(context: CommandContext): CommandModule {
             }),
             bar,
           ),
-        afterScan: (findings) => aggregateOccurrences(applyInlineAllow(findings).kept),
+        afterScan: aggregateOccurrences,
       });
     },
   };

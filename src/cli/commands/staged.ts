@@ -1,7 +1,6 @@
 import type { CommandModule } from "yargs";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { stagedFragments } from "../../sources/staged-diff.js";
-import { applyInlineAllow } from "../../suppress/inline-allow.js";
 import type { Finding } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
@@ -44,7 +43,6 @@ export function stagedCommand(context: CommandContext): CommandModule {
             onSkip,
             isExcluded: excludeMatcher(config.exclude),
           }),
-        afterScan: (findings) => applyInlineAllow(findings).kept,
         onFindings: (findings) => {
           if (!options.quiet) io.stderr.write(blockedCommitMessage(findings));
         },

@@ -1,4 +1,4 @@
-import type { Revocation, Verification } from "../types.js";
+import type { Revocation, Verification } from "./types.js";
 
 /**
  * A finding a person still has to act on after revocation ran: a manual item, a failed or
