@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { CompiledRule } from "../config/compile-rules.js";
-import { needsAttention } from "../finding-status.js";
 import { DEFAULT_REDACT_PERCENT, redactSecret } from "../report/redact.js";
 import type { Finding, Revocation, RevocationMechanism, Verification } from "../types.js";
 import type { EndpointOverrides } from "../verify/endpoint-overrides.js";

@@ -53,6 +53,7 @@ function nonSecrets(): Record<string, string> {
       "    GITHUB_TOKEN=<your-token>",
       "    AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
       "    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, on purpose
       "    STRIPE_KEY=${STRIPE_SECRET_KEY}",
       "    TOGETHER_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
       "",
