@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { checkRules } from "../src/config/check-rules.js";
 import { compileRules } from "../src/config/compile-rules.js";
 import { expandExample } from "../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../src/config/read-rule-files.js";
 import { createDetector } from "../src/engine/detector.js";
+import { REPO_ROOT } from "./helpers/run-cli.js";
 
 const sources = readBuiltinRuleSources();
 const rules = compileRules(sources);
@@ -27,6 +29,15 @@ const SURROUNDINGS: readonly { path: string; before: string; after: string }[] =
 ];
 
 describe("built-in rules", () => {
+  it("hold the generic-secret pattern that scripts/generic-pattern.mjs builds from its word lists", () => {
+    const result = spawnSync(process.execPath, ["scripts/generic-pattern.mjs", "--check"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    expect(result.stderr + result.stdout).toBe("");
+    expect(result.status).toBe(0);
+  });
+
   it("have unique ids and at least one example each way", () => {
     expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
     for (const rule of rules) {
