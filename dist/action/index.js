@@ -1889,15 +1889,14 @@ function compileAllow(allow, where) {
     commits: allow.commits ?? []
   };
 }
-function namedGroups(regex) {
+function namedGroups(pattern) {
   const names = /* @__PURE__ */ new Set();
-  for (const match of regex.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]);
+  for (const match of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]);
   return names;
 }
-function compileRule(raw2, source) {
+function compileRule(raw2, source, options2 = {}) {
   const where = `${source.file}: rule ${raw2.id}`;
-  const regex = compileRegex(raw2.pattern, `gd${raw2.flags ?? ""}`, `${where} field pattern`);
-  const groups = namedGroups(regex);
+  const groups = namedGroups(raw2.pattern);
   let secretGroup = raw2.secretGroup;
   if (secretGroup !== void 0 && !groups.has(secretGroup)) {
     throw new ConfigError(
@@ -1905,10 +1904,19 @@ function compileRule(raw2, source) {
     );
   }
   if (secretGroup === void 0 && groups.has("secret")) secretGroup = "secret";
-  if (new RegExp(regex.source, raw2.flags ?? "").test("")) {
-    throw new ConfigError(
-      `${where} field pattern: matches the empty string, so it would match everywhere`
-    );
+  const buildRegex = () => compileRegex(raw2.pattern, `gd${raw2.flags ?? ""}`, `${where} field pattern`);
+  let regex;
+  let allow;
+  let includePaths = null;
+  let excludePaths = null;
+  if (!options2.prevalidated) {
+    regex = buildRegex();
+    if (new RegExp(raw2.pattern, raw2.flags ?? "").test("")) {
+      throw new ConfigError(
+        `${where} field pattern: matches the empty string, so it would match everywhere`
+      );
+    }
+    allow = compileAllow(raw2.allow, where);
   }
   return {
     id: raw2.id,
@@ -1916,13 +1924,25 @@ function compileRule(raw2, source) {
     provider: raw2.provider,
     severity: raw2.severity,
     tags: raw2.tags,
-    regex,
+    get regex() {
+      regex ??= buildRegex();
+      return regex;
+    },
     secretGroup,
     keywords: raw2.keywords.map((k) => k.toLowerCase()),
     entropy: raw2.entropy,
-    allow: compileAllow(raw2.allow, where),
-    includePaths: compilePathMatcher(raw2.paths?.include),
-    excludePaths: compilePathMatcher(raw2.paths?.exclude),
+    get allow() {
+      allow ??= compileAllow(raw2.allow, where);
+      return allow;
+    },
+    get includePaths() {
+      if (includePaths === null) includePaths = compilePathMatcher(raw2.paths?.include);
+      return includePaths;
+    },
+    get excludePaths() {
+      if (excludePaths === null) excludePaths = compilePathMatcher(raw2.paths?.exclude);
+      return excludePaths;
+    },
     requires: raw2.requires,
     report: raw2.report,
     checksum: raw2.checksum,
@@ -1944,8 +1964,8 @@ function assertUniqueIds(rules) {
     ids.set(rule.id, rule);
   }
 }
-function compileRules(rules, knownIds = /* @__PURE__ */ new Set()) {
-  const compiled = rules.map(({ raw: raw2, source }) => compileRule(raw2, source));
+function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}) {
+  const compiled = rules.map(({ raw: raw2, source }) => compileRule(raw2, source, options2));
   assertUniqueIds(compiled);
   const ids = /* @__PURE__ */ new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {
@@ -29950,7 +29970,11 @@ async function loadBuiltinRules() {
   const bundled = join2(root, "dist", "rules.json");
   if (existsSync(bundled)) {
     const sources = JSON.parse(readFileSync2(bundled, "utf8"));
-    return compileRules(sources.map(({ raw: raw2, file: file2 }) => ({ raw: raw2, source: { file: file2, builtin: true } })));
+    return compileRules(
+      sources.map(({ raw: raw2, file: file2 }) => ({ raw: raw2, source: { file: file2, builtin: true } })),
+      /* @__PURE__ */ new Set(),
+      { prevalidated: true }
+    );
   }
   const { readBuiltinRuleSources: readBuiltinRuleSources2 } = await Promise.resolve().then(() => (init_read_rule_files(), read_rule_files_exports));
   return compileRules(readBuiltinRuleSources2());
@@ -34536,19 +34560,6 @@ var init_config_schema = __esm({
   }
 });
 
-// src/revoke/needs-attention.ts
-function needsAttention(finding) {
-  const status = finding.revocation?.status;
-  if (status === void 0 || status === "revoked") return false;
-  if (status === "skipped") return finding.verification?.status !== "invalid";
-  return true;
-}
-var init_needs_attention = __esm({
-  "src/revoke/needs-attention.ts"() {
-    "use strict";
-  }
-});
-
 // src/report/junit.ts
 var junit_exports = {};
 __export(junit_exports, {
@@ -34982,6 +34993,165 @@ ${Object.entries(STATUS_COLOR).map(([status, color]) => `.status-${status.replac
         ""
       ].join("\n");
     };
+  }
+});
+
+// src/suppress/suppression-entry.ts
+function isFingerprint(text) {
+  return FINGERPRINT.test(text);
+}
+function normalizeEntryPath(path) {
+  let out = path.replace(/\\/g, "/");
+  while (out.startsWith("./")) out = out.slice(2);
+  return out;
+}
+function parseSuppressionEntry(text) {
+  const entry = text.trim();
+  if (entry.length === 0) return { error: "empty entry" };
+  if (isFingerprint(entry)) return { kind: "fingerprint", fingerprint: entry };
+  const parts = entry.split(":");
+  const last = parts[parts.length - 1];
+  if (parts.length >= 2 && isFingerprint(last)) {
+    const path = normalizeEntryPath(parts.slice(0, -1).join(":"));
+    if (path.length === 0) return { error: `no path before the fingerprint in "${entry}"` };
+    return { kind: "fingerprint", fingerprint: last, path };
+  }
+  if (parts.length >= 3 && LINE_NUMBER.test(last)) {
+    const ruleId = parts[parts.length - 2];
+    const hasCommit2 = parts.length >= 4 && COMMIT.test(parts[0]);
+    const pathParts = parts.slice(hasCommit2 ? 1 : 0, -2);
+    const path = normalizeEntryPath(pathParts.join(":"));
+    if (ruleId.length === 0 || path.length === 0) {
+      return { error: `"${entry}" is not <commit>:<path>:<rule>:<line>` };
+    }
+    return {
+      kind: "location",
+      ...hasCommit2 ? { commit: parts[0] } : {},
+      path,
+      ruleId,
+      line: Number(last)
+    };
+  }
+  return {
+    error: `"${entry}" is neither a fingerprint (32 hex characters), <path>:<fingerprint>, nor <commit>:<path>:<rule>:<line>`
+  };
+}
+function comparablePath(path) {
+  return normalizeEntryPath(path).replace(/^(?:\.\.?\/)+/, "");
+}
+function samePath(entryPath, findingPath) {
+  const entry = comparablePath(entryPath);
+  const path = comparablePath(findingPath);
+  return entry === path || entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
+}
+function entryMatches(entry, finding) {
+  if (entry.kind === "fingerprint") {
+    if (entry.fingerprint !== finding.fingerprint) return false;
+    return entry.path === void 0 || samePath(entry.path, finding.path);
+  }
+  if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
+  if (!samePath(entry.path, finding.path)) return false;
+  if (entry.commit === void 0) return true;
+  return finding.commit?.startsWith(entry.commit) ?? false;
+}
+function formatSuppressionEntry(entry) {
+  if (entry.kind === "fingerprint")
+    return entry.path ? `${entry.path}:${entry.fingerprint}` : entry.fingerprint;
+  return `${entry.commit ? `${entry.commit}:` : ""}${entry.path}:${entry.ruleId}:${entry.line}`;
+}
+var FINGERPRINT, COMMIT, LINE_NUMBER;
+var init_suppression_entry = __esm({
+  "src/suppress/suppression-entry.ts"() {
+    "use strict";
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+    COMMIT = /^[0-9a-f]{7,64}$/;
+    LINE_NUMBER = /^[1-9][0-9]*$/;
+  }
+});
+
+// src/suppress/baseline.ts
+var baseline_exports = {};
+__export(baseline_exports, {
+  BASELINE_FILE_NAME: () => BASELINE_FILE_NAME,
+  BASELINE_VERSION: () => BASELINE_VERSION,
+  createBaseline: () => createBaseline,
+  parseBaseline: () => parseBaseline
+});
+function compareEntries(a, b) {
+  const text = (x, y) => (x ?? "") < (y ?? "") ? -1 : (x ?? "") > (y ?? "") ? 1 : 0;
+  return text(a.path, b.path) || a.line - b.line || text(a.ruleId, b.ruleId) || text(a.fingerprint, b.fingerprint) || text(a.commit, b.commit);
+}
+function createBaseline(findings, options2 = {}) {
+  const seen = /* @__PURE__ */ new Set();
+  const entries = [];
+  for (const finding of findings) {
+    const entry = {
+      fingerprint: finding.fingerprint,
+      ruleId: finding.ruleId,
+      path: finding.path,
+      line: finding.line,
+      ...finding.git ? { commit: finding.git.commit } : {}
+    };
+    const key = JSON.stringify(entry);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push(entry);
+  }
+  entries.sort(compareEntries);
+  const file2 = {
+    version: BASELINE_VERSION,
+    tool: "keywarden",
+    ...options2.createdAt ? { createdAt: options2.createdAt } : {},
+    findings: entries
+  };
+  return `${JSON.stringify(file2, null, 2)}
+`;
+}
+function parseBaseline(text, file2) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error62) {
+    throw new ConfigError(`${file2}: baseline is not JSON (${error62.message})`, file2);
+  }
+  const ours = keywardenSchema.safeParse(data);
+  if (ours.success) {
+    return { fingerprints: new Set(ours.data.findings.map((f) => f.fingerprint)), locations: [] };
+  }
+  const theirs = gitleaksSchema.safeParse(data);
+  if (theirs.success) {
+    const locations = [];
+    theirs.data.forEach((finding, index) => {
+      const parsed = parseSuppressionEntry(finding.Fingerprint);
+      if ("error" in parsed)
+        throw new ConfigError(`${file2}: finding ${index}: Fingerprint ${parsed.error}`, file2);
+      locations.push(parsed);
+    });
+    return { fingerprints: /* @__PURE__ */ new Set(), locations };
+  }
+  const issue2 = ours.error.issues[0];
+  const where = issue2 ? `${issue2.path.join(".") || "(top)"}: ${issue2.message}` : "unknown layout";
+  throw new ConfigError(
+    `${file2}: not a baseline (expected {"findings": [{"fingerprint": ...}]} as written by keywarden baseline create; ${where})`,
+    file2
+  );
+}
+var BASELINE_FILE_NAME, BASELINE_VERSION, keywardenSchema, gitleaksSchema;
+var init_baseline = __esm({
+  "src/suppress/baseline.ts"() {
+    "use strict";
+    init_zod();
+    init_errors();
+    init_suppression_entry();
+    BASELINE_FILE_NAME = ".keywarden-baseline.json";
+    BASELINE_VERSION = 1;
+    keywardenSchema = external_exports.object({
+      version: external_exports.number().int().optional(),
+      findings: external_exports.array(
+        external_exports.object({ fingerprint: external_exports.string().refine(isFingerprint, "not a keywarden fingerprint") })
+      )
+    });
+    gitleaksSchema = external_exports.array(external_exports.object({ Fingerprint: external_exports.string().min(1) }));
   }
 });
 
@@ -37769,7 +37939,6 @@ var init_run_revocation = __esm({
     init_redact();
     init_http_client();
     init_limiters();
-    init_needs_attention();
     init_plan_revocation();
     init_revoke_context();
   }
@@ -39459,53 +39628,73 @@ function isElided(text, start, end) {
 }
 
 // src/engine/prefilter.ts
-var ALPHABET = 128;
-var FOLD = new Uint8Array(65536);
-for (let code = 1; code < ALPHABET; code++)
-  FOLD[code] = code >= 65 && code <= 90 ? code + 32 : code;
+function characterClasses(keywords) {
+  const classOf = new Uint8Array(65536);
+  let classCount = 1;
+  for (const keyword of keywords) {
+    for (const char of keyword) {
+      const code = char.charCodeAt(0);
+      if (classOf[code] !== 0) continue;
+      classOf[code] = classCount;
+      const upper = char.toUpperCase().charCodeAt(0);
+      if (upper < 128) classOf[upper] = classCount;
+      classCount++;
+    }
+  }
+  return { classOf, classCount };
+}
 function buildAutomaton(keywords) {
-  const gotos = [new Int32Array(ALPHABET).fill(-1)];
-  const outputs = [/* @__PURE__ */ new Set()];
+  const { classOf, classCount } = characterClasses(keywords.keys());
+  let table = new Int32Array(256 * classCount).fill(-1);
+  let stateCount = 1;
+  const outputs = [[]];
   for (const [keyword, ruleIndices] of keywords) {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
-      const code = FOLD[keyword.charCodeAt(i)];
-      let next = gotos[state][code];
+      const slot = state * classCount + classOf[keyword.charCodeAt(i)];
+      let next = table[slot];
       if (next === -1) {
-        next = gotos.length;
-        gotos[state][code] = next;
-        gotos.push(new Int32Array(ALPHABET).fill(-1));
-        outputs.push(/* @__PURE__ */ new Set());
+        next = stateCount++;
+        if (stateCount * classCount > table.length) {
+          const grown = new Int32Array(table.length * 2).fill(-1);
+          grown.set(table);
+          table = grown;
+        }
+        table[slot] = next;
+        outputs.push([]);
       }
       state = next;
     }
-    for (const index of ruleIndices) outputs[state].add(index);
+    outputs[state].push(...ruleIndices);
   }
-  const failure2 = new Int32Array(gotos.length);
+  const failure2 = new Int32Array(stateCount);
   const queue = [];
-  for (let code = 0; code < ALPHABET; code++) {
-    const next = gotos[0][code];
-    if (next === -1) gotos[0][code] = 0;
+  for (let c = 0; c < classCount; c++) {
+    const next = table[c];
+    if (next === -1) table[c] = 0;
     else queue.push(next);
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head];
-    for (let code = 0; code < ALPHABET; code++) {
-      const next = gotos[state][code];
+    const base = state * classCount;
+    const failBase = failure2[state] * classCount;
+    for (let c = 0; c < classCount; c++) {
+      const next = table[base + c];
       if (next === -1) {
-        gotos[state][code] = gotos[failure2[state]][code];
+        table[base + c] = table[failBase + c];
       } else {
-        failure2[next] = gotos[failure2[state]][code];
-        for (const index of outputs[failure2[next]]) outputs[next].add(index);
+        failure2[next] = table[failBase + c];
+        const inherited = outputs[failure2[next]];
+        if (inherited.length > 0) outputs[next].push(...inherited);
         queue.push(next);
       }
     }
   }
-  const transitions = new Int32Array(gotos.length * ALPHABET);
-  for (const [state, row3] of gotos.entries()) transitions.set(row3, state * ALPHABET);
   return {
-    transitions,
-    selects: outputs.map((set2) => set2.size > 0 ? [...set2].sort((a, b) => a - b) : void 0)
+    classOf,
+    classCount,
+    transitions: table.subarray(0, stateCount * classCount),
+    selects: outputs.map((list) => list.length > 0 ? [...new Set(list)] : void 0)
   };
 }
 function buildPrefilter(rules) {
@@ -39519,7 +39708,7 @@ function buildPrefilter(rules) {
       else rulesByKeyword.set(keyword, [index]);
     }
   });
-  const { transitions, selects } = buildAutomaton(rulesByKeyword);
+  const { classOf, classCount, transitions, selects } = buildAutomaton(rulesByKeyword);
   return {
     candidates(text) {
       const selected = new Uint8Array(rules.length);
@@ -39527,7 +39716,7 @@ function buildPrefilter(rules) {
       const visited = new Uint8Array(selects.length);
       let state = 0;
       for (let i = 0; i < text.length; i++) {
-        state = transitions[state << 7 | FOLD[text.charCodeAt(i)]];
+        state = transitions[state * classCount + classOf[text.charCodeAt(i)]];
         const chosen = selects[state];
         if (chosen !== void 0 && visited[state] === 0) {
           visited[state] = 1;
@@ -39751,9 +39940,18 @@ var formatJson = ({ findings, summary, tool }) => `${JSON.stringify(
 `;
 
 // src/report/text.ts
-init_needs_attention();
-init_format();
 import { styleText } from "node:util";
+
+// src/finding-status.ts
+function needsAttention(finding) {
+  const status = finding.revocation?.status;
+  if (status === void 0 || status === "revoked") return false;
+  if (status === "skipped") return finding.verification?.status !== "invalid";
+  return true;
+}
+
+// src/report/text.ts
+init_format();
 var STATUS_STYLE = {
   live: ["bold", "red"],
   "live-restricted": ["bold", "red"],
@@ -39825,74 +40023,8 @@ var FORMAT_NAMES = Object.keys(REPORTERS).filter(
 );
 var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
-// src/suppress/suppression-entry.ts
-var FINGERPRINT = /^[0-9a-f]{32}$/;
-var COMMIT = /^[0-9a-f]{7,64}$/;
-var LINE_NUMBER = /^[1-9][0-9]*$/;
-function isFingerprint(text) {
-  return FINGERPRINT.test(text);
-}
-function normalizeEntryPath(path) {
-  let out = path.replace(/\\/g, "/");
-  while (out.startsWith("./")) out = out.slice(2);
-  return out;
-}
-function parseSuppressionEntry(text) {
-  const entry = text.trim();
-  if (entry.length === 0) return { error: "empty entry" };
-  if (isFingerprint(entry)) return { kind: "fingerprint", fingerprint: entry };
-  const parts = entry.split(":");
-  const last = parts[parts.length - 1];
-  if (parts.length >= 2 && isFingerprint(last)) {
-    const path = normalizeEntryPath(parts.slice(0, -1).join(":"));
-    if (path.length === 0) return { error: `no path before the fingerprint in "${entry}"` };
-    return { kind: "fingerprint", fingerprint: last, path };
-  }
-  if (parts.length >= 3 && LINE_NUMBER.test(last)) {
-    const ruleId = parts[parts.length - 2];
-    const hasCommit2 = parts.length >= 4 && COMMIT.test(parts[0]);
-    const pathParts = parts.slice(hasCommit2 ? 1 : 0, -2);
-    const path = normalizeEntryPath(pathParts.join(":"));
-    if (ruleId.length === 0 || path.length === 0) {
-      return { error: `"${entry}" is not <commit>:<path>:<rule>:<line>` };
-    }
-    return {
-      kind: "location",
-      ...hasCommit2 ? { commit: parts[0] } : {},
-      path,
-      ruleId,
-      line: Number(last)
-    };
-  }
-  return {
-    error: `"${entry}" is neither a fingerprint (32 hex characters), <path>:<fingerprint>, nor <commit>:<path>:<rule>:<line>`
-  };
-}
-function comparablePath(path) {
-  return normalizeEntryPath(path).replace(/^(?:\.\.?\/)+/, "");
-}
-function samePath(entryPath, findingPath) {
-  const entry = comparablePath(entryPath);
-  const path = comparablePath(findingPath);
-  return entry === path || entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
-}
-function entryMatches(entry, finding) {
-  if (entry.kind === "fingerprint") {
-    if (entry.fingerprint !== finding.fingerprint) return false;
-    return entry.path === void 0 || samePath(entry.path, finding.path);
-  }
-  if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
-  if (!samePath(entry.path, finding.path)) return false;
-  if (entry.commit === void 0) return true;
-  return finding.commit?.startsWith(entry.commit) ?? false;
-}
-function formatSuppressionEntry(entry) {
-  if (entry.kind === "fingerprint")
-    return entry.path ? `${entry.path}:${entry.fingerprint}` : entry.fingerprint;
-  return `${entry.commit ? `${entry.commit}:` : ""}${entry.path}:${entry.ruleId}:${entry.line}`;
-}
-
 // src/suppress/apply-suppressions.ts
+init_suppression_entry();
 function suppressibleOf(finding) {
   return {
     ruleId: finding.ruleId,
@@ -39939,53 +40071,28 @@ function describeUnusedEntries(unused) {
   ).join("");
 }
 
+// src/suppress/inline-allow.ts
+var MARKER = /keywarden:allow(?![A-Za-z0-9_-])/i;
+function hasInlineAllow(lineText) {
+  return MARKER.test(lineText);
+}
+function applyInlineAllow(findings) {
+  const kept = [];
+  const allowed = [];
+  for (const finding of findings) {
+    (hasInlineAllow(finding.lineText) ? allowed : kept).push(finding);
+  }
+  return { kept, allowed };
+}
+
 // src/suppress/load-suppressions.ts
 init_errors();
 import { existsSync as existsSync3, readFileSync as readFileSync6, statSync as statSync2 } from "node:fs";
 import { dirname as dirname3, join as join5, relative as relative3, resolve as resolve3 } from "node:path";
 
-// src/suppress/baseline.ts
-init_zod();
-init_errors();
-var keywardenSchema = external_exports.object({
-  version: external_exports.number().int().optional(),
-  findings: external_exports.array(
-    external_exports.object({ fingerprint: external_exports.string().refine(isFingerprint, "not a keywarden fingerprint") })
-  )
-});
-var gitleaksSchema = external_exports.array(external_exports.object({ Fingerprint: external_exports.string().min(1) }));
-function parseBaseline(text, file2) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error62) {
-    throw new ConfigError(`${file2}: baseline is not JSON (${error62.message})`, file2);
-  }
-  const ours = keywardenSchema.safeParse(data);
-  if (ours.success) {
-    return { fingerprints: new Set(ours.data.findings.map((f) => f.fingerprint)), locations: [] };
-  }
-  const theirs = gitleaksSchema.safeParse(data);
-  if (theirs.success) {
-    const locations = [];
-    theirs.data.forEach((finding, index) => {
-      const parsed = parseSuppressionEntry(finding.Fingerprint);
-      if ("error" in parsed)
-        throw new ConfigError(`${file2}: finding ${index}: Fingerprint ${parsed.error}`, file2);
-      locations.push(parsed);
-    });
-    return { fingerprints: /* @__PURE__ */ new Set(), locations };
-  }
-  const issue2 = ours.error.issues[0];
-  const where = issue2 ? `${issue2.path.join(".") || "(top)"}: ${issue2.message}` : "unknown layout";
-  throw new ConfigError(
-    `${file2}: not a baseline (expected {"findings": [{"fingerprint": ...}]} as written by keywarden baseline create; ${where})`,
-    file2
-  );
-}
-
 // src/suppress/ignore-file.ts
 init_errors();
+init_suppression_entry();
 var IGNORE_FILE_NAME = ".keywardenignore";
 var GITLEAKS_IGNORE_FILE_NAME = ".gitleaksignore";
 function splitLine(line) {
@@ -40050,7 +40157,7 @@ function readOptional(file2, shown, required2, what) {
     );
   }
 }
-function loadSuppressions(options2) {
+async function loadSuppressions(options2) {
   const root = resolve3(options2.cwd, options2.scanRoot);
   const ignore = [];
   const ignorePath = options2.ignoreFile ? resolve3(options2.cwd, options2.ignoreFile) : findUp(root, IGNORE_FILE_NAME);
@@ -40069,7 +40176,8 @@ function loadSuppressions(options2) {
   if (options2.baselineFile) {
     const baselinePath = resolve3(options2.cwd, options2.baselineFile);
     const text = readOptional(baselinePath, options2.baselineFile, true, "baseline");
-    baseline = parseBaseline(text, options2.baselineFile);
+    const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
+    baseline = parseBaseline2(text, options2.baselineFile);
   }
   return { ignore, ...baseline ? { baseline } : {} };
 }
@@ -40149,7 +40257,7 @@ async function executeScan(context, request2) {
     ...options2.maxFileSize !== void 0 ? { maxFileSize: options2.maxFileSize } : {},
     ...request2.configText ? { configText: request2.configText } : {}
   });
-  const suppressions = request2.suppressions ?? loadSuppressions({
+  const suppressions = request2.suppressions ?? await loadSuppressions({
     cwd: io.cwd,
     scanRoot: request2.scanRoot,
     ...options2.ignoreFile !== void 0 ? { ignoreFile: options2.ignoreFile } : {},
@@ -40162,11 +40270,17 @@ async function executeScan(context, request2) {
     source: request2.source,
     skipped
   });
-  const scanned = request2.afterScan ? request2.afterScan(result2.findings) : result2.findings;
+  const inline = applyInlineAllow(result2.findings);
+  const scanned = request2.afterScan ? request2.afterScan(inline.kept) : inline.kept;
   const suppression = applySuppressions(scanned, suppressions);
   if (options2.reportUnusedIgnores) io.stderr.write(describeUnusedEntries(suppression.unused));
   if (request2.report === false)
-    return { findings: suppression.findings, summary: result2.summary, config: config2 };
+    return {
+      findings: suppression.findings,
+      allowedInline: inline.allowed,
+      summary: result2.summary,
+      config: config2
+    };
   const verified = await verifyIfAsked(
     context,
     config2.rules,
@@ -40187,14 +40301,23 @@ async function executeScan(context, request2) {
     ...repository ? { repository } : {},
     color: options2.color ?? (io.stdout.isTTY && !options2.output && io.env.NO_COLOR === void 0)
   });
-  writeReport(context, options2.output, report);
+  const silent = options2.format === "text" && !options2.output && findings.length === 0 && (options2.quiet || request2.source === "staged");
+  if (!silent) writeReport(context, options2.output, report);
   if (!options2.quiet) {
     for (const line of describeSkips(skipped, options2.verbose)) io.stderr.write(`${line}
 `);
   }
   context.exitCode = failOnExitCode(findings, options2.verify);
   if (context.exitCode === 1) request2.onFindings?.(findings, context);
-  return { findings, summary: result2.summary, config: config2 };
+  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
+  if (unread.length > 0) {
+    io.stderr.write(
+      `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2
+`
+    );
+    context.exitCode = 2;
+  }
+  return { findings, allowedInline: inline.allowed, summary: result2.summary, config: config2 };
 }
 function writeReport(context, output2, report) {
   if (!output2) {
@@ -40730,20 +40853,6 @@ async function* historyScanFragments(options2) {
   });
 }
 
-// src/suppress/inline-allow.ts
-var MARKER = /keywarden:allow(?![A-Za-z0-9_-])/i;
-function hasInlineAllow(lineText) {
-  return MARKER.test(lineText);
-}
-function applyInlineAllow(findings) {
-  const kept = [];
-  const allowed = [];
-  for (const finding of findings) {
-    (hasInlineAllow(finding.lineText) ? allowed : kept).push(finding);
-  }
-  return { kept, allowed };
-}
-
 // src/action/scan-change.ts
 async function scanChange(input2) {
   const { io, root, target, trusted } = input2;
@@ -40758,7 +40867,6 @@ async function scanChange(input2) {
     verify: input2.verify,
     reportUnusedIgnores: false
   };
-  const allowedInline = [];
   const outcome = await executeScan(context, {
     source: target && "range" in target ? "range" : "history",
     scanRoot: root,
@@ -40775,11 +40883,7 @@ async function scanChange(input2) {
       ...target && "branch" in target ? { branch: target.branch } : {},
       onNote: input2.onNote
     }),
-    afterScan: (findings2) => {
-      const { kept, allowed } = applyInlineAllow(findings2);
-      allowedInline.push(...allowed);
-      return aggregateOccurrences(kept);
-    },
+    afterScan: aggregateOccurrences,
     report: false
   });
   const findings = await verifyIfAsked(
@@ -40789,7 +40893,12 @@ async function scanChange(input2) {
     true,
     outcome.findings
   );
-  return { findings, allowedInline, summary: outcome.summary, config: outcome.config };
+  return {
+    findings,
+    allowedInline: outcome.allowedInline,
+    summary: outcome.summary,
+    config: outcome.config
+  };
 }
 
 // src/action/trusted-config.ts

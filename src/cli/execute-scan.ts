@@ -119,7 +119,13 @@ export async function executeScan(
     ...(repository ? { repository } : {}),
     color: options.color ?? (io.stdout.isTTY && !options.output && io.env.NO_COLOR === undefined),
   });
-  writeReport(context, options.output, report);
+  // Quiet when clean: a pre-commit hook (or --quiet) says nothing about a commit with no key.
+  const silent =
+    options.format === "text" &&
+    !options.output &&
+    findings.length === 0 &&
+    (options.quiet || request.source === "staged");
+  if (!silent) writeReport(context, options.output, report);
 
   if (!options.quiet) {
     for (const line of describeSkips(skipped, options.verbose)) io.stderr.write(`${line}\n`);
