@@ -3,9 +3,8 @@ import { readLineBatches } from "../git/read-lines.js";
 import {
   collectStderr,
   exitCode,
+  expectGitSuccess,
   type GitContext,
-  gitFailure,
-  spawnFailure,
   spawnGit,
 } from "../git/run-git.js";
 import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS } from "../sources/staged-diff.js";
@@ -70,13 +69,7 @@ export async function addedLinesOfChange(
     for await (const lines of readLineBatches(child.stdout))
       for (const line of lines) parser.line(line);
     parser.flush();
-    let code: number;
-    try {
-      code = await exited;
-    } catch (error) {
-      throw spawnFailure(error, args);
-    }
-    if (code !== 0) throw gitFailure(["diff", `${base}...${head}`], stderr(), code, context.cwd);
+    await expectGitSuccess(exited, args, stderr, context.cwd, ["diff", `${base}...${head}`]);
   } finally {
     if (child.exitCode === null) child.kill();
   }

@@ -1,12 +1,5 @@
 import type { GitProvenance } from "../types.js";
-import {
-  collectStderr,
-  exitCode,
-  type GitContext,
-  gitFailure,
-  spawnFailure,
-  spawnGit,
-} from "./run-git.js";
+import { collectStderr, exitCode, expectGitSuccess, type GitContext, spawnGit } from "./run-git.js";
 
 /**
  * Walks commits oldest first with `git log --raw`: for each commit, the blobs it brings in (the
@@ -144,13 +137,7 @@ export async function* logCommits(
     if (partial.length > 0) token(Buffer.concat(partial).toString("utf8"));
     if (current) batch.push(current);
     if (batch.length > 0) yield batch;
-    let code: number;
-    try {
-      code = await exited;
-    } catch (error) {
-      throw spawnFailure(error, args);
-    }
-    if (code !== 0) throw gitFailure(args, stderr(), code, context.cwd);
+    await expectGitSuccess(exited, args, stderr, context.cwd);
   } finally {
     if (child.exitCode === null) child.kill();
   }

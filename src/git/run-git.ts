@@ -101,6 +101,26 @@ export function gitFailure(
   return new GitError(`git ${args[0]} failed: ${detail}`, command, stderr);
 }
 
+/**
+ * Waits for a streaming git process and throws a GitError unless it succeeded. `shown` is the
+ * command as the message names it (default: the arguments it ran with).
+ */
+export async function expectGitSuccess(
+  exited: Promise<number>,
+  args: readonly string[],
+  stderr: () => string,
+  cwd: string,
+  shown: readonly string[] = args,
+): Promise<void> {
+  let code: number;
+  try {
+    code = await exited;
+  } catch (error) {
+    throw spawnFailure(error, args);
+  }
+  if (code !== 0) throw gitFailure(shown, stderr(), code, cwd);
+}
+
 /** A missing git binary is a GitError too, not a crash. */
 export function spawnFailure(error: unknown, args: readonly string[]): GitError {
   const code = (error as NodeJS.ErrnoException).code;

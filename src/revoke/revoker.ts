@@ -130,6 +130,17 @@ export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
+/** The attempt a revoke call's answer makes: accepted on 2xx, else the provider's reason. */
+export function attemptFrom(
+  response: HttpResponse,
+  acceptedDetail: string,
+  what: string,
+): RevokeAttempt {
+  return isSuccess(response.status)
+    ? { accepted: true, httpStatus: response.status, detail: acceptedDetail }
+    : { accepted: false, httpStatus: response.status, detail: describeFailure(response, what) };
+}
+
 /** Wraps a one-key-at-a-time revoke function as a Revoker's `revoke`. */
 export function oneByOne(
   revokeOne: (target: RevokeTarget, context: RevokeContext) => Promise<RevokeAttempt>,

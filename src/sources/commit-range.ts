@@ -1,7 +1,7 @@
 import { COMMIT_FORMAT, HEADER, parseCommitHeader } from "../git/commit-log.js";
 import { DiffParser } from "../git/diff-parser.js";
 import { readLineBatches } from "../git/read-lines.js";
-import { collectStderr, exitCode, gitFailure, spawnFailure, spawnGit } from "../git/run-git.js";
+import { collectStderr, exitCode, expectGitSuccess, spawnGit } from "../git/run-git.js";
 import type { Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS, addedLinesFragment } from "./staged-diff.js";
@@ -57,13 +57,7 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
     }
     parser.flush();
     yield* ready.splice(0);
-    let code: number;
-    try {
-      code = await exited;
-    } catch (error) {
-      throw spawnFailure(error, args);
-    }
-    if (code !== 0) throw gitFailure(["log", options.range], stderr(), code, options.cwd);
+    await expectGitSuccess(exited, args, stderr, options.cwd, ["log", options.range]);
   } finally {
     if (child.exitCode === null) child.kill();
   }

@@ -1,6 +1,6 @@
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
 import { readLineBatches } from "../git/read-lines.js";
-import { collectStderr, exitCode, gitFailure, spawnFailure, spawnGit } from "../git/run-git.js";
+import { collectStderr, exitCode, expectGitSuccess, spawnGit } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
@@ -96,13 +96,7 @@ export async function* stagedFragments(options: GitSourceOptions): AsyncGenerato
     }
     parser.flush();
     yield* ready.splice(0);
-    let code: number;
-    try {
-      code = await exited;
-    } catch (error) {
-      throw spawnFailure(error, args);
-    }
-    if (code !== 0) throw gitFailure(["diff", "--cached"], stderr(), code, options.cwd);
+    await expectGitSuccess(exited, args, stderr, options.cwd, ["diff", "--cached"]);
   } finally {
     if (child.exitCode === null) child.kill();
   }

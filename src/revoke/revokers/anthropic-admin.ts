@@ -1,5 +1,6 @@
 import { findByMaskedKey } from "../masked-key.js";
 import {
+  attemptFrom,
   describeFailure,
   type Env,
   isSuccess,
@@ -77,17 +78,6 @@ export const anthropicAdmin: Revoker = {
       body: JSON.stringify({ status: "inactive" }),
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key ${id} set inactive (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "Anthropic"),
-    };
+    return attemptFrom(response, `key ${id} set inactive (${response.status})`, "Anthropic");
   }),
 };

@@ -1,3 +1,4 @@
+import { awsPairOf } from "../../verify/custom/aws-sts.js";
 import { joinBase } from "../../verify/endpoint-overrides.js";
 import type { HttpResponse } from "../../verify/http-client.js";
 import { type AwsCredentials, signAwsV4 } from "../../verify/sign-aws-v4.js";
@@ -19,20 +20,13 @@ import {
  * the key's user (GetAccessKeyLastUsed) and disable it by user name.
  */
 
-const KEY_ID = /^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/;
 const IAM_VERSION = "2010-05-08";
 const FORM = "application/x-www-form-urlencoded; charset=utf-8";
 
-interface Pair {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
+type Pair = NonNullable<ReturnType<typeof awsPairOf>>;
 
 function pairOf(target: RevokeTarget): Pair | undefined {
-  const values = [target.secret, target.companionSecret];
-  const accessKeyId = values.find((value) => value !== undefined && KEY_ID.test(value));
-  const secretAccessKey = values.find((value) => value !== undefined && value !== accessKeyId);
-  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+  return awsPairOf(target.secret, target.companionSecret);
 }
 
 function adminOf(env: Env, pair: Pair): AwsCredentials | undefined {

@@ -1,4 +1,4 @@
-import { describeFailure, isSuccess, oneByOne, type Revoker } from "../revoker.js";
+import { attemptFrom, oneByOne, type Revoker } from "../revoker.js";
 
 /**
  * GitLab access tokens revoke themselves: `DELETE /api/v4/personal_access_tokens/self` with the
@@ -19,17 +19,6 @@ export const gitlabSelf: Revoker = {
       headers: { "private-token": target.secret },
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `token deleted (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "GitLab"),
-    };
+    return attemptFrom(response, `token deleted (${response.status})`, "GitLab");
   }),
 };

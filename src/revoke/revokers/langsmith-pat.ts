@@ -1,5 +1,6 @@
 import { findByMaskedKey } from "../masked-key.js";
 import {
+  attemptFrom,
   describeFailure,
   isSuccess,
   jsonOf,
@@ -61,17 +62,6 @@ export const langsmithPat: Revoker = {
       headers,
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `token ${id} revoked (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "LangSmith"),
-    };
+    return attemptFrom(response, `token ${id} revoked (${response.status})`, "LangSmith");
   }),
 };

@@ -1,4 +1,5 @@
 import {
+  attemptFrom,
   describeFailure,
   isSuccess,
   jsonOf,
@@ -62,17 +63,6 @@ export const layerKeys: Revoker = {
       headers: { authorization },
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key ${id} deleted (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "Layer"),
-    };
+    return attemptFrom(response, `key ${id} deleted (${response.status})`, "Layer");
   }),
 };

@@ -1,10 +1,4 @@
-import {
-  describeFailure,
-  isSuccess,
-  oneByOne,
-  type Revoker,
-  type RevokeTarget,
-} from "../revoker.js";
+import { attemptFrom, oneByOne, type Revoker, type RevokeTarget } from "../revoker.js";
 
 /**
  * LLMOS API keys are `<token name>:<secret>`, stored as `management.llmos.ai.token` resources.
@@ -40,17 +34,6 @@ export const llmosToken: Revoker = {
       headers: { authorization: `Bearer ${target.secret}` },
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `token ${name} deleted (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "LLMOS"),
-    };
+    return attemptFrom(response, `token ${name} deleted (${response.status})`, "LLMOS");
   }),
 };

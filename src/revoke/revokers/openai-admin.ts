@@ -1,5 +1,6 @@
 import { findByMaskedKey } from "../masked-key.js";
 import {
+  attemptFrom,
   describeFailure,
   type Env,
   isSuccess,
@@ -127,17 +128,6 @@ export const openaiAdmin: Revoker = {
       headers: headersOf(context.env),
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key ${found.entry.id} deleted (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "OpenAI"),
-    };
+    return attemptFrom(response, `key ${found.entry.id} deleted (${response.status})`, "OpenAI");
   }),
 };

@@ -1,4 +1,4 @@
-import { describeFailure, isSuccess, oneByOne, type Revoker } from "../revoker.js";
+import { attemptFrom, oneByOne, type Revoker } from "../revoker.js";
 
 /** Perplexity keys revoke themselves: `POST /revoke_auth_token` with the key as bearer and body. */
 export const perplexitySelf: Revoker = {
@@ -17,17 +17,6 @@ export const perplexitySelf: Revoker = {
       body: JSON.stringify({ auth_token: target.secret }),
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key revoked (${response.status})`,
-      };
-    }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "Perplexity"),
-    };
+    return attemptFrom(response, `key revoked (${response.status})`, "Perplexity");
   }),
 };

@@ -30,18 +30,26 @@ export function awsKeyHalf(secret: string): "id" | "secret" {
   return KEY_ID.test(secret) ? "id" : "secret";
 }
 
+/** The access key id and secret access key among a finding's secret and its companion's. */
+export function awsPairOf(
+  ...values: readonly (string | undefined)[]
+): { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined {
+  const accessKeyId = values.find((value) => value !== undefined && KEY_ID.test(value));
+  const secretAccessKey = values.find((value) => value !== undefined && value !== accessKeyId);
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
 export function awsStsVerifier(now: () => Date = () => new Date()): Verifier {
   return {
     prepare(input, base): VerifyProbe | VerifyOutcome {
-      const pair = [input.secret, input.companion?.secret];
-      const accessKeyId = pair.find((value) => value !== undefined && KEY_ID.test(value));
-      const secretAccessKey = pair.find((value) => value !== undefined && value !== accessKeyId);
-      if (!accessKeyId || !secretAccessKey) {
+      const pair = awsPairOf(input.secret, input.companion?.secret);
+      if (!pair) {
         return {
           status: "unsupported",
           detail: "needs both the access key id and its secret access key within a few lines",
         };
       }
+      const { accessKeyId, secretAccessKey } = pair;
       if (accessKeyId.startsWith("ASIA")) {
         return { status: "unsupported", detail: "temporary keys (ASIA…) need their session token" };
       }
