@@ -35549,18 +35549,22 @@ function xmlElement(body, name) {
 function awsKeyHalf(secret) {
   return KEY_ID.test(secret) ? "id" : "secret";
 }
+function awsPairOf(...values) {
+  const accessKeyId = values.find((value) => value !== void 0 && KEY_ID.test(value));
+  const secretAccessKey = values.find((value) => value !== void 0 && value !== accessKeyId);
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : void 0;
+}
 function awsStsVerifier(now = () => /* @__PURE__ */ new Date()) {
   return {
     prepare(input2, base) {
-      const pair = [input2.secret, input2.companion?.secret];
-      const accessKeyId = pair.find((value) => value !== void 0 && KEY_ID.test(value));
-      const secretAccessKey = pair.find((value) => value !== void 0 && value !== accessKeyId);
-      if (!accessKeyId || !secretAccessKey) {
+      const pair = awsPairOf(input2.secret, input2.companion?.secret);
+      if (!pair) {
         return {
           status: "unsupported",
           detail: "needs both the access key id and its secret access key within a few lines"
         };
       }
+      const { accessKeyId, secretAccessKey } = pair;
       if (accessKeyId.startsWith("ASIA")) {
         return { status: "unsupported", detail: "temporary keys (ASIA…) need their session token" };
       }
@@ -36326,6 +36330,9 @@ function describeFailure2(response, what) {
 function isSuccess(status) {
   return status >= 200 && status < 300;
 }
+function attemptFrom(response, acceptedDetail, what) {
+  return isSuccess(response.status) ? { accepted: true, httpStatus: response.status, detail: acceptedDetail } : { accepted: false, httpStatus: response.status, detail: describeFailure2(response, what) };
+}
 function oneByOne(revokeOne) {
   return async (targets, context) => {
     const attempts = [];
@@ -36416,18 +36423,7 @@ var init_anthropic_admin = __esm({
           body: JSON.stringify({ status: "inactive" }),
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key ${id} set inactive (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "Anthropic")
-        };
+        return attemptFrom(response, `key ${id} set inactive (${response.status})`, "Anthropic");
       })
     };
   }
@@ -36435,10 +36431,7 @@ var init_anthropic_admin = __esm({
 
 // src/revoke/revokers/aws-iam.ts
 function pairOf(target) {
-  const values = [target.secret, target.companionSecret];
-  const accessKeyId = values.find((value) => value !== void 0 && KEY_ID2.test(value));
-  const secretAccessKey = values.find((value) => value !== void 0 && value !== accessKeyId);
-  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : void 0;
+  return awsPairOf(target.secret, target.companionSecret);
 }
 function adminOf(env, pair) {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
@@ -36518,14 +36511,14 @@ async function revokeWithAdmin(context, pair, admin, denied) {
     mechanism: "admin"
   };
 }
-var KEY_ID2, IAM_VERSION, FORM, awsIam;
+var IAM_VERSION, FORM, awsIam;
 var init_aws_iam = __esm({
   "src/revoke/revokers/aws-iam.ts"() {
     "use strict";
+    init_aws_sts();
     init_endpoint_overrides();
     init_sign_aws_v4();
     init_revoker();
-    KEY_ID2 = /^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/;
     IAM_VERSION = "2010-05-08";
     FORM = "application/x-www-form-urlencoded; charset=utf-8";
     awsIam = {
@@ -36690,18 +36683,7 @@ var init_gitlab_self = __esm({
           headers: { "private-token": target.secret },
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `token deleted (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "GitLab")
-        };
+        return attemptFrom(response, `token deleted (${response.status})`, "GitLab");
       })
     };
   }
@@ -36757,18 +36739,7 @@ var init_langsmith_pat = __esm({
           headers,
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `token ${id} revoked (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "LangSmith")
-        };
+        return attemptFrom(response, `token ${id} revoked (${response.status})`, "LangSmith");
       })
     };
   }
@@ -36824,18 +36795,7 @@ var init_layer_keys = __esm({
           headers: { authorization },
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key ${id} deleted (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "Layer")
-        };
+        return attemptFrom(response, `key ${id} deleted (${response.status})`, "Layer");
       })
     };
   }
@@ -36873,18 +36833,7 @@ var init_llmos_token = __esm({
           headers: { authorization: `Bearer ${target.secret}` },
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `token ${name} deleted (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "LLMOS")
-        };
+        return attemptFrom(response, `token ${name} deleted (${response.status})`, "LLMOS");
       })
     };
   }
@@ -36986,18 +36935,7 @@ var init_openai_admin = __esm({
           headers: headersOf2(context.env),
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key ${found.entry.id} deleted (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "OpenAI")
-        };
+        return attemptFrom(response, `key ${found.entry.id} deleted (${response.status})`, "OpenAI");
       })
     };
   }
@@ -37099,18 +37037,7 @@ var init_perplexity_self = __esm({
           body: JSON.stringify({ auth_token: target.secret }),
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key revoked (${response.status})`
-          };
-        }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "Perplexity")
-        };
+        return attemptFrom(response, `key revoked (${response.status})`, "Perplexity");
       })
     };
   }
@@ -38186,6 +38113,15 @@ function gitFailure(args, stderr, code, cwd) {
   const detail = firstMeaningfulLine(stderr) || `exit code ${code}`;
   return new GitError(`git ${args[0]} failed: ${detail}`, command, stderr);
 }
+async function expectGitSuccess(exited, args, stderr, cwd, shown = args) {
+  let code;
+  try {
+    code = await exited;
+  } catch (error62) {
+    throw spawnFailure(error62, args);
+  }
+  if (code !== 0) throw gitFailure(shown, stderr(), code, cwd);
+}
 function spawnFailure(error62, args) {
   const code = error62.code;
   if (code === "ENOENT") {
@@ -38932,13 +38868,7 @@ async function addedLinesOfChange(base, head, context) {
     for await (const lines of readLineBatches(child.stdout))
       for (const line of lines) parser.line(line);
     parser.flush();
-    let code;
-    try {
-      code = await exited;
-    } catch (error62) {
-      throw spawnFailure(error62, args);
-    }
-    if (code !== 0) throw gitFailure(["diff", `${base}...${head}`], stderr(), code, context.cwd);
+    await expectGitSuccess(exited, args, stderr, context.cwd, ["diff", `${base}...${head}`]);
   } finally {
     if (child.exitCode === null) child.kill();
   }
@@ -40509,13 +40439,7 @@ async function* logCommits(selection, context) {
     if (partial2.length > 0) token(Buffer.concat(partial2).toString("utf8"));
     if (current) batch.push(current);
     if (batch.length > 0) yield batch;
-    let code;
-    try {
-      code = await exited;
-    } catch (error62) {
-      throw spawnFailure(error62, args);
-    }
-    if (code !== 0) throw gitFailure(args, stderr(), code, context.cwd);
+    await expectGitSuccess(exited, args, stderr, context.cwd);
   } finally {
     if (child.exitCode === null) child.kill();
   }
@@ -40562,13 +40486,7 @@ async function* rangeFragments(options2) {
     }
     parser.flush();
     yield* ready.splice(0);
-    let code;
-    try {
-      code = await exited;
-    } catch (error62) {
-      throw spawnFailure(error62, args);
-    }
-    if (code !== 0) throw gitFailure(["log", options2.range], stderr(), code, options2.cwd);
+    await expectGitSuccess(exited, args, stderr, options2.cwd, ["log", options2.range]);
   } finally {
     if (child.exitCode === null) child.kill();
   }
