@@ -14,7 +14,6 @@ import { applyInlineAllow } from "../suppress/inline-allow.js";
 import { loadSuppressions } from "../suppress/load-suppressions.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
 import type { CommandContext } from "./io.js";
-import { repositoryInfo } from "./repository-info.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips } from "./skip-notices.js";
 import { toolInfo } from "./tool-info.js";
@@ -109,7 +108,9 @@ export async function executeScan(
   const reporter = await REPORTERS[options.format]!();
   // Only SARIF names the repository; other formats skip the git calls.
   const repository =
-    options.format === "sarif" ? await repositoryInfo(request.scanRoot, io) : undefined;
+    options.format === "sarif"
+      ? await (await import("../git/repository-info.js")).repositoryInfo(request.scanRoot, io)
+      : undefined;
   const report = reporter({
     findings: findings.map((finding) =>
       toReportFinding(finding, options.redactPercent, remediationByRule.get(finding.ruleId) ?? ""),

@@ -202,6 +202,26 @@ describe("keywarden scan", () => {
     expect(report.summary.skipped.map((s) => s.reason).sort()).toEqual(["binary", "too-large"]);
   });
 
+  it("names the repository in SARIF without the credentials of its remote URL", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const repo = makeTempRepo({ ".env": `LLAMA_API_KEY=${key}\n` });
+    const head = repo.commit("one");
+    const password = expandTemplate("{{alnum:20}}");
+    repo.git("remote", "add", "origin", `https://deploy:${password}@git.example.test/org/app.git`);
+    const result = await runCli(["scan", ".", "--format", "sarif"], { cwd: repo.dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).not.toContain(password);
+    const sarif = JSON.parse(result.stdout) as {
+      runs: {
+        versionControlProvenance: { repositoryUri: string; revisionId: string; branch?: string }[];
+      }[];
+    };
+    expect(sarif.runs[0]!.versionControlProvenance[0]).toMatchObject({
+      repositoryUri: "https://git.example.test/org/app.git",
+      revisionId: head,
+    });
+  });
+
   it("honours keywarden:allow comments on the line, in any comment syntax", async () => {
     const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const dir = makeTempDir();

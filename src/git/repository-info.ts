@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { runGitRaw } from "../git/run-git.js";
+import { simpleGit } from "simple-git";
 import type { RepositoryInfo } from "../report/format.js";
 
 /**
@@ -22,10 +22,14 @@ export function publicRemoteUri(remote: string): string | undefined {
   }
 }
 
-/** The git repository holding `path` (origin URI, HEAD, branch), or undefined outside one. */
+/**
+ * The git repository holding `path` (origin URI, HEAD, branch), or undefined outside one.
+ * Plain metadata queries, so simple-git runs them; the streaming reads (cat-file, log, diff)
+ * use run-git.ts.
+ */
 export async function repositoryInfo(
   path: string,
-  context: { cwd: string; env: Readonly<Record<string, string | undefined>> },
+  context: { cwd: string },
 ): Promise<RepositoryInfo | undefined> {
   let dir = resolve(context.cwd, path);
   try {
@@ -33,27 +37,23 @@ export async function repositoryInfo(
   } catch {
     return undefined;
   }
-  const git = { cwd: dir, env: context.env };
-  let top: Awaited<ReturnType<typeof runGitRaw>>;
-  try {
-    top = await runGitRaw(["rev-parse", "--show-toplevel"], git);
-  } catch {
-    return undefined;
-  }
-  if (top.code !== 0) return undefined;
-  const root = top.stdout.toString("utf8").trim();
-  const [origin, head, branch] = await Promise.all([
-    runGitRaw(["remote", "get-url", "origin"], git),
-    runGitRaw(["rev-parse", "--verify", "--quiet", "HEAD"], git),
-    runGitRaw(["symbolic-ref", "--short", "--quiet", "HEAD"], git),
+  const git = simpleGit({ baseDir: dir });
+  const ask = (args: string[]) =>
+    git.raw(args).then(
+      (out) => out.trim(),
+      () => "",
+    );
+  const root = await ask(["rev-parse", "--show-toplevel"]);
+  if (!root) return undefined;
+  const [origin, revision, branch] = await Promise.all([
+    ask(["remote", "get-url", "origin"]),
+    ask(["rev-parse", "--verify", "--quiet", "HEAD"]),
+    ask(["symbolic-ref", "--short", "--quiet", "HEAD"]),
   ]);
-  const remote =
-    origin.code === 0 ? publicRemoteUri(origin.stdout.toString("utf8").trim()) : undefined;
-  const revision = head.code === 0 ? head.stdout.toString("utf8").trim() : "";
-  const branchName = branch.code === 0 ? branch.stdout.toString("utf8").trim() : "";
+  const remote = origin ? publicRemoteUri(origin) : undefined;
   return {
     uri: remote ?? pathToFileURL(`${root}/`).href,
     ...(revision ? { revision } : {}),
-    ...(branchName ? { branch: branchName } : {}),
+    ...(branch ? { branch } : {}),
   };
 }
