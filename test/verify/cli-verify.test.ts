@@ -533,7 +533,9 @@ describe("lean start-up", () => {
     expect(inputs).toContain("src/engine/detector.ts");
     expect(inputs).toContain("src/sources/staged-diff.ts");
     const stray = inputs.filter((input) =>
-      /src\/(verify|revoke|action)\/|node_modules\/(@octokit|zod|yaml|smol-toml|simple-git)\//.test(input),
+      /src\/(verify|revoke|action)\/|node_modules\/(@octokit|zod|yaml|smol-toml|simple-git)\//.test(
+        input,
+      ),
     );
     expect(stray).toEqual([]);
   });
