@@ -140,12 +140,12 @@ export function createDetector(
     );
   }
 
-  function scanText(text: string, fragment: Fragment, depth: number): Hit[] {
+  function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
     const lines = buildLineIndex(text);
     let hits: Hit[] = [];
     for (const index of prefilter.candidates(text)) {
       const rule = rules[index]!;
-      if (ruleApplies(rule, matchPath(fragment.path))) matchRule(rule, text, lines, fragment, hits);
+      if (ruleApplies(rule, path)) matchRule(rule, text, lines, fragment, hits);
     }
     if (hits.some((hit) => hit.rule.requires)) {
       const companions = pairCompanions(hits);
@@ -158,15 +158,21 @@ export function createDetector(
     }
     // Decoded hits join before generic rules step aside: a generic rule that matched the encoded
     // text is explained by the provider key found inside it.
-    if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, depth));
+    if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, path, depth));
     return dropShadowedGenericHits(hits);
   }
 
   /** Scans decoded base64 runs; hits take the position of the encoded text they came from. */
-  function scanEncoded(text: string, lines: LineIndex, fragment: Fragment, depth: number): Hit[] {
+  function scanEncoded(
+    text: string,
+    lines: LineIndex,
+    fragment: Fragment,
+    path: string,
+    depth: number,
+  ): Hit[] {
     const found: Hit[] = [];
     for (const span of findEncodedText(text)) {
-      for (const inner of scanText(span.decoded, fragment, depth + 1)) {
+      for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
         found.push({
           ...inner,
           start: span.start,
@@ -181,8 +187,9 @@ export function createDetector(
 
   return {
     detect(fragment: Fragment): Finding[] {
-      if (globalAllow?.paths?.(matchPath(fragment.path))) return [];
-      const hits = scanText(fragment.text, fragment, 0);
+      const path = matchPath(fragment.path);
+      if (globalAllow?.paths?.(path)) return [];
+      const hits = scanText(fragment.text, fragment, path, 0);
       if (hits.length === 0) return [];
       const lines = buildLineIndex(fragment.text);
       const lineNumber = (index: number) =>
