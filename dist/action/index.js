@@ -43991,12 +43991,12 @@ function createDetector(rules, options2 = {}) {
       (hit) => !hit.rule.tags.includes("generic") || !specific.some((other) => other.start < hit.end && hit.start < other.end)
     );
   }
-  function scanText(text, fragment, depth) {
+  function scanText(text, fragment, path, depth) {
     const lines = buildLineIndex(text);
     let hits = [];
     for (const index of prefilter.candidates(text)) {
       const rule = rules[index];
-      if (ruleApplies(rule, matchPath(fragment.path))) matchRule(rule, text, lines, fragment, hits);
+      if (ruleApplies(rule, path)) matchRule(rule, text, lines, fragment, hits);
     }
     if (hits.some((hit) => hit.rule.requires)) {
       const companions = pairCompanions(hits);
@@ -44005,13 +44005,13 @@ function createDetector(rules, options2 = {}) {
         return companion ? { ...hit, companion } : hit;
       });
     }
-    if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, depth));
+    if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, path, depth));
     return dropShadowedGenericHits(hits);
   }
-  function scanEncoded(text, lines, fragment, depth) {
+  function scanEncoded(text, lines, fragment, path, depth) {
     const found = [];
     for (const span of findEncodedText(text)) {
-      for (const inner of scanText(span.decoded, fragment, depth + 1)) {
+      for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
         found.push({
           ...inner,
           start: span.start,
@@ -44025,8 +44025,9 @@ function createDetector(rules, options2 = {}) {
   }
   return {
     detect(fragment) {
-      if (globalAllow?.paths?.(matchPath(fragment.path))) return [];
-      const hits = scanText(fragment.text, fragment, 0);
+      const path = matchPath(fragment.path);
+      if (globalAllow?.paths?.(path)) return [];
+      const hits = scanText(fragment.text, fragment, path, 0);
       if (hits.length === 0) return [];
       const lines = buildLineIndex(fragment.text);
       const lineNumber = (index) => fragment.lineNumbers?.[index] ?? fragment.startLine + index;
