@@ -91,7 +91,8 @@ export interface ScanOptions {
   readonly reportUnusedIgnores: boolean;
 }
 
-function readRedact(value: unknown): number {
+/** --redact as a percentage: bare flag the default, --no-redact 0, else 0 to 100. */
+export function readRedact(value: unknown): number {
   if (value === false) return 0;
   if (value === true || value === undefined || value === "") return DEFAULT_REDACT_PERCENT;
   const percent = Number(value);

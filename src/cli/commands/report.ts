@@ -1,23 +1,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { ConfigError, UsageError } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
 import { readJsonReport } from "../../report/read-json-report.js";
 import { DEFAULT_REDACT_PERCENT } from "../../report/redact.js";
 import { ALL_FORMAT_NAMES, REPORTERS } from "../../report/registry.js";
 import { writeReport } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
+import { readRedact } from "../scan-options.js";
 import { toolInfo } from "../tool-info.js";
-
-function readRedact(value: unknown): number {
-  if (value === false) return 0;
-  if (value === true || value === undefined || value === "") return DEFAULT_REDACT_PERCENT;
-  const percent = Number(value);
-  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-    throw new UsageError(`--redact: "${String(value)}" is not a percentage from 0 to 100`);
-  }
-  return percent;
-}
 
 export function reportCommand(context: CommandContext): CommandModule {
   return {
