@@ -44441,13 +44441,13 @@ async function executeScan(context, request2) {
   });
   const silent = options2.format === "text" && !options2.output && findings.length === 0 && (options2.quiet || request2.source === "staged");
   if (!silent) writeReport(context, options2.output, report);
-  if (!options2.quiet) {
-    for (const line of describeSkips(skipped, options2.verbose)) io2.stderr.write(`${line}
+  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
+  for (const line of describeSkips(options2.quiet ? unread : skipped, options2.verbose)) {
+    io2.stderr.write(`${line}
 `);
   }
   context.exitCode = failOnExitCode(findings, options2.verify);
   if (context.exitCode === 1) request2.onFindings?.(findings, context);
-  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
   if (unread.length > 0) {
     io2.stderr.write(
       `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2

@@ -128,13 +128,14 @@ export async function executeScan(
     (options.quiet || request.source === "staged");
   if (!silent) writeReport(context, options.output, report);
 
-  if (!options.quiet) {
-    for (const line of describeSkips(skipped, options.verbose)) io.stderr.write(`${line}\n`);
+  // What could not be read is listed even with --quiet: a scan that missed content says so.
+  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
+  for (const line of describeSkips(options.quiet ? unread : skipped, options.verbose)) {
+    io.stderr.write(`${line}\n`);
   }
   context.exitCode = failOnExitCode(findings, options.verify);
   if (context.exitCode === 1) request.onFindings?.(findings, context);
   // A scan that could not read part of its input is not a clean result, whatever it found.
-  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
   if (unread.length > 0) {
     io.stderr.write(
       `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2\n`,
