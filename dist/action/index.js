@@ -40585,8 +40585,11 @@ function describeFailure2(response, what) {
 function isSuccess(status) {
   return status >= 200 && status < 300;
 }
+function failedAttempt(response, what) {
+  return { accepted: false, httpStatus: response.status, detail: describeFailure2(response, what) };
+}
 function attemptFrom(response, acceptedDetail, what) {
-  return isSuccess(response.status) ? { accepted: true, httpStatus: response.status, detail: acceptedDetail } : { accepted: false, httpStatus: response.status, detail: describeFailure2(response, what) };
+  return isSuccess(response.status) ? { accepted: true, httpStatus: response.status, detail: acceptedDetail } : failedAttempt(response, what);
 }
 function oneByOne(revokeOne) {
   return async (targets, context) => {
@@ -40651,11 +40654,7 @@ var init_anthropic_admin = __esm({
             destructive: false
           });
           if (!isSuccess(listed.status)) {
-            return {
-              accepted: false,
-              httpStatus: listed.status,
-              detail: describeFailure2(listed, "listing API keys")
-            };
+            return failedAttempt(listed, "listing API keys");
           }
           const json2 = jsonOf(listed.body);
           keys.push(...listOf(json2, "data"));
@@ -40968,11 +40967,7 @@ var init_langsmith_pat = __esm({
           destructive: false
         });
         if (!isSuccess(listed.status)) {
-          return {
-            accepted: false,
-            httpStatus: listed.status,
-            detail: describeFailure2(listed, "listing tokens")
-          };
+          return failedAttempt(listed, "listing tokens");
         }
         const found = findByMaskedKey(
           listOf(jsonOf(listed.body), "items", "data"),
@@ -41024,11 +41019,7 @@ var init_layer_keys = __esm({
           destructive: false
         });
         if (!isSuccess(listed.status)) {
-          return {
-            accepted: false,
-            httpStatus: listed.status,
-            detail: describeFailure2(listed, "listing keys")
-          };
+          return failedAttempt(listed, "listing keys");
         }
         const prefix = target.secret.slice(0, PREFIX_LENGTH);
         const keys = listOf(jsonOf(listed.body), "keys", "data");
@@ -41227,11 +41218,7 @@ var init_openrouter_management = __esm({
             destructive: false
           });
           if (!isSuccess(listed.status)) {
-            return {
-              accepted: false,
-              httpStatus: listed.status,
-              detail: describeFailure2(listed, "listing keys")
-            };
+            return failedAttempt(listed, "listing keys");
           }
           const keys = listOf(jsonOf(listed.body), "data");
           for (const key of keys) {
@@ -41254,17 +41241,7 @@ var init_openrouter_management = __esm({
           headers,
           destructive: true
         });
-        if (isSuccess(response.status))
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key deleted (${response.status})`
-          };
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "OpenRouter")
-        };
+        return attemptFrom(response, `key deleted (${response.status})`, "OpenRouter");
       })
     };
   }
@@ -41366,11 +41343,7 @@ var init_pinecone_admin = __esm({
           destructive: false
         });
         if (!isSuccess(projects.status)) {
-          return {
-            accepted: false,
-            httpStatus: projects.status,
-            detail: describeFailure2(projects, "listing projects")
-          };
+          return failedAttempt(projects, "listing projects");
         }
         const label = publicLabel(target);
         const matches = [];
@@ -41383,12 +41356,7 @@ var init_pinecone_admin = __esm({
             headers,
             destructive: false
           });
-          if (!isSuccess(keys.status))
-            return {
-              accepted: false,
-              httpStatus: keys.status,
-              detail: describeFailure2(keys, "listing API keys")
-            };
+          if (!isSuccess(keys.status)) return failedAttempt(keys, "listing API keys");
           for (const key of listOf(jsonOf(keys.body), "data")) {
             const id2 = stringField(key, "id");
             if (id2 && (id2.includes(label) || stringField(key, "name")?.includes(label)))
@@ -41408,17 +41376,7 @@ var init_pinecone_admin = __esm({
           headers,
           destructive: true
         });
-        if (isSuccess(response.status))
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key ${id} deleted (${response.status})`
-          };
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "Pinecone")
-        };
+        return attemptFrom(response, `key ${id} deleted (${response.status})`, "Pinecone");
       })
     };
   }
@@ -41455,18 +41413,8 @@ var init_sendgrid_api_keys = __esm({
           headers: { authorization: `Bearer ${value}` },
           destructive: true
         });
-        if (isSuccess(response.status)) {
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key ${id} deleted (${response.status})`,
-            mechanism
-          };
-        }
         return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "SendGrid"),
+          ...attemptFrom(response, `key ${id} deleted (${response.status})`, "SendGrid"),
           mechanism
         };
       })
@@ -41507,11 +41455,7 @@ var init_slack_auth_revoke = __esm({
         if (response.status === 200 && error62) {
           return { accepted: false, httpStatus: 200, detail: `auth.revoke: ${error62}` };
         }
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "auth.revoke")
-        };
+        return failedAttempt(response, "auth.revoke");
       })
     };
   }
@@ -41560,17 +41504,7 @@ var init_twilio_keys = __esm({
           headers: { authorization: basicAuth(context.env) },
           destructive: true
         });
-        if (isSuccess(response.status))
-          return {
-            accepted: true,
-            httpStatus: response.status,
-            detail: `key ${sid} deleted (${response.status})`
-          };
-        return {
-          accepted: false,
-          httpStatus: response.status,
-          detail: describeFailure2(response, "Twilio")
-        };
+        return attemptFrom(response, `key ${sid} deleted (${response.status})`, "Twilio");
       })
     };
   }

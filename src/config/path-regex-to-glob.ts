@@ -29,14 +29,19 @@ type Token =
   | { readonly kind: "wild" }
   | { readonly kind: "slash" };
 
-/** Splits on `|` outside groups and classes. */
-function splitAlternation(source: string): string[] {
-  const parts: string[] = [];
+/**
+ * Walks a regex source from `from`, skipping escapes and character classes, with the group
+ * depth after each parenthesis; stops when `visit` returns true.
+ */
+function walkRegex(
+  source: string,
+  from: number,
+  visit: (char: string, index: number, depth: number) => boolean | undefined,
+): void {
   let depth = 0;
   let inClass = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
+  for (let i = from; i < source.length; i++) {
+    const c = source[i]!;
     if (c === "\\") {
       i++;
       continue;
@@ -48,11 +53,21 @@ function splitAlternation(source: string): string[] {
     if (c === "[") inClass = true;
     else if (c === "(") depth++;
     else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) {
+    if (visit(c, i, depth)) return;
+  }
+}
+
+/** Splits on `|` outside groups and classes. */
+function splitAlternation(source: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  walkRegex(source, 0, (c, i, depth) => {
+    if (c === "|" && depth === 0) {
       parts.push(source.slice(start, i));
       start = i + 1;
     }
-  }
+    return false;
+  });
   parts.push(source.slice(start));
   return parts;
 }
@@ -76,22 +91,12 @@ function groupAlternatives(body: string, notes: Set<string>): string[] {
 }
 
 function matchingParen(source: string, open: number): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = open; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i;
-  }
+  let close = -1;
+  walkRegex(source, open, (c, i, depth) => {
+    if (c === ")" && depth === 0) close = i;
+    return close !== -1;
+  });
+  if (close !== -1) return close;
   throw new PathRegexError("missing closing )");
 }
 

@@ -130,6 +130,11 @@ export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
+/** A failed step (a lookup or the revoke call itself), with the provider's reason. */
+export function failedAttempt(response: HttpResponse, what: string): RevokeAttempt {
+  return { accepted: false, httpStatus: response.status, detail: describeFailure(response, what) };
+}
+
 /** The attempt a revoke call's answer makes: accepted on 2xx, else the provider's reason. */
 export function attemptFrom(
   response: HttpResponse,
@@ -138,7 +143,7 @@ export function attemptFrom(
 ): RevokeAttempt {
   return isSuccess(response.status)
     ? { accepted: true, httpStatus: response.status, detail: acceptedDetail }
-    : { accepted: false, httpStatus: response.status, detail: describeFailure(response, what) };
+    : failedAttempt(response, what);
 }
 
 /** Wraps a one-key-at-a-time revoke function as a Revoker's `revoke`. */

@@ -65,27 +65,18 @@ function readFileFragment(
   displayPath: string,
   options: FileSourceOptions,
 ): Fragment | undefined {
-  let size: number;
-  try {
-    size = statSync(absolute).size;
-  } catch (error) {
-    options.onSkip({
-      path: displayPath,
-      reason: "unreadable",
-      detail: (error as NodeJS.ErrnoException).code,
-    });
-    return undefined;
-  }
-  if (size > options.maxFileSize) {
-    options.onSkip({
-      path: displayPath,
-      reason: "too-large",
-      detail: `${size} bytes > --max-file-size ${options.maxFileSize}`,
-    });
-    return undefined;
-  }
+  // Size first, so a file over the limit is never read into memory.
   let bytes: Buffer;
   try {
+    const size = statSync(absolute).size;
+    if (size > options.maxFileSize) {
+      options.onSkip({
+        path: displayPath,
+        reason: "too-large",
+        detail: `${size} bytes > --max-file-size ${options.maxFileSize}`,
+      });
+      return undefined;
+    }
     bytes = readFileSync(absolute);
   } catch (error) {
     options.onSkip({

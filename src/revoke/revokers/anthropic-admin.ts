@@ -1,8 +1,8 @@
 import { findByMaskedKey } from "../masked-key.js";
 import {
   attemptFrom,
-  describeFailure,
   type Env,
+  failedAttempt,
   isSuccess,
   jsonOf,
   listOf,
@@ -51,11 +51,7 @@ export const anthropicAdmin: Revoker = {
         destructive: false,
       });
       if (!isSuccess(listed.status)) {
-        return {
-          accepted: false,
-          httpStatus: listed.status,
-          detail: describeFailure(listed, "listing API keys"),
-        };
+        return failedAttempt(listed, "listing API keys");
       }
       const json = jsonOf(listed.body) as { has_more?: unknown; last_id?: unknown } | undefined;
       keys.push(...listOf(json, "data"));

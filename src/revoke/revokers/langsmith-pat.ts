@@ -1,7 +1,7 @@
 import { findByMaskedKey } from "../masked-key.js";
 import {
   attemptFrom,
-  describeFailure,
+  failedAttempt,
   isSuccess,
   jsonOf,
   listOf,
@@ -36,11 +36,7 @@ export const langsmithPat: Revoker = {
       destructive: false,
     });
     if (!isSuccess(listed.status)) {
-      return {
-        accepted: false,
-        httpStatus: listed.status,
-        detail: describeFailure(listed, "listing tokens"),
-      };
+      return failedAttempt(listed, "listing tokens");
     }
     const found = findByMaskedKey(
       listOf(jsonOf(listed.body), "items", "data"),

@@ -1,6 +1,6 @@
 import {
   attemptFrom,
-  describeFailure,
+  failedAttempt,
   isSuccess,
   jsonOf,
   listOf,
@@ -34,11 +34,7 @@ export const layerKeys: Revoker = {
       destructive: false,
     });
     if (!isSuccess(listed.status)) {
-      return {
-        accepted: false,
-        httpStatus: listed.status,
-        detail: describeFailure(listed, "listing keys"),
-      };
+      return failedAttempt(listed, "listing keys");
     }
     const prefix = target.secret.slice(0, PREFIX_LENGTH);
     const keys = listOf(jsonOf(listed.body), "keys", "data");

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { matchesMaskedKey } from "../masked-key.js";
 import {
-  describeFailure,
+  attemptFrom,
+  failedAttempt,
   isSuccess,
   jsonOf,
   listOf,
@@ -42,11 +43,7 @@ export const openrouterManagement: Revoker = {
         destructive: false,
       });
       if (!isSuccess(listed.status)) {
-        return {
-          accepted: false,
-          httpStatus: listed.status,
-          detail: describeFailure(listed, "listing keys"),
-        };
+        return failedAttempt(listed, "listing keys");
       }
       const keys = listOf(jsonOf(listed.body), "data");
       for (const key of keys) {
@@ -75,16 +72,6 @@ export const openrouterManagement: Revoker = {
       headers,
       destructive: true,
     });
-    if (isSuccess(response.status))
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key deleted (${response.status})`,
-      };
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "OpenRouter"),
-    };
+    return attemptFrom(response, `key deleted (${response.status})`, "OpenRouter");
   }),
 };

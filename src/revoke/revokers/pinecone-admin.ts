@@ -1,6 +1,8 @@
 import {
+  attemptFrom,
   describeFailure,
   type Env,
+  failedAttempt,
   isSuccess,
   jsonOf,
   listOf,
@@ -88,11 +90,7 @@ export const pineconeAdmin: Revoker = {
       destructive: false,
     });
     if (!isSuccess(projects.status)) {
-      return {
-        accepted: false,
-        httpStatus: projects.status,
-        detail: describeFailure(projects, "listing projects"),
-      };
+      return failedAttempt(projects, "listing projects");
     }
     const label = publicLabel(target)!;
     const matches: string[] = [];
@@ -105,12 +103,7 @@ export const pineconeAdmin: Revoker = {
         headers,
         destructive: false,
       });
-      if (!isSuccess(keys.status))
-        return {
-          accepted: false,
-          httpStatus: keys.status,
-          detail: describeFailure(keys, "listing API keys"),
-        };
+      if (!isSuccess(keys.status)) return failedAttempt(keys, "listing API keys");
       for (const key of listOf(jsonOf(keys.body), "data")) {
         const id = stringField(key, "id");
         if (id && (id.includes(label) || stringField(key, "name")?.includes(label)))
@@ -130,16 +123,6 @@ export const pineconeAdmin: Revoker = {
       headers,
       destructive: true,
     });
-    if (isSuccess(response.status))
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key ${id} deleted (${response.status})`,
-      };
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "Pinecone"),
-    };
+    return attemptFrom(response, `key ${id} deleted (${response.status})`, "Pinecone");
   }),
 };

@@ -1,11 +1,4 @@
-import {
-  describeFailure,
-  type Env,
-  isSuccess,
-  oneByOne,
-  type Revoker,
-  type RevokeTarget,
-} from "../revoker.js";
+import { attemptFrom, type Env, oneByOne, type Revoker, type RevokeTarget } from "../revoker.js";
 
 /**
  * SendGrid keys are `SG.<api_key_id>.<secret>`; `DELETE /v3/api_keys/{api_key_id}` needs a key
@@ -46,18 +39,8 @@ export const sendgridApiKeys: Revoker = {
       headers: { authorization: `Bearer ${value}` },
       destructive: true,
     });
-    if (isSuccess(response.status)) {
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key ${id} deleted (${response.status})`,
-        mechanism,
-      };
-    }
     return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "SendGrid"),
+      ...attemptFrom(response, `key ${id} deleted (${response.status})`, "SendGrid"),
       mechanism,
     };
   }),

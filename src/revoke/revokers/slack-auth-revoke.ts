@@ -1,4 +1,4 @@
-import { describeFailure, jsonOf, oneByOne, type Revoker, stringField } from "../revoker.js";
+import { failedAttempt, jsonOf, oneByOne, type Revoker, stringField } from "../revoker.js";
 
 /**
  * Slack tokens revoke themselves: `auth.revoke` called with the token. Slack answers HTTP 200
@@ -31,10 +31,6 @@ export const slackAuthRevoke: Revoker = {
     if (response.status === 200 && error) {
       return { accepted: false, httpStatus: 200, detail: `auth.revoke: ${error}` };
     }
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "auth.revoke"),
-    };
+    return failedAttempt(response, "auth.revoke");
   }),
 };

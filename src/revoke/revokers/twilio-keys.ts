@@ -1,11 +1,4 @@
-import {
-  describeFailure,
-  type Env,
-  isSuccess,
-  oneByOne,
-  type Revoker,
-  type RevokeTarget,
-} from "../revoker.js";
+import { attemptFrom, type Env, oneByOne, type Revoker, type RevokeTarget } from "../revoker.js";
 
 /**
  * Twilio API keys (SK…): `DELETE /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`, which only
@@ -58,16 +51,6 @@ export const twilioKeys: Revoker = {
       headers: { authorization: basicAuth(context.env)! },
       destructive: true,
     });
-    if (isSuccess(response.status))
-      return {
-        accepted: true,
-        httpStatus: response.status,
-        detail: `key ${sid} deleted (${response.status})`,
-      };
-    return {
-      accepted: false,
-      httpStatus: response.status,
-      detail: describeFailure(response, "Twilio"),
-    };
+    return attemptFrom(response, `key ${sid} deleted (${response.status})`, "Twilio");
   }),
 };
