@@ -41,10 +41,16 @@ async function buildRules() {
       contents: `
         import { readBuiltinRuleSources } from "./src/config/read-rule-files.ts";
         import { compileRules } from "./src/config/compile-rules.ts";
+        import { ruleReach } from "./src/config/regex-reach.ts";
+        import { storeReach } from "./src/config/regex-reach-store.ts";
         export function bundleRules() {
           const sources = readBuiltinRuleSources();
           compileRules(sources);
-          return sources.map(({ raw, source }) => ({ raw, file: source.file }));
+          return sources.map(({ raw, source }) => ({
+            raw,
+            file: source.file,
+            reach: storeReach(ruleReach(raw)),
+          }));
         }`,
       resolveDir: root,
       loader: "ts",

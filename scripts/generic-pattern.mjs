@@ -291,23 +291,23 @@ const keyword = `(?:${[...lowerForms, ...capitalForms, ...upperForms].join("|")}
 const negSuffix = `(?<![_.\\-](?:${alternation(NEG_SUFFIX)}))`;
 const keyTail = `(?:[_.\\-][A-Za-z0-9_.\\-]{0,30}?)?${negSuffix}(?:\\[[^\\]\\n]{0,12}\\])?`;
 /** Go `var x string = `, TypeScript `x: string = `. */
-const typeAnnotation = "(?:[ \\t]*:?[ \\t]+(?:string|String|str)(?![\\w]))?";
+const typeAnnotation = "(?:[ \\t]{0,40}:?[ \\t]{1,40}(?:string|String|str)(?![\\w]))?";
 const operators = `(?:${[
   // --password value, --token=value
-  "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]+)",
+  "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]{1,40})",
   // <password>value</password>
-  "(?<=<[\\w.\\-:]{1,60})>\\s{0,8}(?=[^<\\n]{1,200}\\s*</)",
+  "(?<=<[\\w.\\-:]{1,60})>\\s{0,8}(?=[^<\\n]{1,200}\\s{0,16}</)",
   // NAME = value, "name": value, name := value, ENV["NAME"] = value, if (name == value)
   `\\\\?["'\\x60]?\\]?${typeAnnotation}[ \\t]{0,4}(?:={1,3}|!==?|:{1,3}=|\\?=|=>|:|\\.=|\\+=)[ \\t]{0,6}@?`,
   // setProperty("NAME", "value")
-  "(?<=[\"'\\x60][\\w.\\-]{1,80})\\\\?[\"'\\x60][ \\t]*,[ \\t]*",
+  "(?<=[\"'\\x60][\\w.\\-]{1,80})\\\\?[\"'\\x60][ \\t]{0,40},[ \\t]{0,40}",
   // <add key="NAME" value="value" />
-  "(?<=\\b(?:key|name|Key|Name)[ \\t]*=[ \\t]*[\"'][\\w.\\-:]{1,80})[\"'][ \\t]+(?:value|Value)[ \\t]*=[ \\t]*",
+  "(?<=\\b(?:key|name|Key|Name)[ \\t]{0,40}=[ \\t]{0,40}[\"'][\\w.\\-:]{1,80})[\"'][ \\t]{1,40}(?:value|Value)[ \\t]{0,40}=[ \\t]{0,40}",
 ].join("|")})`;
 /** One character of a value: no blanks, quotes, brackets or separators. */
 const valueChar = "[^\\s\"'\\x60\\\\(){}\\[\\]<>,;|&]";
 const value =
-  "(\\\\?[\"'\\x60]?)(?:(?:Bearer|bearer|BEARER|Basic|basic|Token|token)[ \\t]+)?" +
+  "(\\\\?[\"'\\x60]?)(?:(?:Bearer|bearer|BEARER|Basic|basic|Token|token)[ \\t]{1,40})?" +
   `(?<secret>(?=${valueChar}{0,199}[0-9])(?=${valueChar}{0,199}[A-Za-z])${valueChar}{8,200})\\1` +
   // a quoted value ends at its quote; a bare one at a blank, the line end, a comment or `&`
   "(?:(?<=[\"'\\x60])(?![^\\s,;)}\\]<&|\\\\])|(?<![\"'\\x60])(?=\\s|$|</|\\\\[nrt]|&|#|[\"'\\x60]))";

@@ -58,6 +58,13 @@ export function checkRules(
     const detector = createDetector(companion ? [subject, companion] : [subject], {
       maxDecodeDepth: 0,
     });
+    // The same rule run on the whole text: what it finds there, the keyword windows must find.
+    const wholeText = rule.reach
+      ? createDetector(
+          [{ ...subject, reach: undefined }, ...(companion ? [companion] : [])] as CompiledRule[],
+          { maxDecodeDepth: 0 },
+        )
+      : undefined;
     const raw = rule.raw.examples;
 
     raw.match.forEach((example, index) => {
@@ -78,6 +85,19 @@ export function checkRules(
         const findings = detector
           .detect({ text: expanded.text, path: path ?? "example.txt", startLine: 1 })
           .filter((finding) => finding.ruleId === rule.id);
+        const missed = wholeText
+          ?.detect({ text: expanded.text, path: path ?? "example.txt", startLine: 1 })
+          .find(
+            (whole) =>
+              whole.ruleId === rule.id &&
+              !findings.some((finding) => finding.secret === whole.secret),
+          );
+        if (missed) {
+          report(
+            `examples.match[${index}] reports ${JSON.stringify(missed.secret)} only when the rule runs on the whole text: no keyword lies within the pattern's reach of it (make a keyword part of the pattern)`,
+          );
+          break;
+        }
         if (findings.length === 0) {
           report(`examples.match[${index}] is not reported: ${JSON.stringify(expanded.text)}`);
           break;

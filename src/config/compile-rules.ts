@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import { ConfigError } from "../errors.js";
+import type { RegexReach } from "./regex-reach.js";
 import type { RawRule } from "./rule-schema.js";
 
 /** Where a rule came from: built-in rules may verify and revoke, a repository's config may not. */
@@ -40,6 +41,11 @@ export interface CompiledRule {
   readonly report: boolean;
   readonly checksum: RawRule["checksum"];
   readonly placeholderCheck: boolean;
+  /**
+   * How far around a keyword the regex reads, so it can run on windows around keyword hits;
+   * undefined runs it on the whole text.
+   */
+  readonly reach: RegexReach | undefined;
   readonly remediation: string;
   readonly raw: RawRule;
   readonly source: RuleOrigin;
@@ -94,12 +100,22 @@ export interface CompileRuleOptions {
    * compiled on first use, so start-up only pays for the rules a scan actually runs.
    */
   readonly prevalidated?: boolean;
+  /** Works out a rule's reach when its source does not bring one (see regex-reach.ts). */
+  readonly reachOf?: (raw: RawRule) => RegexReach | undefined;
+}
+
+/** A rule as read from a file, with its reach when the build already worked it out. */
+export interface RuleSource {
+  readonly raw: RawRule;
+  readonly source: RuleOrigin;
+  readonly reach?: RegexReach;
 }
 
 export function compileRule(
   raw: RawRule,
   source: RuleOrigin,
   options: CompileRuleOptions = {},
+  reach: RegexReach | undefined = options.reachOf?.(raw),
 ): CompiledRule {
   const where = `${source.file}: rule ${raw.id}`;
   const groups = namedGroups(raw.pattern);
@@ -154,6 +170,7 @@ export function compileRule(
     report: raw.report,
     checksum: raw.checksum,
     placeholderCheck: raw.placeholderCheck,
+    reach,
     remediation: raw.remediation,
     raw,
     source,
@@ -176,11 +193,13 @@ export function assertUniqueIds(rules: readonly CompiledRule[]): void {
 
 /** Compiles a whole rule set and checks what only the set can tell: unique ids, known companions. */
 export function compileRules(
-  rules: readonly { raw: RawRule; source: RuleOrigin }[],
+  rules: readonly RuleSource[],
   knownIds: ReadonlySet<string> = new Set(),
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source }) => compileRule(raw, source, options));
+  const compiled = rules.map(({ raw, source, reach }) =>
+    compileRule(raw, source, options, reach ?? options.reachOf?.(raw)),
+  );
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {

@@ -119,7 +119,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     raw: { ...raw, examples: raw.examples ?? { match: [], nomatch: [] } },
     source: { file: display ?? "config", builtin: false },
   }));
-  const extra = compileRules([...extraFromFiles, ...extraFromConfig], knownIds);
+  const extraSources = [...extraFromFiles, ...extraFromConfig];
+  // The regex parser that works out reaches loads only when there are rules of one's own.
+  const reachOf =
+    extraSources.length > 0 ? (await import("./regex-reach.js")).ruleReach : undefined;
+  const extra = compileRules(extraSources, knownIds, reachOf ? { reachOf } : {});
   for (const rule of extra) knownIds.add(rule.id);
 
   for (const id of config.disable) {

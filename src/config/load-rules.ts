@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
 import { type CompiledRule, compileRules } from "./compile-rules.js";
+import { restoreReach, type StoredReach } from "./regex-reach-store.js";
 import type { RawRule } from "./rule-schema.js";
 
 /**
@@ -33,13 +34,22 @@ export async function loadBuiltinRules(): Promise<CompiledRule[]> {
   const root = packageRoot();
   const bundled = join(root, "dist", "rules.json");
   if (existsSync(bundled)) {
-    const sources = JSON.parse(readFileSync(bundled, "utf8")) as { raw: RawRule; file: string }[];
+    const sources = JSON.parse(readFileSync(bundled, "utf8")) as {
+      raw: RawRule;
+      file: string;
+      reach?: StoredReach;
+    }[];
     return compileRules(
-      sources.map(({ raw, file }) => ({ raw, source: { file, builtin: true } })),
+      sources.map(({ raw, file, reach }) => ({
+        raw,
+        source: { file, builtin: true },
+        reach: restoreReach(reach),
+      })),
       new Set(),
       { prevalidated: true },
     );
   }
   const { readBuiltinRuleSources } = await import("./read-rule-files.js");
-  return compileRules(readBuiltinRuleSources());
+  const { ruleReach } = await import("./regex-reach.js");
+  return compileRules(readBuiltinRuleSources(), new Set(), { reachOf: ruleReach });
 }

@@ -7,6 +7,7 @@ import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
 import { isElided, isPlaceholderSecret } from "./placeholder.js";
 import { buildPrefilter } from "./prefilter.js";
+import { keywordWindows, type Windows } from "./windows.js";
 
 export interface DetectorOptions {
   /** Allowlist from the user's config, applied to every rule. */
@@ -66,6 +67,14 @@ export function createDetector(
   options: DetectorOptions = {},
 ): Detector {
   const prefilter = buildPrefilter(rules);
+  // Rules whose regex can run on windows around their keywords: those with a finite reach.
+  const windowReach = rules.map((rule) =>
+    rule.reach &&
+    (rule.reach.chars !== Number.POSITIVE_INFINITY || rule.reach.lines !== Number.POSITIVE_INFINITY)
+      ? rule.reach
+      : undefined,
+  );
+  const longestKeyword = rules.map((rule) => Math.max(0, ...rule.keywords.map((k) => k.length)));
   const globalAllow = options.globalAllow;
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
 
@@ -76,25 +85,62 @@ export function createDetector(
     return true;
   }
 
+  /** Runs a rule's regex over `text`, or only over its keyword windows when it has them. */
   function matchRule(
     rule: CompiledRule,
     text: string,
+    windows: Windows | undefined,
+    lines: LineIndex,
+    fragment: Fragment,
+    hits: Hit[],
+  ) {
+    if (windows === undefined) {
+      matchIn(rule, text, 0, text.length, 0, text.length, lines, fragment, hits);
+      return;
+    }
+    for (let i = 0; i < windows.length; i += 4) {
+      const [from, to, acceptFrom, acceptTo] = [
+        windows[i]!,
+        windows[i + 1]!,
+        windows[i + 2]!,
+        windows[i + 3]!,
+      ];
+      matchIn(rule, text, from, to, acceptFrom, acceptTo, lines, fragment, hits);
+    }
+  }
+
+  /**
+   * Matches in text[from, to], keeping matches within [acceptFrom, acceptTo]: the ones the cut
+   * cannot have changed (see windows.ts). Offsets in hits are those of the whole text.
+   */
+  function matchIn(
+    rule: CompiledRule,
+    text: string,
+    from: number,
+    to: number,
+    acceptFrom: number,
+    acceptTo: number,
     lines: LineIndex,
     fragment: Fragment,
     hits: Hit[],
   ) {
     const regex = rule.regex;
+    const window = from === 0 && to === text.length ? text : text.slice(from, to);
     regex.lastIndex = 0;
-    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-      if (match[0].length === 0) {
-        regex.lastIndex++;
+    for (let match = regex.exec(window); match !== null; match = regex.exec(window)) {
+      const matchStart = from + match.index;
+      const matchEnd = matchStart + match[0].length;
+      if (match[0].length === 0 || matchStart < acceptFrom || matchEnd > acceptTo) {
+        // Try again one step on: a match the cut distorted may hide a true one overlapping it.
+        regex.lastIndex = match.index + 1;
         continue;
       }
       const groupName = rule.secretGroup;
       const secret = groupName ? match.groups?.[groupName] : match[0];
       const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
       if (secret === undefined || span === undefined || secret.length === 0) continue;
-      const [start, end] = span;
+      const start = from + span[0];
+      const end = from + span[1];
       const entropy = shannonEntropy(secret);
       if (rule.entropy !== undefined && entropy < rule.entropy) continue;
       if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
@@ -143,9 +189,20 @@ export function createDetector(
   function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
     const lines = buildLineIndex(text);
     let hits: Hit[] = [];
-    for (const index of prefilter.candidates(text)) {
+    for (const { rule: index, hitStarts } of prefilter.candidates(text)) {
       const rule = rules[index]!;
-      if (ruleApplies(rule, path)) matchRule(rule, text, lines, fragment, hits);
+      if (!ruleApplies(rule, path)) continue;
+      const windows =
+        hitStarts && windowReach[index]
+          ? keywordWindows(
+              hitStarts,
+              longestKeyword[index]!,
+              windowReach[index],
+              lines,
+              text.length,
+            )
+          : undefined;
+      matchRule(rule, text, windows, lines, fragment, hits);
     }
     if (hits.some((hit) => hit.rule.requires)) {
       const companions = pairCompanions(hits);

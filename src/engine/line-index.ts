@@ -1,6 +1,7 @@
 /** Maps character offsets of a text to 0-based line indices and line bounds. */
 export interface LineIndex {
   lineOf(offset: number): number;
+  lineCount(): number;
   lineStart(line: number): number;
   /** The line's text without its line terminator. */
   lineText(line: number): string;
@@ -30,6 +31,9 @@ export function buildLineIndex(text: string): LineIndex {
         else high = mid - 1;
       }
       return low;
+    },
+    lineCount(): number {
+      return lineStarts().length;
     },
     lineStart(line: number): number {
       return lineStarts()[line]!;

@@ -345,6 +345,20 @@ describe("keywarden rules", () => {
     expect(result.stdout).toContain("mine.yaml:2: rule mine: examples.nomatch[0] is reported");
   });
 
+  it("fails a rule whose keyword lies beyond its pattern's reach, which windows would miss", async () => {
+    const dir = makeTempDir();
+    // The keyword sits 200 lines above the token; the pattern reads one line.
+    const far = `mine config\\n${"filler line\\n".repeat(200)}mine_{{lower:3}}{{digits:8}}`;
+    writeFileSync(
+      join(dir, "mine.yaml"),
+      `rules:\n  - id: mine\n    title: t\n    provider: p\n    pattern: 'mine_[a-z]{3}[0-9]{8}'\n    keywords: [config]\n    remediation: r\n    examples:\n      match: ["${far}"]\n      nomatch: ['mine_{{lower:11}}']\n`,
+    );
+    const result = await runCli(["rules", "test", "mine.yaml"], { cwd: dir });
+    expect(result.stdout).toContain("rule mine: examples.match[0] reports");
+    expect(result.stdout).toContain("only when the rule runs on the whole text");
+    expect(result.exitCode).toBe(1);
+  });
+
   it("lists rules as JSON", async () => {
     const result = await runCli(["rules", "list", "--format", "json"], { cwd: makeTempDir() });
     const rows = JSON.parse(result.stdout) as { id: string }[];

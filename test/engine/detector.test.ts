@@ -37,9 +37,27 @@ describe("prefilter", () => {
       rule({ id: "c", pattern: "gsk_[a-z]+", keywords: ["gsk_"] }),
     );
     const prefilter = buildPrefilter(rules);
-    expect(prefilter.candidates("key = SK-ANT-abc")).toEqual([0, 1]);
-    expect(prefilter.candidates("nothing here")).toEqual([]);
-    expect(prefilter.candidates("gsk_x")).toEqual([2]);
+    const selected = (text: string) => prefilter.candidates(text).map((c) => c.rule);
+    expect(selected("key = SK-ANT-abc")).toEqual([0, 1]);
+    expect(selected("nothing here")).toEqual([]);
+    expect(selected("gsk_x")).toEqual([2]);
+    expect(selected("sk")).toEqual([]);
+  });
+
+  it("reports where each keyword starts, for the rules that run on windows", () => {
+    const rules = compileRules(
+      [
+        { raw: rule({ id: "a", pattern: "sk-ant-[a-z]{3}", keywords: ["sk-ant-"] }), source },
+        { raw: rule({ id: "b", pattern: "sk-[a-z]{3}", keywords: ["sk-"] }), source },
+      ],
+      new Set(),
+      { reachOf: () => ({ chars: 20, lines: 0 }) },
+    );
+    const prefilter = buildPrefilter(rules);
+    expect(prefilter.candidates("x SK-ANT-abc sk-def")).toEqual([
+      { rule: 0, hitStarts: [2] },
+      { rule: 1, hitStarts: [2, 13] },
+    ]);
   });
 });
 
