@@ -32554,11 +32554,14 @@ __export(regex_reach_exports, {
   ruleReach: () => ruleReach
 });
 function ruleReach(raw2) {
+  let reach;
   try {
-    return regexReach(raw2.pattern, raw2.flags ?? "");
+    reach = regexReach(raw2.pattern, raw2.flags ?? "");
   } catch {
     return void 0;
   }
+  const unbounded = Number.POSITIVE_INFINITY;
+  return reach.chars === unbounded && reach.lines === unbounded ? void 0 : reach;
 }
 function regexReach(pattern, flags) {
   const parser = new RegExpParser({ ecmaVersion: 2025 });
@@ -46513,9 +46516,7 @@ function buildPrefilter(rules) {
   });
   const { classOf, classBits, prefixes, prefixRows, rows, ends } = buildTrie(rulesByKeyword);
   const prefixMask = (1 << 3 * classBits) - 1;
-  const windowed = rules.map(
-    (rule) => rule.reach !== void 0 && (rule.reach.chars !== Number.POSITIVE_INFINITY || rule.reach.lines !== Number.POSITIVE_INFINITY)
-  );
+  const windowed = rules.map((rule) => rule.reach !== void 0);
   function walkFrom(text, i, prefix, selected, hitStarts) {
     const start = i - 2;
     let row3 = prefixRows[prefix];
@@ -46623,9 +46624,6 @@ function matchPath(path) {
 }
 function createDetector(rules, options2 = {}) {
   const prefilter = buildPrefilter(rules);
-  const windowReach = rules.map(
-    (rule) => rule.reach && (rule.reach.chars !== Number.POSITIVE_INFINITY || rule.reach.lines !== Number.POSITIVE_INFINITY) ? rule.reach : void 0
-  );
   const longestKeyword = rules.map((rule) => Math.max(0, ...rule.keywords.map((k2) => k2.length)));
   const globalAllow = options2.globalAllow;
   const maxDecodeDepth = options2.maxDecodeDepth ?? 1;
@@ -46641,13 +46639,17 @@ function createDetector(rules, options2 = {}) {
       return;
     }
     for (let i = 0; i < windows.length; i += 4) {
-      const [from, to2, acceptFrom, acceptTo] = [
+      matchIn(
+        rule,
+        text,
         windows[i],
         windows[i + 1],
         windows[i + 2],
-        windows[i + 3]
-      ];
-      matchIn(rule, text, from, to2, acceptFrom, acceptTo, lines, fragment, hits);
+        windows[i + 3],
+        lines,
+        fragment,
+        hits
+      );
     }
   }
   function matchIn(rule, text, from, to2, acceptFrom, acceptTo, lines, fragment, hits) {
@@ -46711,13 +46713,7 @@ function createDetector(rules, options2 = {}) {
     for (const { rule: index, hitStarts } of prefilter.candidates(text)) {
       const rule = rules[index];
       if (!ruleApplies(rule, path)) continue;
-      const windows = hitStarts && windowReach[index] ? keywordWindows(
-        hitStarts,
-        longestKeyword[index],
-        windowReach[index],
-        lines,
-        text.length
-      ) : void 0;
+      const windows = hitStarts && rule.reach ? keywordWindows(hitStarts, longestKeyword[index], rule.reach, lines, text.length) : void 0;
       matchRule(rule, text, windows, lines, fragment, hits);
     }
     if (hits.some((hit) => hit.rule.requires)) {

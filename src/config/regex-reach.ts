@@ -16,18 +16,21 @@ export interface RegexReach {
 }
 
 /**
- * The reach of a rule's pattern, or undefined (run on the whole text) for a pattern this parser
- * does not read the way the engine does.
+ * The reach of a rule's pattern, or undefined (run on the whole text) when it bounds neither
+ * characters nor lines, or for a pattern this parser does not read the way the engine does.
  */
 export function ruleReach(raw: {
   pattern: string;
   flags?: string | undefined;
 }): RegexReach | undefined {
+  let reach: RegexReach;
   try {
-    return regexReach(raw.pattern, raw.flags ?? "");
+    reach = regexReach(raw.pattern, raw.flags ?? "");
   } catch {
     return undefined;
   }
+  const unbounded = Number.POSITIVE_INFINITY;
+  return reach.chars === unbounded && reach.lines === unbounded ? undefined : reach;
 }
 
 export function regexReach(pattern: string, flags: string): RegexReach {

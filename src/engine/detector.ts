@@ -67,13 +67,6 @@ export function createDetector(
   options: DetectorOptions = {},
 ): Detector {
   const prefilter = buildPrefilter(rules);
-  // Rules whose regex can run on windows around their keywords: those with a finite reach.
-  const windowReach = rules.map((rule) =>
-    rule.reach &&
-    (rule.reach.chars !== Number.POSITIVE_INFINITY || rule.reach.lines !== Number.POSITIVE_INFINITY)
-      ? rule.reach
-      : undefined,
-  );
   const longestKeyword = rules.map((rule) => Math.max(0, ...rule.keywords.map((k) => k.length)));
   const globalAllow = options.globalAllow;
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
@@ -99,13 +92,17 @@ export function createDetector(
       return;
     }
     for (let i = 0; i < windows.length; i += 4) {
-      const [from, to, acceptFrom, acceptTo] = [
+      matchIn(
+        rule,
+        text,
         windows[i]!,
         windows[i + 1]!,
         windows[i + 2]!,
         windows[i + 3]!,
-      ];
-      matchIn(rule, text, from, to, acceptFrom, acceptTo, lines, fragment, hits);
+        lines,
+        fragment,
+        hits,
+      );
     }
   }
 
@@ -192,15 +189,10 @@ export function createDetector(
     for (const { rule: index, hitStarts } of prefilter.candidates(text)) {
       const rule = rules[index]!;
       if (!ruleApplies(rule, path)) continue;
+      // The prefilter reports hit starts only for rules with a reach.
       const windows =
-        hitStarts && windowReach[index]
-          ? keywordWindows(
-              hitStarts,
-              longestKeyword[index]!,
-              windowReach[index],
-              lines,
-              text.length,
-            )
+        hitStarts && rule.reach
+          ? keywordWindows(hitStarts, longestKeyword[index]!, rule.reach, lines, text.length)
           : undefined;
       matchRule(rule, text, windows, lines, fragment, hits);
     }

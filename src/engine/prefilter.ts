@@ -125,13 +125,8 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   });
   const { classOf, classBits, prefixes, prefixRows, rows, ends } = buildTrie(rulesByKeyword);
   const prefixMask = (1 << (3 * classBits)) - 1;
-  // Where the keywords are matters only to rules that can run on windows around them.
-  const windowed = rules.map(
-    (rule) =>
-      rule.reach !== undefined &&
-      (rule.reach.chars !== Number.POSITIVE_INFINITY ||
-        rule.reach.lines !== Number.POSITIVE_INFINITY),
-  );
+  // Where the keywords are matters only to rules that run on windows around them.
+  const windowed = rules.map((rule) => rule.reach !== undefined);
 
   /**
    * Records every keyword that starts two characters before `i`, whose first three classes are

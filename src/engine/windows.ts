@@ -1,3 +1,4 @@
+import type { RegexReach } from "../config/regex-reach.js";
 import type { LineIndex } from "./line-index.js";
 
 /**
@@ -10,11 +11,6 @@ import type { LineIndex } from "./line-index.js";
  * `acceptTo`). Those read no text beyond the window, so the regex finds them exactly as it would
  * in the whole text; a match the cut could have changed is dropped.
  */
-export interface Reach {
-  readonly chars: number;
-  readonly lines: number;
-}
-
 /** Flat [from, to, acceptFrom, acceptTo] quadruples, ascending and disjoint. */
 export type Windows = number[];
 
@@ -25,7 +21,7 @@ export type Windows = number[];
 export function keywordWindows(
   hitStarts: readonly number[],
   keywordLength: number,
-  reach: Reach,
+  reach: RegexReach,
   lines: LineIndex,
   length: number,
 ): Windows {
