@@ -41,15 +41,15 @@ async function buildRules() {
       contents: `
         import { readBuiltinRuleSources } from "./src/config/read-rule-files.ts";
         import { compileRules } from "./src/config/compile-rules.ts";
-        import { ruleReach } from "./src/config/regex-reach.ts";
-        import { storeReach } from "./src/config/regex-reach-store.ts";
+        import { ruleScope } from "./src/config/pattern-scope.ts";
+        import { storeScope } from "./src/config/pattern-scope-store.ts";
         export function bundleRules() {
           const sources = readBuiltinRuleSources();
           compileRules(sources);
           return sources.map(({ raw, source }) => ({
             raw,
             file: source.file,
-            reach: storeReach(ruleReach(raw)),
+            scope: storeScope(ruleScope(raw)),
           }));
         }`,
       resolveDir: root,

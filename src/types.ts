@@ -37,6 +37,11 @@ export interface Fragment {
    */
   readonly lineNumbers?: readonly number[];
   readonly git?: GitProvenance;
+  /**
+   * For a whole blob of history: its object name, and the blob it revises at the same path
+   * when there is one, so the engine can scan it by what changed.
+   */
+  readonly blob?: { readonly sha: string; readonly previous?: string };
 }
 
 export type VerificationStatus =

@@ -1894,7 +1894,7 @@ function namedGroups(pattern) {
   for (const match of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]);
   return names;
 }
-function compileRule(raw2, source, options2 = {}, reach = options2.reachOf?.(raw2)) {
+function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw2) ?? {}) {
   const where = `${source.file}: rule ${raw2.id}`;
   const groups = namedGroups(raw2.pattern);
   let secretGroup = raw2.secretGroup;
@@ -1904,13 +1904,14 @@ function compileRule(raw2, source, options2 = {}, reach = options2.reachOf?.(raw
     );
   }
   if (secretGroup === void 0 && groups.has("secret")) secretGroup = "secret";
-  const buildRegex = () => compileRegex(raw2.pattern, `gd${raw2.flags ?? ""}`, `${where} field pattern`);
+  const buildRegex = (mode) => compileRegex(raw2.pattern, `${mode}d${raw2.flags ?? ""}`, `${where} field pattern`);
   let regex;
+  let stickyRegex;
   let allow;
   let includePaths = null;
   let excludePaths = null;
   if (!options2.prevalidated) {
-    regex = buildRegex();
+    regex = buildRegex("g");
     if (new RegExp(raw2.pattern, raw2.flags ?? "").test("")) {
       throw new ConfigError(
         `${where} field pattern: matches the empty string, so it would match everywhere`
@@ -1925,8 +1926,12 @@ function compileRule(raw2, source, options2 = {}, reach = options2.reachOf?.(raw
     severity: raw2.severity,
     tags: raw2.tags,
     get regex() {
-      regex ??= buildRegex();
+      regex ??= buildRegex("g");
       return regex;
+    },
+    get stickyRegex() {
+      stickyRegex ??= buildRegex("y");
+      return stickyRegex;
     },
     secretGroup,
     keywords: raw2.keywords.map((k2) => k2.toLowerCase()),
@@ -1947,7 +1952,8 @@ function compileRule(raw2, source, options2 = {}, reach = options2.reachOf?.(raw
     report: raw2.report,
     checksum: raw2.checksum,
     placeholderCheck: raw2.placeholderCheck,
-    reach,
+    reach: scope.reach,
+    leads: scope.leads,
     remediation: raw2.remediation,
     raw: raw2,
     source
@@ -1967,7 +1973,7 @@ function assertUniqueIds(rules) {
 }
 function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}) {
   const compiled = rules.map(
-    ({ raw: raw2, source, reach }) => compileRule(raw2, source, options2, reach ?? options2.reachOf?.(raw2))
+    ({ raw: raw2, source, scope }) => compileRule(raw2, source, options2, scope ?? options2.scopeOf?.(raw2))
   );
   assertUniqueIds(compiled);
   const ids = /* @__PURE__ */ new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
@@ -1990,15 +1996,21 @@ var init_compile_rules = __esm({
   }
 });
 
-// src/config/regex-reach-store.ts
-function restoreReach(stored) {
-  return stored && {
-    chars: stored.chars ?? Number.POSITIVE_INFINITY,
-    lines: stored.lines ?? Number.POSITIVE_INFINITY
+// src/config/pattern-scope-store.ts
+function restoreScope(stored) {
+  const reach = stored?.reach;
+  return {
+    ...reach ? {
+      reach: {
+        chars: reach.chars ?? Number.POSITIVE_INFINITY,
+        lines: reach.lines ?? Number.POSITIVE_INFINITY
+      }
+    } : {},
+    ...stored?.leads ? { leads: stored.leads } : {}
   };
 }
-var init_regex_reach_store = __esm({
-  "src/config/regex-reach-store.ts"() {
+var init_pattern_scope_store = __esm({
+  "src/config/pattern-scope-store.ts"() {
     "use strict";
   }
 });
@@ -32547,12 +32559,161 @@ var init_regexpp = __esm({
   }
 });
 
-// src/config/regex-reach.ts
-var regex_reach_exports = {};
-__export(regex_reach_exports, {
-  regexReach: () => regexReach,
-  ruleReach: () => ruleReach
+// src/config/keyword-leads.ts
+function keywordLeads(pattern, flags, keywords) {
+  if (keywords.length === 0) return void 0;
+  const unicode = flags.includes("u") || flags.includes("v");
+  const ignoreCase = flags.includes("i");
+  const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
+    unicode: flags.includes("u"),
+    unicodeSets: flags.includes("v")
+  });
+  const wanted = keywords.map((keyword) => keyword.toLowerCase());
+  const leads = /* @__PURE__ */ new Map();
+  let budget = BUDGET;
+  const literalOf = (node2) => {
+    if (node2.type === "Character") return foldedCharacter(node2.value, ignoreCase, unicode);
+    if (node2.type !== "CharacterClass" || node2.negate || node2.elements.length === 0) {
+      return void 0;
+    }
+    let folded;
+    for (const element of node2.elements) {
+      if (element.type !== "Character") return void 0;
+      const char = foldedCharacter(element.value, ignoreCase, unicode);
+      if (char === void 0 || folded !== void 0 && char !== folded) return void 0;
+      folded = char;
+    }
+    return folded;
+  };
+  const record2 = (keyword, starts, distance) => {
+    const set2 = leads.get(keyword) ?? /* @__PURE__ */ new Set();
+    leads.set(keyword, set2);
+    for (const start of starts) set2.add(start + distance);
+    if (set2.size > MAX_LEADS) throw new Unprovable();
+  };
+  const walk = (frame, offsets, run, runStarts) => {
+    if (--budget < 0) throw new Unprovable();
+    while (frame && frame.index >= frame.elements.length) frame = frame.next;
+    if (!frame) throw new Unprovable();
+    const element = frame.elements[frame.index];
+    const rest = { elements: frame.elements, index: frame.index + 1, next: frame.next };
+    switch (element.type) {
+      case "Assertion":
+        walk(rest, offsets, run, runStarts);
+        return;
+      case "Group":
+        if (element.modifiers) throw new Unprovable();
+        for (const alternative of element.alternatives) {
+          walk({ elements: alternative.elements, index: 0, next: rest }, offsets, run, runStarts);
+        }
+        return;
+      case "CapturingGroup":
+        for (const alternative of element.alternatives) {
+          walk({ elements: alternative.elements, index: 0, next: rest }, offsets, run, runStarts);
+        }
+        return;
+      case "Quantifier": {
+        if (element.min === 1 && element.max === 1) {
+          walk({ elements: [element.element], index: 0, next: rest }, offsets, run, runStarts);
+          return;
+        }
+        const [min, max] = widthRange(element.element, unicode);
+        walk(rest, shift(offsets, min * element.min, max * element.max), "", /* @__PURE__ */ new Set());
+        return;
+      }
+      default: {
+        const char = literalOf(element);
+        if (char === void 0) {
+          const [min, max] = widthRange(element, unicode);
+          walk(rest, shift(offsets, min, max), "", /* @__PURE__ */ new Set());
+          return;
+        }
+        const grown = run + char;
+        const starts = run === "" ? offsets : runStarts;
+        const keyword = wanted.find((candidate) => grown.endsWith(candidate));
+        if (keyword !== void 0) {
+          record2(keyword, starts, grown.length - keyword.length);
+          return;
+        }
+        walk(rest, shift(offsets, 1, 1), grown, starts);
+      }
+    }
+  };
+  try {
+    for (const alternative of ast.alternatives) {
+      walk({ elements: alternative.elements, index: 0, next: null }, /* @__PURE__ */ new Set([0]), "", /* @__PURE__ */ new Set());
+    }
+  } catch (error62) {
+    if (error62 instanceof Unprovable) return void 0;
+    throw error62;
+  }
+  return Object.fromEntries(
+    [...leads].map(([keyword, set2]) => [keyword, [...set2].sort((a, b3) => a - b3)])
+  );
+}
+function foldedCharacter(value, ignoreCase, unicode) {
+  if (value > 65535) return void 0;
+  const char = String.fromCharCode(value);
+  if (value >= 128) return ignoreCase ? void 0 : char;
+  const lower = char.toLowerCase();
+  if (ignoreCase && unicode && (lower === "k" || lower === "s")) return void 0;
+  return lower;
+}
+function shift(offsets, min, max) {
+  if (!Number.isFinite(max) || max - min > MAX_LEADS) throw new Unprovable();
+  const shifted = /* @__PURE__ */ new Set();
+  for (const offset of offsets)
+    for (let width = min; width <= max; width++) shifted.add(offset + width);
+  if (shifted.size > MAX_LEADS) throw new Unprovable();
+  return shifted;
+}
+function widthRange(node2, unicode) {
+  switch (node2.type) {
+    case "Assertion":
+      return [0, 0];
+    case "Group":
+    case "CapturingGroup":
+    case "Alternative": {
+      if (node2.type !== "Alternative") {
+        const ranges = node2.alternatives.map((alternative) => widthRange(alternative, unicode));
+        return [Math.min(...ranges.map(([min2]) => min2)), Math.max(...ranges.map(([, max2]) => max2))];
+      }
+      let min = 0;
+      let max = 0;
+      for (const element of node2.elements) {
+        const [low, high] = widthRange(element, unicode);
+        min += low;
+        max += high;
+      }
+      return [min, max];
+    }
+    case "Quantifier": {
+      const [min, max] = widthRange(node2.element, unicode);
+      return [min * node2.min, max === 0 ? 0 : max * node2.max];
+    }
+    case "Character":
+      return node2.value > 65535 ? [2, 2] : [1, 1];
+    case "CharacterClass":
+    case "CharacterSet":
+      if (node2.type === "CharacterClass" && node2.unicodeSets) throw new Unprovable();
+      return unicode ? [1, 2] : [1, 1];
+    default:
+      throw new Unprovable();
+  }
+}
+var MAX_LEADS, BUDGET, Unprovable;
+var init_keyword_leads = __esm({
+  "src/config/keyword-leads.ts"() {
+    "use strict";
+    init_regexpp();
+    MAX_LEADS = 32;
+    BUDGET = 5e4;
+    Unprovable = class extends Error {
+    };
+  }
 });
+
+// src/config/regex-reach.ts
 function ruleReach(raw2) {
   let reach;
   try {
@@ -32633,6 +32794,28 @@ var init_regex_reach = __esm({
   }
 });
 
+// src/config/pattern-scope.ts
+var pattern_scope_exports = {};
+__export(pattern_scope_exports, {
+  ruleScope: () => ruleScope
+});
+function ruleScope(raw2) {
+  const reach = ruleReach(raw2);
+  let leads;
+  try {
+    leads = keywordLeads(raw2.pattern, raw2.flags ?? "", raw2.keywords);
+  } catch {
+  }
+  return { ...reach ? { reach } : {}, ...leads ? { leads } : {} };
+}
+var init_pattern_scope = __esm({
+  "src/config/pattern-scope.ts"() {
+    "use strict";
+    init_keyword_leads();
+    init_regex_reach();
+  }
+});
+
 // src/config/load-rules.ts
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { dirname, join as join2 } from "node:path";
@@ -32656,25 +32839,25 @@ async function loadBuiltinRules() {
   if (existsSync(bundled)) {
     const sources = JSON.parse(readFileSync2(bundled, "utf8"));
     return compileRules(
-      sources.map(({ raw: raw2, file: file2, reach }) => ({
+      sources.map(({ raw: raw2, file: file2, scope }) => ({
         raw: raw2,
         source: { file: file2, builtin: true },
-        reach: restoreReach(reach)
+        scope: restoreScope(scope)
       })),
       /* @__PURE__ */ new Set(),
       { prevalidated: true }
     );
   }
   const { readBuiltinRuleSources: readBuiltinRuleSources2 } = await Promise.resolve().then(() => (init_read_rule_files(), read_rule_files_exports));
-  const { ruleReach: ruleReach2 } = await Promise.resolve().then(() => (init_regex_reach(), regex_reach_exports));
-  return compileRules(readBuiltinRuleSources2(), /* @__PURE__ */ new Set(), { reachOf: ruleReach2 });
+  const { ruleScope: ruleScope2 } = await Promise.resolve().then(() => (init_pattern_scope(), pattern_scope_exports));
+  return compileRules(readBuiltinRuleSources2(), /* @__PURE__ */ new Set(), { scopeOf: ruleScope2 });
 }
 var init_load_rules = __esm({
   "src/config/load-rules.ts"() {
     "use strict";
     init_errors();
     init_compile_rules();
-    init_regex_reach_store();
+    init_pattern_scope_store();
   }
 });
 
@@ -46252,8 +46435,8 @@ async function loadConfig(options2) {
     source: { file: display2 ?? "config", builtin: false }
   }));
   const extraSources = [...extraFromFiles, ...extraFromConfig];
-  const reachOf = extraSources.length > 0 ? (await Promise.resolve().then(() => (init_regex_reach(), regex_reach_exports))).ruleReach : void 0;
-  const extra = compileRules(extraSources, knownIds, reachOf ? { reachOf } : {});
+  const scopeOf = extraSources.length > 0 ? (await Promise.resolve().then(() => (init_pattern_scope(), pattern_scope_exports))).ruleScope : void 0;
+  const extra = compileRules(extraSources, knownIds, scopeOf ? { scopeOf } : {});
   for (const rule of extra) knownIds.add(rule.id);
   for (const id of config2.disable) {
     if (!knownIds.has(id)) {
@@ -46415,6 +46598,23 @@ function buildLineIndex(text) {
     }
   };
 }
+function lineStartAbove(text, position, count, floor = 0) {
+  let start = position <= 0 ? 0 : text.lastIndexOf("\n", position - 1) + 1;
+  for (let i = 0; i < count && start > floor && start > 0; i++) {
+    start = start >= 2 ? text.lastIndexOf("\n", start - 2) + 1 : 0;
+  }
+  return start;
+}
+function lineStartBelow(text, position, count, ceiling = text.length) {
+  let start = position;
+  for (let i = 0; i < count; i++) {
+    const newline = text.indexOf("\n", start);
+    if (newline === -1) return text.length;
+    start = newline + 1;
+    if (start > ceiling) break;
+  }
+  return start;
+}
 
 // src/engine/placeholder.ts
 var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
@@ -46467,6 +46667,7 @@ function buildTrie(keywords) {
   let rowCount = 1;
   rows[0] = 0;
   const ends = [];
+  const endKeywords = [];
   for (const [keyword, ruleIndices] of keywords) {
     let row3 = 0;
     let prefix = 0;
@@ -46491,6 +46692,7 @@ function buildTrie(keywords) {
       }
     }
     if (rows[row3] === 0) rows[row3] = ends.push([]);
+    endKeywords[rows[row3] - 1] = keyword;
     const list = ends[rows[row3] - 1];
     for (const index of ruleIndices) if (!list.includes(index)) list.push(index);
   }
@@ -46500,7 +46702,8 @@ function buildTrie(keywords) {
     prefixes,
     prefixRows,
     rows: rows.subarray(0, rowCount * classCount),
-    ends
+    ends,
+    endKeywords
   };
 }
 function buildPrefilter(rules) {
@@ -46514,20 +46717,32 @@ function buildPrefilter(rules) {
       else rulesByKeyword.set(keyword, [index]);
     }
   });
-  const { classOf, classBits, prefixes, prefixRows, rows, ends } = buildTrie(rulesByKeyword);
+  const { classOf, classBits, prefixes, prefixRows, rows, ends, endKeywords } = buildTrie(rulesByKeyword);
   const prefixMask = (1 << 3 * classBits) - 1;
-  const windowed = rules.map((rule) => rule.reach !== void 0);
-  function walkFrom(text, i, prefix, selected, hitStarts) {
+  const withLeads = rules.map((rule) => rule.leads !== void 0);
+  const endLeads = ends.map(
+    (indices, end) => indices.map((index) => rules[index].leads?.[endKeywords[end]])
+  );
+  function walkFrom(text, i, prefix, hitStarts, hitLeads) {
     const start = i - 2;
     let row3 = prefixRows[prefix];
     for (let j3 = i + 1; ; j3++) {
       const end = rows[row3];
       if (end !== 0) {
-        for (const index of ends[end - 1]) {
-          selected[index] = 1;
-          if (!windowed[index]) continue;
+        const indices = ends[end - 1];
+        const leadsOf = endLeads[end - 1];
+        for (let k2 = 0; k2 < indices.length; k2++) {
+          const index = indices[k2];
           const starts = hitStarts[index];
-          if (starts === void 0) hitStarts[index] = [start];
+          if (withLeads[index]) {
+            if (starts === void 0) {
+              hitStarts[index] = [start];
+              hitLeads[index] = [leadsOf[k2]];
+            } else {
+              starts.push(start);
+              hitLeads[index].push(leadsOf[k2]);
+            }
+          } else if (starts === void 0) hitStarts[index] = [start];
           else if (starts[starts.length - 1] !== start) starts.push(start);
         }
       }
@@ -46539,26 +46754,119 @@ function buildPrefilter(rules) {
     }
   }
   return {
-    candidates(text) {
-      const selected = new Uint8Array(rules.length);
-      for (const index of alwaysRun) selected[index] = 1;
+    candidates(text, from = 0, to2 = text.length) {
       const hitStarts = new Array(rules.length);
-      const length = text.length;
+      const hitLeads = new Array(rules.length);
+      for (const index of alwaysRun) hitStarts[index] = [];
+      const stop = Math.min(text.length, to2 + 2);
       let prefix = 0;
-      for (let i = 0; i < length; i++) {
+      for (let i = from; i < stop; i++) {
         prefix = (prefix << classBits | classOf[text.charCodeAt(i)]) & prefixMask;
         if ((prefixes[prefix >>> 5] & 1 << (prefix & 31)) === 0) continue;
-        walkFrom(text, i, prefix, selected, hitStarts);
+        walkFrom(text, i, prefix, hitStarts, hitLeads);
       }
       const result2 = [];
-      for (let index = 0; index < selected.length; index++) {
-        if (selected[index] === 0) continue;
+      for (let index = 0; index < rules.length; index++) {
         const starts = hitStarts[index];
-        result2.push(starts ? { rule: index, hitStarts: starts } : { rule: index });
+        if (starts === void 0) continue;
+        const leads = hitLeads[index];
+        result2.push(
+          leads ? { rule: index, hitStarts: starts, hitLeads: leads } : { rule: index, hitStarts: starts }
+        );
       }
       return result2;
     }
   };
+}
+
+// src/engine/revision.ts
+var BLOCK = 1024;
+function changedZone(old, text) {
+  const shortest = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix + BLOCK <= shortest && old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)) {
+    prefix += BLOCK;
+  }
+  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  const room = shortest - prefix;
+  let suffix = 0;
+  while (suffix + BLOCK <= room && old.slice(old.length - suffix - BLOCK, old.length - suffix) === text.slice(text.length - suffix - BLOCK, text.length - suffix)) {
+    suffix += BLOCK;
+  }
+  while (suffix < room && old.charCodeAt(old.length - suffix - 1) === text.charCodeAt(text.length - suffix - 1)) {
+    suffix++;
+  }
+  const start = prefix === 0 ? 0 : text.lastIndexOf("\n", prefix - 1) + 1;
+  const newline = text.indexOf("\n", Math.max(prefix, text.length - suffix));
+  const end = newline === -1 ? text.length : newline;
+  const shift2 = text.length - old.length;
+  return { start, end, oldEnd: end - shift2, shift: shift2 };
+}
+function mergeHits(old, fresh, zone, longest) {
+  const freshFrom = zone.start - longest + 1;
+  const freshByRule = new Map(fresh.map((candidate) => [candidate.rule, candidate]));
+  const oldByRule = new Map(old.map((candidate) => [candidate.rule, candidate]));
+  const rules = [.../* @__PURE__ */ new Set([...oldByRule.keys(), ...freshByRule.keys()])].sort((a, b3) => a - b3);
+  const merged = [];
+  for (const rule of rules) {
+    const before = oldByRule.get(rule);
+    const now = freshByRule.get(rule);
+    const hitStarts = [];
+    const withLeads = Boolean(before?.hitLeads ?? now?.hitLeads);
+    const hitLeads = [];
+    const take = (candidate, keep, by) => {
+      if (!candidate) return;
+      candidate.hitStarts.forEach((start, i) => {
+        if (!keep(start)) return;
+        hitStarts.push(start + by);
+        if (withLeads) hitLeads.push(candidate.hitLeads?.[i]);
+      });
+    };
+    take(before, (start) => start < freshFrom, 0);
+    take(now, () => true, 0);
+    take(before, (start) => start >= zone.oldEnd, zone.shift);
+    if (hitStarts.length === 0 && (before ?? now).hitStarts.length > 0) continue;
+    merged.push(withLeads ? { rule, hitStarts, hitLeads } : { rule, hitStarts });
+  }
+  return merged;
+}
+function affectedBand(zone, reach, text) {
+  let from = zone.start - reach.chars;
+  let to2 = zone.end + reach.chars;
+  if (Number.isFinite(reach.lines)) {
+    from = Math.max(from, lineStartAbove(text, zone.start, reach.lines + 1, from));
+    to2 = Math.min(to2, lineStartBelow(text, zone.end, reach.lines + 2, to2));
+  }
+  return { from: Math.max(0, from), to: Math.min(text.length, to2) };
+}
+function keptMatches(old, zone, band) {
+  const before = [];
+  const after = [];
+  for (const match of old) {
+    if (match.matchStart < zone.start) {
+      if (match.matchStart < band.from) before.push(match);
+    } else if (match.matchStart >= zone.oldEnd) {
+      const moved = {
+        ...match,
+        matchStart: match.matchStart + zone.shift,
+        start: match.start + zone.shift,
+        end: match.end + zone.shift
+      };
+      if (moved.matchStart >= band.to) after.push(moved);
+    }
+  }
+  return { before, after };
+}
+function keptSpans(old, zone) {
+  const before = [];
+  const after = [];
+  for (const span of old) {
+    if (span.end <= zone.start) before.push(span);
+    else if (span.start >= zone.oldEnd) {
+      after.push({ ...span, start: span.start + zone.shift, end: span.end + zone.shift });
+    }
+  }
+  return { before, after };
 }
 
 // src/engine/windows.ts
@@ -46607,7 +46915,107 @@ function keywordWindows(hitStarts, keywordLength, reach, lines, length) {
   return windows;
 }
 
+// src/engine/rule-matcher.ts
+function matchRule(rule, text, candidate, lines, found, band) {
+  const { hitStarts, hitLeads } = candidate;
+  if (hitLeads) {
+    matchAt(rule, text, matchStarts(hitStarts, hitLeads, band), found);
+    return;
+  }
+  const reach = rule.reach;
+  if (!reach || hitStarts.length === 0) {
+    matchIn(rule, text, 0, text.length, 0, text.length, found, band);
+    return;
+  }
+  const longest = Math.max(...rule.keywords.map((keyword) => keyword.length));
+  const near = band ? hitsNear(hitStarts, band, reach.chars, reach.lines, text) : hitStarts;
+  const windows = keywordWindows(near, longest, reach, lines, text.length);
+  for (let i = 0; i < windows.length; i += 4) {
+    matchIn(
+      rule,
+      text,
+      windows[i],
+      windows[i + 1],
+      windows[i + 2],
+      windows[i + 3],
+      found,
+      band
+    );
+  }
+}
+function matchStarts(hitStarts, hitLeads, band) {
+  const from = band?.from ?? 0;
+  const to2 = band?.to ?? Number.POSITIVE_INFINITY;
+  const starts = [];
+  for (let i = 0; i < hitStarts.length; i++) {
+    const leads = hitLeads[i];
+    if (leads === void 0) continue;
+    for (const lead of leads) {
+      const start = hitStarts[i] - lead;
+      if (start >= from && start < to2) starts.push(start);
+    }
+  }
+  starts.sort((a, b3) => a - b3);
+  return starts;
+}
+function hitsNear(hitStarts, band, chars, lineReach, text) {
+  let from = band.from - chars;
+  let to2 = band.to + chars;
+  if (Number.isFinite(lineReach)) {
+    from = Math.max(from, lineStartAbove(text, band.from, lineReach, from));
+    to2 = Math.min(to2, lineStartBelow(text, band.to, lineReach + 1, to2));
+  }
+  return hitStarts.filter((start) => start >= from && start < to2);
+}
+function matchAt(rule, text, starts, found) {
+  const regex = rule.stickyRegex;
+  let next = 0;
+  for (const start of starts) {
+    if (start < next) continue;
+    regex.lastIndex = start;
+    const match = regex.exec(text);
+    if (match === null) continue;
+    next = start + Math.max(1, match[0].length);
+    if (match[0].length > 0) addMatch(rule, match, 0, found);
+  }
+}
+function matchIn(rule, text, from, to2, acceptFrom, acceptTo, found, band) {
+  const regex = rule.regex;
+  const window2 = from === 0 && to2 === text.length ? text : text.slice(from, to2);
+  regex.lastIndex = 0;
+  for (let match = regex.exec(window2); match !== null; match = regex.exec(window2)) {
+    const matchStart = from + match.index;
+    const matchEnd = matchStart + match[0].length;
+    if (match[0].length === 0 || matchStart < acceptFrom || matchEnd > acceptTo) {
+      regex.lastIndex = match.index + 1;
+      continue;
+    }
+    if (band && (matchStart < band.from || matchStart >= band.to)) continue;
+    addMatch(rule, match, from, found);
+  }
+}
+function addMatch(rule, match, offset, found) {
+  const groupName = rule.secretGroup;
+  const secret = groupName ? match.groups?.[groupName] : match[0];
+  const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
+  if (secret === void 0 || span === void 0 || secret.length === 0) return;
+  const metadata = {};
+  for (const [name, value] of Object.entries(match.groups ?? {})) {
+    if (name !== groupName && value !== void 0) metadata[name] = value;
+  }
+  found.push({
+    rule,
+    match: match[0],
+    matchStart: offset + match.index,
+    secret,
+    start: offset + span[0],
+    end: offset + span[1],
+    metadata
+  });
+}
+
 // src/engine/detector.ts
+var MOST_OF_THE_TEXT = 0.5;
 function isAllowed(allow, secret, lineText, fragment) {
   if (allow.secrets.some((regex) => regex.test(secret))) return true;
   if (allow.lines.some((regex) => regex.test(lineText))) return true;
@@ -46624,65 +47032,47 @@ function matchPath(path) {
 }
 function createDetector(rules, options2 = {}) {
   const prefilter = buildPrefilter(rules);
-  const longestKeyword = rules.map((rule) => Math.max(0, ...rule.keywords.map((k2) => k2.length)));
+  const longestKeyword = Math.max(
+    0,
+    ...rules.flatMap((rule) => rule.keywords.map((k2) => k2.length))
+  );
   const globalAllow = options2.globalAllow;
   const maxDecodeDepth = options2.maxDecodeDepth ?? 1;
-  function ruleApplies(rule, path) {
-    if (rule.includePaths && !rule.includePaths(path)) return false;
-    if (rule.excludePaths?.(path)) return false;
-    if (rule.allow.paths?.(path)) return false;
-    return true;
+  const applicable = /* @__PURE__ */ new Map();
+  function ruleApplies(index, path) {
+    let known = applicable.get(path);
+    if (!known) {
+      if (applicable.size >= 4096) applicable.clear();
+      known = new Uint8Array(rules.length);
+      applicable.set(path, known);
+    }
+    if (known[index] === 0) {
+      const rule = rules[index];
+      const applies = (!rule.includePaths || rule.includePaths(path)) && !rule.excludePaths?.(path) && !rule.allow.paths?.(path);
+      known[index] = applies ? 1 : 2;
+    }
+    return known[index] === 1;
   }
-  function matchRule(rule, text, windows, lines, fragment, hits) {
-    if (windows === void 0) {
-      matchIn(rule, text, 0, text.length, 0, text.length, lines, fragment, hits);
-      return;
-    }
-    for (let i = 0; i < windows.length; i += 4) {
-      matchIn(
-        rule,
-        text,
-        windows[i],
-        windows[i + 1],
-        windows[i + 2],
-        windows[i + 3],
-        lines,
-        fragment,
-        hits
-      );
-    }
-  }
-  function matchIn(rule, text, from, to2, acceptFrom, acceptTo, lines, fragment, hits) {
-    const regex = rule.regex;
-    const window2 = from === 0 && to2 === text.length ? text : text.slice(from, to2);
-    regex.lastIndex = 0;
-    for (let match = regex.exec(window2); match !== null; match = regex.exec(window2)) {
-      const matchStart = from + match.index;
-      const matchEnd = matchStart + match[0].length;
-      if (match[0].length === 0 || matchStart < acceptFrom || matchEnd > acceptTo) {
-        regex.lastIndex = match.index + 1;
-        continue;
-      }
-      const groupName = rule.secretGroup;
-      const secret = groupName ? match.groups?.[groupName] : match[0];
-      const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
-      if (secret === void 0 || span === void 0 || secret.length === 0) continue;
-      const start = from + span[0];
-      const end = from + span[1];
-      const entropy = shannonEntropy(secret);
-      if (rule.entropy !== void 0 && entropy < rule.entropy) continue;
-      if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
-        continue;
-      const line = lines.lineOf(start);
-      const lineText = lines.lineText(line);
-      if (isAllowed(rule.allow, secret, lineText, fragment)) continue;
-      if (globalAllow && isAllowed(globalAllow, secret, lineText, fragment)) continue;
-      const metadata = {};
-      for (const [name, value] of Object.entries(match.groups ?? {})) {
-        if (name !== groupName && value !== void 0) metadata[name] = value;
-      }
-      hits.push({ rule, secret, match: match[0], start, end, line, metadata, entropy });
-    }
+  function checkMatch(found, text, lines, fragment) {
+    const { rule, secret, start, end } = found;
+    const entropy = shannonEntropy(secret);
+    if (rule.entropy !== void 0 && entropy < rule.entropy) return void 0;
+    if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
+      return void 0;
+    const line = lines.lineOf(start);
+    const lineText = lines.lineText(line);
+    if (isAllowed(rule.allow, secret, lineText, fragment)) return void 0;
+    if (globalAllow && isAllowed(globalAllow, secret, lineText, fragment)) return void 0;
+    return {
+      rule,
+      secret,
+      match: found.match,
+      start,
+      end,
+      line,
+      metadata: found.metadata,
+      entropy
+    };
   }
   function pairCompanions(hits) {
     const companions = /* @__PURE__ */ new Map();
@@ -46707,14 +47097,33 @@ function createDetector(rules, options2 = {}) {
       (hit) => !hit.rule.tags.includes("generic") || !specific.some((other) => other.start < hit.end && hit.start < other.end)
     );
   }
-  function scanText(text, fragment, path, depth) {
-    const lines = buildLineIndex(text);
+  function matchText(text, path, lines, candidates2, change) {
+    const matches = /* @__PURE__ */ new Map();
+    for (const candidate of candidates2) {
+      const rule = rules[candidate.rule];
+      if (!ruleApplies(candidate.rule, path)) continue;
+      let found = [];
+      if (change && rule.reach) {
+        const band = affectedBand(change.zone, rule.reach, text);
+        const old = change.base.matches.get(candidate.rule) ?? [];
+        const { before, after } = keptMatches(old, change.zone, band);
+        found = before;
+        matchRule(rule, text, candidate, lines, found, band);
+        found = withoutOverlaps(found.concat(after));
+      } else {
+        matchRule(rule, text, candidate, lines, found);
+      }
+      if (found.length > 0) matches.set(candidate.rule, found);
+    }
+    return matches;
+  }
+  function hitsOf(text, lines, fragment, path, depth, matches, spans) {
     let hits = [];
-    for (const { rule: index, hitStarts } of prefilter.candidates(text)) {
-      const rule = rules[index];
-      if (!ruleApplies(rule, path)) continue;
-      const windows = hitStarts && rule.reach ? keywordWindows(hitStarts, longestKeyword[index], rule.reach, lines, text.length) : void 0;
-      matchRule(rule, text, windows, lines, fragment, hits);
+    for (const list of matches.values()) {
+      for (const match of list) {
+        const hit = checkMatch(match, text, lines, fragment);
+        if (hit) hits.push(hit);
+      }
     }
     if (hits.some((hit) => hit.rule.requires)) {
       const companions = pairCompanions(hits);
@@ -46723,12 +47132,51 @@ function createDetector(rules, options2 = {}) {
         return companion ? { ...hit, companion } : hit;
       });
     }
-    if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, path, depth));
+    if (depth < maxDecodeDepth) hits.push(...scanEncoded(spans, lines, fragment, path, depth));
     return dropShadowedGenericHits(hits);
   }
-  function scanEncoded(text, lines, fragment, path, depth) {
+  function scanText(text, fragment, path, depth) {
+    const lines = buildLineIndex(text);
+    const matches = matchText(text, path, lines, prefilter.candidates(text));
+    const spans = depth < maxDecodeDepth ? findEncodedText(text) : [];
+    return hitsOf(text, lines, fragment, path, depth, matches, spans);
+  }
+  function scanRecorded(text, fragment, path, base) {
+    const lines = buildLineIndex(text);
+    const zone = base && base.path === path ? changedZone(base.text, text) : void 0;
+    let candidates2;
+    let matches;
+    let spans;
+    if (base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT) {
+      const fresh = prefilter.candidates(
+        text,
+        Math.max(0, zone.start - longestKeyword + 1),
+        zone.end
+      );
+      candidates2 = mergeHits(base.candidates, fresh, zone, longestKeyword);
+      matches = matchText(text, path, lines, candidates2, { base, zone });
+      if (maxDecodeDepth > 0) {
+        const { before, after } = keptSpans(base.spans, zone);
+        const changed = findEncodedText(text.slice(zone.start, zone.end)).map((span) => ({
+          ...span,
+          start: span.start + zone.start,
+          end: span.end + zone.start
+        }));
+        spans = [...before, ...changed, ...after];
+      } else spans = [];
+    } else {
+      candidates2 = prefilter.candidates(text);
+      matches = matchText(text, path, lines, candidates2);
+      spans = maxDecodeDepth > 0 ? findEncodedText(text) : [];
+    }
+    return {
+      hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
+      record: { text, path, candidates: candidates2, matches, spans }
+    };
+  }
+  function scanEncoded(spans, lines, fragment, path, depth) {
     const found = [];
-    for (const span of findEncodedText(text)) {
+    for (const span of spans) {
       for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
         found.push({
           ...inner,
@@ -46745,66 +47193,125 @@ function createDetector(rules, options2 = {}) {
     detect(fragment) {
       const path = matchPath(fragment.path);
       if (globalAllow?.paths?.(path)) return [];
-      const hits = scanText(fragment.text, fragment, path, 0);
-      if (hits.length === 0) return [];
-      const lines = buildLineIndex(fragment.text);
-      const lineNumber = (index) => fragment.lineNumbers?.[index] ?? fragment.startLine + index;
-      const findings = [];
-      const seen = /* @__PURE__ */ new Set();
-      for (const hit of hits) {
-        if (!hit.rule.report) continue;
-        const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const startLine = lines.lineOf(hit.start);
-        const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
-        const companion = hit.companion && {
-          ruleId: hit.companion.rule.id,
-          secret: hit.companion.secret,
-          line: lineNumber(hit.companion.line)
-        };
-        findings.push({
-          ruleId: hit.rule.id,
-          title: hit.rule.title,
-          provider: hit.rule.provider,
-          severity: hit.rule.severity,
-          tags: hit.rule.tags,
-          path: fragment.path,
-          line: lineNumber(startLine),
-          column: hit.start - lines.lineStart(startLine) + 1,
-          endLine: lineNumber(endLine),
-          endColumn: hit.end - lines.lineStart(endLine) + 1,
-          secret: hit.secret,
-          match: hit.match,
-          lineText: lines.lineText(startLine),
-          metadata: hit.metadata,
-          entropy: Math.round(hit.entropy * 1e3) / 1e3,
-          fingerprint: fingerprint(hit.rule.id, hit.secret),
-          ...hit.encoded ? { encoding: "base64" } : {},
-          ...hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {},
-          ...companion ? { companion } : {},
-          ...fragment.git ? { git: fragment.git } : {}
-        });
+      return findingsOf(fragment, scanText(fragment.text, fragment, path, 0));
+    },
+    detectRevision(fragment, base) {
+      const path = matchPath(fragment.path);
+      if (globalAllow?.paths?.(path)) {
+        const record3 = { text: fragment.text, path, candidates: [], matches: /* @__PURE__ */ new Map(), spans: [] };
+        return { findings: [], record: record3 };
       }
-      return findings;
+      const { hits, record: record2 } = scanRecorded(fragment.text, fragment, path, base);
+      return { findings: findingsOf(fragment, hits), record: record2 };
     }
   };
+  function findingsOf(fragment, hits) {
+    if (hits.length === 0) return [];
+    const lines = buildLineIndex(fragment.text);
+    const lineNumber = (index) => fragment.lineNumbers?.[index] ?? fragment.startLine + index;
+    const findings = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const hit of hits) {
+      if (!hit.rule.report) continue;
+      const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const startLine = lines.lineOf(hit.start);
+      const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
+      const companion = hit.companion && {
+        ruleId: hit.companion.rule.id,
+        secret: hit.companion.secret,
+        line: lineNumber(hit.companion.line)
+      };
+      findings.push({
+        ruleId: hit.rule.id,
+        title: hit.rule.title,
+        provider: hit.rule.provider,
+        severity: hit.rule.severity,
+        tags: hit.rule.tags,
+        path: fragment.path,
+        line: lineNumber(startLine),
+        column: hit.start - lines.lineStart(startLine) + 1,
+        endLine: lineNumber(endLine),
+        endColumn: hit.end - lines.lineStart(endLine) + 1,
+        secret: hit.secret,
+        match: hit.match,
+        lineText: lines.lineText(startLine),
+        metadata: hit.metadata,
+        entropy: Math.round(hit.entropy * 1e3) / 1e3,
+        fingerprint: fingerprint(hit.rule.id, hit.secret),
+        ...hit.encoded ? { encoding: "base64" } : {},
+        ...hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {},
+        ...companion ? { companion } : {},
+        ...fragment.git ? { git: fragment.git } : {}
+      });
+    }
+    return findings;
+  }
+}
+function withoutOverlaps(matches) {
+  let end = -1;
+  return matches.filter((match) => {
+    if (match.matchStart < end) return false;
+    end = match.matchStart + match.match.length;
+    return true;
+  });
 }
 
+// src/pipeline/revision-cache.ts
+var RevisionCache = class {
+  constructor(budget) {
+    this.budget = budget;
+  }
+  budget;
+  records = /* @__PURE__ */ new Map();
+  held = 0;
+  get(sha2) {
+    const record2 = this.records.get(sha2);
+    if (record2) {
+      this.records.delete(sha2);
+      this.records.set(sha2, record2);
+    }
+    return record2;
+  }
+  set(sha2, record2) {
+    if (record2.text.length > this.budget || this.records.has(sha2)) return;
+    this.records.set(sha2, record2);
+    this.held += record2.text.length;
+    for (const [oldest, evicted] of this.records) {
+      if (this.held <= this.budget) break;
+      this.records.delete(oldest);
+      this.held -= evicted.text.length;
+    }
+  }
+};
+
 // src/pipeline/run-scan.ts
+var REVISION_BUDGET = 64 * 1024 * 1024;
 async function runScan(options2) {
   const started = performance.now();
   const detector = createDetector(options2.config.rules, {
     globalAllow: options2.config.allow,
     maxDecodeDepth: options2.config.decodeDepth
   });
+  const revisions = new RevisionCache(REVISION_BUDGET);
   const findings = [];
   let scannedFragments = 0;
   let scannedBytes = 0;
   for await (const fragment of options2.fragments) {
     scannedFragments++;
     scannedBytes += fragment.text.length;
-    for (const finding of detector.detect(fragment)) findings.push(finding);
+    let found;
+    if (fragment.blob) {
+      const previous = fragment.blob.previous;
+      const base = previous === void 0 ? void 0 : revisions.get(previous);
+      const scanned = detector.detectRevision(fragment, base);
+      revisions.set(fragment.blob.sha, scanned.record);
+      found = scanned.findings;
+    } else {
+      found = detector.detect(fragment);
+    }
+    for (const finding of found) findings.push(finding);
     options2.onFragment?.(fragment);
   }
   return {
@@ -47315,7 +47822,8 @@ function parseRawMeta(meta3) {
   const mode = fields[parents] ?? "";
   const sha2 = fields[fields.length - 2] ?? "";
   if (NULL_SHA.test(sha2)) return void 0;
-  return { sha: sha2, mode };
+  const previous = parents === 1 && status === "M" ? fields[2] : void 0;
+  return previous ? { sha: sha2, mode, previous } : { sha: sha2, mode };
 }
 async function* logCommits(selection, context) {
   const args = commitLogArgs(selection);
@@ -47332,7 +47840,7 @@ async function* logCommits(selection, context) {
     if (pendingMeta !== void 0) {
       const blob = parseRawMeta(pendingMeta);
       pendingMeta = void 0;
-      if (blob && current) current.blobs.push({ sha: blob.sha, path: text, mode: blob.mode });
+      if (blob && current) current.blobs.push({ ...blob, path: text });
       return;
     }
     if (text.startsWith(HEADER)) {
@@ -47589,7 +48097,12 @@ async function* historyFragments(options2) {
               continue;
             }
             total++;
-            pending.push({ sha: blob.sha, path: blob.path, git: commit.info });
+            pending.push({
+              sha: blob.sha,
+              path: blob.path,
+              git: commit.info,
+              ...blob.previous ? { previous: blob.previous } : {}
+            });
             await reader.request(blob.sha);
           }
         }
@@ -47636,7 +48149,8 @@ async function* historyFragments(options2) {
       text: object2.content.toString("utf8"),
       path: intro.path,
       startLine: 1,
-      git: intro.git
+      git: intro.git,
+      blob: intro.previous ? { sha: object2.sha, previous: intro.previous } : { sha: object2.sha }
     };
   };
   let lastReport = 0;

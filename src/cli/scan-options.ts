@@ -3,74 +3,89 @@ import { parseSize } from "../config/load-config.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REDACT_PERCENT } from "../report/redact.js";
 import { FORMAT_NAMES } from "../report/registry.js";
+import { type OptionSpec, withOptions } from "./option-spec.js";
 import { readVerifyOptions, type VerifyCliOptions, withVerifyOptions } from "./verify-options.js";
 
-/** Options every scanning command (scan, stdin, staged, history) shares. */
-export function withScanOptions<T>(yargs: Argv<T>) {
-  return withVerifyOptions(yargs, true)
-    .option("config", {
-      alias: "c",
-      type: "string",
-      describe: "Config file (default: .keywarden.yaml from the scanned path upward)",
-    })
-    .option("rules", {
-      type: "string",
-      array: true,
-      describe: "Extra rule file or folder of rule files (repeatable)",
-    })
-    .option("format", {
-      alias: "f",
-      type: "string",
-      choices: FORMAT_NAMES,
-      default: "text",
-      describe: "Report format",
-    })
-    .option("output", {
-      alias: "o",
-      type: "string",
-      describe: "Write the report to this file instead of standard output",
-    })
-    .option("redact", {
-      describe:
-        "Hide this percentage of each secret (default 80); --no-redact shows secrets in full",
-      default: DEFAULT_REDACT_PERCENT,
-      defaultDescription: String(DEFAULT_REDACT_PERCENT),
-    })
-    .option("color", {
-      type: "boolean",
-      describe: "Colour the text report (default: when standard output is a terminal)",
-    })
-    .option("quiet", {
-      alias: "q",
-      type: "boolean",
-      default: false,
-      describe: "Print findings only: no summary, no skip notices, no progress",
-    })
-    .option("verbose", { type: "boolean", default: false, describe: "List every skipped file" })
-    .option("baseline", {
-      type: "string",
-      describe: "Report only findings not in this baseline (keywarden baseline create)",
-    })
-    .option("ignore-file", {
-      type: "string",
-      describe:
-        "Ignore file (default: the nearest .keywardenignore; .gitleaksignore is honoured too)",
-    })
-    .option("report-unused-ignores", {
-      type: "boolean",
-      default: false,
-      describe: "List ignore-file entries that matched nothing in this scan",
-    })
-    .option("max-file-size", {
-      type: "string",
-      describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB)",
-    })
-    .option("debug", {
-      type: "boolean",
-      default: false,
-      hidden: true,
-      describe: "Show stack traces",
-    });
+/** Options every scanning command (scan, stdin, staged, history) shares, after the verify ones. */
+export const SCAN_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "config",
+    alias: "c",
+    type: "string",
+    describe: "Config file (default: .keywarden.yaml from the scanned path upward)",
+  },
+  {
+    name: "rules",
+    type: "string",
+    array: true,
+    describe: "Extra rule file or folder of rule files (repeatable)",
+  },
+  {
+    name: "format",
+    alias: "f",
+    type: "string",
+    choices: FORMAT_NAMES,
+    default: "text",
+    describe: "Report format",
+  },
+  {
+    name: "output",
+    alias: "o",
+    type: "string",
+    describe: "Write the report to this file instead of standard output",
+  },
+  {
+    name: "redact",
+    describe: "Hide this percentage of each secret (default 80); --no-redact shows secrets in full",
+    default: DEFAULT_REDACT_PERCENT,
+    defaultDescription: String(DEFAULT_REDACT_PERCENT),
+  },
+  {
+    name: "color",
+    type: "boolean",
+    describe: "Colour the text report (default: when standard output is a terminal)",
+  },
+  {
+    name: "quiet",
+    alias: "q",
+    type: "boolean",
+    default: false,
+    describe: "Print findings only: no summary, no skip notices, no progress",
+  },
+  { name: "verbose", type: "boolean", default: false, describe: "List every skipped file" },
+  {
+    name: "baseline",
+    type: "string",
+    describe: "Report only findings not in this baseline (keywarden baseline create)",
+  },
+  {
+    name: "ignore-file",
+    type: "string",
+    describe:
+      "Ignore file (default: the nearest .keywardenignore; .gitleaksignore is honoured too)",
+  },
+  {
+    name: "report-unused-ignores",
+    type: "boolean",
+    default: false,
+    describe: "List ignore-file entries that matched nothing in this scan",
+  },
+  {
+    name: "max-file-size",
+    type: "string",
+    describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB)",
+  },
+  {
+    name: "debug",
+    type: "boolean",
+    default: false,
+    hidden: true,
+    describe: "Show stack traces",
+  },
+];
+
+export function withScanOptions<T>(yargs: Argv<T>): Argv<T> {
+  return withOptions(withVerifyOptions(yargs, true), SCAN_OPTIONS);
 }
 
 export interface ScanOptions {

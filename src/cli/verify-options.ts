@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import type { Verification } from "../types.js";
+import { type OptionSpec, withOptions } from "./option-spec.js";
 
 /**
  * Options of the verification stage, shared by the scanning commands (`--verify` turns it on)
@@ -24,52 +25,65 @@ export interface VerifyCliOptions {
   readonly failOn: FailOn;
 }
 
-export function withVerifyOptions<T>(yargs: Argv<T>, withSwitch: boolean) {
-  const base = withSwitch
-    ? yargs.option("verify", {
-        type: "boolean",
-        default: false,
-        describe: "Check whether each key found is live, with one read-only call to its provider",
-      })
-    : yargs;
-  return base
-    .option("verify-concurrency", {
-      type: "number",
-      default: 8,
-      describe: "Provider calls in flight at once",
-    })
-    .option("verify-timeout", {
-      type: "string",
-      default: "10s",
-      describe: "Time limit per provider call (e.g. 10s, 2500ms; a bare number is seconds)",
-    })
-    .option("verify-rate", {
-      type: "number",
-      default: 10,
-      describe: "Provider calls started per second per host",
-    })
-    .option("endpoint", {
-      type: "string",
-      array: true,
-      describe:
-        "Base URL of a provider service, NAME=URL (repeatable; also KEYWARDEN_ENDPOINT_<NAME>)",
-    })
-    .option("trust-config", {
-      type: "boolean",
-      default: false,
-      describe: "Also verify with rules from config and rule files, which may name their own hosts",
-    })
-    .option("only-live", {
-      type: "boolean",
-      default: false,
-      describe: "Report only keys verified live or live-restricted",
-    })
-    .option("fail-on", {
-      type: "string",
-      choices: FAIL_ON,
-      default: "any",
-      describe: "What makes exit code 1: any finding, live keys only, or nothing",
-    });
+/** The verification options, `--verify` first: `keywarden verify` has all but that switch. */
+export const VERIFY_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "verify",
+    type: "boolean",
+    default: false,
+    describe: "Check whether each key found is live, with one read-only call to its provider",
+  },
+  {
+    name: "verify-concurrency",
+    type: "number",
+    default: 8,
+    describe: "Provider calls in flight at once",
+  },
+  {
+    name: "verify-timeout",
+    type: "string",
+    default: "10s",
+    describe: "Time limit per provider call (e.g. 10s, 2500ms; a bare number is seconds)",
+  },
+  {
+    name: "verify-rate",
+    type: "number",
+    default: 10,
+    describe: "Provider calls started per second per host",
+  },
+  {
+    name: "endpoint",
+    type: "string",
+    array: true,
+    describe:
+      "Base URL of a provider service, NAME=URL (repeatable; also KEYWARDEN_ENDPOINT_<NAME>)",
+  },
+  {
+    name: "trust-config",
+    type: "boolean",
+    default: false,
+    describe: "Also verify with rules from config and rule files, which may name their own hosts",
+  },
+  {
+    name: "only-live",
+    type: "boolean",
+    default: false,
+    describe: "Report only keys verified live or live-restricted",
+  },
+  {
+    name: "fail-on",
+    type: "string",
+    choices: FAIL_ON,
+    default: "any",
+    describe: "What makes exit code 1: any finding, live keys only, or nothing",
+  },
+];
+
+export function withVerifyOptions<T>(yargs: Argv<T>, withSwitch: boolean): Argv<T> {
+  return withOptions(
+    yargs,
+    withSwitch ? VERIFY_OPTIONS : VERIFY_OPTIONS.filter((spec) => spec.name !== "verify"),
+  );
 }
 
 function positiveNumber(value: unknown, flag: string, integer: boolean): number {

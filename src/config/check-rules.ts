@@ -58,13 +58,18 @@ export function checkRules(
     const detector = createDetector(companion ? [subject, companion] : [subject], {
       maxDecodeDepth: 0,
     });
-    // The same rule run on the whole text: what it finds there, the keyword windows must find.
-    const wholeText = rule.reach
-      ? createDetector(
-          [{ ...subject, reach: undefined }, ...(companion ? [companion] : [])] as CompiledRule[],
-          { maxDecodeDepth: 0 },
-        )
-      : undefined;
+    // The same rule run on the whole text: what it finds there, the keyword windows or leads
+    // must find.
+    const wholeText =
+      rule.reach || rule.leads
+        ? createDetector(
+            [
+              { ...subject, reach: undefined, leads: undefined },
+              ...(companion ? [companion] : []),
+            ] as CompiledRule[],
+            { maxDecodeDepth: 0 },
+          )
+        : undefined;
     const raw = rule.raw.examples;
 
     raw.match.forEach((example, index) => {

@@ -1,5 +1,7 @@
 import picomatch from "picomatch";
 import { ConfigError } from "../errors.js";
+import type { KeywordLeads } from "./keyword-leads.js";
+import type { PatternScope } from "./pattern-scope.js";
 import type { RegexReach } from "./regex-reach.js";
 import type { RawRule } from "./rule-schema.js";
 
@@ -29,6 +31,8 @@ export interface CompiledRule {
   readonly tags: readonly string[];
   /** Global, with indices (`gd` + the rule's flags). Reset lastIndex before each use. */
   readonly regex: RegExp;
+  /** The same regex sticky (`yd`): tried at one position, set by lastIndex. */
+  readonly stickyRegex: RegExp;
   /** Named group holding the secret, or undefined for the whole match. */
   readonly secretGroup: string | undefined;
   /** Lowercased; empty means the rule runs on every fragment. */
@@ -46,6 +50,11 @@ export interface CompiledRule {
    * undefined runs it on the whole text.
    */
   readonly reach: RegexReach | undefined;
+  /**
+   * Where matches start before each keyword they hold, so the regex is tried only there;
+   * undefined when the pattern does not tell (see keyword-leads.ts).
+   */
+  readonly leads: KeywordLeads | undefined;
   readonly remediation: string;
   readonly raw: RawRule;
   readonly source: RuleOrigin;
@@ -100,22 +109,22 @@ export interface CompileRuleOptions {
    * compiled on first use, so start-up only pays for the rules a scan actually runs.
    */
   readonly prevalidated?: boolean;
-  /** Works out a rule's reach when its source does not bring one (see regex-reach.ts). */
-  readonly reachOf?: (raw: RawRule) => RegexReach | undefined;
+  /** Works out a rule's scope when its source does not bring one (see pattern-scope.ts). */
+  readonly scopeOf?: (raw: RawRule) => PatternScope;
 }
 
-/** A rule as read from a file, with its reach when the build already worked it out. */
+/** A rule as read from a file, with its scope when the build already worked it out. */
 export interface RuleSource {
   readonly raw: RawRule;
   readonly source: RuleOrigin;
-  readonly reach?: RegexReach;
+  readonly scope?: PatternScope;
 }
 
 export function compileRule(
   raw: RawRule,
   source: RuleOrigin,
   options: CompileRuleOptions = {},
-  reach: RegexReach | undefined = options.reachOf?.(raw),
+  scope: PatternScope = options.scopeOf?.(raw) ?? {},
 ): CompiledRule {
   const where = `${source.file}: rule ${raw.id}`;
   const groups = namedGroups(raw.pattern);
@@ -126,14 +135,15 @@ export function compileRule(
     );
   }
   if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
-  const buildRegex = () =>
-    compileRegex(raw.pattern, `gd${raw.flags ?? ""}`, `${where} field pattern`);
+  const buildRegex = (mode: "g" | "y") =>
+    compileRegex(raw.pattern, `${mode}d${raw.flags ?? ""}`, `${where} field pattern`);
   let regex: RegExp | undefined;
+  let stickyRegex: RegExp | undefined;
   let allow: CompiledAllow | undefined;
   let includePaths: PathMatcher | undefined | null = null;
   let excludePaths: PathMatcher | undefined | null = null;
   if (!options.prevalidated) {
-    regex = buildRegex();
+    regex = buildRegex("g");
     if (new RegExp(raw.pattern, raw.flags ?? "").test("")) {
       throw new ConfigError(
         `${where} field pattern: matches the empty string, so it would match everywhere`,
@@ -148,8 +158,12 @@ export function compileRule(
     severity: raw.severity,
     tags: raw.tags,
     get regex() {
-      regex ??= buildRegex();
+      regex ??= buildRegex("g");
       return regex;
+    },
+    get stickyRegex() {
+      stickyRegex ??= buildRegex("y");
+      return stickyRegex;
     },
     secretGroup,
     keywords: raw.keywords.map((k) => k.toLowerCase()),
@@ -170,7 +184,8 @@ export function compileRule(
     report: raw.report,
     checksum: raw.checksum,
     placeholderCheck: raw.placeholderCheck,
-    reach,
+    reach: scope.reach,
+    leads: scope.leads,
     remediation: raw.remediation,
     raw,
     source,
@@ -197,8 +212,8 @@ export function compileRules(
   knownIds: ReadonlySet<string> = new Set(),
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source, reach }) =>
-    compileRule(raw, source, options, reach ?? options.reachOf?.(raw)),
+  const compiled = rules.map(({ raw, source, scope }) =>
+    compileRule(raw, source, options, scope ?? options.scopeOf?.(raw)),
   );
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);

@@ -120,10 +120,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     source: { file: display ?? "config", builtin: false },
   }));
   const extraSources = [...extraFromFiles, ...extraFromConfig];
-  // The regex parser that works out reaches loads only when there are rules of one's own.
-  const reachOf =
-    extraSources.length > 0 ? (await import("./regex-reach.js")).ruleReach : undefined;
-  const extra = compileRules(extraSources, knownIds, reachOf ? { reachOf } : {});
+  // The regex parser that works out pattern scopes loads only when there are rules of one's own.
+  const scopeOf =
+    extraSources.length > 0 ? (await import("./pattern-scope.js")).ruleScope : undefined;
+  const extra = compileRules(extraSources, knownIds, scopeOf ? { scopeOf } : {});
   for (const rule of extra) knownIds.add(rule.id);
 
   for (const id of config.disable) {

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
 import { type CompiledRule, compileRules } from "./compile-rules.js";
-import { restoreReach, type StoredReach } from "./regex-reach-store.js";
+import { restoreScope, type StoredScope } from "./pattern-scope-store.js";
 import type { RawRule } from "./rule-schema.js";
 
 /**
@@ -37,19 +37,19 @@ export async function loadBuiltinRules(): Promise<CompiledRule[]> {
     const sources = JSON.parse(readFileSync(bundled, "utf8")) as {
       raw: RawRule;
       file: string;
-      reach?: StoredReach;
+      scope?: StoredScope;
     }[];
     return compileRules(
-      sources.map(({ raw, file, reach }) => ({
+      sources.map(({ raw, file, scope }) => ({
         raw,
         source: { file, builtin: true },
-        reach: restoreReach(reach),
+        scope: restoreScope(scope),
       })),
       new Set(),
       { prevalidated: true },
     );
   }
   const { readBuiltinRuleSources } = await import("./read-rule-files.js");
-  const { ruleReach } = await import("./regex-reach.js");
-  return compileRules(readBuiltinRuleSources(), new Set(), { reachOf: ruleReach });
+  const { ruleScope } = await import("./pattern-scope.js");
+  return compileRules(readBuiltinRuleSources(), new Set(), { scopeOf: ruleScope });
 }

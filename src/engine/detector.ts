@@ -1,13 +1,21 @@
 import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
 import type { Companion, Finding, Fragment } from "../types.js";
 import { hasValidGithubChecksum } from "./checksum.js";
-import { findEncodedText } from "./decode.js";
+import { type EncodedSpan, findEncodedText } from "./decode.js";
 import { shannonEntropy } from "./entropy.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
 import { isElided, isPlaceholderSecret } from "./placeholder.js";
-import { buildPrefilter } from "./prefilter.js";
-import { keywordWindows, type Windows } from "./windows.js";
+import { buildPrefilter, type Candidate } from "./prefilter.js";
+import {
+  affectedBand,
+  type ChangedZone,
+  changedZone,
+  keptMatches,
+  keptSpans,
+  mergeHits,
+} from "./revision.js";
+import { matchRule, type RawMatch } from "./rule-matcher.js";
 
 export interface DetectorOptions {
   /** Allowlist from the user's config, applied to every rule. */
@@ -18,7 +26,29 @@ export interface DetectorOptions {
 
 export interface Detector {
   detect(fragment: Fragment): Finding[];
+  /**
+   * What detect() finds, for a text that may be a revision of one this detector scanned before
+   * (`base`, from that scan): then only what lies near the change is matched again. The record
+   * returned is the base for the text's own later revisions.
+   */
+  detectRevision(
+    fragment: Fragment,
+    base?: ScanRecord,
+  ): { findings: Finding[]; record: ScanRecord };
 }
+
+/** What one scan found before any check: enough to scan a revision of the text by its change. */
+export interface ScanRecord {
+  readonly text: string;
+  readonly path: string;
+  readonly candidates: readonly Candidate[];
+  /** Raw matches by rule index, ascending by start. */
+  readonly matches: ReadonlyMap<number, readonly RawMatch[]>;
+  readonly spans: readonly EncodedSpan[];
+}
+
+/** A change touching more than this share of a text is scanned as a new text. */
+const MOST_OF_THE_TEXT = 0.5;
 
 /** A rule hit inside one text, before positions are mapped to the fragment's lines. */
 interface Hit {
@@ -67,91 +97,60 @@ export function createDetector(
   options: DetectorOptions = {},
 ): Detector {
   const prefilter = buildPrefilter(rules);
-  const longestKeyword = rules.map((rule) => Math.max(0, ...rule.keywords.map((k) => k.length)));
+  const longestKeyword = Math.max(
+    0,
+    ...rules.flatMap((rule) => rule.keywords.map((k) => k.length)),
+  );
   const globalAllow = options.globalAllow;
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
 
-  function ruleApplies(rule: CompiledRule, path: string): boolean {
-    if (rule.includePaths && !rule.includePaths(path)) return false;
-    if (rule.excludePaths?.(path)) return false;
-    if (rule.allow.paths?.(path)) return false;
-    return true;
+  // Which rules apply to a path, by rule index (0 not yet known, 1 yes, 2 no): a history
+  // scan meets the same paths thousands of times, and path globs are slow to test.
+  const applicable = new Map<string, Uint8Array>();
+  function ruleApplies(index: number, path: string): boolean {
+    let known = applicable.get(path);
+    if (!known) {
+      if (applicable.size >= 4096) applicable.clear();
+      known = new Uint8Array(rules.length);
+      applicable.set(path, known);
+    }
+    if (known[index] === 0) {
+      const rule = rules[index]!;
+      const applies =
+        (!rule.includePaths || rule.includePaths(path)) &&
+        !rule.excludePaths?.(path) &&
+        !rule.allow.paths?.(path);
+      known[index] = applies ? 1 : 2;
+    }
+    return known[index] === 1;
   }
 
-  /** Runs a rule's regex over `text`, or only over its keyword windows when it has them. */
-  function matchRule(
-    rule: CompiledRule,
+  /** A match as a hit, unless its secret fails the rule's checks or an allowlist covers it. */
+  function checkMatch(
+    found: RawMatch,
     text: string,
-    windows: Windows | undefined,
     lines: LineIndex,
     fragment: Fragment,
-    hits: Hit[],
-  ) {
-    if (windows === undefined) {
-      matchIn(rule, text, 0, text.length, 0, text.length, lines, fragment, hits);
-      return;
-    }
-    for (let i = 0; i < windows.length; i += 4) {
-      matchIn(
-        rule,
-        text,
-        windows[i]!,
-        windows[i + 1]!,
-        windows[i + 2]!,
-        windows[i + 3]!,
-        lines,
-        fragment,
-        hits,
-      );
-    }
-  }
-
-  /**
-   * Matches in text[from, to], keeping matches within [acceptFrom, acceptTo]: the ones the cut
-   * cannot have changed (see windows.ts). Offsets in hits are those of the whole text.
-   */
-  function matchIn(
-    rule: CompiledRule,
-    text: string,
-    from: number,
-    to: number,
-    acceptFrom: number,
-    acceptTo: number,
-    lines: LineIndex,
-    fragment: Fragment,
-    hits: Hit[],
-  ) {
-    const regex = rule.regex;
-    const window = from === 0 && to === text.length ? text : text.slice(from, to);
-    regex.lastIndex = 0;
-    for (let match = regex.exec(window); match !== null; match = regex.exec(window)) {
-      const matchStart = from + match.index;
-      const matchEnd = matchStart + match[0].length;
-      if (match[0].length === 0 || matchStart < acceptFrom || matchEnd > acceptTo) {
-        // Try again one step on: a match the cut distorted may hide a true one overlapping it.
-        regex.lastIndex = match.index + 1;
-        continue;
-      }
-      const groupName = rule.secretGroup;
-      const secret = groupName ? match.groups?.[groupName] : match[0];
-      const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
-      if (secret === undefined || span === undefined || secret.length === 0) continue;
-      const start = from + span[0];
-      const end = from + span[1];
-      const entropy = shannonEntropy(secret);
-      if (rule.entropy !== undefined && entropy < rule.entropy) continue;
-      if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
-        continue;
-      const line = lines.lineOf(start);
-      const lineText = lines.lineText(line);
-      if (isAllowed(rule.allow, secret, lineText, fragment)) continue;
-      if (globalAllow && isAllowed(globalAllow, secret, lineText, fragment)) continue;
-      const metadata: Record<string, string> = {};
-      for (const [name, value] of Object.entries(match.groups ?? {})) {
-        if (name !== groupName && value !== undefined) metadata[name] = value;
-      }
-      hits.push({ rule, secret, match: match[0], start, end, line, metadata, entropy });
-    }
+  ): Hit | undefined {
+    const { rule, secret, start, end } = found;
+    const entropy = shannonEntropy(secret);
+    if (rule.entropy !== undefined && entropy < rule.entropy) return undefined;
+    if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
+      return undefined;
+    const line = lines.lineOf(start);
+    const lineText = lines.lineText(line);
+    if (isAllowed(rule.allow, secret, lineText, fragment)) return undefined;
+    if (globalAllow && isAllowed(globalAllow, secret, lineText, fragment)) return undefined;
+    return {
+      rule,
+      secret,
+      match: found.match,
+      start,
+      end,
+      line,
+      metadata: found.metadata,
+      entropy,
+    };
   }
 
   /** Keeps hits whose rule needs a companion only when one is near, and attaches it. */
@@ -183,18 +182,54 @@ export function createDetector(
     );
   }
 
-  function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
-    const lines = buildLineIndex(text);
+  /**
+   * Every rule's raw matches in a text, by rule index. For a revision of `change.base.text`,
+   * a rule with a reach keeps the old matches away from the changed zone, moved, and matches
+   * again only near it; rules that reach anywhere run on the whole text.
+   */
+  function matchText(
+    text: string,
+    path: string,
+    lines: LineIndex,
+    candidates: readonly Candidate[],
+    change?: { readonly base: ScanRecord; readonly zone: ChangedZone },
+  ): Map<number, RawMatch[]> {
+    const matches = new Map<number, RawMatch[]>();
+    for (const candidate of candidates) {
+      const rule = rules[candidate.rule]!;
+      if (!ruleApplies(candidate.rule, path)) continue;
+      let found: RawMatch[] = [];
+      if (change && rule.reach) {
+        const band = affectedBand(change.zone, rule.reach, text);
+        const old = change.base.matches.get(candidate.rule) ?? [];
+        const { before, after } = keptMatches(old, change.zone, band);
+        found = before;
+        matchRule(rule, text, candidate, lines, found, band);
+        found = withoutOverlaps(found.concat(after));
+      } else {
+        matchRule(rule, text, candidate, lines, found);
+      }
+      if (found.length > 0) matches.set(candidate.rule, found);
+    }
+    return matches;
+  }
+
+  /** The hits of raw matches and encoded runs, after every check. */
+  function hitsOf(
+    text: string,
+    lines: LineIndex,
+    fragment: Fragment,
+    path: string,
+    depth: number,
+    matches: ReadonlyMap<number, readonly RawMatch[]>,
+    spans: readonly EncodedSpan[],
+  ): Hit[] {
     let hits: Hit[] = [];
-    for (const { rule: index, hitStarts } of prefilter.candidates(text)) {
-      const rule = rules[index]!;
-      if (!ruleApplies(rule, path)) continue;
-      // The prefilter reports hit starts only for rules with a reach.
-      const windows =
-        hitStarts && rule.reach
-          ? keywordWindows(hitStarts, longestKeyword[index]!, rule.reach, lines, text.length)
-          : undefined;
-      matchRule(rule, text, windows, lines, fragment, hits);
+    for (const list of matches.values()) {
+      for (const match of list) {
+        const hit = checkMatch(match, text, lines, fragment);
+        if (hit) hits.push(hit);
+      }
     }
     if (hits.some((hit) => hit.rule.requires)) {
       const companions = pairCompanions(hits);
@@ -207,20 +242,68 @@ export function createDetector(
     }
     // Decoded hits join before generic rules step aside: a generic rule that matched the encoded
     // text is explained by the provider key found inside it.
-    if (depth < maxDecodeDepth) hits.push(...scanEncoded(text, lines, fragment, path, depth));
+    if (depth < maxDecodeDepth) hits.push(...scanEncoded(spans, lines, fragment, path, depth));
     return dropShadowedGenericHits(hits);
+  }
+
+  /** Scans a text with no earlier revision: decoded text, and fragments outside history. */
+  function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
+    const lines = buildLineIndex(text);
+    const matches = matchText(text, path, lines, prefilter.candidates(text));
+    const spans = depth < maxDecodeDepth ? findEncodedText(text) : [];
+    return hitsOf(text, lines, fragment, path, depth, matches, spans);
+  }
+
+  /** Scans a text, by its change from `base` when that is small, and keeps the record. */
+  function scanRecorded(
+    text: string,
+    fragment: Fragment,
+    path: string,
+    base: ScanRecord | undefined,
+  ): { hits: Hit[]; record: ScanRecord } {
+    const lines = buildLineIndex(text);
+    const zone = base && base.path === path ? changedZone(base.text, text) : undefined;
+    let candidates: Candidate[];
+    let matches: Map<number, RawMatch[]>;
+    let spans: EncodedSpan[];
+    if (base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT) {
+      const fresh = prefilter.candidates(
+        text,
+        Math.max(0, zone.start - longestKeyword + 1),
+        zone.end,
+      );
+      candidates = mergeHits(base.candidates, fresh, zone, longestKeyword);
+      matches = matchText(text, path, lines, candidates, { base, zone });
+      if (maxDecodeDepth > 0) {
+        const { before, after } = keptSpans(base.spans, zone);
+        const changed = findEncodedText(text.slice(zone.start, zone.end)).map((span) => ({
+          ...span,
+          start: span.start + zone.start,
+          end: span.end + zone.start,
+        }));
+        spans = [...before, ...changed, ...after];
+      } else spans = [];
+    } else {
+      candidates = prefilter.candidates(text);
+      matches = matchText(text, path, lines, candidates);
+      spans = maxDecodeDepth > 0 ? findEncodedText(text) : [];
+    }
+    return {
+      hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
+      record: { text, path, candidates, matches, spans },
+    };
   }
 
   /** Scans decoded base64 runs; hits take the position of the encoded text they came from. */
   function scanEncoded(
-    text: string,
+    spans: readonly EncodedSpan[],
     lines: LineIndex,
     fragment: Fragment,
     path: string,
     depth: number,
   ): Hit[] {
     const found: Hit[] = [];
-    for (const span of findEncodedText(text)) {
+    for (const span of spans) {
       for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
         found.push({
           ...inner,
@@ -238,49 +321,75 @@ export function createDetector(
     detect(fragment: Fragment): Finding[] {
       const path = matchPath(fragment.path);
       if (globalAllow?.paths?.(path)) return [];
-      const hits = scanText(fragment.text, fragment, path, 0);
-      if (hits.length === 0) return [];
-      const lines = buildLineIndex(fragment.text);
-      const lineNumber = (index: number) =>
-        fragment.lineNumbers?.[index] ?? fragment.startLine + index;
-      const findings: Finding[] = [];
-      const seen = new Set<string>();
-      for (const hit of hits) {
-        if (!hit.rule.report) continue;
-        const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const startLine = lines.lineOf(hit.start);
-        const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
-        const companion: Companion | undefined = hit.companion && {
-          ruleId: hit.companion.rule.id,
-          secret: hit.companion.secret,
-          line: lineNumber(hit.companion.line),
-        };
-        findings.push({
-          ruleId: hit.rule.id,
-          title: hit.rule.title,
-          provider: hit.rule.provider,
-          severity: hit.rule.severity,
-          tags: hit.rule.tags,
-          path: fragment.path,
-          line: lineNumber(startLine),
-          column: hit.start - lines.lineStart(startLine) + 1,
-          endLine: lineNumber(endLine),
-          endColumn: hit.end - lines.lineStart(endLine) + 1,
-          secret: hit.secret,
-          match: hit.match,
-          lineText: lines.lineText(startLine),
-          metadata: hit.metadata,
-          entropy: Math.round(hit.entropy * 1000) / 1000,
-          fingerprint: fingerprint(hit.rule.id, hit.secret),
-          ...(hit.encoded ? { encoding: "base64" as const } : {}),
-          ...(hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {}),
-          ...(companion ? { companion } : {}),
-          ...(fragment.git ? { git: fragment.git } : {}),
-        });
+      return findingsOf(fragment, scanText(fragment.text, fragment, path, 0));
+    },
+    detectRevision(fragment: Fragment, base?: ScanRecord) {
+      const path = matchPath(fragment.path);
+      if (globalAllow?.paths?.(path)) {
+        // Its revisions at the same path are allowed too: none will read this record.
+        const record = { text: fragment.text, path, candidates: [], matches: new Map(), spans: [] };
+        return { findings: [], record };
       }
-      return findings;
+      const { hits, record } = scanRecorded(fragment.text, fragment, path, base);
+      return { findings: findingsOf(fragment, hits), record };
     },
   };
+
+  function findingsOf(fragment: Fragment, hits: readonly Hit[]): Finding[] {
+    if (hits.length === 0) return [];
+    const lines = buildLineIndex(fragment.text);
+    const lineNumber = (index: number) =>
+      fragment.lineNumbers?.[index] ?? fragment.startLine + index;
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const hit of hits) {
+      if (!hit.rule.report) continue;
+      const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const startLine = lines.lineOf(hit.start);
+      const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
+      const companion: Companion | undefined = hit.companion && {
+        ruleId: hit.companion.rule.id,
+        secret: hit.companion.secret,
+        line: lineNumber(hit.companion.line),
+      };
+      findings.push({
+        ruleId: hit.rule.id,
+        title: hit.rule.title,
+        provider: hit.rule.provider,
+        severity: hit.rule.severity,
+        tags: hit.rule.tags,
+        path: fragment.path,
+        line: lineNumber(startLine),
+        column: hit.start - lines.lineStart(startLine) + 1,
+        endLine: lineNumber(endLine),
+        endColumn: hit.end - lines.lineStart(endLine) + 1,
+        secret: hit.secret,
+        match: hit.match,
+        lineText: lines.lineText(startLine),
+        metadata: hit.metadata,
+        entropy: Math.round(hit.entropy * 1000) / 1000,
+        fingerprint: fingerprint(hit.rule.id, hit.secret),
+        ...(hit.encoded ? { encoding: "base64" as const } : {}),
+        ...(hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {}),
+        ...(companion ? { companion } : {}),
+        ...(fragment.git ? { git: fragment.git } : {}),
+      });
+    }
+    return findings;
+  }
+}
+
+/**
+ * Drops a match that starts inside the one before it, as a search of the whole text would never
+ * find it: the old text's matches and the changed part's can meet at the band's edges.
+ */
+function withoutOverlaps(matches: RawMatch[]): RawMatch[] {
+  let end = -1;
+  return matches.filter((match) => {
+    if (match.matchStart < end) return false;
+    end = match.matchStart + match.match.length;
+    return true;
+  });
 }

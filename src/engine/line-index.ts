@@ -48,3 +48,35 @@ export function buildLineIndex(text: string): LineIndex {
     },
   };
 }
+
+/**
+ * The start of the line `count` lines above the one holding `position`, without indexing the
+ * whole text; stops early once at or before `floor`.
+ */
+export function lineStartAbove(text: string, position: number, count: number, floor = 0): number {
+  let start = position <= 0 ? 0 : text.lastIndexOf("\n", position - 1) + 1;
+  for (let i = 0; i < count && start > floor && start > 0; i++) {
+    start = start >= 2 ? text.lastIndexOf("\n", start - 2) + 1 : 0;
+  }
+  return start;
+}
+
+/**
+ * The start of the line `count` lines below the one holding `position` (the text's length past
+ * its last line), without indexing the whole text; stops early once past `ceiling`.
+ */
+export function lineStartBelow(
+  text: string,
+  position: number,
+  count: number,
+  ceiling = text.length,
+): number {
+  let start = position;
+  for (let i = 0; i < count; i++) {
+    const newline = text.indexOf("\n", start);
+    if (newline === -1) return text.length;
+    start = newline + 1;
+    if (start > ceiling) break;
+  }
+  return start;
+}

@@ -12,17 +12,22 @@ import type { CompiledRule } from "../config/compile-rules.js";
  * waits on a table lookup the step before computed.
  */
 export interface Prefilter {
-  /** The rules worth running on `text`, by ascending index into the rule list. */
-  candidates(text: string): Candidate[];
+  /**
+   * The rules worth running on `text`, by ascending index into the rule list. With `from` and
+   * `to`, only keywords starting in text[from, to) count.
+   */
+  candidates(text: string, from?: number, to?: number): Candidate[];
 }
 
 export interface Candidate {
   readonly rule: number;
+  /** Where its keywords start in the text, ascending; empty for a rule without keywords. */
+  readonly hitStarts: number[];
   /**
-   * Where its keywords start in the text, ascending, for rules that run on windows around them
-   * (see windows.ts); undefined for rules that run on the whole text.
+   * For rules with keyword leads (see config/keyword-leads.ts): the leads of the keyword found
+   * at each hit, undefined for a keyword without any.
    */
-  readonly hitStarts?: number[];
+  readonly hitLeads?: (readonly number[] | undefined)[];
 }
 
 interface KeywordTrie {
@@ -41,6 +46,8 @@ interface KeywordTrie {
    */
   readonly rows: Int32Array;
   readonly ends: readonly (readonly number[])[];
+  /** The keyword that ends at the node of each entry of `ends`. */
+  readonly endKeywords: readonly string[];
 }
 
 /**
@@ -75,6 +82,7 @@ function buildTrie(keywords: ReadonlyMap<string, readonly number[]>): KeywordTri
   let rowCount = 1;
   rows[0] = 0;
   const ends: number[][] = [];
+  const endKeywords: string[] = [];
   for (const [keyword, ruleIndices] of keywords) {
     let row = 0;
     let prefix = 0;
@@ -99,6 +107,7 @@ function buildTrie(keywords: ReadonlyMap<string, readonly number[]>): KeywordTri
       }
     }
     if (rows[row] === 0) rows[row] = ends.push([]);
+    endKeywords[rows[row]! - 1] = keyword;
     const list = ends[rows[row]! - 1]!;
     for (const index of ruleIndices) if (!list.includes(index)) list.push(index);
   }
@@ -109,6 +118,7 @@ function buildTrie(keywords: ReadonlyMap<string, readonly number[]>): KeywordTri
     prefixRows,
     rows: rows.subarray(0, rowCount * classCount),
     ends,
+    endKeywords,
   };
 }
 
@@ -123,10 +133,14 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       else rulesByKeyword.set(keyword, [index]);
     }
   });
-  const { classOf, classBits, prefixes, prefixRows, rows, ends } = buildTrie(rulesByKeyword);
+  const { classOf, classBits, prefixes, prefixRows, rows, ends, endKeywords } =
+    buildTrie(rulesByKeyword);
   const prefixMask = (1 << (3 * classBits)) - 1;
-  // Where the keywords are matters only to rules that run on windows around them.
-  const windowed = rules.map((rule) => rule.reach !== undefined);
+  // For rules tried at their keyword leads, the leads of the keyword each entry of `ends` is for.
+  const withLeads = rules.map((rule) => rule.leads !== undefined);
+  const endLeads = ends.map((indices, end) =>
+    indices.map((index) => rules[index]!.leads?.[endKeywords[end]!]),
+  );
 
   /**
    * Records every keyword that starts two characters before `i`, whose first three classes are
@@ -136,19 +150,29 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
     text: string,
     i: number,
     prefix: number,
-    selected: Uint8Array,
     hitStarts: (number[] | undefined)[],
+    hitLeads: ((readonly number[] | undefined)[] | undefined)[],
   ): void {
     const start = i - 2;
     let row = prefixRows[prefix]!;
     for (let j = i + 1; ; j++) {
       const end = rows[row]!;
       if (end !== 0) {
-        for (const index of ends[end - 1]!) {
-          selected[index] = 1;
-          if (!windowed[index]) continue;
+        const indices = ends[end - 1]!;
+        const leadsOf = endLeads[end - 1]!;
+        for (let k = 0; k < indices.length; k++) {
+          const index = indices[k]!;
           const starts = hitStarts[index];
-          if (starts === undefined) hitStarts[index] = [start];
+          if (withLeads[index]) {
+            // Two keywords starting here have leads of their own: both hits count.
+            if (starts === undefined) {
+              hitStarts[index] = [start];
+              hitLeads[index] = [leadsOf[k]];
+            } else {
+              starts.push(start);
+              hitLeads[index]!.push(leadsOf[k]);
+            }
+          } else if (starts === undefined) hitStarts[index] = [start];
           else if (starts[starts.length - 1] !== start) starts.push(start);
         }
       }
@@ -161,24 +185,31 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   }
 
   return {
-    candidates(text: string): Candidate[] {
-      const selected = new Uint8Array(rules.length);
-      for (const index of alwaysRun) selected[index] = 1;
+    candidates(text: string, from = 0, to = text.length): Candidate[] {
       const hitStarts: (number[] | undefined)[] = new Array(rules.length);
-      const length = text.length;
-      // The classes of the last three characters, packed: the prefix starting two back.
+      const hitLeads: ((readonly number[] | undefined)[] | undefined)[] = new Array(rules.length);
+      for (const index of alwaysRun) hitStarts[index] = [];
+      // A keyword starting before `to` is recognised by its third character, two further on.
+      const stop = Math.min(text.length, to + 2);
+      // The classes of the last three characters, packed: the prefix starting two back. Class 0
+      // starts no keyword, so the zeros it begins with match nothing.
       let prefix = 0;
-      for (let i = 0; i < length; i++) {
+      for (let i = from; i < stop; i++) {
         prefix = ((prefix << classBits) | classOf[text.charCodeAt(i)]!) & prefixMask;
         if ((prefixes[prefix >>> 5]! & (1 << (prefix & 31))) === 0) continue;
         // Some keyword starts with these three characters: walk the trie on from there.
-        walkFrom(text, i, prefix, selected, hitStarts);
+        walkFrom(text, i, prefix, hitStarts, hitLeads);
       }
       const result: Candidate[] = [];
-      for (let index = 0; index < selected.length; index++) {
-        if (selected[index] === 0) continue;
+      for (let index = 0; index < rules.length; index++) {
         const starts = hitStarts[index];
-        result.push(starts ? { rule: index, hitStarts: starts } : { rule: index });
+        if (starts === undefined) continue;
+        const leads = hitLeads[index];
+        result.push(
+          leads
+            ? { rule: index, hitStarts: starts, hitLeads: leads }
+            : { rule: index, hitStarts: starts },
+        );
       }
       return result;
     },

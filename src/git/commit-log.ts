@@ -12,6 +12,8 @@ export interface CommitBlob {
   readonly sha: string;
   readonly path: string;
   readonly mode: string;
+  /** The blob this one modifies at the same path, for a commit with one parent. */
+  readonly previous?: string;
 }
 
 export interface LoggedCommit {
@@ -66,7 +68,7 @@ export function parseCommitHeader(token: string): GitProvenance {
 }
 
 /** Reads the new blob of a raw line: `:old new oldsha newsha S` or `::p1 p2 new s1 s2 new SS`. */
-function parseRawMeta(meta: string): { sha: string; mode: string } | undefined {
+function parseRawMeta(meta: string): { sha: string; mode: string; previous?: string } | undefined {
   let parents = 0;
   while (meta.charCodeAt(parents) === 58 /* : */) parents++;
   const fields = meta.slice(parents).split(" ");
@@ -75,7 +77,9 @@ function parseRawMeta(meta: string): { sha: string; mode: string } | undefined {
   const mode = fields[parents] ?? "";
   const sha = fields[fields.length - 2] ?? "";
   if (NULL_SHA.test(sha)) return undefined;
-  return { sha, mode };
+  // A modification in a commit with one parent: the old blob is the text this one revises.
+  const previous = parents === 1 && status === "M" ? fields[2] : undefined;
+  return previous ? { sha, mode, previous } : { sha, mode };
 }
 
 /**
@@ -103,7 +107,7 @@ export async function* logCommits(
     if (pendingMeta !== undefined) {
       const blob = parseRawMeta(pendingMeta);
       pendingMeta = undefined;
-      if (blob && current) current.blobs.push({ sha: blob.sha, path: text, mode: blob.mode });
+      if (blob && current) current.blobs.push({ ...blob, path: text });
       return;
     }
     if (text.startsWith(HEADER)) {

@@ -1,6 +1,13 @@
 import type { ResolvedConfig } from "../config/load-config.js";
 import { createDetector } from "../engine/detector.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
+import { RevisionCache } from "./revision-cache.js";
+
+/**
+ * Texts of recent history blobs kept to scan their next versions by what changed: 64 M
+ * characters, about the working tree of a large repository's most edited files.
+ */
+const REVISION_BUDGET = 64 * 1024 * 1024;
 
 export interface RunScanOptions {
   readonly fragments: AsyncIterable<Fragment>;
@@ -24,13 +31,24 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
     globalAllow: options.config.allow,
     maxDecodeDepth: options.config.decodeDepth,
   });
+  const revisions = new RevisionCache(REVISION_BUDGET);
   const findings: Finding[] = [];
   let scannedFragments = 0;
   let scannedBytes = 0;
   for await (const fragment of options.fragments) {
     scannedFragments++;
     scannedBytes += fragment.text.length;
-    for (const finding of detector.detect(fragment)) findings.push(finding);
+    let found: Finding[];
+    if (fragment.blob) {
+      const previous = fragment.blob.previous;
+      const base = previous === undefined ? undefined : revisions.get(previous);
+      const scanned = detector.detectRevision(fragment, base);
+      revisions.set(fragment.blob.sha, scanned.record);
+      found = scanned.findings;
+    } else {
+      found = detector.detect(fragment);
+    }
+    for (const finding of found) findings.push(finding);
     options.onFragment?.(fragment);
   }
   return {

@@ -34,6 +34,7 @@ interface Introduction {
   readonly sha: string;
   readonly path: string;
   readonly git: GitProvenance;
+  readonly previous?: string;
 }
 
 /** Git's own test: a NUL byte in the first 8000 bytes means binary. */
@@ -96,7 +97,12 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
               continue;
             }
             total++;
-            pending.push({ sha: blob.sha, path: blob.path, git: commit.info });
+            pending.push({
+              sha: blob.sha,
+              path: blob.path,
+              git: commit.info,
+              ...(blob.previous ? { previous: blob.previous } : {}),
+            });
             await reader.request(blob.sha);
           }
         }
@@ -146,6 +152,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       path: intro.path,
       startLine: 1,
       git: intro.git,
+      blob: intro.previous ? { sha: object.sha, previous: intro.previous } : { sha: object.sha },
     };
   };
 

@@ -51,7 +51,7 @@ describe("prefilter", () => {
         { raw: rule({ id: "b", pattern: "sk-[a-z]{3}", keywords: ["sk-"] }), source },
       ],
       new Set(),
-      { reachOf: () => ({ chars: 20, lines: 0 }) },
+      { scopeOf: () => ({ reach: { chars: 20, lines: 0 } }) },
     );
     const prefilter = buildPrefilter(rules);
     expect(prefilter.candidates("x SK-ANT-abc sk-def")).toEqual([

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CompiledRule } from "../../src/config/compile-rules.js";
-import { expandExample } from "../../src/config/example-template.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { regexReach } from "../../src/config/regex-reach.js";
 import { createDetector } from "../../src/engine/detector.js";
 import { buildLineIndex } from "../../src/engine/line-index.js";
 import { keywordWindows } from "../../src/engine/windows.js";
 import type { Finding } from "../../src/types.js";
+import { allExamples, seededParts, seededRandom } from "../helpers/seeded-documents.js";
 
 describe("regexReach", () => {
   it("adds up what a match and its look-arounds can span, plus a neighbour each side", () => {
@@ -62,64 +62,43 @@ describe("keywordWindows", () => {
   });
 });
 
-/** A seeded linear congruential generator, so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
-const FILLER = [
-  "const value = compute(input, options);",
-  "",
-  "  # configuration follows",
-  "function handler(request) { return request.body; }",
-  '{"name": "package", "version": "1.0.0"}',
-  `var a=1,b=2;${"c=function(d){return d*2};".repeat(40)}`,
-];
-
 function describeFinding(finding: Finding): string {
   return `${finding.ruleId} ${finding.line}:${finding.column}-${finding.endLine}:${finding.endColumn} ${finding.secret}`;
 }
 
-describe("windowed matching", () => {
+/** The same rules, with some of what the build worked out of their patterns forgotten. */
+function without(rules: readonly CompiledRule[], fields: readonly ("reach" | "leads")[]) {
+  return rules.map(
+    (rule): CompiledRule =>
+      Object.create(
+        rule,
+        Object.fromEntries(fields.map((field) => [field, { value: undefined, enumerable: true }])),
+      ) as CompiledRule,
+  );
+}
+
+describe("matching near keywords", () => {
   it("finds exactly what matching the whole text finds, for every built-in rule", async () => {
     const rules = await loadBuiltinRules();
     expect(rules.filter((rule) => rule.reach !== undefined).length).toBeGreaterThan(250);
-    // The same rules with no reach run on the whole text: the reference.
-    const whole = rules.map(
-      (rule): CompiledRule =>
-        Object.create(rule, { reach: { value: undefined, enumerable: true } }) as CompiledRule,
-    );
-    const windowed = createDetector(rules);
-    const reference = createDetector(whole);
+    expect(rules.filter((rule) => rule.leads !== undefined).length).toBeGreaterThan(200);
+    // With neither reach nor leads, every rule runs on the whole text: the reference.
+    const reference = createDetector(without(rules, ["reach", "leads"]));
+    // Tried at keyword leads where the rule has them, else on windows.
+    const anchored = createDetector(rules);
+    // On windows wherever the rule has a reach.
+    const windowed = createDetector(without(rules, ["leads"]));
     const random = seededRandom(20261122);
-    // Near misses too: they test that a cut never makes a match out of a non-match.
-    const examples = rules.flatMap((rule) =>
-      [...rule.raw.examples.match, ...rule.raw.examples.nomatch].map((example) =>
-        typeof example === "string" ? example : example.text,
-      ),
-    );
+    const examples = allExamples(rules);
     let compared = 0;
     for (let round = 0; round < 40; round++) {
-      // Examples between filler, some several to a line, as in minified files.
-      const parts: string[] = [];
-      for (let i = 0; i < 60; i++) {
-        const pick = random();
-        if (pick < 0.5) parts.push(FILLER[Math.floor(random() * FILLER.length)]!);
-        else {
-          const example = examples[Math.floor(random() * examples.length)]!;
-          parts.push(expandExample(example).text);
-        }
-        parts.push(random() < 0.3 ? " " : random() < 0.9 ? "\n" : "\n\n\n");
-      }
-      const text = parts.join("");
+      const text = seededParts(random, examples, 60).join("");
       const path = round % 2 === 0 ? "src/config.ts" : "deploy/main.tf";
-      const expected = reference.detect({ path, text, startLine: 1 }).map(describeFinding);
-      const actual = windowed.detect({ path, text, startLine: 1 }).map(describeFinding);
-      expect(actual.sort()).toEqual(expected.sort());
+      const expected = reference.detect({ path, text, startLine: 1 }).map(describeFinding).sort();
+      for (const detector of [anchored, windowed]) {
+        const actual = detector.detect({ path, text, startLine: 1 }).map(describeFinding);
+        expect(actual.sort()).toEqual(expected);
+      }
       compared += expected.length;
     }
     expect(compared).toBeGreaterThan(500);

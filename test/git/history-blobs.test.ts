@@ -44,6 +44,22 @@ describe("historyFragments", () => {
     expect(Date.parse(fragments[0]!.git!.date)).toBe(Date.parse(GIT_ENV.GIT_AUTHOR_DATE!));
   });
 
+  it("names the blob each one revises: the old side of a modification, never of an add", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", { "a.txt": "first\n" });
+    repo.commit("two", { "a.txt": "first\nsecond\n", "b.txt": "new\n" });
+    const { fragments } = await history(repo);
+    const blobOf = (text: string) =>
+      execFileSync("git", ["hash-object", "--stdin"], { cwd: repo.dir, input: text })
+        .toString("utf8")
+        .trim();
+    expect(fragments.map((f) => [f.path, f.blob])).toEqual([
+      ["a.txt", { sha: blobOf("first\n") }],
+      ["a.txt", { sha: blobOf("first\nsecond\n"), previous: blobOf("first\n") }],
+      ["b.txt", { sha: blobOf("new\n") }],
+    ]);
+  });
+
   it("finds content deleted later, on side branches, in renamed files and in merges", async () => {
     const repo = makeTempRepo();
     const base = repo.commit("base", { "keep.txt": "k\n", "moved.txt": "to be renamed\n" });

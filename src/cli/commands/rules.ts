@@ -77,9 +77,9 @@ function testCommand(context: CommandContext): CommandModule {
           : readBuiltinRuleSources();
       // Rules in the given files may name built-in rules as their `requires` companion.
       const builtin = files.length > 0 ? (await loadConfig({ cwd: context.io.cwd })).rules : [];
-      const { ruleReach } = await import("../../config/regex-reach.js");
+      const { ruleScope } = await import("../../config/pattern-scope.js");
       const subjects = compileRules(sources, new Set(builtin.map((rule) => rule.id)), {
-        reachOf: ruleReach,
+        scopeOf: ruleScope,
       });
       const lines = new Map(sources.map((source) => [source.raw.id, source.line]));
       const result = checkRules(subjects, {

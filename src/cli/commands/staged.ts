@@ -23,30 +23,39 @@ export function blockedCommitMessage(findings: readonly Finding[]): string {
   ].join("\n");
 }
 
+/**
+ * The staged scan, from the options record yargs parses or the one the hook's fast path reads
+ * (plain-staged-args.ts): one handler for both.
+ */
+export async function runStaged(
+  context: CommandContext,
+  argv: Record<string, unknown>,
+): Promise<void> {
+  const options = readScanOptions(argv);
+  const { io } = context;
+  await executeScan(context, {
+    source: "staged",
+    scanRoot: ".",
+    options,
+    fragments: (config, onSkip) =>
+      stagedFragments({
+        cwd: io.cwd,
+        env: io.env,
+        maxFileSize: config.maxFileSize,
+        onSkip,
+        isExcluded: excludeMatcher(config.exclude),
+      }),
+    onFindings: (findings) => {
+      if (!options.quiet) io.stderr.write(blockedCommitMessage(findings));
+    },
+  });
+}
+
 export function stagedCommand(context: CommandContext): CommandModule {
   return {
     command: "staged",
     describe: "Scan the lines the next commit adds (git diff --cached): the pre-commit guard",
     builder: (yargs) => withScanOptions(yargs),
-    handler: async (argv) => {
-      const options = readScanOptions(argv);
-      const { io } = context;
-      await executeScan(context, {
-        source: "staged",
-        scanRoot: ".",
-        options,
-        fragments: (config, onSkip) =>
-          stagedFragments({
-            cwd: io.cwd,
-            env: io.env,
-            maxFileSize: config.maxFileSize,
-            onSkip,
-            isExcluded: excludeMatcher(config.exclude),
-          }),
-        onFindings: (findings) => {
-          if (!options.quiet) io.stderr.write(blockedCommitMessage(findings));
-        },
-      });
-    },
+    handler: (argv) => runStaged(context, argv),
   };
 }

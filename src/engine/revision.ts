@@ -1,0 +1,166 @@
+import type { RegexReach } from "../config/regex-reach.js";
+import type { EncodedSpan } from "./decode.js";
+import { lineStartAbove, lineStartBelow } from "./line-index.js";
+import type { Candidate } from "./prefilter.js";
+import type { RawMatch, Span } from "./rule-matcher.js";
+
+/**
+ * A new revision of a text differs from the old one in a stretch between a common beginning and
+ * a common end. What a rule finds away from that stretch is what it found in the old text, only
+ * shifted past it; history scans read each version of a file, so most of every text is known.
+ *
+ * The arithmetic here rests on the reach of each pattern (config/regex-reach.ts): a match, with
+ * what its look-arounds read, spans at most `chars` characters and `lines` line breaks. A match
+ * whose start lies farther than that from the change read none of it, and the old text had it.
+ */
+
+/** Where two revisions differ, in whole lines of the new text. */
+export interface ChangedZone {
+  /** The changed lines of the new text: [start, end). */
+  readonly start: number;
+  readonly end: number;
+  /** Where the zone ends in the old text; it starts at `start` in both. */
+  readonly oldEnd: number;
+  /** How far the text after the zone moved: new length less old length. */
+  readonly shift: number;
+}
+
+const BLOCK = 1024;
+
+export function changedZone(old: string, text: string): ChangedZone {
+  const shortest = Math.min(old.length, text.length);
+  // Blocks first: equality of slices is one native comparison.
+  let prefix = 0;
+  while (
+    prefix + BLOCK <= shortest &&
+    old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)
+  ) {
+    prefix += BLOCK;
+  }
+  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  const room = shortest - prefix;
+  let suffix = 0;
+  while (
+    suffix + BLOCK <= room &&
+    old.slice(old.length - suffix - BLOCK, old.length - suffix) ===
+      text.slice(text.length - suffix - BLOCK, text.length - suffix)
+  ) {
+    suffix += BLOCK;
+  }
+  while (
+    suffix < room &&
+    old.charCodeAt(old.length - suffix - 1) === text.charCodeAt(text.length - suffix - 1)
+  ) {
+    suffix++;
+  }
+  const start = prefix === 0 ? 0 : text.lastIndexOf("\n", prefix - 1) + 1;
+  const newline = text.indexOf("\n", Math.max(prefix, text.length - suffix));
+  const end = newline === -1 ? text.length : newline;
+  const shift = text.length - old.length;
+  return { start, end, oldEnd: end - shift, shift };
+}
+
+/**
+ * The keyword hits of the new text: the old text's before and after the zone, and `fresh`, the
+ * prefilter's hits starting from `longest - 1` characters before the zone (where a keyword may
+ * run into it) up to its end. Rules found nowhere are left out.
+ */
+export function mergeHits(
+  old: readonly Candidate[],
+  fresh: readonly Candidate[],
+  zone: ChangedZone,
+  longest: number,
+): Candidate[] {
+  const freshFrom = zone.start - longest + 1;
+  const freshByRule = new Map(fresh.map((candidate) => [candidate.rule, candidate]));
+  const oldByRule = new Map(old.map((candidate) => [candidate.rule, candidate]));
+  const rules = [...new Set([...oldByRule.keys(), ...freshByRule.keys()])].sort((a, b) => a - b);
+  const merged: Candidate[] = [];
+  for (const rule of rules) {
+    const before = oldByRule.get(rule);
+    const now = freshByRule.get(rule);
+    const hitStarts: number[] = [];
+    const withLeads = Boolean(before?.hitLeads ?? now?.hitLeads);
+    const hitLeads: (readonly number[] | undefined)[] = [];
+    const take = (
+      candidate: Candidate | undefined,
+      keep: (start: number) => boolean,
+      by: number,
+    ) => {
+      if (!candidate) return;
+      candidate.hitStarts.forEach((start, i) => {
+        if (!keep(start)) return;
+        hitStarts.push(start + by);
+        if (withLeads) hitLeads.push(candidate.hitLeads?.[i]);
+      });
+    };
+    take(before, (start) => start < freshFrom, 0);
+    take(now, () => true, 0);
+    take(before, (start) => start >= zone.oldEnd, zone.shift);
+    // A rule without keywords has no hits anywhere and still runs.
+    if (hitStarts.length === 0 && (before ?? now)!.hitStarts.length > 0) continue;
+    merged.push(withLeads ? { rule, hitStarts, hitLeads } : { rule, hitStarts });
+  }
+  return merged;
+}
+
+/**
+ * The match starts a change can affect for a pattern of this reach: within `chars` characters
+ * and `lines` line breaks of the zone. Matches starting elsewhere are the old text's.
+ */
+export function affectedBand(zone: ChangedZone, reach: RegexReach, text: string): Span {
+  let from = zone.start - reach.chars;
+  let to = zone.end + reach.chars;
+  if (Number.isFinite(reach.lines)) {
+    // One line more each side than the reach: a look-around reads the line break beyond.
+    from = Math.max(from, lineStartAbove(text, zone.start, reach.lines + 1, from));
+    to = Math.min(to, lineStartBelow(text, zone.end, reach.lines + 2, to));
+  }
+  return { from: Math.max(0, from), to: Math.min(text.length, to) };
+}
+
+/** The old text's matches that start outside the band, moved to the new text's offsets. */
+export function keptMatches(
+  old: readonly RawMatch[],
+  zone: ChangedZone,
+  band: Span,
+): { before: RawMatch[]; after: RawMatch[] } {
+  const before: RawMatch[] = [];
+  const after: RawMatch[] = [];
+  for (const match of old) {
+    if (match.matchStart < zone.start) {
+      if (match.matchStart < band.from) before.push(match);
+    } else if (match.matchStart >= zone.oldEnd) {
+      const moved = {
+        ...match,
+        matchStart: match.matchStart + zone.shift,
+        start: match.start + zone.shift,
+        end: match.end + zone.shift,
+      };
+      if (moved.matchStart >= band.to) after.push(moved);
+    }
+  }
+  return { before, after };
+}
+
+/**
+ * The old text's encoded runs outside the zone, moved: a run never crosses a line break, and
+ * the zone is made of whole lines.
+ */
+export function keptSpans(
+  old: readonly EncodedSpan[],
+  zone: ChangedZone,
+): {
+  before: EncodedSpan[];
+  after: EncodedSpan[];
+} {
+  const before: EncodedSpan[] = [];
+  const after: EncodedSpan[] = [];
+  for (const span of old) {
+    if (span.end <= zone.start) before.push(span);
+    else if (span.start >= zone.oldEnd) {
+      after.push({ ...span, start: span.start + zone.shift, end: span.end + zone.shift });
+    }
+  }
+  return { before, after };
+}

@@ -1,0 +1,180 @@
+import type { CompiledRule } from "../config/compile-rules.js";
+import { type LineIndex, lineStartAbove, lineStartBelow } from "./line-index.js";
+import type { Candidate } from "./prefilter.js";
+import { keywordWindows } from "./windows.js";
+
+/** A regex match of a rule, before the rule's checks and allowlists. Offsets are the text's. */
+export interface RawMatch {
+  readonly rule: CompiledRule;
+  readonly match: string;
+  readonly matchStart: number;
+  readonly secret: string;
+  /** Where the secret starts and ends. */
+  readonly start: number;
+  readonly end: number;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** Text positions [from, to). */
+export interface Span {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The matches of one rule in a text: tried only where a match can start when the rule has
+ * keyword leads, else searched in windows around its keyword hits when it has a reach, else
+ * searched in the whole text. With `band`, only matches starting in it are wanted, and only the
+ * keyword hits that can belong to one are used.
+ */
+export function matchRule(
+  rule: CompiledRule,
+  text: string,
+  candidate: Candidate,
+  lines: LineIndex,
+  found: RawMatch[],
+  band?: Span,
+): void {
+  const { hitStarts, hitLeads } = candidate;
+  if (hitLeads) {
+    matchAt(rule, text, matchStarts(hitStarts, hitLeads, band), found);
+    return;
+  }
+  const reach = rule.reach;
+  if (!reach || hitStarts.length === 0) {
+    matchIn(rule, text, 0, text.length, 0, text.length, found, band);
+    return;
+  }
+  const longest = Math.max(...rule.keywords.map((keyword) => keyword.length));
+  // A match starting in the band holds its keyword within one reach of its start.
+  const near = band ? hitsNear(hitStarts, band, reach.chars, reach.lines, text) : hitStarts;
+  const windows = keywordWindows(near, longest, reach, lines, text.length);
+  for (let i = 0; i < windows.length; i += 4) {
+    matchIn(
+      rule,
+      text,
+      windows[i]!,
+      windows[i + 1]!,
+      windows[i + 2]!,
+      windows[i + 3]!,
+      found,
+      band,
+    );
+  }
+}
+
+/** The places a match can start, ascending: each hit less each lead of its keyword. */
+function matchStarts(
+  hitStarts: readonly number[],
+  hitLeads: readonly (readonly number[] | undefined)[],
+  band: Span | undefined,
+): number[] {
+  const from = band?.from ?? 0;
+  const to = band?.to ?? Number.POSITIVE_INFINITY;
+  const starts: number[] = [];
+  for (let i = 0; i < hitStarts.length; i++) {
+    const leads = hitLeads[i];
+    if (leads === undefined) continue;
+    for (const lead of leads) {
+      const start = hitStarts[i]! - lead;
+      if (start >= from && start < to) starts.push(start);
+    }
+  }
+  starts.sort((a, b) => a - b);
+  return starts;
+}
+
+/** Hits within `chars` characters and `lines` line breaks of the band. */
+function hitsNear(
+  hitStarts: readonly number[],
+  band: Span,
+  chars: number,
+  lineReach: number,
+  text: string,
+): number[] {
+  let from = band.from - chars;
+  let to = band.to + chars;
+  if (Number.isFinite(lineReach)) {
+    from = Math.max(from, lineStartAbove(text, band.from, lineReach, from));
+    to = Math.min(to, lineStartBelow(text, band.to, lineReach + 1, to));
+  }
+  return hitStarts.filter((start) => start >= from && start < to);
+}
+
+/**
+ * Tries the sticky regex at each of `starts` (ascending) past the end of the last match, as a
+ * search from the start of the text would: every match starts at one of them.
+ */
+function matchAt(
+  rule: CompiledRule,
+  text: string,
+  starts: readonly number[],
+  found: RawMatch[],
+): void {
+  const regex = rule.stickyRegex;
+  let next = 0;
+  for (const start of starts) {
+    if (start < next) continue;
+    regex.lastIndex = start;
+    const match = regex.exec(text);
+    if (match === null) continue;
+    next = start + Math.max(1, match[0].length);
+    if (match[0].length > 0) addMatch(rule, match, 0, found);
+  }
+}
+
+/**
+ * Matches in text[from, to], keeping those within [acceptFrom, acceptTo]: the ones the cut
+ * cannot have changed (see windows.ts).
+ */
+function matchIn(
+  rule: CompiledRule,
+  text: string,
+  from: number,
+  to: number,
+  acceptFrom: number,
+  acceptTo: number,
+  found: RawMatch[],
+  band: Span | undefined,
+): void {
+  const regex = rule.regex;
+  const window = from === 0 && to === text.length ? text : text.slice(from, to);
+  regex.lastIndex = 0;
+  for (let match = regex.exec(window); match !== null; match = regex.exec(window)) {
+    const matchStart = from + match.index;
+    const matchEnd = matchStart + match[0].length;
+    if (match[0].length === 0 || matchStart < acceptFrom || matchEnd > acceptTo) {
+      // Try again one step on: a match the cut distorted may hide a true one overlapping it.
+      regex.lastIndex = match.index + 1;
+      continue;
+    }
+    if (band && (matchStart < band.from || matchStart >= band.to)) continue;
+    addMatch(rule, match, from, found);
+  }
+}
+
+/** Keeps a match that holds a secret, at offsets of the whole text (`offset` on). */
+function addMatch(
+  rule: CompiledRule,
+  match: RegExpExecArray,
+  offset: number,
+  found: RawMatch[],
+): void {
+  const groupName = rule.secretGroup;
+  const secret = groupName ? match.groups?.[groupName] : match[0];
+  const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
+  if (secret === undefined || span === undefined || secret.length === 0) return;
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(match.groups ?? {})) {
+    if (name !== groupName && value !== undefined) metadata[name] = value;
+  }
+  found.push({
+    rule,
+    match: match[0],
+    matchStart: offset + match.index,
+    secret,
+    start: offset + span[0],
+    end: offset + span[1],
+    metadata,
+  });
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import yargs from "yargs";
+import { stagedCommand } from "../../src/cli/commands/staged.js";
+import type { CommandContext } from "../../src/cli/io.js";
+import { parseArgsOptions } from "../../src/cli/option-spec.js";
+import { readPlainStagedArgs } from "../../src/cli/plain-staged-args.js";
+import { readScanOptions, SCAN_OPTIONS } from "../../src/cli/scan-options.js";
+
+/** The staged command's own yargs builder, in strict mode as main.ts runs it; its handler only records argv. */
+async function parseWithYargs(args: readonly string[]): Promise<Record<string, unknown>> {
+  const command = stagedCommand({} as CommandContext);
+  let parsed: Record<string, unknown> | undefined;
+  await yargs(["staged", ...args])
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new Error(message);
+    })
+    .command({
+      ...command,
+      handler: (argv) => {
+        parsed = argv;
+      },
+    })
+    .parseAsync();
+  if (!parsed) throw new Error(`yargs ran no handler for staged ${args.join(" ")}`);
+  return parsed;
+}
+
+/** What readScanOptions makes of a record: the options, or the error it throws. */
+function scanOptionsOf(record: Record<string, unknown>): unknown {
+  try {
+    return readScanOptions(record);
+  } catch (error) {
+    return { thrown: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+/** One example command line per plain option, so an option added later is checked too. */
+function exampleArgs(spec: (typeof SCAN_OPTIONS)[number]): string[] {
+  if (spec.type === "boolean") return [`--${spec.name}`];
+  return [`--${spec.name}`, spec.choices?.[spec.choices.length - 1] ?? "some-value.txt"];
+}
+
+const PLAIN: readonly (readonly string[])[] = [
+  [],
+  ["--quiet"],
+  ["-q"],
+  ["--no-quiet"],
+  ["--verbose", "--color"],
+  ["--no-color"],
+  ["--debug"],
+  ["--no-debug", "--no-verbose"],
+  ["--report-unused-ignores"],
+  ["-c", "keys.yaml"],
+  ["--config=keys.yaml"],
+  ["--config="],
+  ["--config", "a=b"],
+  ["--config", "true"],
+  ["--config", "123"],
+  ["--config", ""],
+  ["--format", "json"],
+  ["-f", "sarif"],
+  ["--format=markdown"],
+  ["-o", "report file.json", "--format", "json"],
+  ["--rules", "a.yaml"],
+  ["--rules", "1"],
+  ["--rules", "a.yaml", "--rules=b.yaml", "-q"],
+  ["--baseline", "base.json", "--ignore-file", ".keywardenignore"],
+  ["--max-file-size", "500KB"],
+  ["--max-file-size", "10"],
+  ["--max-file-size", "banana"],
+  ["-q", "--no-color", "-f", "json", "-c", "k.yaml", "--output=o.json"],
+];
+
+/** Command lines yargs reads differently from parseArgs, or must answer itself. */
+const LEFT_TO_YARGS: readonly (readonly string[])[] = [
+  ["--help"],
+  ["-h"],
+  ["--version"],
+  ["--frobnicate"],
+  ["--format", "html"],
+  ["--format", "xml"],
+  ["--no-format"],
+  ["--redact"],
+  ["--redact=50"],
+  ["--no-redact"],
+  ["--verify"],
+  ["--only-live"],
+  ["--fail-on", "none"],
+  ["--endpoint", "openai=http://127.0.0.1:1"],
+  ["--verify-concurrency", "2"],
+  ["--config", "a", "--config", "b"],
+  ["-q", "--quiet"],
+  ["--color", "--no-color"],
+  ["-qv"],
+  ["-fjson"],
+  ["-f=json"],
+  ["-cfoo"],
+  ["extra"],
+  ["--"],
+  ["--quiet", "--"],
+  ["--", "x"],
+  ["--quiet=true"],
+  ["--quiet", "true"],
+  ["--maxFileSize", "1"],
+  ["--config"],
+  ["--rules"],
+  ["--output", "-"],
+  ["--output=-"],
+  ["--config=-x"],
+  ["--config", "-q"],
+  ["--no-config"],
+  ["--QUIET"],
+];
+
+describe("the pre-commit fast path's command line", () => {
+  it.each(PLAIN.map((args) => [args.join(" ") || "(no flags)", args] as const))(
+    "reads %s as yargs does",
+    async (_label, args) => {
+      const plain = readPlainStagedArgs(["staged", ...args]);
+      expect(plain).toBeDefined();
+      expect(scanOptionsOf(plain!)).toEqual(scanOptionsOf(await parseWithYargs(args)));
+    },
+  );
+
+  it.each(LEFT_TO_YARGS.map((args) => [args.join(" "), args] as const))(
+    "leaves %s to yargs",
+    (_label, args) => {
+      expect(readPlainStagedArgs(["staged", ...args])).toBeUndefined();
+    },
+  );
+
+  it("reads no other command, nor flags before the command", () => {
+    expect(readPlainStagedArgs(["scan"])).toBeUndefined();
+    expect(readPlainStagedArgs(["--quiet", "staged"])).toBeUndefined();
+    expect(readPlainStagedArgs([])).toBeUndefined();
+  });
+
+  it("reads every plain scan option from the one declaration, as yargs does", async () => {
+    const plainSpecs = SCAN_OPTIONS.filter(
+      (spec) => spec.type === "string" || spec.type === "boolean",
+    );
+    expect(Object.keys(parseArgsOptions(SCAN_OPTIONS))).toEqual(
+      plainSpecs.map((spec) => spec.name),
+    );
+    for (const spec of plainSpecs) {
+      const args = exampleArgs(spec);
+      const plain = readPlainStagedArgs(["staged", ...args]);
+      expect(plain, args.join(" ")).toBeDefined();
+      expect(scanOptionsOf(plain!), args.join(" ")).toEqual(
+        scanOptionsOf(await parseWithYargs(args)),
+      );
+      if (spec.alias) {
+        const short = [`-${spec.alias}`, ...args.slice(1)];
+        expect(readPlainStagedArgs(["staged", ...short]), short.join(" ")).toEqual(plain);
+      }
+    }
+  });
+});

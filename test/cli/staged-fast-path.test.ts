@@ -1,0 +1,234 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { expandExample } from "../../src/config/example-template.js";
+import { makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
+import { type CliResult, REPO_ROOT, runCli } from "../helpers/run-cli.js";
+
+interface Metafile {
+  outputs: Record<
+    string,
+    {
+      imports: { path: string; kind: string }[];
+      inputs: Record<string, unknown>;
+      entryPoint?: string;
+    }
+  >;
+}
+
+function readMetafile(): Metafile {
+  return JSON.parse(readFileSync(join(REPO_ROOT, "dist/cli-meta.json"), "utf8")) as Metafile;
+}
+
+/** File names of the built CLI's outputs that hold yargs or the libraries only it uses. */
+function yargsOutputs(meta: Metafile): string[] {
+  return Object.keys(meta.outputs)
+    .filter((path) =>
+      Object.keys(meta.outputs[path]!.inputs).some((input) =>
+        /node_modules\/(yargs|yargs-parser|cliui|y18n)\//.test(input),
+      ),
+    )
+    .map((path) => basename(path));
+}
+
+interface Run extends CliResult {
+  /** File names of the modules of dist/cli the process loaded. */
+  readonly loaded: readonly string[];
+}
+
+/**
+ * Runs the built CLI with a module loader hook that lists every module it loads, to tell
+ * which path, fast or yargs, read the command line.
+ */
+async function runListingModules(args: readonly string[], cwd: string): Promise<Run> {
+  const dir = makeTempDir("keywarden-loads-");
+  const log = join(dir, "loaded.txt");
+  writeFileSync(log, "");
+  writeFileSync(
+    join(dir, "hooks.mjs"),
+    `import { appendFileSync } from "node:fs";
+let log;
+export function initialize(data) { log = data.log; }
+export async function load(url, context, nextLoad) {
+  appendFileSync(log, url + "\\n");
+  return nextLoad(url, context);
+}
+`,
+  );
+  writeFileSync(
+    join(dir, "register.mjs"),
+    `import { register } from "node:module";
+register(new URL("./hooks.mjs", import.meta.url), { data: { log: ${JSON.stringify(log)} } });
+`,
+  );
+  const result = await runCli(args, {
+    cwd,
+    env: { NODE_OPTIONS: `--import=${join(dir, "register.mjs")}` },
+  });
+  const distCli = `${join(REPO_ROOT, "dist/cli")}/`;
+  const loaded = readFileSync(log, "utf8")
+    .split("\n")
+    .filter((url) => url.startsWith("file:") && new URL(url).pathname.startsWith(distCli))
+    .map((url) => basename(new URL(url).pathname));
+  return { ...result, loaded };
+}
+
+/** The same command line read by yargs: it ignores a final `--`, which the fast path declines. */
+function throughYargs(args: readonly string[]): string[] {
+  return [...args, "--"];
+}
+
+/** What a run answered, with the text report's scan time taken out. */
+function answer({ exitCode, stdout, stderr }: CliResult): CliResult {
+  return { exitCode, stdout: stdout.replace(/ in \d+ ms\./g, " in N ms."), stderr };
+}
+
+/** A repository with one committed file and a staged change adding `added`. */
+function repoWithStaged(added: string): TempRepo {
+  const repo = makeTempRepo();
+  repo.commit("base", { "README.md": "demo\n" });
+  repo.write({ "config/app.env": `# settings\nNAME=demo\n${added}\n` });
+  repo.git("add", "-A");
+  return repo;
+}
+
+const key = () => expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+
+describe("keywarden staged without yargs", () => {
+  it("never loads yargs from the entry for the hook's command line", () => {
+    const meta = readMetafile();
+    const yargsFiles = yargsOutputs(meta);
+    expect(yargsFiles.length).toBeGreaterThan(0);
+    const main = Object.keys(meta.outputs).find(
+      (path) => meta.outputs[path]!.entryPoint === "src/cli/main.ts",
+    )!;
+    const seen = new Set<string>();
+    const visit = (path: string) => {
+      if (seen.has(path) || !meta.outputs[path]) return;
+      seen.add(path);
+      for (const imported of meta.outputs[path]!.imports)
+        if (imported.kind === "import-statement") visit(imported.path);
+    };
+    visit(main);
+    expect([...seen].map((path) => basename(path)).filter((f) => yargsFiles.includes(f))).toEqual(
+      [],
+    );
+  });
+
+  it("answers as the yargs path does, without loading yargs, when a key is staged", async () => {
+    const repo = repoWithStaged(`LLAMA_API_KEY=${key()}`);
+    const yargsFiles = yargsOutputs(readMetafile());
+    const flagSets: (readonly string[])[] = [
+      [],
+      ["--quiet"],
+      ["--format", "json"],
+      ["-f", "json", "--no-color", "-q"],
+      ["--verbose", "--color", "--report-unused-ignores"],
+    ];
+    for (const flags of flagSets) {
+      const args = ["staged", ...flags];
+      const fast = await runListingModules(args, repo.dir);
+      const slow = await runListingModules(throughYargs(args), repo.dir);
+      expect(
+        fast.loaded.filter((file) => yargsFiles.includes(file)),
+        args.join(" "),
+      ).toEqual([]);
+      expect(
+        slow.loaded.some((file) => yargsFiles.includes(file)),
+        args.join(" "),
+      ).toBe(true);
+      expect(answer(fast), args.join(" ")).toEqual(answer(slow));
+      expect(fast.exitCode, args.join(" ")).toBe(1);
+    }
+    const text = await runCli(["staged"], { cwd: repo.dir });
+    expect(text.stderr).toMatch(/^keywarden: commit blocked: a secret is in the staged changes\n/);
+    expect(text.stderr).toContain("config/app.env:3");
+    const json = await runCli(["staged", "--format", "json"], { cwd: repo.dir });
+    expect(
+      (JSON.parse(json.stdout) as { findings: { path: string; line: number }[] }).findings.map(
+        (finding) => [finding.path, finding.line],
+      ),
+    ).toEqual([["config/app.env", 3]]);
+  });
+
+  it("answers as the yargs path does when the change is clean", async () => {
+    const repo = repoWithStaged("LOG_LEVEL=debug");
+    for (const flags of [[], ["--quiet"], ["--format", "json"]]) {
+      const args = ["staged", ...flags];
+      const fast = await runCli(args, { cwd: repo.dir });
+      expect(answer(fast), args.join(" ")).toEqual(
+        answer(await runCli(throughYargs(args), { cwd: repo.dir })),
+      );
+      expect(fast.exitCode, args.join(" ")).toBe(0);
+    }
+  });
+
+  it("reports a bad value with the same line and exit code, and with --debug a stack", async () => {
+    const repo = repoWithStaged("LOG_LEVEL=debug");
+    for (const flags of [
+      ["--max-file-size", "banana"],
+      ["--config", "missing.yaml"],
+    ]) {
+      const args = ["staged", ...flags];
+      const fast = await runCli(args, { cwd: repo.dir });
+      expect(answer(fast), args.join(" ")).toEqual(
+        answer(await runCli(throughYargs(args), { cwd: repo.dir })),
+      );
+      expect(fast.exitCode).toBe(2);
+      expect(fast.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+
+      const withDebug = [...args, "--debug"];
+      const fastDebug = await runCli(withDebug, { cwd: repo.dir });
+      const slowDebug = await runCli(throughYargs(withDebug), { cwd: repo.dir });
+      // The stacks' frames differ by path; the message and the presence of a stack do not.
+      const withoutFrames = (text: string) =>
+        text
+          .split("\n")
+          .filter((line) => !/^\s+at /.test(line))
+          .join("\n");
+      expect(fastDebug.exitCode).toBe(2);
+      expect(slowDebug.exitCode).toBe(2);
+      expect(withoutFrames(fastDebug.stderr)).toBe(withoutFrames(slowDebug.stderr));
+      expect(fastDebug.stderr.startsWith(fast.stderr)).toBe(true);
+      expect(fastDebug.stderr).toMatch(/\n\s+at /);
+    }
+  });
+
+  it("leaves unknown flags, bad choices and help to yargs, with their usual answers", async () => {
+    const repo = repoWithStaged("LOG_LEVEL=debug");
+    const unknown = await runCli(["staged", "--frobnicate"], { cwd: repo.dir });
+    expect(answer(unknown)).toEqual({
+      exitCode: 2,
+      stdout: "",
+      stderr: "keywarden: Unknown argument: frobnicate\nRun keywarden --help for usage.\n",
+    });
+    const badFormat = await runCli(["staged", "--format", "xml"], { cwd: repo.dir });
+    expect(badFormat.exitCode).toBe(2);
+    expect(badFormat.stderr).toMatch(
+      /^keywarden: Invalid values:\n.*Argument: format, Given: "xml"/s,
+    );
+    const help = await runListingModules(["staged", "--help"], repo.dir);
+    expect(help.exitCode).toBe(0);
+    expect(help.stderr).toBe("");
+    expect(help.stdout).toMatch(/^keywarden staged\n/);
+    for (const flag of [
+      "--quiet",
+      "--format",
+      "--config",
+      "--max-file-size",
+      "--redact",
+      "--verify",
+    ])
+      expect(help.stdout).toContain(flag);
+    expect(help.loaded.some((file) => yargsOutputs(readMetafile()).includes(file))).toBe(true);
+  });
+
+  it("runs outside a repository with the same error either way", async () => {
+    const dir = makeTempDir();
+    const fast = await runCli(["staged", "-q"], { cwd: dir });
+    expect(answer(fast)).toEqual(
+      answer(await runCli(throughYargs(["staged", "-q"]), { cwd: dir })),
+    );
+    expect(fast.exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { compileRules } from "../../src/config/compile-rules.js";
+import { expandTemplate } from "../../src/config/example-template.js";
+import { loadBuiltinRules } from "../../src/config/load-rules.js";
+import { ruleScope } from "../../src/config/pattern-scope.js";
+import { createDetector, type ScanRecord } from "../../src/engine/detector.js";
+import { changedZone } from "../../src/engine/revision.js";
+import type { Finding } from "../../src/types.js";
+import { allExamples, seededParts, seededRandom } from "../helpers/seeded-documents.js";
+
+describe("changedZone", () => {
+  it("spans the whole lines between the common beginning and end", () => {
+    const old = "one\ntwo\nthree\nfour\n";
+    expect(changedZone(old, "one\ntwo\nTHREE\nfour\n")).toEqual({
+      start: 8,
+      end: 13,
+      oldEnd: 13,
+      shift: 0,
+    });
+    // Two lines inserted: what follows moves by their length.
+    const inserted = changedZone(old, "one\ntwo\nnew\nlines\nthree\nfour\n");
+    expect(inserted.shift).toBe(10);
+    expect(inserted.start).toBe(8);
+    expect(inserted.oldEnd + inserted.shift).toBe(inserted.end);
+    // A deletion at the very start, and an append at the very end.
+    expect(changedZone(old, "two\nthree\nfour\n").start).toBe(0);
+    const appended = changedZone(old, `${old}five`);
+    expect([appended.start, appended.end]).toEqual([old.length, old.length + 4]);
+  });
+
+  it("finds edges past the first block of 1,024 characters", () => {
+    const long = "x".repeat(3000);
+    const zone = changedZone(`${long}\nold\n${long}`, `${long}\nnew line\n${long}`);
+    expect(zone).toEqual({ start: 3001, end: 3009, oldEnd: 3004, shift: 5 });
+  });
+});
+
+/** What an edit types into a line: line breaks, blanks, quotes and assignment signs. */
+const TYPED = ["\n", " ", "\t", '"', "'", "=", ":", "x", "\n\n", ""];
+
+function describeFinding(finding: Finding): string {
+  return `${finding.ruleId} ${finding.line}:${finding.column}-${finding.endLine}:${finding.endColumn} ${finding.secret}${finding.encoding ? " base64" : ""}`;
+}
+
+describe("scanning a revision by its change", () => {
+  it("finds exactly what a scan of the whole new text finds, over chains of edits", async () => {
+    const rules = await loadBuiltinRules();
+    const detector = createDetector(rules);
+    const random = seededRandom(20261123);
+    const examples = allExamples(rules);
+    const encodedExamples = examples
+      .slice(0, 40)
+      .map((example) => `data: ${Buffer.from(example).toString("base64")}`);
+    const pieces = [...examples, ...encodedExamples];
+    let compared = 0;
+    let revisions = 0;
+    for (let chain = 0; chain < 12; chain++) {
+      const path = chain % 2 === 0 ? "src/config.ts" : "deploy/main.tf";
+      let parts = seededParts(random, pieces, 80);
+      let record: ScanRecord | undefined;
+      for (let step = 0; step < 12; step++) {
+        const text = parts.join("");
+        const fragment = { path, text, startLine: 1 };
+        const expected = detector.detect(fragment).map(describeFinding);
+        const scanned = detector.detectRevision(fragment, record);
+        expect(scanned.findings.map(describeFinding)).toEqual(expected);
+        compared += expected.length;
+        if (record) revisions++;
+        record = scanned.record;
+        // The next revision: pieces replaced, inserted or deleted, or a few characters typed or
+        // erased, in one place or two; typing near a match changes what its look-arounds read.
+        parts = [...parts];
+        const edits = 1 + Math.floor(random() * 2);
+        for (let edit = 0; edit < edits; edit++) {
+          const at = Math.floor(random() * parts.length);
+          const fresh = seededParts(random, pieces, 1 + Math.floor(random() * 3));
+          const kind = random();
+          if (kind < 0.3) parts.splice(at, 2, ...fresh);
+          else if (kind < 0.5) parts.splice(at, 0, ...fresh);
+          else if (kind < 0.6) parts.splice(at, 1 + Math.floor(random() * 3));
+          else {
+            const piece = parts[at]!;
+            const offset = Math.floor(random() * (piece.length + 1));
+            const typed = TYPED[Math.floor(random() * TYPED.length)]!;
+            const erased = random() < 0.5 ? 0 : 1 + Math.floor(random() * 3);
+            parts[at] = piece.slice(0, offset) + typed + piece.slice(offset + erased);
+          }
+        }
+      }
+    }
+    expect(revisions).toBe(12 * 11);
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it("drops and adds matches whose look-arounds read the changed lines", () => {
+    // A match of this rule ends a line; its look-ahead reads the next line.
+    const [closing] = compileRules(
+      [
+        {
+          raw: {
+            id: "closing",
+            title: "closing",
+            provider: "test",
+            severity: "high",
+            tags: [],
+            report: true,
+            placeholderCheck: false,
+            remediation: "rotate it",
+            examples: { match: [], nomatch: [] },
+            pattern: "token:[ \\t]{0,3}(?<secret>[a-z0-9]{16})(?=\\n[ \\t]{0,4}end\\b)",
+            keywords: ["token"],
+          },
+          source: { file: "test.yaml", builtin: true },
+        },
+      ],
+      new Set(),
+      { scopeOf: ruleScope },
+    );
+    expect(closing!.reach?.lines).toBe(1);
+    const detector = createDetector([closing!]);
+    const value = expandTemplate("{{hex:16}}");
+    const filler = "line of text\n".repeat(50);
+    const closed = `${filler}token: ${value}\nend\n${filler}`;
+    const open = `${filler}token: ${value}\nmore\n${filler}`;
+    const scan = (text: string, base?: ScanRecord) =>
+      detector.detectRevision({ path: "a.txt", text, startLine: 1 }, base);
+    const first = scan(closed);
+    expect(first.findings.map((finding) => finding.line)).toEqual([51]);
+    const reopened = scan(open, first.record);
+    expect(reopened.findings).toEqual([]);
+    expect(scan(closed, reopened.record).findings.map((finding) => finding.line)).toEqual([51]);
+  });
+
+  it("scans a text whose base was at another path as a new text", async () => {
+    const rules = await loadBuiltinRules();
+    const detector = createDetector(rules);
+    const examples = allExamples(rules);
+    const text = seededParts(seededRandom(7), examples, 40).join("");
+    const base = detector.detectRevision({ path: "a.ts", text, startLine: 1 }).record;
+    const edited = `${text}\n${text.slice(0, 200)}`;
+    const fragment = { path: "deploy/main.tf", text: edited, startLine: 1 };
+    expect(detector.detectRevision(fragment, base).findings.map(describeFinding)).toEqual(
+      detector.detect(fragment).map(describeFinding),
+    );
+  });
+});
