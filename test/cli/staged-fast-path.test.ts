@@ -2,26 +2,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandExample } from "../../src/config/example-template.js";
+import {
+  type CliMetafile,
+  mainOutput,
+  readCliMetafile,
+  staticClosure,
+} from "../helpers/cli-bundle.js";
 import { makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { type CliResult, REPO_ROOT, runCli } from "../helpers/run-cli.js";
 
-interface Metafile {
-  outputs: Record<
-    string,
-    {
-      imports: { path: string; kind: string }[];
-      inputs: Record<string, unknown>;
-      entryPoint?: string;
-    }
-  >;
-}
-
-function readMetafile(): Metafile {
-  return JSON.parse(readFileSync(join(REPO_ROOT, "dist/cli-meta.json"), "utf8")) as Metafile;
-}
-
 /** File names of the built CLI's outputs that hold yargs or the libraries only it uses. */
-function yargsOutputs(meta: Metafile): string[] {
+function yargsOutputs(meta: CliMetafile): string[] {
   return Object.keys(meta.outputs)
     .filter((path) =>
       Object.keys(meta.outputs[path]!.inputs).some((input) =>
@@ -96,20 +87,10 @@ const key = () => expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
 
 describe("keywarden staged without yargs", () => {
   it("never loads yargs from the entry for the hook's command line", () => {
-    const meta = readMetafile();
+    const meta = readCliMetafile();
     const yargsFiles = yargsOutputs(meta);
     expect(yargsFiles.length).toBeGreaterThan(0);
-    const main = Object.keys(meta.outputs).find(
-      (path) => meta.outputs[path]!.entryPoint === "src/cli/main.ts",
-    )!;
-    const seen = new Set<string>();
-    const visit = (path: string) => {
-      if (seen.has(path) || !meta.outputs[path]) return;
-      seen.add(path);
-      for (const imported of meta.outputs[path]!.imports)
-        if (imported.kind === "import-statement") visit(imported.path);
-    };
-    visit(main);
+    const seen = staticClosure(meta, mainOutput(meta));
     expect([...seen].map((path) => basename(path)).filter((f) => yargsFiles.includes(f))).toEqual(
       [],
     );
@@ -117,7 +98,7 @@ describe("keywarden staged without yargs", () => {
 
   it("answers as the yargs path does, without loading yargs, when a key is staged", async () => {
     const repo = repoWithStaged(`LLAMA_API_KEY=${key()}`);
-    const yargsFiles = yargsOutputs(readMetafile());
+    const yargsFiles = yargsOutputs(readCliMetafile());
     const flagSets: (readonly string[])[] = [
       [],
       ["--quiet"],
@@ -220,7 +201,7 @@ describe("keywarden staged without yargs", () => {
       "--verify",
     ])
       expect(help.stdout).toContain(flag);
-    expect(help.loaded.some((file) => yargsOutputs(readMetafile()).includes(file))).toBe(true);
+    expect(help.loaded.some((file) => yargsOutputs(readCliMetafile()).includes(file))).toBe(true);
   });
 
   it("runs outside a repository with the same error either way", async () => {

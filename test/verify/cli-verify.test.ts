@@ -5,8 +5,9 @@ import { expandExample, expandTemplate } from "../../src/config/example-template
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import type { VerifySpec } from "../../src/config/rule-schema.js";
 import type { ReportFinding } from "../../src/types.js";
+import { mainOutput, readCliMetafile, staticClosure } from "../helpers/cli-bundle.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
+import { runCli } from "../helpers/run-cli.js";
 import { type StandInServer, startStandInServer } from "../helpers/stand-in-server.js";
 
 // The verification stage through the built CLI, against stand-in providers on 127.0.0.1.
@@ -502,33 +503,14 @@ describe("keywarden verify REPORT.json", () => {
 
 describe("lean start-up", () => {
   it("keeps verification, revocation, GitHub and schema code off the pre-commit path", () => {
-    const meta = JSON.parse(readFileSync(join(REPO_ROOT, "dist/cli-meta.json"), "utf8")) as {
-      outputs: Record<
-        string,
-        {
-          imports: { path: string; kind: string }[];
-          inputs: Record<string, unknown>;
-          entryPoint?: string;
-        }
-      >;
-    };
+    const meta = readCliMetafile();
     const outputs = Object.keys(meta.outputs);
-    const main = outputs.find((path) => meta.outputs[path]!.entryPoint === "src/cli/main.ts")!;
     const staged = outputs.find(
       (path) => "src/cli/commands/staged.ts" in meta.outputs[path]!.inputs,
     )!;
-    expect(main).toBeDefined();
     expect(staged).toBeDefined();
     // What `keywarden staged` loads: the entry, the staged command chunk, and their static imports.
-    const seen = new Set<string>();
-    const visit = (path: string) => {
-      if (seen.has(path) || !meta.outputs[path]) return;
-      seen.add(path);
-      for (const imported of meta.outputs[path]!.imports)
-        if (imported.kind === "import-statement") visit(imported.path);
-    };
-    visit(main);
-    visit(staged);
+    const seen = staticClosure(meta, mainOutput(meta), staged);
     const inputs = [...seen].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
     expect(inputs).toContain("src/engine/detector.ts");
     expect(inputs).toContain("src/sources/staged-diff.ts");
