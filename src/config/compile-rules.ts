@@ -212,9 +212,7 @@ export function compileRules(
   knownIds: ReadonlySet<string> = new Set(),
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source, scope }) =>
-    compileRule(raw, source, options, scope ?? options.scopeOf?.(raw)),
-  );
+  const compiled = rules.map(({ raw, source, scope }) => compileRule(raw, source, options, scope));
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {

@@ -1,4 +1,5 @@
-import { type AST, RegExpParser } from "@eslint-community/regexpp";
+import type { AST } from "@eslint-community/regexpp";
+import { parsePattern } from "./regex-reach.js";
 
 /**
  * Where a rule's matches start, measured back from a keyword they contain. For a pattern such as
@@ -36,10 +37,7 @@ export function keywordLeads(
   if (keywords.length === 0) return undefined;
   const unicode = flags.includes("u") || flags.includes("v");
   const ignoreCase = flags.includes("i");
-  const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes("u"),
-    unicodeSets: flags.includes("v"),
-  });
+  const ast = parsePattern(pattern, flags);
   const wanted = keywords.map((keyword) => keyword.toLowerCase());
   const leads = new Map<string, Set<number>>();
   let budget = BUDGET;
@@ -89,12 +87,9 @@ export function keywordLeads(
         walk(rest, offsets, run, runStarts);
         return;
       case "Group":
-        if (element.modifiers) throw new Unprovable(); // (?i:...) changes what letters match
-        for (const alternative of element.alternatives) {
-          walk({ elements: alternative.elements, index: 0, next: rest }, offsets, run, runStarts);
-        }
-        return;
       case "CapturingGroup":
+        // (?i:...) changes what letters match.
+        if (element.type === "Group" && element.modifiers) throw new Unprovable();
         for (const alternative of element.alternatives) {
           walk({ elements: alternative.elements, index: 0, next: rest }, offsets, run, runStarts);
         }

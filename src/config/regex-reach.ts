@@ -34,17 +34,21 @@ export function ruleReach(raw: {
 }
 
 export function regexReach(pattern: string, flags: string): RegexReach {
-  const parser = new RegExpParser({ ecmaVersion: 2025 });
   const unicode = flags.includes("u") || flags.includes("v");
-  const ast = parser.parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes("u"),
-    unicodeSets: flags.includes("v"),
-  });
+  const ast = parsePattern(pattern, flags);
   // Without the u or v flag every character is one UTF-16 unit; with them, up to two.
   const chars = extent(ast, () => (unicode ? 2 : 1));
   const lines = extent(ast, (node) => (matchesLineFeed(node, flags.includes("s")) ? 1 : 0));
   // One extra character each side for `\b`, `^` and `$`, which read their neighbour.
   return { chars: chars + 2, lines };
+}
+
+/** A rule's pattern as the regex engine reads it with these flags. */
+export function parsePattern(pattern: string, flags: string): AST.Pattern {
+  return new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
+    unicode: flags.includes("u"),
+    unicodeSets: flags.includes("v"),
+  });
 }
 
 type CharacterNode =

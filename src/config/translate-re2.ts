@@ -276,12 +276,13 @@ class Translator {
       this.out += `[${String.fromCodePoint(lower)}${String.fromCodePoint(otherCase(lower))}]`;
       return;
     }
-    this.out += this.literalText(cp);
+    this.out += this.escaped(cp, SYNTAX_CHARS);
   }
 
-  private literalText(cp: number): string {
+  /** One character as JS regex source, escaped where `special` says it means syntax there. */
+  private escaped(cp: number, special: ReadonlySet<string>): string {
     const ch = String.fromCodePoint(cp);
-    if (SYNTAX_CHARS.has(ch)) return `\\${ch}`;
+    if (special.has(ch)) return `\\${ch}`;
     if (cp < 0x20 || cp === 0x7f) return hex(cp);
     if (cp > 0xffff) this.needsUnicode = true;
     return ch;
@@ -392,14 +393,6 @@ class Translator {
     this.literal(cp);
   }
 
-  private classChar(cp: number): string {
-    const ch = String.fromCodePoint(cp);
-    if (CLASS_SPECIAL.has(ch)) return `\\${ch}`;
-    if (cp < 0x20 || cp === 0x7f) return hex(cp);
-    if (cp > 0xffff) this.needsUnicode = true;
-    return ch;
-  }
-
   /** One class member that is a single character: a literal or an escape. */
   private classCodePoint(): number | undefined {
     if (this.peek() === "\\") {
@@ -479,7 +472,9 @@ class Translator {
     }
     const all = this.flags.i && !this.hoisted.i ? foldRanges(ranges) : ranges;
     const body = all.map(([lo, hi]) =>
-      lo === hi ? this.classChar(lo) : `${this.classChar(lo)}-${this.classChar(hi)}`,
+      lo === hi
+        ? this.escaped(lo, CLASS_SPECIAL)
+        : `${this.escaped(lo, CLASS_SPECIAL)}-${this.escaped(hi, CLASS_SPECIAL)}`,
     );
     this.out += `[${negated ? "^" : ""}${body.join("")}${raw.join("")}]`;
   }

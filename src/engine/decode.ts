@@ -36,24 +36,27 @@ function hasMixedAlphabet(run: string): boolean {
   return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9+/]/.test(run);
 }
 
-export function findEncodedText(text: string): EncodedSpan[] {
+/**
+ * The encoded runs in text[from, to), at offsets of the whole text. The range must not cut a
+ * run: history scans pass whole lines, which no run crosses.
+ */
+export function findEncodedText(text: string, from = 0, to = text.length): EncodedSpan[] {
   const spans: EncodedSpan[] = [];
   // Skip-ahead scan: if the character MIN_ENCODED_LENGTH - 1 ahead is not in the alphabet, no
   // long-enough run can cover the stretch before it, so the whole stretch is skipped. Ordinary
   // text and code (short words) is crossed in strides; only long runs are walked in full.
-  const length = text.length;
-  let from = 0;
-  while (from + MIN_ENCODED_LENGTH <= length) {
+  while (from + MIN_ENCODED_LENGTH <= to) {
     const probe = from + MIN_ENCODED_LENGTH - 1;
     if (TOKEN_CHAR[text.charCodeAt(probe)] !== 1) {
       from = probe + 1;
       continue;
     }
-    // `from` follows a character outside the alphabet (or is 0), so the run starts at or after it.
+    // `from` follows a character outside the alphabet (or starts the range), so the run starts at
+    // or after it.
     let start = probe;
     while (start > from && TOKEN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
     let end = probe + 1;
-    while (end < length && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
+    while (end < to && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
     const runLength = end - start;
     if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)

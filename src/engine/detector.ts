@@ -47,6 +47,9 @@ export interface ScanRecord {
   readonly spans: readonly EncodedSpan[];
 }
 
+/** Keyword hits, raw matches and encoded runs of a text: a scan before any check. */
+type Matched = Pick<ScanRecord, "candidates" | "matches" | "spans">;
+
 /** A change touching more than this share of a text is scanned as a new text. */
 const MOST_OF_THE_TEXT = 0.5;
 
@@ -97,10 +100,8 @@ export function createDetector(
   options: DetectorOptions = {},
 ): Detector {
   const prefilter = buildPrefilter(rules);
-  const longestKeyword = Math.max(
-    0,
-    ...rules.flatMap((rule) => rule.keywords.map((k) => k.length)),
-  );
+  const keywordLength = rules.map((rule) => Math.max(0, ...rule.keywords.map((k) => k.length)));
+  const longestKeyword = Math.max(0, ...keywordLength);
   const globalAllow = options.globalAllow;
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
 
@@ -204,10 +205,10 @@ export function createDetector(
         const old = change.base.matches.get(candidate.rule) ?? [];
         const { before, after } = keptMatches(old, change.zone, band);
         found = before;
-        matchRule(rule, text, candidate, lines, found, band);
+        matchRule(rule, keywordLength[candidate.rule]!, text, candidate, lines, found, band);
         found = withoutOverlaps(found.concat(after));
       } else {
-        matchRule(rule, text, candidate, lines, found);
+        matchRule(rule, keywordLength[candidate.rule]!, text, candidate, lines, found);
       }
       if (found.length > 0) matches.set(candidate.rule, found);
     }
@@ -246,11 +247,41 @@ export function createDetector(
     return dropShadowedGenericHits(hits);
   }
 
+  /** What a scan of the whole text finds before any check. */
+  function matchWhole(text: string, path: string, lines: LineIndex, decode: boolean): Matched {
+    const candidates = prefilter.candidates(text);
+    const matches = matchText(text, path, lines, candidates);
+    return { candidates, matches, spans: decode ? findEncodedText(text) : [] };
+  }
+
+  /**
+   * What a scan of a revision of `base.text` finds before any check: keyword hits and encoded
+   * runs of the old text outside the changed zone, and of the zone read again.
+   */
+  function matchChange(
+    text: string,
+    path: string,
+    lines: LineIndex,
+    base: ScanRecord,
+    zone: ChangedZone,
+  ): Matched {
+    const fresh = prefilter.candidates(
+      text,
+      Math.max(0, zone.start - longestKeyword + 1),
+      zone.end,
+    );
+    const candidates = mergeHits(base.candidates, fresh, zone, longestKeyword);
+    const matches = matchText(text, path, lines, candidates, { base, zone });
+    if (maxDecodeDepth === 0) return { candidates, matches, spans: [] };
+    const { before, after } = keptSpans(base.spans, zone);
+    const spans = [...before, ...findEncodedText(text, zone.start, zone.end), ...after];
+    return { candidates, matches, spans };
+  }
+
   /** Scans a text with no earlier revision: decoded text, and fragments outside history. */
   function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
     const lines = buildLineIndex(text);
-    const matches = matchText(text, path, lines, prefilter.candidates(text));
-    const spans = depth < maxDecodeDepth ? findEncodedText(text) : [];
+    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth);
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
 
@@ -263,31 +294,10 @@ export function createDetector(
   ): { hits: Hit[]; record: ScanRecord } {
     const lines = buildLineIndex(text);
     const zone = base && base.path === path ? changedZone(base.text, text) : undefined;
-    let candidates: Candidate[];
-    let matches: Map<number, RawMatch[]>;
-    let spans: EncodedSpan[];
-    if (base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT) {
-      const fresh = prefilter.candidates(
-        text,
-        Math.max(0, zone.start - longestKeyword + 1),
-        zone.end,
-      );
-      candidates = mergeHits(base.candidates, fresh, zone, longestKeyword);
-      matches = matchText(text, path, lines, candidates, { base, zone });
-      if (maxDecodeDepth > 0) {
-        const { before, after } = keptSpans(base.spans, zone);
-        const changed = findEncodedText(text.slice(zone.start, zone.end)).map((span) => ({
-          ...span,
-          start: span.start + zone.start,
-          end: span.end + zone.start,
-        }));
-        spans = [...before, ...changed, ...after];
-      } else spans = [];
-    } else {
-      candidates = prefilter.candidates(text);
-      matches = matchText(text, path, lines, candidates);
-      spans = maxDecodeDepth > 0 ? findEncodedText(text) : [];
-    }
+    const { candidates, matches, spans } =
+      base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT
+        ? matchChange(text, path, lines, base, zone)
+        : matchWhole(text, path, lines, maxDecodeDepth > 0);
     return {
       hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
       record: { text, path, candidates, matches, spans },

@@ -24,11 +24,12 @@ export interface Span {
 /**
  * The matches of one rule in a text: tried only where a match can start when the rule has
  * keyword leads, else searched in windows around its keyword hits when it has a reach, else
- * searched in the whole text. With `band`, only matches starting in it are wanted, and only the
+ * searched in the whole text. `keywordLength`: the rule's longest keyword. With `band`, only matches starting in it are wanted, and only the
  * keyword hits that can belong to one are used.
  */
 export function matchRule(
   rule: CompiledRule,
+  keywordLength: number,
   text: string,
   candidate: Candidate,
   lines: LineIndex,
@@ -45,10 +46,9 @@ export function matchRule(
     matchIn(rule, text, 0, text.length, 0, text.length, found, band);
     return;
   }
-  const longest = Math.max(...rule.keywords.map((keyword) => keyword.length));
   // A match starting in the band holds its keyword within one reach of its start.
   const near = band ? hitsNear(hitStarts, band, reach.chars, reach.lines, text) : hitStarts;
-  const windows = keywordWindows(near, longest, reach, lines, text.length);
+  const windows = keywordWindows(near, keywordLength, reach, lines, text.length);
   for (let i = 0; i < windows.length; i += 4) {
     matchIn(
       rule,
