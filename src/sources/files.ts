@@ -5,7 +5,8 @@ import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { RuntimeError } from "../errors.js";
 import type { Fragment, SkipNotice } from "../types.js";
-import { decodeText, isBinary, isLfsPointer } from "./read-text.js";
+import { isLfsPointer } from "./lfs-pointer.js";
+import { decodeText, isBinary } from "./read-text.js";
 
 export interface FileSourceOptions {
   readonly cwd: string;

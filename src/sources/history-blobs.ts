@@ -4,6 +4,7 @@ import { type CommitLogSelection, logCommits } from "../git/commit-log.js";
 import type { Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { isLfsPointer } from "./lfs-pointer.js";
+import { decodeText, isBinary } from "./read-text.js";
 
 /**
  * Every unique blob of the selected history, read once. One `git log --raw` walk (oldest
@@ -35,12 +36,6 @@ interface Introduction {
   readonly path: string;
   readonly git: GitProvenance;
   readonly previous?: string;
-}
-
-/** Git's own test: a NUL byte in the first 8000 bytes means binary. */
-function isBinary(content: Buffer): boolean {
-  const head = content.length > 8000 ? content.subarray(0, 8000) : content;
-  return head.includes(0);
 }
 
 /** A first-in first-out queue without Array#shift's copying. */
@@ -148,7 +143,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       return undefined;
     }
     return {
-      text: object.content.toString("utf8"),
+      text: decodeText(object.content),
       path: intro.path,
       startLine: 1,
       git: intro.git,

@@ -4,9 +4,7 @@ import { isUtf8 } from "node:buffer";
 
 /** Git's own test: a NUL byte in the first 8000 bytes makes a file binary. */
 export function isBinary(bytes: Uint8Array): boolean {
-  const end = Math.min(bytes.length, 8000);
-  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, 8000).includes(0);
 }
 
 /**
@@ -19,9 +17,4 @@ export function decodeText(bytes: Uint8Array): string {
   const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
   // A byte-order mark is no content: dropping it keeps line 1's columns right.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/** Git LFS pointer files hold an object id, not content. */
-export function isLfsPointer(text: string): boolean {
-  return text.startsWith("version https://git-lfs.github.com/spec/v1\n");
 }

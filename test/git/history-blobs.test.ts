@@ -44,6 +44,19 @@ describe("historyFragments", () => {
     expect(Date.parse(fragments[0]!.git!.date)).toBe(Date.parse(GIT_ENV.GIT_AUTHOR_DATE!));
   });
 
+  it("decodes blobs as the working-tree scan does: no byte-order mark, Latin-1 when not UTF-8", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", {
+      "bom.txt": Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0a]),
+      "latin1.txt": Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+    });
+    const { fragments } = await history(repo);
+    expect(fragments.map((f) => [f.path, f.text])).toEqual([
+      ["bom.txt", "a\n"],
+      ["latin1.txt", "café\n"],
+    ]);
+  });
+
   it("names the blob each one revises: the old side of a modification, never of an add", async () => {
     const repo = makeTempRepo();
     repo.commit("one", { "a.txt": "first\n" });
