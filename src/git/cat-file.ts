@@ -1,10 +1,9 @@
 import {
   collectStderr,
   exitCode,
+  expectGitSuccess,
   type GitContext,
   type GitProcess,
-  gitFailure,
-  spawnFailure,
   spawnGit,
 } from "./run-git.js";
 
@@ -149,13 +148,7 @@ export class CatFileBatch {
           batch = [];
         }
       }
-      let code: number;
-      try {
-        code = await this.exited;
-      } catch (error) {
-        throw spawnFailure(error, this.args);
-      }
-      if (code !== 0) throw gitFailure(this.args, this.stderr(), code, this.context.cwd);
+      await expectGitSuccess(this.exited, this.args, this.stderr, this.context.cwd);
     } finally {
       this.close();
     }

@@ -3,8 +3,8 @@ import { readLineBatches } from "./read-lines.js";
 import {
   collectStderr,
   exitCode,
+  expectGitSuccess,
   type GitContext,
-  gitFailure,
   runGit,
   runGitRaw,
   spawnGit,
@@ -80,7 +80,6 @@ export async function listLocalBlobs(context: GitContext): Promise<Set<string>> 
   for await (const lines of readLineBatches(child.stdout)) {
     for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
   }
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, stderr(), code, context.cwd);
+  await expectGitSuccess(exited, args, stderr, context.cwd);
   return blobs;
 }
