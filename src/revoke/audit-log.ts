@@ -109,15 +109,16 @@ export function readAuditHistory(text: string): Map<string, KeyHistory> {
 }
 
 export function openAuditLog(path: string): AuditLog {
+  const failure = (what: string, error: unknown) =>
+    new RuntimeError(
+      `--audit-log ${path}: cannot ${what} (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
   let existing = "";
   try {
     existing = readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new RuntimeError(
-        `--audit-log ${path}: cannot read the audit log (${(error as NodeJS.ErrnoException).code ?? error})`,
-      );
-    }
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw failure("read the audit log", error);
   }
   const history = readAuditHistory(existing);
   let fd: number;
@@ -127,9 +128,7 @@ export function openAuditLog(path: string): AuditLog {
     // A log cut short by a crash gets its torn line ended, so the next entry parses.
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error) {
-    throw new RuntimeError(
-      `--audit-log ${path}: cannot open the audit log for writing (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
+    throw failure("open the audit log for writing", error);
   }
   let open = true;
   return {
@@ -143,9 +142,7 @@ export function openAuditLog(path: string): AuditLog {
         fsyncSync(fd);
       } catch (error) {
         // Refusing to go on is the point: an action that cannot be recorded is not taken.
-        throw new RuntimeError(
-          `--audit-log ${path}: cannot write the audit log (${(error as NodeJS.ErrnoException).code ?? error})`,
-        );
+        throw failure("write the audit log", error);
       }
     },
     close() {

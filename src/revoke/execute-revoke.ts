@@ -103,20 +103,22 @@ function describeRun(
   mode: RevokeStageSettings["mode"],
   auditLog: string,
 ): string[] {
-  const count = (status: string) => findings.filter((f) => f.revocation?.status === status).length;
   const keys = (status: string) =>
     new Set(findings.filter((f) => f.revocation?.status === status).map((f) => f.fingerprint)).size;
   const notes: string[] = [];
-  if (mode === "dry-run" && count("planned") > 0) {
-    notes.push(
-      `Dry run: nothing was revoked. Run again with --yes to revoke ${plural(keys("planned"), "key")}.`,
-    );
-  }
-  if (mode !== "dry-run") {
+  if (mode === "dry-run") {
+    const planned = keys("planned");
+    if (planned > 0)
+      notes.push(
+        `Dry run: nothing was revoked. Run again with --yes to revoke ${plural(planned, "key")}.`,
+      );
+  } else {
+    const failed = keys("revoke-failed");
+    const manual = keys("manual");
     const parts = [
       `${plural(keys("revoked"), "key")} revoked`,
-      ...(keys("revoke-failed") > 0 ? [`${keys("revoke-failed")} failed`] : []),
-      ...(keys("manual") > 0 ? [`${keys("manual")} to revoke by hand`] : []),
+      ...(failed > 0 ? [`${failed} failed`] : []),
+      ...(manual > 0 ? [`${manual} to revoke by hand`] : []),
     ];
     notes.push(`${parts.join(", ")}.`);
   }

@@ -1,9 +1,10 @@
-import { type EndpointOverrides, joinBase } from "../verify/endpoint-overrides.js";
+import { type EndpointOverrides, joinBase, resolveBase } from "../verify/endpoint-overrides.js";
 import {
   type HttpClient,
   HttpFailure,
   type HttpRequest,
   type HttpResponse,
+  headerRecord,
 } from "../verify/http-client.js";
 import type { HostRateLimit } from "../verify/limiters.js";
 import type { Env, RevokeCall, RevokeContext, Revoker, RevokeTarget } from "./revoker.js";
@@ -38,16 +39,13 @@ export interface RevokeContextOptions {
   readonly record: (target: RevokeTarget, record: CallRecord) => void;
 }
 
-/** The base URL a revoker's service resolves to: an override wins over the built-in host. */
+/** The base URL a revoker's service resolves to. */
 export function resolveRevokerBase(
   revoker: Revoker,
   endpoints: EndpointOverrides,
   service: string,
 ): URL | undefined {
-  const override = endpoints.get(service);
-  if (override) return override;
-  const builtin = revoker.bases[service];
-  return builtin === undefined ? undefined : new URL(builtin);
+  return resolveBase(endpoints, service, revoker.bases[service]);
 }
 
 /** The URL as logged: origin and path only, since query strings may carry identifiers. */
@@ -56,14 +54,6 @@ function loggedUrl(url: URL): string {
 }
 
 const METHODS = new Set<HttpRequest["method"]>(["GET", "POST", "HEAD", "DELETE", "PUT", "PATCH"]);
-
-function headerRecord(headers: RequestInit["headers"]): Record<string, string> {
-  const record: Record<string, string> = {};
-  new Headers(headers).forEach((value, name) => {
-    record[name] = value;
-  });
-  return record;
-}
 
 /** A fetch Response from the client's answer (null body where fetch forbids one). */
 function toResponse(answer: HttpResponse): Response {

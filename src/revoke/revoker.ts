@@ -1,6 +1,7 @@
 import type { CompiledRule } from "../config/compile-rules.js";
 import type { Finding, RevocationMechanism } from "../types.js";
 import { HttpFailure, type HttpRequest, type HttpResponse } from "../verify/http-client.js";
+import { parseJsonBody } from "../verify/verifier.js";
 
 /**
  * A revoker turns a live leaked key into one provider call that kills it (plus whatever lookups
@@ -85,14 +86,8 @@ export interface Revoker {
   revoke(targets: readonly RevokeTarget[], context: RevokeContext): Promise<RevokeAttempt[]>;
 }
 
-/** Parses a JSON body, or undefined when it is not JSON. */
-export function jsonOf(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
-  }
-}
+// Re-exported so a revoker takes every helper for reading answers from this one module.
+export { parseJsonBody };
 
 /** Reads a string field of a JSON object. */
 export function stringField(value: unknown, field: string): string | undefined {
@@ -114,7 +109,7 @@ export function listOf(value: unknown, ...fields: string[]): unknown[] {
 
 /** A short reason from an error answer: its JSON message when there is one, else the status. */
 export function describeFailure(response: HttpResponse, what: string): string {
-  const json = jsonOf(response.body);
+  const json = parseJsonBody(response.body);
   const error =
     json !== null && typeof json === "object" ? (json as Record<string, unknown>).error : undefined;
   const message =

@@ -49,21 +49,21 @@ export interface RevocationRun {
   readonly targets: number;
 }
 
-/** Revocations that leave something for a person to do (or to run again with --yes). */
+type ActPlan = Extract<RevocationPlan, { kind: "act" }>;
 
 function targetKey(finding: Finding): string {
   return `${finding.fingerprint}\0${finding.companion?.secret ?? ""}`;
 }
 
-function groupTargets(findings: readonly Finding[], rulesById: ReadonlyMap<string, CompiledRule>) {
+/** One target per unique key; findings whose rule is not in the run belong to none. */
+function groupTargets(
+  findings: readonly Finding[],
+  rulesById: ReadonlyMap<string, CompiledRule>,
+): RevokeTarget[] {
   const targets = new Map<string, RevokeTarget>();
-  const orphans: Finding[] = [];
   for (const finding of findings) {
     const rule = rulesById.get(finding.ruleId);
-    if (!rule) {
-      orphans.push(finding);
-      continue;
-    }
+    if (!rule) continue;
     const key = targetKey(finding);
     const known = targets.get(key);
     if (known) {
@@ -79,7 +79,16 @@ function groupTargets(findings: readonly Finding[], rulesById: ReadonlyMap<strin
       metadata: finding.metadata,
     });
   }
-  return { targets: [...targets.values()], orphans };
+  return [...targets.values()];
+}
+
+/** The audit fields that record a verification. */
+function verificationEntry(verification: Verification | undefined) {
+  return {
+    outcome: verification?.status ?? "unknown",
+    ...(verification?.httpStatus !== undefined ? { httpStatus: verification.httpStatus } : {}),
+    ...(verification?.detail ? { detail: verification.detail } : {}),
+  };
 }
 
 /** Splits one revoker's keys into calls of at most its batch size. */
@@ -98,7 +107,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   const auditMode: AuditEntry["mode"] = options.mode === "dry-run" ? "dry-run" : "executed";
   const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options.builtinRules.map((rule) => [rule.id, rule]));
-  const { targets, orphans } = groupTargets(options.findings, rulesById);
+  const targets = groupTargets(options.findings, rulesById);
 
   const write = (
     target: RevokeTarget,
@@ -125,28 +134,23 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   };
 
   // 1. Verify every key again: a report may be old, and only live keys are worth a call.
-  const verifiedBefore = await verifyTargets(options, targets);
-  const verificationOf = new Map<RevokeTarget, Verification | undefined>();
+  const verificationOf = await verifyTargets(options, targets);
   for (const target of targets) {
-    const verification = verifiedBefore.get(target);
-    verificationOf.set(target, verification);
     write(target, target.rule.raw.revoke?.mechanism ?? "manual", {
       step: "verify-before",
-      outcome: verification?.status ?? "unknown",
-      ...(verification?.httpStatus !== undefined ? { httpStatus: verification.httpStatus } : {}),
-      ...(verification?.detail ? { detail: verification.detail } : {}),
+      ...verificationEntry(verificationOf.get(target)),
     });
   }
 
   // 2. Plan.
+  const asRevokable = (rule: CompiledRule) => ({
+    id: rule.id,
+    revoke: rule.raw.revoke,
+    source: rule.source,
+  });
   const plans = new Map<RevokeTarget, RevocationPlan>();
   for (const target of targets) {
     const builtin = builtinById.get(target.rule.id);
-    const asRevokable = (rule: CompiledRule) => ({
-      id: rule.id,
-      revoke: rule.raw.revoke,
-      source: rule.source,
-    });
     const plan = planRevocation({
       target,
       config: selectRevokeConfig(
@@ -175,7 +179,8 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
 
   // 3. Act, when asked to.
   if (options.mode !== "dry-run") {
-    const approved: RevokeTarget[] = [];
+    const acting = new Map<RevokeTarget, ActPlan>();
+    const byRevoker = new Map<Revoker, RevokeTarget[]>();
     for (const [target, plan] of plans) {
       if (plan.kind !== "act") continue;
       if (options.mode === "interactive" && !(await options.confirm?.(target, plan.detail))) {
@@ -193,11 +198,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         });
         continue;
       }
-      approved.push(target);
-    }
-    const byRevoker = new Map<Revoker, RevokeTarget[]>();
-    for (const target of approved) {
-      const plan = plans.get(target) as Extract<RevocationPlan, { kind: "act" }>;
+      acting.set(target, plan);
       byRevoker.set(plan.revoker, [...(byRevoker.get(plan.revoker) ?? []), target]);
     }
     const rateLimit = createHostRateLimit(10, Date.now, wait);
@@ -225,16 +226,12 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         chunk.forEach((target, index) => {
           const attempt = attempts[index]!;
           const verification = after.get(target);
-          const plan = plans.get(target) as Extract<RevocationPlan, { kind: "act" }>;
+          const plan = acting.get(target)!;
           const revocation = outcomeOf(revoker, plan, attempt, verification, options.confirmWaitMs);
           write(target, revocation.mechanism, {
             step: "verify-after",
             revoker: revoker.name,
-            outcome: verification?.status ?? "unknown",
-            ...(verification?.httpStatus !== undefined
-              ? { httpStatus: verification.httpStatus }
-              : {}),
-            ...(verification?.detail ? { detail: verification.detail } : {}),
+            ...verificationEntry(verification),
           });
           write(target, revocation.mechanism, {
             step: "outcome",
@@ -259,16 +256,15 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         results.get(other)?.revocation.status === "revoked",
     );
     if (!pair) continue;
+    const pairResult = results.get(pair)!;
     const revocation: Revocation = {
       status: "revoked",
-      mechanism: results.get(pair)!.revocation.mechanism,
+      mechanism: pairResult.revocation.mechanism,
       detail: `revoked together with its pair (${pair.rule.title})`,
     };
     results.set(target, {
       revocation,
-      ...(results.get(pair)!.verification
-        ? { verification: results.get(pair)!.verification! }
-        : {}),
+      ...(pairResult.verification ? { verification: pairResult.verification } : {}),
     });
     write(target, revocation.mechanism, {
       step: "outcome",
@@ -289,18 +285,16 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
       });
   }
   const findings = options.findings.map((finding): Finding => {
-    if (orphans.includes(finding)) {
-      return {
-        ...finding,
-        revocation: {
-          status: "skipped",
-          mechanism: "manual",
-          detail: `no rule "${finding.ruleId}" in this run's rules`,
-        },
-      };
-    }
-    const result = byFinding.get(finding)!;
-    return { ...finding, ...result };
+    const result = byFinding.get(finding);
+    if (result) return { ...finding, ...result };
+    return {
+      ...finding,
+      revocation: {
+        status: "skipped",
+        mechanism: "manual",
+        detail: `no rule "${finding.ruleId}" in this run's rules`,
+      },
+    };
   });
   return { findings, targets: targets.length };
 }
@@ -354,7 +348,7 @@ async function confirmDead(
 
 function outcomeOf(
   revoker: Revoker,
-  plan: Extract<RevocationPlan, { kind: "act" }>,
+  plan: ActPlan,
   attempt: RevokeAttempt,
   verification: Verification | undefined,
   confirmWaitMs: number,

@@ -2,11 +2,11 @@ import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { loadBuiltinRules } from "../config/load-rules.js";
-import { UsageError } from "../errors.js";
 import { DEFAULT_REDACT_PERCENT, redactSecret } from "../report/redact.js";
 import type { Finding } from "../types.js";
-import { parseEndpointOverrides } from "../verify/endpoint-overrides.js";
+import { checkEndpointNames, parseEndpointOverrides } from "../verify/endpoint-overrides.js";
 import { createHttpClient } from "../verify/http-client.js";
+import { verifiedServices } from "../verify/run-verify-stage.js";
 import { verifyFindings } from "../verify/verify-findings.js";
 import { DEFAULT_AUDIT_LOG, openAuditLog } from "./audit-log.js";
 import { createConfirmPrompt } from "./confirm-prompt.js";
@@ -51,8 +51,7 @@ export interface RevokeStageResult extends RevocationRun {
 
 /** Every service name `--endpoint` may name for revoke: verify services and revokers' hosts. */
 function knownServices(rules: readonly CompiledRule[]): Set<string> {
-  const services = new Set<string>();
-  for (const rule of rules) if (rule.raw.verify) services.add(rule.raw.verify.service);
+  const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
     services.add(revoker.service);
     for (const service of Object.keys(revoker.bases)) services.add(service);
@@ -60,24 +59,15 @@ function knownServices(rules: readonly CompiledRule[]): Set<string> {
   return services;
 }
 
-function checkEndpointNames(flags: readonly string[], services: ReadonlySet<string>): void {
-  for (const flag of flags) {
-    const eq = flag.indexOf("=");
-    if (eq <= 0) continue; // parseEndpointOverrides reports the shape
-    const name = flag.slice(0, eq).trim().toLowerCase().replaceAll("_", "-");
-    if (!services.has(name)) {
-      throw new UsageError(
-        `--endpoint ${flag.slice(0, eq)}: no rule verifies and no revoker calls a service of that name (known: ${[...services].sort().join(", ")})`,
-      );
-    }
-  }
-}
-
 export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeStageResult> {
   const { settings } = input;
   const endpoints = parseEndpointOverrides(settings.endpoints, input.env);
   const builtinRules = await loadBuiltinRules();
-  checkEndpointNames(settings.endpoints, knownServices([...builtinRules, ...input.rules]));
+  checkEndpointNames(
+    settings.endpoints,
+    knownServices([...builtinRules, ...input.rules]),
+    "no rule verifies and no revoker calls a service of that name",
+  );
   const http = createHttpClient({ userAgent: input.userAgent });
   const auditLog = resolve(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);

@@ -72,6 +72,39 @@ export function parseEndpointOverrides(
 }
 
 /**
+ * Refuses an `--endpoint` that names a service nothing in this run calls (a typo would leave the
+ * built-in host in place without a word). `unknown` says what a known name would have been.
+ * Malformed flags are left to parseEndpointOverrides.
+ */
+export function checkEndpointNames(
+  flags: readonly string[],
+  known: ReadonlySet<string>,
+  unknown: string,
+): void {
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) continue;
+    const name = flag.slice(0, eq);
+    if (!known.has(serviceFromName(name.trim()))) {
+      throw new UsageError(
+        `--endpoint ${name}: ${unknown} (known: ${[...known].sort().join(", ")})`,
+      );
+    }
+  }
+}
+
+/** The base URL of a service: the runner's override, else the built-in one (none when self-hosted). */
+export function resolveBase(
+  endpoints: EndpointOverrides,
+  service: string,
+  builtin: string | undefined,
+): URL | undefined {
+  const override = endpoints.get(service);
+  if (override) return override;
+  return builtin === undefined ? undefined : new URL(builtin);
+}
+
+/**
  * Joins a base (which may carry a path prefix, e.g. https://api.groq.com/openai) and a request
  * path. Returns undefined if the result would leave the base's origin: it never should, since
  * paths start with "/" and substituted values are encoded, but the check makes it certain.

@@ -66,10 +66,11 @@ async function readCapped(response: Response): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES);
 }
 
-function headerRecord(headers: Headers): Record<string, string> {
+/** Headers as a plain record; Headers gives the names in lower case. */
+export function headerRecord(headers: RequestInit["headers"]): Record<string, string> {
   const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name.toLowerCase()] = value;
+  new Headers(headers).forEach((value, name) => {
+    record[name] = value;
   });
   return record;
 }

@@ -1,8 +1,7 @@
 import type { CompiledRule } from "../config/compile-rules.js";
 import { loadBuiltinRules } from "../config/load-rules.js";
-import { UsageError } from "../errors.js";
 import type { Finding } from "../types.js";
-import { parseEndpointOverrides } from "./endpoint-overrides.js";
+import { checkEndpointNames, parseEndpointOverrides } from "./endpoint-overrides.js";
 import { createHttpClient } from "./http-client.js";
 import { createProgressLine, type ProgressOutput } from "./progress-line.js";
 import { verifyFindings } from "./verify-findings.js";
@@ -32,8 +31,8 @@ export interface VerifyStageInput {
   readonly userAgent: string;
 }
 
-/** Every service name an `--endpoint` may name in this run. */
-function knownServices(rules: readonly CompiledRule[]): Set<string> {
+/** Every service a rule verifies with: the names an `--endpoint` may give for verification. */
+export function verifiedServices(rules: readonly CompiledRule[]): Set<string> {
   const services = new Set<string>();
   for (const rule of rules) if (rule.raw.verify) services.add(rule.raw.verify.service);
   return services;
@@ -43,15 +42,11 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<Finding[]
   const { settings } = input;
   const endpoints = parseEndpointOverrides(settings.endpoints, input.env);
   const builtinRules = await loadBuiltinRules();
-  const services = knownServices([...builtinRules, ...input.rules]);
-  for (const flag of settings.endpoints) {
-    const name = flag.slice(0, flag.indexOf("=")).trim().toLowerCase().replaceAll("_", "-");
-    if (!services.has(name)) {
-      throw new UsageError(
-        `--endpoint ${flag.slice(0, flag.indexOf("="))}: no rule verifies with a service of that name (known: ${[...services].sort().join(", ")})`,
-      );
-    }
-  }
+  checkEndpointNames(
+    settings.endpoints,
+    verifiedServices([...builtinRules, ...input.rules]),
+    "no rule verifies with a service of that name",
+  );
   const progress = createProgressLine(input.stderr, input.showProgress);
   try {
     return await verifyFindings(input.findings, {

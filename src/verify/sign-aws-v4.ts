@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import { joinBase } from "./endpoint-overrides.js";
 
 /**
  * AWS Signature Version 4 for a single request (no query string, small body): enough for STS
@@ -77,4 +78,34 @@ export function signAwsV4(
     ...send,
     authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
+}
+
+const FORM = "application/x-www-form-urlencoded; charset=utf-8";
+
+/**
+ * The headers of a call to an AWS query API (STS, IAM): a form POST to the root of `base`,
+ * signed for us-east-1, where both services' global endpoints live. Undefined when the root
+ * would leave the base's origin.
+ */
+export function signAwsQuery(
+  base: URL,
+  service: string,
+  body: string,
+  credentials: AwsCredentials,
+  now: Date,
+): Record<string, string> | undefined {
+  const url = joinBase(base, "/");
+  if (!url) return undefined;
+  return signAwsV4(
+    {
+      method: "POST",
+      url,
+      region: "us-east-1",
+      service,
+      body,
+      headers: { "content-type": FORM },
+      now,
+    },
+    credentials,
+  );
 }

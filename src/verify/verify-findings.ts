@@ -1,5 +1,10 @@
 import type { Finding, Verification } from "../types.js";
-import { type EndpointOverrides, endpointEnvName, joinBase } from "./endpoint-overrides.js";
+import {
+  type EndpointOverrides,
+  endpointEnvName,
+  joinBase,
+  resolveBase,
+} from "./endpoint-overrides.js";
 import { type HttpClient, HttpFailure, type HttpResponse } from "./http-client.js";
 import {
   createConcurrencyLimit,
@@ -10,7 +15,7 @@ import {
 } from "./limiters.js";
 import { findCompanion, type PairCandidate, pairKey } from "./pair-halves.js";
 import { selectVerifyConfig, type VerifiableRule } from "./select-verify-config.js";
-import { isOutcome, type Verifier, type VerifyInput, type VerifyOutcome } from "./verifier.js";
+import { isOutcome, type VerifyInput, type VerifyOutcome } from "./verifier.js";
 import { type ResolvedVerifier, resolveVerifier } from "./verifier-registry.js";
 
 /**
@@ -41,14 +46,14 @@ export interface VerifyFindingsOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** What a rule's findings are checked with, decided once per rule id. */
+type RulePlan = VerifyOutcome | (ResolvedVerifier & { readonly base: URL });
+
 interface Job {
   readonly input: VerifyInput;
   /** Either a ready outcome (unsupported) or what to run. */
-  readonly plan: VerifyOutcome | { readonly verifier: Verifier; readonly base: URL };
+  readonly plan: RulePlan;
 }
-
-/** What a rule's findings are checked with, decided once per rule id. */
-type RulePlan = VerifyOutcome | (ResolvedVerifier & { readonly base: URL });
 
 const RETRY_STATUSES = new Set([429, 503]);
 
@@ -67,15 +72,14 @@ function planRule(ruleId: string, context: PlanContext): RulePlan {
       detail: "the rule names a code verifier keywarden does not have",
     };
   }
-  const override = context.options.endpoints.get(resolved.service);
-  const baseText = override?.href ?? resolved.builtinBase;
-  if (baseText === undefined) {
+  const base = resolveBase(context.options.endpoints, resolved.service, resolved.builtinBase);
+  if (!base) {
     return {
       status: "unsupported",
       detail: `${resolved.service} is self-hosted: pass its base URL with --endpoint ${resolved.service}=https://host:port or ${endpointEnvName(resolved.service)}`,
     };
   }
-  return { ...resolved, base: new URL(baseText) };
+  return { ...resolved, base };
 }
 
 interface PlanContext {
@@ -118,10 +122,7 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
         groups: finding.metadata,
         ...(companion ? { companion } : {}),
       };
-      jobs.set(key, {
-        input,
-        plan: "status" in plan ? plan : { verifier: plan.verifier, base: plan.base },
-      });
+      jobs.set(key, { input, plan });
     }
     return key;
   });

@@ -5,9 +5,10 @@ import { expandTemplate } from "../../src/config/example-template.js";
 import type { ReportFinding } from "../../src/types.js";
 import { makeTempDir } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
+import { standIn } from "../helpers/stand-in.js";
 import type { StandInServer } from "../helpers/stand-in-server.js";
 import { type Keys, PROVIDER_CASES, type ProviderCase } from "./provider-cases.js";
-import { readAudit, standIn } from "./revoke-fixtures.js";
+import { readAudit } from "./revoke-fixtures.js";
 
 /**
  * `keywarden revoke` as a user runs it: the built CLI as a child process, against stand-in

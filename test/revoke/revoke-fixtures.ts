@@ -10,11 +10,6 @@ import { type RunRevocationOptions, runRevocation } from "../../src/revoke/run-r
 import type { Finding } from "../../src/types.js";
 import { createHttpClient } from "../../src/verify/http-client.js";
 import { verifyFindings } from "../../src/verify/verify-findings.js";
-import {
-  type StandInServer,
-  type StandInServerOptions,
-  startStandInServer,
-} from "../helpers/stand-in-server.js";
 
 /** A built-in rule from a partial definition (schema defaults applied, examples filled in). */
 export function buildRevokeRule(fields: Partial<RawRuleInput> & { id: string }): CompiledRule {
@@ -55,12 +50,6 @@ export function findingFor(
     fingerprint: createHash("sha256").update(`${rule.id}\0${secret}`).digest("hex").slice(0, 32),
     ...extra,
   };
-}
-
-export async function standIn(options: StandInServerOptions): Promise<StandInServer> {
-  const server = await startStandInServer(options);
-  onTestFinished(() => server.close());
-  return server;
 }
 
 export function tempDir(): string {

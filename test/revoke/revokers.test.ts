@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { revokerNames } from "../../src/revoke/revoker-registry.js";
+import { standIn } from "../helpers/stand-in.js";
 import { PROVIDER_CASES } from "./provider-cases.js";
-import { findingFor, readAudit, revokeInProcess, standIn, tempDir } from "./revoke-fixtures.js";
+import { findingFor, readAudit, revokeInProcess, tempDir } from "./revoke-fixtures.js";
 
 describe.each(PROVIDER_CASES)("revoker $name against its stand-in provider", (testCase) => {
   async function setUp() {

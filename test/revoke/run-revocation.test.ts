@@ -4,13 +4,13 @@ import { describe, expect, it } from "vitest";
 import { compileRule } from "../../src/config/compile-rules.js";
 import { expandTemplate } from "../../src/config/example-template.js";
 import { needsAttention } from "../../src/finding-status.js";
+import { standIn } from "../helpers/stand-in.js";
 import { PROVIDER_CASES } from "./provider-cases.js";
 import {
   buildRevokeRule,
   findingFor,
   readAudit,
   revokeInProcess,
-  standIn,
   tempDir,
 } from "./revoke-fixtures.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import type { VerifySpec } from "../../src/config/rule-schema.js";
@@ -8,7 +8,8 @@ import type { ReportFinding } from "../../src/types.js";
 import { mainOutput, readCliMetafile, staticClosure } from "../helpers/cli-bundle.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
-import { type StandInServer, startStandInServer } from "../helpers/stand-in-server.js";
+import { standIn } from "../helpers/stand-in.js";
+import type { StandInServer } from "../helpers/stand-in-server.js";
 
 // The verification stage through the built CLI, against stand-in providers on 127.0.0.1.
 
@@ -38,15 +39,10 @@ function declarativeSpec(ruleId: string): VerifySpec {
   return verify;
 }
 
-const servers: StandInServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
 /** A stand-in for the provider of `ruleId`: its verify route answers 200 to `live`, 401 else. */
 async function provider(ruleId: string, live: readonly string[]): Promise<StandInServer> {
   const spec = declarativeSpec(ruleId);
-  const server = await startStandInServer({
+  return standIn({
     routes: {
       [`${spec.method} ${spec.path}`]: (request) => {
         const auth = request.headers.authorization ?? "";
@@ -56,8 +52,6 @@ async function provider(ruleId: string, live: readonly string[]): Promise<StandI
       },
     },
   });
-  servers.push(server);
-  return server;
 }
 
 async function scanJson(dir: string, args: string[], env: Record<string, string> = {}) {
@@ -141,7 +135,7 @@ describe("--verify with code verifiers", () => {
     const sidSecret = sample("twilio-api-key-secret");
     const slackLive = sample("slack-bot-token");
     const slackDead = sample("slack-bot-token");
-    const aws = await startStandInServer({
+    const aws = await standIn({
       routes: {
         "POST /": {
           status: 200,
@@ -149,10 +143,10 @@ describe("--verify with code verifiers", () => {
         },
       },
     });
-    const twilio = await startStandInServer({
+    const twilio = await standIn({
       routes: { "GET /v2/Services": { status: 200, body: {} } },
     });
-    const slack = await startStandInServer({
+    const slack = await standIn({
       routes: {
         "POST /api/auth.test": (request) =>
           request.headers.authorization === `Bearer ${slackLive.secret}`
@@ -160,7 +154,6 @@ describe("--verify with code verifiers", () => {
             : { body: { ok: false, error: "invalid_auth" } },
       },
     });
-    servers.push(aws, twilio, slack);
     const dir = makeTempDir();
     writeFileSync(
       join(dir, "prod.env"),
@@ -225,12 +218,11 @@ describe("--verify safety and scheduling", () => {
   it("checks a secret seen in many commits once (history --verify)", async () => {
     const key = sample("openai-project-key");
     const spec = declarativeSpec("openai-project-key");
-    const server = await startStandInServer({
+    const server = await standIn({
       routes: {
         [`${spec.method} ${spec.path}`]: { status: 200, body: { object: "list", data: [] } },
       },
     });
-    servers.push(server);
     const repo = makeTempRepo();
     repo.commit("one", { "a.env": `${key.text}\n` });
     repo.commit("two", { "b.env": `# copy\n${key.text}\n` });
@@ -249,10 +241,9 @@ describe("--verify safety and scheduling", () => {
 
   it("holds --verify-concurrency and --verify-rate, counted at the provider", async () => {
     const keys = Array.from({ length: 8 }, () => sample("together-api-key"));
-    const server = await startStandInServer({
+    const server = await standIn({
       routes: { "GET /v1/models": { status: 401, delayMs: 400 } },
     });
-    servers.push(server);
     const dir = makeTempDir();
     writeFileSync(join(dir, "keys.env"), keys.map((k) => k.text).join("\n"));
 
@@ -281,10 +272,9 @@ describe("--verify safety and scheduling", () => {
 
   it("reports timeouts as unknown within --verify-timeout", async () => {
     const key = sample("meta-llama-api-key");
-    const server = await startStandInServer({
+    const server = await standIn({
       routes: { "GET /v1/models": { status: 200, delayMs: 5000 } },
     });
-    servers.push(server);
     const dir = makeTempDir();
     writeFileSync(join(dir, "k.env"), key.text);
     const { report } = await scanJson(dir, [
@@ -302,8 +292,7 @@ describe("--verify safety and scheduling", () => {
   it("never lets a repository's .keywarden.yaml send keys to its own host", async () => {
     const key = sample("meta-llama-api-key");
     const real = await provider("meta-llama-api-key", [key.secret]);
-    const attacker = await startStandInServer({ fallback: { status: 200 } });
-    servers.push(attacker);
+    const attacker = await standIn({ fallback: { status: 200 } });
     const rule = (id: string) => ({
       id,
       title: "Llama key",
@@ -358,8 +347,7 @@ describe("--verify safety and scheduling", () => {
 
   it("verifies a config rule only with --trust-config", async () => {
     const key = sample("layer-api-key");
-    const team = await startStandInServer({ routes: { "GET /check": { status: 200 } } });
-    servers.push(team);
+    const team = await standIn({ routes: { "GET /check": { status: 200 } } });
     const dir = makeTempDir();
     writeFileSync(join(dir, "k.env"), `INTERNAL_KEY=kw_${key.secret}\n`);
     writeFileSync(

@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
 import { createHttpClient } from "../../src/verify/http-client.js";
 import { signAwsV4 } from "../../src/verify/sign-aws-v4.js";
 import { verifyFindings } from "../../src/verify/verify-findings.js";
-import { type StandInServer, startStandInServer } from "../helpers/stand-in-server.js";
+import { standIn } from "../helpers/stand-in.js";
 import { buildFinding, buildRule } from "./build-finding.js";
-
-const servers: StandInServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function standIn(routes: Parameters<typeof startStandInServer>[0]): Promise<StandInServer> {
-  const server = await startStandInServer(routes);
-  servers.push(server);
-  return server;
-}
 
 function run(
   ruleId: string,

@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
 import type { Finding } from "../../src/types.js";
 import { createHttpClient } from "../../src/verify/http-client.js";
 import type { VerifiableRule } from "../../src/verify/select-verify-config.js";
 import { type VerifyFindingsOptions, verifyFindings } from "../../src/verify/verify-findings.js";
-import { type StandInServer, startStandInServer } from "../helpers/stand-in-server.js";
+import { standIn } from "../helpers/stand-in.js";
+import type { StandInServer } from "../helpers/stand-in-server.js";
 import { buildFinding, buildRule } from "./build-finding.js";
-
-const servers: StandInServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function standIn(routes: Parameters<typeof startStandInServer>[0]): Promise<StandInServer> {
-  const server = await startStandInServer(routes);
-  servers.push(server);
-  return server;
-}
 
 const newKey = (): string => `tk_${expandTemplate("{{alnum:32}}")}`;
 

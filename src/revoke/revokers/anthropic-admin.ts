@@ -4,10 +4,10 @@ import {
   type Env,
   failedAttempt,
   isSuccess,
-  jsonOf,
   listOf,
   missingEnv,
   oneByOne,
+  parseJsonBody,
   type Revoker,
   stringField,
 } from "../revoker.js";
@@ -53,7 +53,9 @@ export const anthropicAdmin: Revoker = {
       if (!isSuccess(listed.status)) {
         return failedAttempt(listed, "listing API keys");
       }
-      const json = jsonOf(listed.body) as { has_more?: unknown; last_id?: unknown } | undefined;
+      const json = parseJsonBody(listed.body) as
+        | { has_more?: unknown; last_id?: unknown }
+        | undefined;
       keys.push(...listOf(json, "data"));
       if (json?.has_more !== true || typeof json.last_id !== "string") break;
       after = json.last_id;

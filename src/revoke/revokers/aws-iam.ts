@@ -1,7 +1,6 @@
-import { awsPairOf } from "../../verify/custom/aws-sts.js";
-import { joinBase } from "../../verify/endpoint-overrides.js";
+import { awsPairOf, xmlElement } from "../../verify/custom/aws-sts.js";
 import type { HttpResponse } from "../../verify/http-client.js";
-import { type AwsCredentials, signAwsV4 } from "../../verify/sign-aws-v4.js";
+import { type AwsCredentials, signAwsQuery } from "../../verify/sign-aws-v4.js";
 import {
   type Env,
   isSuccess,
@@ -21,7 +20,6 @@ import {
  */
 
 const IAM_VERSION = "2010-05-08";
-const FORM = "application/x-www-form-urlencoded; charset=utf-8";
 
 type Pair = NonNullable<ReturnType<typeof awsPairOf>>;
 
@@ -40,10 +38,6 @@ function adminOf(env: Env, pair: Pair): AwsCredentials | undefined {
   };
 }
 
-function xmlElement(body: string, name: string): string | undefined {
-  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
-}
-
 function describeAwsFailure(response: HttpResponse, action: string): string {
   const code = xmlElement(response.body, "Code");
   const message = xmlElement(response.body, "Message");
@@ -57,20 +51,7 @@ async function callIam(
   destructive: boolean,
 ): Promise<HttpResponse> {
   const body = new URLSearchParams({ ...params, Version: IAM_VERSION }).toString();
-  const base = context.baseOf("aws")!;
-  const url = joinBase(base, "/")!;
-  const headers = signAwsV4(
-    {
-      method: "POST",
-      url,
-      region: "us-east-1",
-      service: "iam",
-      body,
-      headers: { "content-type": FORM },
-      now: new Date(),
-    },
-    credentials,
-  );
+  const headers = signAwsQuery(context.baseOf("aws")!, "iam", body, credentials, new Date())!;
   return context.send({ method: "POST", path: "/", headers, body, destructive });
 }
 

@@ -3,9 +3,9 @@ import {
   attemptFrom,
   failedAttempt,
   isSuccess,
-  jsonOf,
   listOf,
   oneByOne,
+  parseJsonBody,
   type Revoker,
   stringField,
 } from "../revoker.js";
@@ -39,7 +39,7 @@ export const langsmithPat: Revoker = {
       return failedAttempt(listed, "listing tokens");
     }
     const found = findByMaskedKey(
-      listOf(jsonOf(listed.body), "items", "data"),
+      listOf(parseJsonBody(listed.body), "items", "data"),
       (t) => stringField(t, "short_key"),
       target.secret,
     );

@@ -2,9 +2,9 @@ import {
   attemptFrom,
   failedAttempt,
   isSuccess,
-  jsonOf,
   listOf,
   oneByOne,
+  parseJsonBody,
   type Revoker,
   stringField,
 } from "../revoker.js";
@@ -37,7 +37,7 @@ export const layerKeys: Revoker = {
       return failedAttempt(listed, "listing keys");
     }
     const prefix = target.secret.slice(0, PREFIX_LENGTH);
-    const keys = listOf(jsonOf(listed.body), "keys", "data");
+    const keys = listOf(parseJsonBody(listed.body), "keys", "data");
     const matches = keys.filter(
       (key) => (stringField(key, "keyPrefix") ?? stringField(key, "key_prefix")) === prefix,
     );

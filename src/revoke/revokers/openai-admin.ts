@@ -4,10 +4,10 @@ import {
   describeFailure,
   type Env,
   isSuccess,
-  jsonOf,
   listOf,
   missingEnv,
   oneByOne,
+  parseJsonBody,
   type RevokeContext,
   type Revoker,
   stringField,
@@ -47,7 +47,9 @@ async function listAll(context: RevokeContext, path: string): Promise<unknown[]>
     });
     if (!isSuccess(response.status))
       throw new ListingError(describeFailure(response, `GET ${path}`), response.status);
-    const json = jsonOf(response.body) as { has_more?: unknown; last_id?: unknown } | undefined;
+    const json = parseJsonBody(response.body) as
+      | { has_more?: unknown; last_id?: unknown }
+      | undefined;
     const data = listOf(json, "data");
     items.push(...data);
     const last =

@@ -4,10 +4,10 @@ import {
   attemptFrom,
   failedAttempt,
   isSuccess,
-  jsonOf,
   listOf,
   missingEnv,
   oneByOne,
+  parseJsonBody,
   type Revoker,
   stringField,
 } from "../revoker.js";
@@ -45,7 +45,7 @@ export const openrouterManagement: Revoker = {
       if (!isSuccess(listed.status)) {
         return failedAttempt(listed, "listing keys");
       }
-      const keys = listOf(jsonOf(listed.body), "data");
+      const keys = listOf(parseJsonBody(listed.body), "data");
       for (const key of keys) {
         const hash = stringField(key, "hash");
         const label = stringField(key, "label");

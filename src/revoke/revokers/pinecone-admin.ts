@@ -1,12 +1,12 @@
 import {
   attemptFrom,
-  describeFailure,
   type Env,
   failedAttempt,
   isSuccess,
-  jsonOf,
   listOf,
   oneByOne,
+  parseJsonBody,
+  type RevokeAttempt,
   type RevokeContext,
   type Revoker,
   type RevokeTarget,
@@ -35,7 +35,7 @@ function hasCredential(env: Env): boolean {
 
 async function accessToken(
   context: RevokeContext,
-): Promise<{ token: string } | { error: string; httpStatus?: number }> {
+): Promise<{ token: string } | { failed: RevokeAttempt }> {
   const given = context.env.PINECONE_ACCESS_TOKEN;
   if (given) return { token: given };
   const response = await context.send({
@@ -51,12 +51,9 @@ async function accessToken(
     }),
     destructive: false,
   });
-  const token = stringField(jsonOf(response.body), "access_token");
+  const token = stringField(parseJsonBody(response.body), "access_token");
   if (isSuccess(response.status) && token) return { token };
-  return {
-    error: describeFailure(response, "getting an access token"),
-    httpStatus: response.status,
-  };
+  return { failed: failedAttempt(response, "getting an access token") };
 }
 
 export const pineconeAdmin: Revoker = {
@@ -77,8 +74,7 @@ export const pineconeAdmin: Revoker = {
   },
   revoke: oneByOne(async (target, context) => {
     const token = await accessToken(context);
-    if ("error" in token)
-      return { accepted: false, httpStatus: token.httpStatus, detail: token.error };
+    if ("failed" in token) return token.failed;
     const headers = {
       authorization: `Bearer ${token.token}`,
       "x-pinecone-api-version": API_VERSION,
@@ -94,7 +90,7 @@ export const pineconeAdmin: Revoker = {
     }
     const label = publicLabel(target)!;
     const matches: string[] = [];
-    for (const project of listOf(jsonOf(projects.body), "data")) {
+    for (const project of listOf(parseJsonBody(projects.body), "data")) {
       const projectId = stringField(project, "id");
       if (!projectId) continue;
       const keys = await context.send({
@@ -104,7 +100,7 @@ export const pineconeAdmin: Revoker = {
         destructive: false,
       });
       if (!isSuccess(keys.status)) return failedAttempt(keys, "listing API keys");
-      for (const key of listOf(jsonOf(keys.body), "data")) {
+      for (const key of listOf(parseJsonBody(keys.body), "data")) {
         const id = stringField(key, "id");
         if (id && (id.includes(label) || stringField(key, "name")?.includes(label)))
           matches.push(id);

@@ -1,4 +1,4 @@
-import { failedAttempt, jsonOf, oneByOne, type Revoker, stringField } from "../revoker.js";
+import { failedAttempt, oneByOne, parseJsonBody, type Revoker, stringField } from "../revoker.js";
 
 /**
  * Slack tokens revoke themselves: `auth.revoke` called with the token. Slack answers HTTP 200
@@ -23,7 +23,7 @@ export const slackAuthRevoke: Revoker = {
       body: "",
       destructive: true,
     });
-    const json = jsonOf(response.body) as { ok?: unknown; revoked?: unknown } | undefined;
+    const json = parseJsonBody(response.body) as { ok?: unknown; revoked?: unknown } | undefined;
     if (response.status === 200 && json?.ok === true) {
       return { accepted: true, httpStatus: 200, detail: "auth.revoke: ok" };
     }

@@ -1,5 +1,4 @@
-import { joinBase } from "../endpoint-overrides.js";
-import { signAwsV4 } from "../sign-aws-v4.js";
+import { signAwsQuery } from "../sign-aws-v4.js";
 import {
   unexpectedAnswer,
   type Verifier,
@@ -22,7 +21,8 @@ const INVALID_CODES = new Map([
   ["AuthFailure", "the provider rejected the key"],
 ]);
 
-function xmlElement(body: string, name: string): string | undefined {
+/** The text of the first `<name>` element of an AWS query API's XML answer. */
+export function xmlElement(body: string, name: string): string | undefined {
   return new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
 }
 
@@ -49,24 +49,11 @@ export function awsStsVerifier(now: () => Date = () => new Date()): Verifier {
           detail: "needs both the access key id and its secret access key within a few lines",
         };
       }
-      const { accessKeyId, secretAccessKey } = pair;
-      if (accessKeyId.startsWith("ASIA")) {
+      if (pair.accessKeyId.startsWith("ASIA")) {
         return { status: "unsupported", detail: "temporary keys (ASIA…) need their session token" };
       }
-      const url = joinBase(base, "/");
-      if (!url) return { status: "unsupported", detail: "bad STS base URL" };
-      const headers = signAwsV4(
-        {
-          method: "POST",
-          url,
-          region: "us-east-1",
-          service: "sts",
-          body: BODY,
-          headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-          now: now(),
-        },
-        { accessKeyId, secretAccessKey },
-      );
+      const headers = signAwsQuery(base, "sts", BODY, pair, now());
+      if (!headers) return { status: "unsupported", detail: "bad STS base URL" };
       return { method: "POST", path: "/", headers, body: BODY };
     },
     interpret(response): VerifyOutcome {
