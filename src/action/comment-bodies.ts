@@ -1,3 +1,4 @@
+import { plural } from "../report/format.js";
 import { markdownCell, markdownCode } from "../report/markdown.js";
 import type { ReportFinding } from "../types.js";
 
@@ -134,10 +135,6 @@ export function resolvedReviewBody(
 function summaryRow(finding: ReportFinding): string {
   const commit = finding.commit ? markdownCode(finding.commit.slice(0, 12)) : "";
   return `| ${markdownCode(finding.path)} | ${finding.line} | ${commit} | ${markdownCode(finding.ruleId)} | ${markdownCell(finding.provider)} | ${markdownCode(finding.secret)} | ${markdownCell(statusOf(finding))} |`;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 export interface SummaryCommentInput {

@@ -1,8 +1,7 @@
-import type { Finding, ReportFinding } from "../types.js";
+import type { ReportFinding } from "../types.js";
 import type { CommentsOutcome } from "./job-summary.js";
-import type { LocatedFindings } from "./locate-in-diff.js";
 import type { PullRequestEvent } from "./read-event.js";
-import { syncComments } from "./sync-comments.js";
+import { type ReportedLine, syncComments } from "./sync-comments.js";
 import { annotation, type CommandOutput } from "./workflow-commands.js";
 
 /**
@@ -16,9 +15,10 @@ export interface CommentStepInput {
   readonly owner: string;
   readonly repo: string;
   readonly pullRequest: PullRequestEvent;
-  readonly located: LocatedFindings;
+  /** Leaking lines of the diff, and the findings on none, as reported. */
+  readonly lines: readonly ReportedLine[];
+  readonly outside: readonly ReportFinding[];
   readonly total: number;
-  readonly toReport: (finding: Finding) => ReportFinding;
   readonly userAgent: string;
   readonly stdout: CommandOutput;
 }
@@ -36,12 +36,8 @@ export async function commentOnPullRequest(input: CommentStepInput): Promise<Com
       repo: input.repo,
       pullNumber: input.pullRequest.number,
       headSha: input.pullRequest.head,
-      lines: input.located.lines.map((line) => ({
-        path: line.path,
-        line: line.line,
-        findings: line.findings.map(input.toReport),
-      })),
-      outside: input.located.outside.map(input.toReport),
+      lines: input.lines,
+      outside: input.outside,
       total: input.total,
       userAgent: input.userAgent,
       onWarning: warn,

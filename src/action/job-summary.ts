@@ -1,4 +1,4 @@
-import { sortFindings } from "../report/format.js";
+import { plural, sortFindings } from "../report/format.js";
 import { markdownCell, markdownCode } from "../report/markdown.js";
 import type { ReportFinding } from "../types.js";
 
@@ -37,10 +37,6 @@ export interface JobSummaryInput {
   /** Revocation asked for: "dry-run" shows the plan, "execute" the outcome. */
   readonly revokeMode?: "dry-run" | "execute";
   readonly revocations?: readonly ReportFinding[];
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function statusOf(finding: ReportFinding): string {

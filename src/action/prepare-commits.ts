@@ -1,6 +1,6 @@
 import { GitError } from "../errors.js";
 import { firstMeaningfulLine, type GitContext, runGit, runGitRaw } from "../git/run-git.js";
-import type { PullRequestEvent, PushEvent } from "./read-event.js";
+import { branchOf, type PullRequestEvent, type PushEvent } from "./read-event.js";
 
 /**
  * Makes the commits a scan needs present in the checkout, fetching what a shallow clone lacks
@@ -44,6 +44,11 @@ async function isShallow(context: GitContext): Promise<boolean> {
   return (await runGit(["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
 }
 
+/** `--depth` for a fetch into a shallow clone; none into a full one, which it would make shallow. */
+async function depthArgs(depth: number, context: GitContext): Promise<string[]> {
+  return (await isShallow(context)) ? [`--depth=${depth}`] : [];
+}
+
 async function mergeBase(a: string, b: string, context: GitContext): Promise<string | undefined> {
   const result = await runGitRaw(["merge-base", "--end-of-options", a, b], context);
   return result.code === 0 ? result.stdout.toString("utf8").trim() : undefined;
@@ -80,8 +85,7 @@ async function fetchMissing(
   const missing: string[] = [];
   for (const sha of shas) if (!(await hasCommit(sha, options))) missing.push(sha);
   if (missing.length === 0) return [];
-  const shallow = await isShallow(options);
-  const fetched = await fetch(shallow ? [`--depth=${depth}`] : [], missing, options);
+  const fetched = await fetch(await depthArgs(depth, options), missing, options);
   if (!fetched.ok) options.onNote(`could not fetch ${missing.join(", ")}: ${fetched.detail}`);
   const still: string[] = [];
   for (const sha of missing) if (!(await hasCommit(sha, options))) still.push(sha);
@@ -129,7 +133,7 @@ export async function preparePullRequest(
   if (missing.includes(head)) {
     // A fork's head commit is reachable in the base repository through the pull request's ref.
     const pullRef = `refs/pull/${pullRequest.number}/head`;
-    await fetch((await isShallow(options)) ? [`--depth=${depth}`] : [], [pullRef], options);
+    await fetch(await depthArgs(depth, options), [pullRef], options);
     missing = await fetchMissing(missing, depth, options);
   }
   if (missing.includes(head)) throw missingCommitError(head, "pull request's head");
@@ -162,9 +166,8 @@ async function defaultBranchTip(
   const tracking = `refs/remotes/${remote}/${branch}`;
   const known = await resolveRef(tracking, options);
   if (known) return known;
-  const shallow = await isShallow(options);
   const fetched = await fetch(
-    shallow ? ["--depth=1"] : [],
+    await depthArgs(1, options),
     [`+refs/heads/${branch}:${tracking}`],
     options,
   );
@@ -197,8 +200,7 @@ export async function preparePush(
       `the commit before the push (${push.before}) is no longer available: scanning the branch's own commits instead`,
     );
   }
-  const pushedBranch = push.ref.replace(/^refs\/heads\//, "");
-  if (push.defaultBranch !== undefined && push.defaultBranch !== pushedBranch) {
+  if (push.defaultBranch !== undefined && push.defaultBranch !== branchOf(push.ref)) {
     const tip = await defaultBranchTip(push.defaultBranch, options);
     if (tip !== undefined) {
       await reachMergeBase(tip, after, options);

@@ -69,6 +69,11 @@ export interface GithubContext {
 
 const ZERO_SHA = /^0+$/;
 
+/** The branch a push's ref names ("refs/heads/main" → "main"). */
+export function branchOf(ref: string): string {
+  return ref.replace(/^refs\/heads\//, "");
+}
+
 export const PULL_REQUEST_EVENTS: readonly string[] = ["pull_request", "pull_request_target"];
 
 function issuesOf(error: z.ZodError): string {

@@ -6,6 +6,7 @@ import {
   preparePush,
   type ScanTarget,
 } from "./prepare-commits.js";
+import { branchOf } from "./read-event.js";
 
 /**
  * Turns the plan into git terms: what to scan, which commit the config is trusted from, and
@@ -54,7 +55,7 @@ export async function resolveTarget(plan: ScanPlan, git: PrepareOptions): Promis
     }
     case "push": {
       const target = await preparePush(plan.push, git);
-      const branch = plan.push.ref.replace(/^refs\/heads\//, "");
+      const branch = branchOf(plan.push.ref);
       if ("range" in target) {
         return {
           target,

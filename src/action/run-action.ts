@@ -14,12 +14,13 @@ import { formatSarif } from "../report/sarif.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { commentOnPullRequest } from "./comment-on-pull-request.js";
 import { type CommentsOutcome, jobSummary } from "./job-summary.js";
-import { addedLinesOfChange, type LocatedFindings, locateFindings } from "./locate-in-diff.js";
+import { addedLinesOfChange, locateFindings } from "./locate-in-diff.js";
 import { planScan } from "./plan-scan.js";
 import { type GithubContext, readGithubContext } from "./read-event.js";
 import { type ActionInputs, readActionInputs } from "./read-inputs.js";
 import { type ResolvedTarget, resolveTarget } from "./resolve-target.js";
 import { scanChange } from "./scan-change.js";
+import type { ReportedLine } from "./sync-comments.js";
 import { readTrustedConfig } from "./trusted-config.js";
 import { addMasks, annotation, appendRunnerFile, group, outputEntry } from "./workflow-commands.js";
 
@@ -111,6 +112,7 @@ async function revokeIfAsked(
   root: string,
   io: CliIo,
   notes: string[],
+  userAgent: string,
 ): Promise<Finding[]> {
   if (!inputs.revoke || findings.length === 0) return findings;
   const { runRevokeStage } = await import("../revoke/run-revoke-stage.js");
@@ -131,7 +133,7 @@ async function revokeIfAsked(
     env: io.env,
     stdin: io.stdin,
     prompt: { write: (text) => notes.push(text.trim()) },
-    userAgent: `keywarden/${toolInfo().version}`,
+    userAgent,
   });
   notes.push(`revocation audit log: ${relative(io.cwd, run.auditLog) || run.auditLog}`);
   return run.findings;
@@ -139,6 +141,7 @@ async function revokeIfAsked(
 
 async function runSteps(io: CliIo): Promise<number> {
   const { env } = io;
+  const userAgent = `keywarden/${toolInfo().version}`;
   const inputs = readActionInputs(env);
   const github = readGithubContext(env);
   // Nothing is printed before the secrets are masked: notes wait here until then.
@@ -181,7 +184,7 @@ async function runSteps(io: CliIo): Promise<number> {
         });
   let findings = scan?.findings ?? [];
   const rules = scan?.config.rules ?? [];
-  findings = await revokeIfAsked(inputs, findings, rules, root, scanIo, notes);
+  findings = await revokeIfAsked(inputs, findings, rules, root, scanIo, notes, userAgent);
 
   // The runner masks the token itself; the keys found are for us to register.
   addMasks(io.stdout, [
@@ -195,16 +198,23 @@ async function runSteps(io: CliIo): Promise<number> {
   const percent = inputs.redact ? DEFAULT_REDACT_PERCENT : 0;
   const toReport = (finding: Finding) =>
     toReportFinding(finding, percent, remediation.get(finding.ruleId) ?? "");
-  const located: LocatedFindings | undefined = resolved.change
+  const located = resolved.change
     ? locateFindings(
         findings,
         await addedLinesOfChange(resolved.change.base, resolved.change.head, { cwd: root, env }),
       )
     : undefined;
-  const placed = located
-    ? [...located.lines.flatMap((line) => line.findings), ...located.outside]
-    : findings;
-  const reported = placed.map(toReport);
+  // Redacted once, at each finding's place in the change: annotations, SARIF, comments and the
+  // job summary all show these.
+  const leakingLines: ReportedLine[] = (located?.lines ?? []).map((line) => ({
+    path: line.path,
+    line: line.line,
+    findings: line.findings.map(toReport),
+  }));
+  const outside = (located?.outside ?? []).map(toReport);
+  const reported = located
+    ? [...leakingLines.flatMap((line) => line.findings), ...outside]
+    : findings.map(toReport);
   const summary: ScanSummary = scan?.summary ?? {
     source: "range",
     scannedFragments: 0,
@@ -239,17 +249,18 @@ async function runSteps(io: CliIo): Promise<number> {
           owner: github.owner,
           repo: github.repo,
           pullRequest,
-          located,
+          lines: leakingLines,
+          outside,
           total: findings.length,
-          toReport,
-          userAgent: `keywarden/${toolInfo().version}`,
+          userAgent,
           stdout: io.stdout,
         })
       : undefined;
 
   const live = findings.filter(isLive).length;
   const exitCode = failOnExitCode(findings, verify);
-  const revocations = inputs.revoke ? placed.filter((f) => f.revocation).map(toReport) : [];
+  // Only the revoke stage sets a revocation: with revoke off there are none.
+  const revocations = dedupeByFingerprint(reported.filter((f) => f.revocation));
   appendRunnerFile(
     env.GITHUB_STEP_SUMMARY,
     jobSummary({
@@ -263,7 +274,7 @@ async function runSteps(io: CliIo): Promise<number> {
       ...(comments ? { comments } : {}),
       notes,
       ...(inputs.revoke ? { revokeMode: inputs.revokeConfirm ? "execute" : "dry-run" } : {}),
-      revocations: dedupeByFingerprint(revocations),
+      revocations,
     }),
   );
   writeOutputs(env, {

@@ -72,6 +72,13 @@ function describeFailure(error: unknown): string {
 
 class CommentsFailed extends Error {}
 
+/** One of our review comments from an earlier run. */
+interface KnownComment {
+  readonly id: number;
+  readonly marker: ReviewMarker;
+  readonly body: string;
+}
+
 /**
  * Review comments per run at most: a pull request that adds a dump of keys gets the rest in the
  * summary comment, not hundreds of notifications (and GitHub's secondary rate limit).
@@ -109,14 +116,16 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
         per_page: 100,
       }),
     );
-    const existing = new Map<string, { id: number; marker: ReviewMarker; body: string }>();
-    const stale: { id: number; marker: ReviewMarker; body: string }[] = [];
+    const existing = new Map<string, KnownComment>();
+    // A second comment for the same line and keys (two runs that raced) is marked resolved below.
+    const stale: KnownComment[] = [];
     for (const comment of reviewComments) {
       const marker = parseReviewMarker(comment.body ?? "");
       if (!marker) continue;
       const key = reviewKey(marker);
-      if (existing.has(key)) stale.push({ id: comment.id, marker, body: comment.body });
-      else existing.set(key, { id: comment.id, marker, body: comment.body });
+      const known = { id: comment.id, marker, body: comment.body };
+      if (existing.has(key)) stale.push(known);
+      else existing.set(key, known);
     }
 
     const outside = [...input.outside];

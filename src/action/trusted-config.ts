@@ -42,6 +42,9 @@ export interface TrustedConfigOptions extends GitContext {
   readonly configInput?: string;
 }
 
+/** Both ignore files a scan honours: read at the commit, and watched for edits. */
+const IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME] as const;
+
 /** The file's text at `commit`, or undefined when there is no such file there. */
 async function readAt(
   commit: string,
@@ -88,7 +91,7 @@ export async function readTrustedConfig(options: TrustedConfigOptions): Promise<
   const context = { cwd: options.root, env: options.env };
 
   const ignore: IgnoreFileEntry[] = [];
-  for (const name of [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME]) {
+  for (const name of IGNORE_FILES) {
     const text = await readAt(commit, name, context);
     if (text !== undefined) ignore.push(...parseIgnoreFile(text, `${name}@${short}`));
   }
@@ -96,7 +99,7 @@ export async function readTrustedConfig(options: TrustedConfigOptions): Promise<
 
   const candidates =
     inRepo !== undefined && !outsideRepo ? [toPosix(inRepo)] : [...CONFIG_FILE_NAMES];
-  const watched = [...candidates, IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
+  const watched = [...candidates, ...IGNORE_FILES];
   const changedFiles =
     options.head !== undefined ? await changedPaths(commit, options.head, watched, context) : [];
 

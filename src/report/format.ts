@@ -25,6 +25,17 @@ export interface RepositoryInfo {
 
 export type Reporter = (input: ReportInput) => string;
 
+/** "1 secret", "2 secrets": the count with its noun. */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** How much a scan read, as a phrase: "3 blobs (0.01 MB)". */
+export function scannedAmount(summary: ScanSummary): string {
+  const unit = summary.source === "history" ? "blob" : "file";
+  return `${plural(summary.scannedFragments, unit)} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)`;
+}
+
 /** Findings in report order: path, line, column, rule. Output is the same for the same input. */
 export function sortFindings<
   T extends { path: string; line: number; column: number; ruleId: string },

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ReportFinding, Severity } from "../types.js";
-import { type Reporter, sortFindings } from "./format.js";
+import { plural, type Reporter, scannedAmount, sortFindings } from "./format.js";
 import {
   type Bar,
   bucketDates,
@@ -156,10 +156,6 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return counts;
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
 function card(value: number, label: string, alert = false): string {
   return `<div class="card${alert ? " alert" : ""}"><b>${value}</b><span>${escapeHtml(label)}</span></div>`;
 }
@@ -236,7 +232,7 @@ export const formatHtml: Reporter = ({ findings, summary, tool }) => {
     sorted.length === 0
       ? "No secrets found"
       : `${plural(sorted.length, "finding")} in ${plural(files, "file")}`;
-  const scanned = `${tool.name} ${tool.version} · ${summary.source} scan · ${plural(summary.scannedFragments, summary.source === "history" ? "blob" : "file")} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)${summary.skipped.length > 0 ? ` · ${summary.skipped.length} skipped` : ""}`;
+  const scanned = `${tool.name} ${tool.version} · ${summary.source} scan · ${scannedAmount(summary)}${summary.skipped.length > 0 ? ` · ${summary.skipped.length} skipped` : ""}`;
 
   const body = [
     `<header><h1>${escapeHtml(tool.name)} report: ${escapeHtml(headline)}</h1><p class="meta">${escapeHtml(scanned)}</p></header>`,

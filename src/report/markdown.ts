@@ -1,5 +1,5 @@
 import type { ReportFinding } from "../types.js";
-import { type Reporter, sortFindings } from "./format.js";
+import { plural, type Reporter, sortFindings } from "./format.js";
 
 /**
  * A pull-request comment: a headline, one table row per finding, and what to do per kind of
@@ -35,10 +35,6 @@ function row(finding: ReportFinding): string {
   const status = finding.verification?.status ?? "not verified";
   const revocation = finding.revocation ? `, ${finding.revocation.status}` : "";
   return `| ${finding.severity} | ${markdownCell(finding.title)} | ${markdownCode(location)}${commit} | ${markdownCode(finding.secret)} | ${markdownCell(status + revocation)} | ${markdownCode(finding.fingerprint)} |`;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 export const formatMarkdown: Reporter = ({ findings, tool }) => {

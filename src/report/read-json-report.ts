@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import type { ReportFinding, ScanSummary } from "../types.js";
-import { redactSecret } from "./redact.js";
+import { isRedacted, redactSecret } from "./redact.js";
 
 /**
  * A saved JSON report (`--format json`) read back, so `keywarden report` can render it in
@@ -96,14 +96,9 @@ export interface SavedReport {
   readonly tool?: { readonly name: string; readonly version: string };
 }
 
-/** What redactSecret leaves: a short prefix and stars, or REDACTED. */
-function looksRedacted(secret: string): boolean {
-  return secret === "REDACTED" || secret.endsWith("*****");
-}
-
 /** Redacts a finding that a --no-redact report holds in full. */
 function redactAgain(finding: ReportFinding, percent: number): ReportFinding {
-  if (percent <= 0 || looksRedacted(finding.secret)) return finding;
+  if (percent <= 0 || isRedacted(finding.secret)) return finding;
   const redacted = redactSecret(finding.secret, percent);
   return {
     ...finding,

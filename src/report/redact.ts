@@ -8,12 +8,20 @@ export const DEFAULT_REDACT_PERCENT = 80;
 const MAX_VISIBLE = 12;
 /** Lines are cut around the secret so a minified file does not flood the report. */
 const LINE_CONTEXT = 60;
+/** What redactSecret puts in place of the whole secret, and after the prefix it shows. */
+const FULLY_REDACTED = "REDACTED";
+const REDACTED_TAIL = "*****";
 
 export function redactSecret(secret: string, percent: RedactPercent): string {
   if (percent <= 0) return secret;
-  if (percent >= 100) return "REDACTED";
+  if (percent >= 100) return FULLY_REDACTED;
   const visible = Math.min(MAX_VISIBLE, Math.floor((secret.length * (100 - percent)) / 100));
-  return `${secret.slice(0, visible)}*****`;
+  return `${secret.slice(0, visible)}${REDACTED_TAIL}`;
+}
+
+/** True for what redactSecret returns at any percent above 0. */
+export function isRedacted(secret: string): boolean {
+  return secret === FULLY_REDACTED || secret.endsWith(REDACTED_TAIL);
 }
 
 function clipAround(line: string, needle: string): string {

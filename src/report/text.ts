@@ -1,7 +1,7 @@
 import { styleText } from "node:util";
 import { needsAttention } from "../finding-status.js";
 import type { ReportFinding, VerificationStatus } from "../types.js";
-import { type Reporter, sortFindings } from "./format.js";
+import { plural, type Reporter, scannedAmount, sortFindings } from "./format.js";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -13,10 +13,6 @@ const STATUS_STYLE: Record<VerificationStatus, Style> = {
   unknown: "yellow",
   unsupported: "gray",
 };
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 
 function describeFinding(
   finding: ReportFinding,
@@ -53,7 +49,7 @@ export const formatText: Reporter = ({ findings, summary, color }) => {
   const sorted = sortFindings(findings);
   const blocks = sorted.map((finding) => describeFinding(finding, paint));
   const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;
-  const scanned = `${plural(summary.scannedFragments, summary.source === "history" ? "blob" : "file")} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB) in ${summary.durationMs} ms`;
+  const scanned = `${scannedAmount(summary)} in ${summary.durationMs} ms`;
   const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
   const headline =
     sorted.length === 0

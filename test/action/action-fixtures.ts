@@ -1,12 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { ValidateFunction } from "ajv-draft-04";
-import ajvDraft04 from "ajv-draft-04";
-import ajvFormats from "ajv-formats";
+import { onTestFinished } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
 import { GIT_ENV, makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
-import { REPO_ROOT } from "../helpers/run-cli.js";
+import { type StandInGithub, startStandInGithub } from "./stand-in-github.js";
 
 /** Repositories, payloads and checks the Action tests share. */
 
@@ -152,22 +148,17 @@ export function loggedLines(stdout: string): string[] {
   return stdout.split("\n").filter((line) => !line.startsWith("::add-mask::"));
 }
 
-// Both packages are CommonJS whose module.exports also carries itself as `default`: the form
-// that type-checks under NodeNext and runs the same.
-const Ajv = ajvDraft04.default;
-const addFormats = ajvFormats.default;
-
-let validator: ValidateFunction | undefined;
-
-/** Validates a SARIF log against the SARIF 2.1.0 JSON schema; returns the errors, if any. */
-export function sarifSchemaErrors(sarif: unknown): unknown {
-  if (!validator) {
-    const schema = JSON.parse(
-      readFileSync(join(REPO_ROOT, "test/fixtures/schemas/sarif-2.1.0.json"), "utf8"),
-    ) as object;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    validator = ajv.compile(schema);
-  }
-  return validator(sarif) ? undefined : validator.errors;
+/**
+ * The GitHub stand-in for this test's pull request, closed when the test ends. `readOnly`: the
+ * token of a pull request from a fork.
+ */
+export async function standInGithub(readOnly = false): Promise<StandInGithub> {
+  const github = await startStandInGithub({
+    owner: OWNER,
+    repo: REPO,
+    pullNumber: PR_NUMBER,
+    readOnly,
+  });
+  onTestFinished(() => github.close());
+  return github;
 }

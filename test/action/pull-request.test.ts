@@ -1,39 +1,25 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fingerprint } from "../../src/engine/fingerprint.js";
 import { runCli } from "../helpers/run-cli.js";
+import { sarifSchemaErrors } from "../helpers/sarif-schema.js";
 import {
   fullCheckout,
   loggedLines,
   makePullRequestRepo,
-  OWNER,
   openaiKey,
-  PR_NUMBER,
   pullRequestPayload,
-  REPO,
-  sarifSchemaErrors,
   shallowPullRequestCheckout,
+  standInGithub,
 } from "./action-fixtures.js";
 import { type ActionCopy, copyAction, runBundledAction } from "./run-bundled-action.js";
-import { startStandInGithub } from "./stand-in-github.js";
 
 let action: ActionCopy;
 beforeAll(() => {
   action = copyAction();
 });
 afterAll(() => action.remove());
-
-async function standInGithub(readOnly = false) {
-  const github = await startStandInGithub({
-    owner: OWNER,
-    repo: REPO,
-    pullNumber: PR_NUMBER,
-    readOnly,
-  });
-  onTestFinished(() => github.close());
-  return github;
-}
 
 describe("the Action on a pull request", () => {
   it("comments on each leaking line of the diff, summarises the rest, and updates on re-runs", async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { REPO_ROOT } from "../helpers/run-cli.js";
 import {
@@ -10,23 +10,16 @@ import {
   loggedLines,
   OWNER,
   openaiKey,
-  PR_NUMBER,
   REPO,
+  standInGithub,
 } from "./action-fixtures.js";
 import { type ActionCopy, copyAction, runBundledAction } from "./run-bundled-action.js";
-import { startStandInGithub } from "./stand-in-github.js";
 
 let action: ActionCopy;
 beforeAll(() => {
   action = copyAction();
 });
 afterAll(() => action.remove());
-
-async function standInGithub() {
-  const github = await startStandInGithub({ owner: OWNER, repo: REPO, pullNumber: PR_NUMBER });
-  onTestFinished(() => github.close());
-  return github;
-}
 
 const ZERO = "0".repeat(40);
 

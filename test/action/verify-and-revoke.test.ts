@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
-import { startStandInServer } from "../helpers/stand-in-server.js";
+import { standIn } from "../helpers/stand-in.js";
 import {
   loggedLines,
   makePullRequestRepo,
-  OWNER,
   openaiKey,
-  PR_NUMBER,
   pullRequestPayload,
-  REPO,
   shallowPullRequestCheckout,
+  standInGithub,
 } from "./action-fixtures.js";
 import { type ActionCopy, copyAction, runBundledAction } from "./run-bundled-action.js";
-import { startStandInGithub } from "./stand-in-github.js";
 
 let action: ActionCopy;
 beforeAll(() => {
@@ -24,7 +21,7 @@ describe("the Action with verify and revoke", () => {
   it("reports each key's verification, fails on live keys only, and shows a revocation plan without acting", async () => {
     const [liveKey, deadKey] = [openaiKey(), openaiKey()];
     const adminKey = expandTemplate("sk-admin-{{b64url:58}}T3BlbkFJ{{b64url:58}}");
-    const openai = await startStandInServer({
+    const openai = await standIn({
       routes: {
         "GET /v1/models": (request) =>
           request.headers.authorization === `Bearer ${liveKey}`
@@ -34,9 +31,7 @@ describe("the Action with verify and revoke", () => {
       // Anything else (a revocation call) would be a failure of the dry run.
       fallback: { status: 500, body: { error: "unexpected call" } },
     });
-    onTestFinished(() => openai.close());
-    const github = await startStandInGithub({ owner: OWNER, repo: REPO, pullNumber: PR_NUMBER });
-    onTestFinished(() => github.close());
+    const github = await standInGithub();
     const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
       {
         message: "keys",

@@ -1,7 +1,3 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import AjvDraft04 from "ajv-draft-04";
-import ajvFormats from "ajv-formats";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { formatCsv } from "../../src/report/csv.js";
@@ -11,22 +7,8 @@ import { formatJunit } from "../../src/report/junit.js";
 import { formatMarkdown } from "../../src/report/markdown.js";
 import { REPORTERS } from "../../src/report/registry.js";
 import { formatSarif, SARIF_FINGERPRINT_KEY } from "../../src/report/sarif.js";
+import { sarifSchemaErrors } from "../helpers/sarif-schema.js";
 import { makeFixture } from "./report-fixture.js";
-
-const SCHEMA = JSON.parse(
-  readFileSync(
-    fileURLToPath(new URL("../fixtures/schemas/sarif-2.1.0.json", import.meta.url)),
-    "utf8",
-  ),
-) as Record<string, unknown>;
-
-/** The official schema is draft-04; ajv-draft-04 validates it as written, formats included. */
-function sarifValidator() {
-  // CommonJS packages: under NodeNext the class and the plugin are their `default` exports.
-  const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
-  ajvFormats.default(ajv);
-  return ajv.compile(SCHEMA);
-}
 
 /** RFC 4180 records (quoted fields may hold commas and quotes). */
 function parseCsv(text: string): string[][] {
@@ -62,26 +44,24 @@ function parseCsv(text: string): string[][] {
 
 describe("SARIF", () => {
   it("validates against the official SARIF 2.1.0 schema, with and without git provenance", () => {
-    const validate = sarifValidator();
     const { input } = makeFixture();
     const plain = JSON.parse(formatSarif(input()));
-    expect(validate(plain), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(sarifSchemaErrors(plain)).toBeUndefined();
     const withRepo = JSON.parse(
       formatSarif({
         ...input(),
         repository: { uri: "file:///work/repo/", revision: "a".repeat(40), branch: "main" },
       }),
     );
-    expect(validate(withRepo), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(sarifSchemaErrors(withRepo)).toBeUndefined();
     const empty = JSON.parse(formatSarif({ ...input(), findings: [] }));
-    expect(validate(empty), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(sarifSchemaErrors(empty)).toBeUndefined();
   });
 
   it("the schema is not a pushover: a broken log fails it", () => {
-    const validate = sarifValidator();
     const log = JSON.parse(formatSarif(makeFixture().input()));
     log.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
-    expect(validate(log)).toBe(false);
+    expect(sarifSchemaErrors(log)).toBeDefined();
   });
 
   it("carries rule help, regions, fingerprints and the commit", () => {

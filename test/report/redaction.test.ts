@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { expandExample } from "../../src/config/example-template.js";
 import { FORMAT_NAMES } from "../../src/report/registry.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { type CliResult, runCli } from "../helpers/run-cli.js";
 
 /**
  * The promise behind every format: a full secret never reaches a report unless the user says
@@ -33,6 +33,44 @@ function plant(dir: string): string[] {
   return secrets;
 }
 
+interface FormatRun {
+  readonly format: string;
+  readonly redact: boolean;
+  readonly result: CliResult;
+}
+
+/** Each format run twice: with the arguments `args` gives it, and with --no-redact added. */
+function runEachWay(
+  formats: readonly string[],
+  args: (format: string) => string[],
+  cwd: string,
+): Promise<FormatRun[]> {
+  return Promise.all(
+    formats.flatMap((format) =>
+      [true, false].map(async (redact) => ({
+        format,
+        redact,
+        result: await runCli([...args(format), ...(redact ? [] : ["--no-redact"])], { cwd }),
+      })),
+    ),
+  );
+}
+
+/** No secret in `output` in full, or, for a --no-redact run, every secret as the format writes it. */
+function expectSecrets(output: string, secrets: readonly string[], run: FormatRun, label: string) {
+  for (const secret of secrets) {
+    if (run.redact) {
+      expect(output, `${label} leaks ${secret.slice(0, 6)}…`).not.toContain(secret);
+      expect(output, `${label} leaks ${secret.slice(0, 6)}…`).not.toContain(
+        written(run.format, secret),
+      );
+    } else
+      expect(output, `${label} --no-redact shows the secret`).toContain(
+        written(run.format, secret),
+      );
+  }
+}
+
 describe("redaction in every format", () => {
   it("no scan format holds a full secret unless --no-redact", async () => {
     const repo = makeTempRepo();
@@ -42,36 +80,14 @@ describe("redaction in every format", () => {
       expect.arrayContaining(["text", "json", "sarif", "junit", "csv", "markdown", "github"]),
     );
 
-    const runs = await Promise.all(
-      FORMAT_NAMES.flatMap((format) => [
-        runCli(["scan", ".", "--format", format], { cwd: repo.dir }).then((result) => ({
-          format,
-          redact: true,
-          result,
-        })),
-        runCli(["scan", ".", "--format", format, "--no-redact"], { cwd: repo.dir }).then(
-          (result) => ({
-            format,
-            redact: false,
-            result,
-          }),
-        ),
-      ]),
+    const runs = await runEachWay(
+      FORMAT_NAMES,
+      (format) => ["scan", ".", "--format", format],
+      repo.dir,
     );
-    for (const { format, redact, result } of runs) {
-      expect(result.exitCode, `${format}: ${result.stderr}`).toBe(1);
-      const output = result.stdout + result.stderr;
-      for (const secret of secrets) {
-        if (redact) {
-          expect(output, `${format} leaks ${secret.slice(0, 6)}…`).not.toContain(secret);
-          expect(output, `${format} leaks ${secret.slice(0, 6)}…`).not.toContain(
-            written(format, secret),
-          );
-        } else
-          expect(output, `${format} --no-redact shows the secret`).toContain(
-            written(format, secret),
-          );
-      }
+    for (const run of runs) {
+      expect(run.result.exitCode, `${run.format}: ${run.result.stderr}`).toBe(1);
+      expectSecrets(run.result.stdout + run.result.stderr, secrets, run, run.format);
     }
   });
 
@@ -86,33 +102,14 @@ describe("redaction in every format", () => {
 
     // Redacting again happens when the report is read, before any format: three formats show it.
     const formats = ["html", "sarif", "markdown"];
-    const runs = await Promise.all(
-      formats.flatMap((format) => [
-        runCli(["report", "full.json", "--format", format], { cwd: dir }).then((result) => ({
-          format,
-          redact: true,
-          result,
-        })),
-        runCli(["report", "full.json", "--format", format, "--no-redact"], { cwd: dir }).then(
-          (result) => ({
-            format,
-            redact: false,
-            result,
-          }),
-        ),
-      ]),
+    const runs = await runEachWay(
+      formats,
+      (format) => ["report", "full.json", "--format", format],
+      dir,
     );
-    for (const { format, redact, result } of runs) {
-      expect(result.exitCode, `${format}: ${result.stderr}`).toBe(0);
-      for (const secret of secrets) {
-        if (redact) {
-          expect(result.stdout, `report --format ${format}`).not.toContain(secret);
-          expect(result.stdout, `report --format ${format}`).not.toContain(written(format, secret));
-        } else
-          expect(result.stdout, `report --format ${format} --no-redact`).toContain(
-            written(format, secret),
-          );
-      }
+    for (const run of runs) {
+      expect(run.result.exitCode, `${run.format}: ${run.result.stderr}`).toBe(0);
+      expectSecrets(run.result.stdout, secrets, run, `report --format ${run.format}`);
     }
   });
 
