@@ -13,9 +13,9 @@ import {
 import { applyInlineAllow } from "../suppress/inline-allow.js";
 import { loadSuppressions } from "../suppress/load-suppressions.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
-import type { CommandContext } from "./io.js";
+import type { CliIo, CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
-import { describeSkips } from "./skip-notices.js";
+import { describeSkips, UNREAD_REASONS } from "./skip-notices.js";
 import { toolInfo } from "./tool-info.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
 import { failOnExitCode, reportedFindings } from "./verify-options.js";
@@ -118,7 +118,7 @@ export async function executeScan(
     summary: result.summary,
     tool: toolInfo(),
     ...(repository ? { repository } : {}),
-    color: options.color ?? (io.stdout.isTTY && !options.output && io.env.NO_COLOR === undefined),
+    color: shouldColor(io, options.color, options.output),
   });
   // Quiet when clean: a pre-commit hook (or --quiet) says nothing about a commit with no key.
   const silent =
@@ -129,7 +129,7 @@ export async function executeScan(
   if (!silent) writeReport(context, options.output, report);
 
   // What could not be read is listed even with --quiet: a scan that missed content says so.
-  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
+  const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
   for (const line of describeSkips(options.quiet ? unread : skipped, options.verbose)) {
     io.stderr.write(`${line}\n`);
   }
@@ -145,10 +145,21 @@ export async function executeScan(
   return { findings, allowedInline: inline.allowed, summary: result.summary, config };
 }
 
+/** --color or --no-color, else colour only into a terminal, not into a file, and not under NO_COLOR. */
+export function shouldColor(
+  io: CliIo,
+  color: boolean | undefined,
+  output: string | undefined,
+): boolean {
+  return color ?? (io.stdout.isTTY && !output && io.env.NO_COLOR === undefined);
+}
+
+/** To standard output, or with --output to that file (folders made); `what` names it in errors. */
 export function writeReport(
   context: CommandContext,
   output: string | undefined,
   report: string,
+  what = "report",
 ): void {
   if (!output) {
     context.io.stdout.write(report);
@@ -160,7 +171,7 @@ export function writeReport(
     writeFileSync(path, report);
   } catch (error) {
     throw new RuntimeError(
-      `--output ${output}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? error})`,
+      `--output ${output}: cannot write the ${what} (${(error as NodeJS.ErrnoException).code ?? error})`,
     );
   }
 }

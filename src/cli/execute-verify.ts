@@ -3,11 +3,11 @@ import { REPORTERS } from "../report/registry.js";
 import type { ReportFinding } from "../types.js";
 import { readReport } from "../verify/read-report.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
-import { runVerifyStage } from "../verify/run-verify-stage.js";
-import { writeReport } from "./execute-scan.js";
+import { shouldColor, writeReport } from "./execute-scan.js";
 import type { CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
 import { toolInfo } from "./tool-info.js";
+import { verifyIfAsked } from "./verify-if-asked.js";
 import { failOnExitCode, reportedFindings } from "./verify-options.js";
 
 /**
@@ -30,15 +30,7 @@ export async function executeVerify(
   });
   const recovered = await recoverSecrets(saved.findings, { cwd: io.cwd, env: io.env, config });
   const found = recovered.flatMap((item) => ("finding" in item ? [item.finding] : []));
-  const verified = await runVerifyStage({
-    findings: found,
-    rules: config.rules,
-    settings: options.verify,
-    env: io.env,
-    stderr: io.stderr,
-    showProgress: !options.quiet,
-    userAgent: `keywarden/${toolInfo().version}`,
-  });
+  const verified = await verifyIfAsked(context, config.rules, options.verify, options.quiet, found);
 
   const checkedAt = new Date().toISOString();
   let next = 0;
@@ -60,7 +52,7 @@ export async function executeVerify(
     findings: reported,
     summary: saved.summary,
     tool: toolInfo(),
-    color: options.color ?? (io.stdout.isTTY && !options.output && io.env.NO_COLOR === undefined),
+    color: shouldColor(io, options.color, options.output),
   });
   writeReport(context, options.output, text);
   context.exitCode = failOnExitCode(reported, options.verify);

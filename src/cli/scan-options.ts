@@ -50,7 +50,7 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
     alias: "q",
     type: "boolean",
     default: false,
-    describe: "Print findings only: no summary, no skip notices, no progress",
+    describe: "Print findings only: no summary line when clean, no skip notices, no progress",
   },
   { name: "verbose", type: "boolean", default: false, describe: "List every skipped file" },
   {

@@ -9,6 +9,12 @@ const REASON_TEXT: Record<SkipNotice["reason"], string> = {
   symlink: "symbolic link",
 };
 
+/** Reasons that mean content went unread: listed in full, and the scan is incomplete (exit 2). */
+export const UNREAD_REASONS: ReadonlySet<SkipNotice["reason"]> = new Set([
+  "unreadable",
+  "missing-object",
+]);
+
 /** Examples listed per reason before the rest is summarised as a count. */
 const EXAMPLES_PER_REASON = 5;
 
@@ -26,8 +32,7 @@ export function describeSkips(skipped: readonly SkipNotice[], verbose: boolean):
   }
   const lines: string[] = [];
   for (const [reason, notices] of byReason) {
-    const listAll =
-      verbose || reason === "unreadable" || reason === "missing-object" || reason === "too-large";
+    const listAll = verbose || UNREAD_REASONS.has(reason) || reason === "too-large";
     const shown = listAll ? notices : notices.slice(0, EXAMPLES_PER_REASON);
     lines.push(
       `skipped ${notices.length} ${notices.length === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`,

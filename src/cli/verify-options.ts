@@ -96,13 +96,20 @@ function positiveNumber(value: unknown, flag: string, integer: boolean): number 
   return number;
 }
 
-/** `10s`, `2500ms`, `1.5s` or a bare number of seconds, in milliseconds. */
-export function parseDuration(value: string, flag: string): number {
+/**
+ * `10s`, `2500ms`, `1.5s` or a bare number of seconds, in milliseconds. Under a millisecond is
+ * too short, except an exact zero where `allowZero` says that means "do not wait".
+ */
+export function parseDuration(
+  value: string,
+  flag: string,
+  { allowZero = false }: { readonly allowZero?: boolean } = {},
+): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(value.trim());
   if (!match)
     throw new UsageError(`${flag}: "${value}" is not a duration (use e.g. 10s or 2500ms)`);
   const ms = match[2] === "ms" ? Number(match[1]) : Number(match[1]) * 1000;
-  if (ms < 1) throw new UsageError(`${flag}: "${value}" is too short`);
+  if (ms < 1 && !(allowZero && ms === 0)) throw new UsageError(`${flag}: "${value}" is too short`);
   return Math.round(ms);
 }
 

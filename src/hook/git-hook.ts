@@ -32,28 +32,29 @@ export function installGitHook(target: HookTarget): string[] {
   mkdirSync(target.hooksDir, { recursive: true });
   const hook = join(target.hooksDir, "pre-commit");
   const chained = hook + CHAINED_SUFFIX;
-  const script = gitHookScript(target.localBins);
-  if (existsSync(hook) && hasKeywardenBlock(readFileSync(hook, "utf8"))) {
-    writeFileSync(hook, script);
-    chmodSync(hook, 0o755);
-    return [`Updated the keywarden pre-commit hook: ${shown(target, hook)}`];
-  }
-  const messages: string[] = [];
-  if (existsSync(hook)) {
+  const existing = existsSync(hook) ? readFileSync(hook, "utf8") : undefined;
+  const isUpdate = existing !== undefined && hasKeywardenBlock(existing);
+  const isChaining = existing !== undefined && !isUpdate;
+  if (isChaining) {
     if (existsSync(chained)) {
       throw new UsageError(
         `${shown(target, chained)} already exists: move it away, then run keywarden hook install again`,
       );
     }
     renameSync(hook, chained);
-    messages.push(
-      `Kept the existing pre-commit hook as ${shown(target, chained)}: it still runs, before keywarden.`,
-    );
   }
-  writeFileSync(hook, script, { mode: 0o755 });
+  writeFileSync(hook, gitHookScript(target.localBins), { mode: 0o755 });
+  // The mode above applies only to a new file, and through the umask.
   chmodSync(hook, 0o755);
-  messages.unshift(`Installed the keywarden pre-commit hook: ${shown(target, hook)}`);
-  return messages;
+  if (isUpdate) return [`Updated the keywarden pre-commit hook: ${shown(target, hook)}`];
+  return [
+    `Installed the keywarden pre-commit hook: ${shown(target, hook)}`,
+    ...(isChaining
+      ? [
+          `Kept the existing pre-commit hook as ${shown(target, chained)}: it still runs, before keywarden.`,
+        ]
+      : []),
+  ];
 }
 
 export function uninstallGitHook(target: HookTarget): string[] {

@@ -60,27 +60,30 @@ export function hasKeywardenBlock(text: string): boolean {
   return text.includes(BLOCK_START);
 }
 
+/**
+ * Where the keywarden block lies in `text`, its closing newline included; a block whose end
+ * marker was deleted by hand runs to the end of the text.
+ */
+function blockSpan(text: string): { start: number; end: number } | undefined {
+  const start = text.indexOf(BLOCK_START);
+  if (start === -1) return undefined;
+  const endMarker = text.indexOf(BLOCK_END, start);
+  const end = endMarker === -1 ? text.length : endMarker + BLOCK_END.length;
+  return { start, end: text[end] === "\n" ? end + 1 : end };
+}
+
 /** `text` without the keywarden block (and the blank line that separated it). */
 export function removeKeywardenBlock(text: string): string {
-  const start = text.indexOf(BLOCK_START);
-  if (start === -1) return text;
-  const endMarker = text.indexOf(BLOCK_END, start);
-  let end = endMarker === -1 ? text.length : endMarker + BLOCK_END.length;
-  if (text[end] === "\n") end++;
-  let before = text.slice(0, start);
-  if (before.endsWith("\n\n")) before = before.slice(0, -1);
-  return before + text.slice(end);
+  const span = blockSpan(text);
+  if (!span) return text;
+  const before = text.slice(0, span.start);
+  return (before.endsWith("\n\n") ? before.slice(0, -1) : before) + text.slice(span.end);
 }
 
 /** `text` with the keywarden block appended, or replaced where it already is. */
 export function withKeywardenBlock(text: string, block: string): string {
-  const start = text.indexOf(BLOCK_START);
-  if (start !== -1) {
-    const endMarker = text.indexOf(BLOCK_END, start);
-    let end = endMarker === -1 ? text.length : endMarker + BLOCK_END.length;
-    if (text[end] === "\n") end++;
-    return text.slice(0, start) + block + text.slice(end);
-  }
+  const span = blockSpan(text);
+  if (span) return text.slice(0, span.start) + block + text.slice(span.end);
   if (text.length === 0) return block;
   return `${text}${text.endsWith("\n") ? "" : "\n"}\n${block}`;
 }

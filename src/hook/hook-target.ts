@@ -22,10 +22,10 @@ export interface HookTarget {
 const HUSKY_HOOKS_PATH = /(^|[\\/])\.husky([\\/]_)?[\\/]?$/;
 
 function dependsOnHusky(topLevel: string): boolean {
-  const file = join(topLevel, "package.json");
-  if (!existsSync(file)) return false;
   try {
-    const pkg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const pkg: Record<string, unknown> = JSON.parse(
+      readFileSync(join(topLevel, "package.json"), "utf8"),
+    );
     return ["dependencies", "devDependencies"].some((field) => {
       const deps = pkg[field];
       return typeof deps === "object" && deps !== null && "husky" in deps;
@@ -75,7 +75,7 @@ export async function findHookTarget(context: GitContext): Promise<HookTarget> {
   // A relative hooks path is relative to where hooks run: the top of the work tree.
   const hooksLocation = gitPath.trim();
   const hooksDir = isAbsolute(hooksLocation) ? hooksLocation : resolve(topLevel, hooksLocation);
-  const huskyActive = hooksPath !== "" && HUSKY_HOOKS_PATH.test(hooksPath);
+  const huskyActive = HUSKY_HOOKS_PATH.test(hooksPath);
   return {
     topLevel,
     hooksDir,

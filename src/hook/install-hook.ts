@@ -35,8 +35,8 @@ export async function uninstallHook(
   const messages: string[] = [];
   if (method === "pre-commit") messages.push(...uninstallPreCommitConfig(target));
   if (method === undefined || method === "husky") messages.push(...uninstallHuskyHook(target));
-  if (method === undefined || method === "git") {
-    if (!target.huskyActive || method === "git") messages.push(...uninstallGitHook(target));
-  }
+  // With husky active the hooks folder is husky's own (.husky/_): only --git looks there.
+  if (method === "git" || (method === undefined && !target.huskyActive))
+    messages.push(...uninstallGitHook(target));
   return messages.length > 0 ? messages : ["No keywarden hook found: nothing to remove."];
 }

@@ -56,23 +56,22 @@ export function installPreCommitConfig(target: HookTarget, release: KeywardenRel
     return [`Created ${CONFIG_FILE}:`, "", preCommitSnippet(release), next];
   }
   const document = readConfig(path);
-  let repos = document.get("repos");
-  if (repos !== undefined && repos !== null && !isSeq(repos)) {
+  const found = document.get("repos");
+  if (found !== undefined && found !== null && !isSeq(found)) {
     throw new ConfigError(`${CONFIG_FILE}: "repos" is not a list`, path);
   }
-  if (isSeq(repos) && repos.items.some((entry) => hooksOf(entry).some(isKeywardenHook))) {
+  if (isSeq(found) && found.items.some((entry) => hooksOf(entry).some(isKeywardenHook))) {
     return [`${CONFIG_FILE} already runs the keywarden hook.`];
   }
-  if (!isSeq(repos)) {
-    document.set("repos", document.createNode([]));
-    repos = document.get("repos");
-  }
-  const entry = document.createNode({
-    repo: release.repository,
-    rev: `v${release.version}`,
-    hooks: [{ id: HOOK_ID }],
-  }) as YAMLMap;
-  (repos as { add(value: unknown): void }).add(entry);
+  const repos = isSeq(found) ? found : document.createNode([]);
+  if (repos !== found) document.set("repos", repos);
+  repos.add(
+    document.createNode({
+      repo: release.repository,
+      rev: `v${release.version}`,
+      hooks: [{ id: HOOK_ID }],
+    }),
+  );
   writeFileSync(path, document.toString());
   return [`Added the keywarden hook to ${CONFIG_FILE}:`, "", preCommitSnippet(release), next];
 }

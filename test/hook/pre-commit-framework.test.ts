@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plantedKey } from "../git/helpers.js";
-import { GIT_ENV, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
+import { GIT_ENV, makeTempRepo } from "../helpers/git-repo.js";
 import { REPO_ROOT } from "../helpers/run-cli.js";
+import { tryCommit } from "./helpers.js";
 
 /**
  * Debian's `pre-commit` tool installing keywarden from this repository's .pre-commit-hooks.yaml
@@ -45,6 +46,7 @@ describe.skipIf(!hasPreCommit)(
         mkdirSync(dirname(join(hookRepo, file)), { recursive: true });
         writeFileSync(join(hookRepo, file), content);
       }
+      // Not makeTempRepo: it removes its folder when one test ends; this repository serves them all.
       const git = (...args: string[]) =>
         execFileSync("git", args, {
           cwd: hookRepo,
@@ -68,16 +70,6 @@ describe.skipIf(!hasPreCommit)(
       };
     }
 
-    function commit(repo: TempRepo, message: string) {
-      repo.git("add", "-A");
-      const result = spawnSync("git", ["commit", "-q", "-m", message], {
-        cwd: repo.dir,
-        env: { ...process.env, ...GIT_ENV, ...env() },
-        encoding: "utf8",
-      });
-      return { exitCode: result.status, output: `${result.stdout}${result.stderr}` };
-    }
-
     it("blocks a commit adding a key, lets clean and keywarden:allow commits through", {
       timeout: 600_000,
     }, () => {
@@ -92,21 +84,21 @@ describe.skipIf(!hasPreCommit)(
         encoding: "utf8",
       });
       expect(install.status, install.stderr).toBe(0);
-      const first = commit(repo, "base");
+      const first = tryCommit(repo, "base", env());
       expect(first.exitCode, first.output).toBe(0);
 
       const key = plantedKey();
       repo.write({ "settings/prod.env": `MODE=prod\nLLAMA_API_KEY=${key}\n` });
-      const blocked = commit(repo, "add a key");
+      const blocked = tryCommit(repo, "add a key", env());
       expect(blocked.exitCode).toBe(1);
       expect(blocked.output).toContain("settings/prod.env:2");
       expect(blocked.output).not.toContain(key);
 
       repo.write({ "settings/prod.env": "MODE=prod\n" });
-      expect(commit(repo, "clean").exitCode).toBe(0);
+      expect(tryCommit(repo, "clean", env()).exitCode).toBe(0);
 
       repo.write({ "docs/example.env": `LLAMA_API_KEY=${plantedKey()} # keywarden:allow\n` });
-      expect(commit(repo, "allowed").exitCode).toBe(0);
+      expect(tryCommit(repo, "allowed", env()).exitCode).toBe(0);
     });
   },
 );

@@ -1,13 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { parseSize } from "../../config/load-config.js";
-import { RuntimeError } from "../../errors.js";
-import { fileFragments } from "../../sources/files.js";
 import { BASELINE_FILE_NAME, createBaseline } from "../../suppress/baseline.js";
-import { executeScan } from "../execute-scan.js";
+import { commandGroup } from "../command-group.js";
+import { executeScan, writeReport } from "../execute-scan.js";
+import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import type { ScanOptions } from "../scan-options.js";
+import { VERIFY_OFF } from "../verify-options.js";
 
 function createCommand(context: CommandContext): CommandModule {
   return {
@@ -59,7 +59,6 @@ function createCommand(context: CommandContext): CommandModule {
         }),
     handler: async (argv) => {
       const { io } = context;
-      const paths = (argv.paths as string[] | undefined)?.length ? (argv.paths as string[]) : ["."];
       const output = resolve(io.cwd, argv.output as string);
       const maxFileSize = argv["max-file-size"] as string | undefined;
       const options: ScanOptions = {
@@ -69,16 +68,7 @@ function createCommand(context: CommandContext): CommandModule {
         quiet: argv.quiet === true,
         verbose: false,
         reportUnusedIgnores: false,
-        verify: {
-          enabled: false,
-          concurrency: 1,
-          timeoutMs: 10_000,
-          ratePerHost: 1,
-          endpoints: [],
-          trustConfig: false,
-          onlyLive: false,
-          failOn: "any",
-        },
+        verify: VERIFY_OFF,
         ...(argv.config !== undefined ? { config: argv.config as string } : {}),
         ...(argv["ignore-file"] !== undefined ? { ignoreFile: argv["ignore-file"] as string } : {}),
         ...(maxFileSize !== undefined
@@ -86,19 +76,9 @@ function createCommand(context: CommandContext): CommandModule {
           : {}),
       };
       const outcome = await executeScan(context, {
-        source: "files",
-        scanRoot: paths[0]!,
+        ...filesScan(io, argv.paths as string[] | undefined, argv.gitignore !== false),
         options,
         report: false,
-        fragments: (config, onSkip) =>
-          fileFragments({
-            cwd: io.cwd,
-            paths,
-            exclude: config.exclude,
-            maxFileSize: config.maxFileSize,
-            gitignore: argv.gitignore !== false,
-            onSkip,
-          }),
       });
       // The baseline never lists itself: a second run must give the same bytes.
       const ownPath = relative(io.cwd, output).split("\\").join("/");
@@ -107,18 +87,12 @@ function createCommand(context: CommandContext): CommandModule {
         findings,
         argv.timestamp ? { createdAt: new Date().toISOString() } : {},
       );
-      try {
-        mkdirSync(dirname(output), { recursive: true });
-        writeFileSync(output, text);
-      } catch (error) {
-        throw new RuntimeError(
-          `--output ${argv.output as string}: cannot write the baseline (${(error as NodeJS.ErrnoException).code ?? error})`,
-        );
-      }
+      writeReport(context, argv.output as string, text, "baseline");
       if (!options.quiet) {
         const count = findings.length;
+        const shown = relative(io.cwd, output) || output;
         io.stderr.write(
-          `keywarden: baseline ${relative(io.cwd, output) || output}: ${count} finding${count === 1 ? "" : "s"} recorded; scan with --baseline ${relative(io.cwd, output) || output} to see only new ones\n`,
+          `keywarden: baseline ${shown}: ${count} finding${count === 1 ? "" : "s"} recorded; scan with --baseline ${shown} to see only new ones\n`,
         );
       }
       context.exitCode = 0;
@@ -127,10 +101,7 @@ function createCommand(context: CommandContext): CommandModule {
 }
 
 export function baselineCommand(context: CommandContext): CommandModule {
-  return {
-    command: "baseline <action>",
-    describe: "Accept the current findings, to report only new ones",
-    builder: (yargs) => yargs.command(createCommand(context)).demandCommand(1),
-    handler: () => {},
-  };
+  return commandGroup("baseline <action>", "Accept the current findings, to report only new ones", [
+    createCommand(context),
+  ]);
 }

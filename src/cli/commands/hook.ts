@@ -1,12 +1,13 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
+import type { HookMethod } from "../../hook/install-hook.js";
 import type { CommandContext } from "../io.js";
 import { toolInfo } from "../tool-info.js";
 
-type Method = "husky" | "git" | "pre-commit";
+const METHODS: readonly HookMethod[] = ["husky", "git", "pre-commit"];
 
-function chosenMethod(argv: Record<string, unknown>): Method | undefined {
-  const asked = (["husky", "git", "pre-commit"] as const).filter((name) => argv[name] === true);
+function chosenMethod(argv: Record<string, unknown>): HookMethod | undefined {
+  const asked = METHODS.filter((name) => argv[name] === true);
   if (asked.length > 1) throw new UsageError(`choose one of --husky, --git, --pre-commit`);
   return asked[0];
 }

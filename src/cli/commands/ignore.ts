@@ -10,6 +10,7 @@ import {
 } from "../../suppress/ignore-file.js";
 import { findUp } from "../../suppress/load-suppressions.js";
 import { formatSuppressionEntry, parseSuppressionEntry } from "../../suppress/suppression-entry.js";
+import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 
 /** The nearest .keywardenignore up to the repository root, else a new one at that root (or here). */
@@ -75,10 +76,7 @@ function addCommand(context: CommandContext): CommandModule {
 }
 
 export function ignoreCommand(context: CommandContext): CommandModule {
-  return {
-    command: "ignore <action>",
-    describe: "Manage .keywardenignore (findings not to report)",
-    builder: (yargs) => yargs.command(addCommand(context)).demandCommand(1),
-    handler: () => {},
-  };
+  return commandGroup("ignore <action>", "Manage .keywardenignore (findings not to report)", [
+    addCommand(context),
+  ]);
 }

@@ -3,6 +3,7 @@ import { relative, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { loadBuiltinRules } from "../../config/load-rules.js";
 import { ConfigError, RuntimeError, UsageError } from "../../errors.js";
+import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 
 function readIfFile(path: string): string | undefined {
@@ -83,10 +84,7 @@ function gitleaksCommand(context: CommandContext): CommandModule {
 }
 
 export function importCommand(context: CommandContext): CommandModule {
-  return {
-    command: "import <tool>",
-    describe: "Convert another scanner's config",
-    builder: (yargs) => yargs.command(gitleaksCommand(context)).demandCommand(1),
-    handler: () => {},
-  };
+  return commandGroup("import <tool>", "Convert another scanner's config", [
+    gitleaksCommand(context),
+  ]);
 }

@@ -5,7 +5,7 @@ import { ConfigError } from "../../errors.js";
 import { readJsonReport } from "../../report/read-json-report.js";
 import { DEFAULT_REDACT_PERCENT } from "../../report/redact.js";
 import { ALL_FORMAT_NAMES, REPORTERS } from "../../report/registry.js";
-import { writeReport } from "../execute-scan.js";
+import { shouldColor, writeReport } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
 import { readRedact } from "../scan-options.js";
 import { toolInfo } from "../tool-info.js";
@@ -65,9 +65,7 @@ export function reportCommand(context: CommandContext): CommandModule {
           ...current,
           ...(saved.tool ? { name: saved.tool.name, version: saved.tool.version } : {}),
         },
-        color:
-          (argv.color as boolean | undefined) ??
-          (io.stdout.isTTY && !output && io.env.NO_COLOR === undefined),
+        color: shouldColor(io, argv.color as boolean | undefined, output),
       });
       writeReport(context, output, report);
       context.exitCode = 0;

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
-import { fileFragments } from "../../sources/files.js";
-import { executeScan, writeReport } from "../execute-scan.js";
+import { executeScan, shouldColor, writeReport } from "../execute-scan.js";
+import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 import { toolInfo } from "../tool-info.js";
@@ -11,7 +11,7 @@ export function revokeCommand(context: CommandContext): CommandModule {
   return {
     command: "revoke [report]",
     describe:
-      "Revoke the live keys of an earlier JSON report (or of a scan of the current directory): a dry run unless --yes",
+      "Revoke the live keys of an earlier JSON report (or of a scan of the current directory): a dry run unless --yes, a prompt per key on a terminal",
     builder: (yargs) =>
       withScanOptions(yargs)
         .positional("report", {
@@ -67,18 +67,9 @@ export function revokeCommand(context: CommandContext): CommandModule {
           ? { report: argv.report }
           : {
               scanned: await executeScan(context, {
-                source: "files",
-                scanRoot: ".",
+                ...filesScan(io, undefined, true),
                 options,
                 report: false,
-                fragments: (config, onSkip) =>
-                  fileFragments({
-                    cwd: io.cwd,
-                    paths: ["."],
-                    exclude: config.exclude,
-                    maxFileSize: config.maxFileSize,
-                    onSkip,
-                  }),
               }),
             };
       const { executeRevoke } = await import("../../revoke/execute-revoke.js");
@@ -92,8 +83,7 @@ export function revokeCommand(context: CommandContext): CommandModule {
         ruleFiles: options.rules,
         format: options.format,
         redactPercent: options.redactPercent,
-        color:
-          options.color ?? (io.stdout.isTTY && !options.output && io.env.NO_COLOR === undefined),
+        color: shouldColor(io, options.color, options.output),
         failOn: options.verify.failOn,
         settings: {
           mode,
@@ -104,9 +94,9 @@ export function revokeCommand(context: CommandContext): CommandModule {
           concurrency: options.verify.concurrency,
           ratePerHost: options.verify.ratePerHost,
           ...(typeof argv["audit-log"] === "string" ? { auditLog: argv["audit-log"] } : {}),
-          confirmWaitMs: /^0+(?:\.0+)?\s*(?:ms|s)?$/.test(String(argv["confirm-wait"]))
-            ? 0
-            : parseDuration(String(argv["confirm-wait"]), "--confirm-wait"),
+          confirmWaitMs: parseDuration(String(argv["confirm-wait"]), "--confirm-wait", {
+            allowZero: true,
+          }),
         },
         tool: toolInfo(),
       });

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileRules } from "../../config/compile-rules.js";
 import { loadConfig } from "../../config/load-config.js";
+import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 
 function listCommand(context: CommandContext): CommandModule {
@@ -84,10 +85,10 @@ function testCommand(context: CommandContext): CommandModule {
       const lines = new Map(sources.map((source) => [source.raw.id, source.line]));
       const result = checkRules(subjects, {
         companions: builtin,
-        locate: (rule) => ({
-          file: rule.source.file,
-          ...(lines.get(rule.id) ? { line: lines.get(rule.id) } : {}),
-        }),
+        locate: (rule) => {
+          const line = lines.get(rule.id);
+          return { file: rule.source.file, ...(line ? { line } : {}) };
+        },
       });
       for (const problem of result.problems) {
         context.io.stdout.write(`${problem.where}: rule ${problem.ruleId}: ${problem.message}\n`);
@@ -100,11 +101,8 @@ function testCommand(context: CommandContext): CommandModule {
 }
 
 export function rulesCommand(context: CommandContext): CommandModule {
-  return {
-    command: "rules <action>",
-    describe: "List the rules, or test their examples",
-    builder: (yargs) =>
-      yargs.command(listCommand(context)).command(testCommand(context)).demandCommand(1),
-    handler: () => {},
-  };
+  return commandGroup("rules <action>", "List the rules, or test their examples", [
+    listCommand(context),
+    testCommand(context),
+  ]);
 }

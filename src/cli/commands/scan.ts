@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
-import { fileFragments } from "../../sources/files.js";
 import { executeScan } from "../execute-scan.js";
+import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
@@ -21,21 +21,9 @@ export function scanCommand(context: CommandContext): CommandModule {
           describe: "Honour .gitignore files (--no-gitignore scans ignored files too)",
         }),
     handler: async (argv) => {
-      const options = readScanOptions(argv);
-      const paths = (argv.paths as string[] | undefined)?.length ? (argv.paths as string[]) : ["."];
       await executeScan(context, {
-        source: "files",
-        scanRoot: paths[0]!,
-        options,
-        fragments: (config, onSkip) =>
-          fileFragments({
-            cwd: context.io.cwd,
-            paths,
-            exclude: config.exclude,
-            maxFileSize: config.maxFileSize,
-            gitignore: argv.gitignore !== false,
-            onSkip,
-          }),
+        ...filesScan(context.io, argv.paths as string[] | undefined, argv.gitignore !== false),
+        options: readScanOptions(argv),
       });
     },
   };

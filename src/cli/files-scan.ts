@@ -1,0 +1,29 @@
+import { fileFragments } from "../sources/files.js";
+import type { ScanRequest } from "./execute-scan.js";
+import type { CliIo } from "./io.js";
+
+/**
+ * The source half of a scan of working-tree files and folders (none given: the current
+ * directory), for every command that scans files: scan, baseline create, revoke without a report.
+ */
+export function filesScan(
+  io: CliIo,
+  paths: readonly string[] | undefined,
+  gitignore: boolean,
+): Pick<ScanRequest, "source" | "scanRoot" | "fragments"> {
+  const roots = paths?.length ? paths : ["."];
+  return {
+    source: "files",
+    // Config and ignore-file discovery start from the first path given.
+    scanRoot: roots[0]!,
+    fragments: (config, onSkip) =>
+      fileFragments({
+        cwd: io.cwd,
+        paths: roots,
+        exclude: config.exclude,
+        maxFileSize: config.maxFileSize,
+        gitignore,
+        onSkip,
+      }),
+  };
+}
