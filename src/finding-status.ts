@@ -13,3 +13,9 @@ export function needsAttention(finding: {
   if (status === "skipped") return finding.verification?.status !== "invalid";
   return true;
 }
+
+/** A key its provider accepted, with full or restricted rights. */
+export function isLive(finding: { readonly verification?: Verification | undefined }): boolean {
+  const status = finding.verification?.status;
+  return status === "live" || status === "live-restricted";
+}

@@ -7,6 +7,7 @@ import { toolInfo } from "../cli/tool-info.js";
 import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
+import { isLive } from "../finding-status.js";
 import { runGit } from "../git/run-git.js";
 import { formatGithub } from "../report/github.js";
 import { DEFAULT_REDACT_PERCENT, toReportFinding } from "../report/redact.js";
@@ -35,11 +36,6 @@ interface Outcome {
   readonly live: number;
   readonly exitCode: number;
   readonly sarifFile?: string;
-}
-
-function isLive(finding: Finding): boolean {
-  const status = finding.verification?.status;
-  return status === "live" || status === "live-restricted";
 }
 
 async function repositoryRoot(io: CliIo): Promise<string> {

@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
+import { isLive } from "../finding-status.js";
 import type { Verification } from "../types.js";
 import { type OptionSpec, withOptions } from "./option-spec.js";
 
@@ -135,11 +136,6 @@ export function readVerifyOptions(
 }
 
 type Verified = { readonly verification?: Verification | undefined };
-
-function isLive(finding: Verified): boolean {
-  const status = finding.verification?.status;
-  return status === "live" || status === "live-restricted";
-}
 
 /** The findings to report: all, or with --only-live those verified live. */
 export function reportedFindings<T extends Verified>(

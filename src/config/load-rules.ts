@@ -25,12 +25,20 @@ export function builtinRulesDir(): string {
   return join(packageRoot(), "rules");
 }
 
+let builtinRules: Promise<readonly CompiledRule[]> | undefined;
+
 /**
  * Built-in rules, compiled. The build precompiles rules/*.yaml into dist/rules.json (validated
  * raw rules) so start-up parses JSON, not YAML, and loads no schema library; from a source
- * checkout without a build, the YAML is read directly.
+ * checkout without a build, the YAML is read directly. Compiled once per process: the scan,
+ * verify and revoke stages of one run all ask for them.
  */
-export async function loadBuiltinRules(): Promise<CompiledRule[]> {
+export function loadBuiltinRules(): Promise<readonly CompiledRule[]> {
+  builtinRules ??= compileBuiltinRules();
+  return builtinRules;
+}
+
+async function compileBuiltinRules(): Promise<readonly CompiledRule[]> {
   const root = packageRoot();
   const bundled = join(root, "dist", "rules.json");
   if (existsSync(bundled)) {

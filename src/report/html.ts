@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isLive } from "../finding-status.js";
 import type { ReportFinding, Severity } from "../types.js";
 import { plural, type Reporter, scannedAmount, sortFindings } from "./format.js";
 import {
@@ -225,9 +226,7 @@ export const formatHtml: Reporter = ({ findings, summary, tool }) => {
 
   const unique = new Set(sorted.map((f) => f.fingerprint)).size;
   const files = new Set(sorted.map((f) => f.path)).size;
-  const live = sorted.filter(
-    (f) => f.verification?.status === "live" || f.verification?.status === "live-restricted",
-  ).length;
+  const live = sorted.filter(isLive).length;
   const headline =
     sorted.length === 0
       ? "No secrets found"

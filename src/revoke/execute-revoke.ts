@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
-import { needsAttention } from "../finding-status.js";
+import { isLive, needsAttention } from "../finding-status.js";
+import { plural } from "../report/format.js";
 import { toReportFinding } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
@@ -92,10 +93,6 @@ function fromScan(scanned: ScannedFindings): Collected {
     records: new Map(),
     summary: scanned.summary,
   };
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function describeRun(
@@ -191,8 +188,6 @@ export async function executeRevoke(request: ExecuteRevokeRequest): Promise<Exec
     tool: request.tool,
     color: request.color,
   });
-  const isLive = (f: Finding) =>
-    f.verification?.status === "live" || f.verification?.status === "live-restricted";
   const attention =
     request.failOn === "live"
       ? stage.findings.some((f) => needsAttention(f) && isLive(f))

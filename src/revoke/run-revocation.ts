@@ -32,6 +32,8 @@ export interface RunRevocationOptions {
   readonly endpoints: EndpointOverrides;
   readonly http: HttpClient;
   readonly timeoutMs: number;
+  /** Provider calls started per second per host, as for verification (--verify-rate). */
+  readonly ratePerHost: number;
   readonly audit: AuditLog;
   /** Fresh verification of these findings (no cache across calls). */
   readonly verify: (findings: readonly Finding[]) => Promise<Finding[]>;
@@ -201,7 +203,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
       acting.set(target, plan);
       byRevoker.set(plan.revoker, [...(byRevoker.get(plan.revoker) ?? []), target]);
     }
-    const rateLimit = createHostRateLimit(10, Date.now, wait);
+    const rateLimit = createHostRateLimit(options.ratePerHost, Date.now, wait);
     for (const [revoker, group] of byRevoker) {
       for (const chunk of chunksFor(revoker, group)) {
         const context = createRevokeContext({

@@ -85,6 +85,7 @@ export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeSta
       endpoints,
       http,
       timeoutMs: settings.timeoutMs,
+      ratePerHost: settings.ratePerHost,
       audit,
       // A fresh call each time: a key's status after revoking must come from a new answer.
       verify: (findings) =>

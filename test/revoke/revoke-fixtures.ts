@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
 import { type CompiledRule, compileRule } from "../../src/config/compile-rules.js";
 import { type RawRuleInput, ruleSchema } from "../../src/config/rule-schema.js";
+import { fingerprint } from "../../src/engine/fingerprint.js";
 import { openAuditLog } from "../../src/revoke/audit-log.js";
 import { type RunRevocationOptions, runRevocation } from "../../src/revoke/run-revocation.js";
 import type { Finding } from "../../src/types.js";
@@ -47,7 +47,7 @@ export function findingFor(
     lineText: `KEY=${secret}`,
     metadata: {},
     entropy: 4,
-    fingerprint: createHash("sha256").update(`${rule.id}\0${secret}`).digest("hex").slice(0, 32),
+    fingerprint: fingerprint(rule.id, secret),
     ...extra,
   };
 }
@@ -100,6 +100,7 @@ export async function revokeInProcess(setup: RevokeRunSetup) {
       endpoints,
       http,
       timeoutMs: 2000,
+      ratePerHost: 1000,
       audit,
       verify: (findings) =>
         verifyFindings(findings, {
