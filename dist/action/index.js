@@ -85,6 +85,301 @@ var init_errors = __esm({
   }
 });
 
+// src/finding-status.ts
+function needsAttention(finding) {
+  const status = finding.revocation?.status;
+  if (status === void 0 || status === "revoked") return false;
+  if (status === "skipped") return finding.verification?.status !== "invalid";
+  return true;
+}
+function isLive(finding) {
+  const status = finding.verification?.status;
+  return status === "live" || status === "live-restricted";
+}
+var init_finding_status = __esm({
+  "src/finding-status.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/format.ts
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+function scannedAmount(summary) {
+  const unit = summary.source === "history" ? "blob" : "file";
+  return `${plural(summary.scannedFragments, unit)} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)`;
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a, b3) => (a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0) || a.line - b3.line || a.column - b3.column || (a.ruleId < b3.ruleId ? -1 : a.ruleId > b3.ruleId ? 1 : 0)
+  );
+}
+var init_format = __esm({
+  "src/report/format.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/github.ts
+var github_exports = {};
+__export(github_exports, {
+  escapeCommandData: () => escapeCommandData,
+  escapeCommandProperty: () => escapeCommandProperty,
+  formatGithub: () => formatGithub
+});
+function escapeCommandData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeCommandProperty(text) {
+  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function annotation(finding) {
+  const properties = [
+    `file=${escapeCommandProperty(finding.path)}`,
+    `line=${finding.line}`,
+    `col=${finding.column}`,
+    `endLine=${finding.endLine}`,
+    ...finding.endLine === finding.line ? [`endColumn=${finding.endColumn}`] : [],
+    `title=${escapeCommandProperty(`${finding.title} (${finding.ruleId})`)}`
+  ];
+  const status = finding.verification ? ` [${finding.verification.status}]` : "";
+  const commit = finding.commit ? ` Commit ${finding.commit.slice(0, 12)}.` : "";
+  const message = `Secret ${finding.secret}${status}.${commit} ${finding.remediation} Fingerprint: ${finding.fingerprint}`;
+  return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeCommandData(message)}`;
+}
+var COMMAND, formatGithub;
+var init_github = __esm({
+  "src/report/github.ts"() {
+    "use strict";
+    init_format();
+    COMMAND = {
+      critical: "error",
+      high: "error",
+      medium: "warning",
+      low: "notice",
+      info: "notice"
+    };
+    formatGithub = ({ findings }) => {
+      const sorted = sortFindings(findings);
+      return sorted.map((finding) => `${annotation(finding)}
+`).join("");
+    };
+  }
+});
+
+// src/report/redact.ts
+function redactSecret(secret, percent) {
+  if (percent <= 0) return secret;
+  if (percent >= 100) return FULLY_REDACTED;
+  const visible = Math.min(MAX_VISIBLE, Math.floor(secret.length * (100 - percent) / 100));
+  return `${secret.slice(0, visible)}${REDACTED_TAIL}`;
+}
+function clipAround(line, needle) {
+  if (line.length <= 2 * LINE_CONTEXT + needle.length) return line;
+  const at2 = Math.max(0, line.indexOf(needle));
+  const start = Math.max(0, at2 - LINE_CONTEXT);
+  const end = Math.min(line.length, at2 + needle.length + LINE_CONTEXT);
+  return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
+}
+function toReportFinding(finding, percent, remediation) {
+  const redacted = redactSecret(finding.secret, percent);
+  let lineText = finding.lineText;
+  if (percent > 0) {
+    for (const secret of [finding.secret, finding.companion?.secret]) {
+      if (secret) lineText = lineText.split(secret).join(redactSecret(secret, percent));
+    }
+  }
+  return {
+    ruleId: finding.ruleId,
+    title: finding.title,
+    provider: finding.provider,
+    severity: finding.severity,
+    tags: finding.tags,
+    path: finding.path,
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    secret: redacted,
+    lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
+    metadata: finding.metadata,
+    entropy: finding.entropy,
+    fingerprint: finding.fingerprint,
+    ...finding.encoding ? { encoding: finding.encoding } : {},
+    ...finding.checksumValid !== void 0 ? { checksumValid: finding.checksumValid } : {},
+    ...finding.git ? {
+      commit: finding.git.commit,
+      author: finding.git.author,
+      email: finding.git.email,
+      date: finding.git.date
+    } : {},
+    ...finding.occurrences ? { occurrences: finding.occurrences } : {},
+    ...finding.verification ? { verification: finding.verification } : {},
+    ...finding.revocation ? { revocation: finding.revocation } : {},
+    remediation
+  };
+}
+var DEFAULT_REDACT_PERCENT, MAX_VISIBLE, LINE_CONTEXT, FULLY_REDACTED, REDACTED_TAIL;
+var init_redact = __esm({
+  "src/report/redact.ts"() {
+    "use strict";
+    DEFAULT_REDACT_PERCENT = 80;
+    MAX_VISIBLE = 12;
+    LINE_CONTEXT = 60;
+    FULLY_REDACTED = "REDACTED";
+    REDACTED_TAIL = "*****";
+  }
+});
+
+// src/report/sarif.ts
+var sarif_exports = {};
+__export(sarif_exports, {
+  SARIF_FINGERPRINT_KEY: () => SARIF_FINGERPRINT_KEY,
+  formatSarif: () => formatSarif,
+  pathToUri: () => pathToUri
+});
+function pathToUri(path) {
+  return path.split("/").map((segment) => encodeURIComponent(segment).replace(/%21/g, "!")).join("/");
+}
+function ruleDescriptor(finding) {
+  const help = `${finding.remediation}
+
+Provider: ${finding.provider}. Severity: ${finding.severity}.`;
+  return {
+    id: finding.ruleId,
+    name: finding.ruleId,
+    shortDescription: { text: finding.title },
+    fullDescription: {
+      text: `${finding.title} (${finding.provider}) found in the scanned content.`
+    },
+    help: {
+      text: help,
+      markdown: `**${finding.title}**
+
+${finding.remediation}
+
+Provider: \`${finding.provider}\`. Severity: ${finding.severity}.`
+    },
+    defaultConfiguration: { level: LEVEL[finding.severity] },
+    properties: {
+      tags: [.../* @__PURE__ */ new Set(["security", "secret", ...finding.tags])],
+      precision: "high",
+      "security-severity": SECURITY_SEVERITY[finding.severity],
+      provider: finding.provider
+    }
+  };
+}
+function resultMessage(finding) {
+  const status = finding.verification ? ` Verification: ${finding.verification.status}.` : "";
+  const encoded = finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : "";
+  return `${finding.title} found: ${finding.secret}${encoded}.${status} ${finding.remediation}`;
+}
+function resultProperties(finding) {
+  return {
+    provider: finding.provider,
+    severity: finding.severity,
+    entropy: finding.entropy,
+    ...finding.commit ? { commit: finding.commit, author: finding.author, date: finding.date } : {},
+    ...finding.occurrences ? { occurrences: finding.occurrences.length } : {},
+    ...finding.verification ? { verification: finding.verification.status } : {},
+    ...finding.revocation ? { revocation: finding.revocation.status } : {}
+  };
+}
+function result(finding, ruleIndex) {
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: LEVEL[finding.severity],
+    message: { text: resultMessage(finding) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(finding.path), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: finding.line,
+            startColumn: finding.column,
+            endLine: finding.endLine,
+            endColumn: finding.endColumn,
+            snippet: { text: finding.lineText }
+          }
+        }
+      }
+    ],
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
+    properties: resultProperties(finding)
+  };
+}
+var SCHEMA_URI, SARIF_FINGERPRINT_KEY, LEVEL, SECURITY_SEVERITY, formatSarif;
+var init_sarif = __esm({
+  "src/report/sarif.ts"() {
+    "use strict";
+    init_format();
+    SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+    SARIF_FINGERPRINT_KEY = "secretFingerprint/v1";
+    LEVEL = {
+      critical: "error",
+      high: "error",
+      medium: "warning",
+      low: "note",
+      info: "note"
+    };
+    SECURITY_SEVERITY = {
+      critical: "9.5",
+      high: "8.0",
+      medium: "5.5",
+      low: "3.0",
+      info: "1.0"
+    };
+    formatSarif = ({ findings, tool, repository }) => {
+      const sorted = sortFindings(findings);
+      const rules = [];
+      const ruleIndex = /* @__PURE__ */ new Map();
+      for (const finding of [...sorted].sort(
+        (a, b3) => a.ruleId < b3.ruleId ? -1 : a.ruleId > b3.ruleId ? 1 : 0
+      )) {
+        if (ruleIndex.has(finding.ruleId)) continue;
+        ruleIndex.set(finding.ruleId, rules.length);
+        rules.push(ruleDescriptor(finding));
+      }
+      const run = {
+        tool: {
+          driver: {
+            name: tool.name,
+            version: tool.version,
+            semanticVersion: tool.version,
+            informationUri: tool.informationUri,
+            rules
+          }
+        },
+        ...repository ? {
+          versionControlProvenance: [
+            {
+              repositoryUri: repository.uri,
+              ...repository.revision ? { revisionId: repository.revision } : {},
+              ...repository.branch ? { branch: repository.branch } : {},
+              mappedTo: { uriBaseId: "%SRCROOT%" }
+            }
+          ]
+        } : {},
+        // A local repository's root, so viewers can open the files (a remote's URI is no file root).
+        ...repository?.uri.startsWith("file:") ? {
+          originalUriBaseIds: {
+            "%SRCROOT%": {
+              uri: repository.uri.endsWith("/") ? repository.uri : `${repository.uri}/`
+            }
+          }
+        } : {},
+        columnKind: "utf16CodeUnits",
+        results: sorted.map((finding) => result(finding, ruleIndex.get(finding.ruleId)))
+      };
+      const log = { $schema: SCHEMA_URI, version: "2.1.0", runs: [run] };
+      return `${JSON.stringify(log, null, 2)}
+`;
+    };
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -1972,9 +2267,7 @@ function assertUniqueIds(rules) {
   }
 }
 function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}) {
-  const compiled = rules.map(
-    ({ raw: raw2, source, scope }) => compileRule(raw2, source, options2, scope ?? options2.scopeOf?.(raw2))
-  );
+  const compiled = rules.map(({ raw: raw2, source, scope }) => compileRule(raw2, source, options2, scope));
   assertUniqueIds(compiled);
   const ids = /* @__PURE__ */ new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {
@@ -19792,8 +20085,8 @@ var init_pt = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural7 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural7} inválida${plural7}: ${joinValues(issue2.keys, ", ")}`;
+            const plural3 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inválida${plural3}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -19943,8 +20236,8 @@ var init_pt_BR = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural7 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural7} inválida${plural7}: ${joinValues(issue2.keys, ", ")}`;
+            const plural3 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inválida${plural3}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -28661,7 +28954,7 @@ function containsRef(value) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural(n) {
+function plural2(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
@@ -28700,7 +28993,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (matches < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
           input: items,
           continue: true
         });
@@ -28708,7 +29001,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (guards.maxContains !== void 0 && matches > guards.maxContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
+          message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
           input: items,
           continue: true
         });
@@ -32559,15 +32852,95 @@ var init_regexpp = __esm({
   }
 });
 
+// src/config/regex-reach.ts
+function ruleReach(raw2) {
+  let reach;
+  try {
+    reach = regexReach(raw2.pattern, raw2.flags ?? "");
+  } catch {
+    return void 0;
+  }
+  const unbounded = Number.POSITIVE_INFINITY;
+  return reach.chars === unbounded && reach.lines === unbounded ? void 0 : reach;
+}
+function regexReach(pattern, flags) {
+  const unicode = flags.includes("u") || flags.includes("v");
+  const ast = parsePattern(pattern, flags);
+  const chars = extent(ast, () => unicode ? 2 : 1);
+  const lines = extent(ast, (node2) => matchesLineFeed(node2, flags.includes("s")) ? 1 : 0);
+  return { chars: chars + 2, lines };
+}
+function parsePattern(pattern, flags) {
+  return new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
+    unicode: flags.includes("u"),
+    unicodeSets: flags.includes("v")
+  });
+}
+function extent(node2, weight) {
+  switch (node2.type) {
+    case "Pattern":
+    case "Group":
+    case "CapturingGroup":
+    case "Assertion":
+      if ("alternatives" in node2) {
+        return Math.max(0, ...node2.alternatives.map((alternative) => extent(alternative, weight)));
+      }
+      return 0;
+    case "Alternative":
+      return node2.elements.reduce((sum, element) => sum + extent(element, weight), 0);
+    case "Quantifier": {
+      const inner = extent(node2.element, weight);
+      if (inner === 0) return 0;
+      return node2.max === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : node2.max * inner;
+    }
+    case "Backreference": {
+      const groups = Array.isArray(node2.resolved) ? node2.resolved : [node2.resolved];
+      return Math.max(...groups.map((group2) => extent(group2, weight)));
+    }
+    case "Character":
+    case "CharacterClass":
+    case "CharacterSet":
+    case "ExpressionCharacterClass":
+      return weight(node2);
+    default:
+      return Number.POSITIVE_INFINITY;
+  }
+}
+function matchesLineFeed(node2, dotAll) {
+  switch (node2.type) {
+    case "Character":
+      return node2.value === LINE_FEED2;
+    case "CharacterClassRange":
+      return node2.min.value <= LINE_FEED2 && LINE_FEED2 <= node2.max.value;
+    case "CharacterSet":
+      if (node2.kind === "any") return dotAll;
+      if (node2.kind === "space") return !node2.negate;
+      if (node2.kind === "digit" || node2.kind === "word") return node2.negate;
+      return true;
+    // \p{…}: assume it may
+    case "CharacterClass": {
+      const inClass = node2.elements.some((element) => matchesLineFeed(element, dotAll));
+      return node2.negate ? !inClass : inClass;
+    }
+    default:
+      return true;
+  }
+}
+var LINE_FEED2;
+var init_regex_reach = __esm({
+  "src/config/regex-reach.ts"() {
+    "use strict";
+    init_regexpp();
+    LINE_FEED2 = 10;
+  }
+});
+
 // src/config/keyword-leads.ts
 function keywordLeads(pattern, flags, keywords) {
   if (keywords.length === 0) return void 0;
   const unicode = flags.includes("u") || flags.includes("v");
   const ignoreCase = flags.includes("i");
-  const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes("u"),
-    unicodeSets: flags.includes("v")
-  });
+  const ast = parsePattern(pattern, flags);
   const wanted = keywords.map((keyword) => keyword.toLowerCase());
   const leads = /* @__PURE__ */ new Map();
   let budget = BUDGET;
@@ -32602,12 +32975,8 @@ function keywordLeads(pattern, flags, keywords) {
         walk(rest, offsets, run, runStarts);
         return;
       case "Group":
-        if (element.modifiers) throw new Unprovable();
-        for (const alternative of element.alternatives) {
-          walk({ elements: alternative.elements, index: 0, next: rest }, offsets, run, runStarts);
-        }
-        return;
       case "CapturingGroup":
+        if (element.type === "Group" && element.modifiers) throw new Unprovable();
         for (const alternative of element.alternatives) {
           walk({ elements: alternative.elements, index: 0, next: rest }, offsets, run, runStarts);
         }
@@ -32705,92 +33074,11 @@ var MAX_LEADS, BUDGET, Unprovable;
 var init_keyword_leads = __esm({
   "src/config/keyword-leads.ts"() {
     "use strict";
-    init_regexpp();
+    init_regex_reach();
     MAX_LEADS = 32;
     BUDGET = 5e4;
     Unprovable = class extends Error {
     };
-  }
-});
-
-// src/config/regex-reach.ts
-function ruleReach(raw2) {
-  let reach;
-  try {
-    reach = regexReach(raw2.pattern, raw2.flags ?? "");
-  } catch {
-    return void 0;
-  }
-  const unbounded = Number.POSITIVE_INFINITY;
-  return reach.chars === unbounded && reach.lines === unbounded ? void 0 : reach;
-}
-function regexReach(pattern, flags) {
-  const parser = new RegExpParser({ ecmaVersion: 2025 });
-  const unicode = flags.includes("u") || flags.includes("v");
-  const ast = parser.parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes("u"),
-    unicodeSets: flags.includes("v")
-  });
-  const chars = extent(ast, () => unicode ? 2 : 1);
-  const lines = extent(ast, (node2) => matchesLineFeed(node2, flags.includes("s")) ? 1 : 0);
-  return { chars: chars + 2, lines };
-}
-function extent(node2, weight) {
-  switch (node2.type) {
-    case "Pattern":
-    case "Group":
-    case "CapturingGroup":
-    case "Assertion":
-      if ("alternatives" in node2) {
-        return Math.max(0, ...node2.alternatives.map((alternative) => extent(alternative, weight)));
-      }
-      return 0;
-    case "Alternative":
-      return node2.elements.reduce((sum, element) => sum + extent(element, weight), 0);
-    case "Quantifier": {
-      const inner = extent(node2.element, weight);
-      if (inner === 0) return 0;
-      return node2.max === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : node2.max * inner;
-    }
-    case "Backreference": {
-      const groups = Array.isArray(node2.resolved) ? node2.resolved : [node2.resolved];
-      return Math.max(...groups.map((group2) => extent(group2, weight)));
-    }
-    case "Character":
-    case "CharacterClass":
-    case "CharacterSet":
-    case "ExpressionCharacterClass":
-      return weight(node2);
-    default:
-      return Number.POSITIVE_INFINITY;
-  }
-}
-function matchesLineFeed(node2, dotAll) {
-  switch (node2.type) {
-    case "Character":
-      return node2.value === LINE_FEED2;
-    case "CharacterClassRange":
-      return node2.min.value <= LINE_FEED2 && LINE_FEED2 <= node2.max.value;
-    case "CharacterSet":
-      if (node2.kind === "any") return dotAll;
-      if (node2.kind === "space") return !node2.negate;
-      if (node2.kind === "digit" || node2.kind === "word") return node2.negate;
-      return true;
-    // \p{…}: assume it may
-    case "CharacterClass": {
-      const inClass = node2.elements.some((element) => matchesLineFeed(element, dotAll));
-      return node2.negate ? !inClass : inClass;
-    }
-    default:
-      return true;
-  }
-}
-var LINE_FEED2;
-var init_regex_reach = __esm({
-  "src/config/regex-reach.ts"() {
-    "use strict";
-    init_regexpp();
-    LINE_FEED2 = 10;
   }
 });
 
@@ -32833,7 +33121,11 @@ function packageRoot() {
 function builtinRulesDir() {
   return join2(packageRoot(), "rules");
 }
-async function loadBuiltinRules() {
+function loadBuiltinRules() {
+  builtinRules ??= compileBuiltinRules();
+  return builtinRules;
+}
+async function compileBuiltinRules() {
   const root = packageRoot();
   const bundled = join2(root, "dist", "rules.json");
   if (existsSync(bundled)) {
@@ -32852,281 +33144,13 @@ async function loadBuiltinRules() {
   const { ruleScope: ruleScope2 } = await Promise.resolve().then(() => (init_pattern_scope(), pattern_scope_exports));
   return compileRules(readBuiltinRuleSources2(), /* @__PURE__ */ new Set(), { scopeOf: ruleScope2 });
 }
+var builtinRules;
 var init_load_rules = __esm({
   "src/config/load-rules.ts"() {
     "use strict";
     init_errors();
     init_compile_rules();
     init_pattern_scope_store();
-  }
-});
-
-// src/report/format.ts
-function sortFindings(findings) {
-  return [...findings].sort(
-    (a, b3) => (a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0) || a.line - b3.line || a.column - b3.column || (a.ruleId < b3.ruleId ? -1 : a.ruleId > b3.ruleId ? 1 : 0)
-  );
-}
-var init_format = __esm({
-  "src/report/format.ts"() {
-    "use strict";
-  }
-});
-
-// src/report/github.ts
-var github_exports = {};
-__export(github_exports, {
-  escapeCommandData: () => escapeCommandData,
-  escapeCommandProperty: () => escapeCommandProperty,
-  formatGithub: () => formatGithub
-});
-function escapeCommandData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeCommandProperty(text) {
-  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function annotation(finding) {
-  const properties = [
-    `file=${escapeCommandProperty(finding.path)}`,
-    `line=${finding.line}`,
-    `col=${finding.column}`,
-    `endLine=${finding.endLine}`,
-    ...finding.endLine === finding.line ? [`endColumn=${finding.endColumn}`] : [],
-    `title=${escapeCommandProperty(`${finding.title} (${finding.ruleId})`)}`
-  ];
-  const status = finding.verification ? ` [${finding.verification.status}]` : "";
-  const commit = finding.commit ? ` Commit ${finding.commit.slice(0, 12)}.` : "";
-  const message = `Secret ${finding.secret}${status}.${commit} ${finding.remediation} Fingerprint: ${finding.fingerprint}`;
-  return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeCommandData(message)}`;
-}
-var COMMAND, formatGithub;
-var init_github = __esm({
-  "src/report/github.ts"() {
-    "use strict";
-    init_format();
-    COMMAND = {
-      critical: "error",
-      high: "error",
-      medium: "warning",
-      low: "notice",
-      info: "notice"
-    };
-    formatGithub = ({ findings }) => {
-      const sorted = sortFindings(findings);
-      return sorted.map((finding) => `${annotation(finding)}
-`).join("");
-    };
-  }
-});
-
-// src/report/redact.ts
-function redactSecret(secret, percent) {
-  if (percent <= 0) return secret;
-  if (percent >= 100) return "REDACTED";
-  const visible = Math.min(MAX_VISIBLE, Math.floor(secret.length * (100 - percent) / 100));
-  return `${secret.slice(0, visible)}*****`;
-}
-function clipAround(line, needle) {
-  if (line.length <= 2 * LINE_CONTEXT + needle.length) return line;
-  const at2 = Math.max(0, line.indexOf(needle));
-  const start = Math.max(0, at2 - LINE_CONTEXT);
-  const end = Math.min(line.length, at2 + needle.length + LINE_CONTEXT);
-  return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
-}
-function toReportFinding(finding, percent, remediation) {
-  const redacted = redactSecret(finding.secret, percent);
-  let lineText = finding.lineText;
-  if (percent > 0) {
-    for (const secret of [finding.secret, finding.companion?.secret]) {
-      if (secret) lineText = lineText.split(secret).join(redactSecret(secret, percent));
-    }
-  }
-  return {
-    ruleId: finding.ruleId,
-    title: finding.title,
-    provider: finding.provider,
-    severity: finding.severity,
-    tags: finding.tags,
-    path: finding.path,
-    line: finding.line,
-    column: finding.column,
-    endLine: finding.endLine,
-    endColumn: finding.endColumn,
-    secret: redacted,
-    lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
-    metadata: finding.metadata,
-    entropy: finding.entropy,
-    fingerprint: finding.fingerprint,
-    ...finding.encoding ? { encoding: finding.encoding } : {},
-    ...finding.checksumValid !== void 0 ? { checksumValid: finding.checksumValid } : {},
-    ...finding.git ? {
-      commit: finding.git.commit,
-      author: finding.git.author,
-      email: finding.git.email,
-      date: finding.git.date
-    } : {},
-    ...finding.occurrences ? { occurrences: finding.occurrences } : {},
-    ...finding.verification ? { verification: finding.verification } : {},
-    ...finding.revocation ? { revocation: finding.revocation } : {},
-    remediation
-  };
-}
-var DEFAULT_REDACT_PERCENT, MAX_VISIBLE, LINE_CONTEXT;
-var init_redact = __esm({
-  "src/report/redact.ts"() {
-    "use strict";
-    DEFAULT_REDACT_PERCENT = 80;
-    MAX_VISIBLE = 12;
-    LINE_CONTEXT = 60;
-  }
-});
-
-// src/report/sarif.ts
-var sarif_exports = {};
-__export(sarif_exports, {
-  SARIF_FINGERPRINT_KEY: () => SARIF_FINGERPRINT_KEY,
-  formatSarif: () => formatSarif,
-  pathToUri: () => pathToUri
-});
-function pathToUri(path) {
-  return path.split("/").map((segment) => encodeURIComponent(segment).replace(/%21/g, "!")).join("/");
-}
-function ruleDescriptor(finding) {
-  const help = `${finding.remediation}
-
-Provider: ${finding.provider}. Severity: ${finding.severity}.`;
-  return {
-    id: finding.ruleId,
-    name: finding.ruleId,
-    shortDescription: { text: finding.title },
-    fullDescription: {
-      text: `${finding.title} (${finding.provider}) found in the scanned content.`
-    },
-    help: {
-      text: help,
-      markdown: `**${finding.title}**
-
-${finding.remediation}
-
-Provider: \`${finding.provider}\`. Severity: ${finding.severity}.`
-    },
-    defaultConfiguration: { level: LEVEL[finding.severity] },
-    properties: {
-      tags: [.../* @__PURE__ */ new Set(["security", "secret", ...finding.tags])],
-      precision: "high",
-      "security-severity": SECURITY_SEVERITY[finding.severity],
-      provider: finding.provider
-    }
-  };
-}
-function resultMessage(finding) {
-  const status = finding.verification ? ` Verification: ${finding.verification.status}.` : "";
-  const encoded = finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : "";
-  return `${finding.title} found: ${finding.secret}${encoded}.${status} ${finding.remediation}`;
-}
-function resultProperties(finding) {
-  return {
-    provider: finding.provider,
-    severity: finding.severity,
-    entropy: finding.entropy,
-    ...finding.commit ? { commit: finding.commit, author: finding.author, date: finding.date } : {},
-    ...finding.occurrences ? { occurrences: finding.occurrences.length } : {},
-    ...finding.verification ? { verification: finding.verification.status } : {},
-    ...finding.revocation ? { revocation: finding.revocation.status } : {}
-  };
-}
-function result(finding, ruleIndex) {
-  return {
-    ruleId: finding.ruleId,
-    ruleIndex,
-    level: LEVEL[finding.severity],
-    message: { text: resultMessage(finding) },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: pathToUri(finding.path), uriBaseId: "%SRCROOT%" },
-          region: {
-            startLine: finding.line,
-            startColumn: finding.column,
-            endLine: finding.endLine,
-            endColumn: finding.endColumn,
-            snippet: { text: finding.lineText }
-          }
-        }
-      }
-    ],
-    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
-    properties: resultProperties(finding)
-  };
-}
-var SCHEMA_URI, SARIF_FINGERPRINT_KEY, LEVEL, SECURITY_SEVERITY, formatSarif;
-var init_sarif = __esm({
-  "src/report/sarif.ts"() {
-    "use strict";
-    init_format();
-    SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-    SARIF_FINGERPRINT_KEY = "secretFingerprint/v1";
-    LEVEL = {
-      critical: "error",
-      high: "error",
-      medium: "warning",
-      low: "note",
-      info: "note"
-    };
-    SECURITY_SEVERITY = {
-      critical: "9.5",
-      high: "8.0",
-      medium: "5.5",
-      low: "3.0",
-      info: "1.0"
-    };
-    formatSarif = ({ findings, tool, repository }) => {
-      const sorted = sortFindings(findings);
-      const rules = [];
-      const ruleIndex = /* @__PURE__ */ new Map();
-      for (const finding of [...sorted].sort(
-        (a, b3) => a.ruleId < b3.ruleId ? -1 : a.ruleId > b3.ruleId ? 1 : 0
-      )) {
-        if (ruleIndex.has(finding.ruleId)) continue;
-        ruleIndex.set(finding.ruleId, rules.length);
-        rules.push(ruleDescriptor(finding));
-      }
-      const run = {
-        tool: {
-          driver: {
-            name: tool.name,
-            version: tool.version,
-            semanticVersion: tool.version,
-            informationUri: tool.informationUri,
-            rules
-          }
-        },
-        ...repository ? {
-          versionControlProvenance: [
-            {
-              repositoryUri: repository.uri,
-              ...repository.revision ? { revisionId: repository.revision } : {},
-              ...repository.branch ? { branch: repository.branch } : {},
-              mappedTo: { uriBaseId: "%SRCROOT%" }
-            }
-          ]
-        } : {},
-        // A local repository's root, so viewers can open the files (a remote's URI is no file root).
-        ...repository?.uri.startsWith("file:") ? {
-          originalUriBaseIds: {
-            "%SRCROOT%": {
-              uri: repository.uri.endsWith("/") ? repository.uri : `${repository.uri}/`
-            }
-          }
-        } : {},
-        columnKind: "utf16CodeUnits",
-        results: sorted.map((finding) => result(finding, ruleIndex.get(finding.ruleId)))
-      };
-      const log = { $schema: SCHEMA_URI, version: "2.1.0", runs: [run] };
-      return `${JSON.stringify(log, null, 2)}
-`;
-    };
   }
 });
 
@@ -33568,18 +33592,18 @@ function withDefaults(oldDefaults, newDefaults) {
     parse: parse3
   });
 }
-var VERSION, userAgent, DEFAULTS, urlVariableRegex, endpoint;
+var VERSION, userAgent2, DEFAULTS, urlVariableRegex, endpoint;
 var init_dist_bundle = __esm({
   "node_modules/@octokit/endpoint/dist-bundle/index.js"() {
     init_universal_user_agent();
     VERSION = "0.0.0-development";
-    userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+    userAgent2 = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
     DEFAULTS = {
       method: "GET",
       baseUrl: "https://api.github.com",
       headers: {
         accept: "application/vnd.github.v3+json",
-        "user-agent": userAgent
+        "user-agent": userAgent2
       },
       mediaType: {
         format: ""
@@ -37339,9 +37363,6 @@ function row(finding) {
   const revocation = finding.revocation ? `, ${finding.revocation.status}` : "";
   return `| ${finding.severity} | ${markdownCell(finding.title)} | ${markdownCode(location)}${commit} | ${markdownCode(finding.secret)} | ${markdownCell(status + revocation)} | ${markdownCode(finding.fingerprint)} |`;
 }
-function plural2(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 var MAX_TABLE_CHARS, formatMarkdown;
 var init_markdown = __esm({
   "src/report/markdown.ts"() {
@@ -37354,7 +37375,7 @@ var init_markdown = __esm({
 `;
       const files = new Set(sorted.map((finding) => finding.path)).size;
       const lines = [
-        `### ${markdownCell(tool.name)}: ${plural2(sorted.length, "secret")} found in ${plural2(files, "file")}`,
+        `### ${markdownCell(tool.name)}: ${plural(sorted.length, "secret")} found in ${plural(files, "file")}`,
         "",
         "| Severity | Kind | Location | Secret (redacted) | Status | Fingerprint |",
         "| --- | --- | --- | --- | --- | --- |"
@@ -37369,7 +37390,7 @@ var init_markdown = __esm({
         shown++;
       }
       if (shown < sorted.length) {
-        lines.push("", `…and ${plural2(sorted.length - shown, "more finding")}: see the full report.`);
+        lines.push("", `…and ${plural(sorted.length - shown, "more finding")}: see the full report.`);
       }
       const fixes = /* @__PURE__ */ new Map();
       for (const finding of sorted)
@@ -37641,9 +37662,6 @@ function countBy(items, key) {
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
 }
-function plural6(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 function card(value, label, alert = false) {
   return `<div class="card${alert ? " alert" : ""}"><b>${value}</b><span>${escapeHtml(label)}</span></div>`;
 }
@@ -37671,6 +37689,7 @@ var NOT_VERIFIED, STATUS_COLOR, STATUS_ORDER, PROVIDER_PALETTE, SEVERITY_RANK, S
 var init_html = __esm({
   "src/report/html.ts"() {
     "use strict";
+    init_finding_status();
     init_format();
     init_html_charts();
     NOT_VERIFIED = "not verified";
@@ -37819,11 +37838,9 @@ ${Object.entries(STATUS_COLOR).map(([status, color]) => `.status-${status.replac
       const timeline = dates.length > 0 ? timelineChart("Leaks introduced over time (commit date)", bucketDates(dates)) : "";
       const unique = new Set(sorted.map((f3) => f3.fingerprint)).size;
       const files = new Set(sorted.map((f3) => f3.path)).size;
-      const live = sorted.filter(
-        (f3) => f3.verification?.status === "live" || f3.verification?.status === "live-restricted"
-      ).length;
-      const headline = sorted.length === 0 ? "No secrets found" : `${plural6(sorted.length, "finding")} in ${plural6(files, "file")}`;
-      const scanned = `${tool.name} ${tool.version} · ${summary.source} scan · ${plural6(summary.scannedFragments, summary.source === "history" ? "blob" : "file")} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)${summary.skipped.length > 0 ? ` · ${summary.skipped.length} skipped` : ""}`;
+      const live = sorted.filter(isLive).length;
+      const headline = sorted.length === 0 ? "No secrets found" : `${plural(sorted.length, "finding")} in ${plural(files, "file")}`;
+      const scanned = `${tool.name} ${tool.version} · ${summary.source} scan · ${scannedAmount(summary)}${summary.skipped.length > 0 ? ` · ${summary.skipped.length} skipped` : ""}`;
       const body = [
         `<header><h1>${escapeHtml(tool.name)} report: ${escapeHtml(headline)}</h1><p class="meta">${escapeHtml(scanned)}</p></header>`,
         `<section class="cards">${card(sorted.length, "findings", sorted.length > 0)}${card(unique, "unique secrets")}${card(files, "files")}${card(live, "verified live", live > 0)}</section>`,
@@ -38097,6 +38114,23 @@ function parseEndpointOverrides(flags, env) {
   }
   return overrides;
 }
+function checkEndpointNames(flags, known, unknown2) {
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) continue;
+    const name = flag.slice(0, eq);
+    if (!known.has(serviceFromName(name.trim()))) {
+      throw new UsageError(
+        `--endpoint ${name}: ${unknown2} (known: ${[...known].sort().join(", ")})`
+      );
+    }
+  }
+}
+function resolveBase(endpoints, service, builtin) {
+  const override = endpoints.get(service);
+  if (override) return override;
+  return builtin === void 0 ? void 0 : new URL(builtin);
+}
 function joinBase(base, path) {
   const prefix = base.pathname.endsWith("/") ? base.pathname.slice(0, -1) : base.pathname;
   let url2;
@@ -38135,8 +38169,8 @@ async function readCapped(response) {
 }
 function headerRecord(headers) {
   const record2 = {};
-  headers.forEach((value, name) => {
-    record2[name.toLowerCase()] = value;
+  new Headers(headers).forEach((value, name) => {
+    record2[name] = value;
   });
   return record2;
 }
@@ -38319,8 +38353,8 @@ var init_pair_halves = __esm({
 });
 
 // src/verify/select-verify-config.ts
-function selectVerifyConfig(ruleId, configRule, builtinRules, trustConfig) {
-  const builtin = builtinRules.get(ruleId);
+function selectVerifyConfig(ruleId, configRule, builtinRules2, trustConfig) {
+  const builtin = builtinRules2.get(ruleId);
   if (builtin) {
     return builtin.raw.verify ? { config: builtin.raw.verify } : { unsupported: "no verifier for this rule" };
   }
@@ -38410,9 +38444,28 @@ function signAwsV4(input2, credentials) {
     authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`
   };
 }
+function signAwsQuery(base, service, body, credentials, now) {
+  const url2 = joinBase(base, "/");
+  if (!url2) return void 0;
+  return signAwsV4(
+    {
+      method: "POST",
+      url: url2,
+      region: "us-east-1",
+      service,
+      body,
+      headers: { "content-type": FORM },
+      now
+    },
+    credentials
+  );
+}
+var FORM;
 var init_sign_aws_v4 = __esm({
   "src/verify/sign-aws-v4.ts"() {
     "use strict";
+    init_endpoint_overrides();
+    FORM = "application/x-www-form-urlencoded; charset=utf-8";
   }
 });
 
@@ -38438,24 +38491,11 @@ function awsStsVerifier(now = () => /* @__PURE__ */ new Date()) {
           detail: "needs both the access key id and its secret access key within a few lines"
         };
       }
-      const { accessKeyId, secretAccessKey } = pair;
-      if (accessKeyId.startsWith("ASIA")) {
+      if (pair.accessKeyId.startsWith("ASIA")) {
         return { status: "unsupported", detail: "temporary keys (ASIA…) need their session token" };
       }
-      const url2 = joinBase(base, "/");
-      if (!url2) return { status: "unsupported", detail: "bad STS base URL" };
-      const headers = signAwsV4(
-        {
-          method: "POST",
-          url: url2,
-          region: "us-east-1",
-          service: "sts",
-          body: BODY,
-          headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-          now: now()
-        },
-        { accessKeyId, secretAccessKey }
-      );
+      const headers = signAwsQuery(base, "sts", BODY, pair, now());
+      if (!headers) return { status: "unsupported", detail: "bad STS base URL" };
       return { method: "POST", path: "/", headers, body: BODY };
     },
     interpret(response) {
@@ -38485,7 +38525,6 @@ var KEY_ID, BODY, INVALID_CODES;
 var init_aws_sts = __esm({
   "src/verify/custom/aws-sts.ts"() {
     "use strict";
-    init_endpoint_overrides();
     init_sign_aws_v4();
     init_verifier();
     KEY_ID = /^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/;
@@ -38817,15 +38856,14 @@ function planRule(ruleId, context) {
       detail: "the rule names a code verifier keywarden does not have"
     };
   }
-  const override = context.options.endpoints.get(resolved.service);
-  const baseText = override?.href ?? resolved.builtinBase;
-  if (baseText === void 0) {
+  const base = resolveBase(context.options.endpoints, resolved.service, resolved.builtinBase);
+  if (!base) {
     return {
       status: "unsupported",
       detail: `${resolved.service} is self-hosted: pass its base URL with --endpoint ${resolved.service}=https://host:port or ${endpointEnvName(resolved.service)}`
     };
   }
-  return { ...resolved, base: new URL(baseText) };
+  return { ...resolved, base };
 }
 function planJobs(findings, context) {
   const rulePlans = /* @__PURE__ */ new Map();
@@ -38855,10 +38893,7 @@ function planJobs(findings, context) {
         groups: finding.metadata,
         ...companion ? { companion } : {}
       };
-      jobs.set(key, {
-        input: input2,
-        plan: "status" in plan ? plan : { verifier: plan.verifier, base: plan.base }
-      });
+      jobs.set(key, { input: input2, plan });
     }
     return key;
   });
@@ -38959,9 +38994,10 @@ var init_verify_findings = __esm({
 // src/verify/run-verify-stage.ts
 var run_verify_stage_exports = {};
 __export(run_verify_stage_exports, {
-  runVerifyStage: () => runVerifyStage
+  runVerifyStage: () => runVerifyStage,
+  verifiedServices: () => verifiedServices
 });
-function knownServices(rules) {
+function verifiedServices(rules) {
   const services = /* @__PURE__ */ new Set();
   for (const rule of rules) if (rule.raw.verify) services.add(rule.raw.verify.service);
   return services;
@@ -38969,21 +39005,17 @@ function knownServices(rules) {
 async function runVerifyStage(input2) {
   const { settings } = input2;
   const endpoints = parseEndpointOverrides(settings.endpoints, input2.env);
-  const builtinRules = await loadBuiltinRules();
-  const services = knownServices([...builtinRules, ...input2.rules]);
-  for (const flag of settings.endpoints) {
-    const name = flag.slice(0, flag.indexOf("=")).trim().toLowerCase().replaceAll("_", "-");
-    if (!services.has(name)) {
-      throw new UsageError(
-        `--endpoint ${flag.slice(0, flag.indexOf("="))}: no rule verifies with a service of that name (known: ${[...services].sort().join(", ")})`
-      );
-    }
-  }
+  const builtinRules2 = await loadBuiltinRules();
+  checkEndpointNames(
+    settings.endpoints,
+    verifiedServices([...builtinRules2, ...input2.rules]),
+    "no rule verifies with a service of that name"
+  );
   const progress = createProgressLine(input2.stderr, input2.showProgress);
   try {
     return await verifyFindings(input2.findings, {
       rules: input2.rules,
-      builtinRules,
+      builtinRules: builtinRules2,
       endpoints,
       trustConfig: settings.trustConfig,
       http: createHttpClient({ userAgent: input2.userAgent }),
@@ -39000,7 +39032,6 @@ var init_run_verify_stage = __esm({
   "src/verify/run-verify-stage.ts"() {
     "use strict";
     init_load_rules();
-    init_errors();
     init_endpoint_overrides();
     init_http_client();
     init_progress_line();
@@ -39122,20 +39153,20 @@ var require_ms = __commonJS({
     function fmtLong(ms2) {
       var msAbs = Math.abs(ms2);
       if (msAbs >= d2) {
-        return plural7(ms2, msAbs, d2, "day");
+        return plural3(ms2, msAbs, d2, "day");
       }
       if (msAbs >= h3) {
-        return plural7(ms2, msAbs, h3, "hour");
+        return plural3(ms2, msAbs, h3, "hour");
       }
       if (msAbs >= m2) {
-        return plural7(ms2, msAbs, m2, "minute");
+        return plural3(ms2, msAbs, m2, "minute");
       }
       if (msAbs >= s) {
-        return plural7(ms2, msAbs, s, "second");
+        return plural3(ms2, msAbs, s, "second");
       }
       return ms2 + " ms";
     }
-    function plural7(ms2, msAbs, n, name) {
+    function plural3(ms2, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -43301,15 +43332,15 @@ function readAuditHistory(text) {
   return history;
 }
 function openAuditLog(path) {
+  const failure2 = (what, error62) => new RuntimeError(
+    `--audit-log ${path}: cannot ${what} (${error62.code ?? error62})`
+  );
   let existing = "";
   try {
     existing = readFileSync7(path, "utf8");
   } catch (error62) {
-    if (error62.code !== "ENOENT") {
-      throw new RuntimeError(
-        `--audit-log ${path}: cannot read the audit log (${error62.code ?? error62})`
-      );
-    }
+    if (error62.code !== "ENOENT")
+      throw failure2("read the audit log", error62);
   }
   const history = readAuditHistory(existing);
   let fd;
@@ -43318,9 +43349,7 @@ function openAuditLog(path) {
     fd = openSync(path, "a", 384);
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error62) {
-    throw new RuntimeError(
-      `--audit-log ${path}: cannot open the audit log for writing (${error62.code ?? error62})`
-    );
+    throw failure2("open the audit log for writing", error62);
   }
   let open2 = true;
   return {
@@ -43334,9 +43363,7 @@ function openAuditLog(path) {
         writeSync(fd, line);
         fsyncSync(fd);
       } catch (error62) {
-        throw new RuntimeError(
-          `--audit-log ${path}: cannot write the audit log (${error62.code ?? error62})`
-        );
+        throw failure2("write the audit log", error62);
       }
     },
     close() {
@@ -43428,13 +43455,6 @@ var init_masked_key = __esm({
 });
 
 // src/revoke/revoker.ts
-function jsonOf(body) {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return void 0;
-  }
-}
 function stringField(value, field) {
   if (value === null || typeof value !== "object") return void 0;
   const found = value[field];
@@ -43450,7 +43470,7 @@ function listOf(value, ...fields) {
   return [];
 }
 function describeFailure2(response, what) {
-  const json2 = jsonOf(response.body);
+  const json2 = parseJsonBody(response.body);
   const error62 = json2 !== null && typeof json2 === "object" ? json2.error : void 0;
   const message = stringField(json2, "message") ?? stringField(json2, "detail") ?? (typeof error62 === "string" ? error62 : stringField(error62, "message"));
   const reason = message ? `: ${message.slice(0, 160)}` : "";
@@ -43488,6 +43508,7 @@ var init_revoker = __esm({
   "src/revoke/revoker.ts"() {
     "use strict";
     init_http_client();
+    init_verifier();
   }
 });
 
@@ -43530,7 +43551,7 @@ var init_anthropic_admin = __esm({
           if (!isSuccess(listed.status)) {
             return failedAttempt(listed, "listing API keys");
           }
-          const json2 = jsonOf(listed.body);
+          const json2 = parseJsonBody(listed.body);
           keys.push(...listOf(json2, "data"));
           if (json2?.has_more !== true || typeof json2.last_id !== "string") break;
           after = json2.last_id;
@@ -43571,30 +43592,14 @@ function adminOf(env, pair) {
     ...env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}
   };
 }
-function xmlElement2(body, name) {
-  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
-}
 function describeAwsFailure(response, action) {
-  const code = xmlElement2(response.body, "Code");
-  const message = xmlElement2(response.body, "Message");
+  const code = xmlElement(response.body, "Code");
+  const message = xmlElement(response.body, "Message");
   return `${action} answered ${response.status}${code ? `: ${code}` : ""}${message ? ` (${message.slice(0, 160)})` : ""}`;
 }
 async function callIam(context, params, credentials, destructive) {
   const body = new URLSearchParams({ ...params, Version: IAM_VERSION }).toString();
-  const base = context.baseOf("aws");
-  const url2 = joinBase(base, "/");
-  const headers = signAwsV4(
-    {
-      method: "POST",
-      url: url2,
-      region: "us-east-1",
-      service: "iam",
-      body,
-      headers: { "content-type": FORM },
-      now: /* @__PURE__ */ new Date()
-    },
-    credentials
-  );
+  const headers = signAwsQuery(context.baseOf("aws"), "iam", body, credentials, /* @__PURE__ */ new Date());
   return context.send({ method: "POST", path: "/", headers, body, destructive });
 }
 async function revokeWithAdmin(context, pair, admin, denied) {
@@ -43604,7 +43609,7 @@ async function revokeWithAdmin(context, pair, admin, denied) {
     admin,
     false
   );
-  const userName = isSuccess(lookup.status) ? xmlElement2(lookup.body, "UserName") : void 0;
+  const userName = isSuccess(lookup.status) ? xmlElement(lookup.body, "UserName") : void 0;
   if (!userName) {
     return {
       accepted: false,
@@ -43639,16 +43644,14 @@ async function revokeWithAdmin(context, pair, admin, denied) {
     mechanism: "admin"
   };
 }
-var IAM_VERSION, FORM, awsIam;
+var IAM_VERSION, awsIam;
 var init_aws_iam = __esm({
   "src/revoke/revokers/aws-iam.ts"() {
     "use strict";
     init_aws_sts();
-    init_endpoint_overrides();
     init_sign_aws_v4();
     init_revoker();
     IAM_VERSION = "2010-05-08";
-    FORM = "application/x-www-form-urlencoded; charset=utf-8";
     awsIam = {
       name: "aws-iam",
       mechanism: "self",
@@ -43844,7 +43847,7 @@ var init_langsmith_pat = __esm({
           return failedAttempt(listed, "listing tokens");
         }
         const found = findByMaskedKey(
-          listOf(jsonOf(listed.body), "items", "data"),
+          listOf(parseJsonBody(listed.body), "items", "data"),
           (t2) => stringField(t2, "short_key"),
           target.secret
         );
@@ -43896,7 +43899,7 @@ var init_layer_keys = __esm({
           return failedAttempt(listed, "listing keys");
         }
         const prefix = target.secret.slice(0, PREFIX_LENGTH);
-        const keys = listOf(jsonOf(listed.body), "keys", "data");
+        const keys = listOf(parseJsonBody(listed.body), "keys", "data");
         const matches = keys.filter(
           (key) => (stringField(key, "keyPrefix") ?? stringField(key, "key_prefix")) === prefix
         );
@@ -43976,7 +43979,7 @@ async function listAll(context, path) {
     });
     if (!isSuccess(response.status))
       throw new ListingError(describeFailure2(response, `GET ${path}`), response.status);
-    const json2 = jsonOf(response.body);
+    const json2 = parseJsonBody(response.body);
     const data = listOf(json2, "data");
     items.push(...data);
     const last = typeof json2?.last_id === "string" ? json2.last_id : stringField(data[data.length - 1], "id");
@@ -44094,7 +44097,7 @@ var init_openrouter_management = __esm({
           if (!isSuccess(listed.status)) {
             return failedAttempt(listed, "listing keys");
           }
-          const keys = listOf(jsonOf(listed.body), "data");
+          const keys = listOf(parseJsonBody(listed.body), "data");
           for (const key of keys) {
             const hash3 = stringField(key, "hash");
             const label = stringField(key, "label");
@@ -44174,12 +44177,9 @@ async function accessToken(context) {
     }),
     destructive: false
   });
-  const token = stringField(jsonOf(response.body), "access_token");
+  const token = stringField(parseJsonBody(response.body), "access_token");
   if (isSuccess(response.status) && token) return { token };
-  return {
-    error: describeFailure2(response, "getting an access token"),
-    httpStatus: response.status
-  };
+  return { failed: failedAttempt(response, "getting an access token") };
 }
 var API_VERSION, pineconeAdmin;
 var init_pinecone_admin = __esm({
@@ -44204,8 +44204,7 @@ var init_pinecone_admin = __esm({
       },
       revoke: oneByOne(async (target, context) => {
         const token = await accessToken(context);
-        if ("error" in token)
-          return { accepted: false, httpStatus: token.httpStatus, detail: token.error };
+        if ("failed" in token) return token.failed;
         const headers = {
           authorization: `Bearer ${token.token}`,
           "x-pinecone-api-version": API_VERSION
@@ -44221,7 +44220,7 @@ var init_pinecone_admin = __esm({
         }
         const label = publicLabel(target);
         const matches = [];
-        for (const project of listOf(jsonOf(projects.body), "data")) {
+        for (const project of listOf(parseJsonBody(projects.body), "data")) {
           const projectId = stringField(project, "id");
           if (!projectId) continue;
           const keys = await context.send({
@@ -44231,7 +44230,7 @@ var init_pinecone_admin = __esm({
             destructive: false
           });
           if (!isSuccess(keys.status)) return failedAttempt(keys, "listing API keys");
-          for (const key of listOf(jsonOf(keys.body), "data")) {
+          for (const key of listOf(parseJsonBody(keys.body), "data")) {
             const id2 = stringField(key, "id");
             if (id2 && (id2.includes(label) || stringField(key, "name")?.includes(label)))
               matches.push(id2);
@@ -44321,7 +44320,7 @@ var init_slack_auth_revoke = __esm({
           body: "",
           destructive: true
         });
-        const json2 = jsonOf(response.body);
+        const json2 = parseJsonBody(response.body);
         if (response.status === 200 && json2?.ok === true) {
           return { accepted: true, httpStatus: 200, detail: "auth.revoke: ok" };
         }
@@ -44528,20 +44527,10 @@ var init_plan_revocation = __esm({
 
 // src/revoke/revoke-context.ts
 function resolveRevokerBase(revoker, endpoints, service) {
-  const override = endpoints.get(service);
-  if (override) return override;
-  const builtin = revoker.bases[service];
-  return builtin === void 0 ? void 0 : new URL(builtin);
+  return resolveBase(endpoints, service, revoker.bases[service]);
 }
 function loggedUrl(url2) {
   return `${url2.origin}${url2.pathname}`;
-}
-function headerRecord2(headers) {
-  const record2 = {};
-  new Headers(headers).forEach((value, name) => {
-    record2[name] = value;
-  });
-  return record2;
 }
 function toResponse(answer) {
   const noBody = answer.status === 204 || answer.status === 205 || answer.status === 304;
@@ -44626,7 +44615,7 @@ function createRevokeContext(options2) {
           {
             method,
             url: url2,
-            headers: headerRecord2(init?.headers),
+            headers: headerRecord(init?.headers),
             ...body !== void 0 ? { body } : {}
           },
           true
@@ -44654,13 +44643,9 @@ function targetKey(finding) {
 }
 function groupTargets(findings, rulesById) {
   const targets = /* @__PURE__ */ new Map();
-  const orphans = [];
   for (const finding of findings) {
     const rule = rulesById.get(finding.ruleId);
-    if (!rule) {
-      orphans.push(finding);
-      continue;
-    }
+    if (!rule) continue;
     const key = targetKey(finding);
     const known = targets.get(key);
     if (known) {
@@ -44676,7 +44661,14 @@ function groupTargets(findings, rulesById) {
       metadata: finding.metadata
     });
   }
-  return { targets: [...targets.values()], orphans };
+  return [...targets.values()];
+}
+function verificationEntry(verification) {
+  return {
+    outcome: verification?.status ?? "unknown",
+    ...verification?.httpStatus !== void 0 ? { httpStatus: verification.httpStatus } : {},
+    ...verification?.detail ? { detail: verification.detail } : {}
+  };
 }
 function chunksFor(revoker, targets) {
   const size = Math.max(1, revoker.batchSize ?? 1);
@@ -44692,7 +44684,7 @@ async function runRevocation(options2) {
   const auditMode = options2.mode === "dry-run" ? "dry-run" : "executed";
   const rulesById = new Map(options2.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options2.builtinRules.map((rule) => [rule.id, rule]));
-  const { targets, orphans } = groupTargets(options2.findings, rulesById);
+  const targets = groupTargets(options2.findings, rulesById);
   const write = (target, mechanism, entry) => {
     options2.audit.append(
       {
@@ -44709,26 +44701,21 @@ async function runRevocation(options2) {
       [target.secret, target.companionSecret]
     );
   };
-  const verifiedBefore = await verifyTargets(options2, targets);
-  const verificationOf = /* @__PURE__ */ new Map();
+  const verificationOf = await verifyTargets(options2, targets);
   for (const target of targets) {
-    const verification = verifiedBefore.get(target);
-    verificationOf.set(target, verification);
     write(target, target.rule.raw.revoke?.mechanism ?? "manual", {
       step: "verify-before",
-      outcome: verification?.status ?? "unknown",
-      ...verification?.httpStatus !== void 0 ? { httpStatus: verification.httpStatus } : {},
-      ...verification?.detail ? { detail: verification.detail } : {}
+      ...verificationEntry(verificationOf.get(target))
     });
   }
+  const asRevokable = (rule) => ({
+    id: rule.id,
+    revoke: rule.raw.revoke,
+    source: rule.source
+  });
   const plans = /* @__PURE__ */ new Map();
   for (const target of targets) {
     const builtin = builtinById.get(target.rule.id);
-    const asRevokable = (rule) => ({
-      id: rule.id,
-      revoke: rule.raw.revoke,
-      source: rule.source
-    });
     const plan = planRevocation({
       target,
       config: selectRevokeConfig(
@@ -44754,7 +44741,8 @@ async function runRevocation(options2) {
   const results = /* @__PURE__ */ new Map();
   for (const [target, plan] of plans) results.set(target, { revocation: planned(plan) });
   if (options2.mode !== "dry-run") {
-    const approved = [];
+    const acting = /* @__PURE__ */ new Map();
+    const byRevoker = /* @__PURE__ */ new Map();
     for (const [target, plan] of plans) {
       if (plan.kind !== "act") continue;
       if (options2.mode === "interactive" && !await options2.confirm?.(target, plan.detail)) {
@@ -44772,14 +44760,10 @@ async function runRevocation(options2) {
         });
         continue;
       }
-      approved.push(target);
-    }
-    const byRevoker = /* @__PURE__ */ new Map();
-    for (const target of approved) {
-      const plan = plans.get(target);
+      acting.set(target, plan);
       byRevoker.set(plan.revoker, [...byRevoker.get(plan.revoker) ?? [], target]);
     }
-    const rateLimit = createHostRateLimit(10, Date.now, wait);
+    const rateLimit = createHostRateLimit(options2.ratePerHost, Date.now, wait);
     for (const [revoker, group2] of byRevoker) {
       for (const chunk of chunksFor(revoker, group2)) {
         const context = createRevokeContext({
@@ -44803,14 +44787,12 @@ async function runRevocation(options2) {
         chunk.forEach((target, index) => {
           const attempt = attempts[index];
           const verification = after.get(target);
-          const plan = plans.get(target);
+          const plan = acting.get(target);
           const revocation = outcomeOf(revoker, plan, attempt, verification, options2.confirmWaitMs);
           write(target, revocation.mechanism, {
             step: "verify-after",
             revoker: revoker.name,
-            outcome: verification?.status ?? "unknown",
-            ...verification?.httpStatus !== void 0 ? { httpStatus: verification.httpStatus } : {},
-            ...verification?.detail ? { detail: verification.detail } : {}
+            ...verificationEntry(verification)
           });
           write(target, revocation.mechanism, {
             step: "outcome",
@@ -44831,14 +44813,15 @@ async function runRevocation(options2) {
       (other) => other.companionSecret === target.secret && results.get(other)?.revocation.status === "revoked"
     );
     if (!pair) continue;
+    const pairResult = results.get(pair);
     const revocation = {
       status: "revoked",
-      mechanism: results.get(pair).revocation.mechanism,
+      mechanism: pairResult.revocation.mechanism,
       detail: `revoked together with its pair (${pair.rule.title})`
     };
     results.set(target, {
       revocation,
-      ...results.get(pair).verification ? { verification: results.get(pair).verification } : {}
+      ...pairResult.verification ? { verification: pairResult.verification } : {}
     });
     write(target, revocation.mechanism, {
       step: "outcome",
@@ -44857,18 +44840,16 @@ async function runRevocation(options2) {
       });
   }
   const findings = options2.findings.map((finding) => {
-    if (orphans.includes(finding)) {
-      return {
-        ...finding,
-        revocation: {
-          status: "skipped",
-          mechanism: "manual",
-          detail: `no rule "${finding.ruleId}" in this run's rules`
-        }
-      };
-    }
     const result2 = byFinding.get(finding);
-    return { ...finding, ...result2 };
+    if (result2) return { ...finding, ...result2 };
+    return {
+      ...finding,
+      revocation: {
+        status: "skipped",
+        mechanism: "manual",
+        detail: `no rule "${finding.ruleId}" in this run's rules`
+      }
+    };
   });
   return { findings, targets: targets.length };
 }
@@ -44940,32 +44921,23 @@ __export(run_revoke_stage_exports, {
   runRevokeStage: () => runRevokeStage
 });
 import { resolve as resolve7 } from "node:path";
-function knownServices2(rules) {
-  const services = /* @__PURE__ */ new Set();
-  for (const rule of rules) if (rule.raw.verify) services.add(rule.raw.verify.service);
+function knownServices(rules) {
+  const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
     services.add(revoker.service);
     for (const service of Object.keys(revoker.bases)) services.add(service);
   }
   return services;
 }
-function checkEndpointNames(flags, services) {
-  for (const flag of flags) {
-    const eq = flag.indexOf("=");
-    if (eq <= 0) continue;
-    const name = flag.slice(0, eq).trim().toLowerCase().replaceAll("_", "-");
-    if (!services.has(name)) {
-      throw new UsageError(
-        `--endpoint ${flag.slice(0, eq)}: no rule verifies and no revoker calls a service of that name (known: ${[...services].sort().join(", ")})`
-      );
-    }
-  }
-}
 async function runRevokeStage(input2) {
   const { settings } = input2;
   const endpoints = parseEndpointOverrides(settings.endpoints, input2.env);
-  const builtinRules = await loadBuiltinRules();
-  checkEndpointNames(settings.endpoints, knownServices2([...builtinRules, ...input2.rules]));
+  const builtinRules2 = await loadBuiltinRules();
+  checkEndpointNames(
+    settings.endpoints,
+    knownServices([...builtinRules2, ...input2.rules]),
+    "no rule verifies and no revoker calls a service of that name"
+  );
   const http = createHttpClient({ userAgent: input2.userAgent });
   const auditLog = resolve7(input2.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
@@ -44974,7 +44946,7 @@ async function runRevokeStage(input2) {
     const run = await runRevocation({
       findings: input2.findings,
       rules: input2.rules,
-      builtinRules,
+      builtinRules: builtinRules2,
       mode: settings.mode,
       force: settings.force,
       trustConfig: settings.trustConfig,
@@ -44982,11 +44954,12 @@ async function runRevokeStage(input2) {
       endpoints,
       http,
       timeoutMs: settings.timeoutMs,
+      ratePerHost: settings.ratePerHost,
       audit,
       // A fresh call each time: a key's status after revoking must come from a new answer.
       verify: (findings) => verifyFindings(findings, {
         rules: input2.rules,
-        builtinRules,
+        builtinRules: builtinRules2,
         endpoints,
         trustConfig: settings.trustConfig,
         http,
@@ -45014,10 +44987,10 @@ var init_run_revoke_stage = __esm({
   "src/revoke/run-revoke-stage.ts"() {
     "use strict";
     init_load_rules();
-    init_errors();
     init_redact();
     init_endpoint_overrides();
     init_http_client();
+    init_run_verify_stage();
     init_verify_findings();
     init_audit_log();
     init_confirm_prompt();
@@ -45040,6 +45013,10 @@ var REASON_TEXT = {
   "missing-object": "missing from the repository (partial or damaged clone)",
   symlink: "symbolic link"
 };
+var UNREAD_REASONS = /* @__PURE__ */ new Set([
+  "unreadable",
+  "missing-object"
+]);
 var EXAMPLES_PER_REASON = 5;
 function describeSkips(skipped, verbose) {
   const byReason = /* @__PURE__ */ new Map();
@@ -45050,7 +45027,7 @@ function describeSkips(skipped, verbose) {
   }
   const lines = [];
   for (const [reason, notices] of byReason) {
-    const listAll2 = verbose || reason === "unreadable" || reason === "missing-object" || reason === "too-large";
+    const listAll2 = verbose || UNREAD_REASONS.has(reason) || reason === "too-large";
     const shown = listAll2 ? notices : notices.slice(0, EXAMPLES_PER_REASON);
     lines.push(
       `skipped ${notices.length} ${notices.length === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`
@@ -45063,29 +45040,9 @@ function describeSkips(skipped, verbose) {
   return lines;
 }
 
-// src/cli/tool-info.ts
-init_load_rules();
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join3 } from "node:path";
-var cached2;
-function toolInfo() {
-  if (!cached2) {
-    const pkg = JSON.parse(readFileSync3(join3(packageRoot(), "package.json"), "utf8"));
-    cached2 = {
-      name: pkg.name,
-      version: pkg.version,
-      informationUri: pkg.homepage ?? "https://github.com/keywarden/keywarden"
-    };
-  }
-  return cached2;
-}
-
 // src/cli/verify-options.ts
 init_errors();
-function isLive(finding) {
-  const status = finding.verification?.status;
-  return status === "live" || status === "live-restricted";
-}
+init_finding_status();
 function reportedFindings(findings, options2) {
   return options2.onlyLive ? findings.filter(isLive) : [...findings];
 }
@@ -45112,10 +45069,41 @@ var VERIFY_OFF = {
 
 // src/action/run-action.ts
 init_errors();
+init_finding_status();
 
 // src/git/run-git.ts
 init_errors();
 import { spawn } from "node:child_process";
+
+// src/git/read-lines.ts
+import { StringDecoder } from "node:string_decoder";
+async function* readLineBatches(stream) {
+  const decoder = new StringDecoder("utf8");
+  let partial2 = [];
+  for await (const chunk of stream) {
+    const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+    let end = text.indexOf("\n");
+    if (end === -1) {
+      if (text.length > 0) partial2.push(text);
+      continue;
+    }
+    const lines = [];
+    partial2.push(text.slice(0, end));
+    lines.push(partial2.join(""));
+    partial2 = [];
+    let start = end + 1;
+    for (end = text.indexOf("\n", start); end !== -1; end = text.indexOf("\n", start)) {
+      lines.push(text.slice(start, end));
+      start = end + 1;
+    }
+    if (start < text.length) partial2.push(text.slice(start));
+    yield lines;
+  }
+  const tail = partial2.join("") + decoder.end();
+  if (tail.length > 0) yield [tail];
+}
+
+// src/git/run-git.ts
 var CONFIG_OVERRIDES = [
   "-c",
   "core.quotePath=false",
@@ -45211,16 +45199,49 @@ async function runGit(args, context) {
   if (result2.code !== 0) throw gitFailure(args, result2.stderr, result2.code, context.cwd);
   return result2.stdout.toString("utf8");
 }
+async function* gitOutputLines(args, context, shown = args) {
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+  try {
+    yield* readLineBatches(child.stdout);
+    await expectGitSuccess(exited, args, stderr, context.cwd, shown);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
 
 // src/action/run-action.ts
 init_github();
 init_redact();
 init_sarif();
 
+// src/tool-info.ts
+init_load_rules();
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join3 } from "node:path";
+var cached2;
+function toolInfo() {
+  if (!cached2) {
+    const pkg = JSON.parse(readFileSync3(join3(packageRoot(), "package.json"), "utf8"));
+    cached2 = {
+      name: pkg.name,
+      version: pkg.version,
+      informationUri: pkg.homepage ?? "https://github.com/keywarden/keywarden"
+    };
+  }
+  return cached2;
+}
+function userAgent(tool = toolInfo()) {
+  return `${tool.name}/${tool.version}`;
+}
+
 // src/action/sync-comments.ts
 init_dist_src5();
 
 // src/action/comment-bodies.ts
+init_format();
 init_markdown();
 var REVIEW_MARKER = "keywarden:review";
 var SUMMARY_MARKER = "keywarden:summary";
@@ -45311,9 +45332,6 @@ function summaryRow(finding) {
   const commit = finding.commit ? markdownCode(finding.commit.slice(0, 12)) : "";
   return `| ${markdownCode(finding.path)} | ${finding.line} | ${commit} | ${markdownCode(finding.ruleId)} | ${markdownCell(finding.provider)} | ${markdownCode(finding.secret)} | ${markdownCell(statusOf(finding))} |`;
 }
-function plural3(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 function summaryCommentBody(input2) {
   const marker = `<!-- ${SUMMARY_MARKER} v=1 -->`;
   if (input2.total === 0) {
@@ -45327,18 +45345,18 @@ function summaryCommentBody(input2) {
   }
   const lines = [
     marker,
-    `### keywarden: ${plural3(input2.total, "secret")} in this pull request`,
+    `### keywarden: ${plural(input2.total, "secret")} in this pull request`,
     ""
   ];
   if (input2.reviewedLines > 0) {
     lines.push(
-      `${plural3(input2.reviewedLines, "leaking line")} of the diff ${input2.reviewedLines === 1 ? "has" : "have"} a review comment.`,
+      `${plural(input2.reviewedLines, "leaking line")} of the diff ${input2.reviewedLines === 1 ? "has" : "have"} a review comment.`,
       ""
     );
   }
   if (input2.outside.length > 0) {
     lines.push(
-      `${plural3(input2.outside.length, "finding")} outside the diff (or past the review comments one run posts). A key that a commit of this pull request added and a later one removed shows on no line of "Files changed", but it stays in the branch's history.`,
+      `${plural(input2.outside.length, "finding")} outside the diff (or past the review comments one run posts). A key that a commit of this pull request added and a later one removed shows on no line of "Files changed", but it stays in the branch's history.`,
       "",
       "| File | Line | Commit | Rule | Provider | Secret | Status |",
       "| --- | --- | --- | --- | --- | --- | --- |",
@@ -45413,8 +45431,9 @@ async function syncComments(input2) {
       const marker = parseReviewMarker(comment.body ?? "");
       if (!marker) continue;
       const key = reviewKey(marker);
-      if (existing.has(key)) stale.push({ id: comment.id, marker, body: comment.body });
-      else existing.set(key, { id: comment.id, marker, body: comment.body });
+      const known = { id: comment.id, marker, body: comment.body };
+      if (existing.has(key)) stale.push(known);
+      else existing.set(key, known);
     }
     const outside = [...input2.outside];
     for (const line of input2.lines.slice(MAX_REVIEW_COMMENTS)) outside.push(...line.findings);
@@ -45562,12 +45581,8 @@ async function commentOnPullRequest(input2) {
       repo: input2.repo,
       pullNumber: input2.pullRequest.number,
       headSha: input2.pullRequest.head,
-      lines: input2.located.lines.map((line) => ({
-        path: line.path,
-        line: line.line,
-        findings: line.findings.map(input2.toReport)
-      })),
-      outside: input2.located.outside.map(input2.toReport),
+      lines: input2.lines,
+      outside: input2.outside,
       total: input2.total,
       userAgent: input2.userAgent,
       onWarning: warn
@@ -45585,9 +45600,6 @@ async function commentOnPullRequest(input2) {
 init_format();
 init_markdown();
 var MAX_ROWS = 500;
-function plural4(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 function statusOf2(finding) {
   const verification = finding.verification?.status ?? "not verified";
   return finding.revocation ? `${verification}, revocation ${finding.revocation.status}` : verification;
@@ -45615,7 +45627,7 @@ function jobSummary(input2) {
   const lines = ["## keywarden", ""];
   const live = input2.live > 0 ? ` (${input2.live} verified live)` : "";
   lines.push(
-    input2.total === 0 ? `No secrets found in ${markdownCell(input2.scanned)}.` : `**${plural4(input2.total, "secret")} found**${live} in ${markdownCell(input2.scanned)}.`,
+    input2.total === 0 ? `No secrets found in ${markdownCell(input2.scanned)}.` : `**${plural(input2.total, "secret")} found**${live} in ${markdownCell(input2.scanned)}.`,
     "",
     `Rules: ${markdownCell(input2.configDescription)}. Fails on: ${input2.failOn}; exit code ${input2.exitCode}.`,
     ""
@@ -45806,34 +45818,6 @@ var DiffParser = class {
   }
 };
 
-// src/git/read-lines.ts
-import { StringDecoder } from "node:string_decoder";
-async function* readLineBatches(stream) {
-  const decoder = new StringDecoder("utf8");
-  let partial2 = [];
-  for await (const chunk of stream) {
-    const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
-    let end = text.indexOf("\n");
-    if (end === -1) {
-      if (text.length > 0) partial2.push(text);
-      continue;
-    }
-    const lines = [];
-    partial2.push(text.slice(0, end));
-    lines.push(partial2.join(""));
-    partial2 = [];
-    let start = end + 1;
-    for (end = text.indexOf("\n", start); end !== -1; end = text.indexOf("\n", start)) {
-      lines.push(text.slice(start, end));
-      start = end + 1;
-    }
-    if (start < text.length) partial2.push(text.slice(start));
-    yield lines;
-  }
-  const tail = partial2.join("") + decoder.end();
-  if (tail.length > 0) yield [tail];
-}
-
 // src/sources/lfs-pointer.ts
 var POINTER_START = "version https://git-lfs.github.com/spec/";
 var MAX_POINTER_SIZE = 1024;
@@ -45913,10 +45897,6 @@ async function addedLinesOfChange(base, head, context) {
     "--end-of-options",
     `${base}...${head}`
   ];
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   const byPath = /* @__PURE__ */ new Map();
   const parser = new DiffParser((file2) => {
     if (file2.isBinary || file2.status === "deleted") return;
@@ -45927,14 +45907,10 @@ async function addedLinesOfChange(base, head, context) {
     }));
     if (lines.length > 0) byPath.set(file2.path, [...byPath.get(file2.path) ?? [], ...lines]);
   });
-  try {
-    for await (const lines of readLineBatches(child.stdout))
-      for (const line of lines) parser.line(line);
-    parser.flush();
-    await expectGitSuccess(exited, args, stderr, context.cwd, ["diff", `${base}...${head}`]);
-  } finally {
-    if (child.exitCode === null) child.kill();
+  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
+    for (const line of lines) parser.line(line);
   }
+  parser.flush();
   return byPath;
 }
 function holds(line, finding) {
@@ -46027,6 +46003,9 @@ var mergeGroupPayload = external_exports.object({
   merge_group: external_exports.object({ base_sha: sha, head_sha: sha, head_ref: external_exports.string() })
 });
 var ZERO_SHA = /^0+$/;
+function branchOf(ref) {
+  return ref.replace(/^refs\/heads\//, "");
+}
 var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 function issuesOf(error62) {
   const first = error62.issues[0];
@@ -46183,6 +46162,9 @@ async function hasCommit(sha2, context) {
 async function isShallow(context) {
   return (await runGit(["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
 }
+async function depthArgs(depth, context) {
+  return await isShallow(context) ? [`--depth=${depth}`] : [];
+}
 async function mergeBase(a, b3, context) {
   const result2 = await runGitRaw(["merge-base", "--end-of-options", a, b3], context);
   return result2.code === 0 ? result2.stdout.toString("utf8").trim() : void 0;
@@ -46208,8 +46190,7 @@ async function fetchMissing(shas, depth, options2) {
   const missing = [];
   for (const sha2 of shas) if (!await hasCommit(sha2, options2)) missing.push(sha2);
   if (missing.length === 0) return [];
-  const shallow = await isShallow(options2);
-  const fetched = await fetch2(shallow ? [`--depth=${depth}`] : [], missing, options2);
+  const fetched = await fetch2(await depthArgs(depth, options2), missing, options2);
   if (!fetched.ok) options2.onNote(`could not fetch ${missing.join(", ")}: ${fetched.detail}`);
   const still = [];
   for (const sha2 of missing) if (!await hasCommit(sha2, options2)) still.push(sha2);
@@ -46241,7 +46222,7 @@ async function preparePullRequest(pullRequest, options2) {
   let missing = await fetchMissing([base, head], depth, options2);
   if (missing.includes(head)) {
     const pullRef = `refs/pull/${pullRequest.number}/head`;
-    await fetch2(await isShallow(options2) ? [`--depth=${depth}`] : [], [pullRef], options2);
+    await fetch2(await depthArgs(depth, options2), [pullRef], options2);
     missing = await fetchMissing(missing, depth, options2);
   }
   if (missing.includes(head)) throw missingCommitError(head, "pull request's head");
@@ -46265,9 +46246,8 @@ async function defaultBranchTip(branch, options2) {
   const tracking = `refs/remotes/${remote}/${branch}`;
   const known = await resolveRef2(tracking, options2);
   if (known) return known;
-  const shallow = await isShallow(options2);
   const fetched = await fetch2(
-    shallow ? ["--depth=1"] : [],
+    await depthArgs(1, options2),
     [`+refs/heads/${branch}:${tracking}`],
     options2
   );
@@ -46291,8 +46271,7 @@ async function preparePush(push, options2) {
       `the commit before the push (${push.before}) is no longer available: scanning the branch's own commits instead`
     );
   }
-  const pushedBranch = push.ref.replace(/^refs\/heads\//, "");
-  if (push.defaultBranch !== void 0 && push.defaultBranch !== pushedBranch) {
+  if (push.defaultBranch !== void 0 && push.defaultBranch !== branchOf(push.ref)) {
     const tip = await defaultBranchTip(push.defaultBranch, options2);
     if (tip !== void 0) {
       await reachMergeBase(tip, after, options2);
@@ -46336,7 +46315,7 @@ async function resolveTarget(plan, git) {
     }
     case "push": {
       const target = await preparePush(plan.push, git);
-      const branch = plan.push.ref.replace(/^refs\/heads\//, "");
+      const branch = branchOf(plan.push.ref);
       if ("range" in target) {
         return {
           target,
@@ -46513,11 +46492,9 @@ function looksLikeText(decoded) {
 function hasMixedAlphabet(run) {
   return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9+/]/.test(run);
 }
-function findEncodedText(text) {
+function findEncodedText(text, from = 0, to2 = text.length) {
   const spans = [];
-  const length = text.length;
-  let from = 0;
-  while (from + MIN_ENCODED_LENGTH <= length) {
+  while (from + MIN_ENCODED_LENGTH <= to2) {
     const probe = from + MIN_ENCODED_LENGTH - 1;
     if (TOKEN_CHAR[text.charCodeAt(probe)] !== 1) {
       from = probe + 1;
@@ -46526,7 +46503,7 @@ function findEncodedText(text) {
     let start = probe;
     while (start > from && TOKEN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
     let end = probe + 1;
-    while (end < length && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
+    while (end < to2 && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
     const runLength = end - start;
     if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
@@ -46916,7 +46893,7 @@ function keywordWindows(hitStarts, keywordLength, reach, lines, length) {
 }
 
 // src/engine/rule-matcher.ts
-function matchRule(rule, text, candidate, lines, found, band) {
+function matchRule(rule, keywordLength, text, candidate, lines, found, band) {
   const { hitStarts, hitLeads } = candidate;
   if (hitLeads) {
     matchAt(rule, text, matchStarts(hitStarts, hitLeads, band), found);
@@ -46927,9 +46904,8 @@ function matchRule(rule, text, candidate, lines, found, band) {
     matchIn(rule, text, 0, text.length, 0, text.length, found, band);
     return;
   }
-  const longest = Math.max(...rule.keywords.map((keyword) => keyword.length));
   const near = band ? hitsNear(hitStarts, band, reach.chars, reach.lines, text) : hitStarts;
-  const windows = keywordWindows(near, longest, reach, lines, text.length);
+  const windows = keywordWindows(near, keywordLength, reach, lines, text.length);
   for (let i = 0; i < windows.length; i += 4) {
     matchIn(
       rule,
@@ -47032,10 +47008,8 @@ function matchPath(path) {
 }
 function createDetector(rules, options2 = {}) {
   const prefilter = buildPrefilter(rules);
-  const longestKeyword = Math.max(
-    0,
-    ...rules.flatMap((rule) => rule.keywords.map((k2) => k2.length))
-  );
+  const keywordLength = rules.map((rule) => Math.max(0, ...rule.keywords.map((k2) => k2.length)));
+  const longestKeyword = Math.max(0, ...keywordLength);
   const globalAllow = options2.globalAllow;
   const maxDecodeDepth = options2.maxDecodeDepth ?? 1;
   const applicable = /* @__PURE__ */ new Map();
@@ -47108,10 +47082,10 @@ function createDetector(rules, options2 = {}) {
         const old = change.base.matches.get(candidate.rule) ?? [];
         const { before, after } = keptMatches(old, change.zone, band);
         found = before;
-        matchRule(rule, text, candidate, lines, found, band);
+        matchRule(rule, keywordLength[candidate.rule], text, candidate, lines, found, band);
         found = withoutOverlaps(found.concat(after));
       } else {
-        matchRule(rule, text, candidate, lines, found);
+        matchRule(rule, keywordLength[candidate.rule], text, candidate, lines, found);
       }
       if (found.length > 0) matches.set(candidate.rule, found);
     }
@@ -47135,40 +47109,33 @@ function createDetector(rules, options2 = {}) {
     if (depth < maxDecodeDepth) hits.push(...scanEncoded(spans, lines, fragment, path, depth));
     return dropShadowedGenericHits(hits);
   }
+  function matchWhole(text, path, lines, decode3) {
+    const candidates2 = prefilter.candidates(text);
+    const matches = matchText(text, path, lines, candidates2);
+    return { candidates: candidates2, matches, spans: decode3 ? findEncodedText(text) : [] };
+  }
+  function matchChange(text, path, lines, base, zone) {
+    const fresh = prefilter.candidates(
+      text,
+      Math.max(0, zone.start - longestKeyword + 1),
+      zone.end
+    );
+    const candidates2 = mergeHits(base.candidates, fresh, zone, longestKeyword);
+    const matches = matchText(text, path, lines, candidates2, { base, zone });
+    if (maxDecodeDepth === 0) return { candidates: candidates2, matches, spans: [] };
+    const { before, after } = keptSpans(base.spans, zone);
+    const spans = [...before, ...findEncodedText(text, zone.start, zone.end), ...after];
+    return { candidates: candidates2, matches, spans };
+  }
   function scanText(text, fragment, path, depth) {
     const lines = buildLineIndex(text);
-    const matches = matchText(text, path, lines, prefilter.candidates(text));
-    const spans = depth < maxDecodeDepth ? findEncodedText(text) : [];
+    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth);
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
   function scanRecorded(text, fragment, path, base) {
     const lines = buildLineIndex(text);
     const zone = base && base.path === path ? changedZone(base.text, text) : void 0;
-    let candidates2;
-    let matches;
-    let spans;
-    if (base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT) {
-      const fresh = prefilter.candidates(
-        text,
-        Math.max(0, zone.start - longestKeyword + 1),
-        zone.end
-      );
-      candidates2 = mergeHits(base.candidates, fresh, zone, longestKeyword);
-      matches = matchText(text, path, lines, candidates2, { base, zone });
-      if (maxDecodeDepth > 0) {
-        const { before, after } = keptSpans(base.spans, zone);
-        const changed = findEncodedText(text.slice(zone.start, zone.end)).map((span) => ({
-          ...span,
-          start: span.start + zone.start,
-          end: span.end + zone.start
-        }));
-        spans = [...before, ...changed, ...after];
-      } else spans = [];
-    } else {
-      candidates2 = prefilter.candidates(text);
-      matches = matchText(text, path, lines, candidates2);
-      spans = maxDecodeDepth > 0 ? findEncodedText(text) : [];
-    }
+    const { candidates: candidates2, matches, spans } = base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT ? matchChange(text, path, lines, base, zone) : matchWhole(text, path, lines, maxDecodeDepth > 0);
     return {
       hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
       record: { text, path, candidates: candidates2, matches, spans }
@@ -47351,18 +47318,9 @@ var formatJson = ({ findings, summary, tool }) => `${JSON.stringify(
 `;
 
 // src/report/text.ts
-import { styleText } from "node:util";
-
-// src/finding-status.ts
-function needsAttention(finding) {
-  const status = finding.revocation?.status;
-  if (status === void 0 || status === "revoked") return false;
-  if (status === "skipped") return finding.verification?.status !== "invalid";
-  return true;
-}
-
-// src/report/text.ts
+init_finding_status();
 init_format();
+import { styleText } from "node:util";
 var STATUS_STYLE = {
   live: ["bold", "red"],
   "live-restricted": ["bold", "red"],
@@ -47371,9 +47329,6 @@ var STATUS_STYLE = {
   unknown: "yellow",
   unsupported: "gray"
 };
-function plural5(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 function describeFinding(finding, paint) {
   const where = paint("bold", `${finding.path}:${finding.line}:${finding.column}`);
   const status = finding.verification ? ` ${paint(STATUS_STYLE[finding.verification.status], `[${finding.verification.status}]`)}` : "";
@@ -47399,11 +47354,11 @@ var formatText = ({ findings, summary, color }) => {
   const sorted = sortFindings(findings);
   const blocks = sorted.map((finding) => describeFinding(finding, paint));
   const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;
-  const scanned = `${plural5(summary.scannedFragments, summary.source === "history" ? "blob" : "file")} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB) in ${summary.durationMs} ms`;
+  const scanned = `${scannedAmount(summary)} in ${summary.durationMs} ms`;
   const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
   const headline = sorted.length === 0 ? paint("green", `No secrets found: ${scanned}${skipped}.`) : paint(
     ["bold", "red"],
-    `${plural5(sorted.length, "finding")} (${plural5(secrets, "distinct secret")}): ${scanned}${skipped}.`
+    `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`
   );
   const manual2 = sorted.filter(needsAttention);
   const todo = manual2.length > 0 ? [
@@ -47604,7 +47559,7 @@ async function verifyIfAsked(context, rules, options2, quiet, findings) {
     env: context.io.env,
     stderr: context.io.stderr,
     showProgress: !quiet,
-    userAgent: `keywarden/${toolInfo().version}`
+    userAgent: userAgent()
   });
 }
 
@@ -47662,11 +47617,11 @@ async function executeScan(context, request2) {
     summary: result2.summary,
     tool: toolInfo(),
     ...repository ? { repository } : {},
-    color: options2.color ?? (io2.stdout.isTTY && !options2.output && io2.env.NO_COLOR === void 0)
+    color: shouldColor(io2, options2.color, options2.output)
   });
   const silent = options2.format === "text" && !options2.output && findings.length === 0 && (options2.quiet || request2.source === "staged");
   if (!silent) writeReport(context, options2.output, report);
-  const unread = skipped.filter((s) => s.reason === "unreadable" || s.reason === "missing-object");
+  const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
   for (const line of describeSkips(options2.quiet ? unread : skipped, options2.verbose)) {
     io2.stderr.write(`${line}
 `);
@@ -47682,7 +47637,10 @@ async function executeScan(context, request2) {
   }
   return { findings, allowedInline: inline.allowed, summary: result2.summary, config: config2 };
 }
-function writeReport(context, output2, report) {
+function shouldColor(io2, color, output2) {
+  return color ?? (io2.stdout.isTTY && !output2 && io2.env.NO_COLOR === void 0);
+}
+function writeReport(context, output2, report, what = "report") {
   if (!output2) {
     context.io.stdout.write(report);
     return;
@@ -47693,7 +47651,7 @@ function writeReport(context, output2, report) {
     writeFileSync(path, report);
   } catch (error62) {
     throw new RuntimeError(
-      `--output ${output2}: cannot write the report (${error62.code ?? error62})`
+      `--output ${output2}: cannot write the ${what} (${error62.code ?? error62})`
     );
   }
 }
@@ -47769,16 +47727,10 @@ async function listLocalBlobs(context) {
     "--batch-check=%(objecttype) %(objectname)",
     "--unordered"
   ];
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   const blobs = /* @__PURE__ */ new Set();
-  for await (const lines of readLineBatches(child.stdout)) {
+  for await (const lines of gitOutputLines(args, context)) {
     for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
   }
-  const code = await exited;
-  if (code !== 0) throw gitFailure(args, stderr(), code, context.cwd);
   return blobs;
 }
 
@@ -47896,34 +47848,25 @@ function rangeLogArgs(range) {
 }
 async function* rangeFragments(options2) {
   const args = rangeLogArgs(options2.range);
-  const child = spawnGit(args, options2);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   let commit;
   const ready = [];
   const parser = new DiffParser((file2) => {
     const fragment = addedLinesFragment(file2, options2, options2.onSkip, commit);
     if (fragment) ready.push(fragment);
   });
-  try {
-    for await (const lines of readLineBatches(child.stdout)) {
-      for (const line of lines) {
-        if (!parser.inHunk && line.startsWith(HEADER)) {
-          parser.flush();
-          commit = parseCommitHeader(line);
-        } else {
-          parser.line(line);
-        }
+  for await (const lines of gitOutputLines(args, options2, ["log", options2.range])) {
+    for (const line of lines) {
+      if (!parser.inHunk && line.startsWith(HEADER)) {
+        parser.flush();
+        commit = parseCommitHeader(line);
+      } else {
+        parser.line(line);
       }
-      yield* ready.splice(0);
     }
-    parser.flush();
     yield* ready.splice(0);
-    await expectGitSuccess(exited, args, stderr, options2.cwd, ["log", options2.range]);
-  } finally {
-    if (child.exitCode === null) child.kill();
   }
+  parser.flush();
+  yield* ready.splice(0);
 }
 
 // src/sources/history-blobs.ts
@@ -48031,24 +47974,25 @@ var CatFileBatch = class {
           batch = [];
         }
       }
-      let code;
-      try {
-        code = await this.exited;
-      } catch (error62) {
-        throw spawnFailure(error62, this.args);
-      }
-      if (code !== 0) throw gitFailure(this.args, this.stderr(), code, this.context.cwd);
+      await expectGitSuccess(this.exited, this.args, this.stderr, this.context.cwd);
     } finally {
       this.close();
     }
   }
 };
 
-// src/sources/history-blobs.ts
-function isBinary(content) {
-  const head = content.length > 8e3 ? content.subarray(0, 8e3) : content;
-  return head.includes(0);
+// src/sources/read-text.ts
+import { isUtf8 } from "node:buffer";
+function isBinary(bytes) {
+  return bytes.subarray(0, 8e3).includes(0);
 }
+function decodeText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
+// src/sources/history-blobs.ts
 var Queue = class {
   items = [];
   head = 0;
@@ -48146,7 +48090,7 @@ async function* historyFragments(options2) {
       return void 0;
     }
     return {
-      text: object2.content.toString("utf8"),
+      text: decodeText(object2.content),
       path: intro.path,
       startLine: 1,
       git: intro.git,
@@ -48261,6 +48205,7 @@ async function scanChange(input2) {
 
 // src/action/trusted-config.ts
 import { isAbsolute, relative as relative4, resolve as resolve6 } from "node:path";
+var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 async function readAt(commit, path, context) {
   const result2 = await runGitRaw(["cat-file", "blob", `${commit}:${path}`], context);
   return result2.code === 0 ? result2.stdout.toString("utf8") : void 0;
@@ -48292,13 +48237,13 @@ async function readTrustedConfig(options2) {
   const label = options2.commitLabel ?? "commit";
   const context = { cwd: options2.root, env: options2.env };
   const ignore = [];
-  for (const name of [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME]) {
+  for (const name of IGNORE_FILES) {
     const text = await readAt(commit, name, context);
     if (text !== void 0) ignore.push(...parseIgnoreFile(text, `${name}@${short2}`));
   }
   const suppressions = { ignore };
   const candidates2 = inRepo !== void 0 && !outsideRepo ? [toPosix(inRepo)] : [...CONFIG_FILE_NAMES];
-  const watched = [...candidates2, IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
+  const watched = [...candidates2, ...IGNORE_FILES];
   const changedFiles = options2.head !== void 0 ? await changedPaths(commit, options2.head, watched, context) : [];
   if (outsideRepo) {
     return {
@@ -48329,10 +48274,6 @@ async function readTrustedConfig(options2) {
 }
 
 // src/action/run-action.ts
-function isLive2(finding) {
-  const status = finding.verification?.status;
-  return status === "live" || status === "live-restricted";
-}
 async function repositoryRoot(io2) {
   try {
     return (await runGit(["rev-parse", "--show-toplevel"], { cwd: io2.cwd, env: io2.env })).trim();
@@ -48403,7 +48344,7 @@ async function revokeIfAsked(inputs, findings, rules, root, io2, notes) {
     env: io2.env,
     stdin: io2.stdin,
     prompt: { write: (text) => notes.push(text.trim()) },
-    userAgent: `keywarden/${toolInfo().version}`
+    userAgent: userAgent()
   });
   notes.push(`revocation audit log: ${relative5(io2.cwd, run.auditLog) || run.auditLog}`);
   return run.findings;
@@ -48459,8 +48400,13 @@ async function runSteps(io2) {
     findings,
     await addedLinesOfChange(resolved.change.base, resolved.change.head, { cwd: root, env })
   ) : void 0;
-  const placed = located ? [...located.lines.flatMap((line) => line.findings), ...located.outside] : findings;
-  const reported = placed.map(toReport);
+  const leakingLines = (located?.lines ?? []).map((line) => ({
+    path: line.path,
+    line: line.line,
+    findings: line.findings.map(toReport)
+  }));
+  const outside = (located?.outside ?? []).map(toReport);
+  const reported = located ? [...leakingLines.flatMap((line) => line.findings), ...outside] : findings.map(toReport);
   const summary = scan?.summary ?? {
     source: "range",
     scannedFragments: 0,
@@ -48491,15 +48437,15 @@ async function runSteps(io2) {
     owner: github.owner,
     repo: github.repo,
     pullRequest,
-    located,
+    lines: leakingLines,
+    outside,
     total: findings.length,
-    toReport,
-    userAgent: `keywarden/${toolInfo().version}`,
+    userAgent: userAgent(),
     stdout: io2.stdout
   }) : void 0;
-  const live = findings.filter(isLive2).length;
+  const live = findings.filter(isLive).length;
   const exitCode2 = failOnExitCode(findings, verify);
-  const revocations = inputs.revoke ? placed.filter((f3) => f3.revocation).map(toReport) : [];
+  const revocations = dedupeByFingerprint(reported.filter((f3) => f3.revocation));
   appendRunnerFile(
     env.GITHUB_STEP_SUMMARY,
     jobSummary({
@@ -48513,7 +48459,7 @@ async function runSteps(io2) {
       ...comments ? { comments } : {},
       notes,
       ...inputs.revoke ? { revokeMode: inputs.revokeConfirm ? "execute" : "dry-run" } : {},
-      revocations: dedupeByFingerprint(revocations)
+      revocations
     })
   );
   writeOutputs(env, {

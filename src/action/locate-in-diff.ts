@@ -1,12 +1,5 @@
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
-import { readLineBatches } from "../git/read-lines.js";
-import {
-  collectStderr,
-  exitCode,
-  expectGitSuccess,
-  type GitContext,
-  spawnGit,
-} from "../git/run-git.js";
+import { type GitContext, gitOutputLines } from "../git/run-git.js";
 import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS } from "../sources/staged-diff.js";
 import type { Finding } from "../types.js";
 
@@ -51,10 +44,6 @@ export async function addedLinesOfChange(
     "--end-of-options",
     `${base}...${head}`,
   ];
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   const byPath = new Map<string, AddedLine[]>();
   const parser = new DiffParser((file: DiffFile) => {
     if (file.isBinary || file.status === "deleted") return;
@@ -65,14 +54,10 @@ export async function addedLinesOfChange(
     }));
     if (lines.length > 0) byPath.set(file.path, [...(byPath.get(file.path) ?? []), ...lines]);
   });
-  try {
-    for await (const lines of readLineBatches(child.stdout))
-      for (const line of lines) parser.line(line);
-    parser.flush();
-    await expectGitSuccess(exited, args, stderr, context.cwd, ["diff", `${base}...${head}`]);
-  } finally {
-    if (child.exitCode === null) child.kill();
+  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
+    for (const line of lines) parser.line(line);
   }
+  parser.flush();
   return byPath;
 }
 

@@ -3,7 +3,6 @@ import { dirname, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { CliIo } from "../cli/io.js";
 import { describeSkips } from "../cli/skip-notices.js";
-import { toolInfo } from "../cli/tool-info.js";
 import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
@@ -12,6 +11,7 @@ import { runGit } from "../git/run-git.js";
 import { formatGithub } from "../report/github.js";
 import { DEFAULT_REDACT_PERCENT, toReportFinding } from "../report/redact.js";
 import { formatSarif } from "../report/sarif.js";
+import { toolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { commentOnPullRequest } from "./comment-on-pull-request.js";
 import { type CommentsOutcome, jobSummary } from "./job-summary.js";
@@ -108,7 +108,6 @@ async function revokeIfAsked(
   root: string,
   io: CliIo,
   notes: string[],
-  userAgent: string,
 ): Promise<Finding[]> {
   if (!inputs.revoke || findings.length === 0) return findings;
   const { runRevokeStage } = await import("../revoke/run-revoke-stage.js");
@@ -129,7 +128,7 @@ async function revokeIfAsked(
     env: io.env,
     stdin: io.stdin,
     prompt: { write: (text) => notes.push(text.trim()) },
-    userAgent,
+    userAgent: userAgent(),
   });
   notes.push(`revocation audit log: ${relative(io.cwd, run.auditLog) || run.auditLog}`);
   return run.findings;
@@ -137,7 +136,6 @@ async function revokeIfAsked(
 
 async function runSteps(io: CliIo): Promise<number> {
   const { env } = io;
-  const userAgent = `keywarden/${toolInfo().version}`;
   const inputs = readActionInputs(env);
   const github = readGithubContext(env);
   // Nothing is printed before the secrets are masked: notes wait here until then.
@@ -180,7 +178,7 @@ async function runSteps(io: CliIo): Promise<number> {
         });
   let findings = scan?.findings ?? [];
   const rules = scan?.config.rules ?? [];
-  findings = await revokeIfAsked(inputs, findings, rules, root, scanIo, notes, userAgent);
+  findings = await revokeIfAsked(inputs, findings, rules, root, scanIo, notes);
 
   // The runner masks the token itself; the keys found are for us to register.
   addMasks(io.stdout, [
@@ -248,7 +246,7 @@ async function runSteps(io: CliIo): Promise<number> {
           lines: leakingLines,
           outside,
           total: findings.length,
-          userAgent,
+          userAgent: userAgent(),
           stdout: io.stdout,
         })
       : undefined;

@@ -12,11 +12,11 @@ import {
 } from "../suppress/apply-suppressions.js";
 import { applyInlineAllow } from "../suppress/inline-allow.js";
 import { loadSuppressions } from "../suppress/load-suppressions.js";
+import { toolInfo } from "../tool-info.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
 import type { CliIo, CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips, UNREAD_REASONS } from "./skip-notices.js";
-import { toolInfo } from "./tool-info.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
 import { failOnExitCode, reportedFindings } from "./verify-options.js";
 

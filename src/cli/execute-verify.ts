@@ -1,12 +1,12 @@
 import { loadConfig } from "../config/load-config.js";
 import { REPORTERS } from "../report/registry.js";
+import { toolInfo } from "../tool-info.js";
 import type { ReportFinding } from "../types.js";
 import { readReport } from "../verify/read-report.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
 import { shouldColor, writeReport } from "./execute-scan.js";
 import type { CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
-import { toolInfo } from "./tool-info.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
 import { failOnExitCode, reportedFindings } from "./verify-options.js";
 

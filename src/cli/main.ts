@@ -110,7 +110,7 @@ async function runWithYargs(argv: readonly string[], context: CommandContext): P
   let helpOutput = "";
   const [{ default: yargs }, { toolInfo }, commands] = await Promise.all([
     import("yargs"),
-    import("./tool-info.js"),
+    import("../tool-info.js"),
     loadCommands(argv),
   ]);
   await buildParser(yargs, toolInfo().version, argv, context, commands).parseAsync(

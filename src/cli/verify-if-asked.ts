@@ -1,7 +1,7 @@
 import type { CompiledRule } from "../config/compile-rules.js";
+import { userAgent } from "../tool-info.js";
 import type { Finding } from "../types.js";
 import type { CommandContext } from "./io.js";
-import { toolInfo } from "./tool-info.js";
 import type { VerifyCliOptions } from "./verify-options.js";
 
 /**
@@ -25,6 +25,6 @@ export async function verifyIfAsked<T extends Finding>(
     env: context.io.env,
     stderr: context.io.stderr,
     showProgress: !quiet,
-    userAgent: `keywarden/${toolInfo().version}`,
+    userAgent: userAgent(),
   });
 }

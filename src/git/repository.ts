@@ -1,14 +1,5 @@
 import { GitError } from "../errors.js";
-import { readLineBatches } from "./read-lines.js";
-import {
-  collectStderr,
-  exitCode,
-  expectGitSuccess,
-  type GitContext,
-  runGit,
-  runGitRaw,
-  spawnGit,
-} from "./run-git.js";
+import { type GitContext, gitOutputLines, runGit, runGitRaw } from "./run-git.js";
 
 /** What a history scan needs to know about a repository before it starts. */
 export interface RepositoryState {
@@ -72,14 +63,9 @@ export async function listLocalBlobs(context: GitContext): Promise<Set<string>> 
     "--batch-check=%(objecttype) %(objectname)",
     "--unordered",
   ];
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   const blobs = new Set<string>();
-  for await (const lines of readLineBatches(child.stdout)) {
+  for await (const lines of gitOutputLines(args, context)) {
     for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
   }
-  await expectGitSuccess(exited, args, stderr, context.cwd);
   return blobs;
 }

@@ -1,6 +1,7 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { GitError } from "../errors.js";
+import { readLineBatches } from "./read-lines.js";
 
 /**
  * Runs git as a plain child process. The hot paths (staged diff, cat-file, log) stream through
@@ -161,4 +162,26 @@ export async function runGit(args: readonly string[], context: GitContext): Prom
   const result = await runGitRaw(args, context);
   if (result.code !== 0) throw gitFailure(args, result.stderr, result.code, context.cwd);
   return result.stdout.toString("utf8");
+}
+
+/**
+ * Runs git and streams its output as batches of text lines (see readLineBatches), then fails
+ * with a GitError unless git succeeded. `shown` is the command as an error names it. Stopping
+ * early stops git.
+ */
+export async function* gitOutputLines(
+  args: readonly string[],
+  context: GitContext,
+  shown: readonly string[] = args,
+): AsyncGenerator<string[]> {
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+  try {
+    yield* readLineBatches(child.stdout);
+    await expectGitSuccess(exited, args, stderr, context.cwd, shown);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
 }

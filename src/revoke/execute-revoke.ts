@@ -4,6 +4,7 @@ import { isLive, needsAttention } from "../finding-status.js";
 import { plural } from "../report/format.js";
 import { toReportFinding } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
+import { type ToolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { readReport } from "../verify/read-report.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
@@ -38,11 +39,7 @@ export interface ExecuteRevokeRequest {
   /** --fail-on: any key left to deal with fails (default), only live ones, or nothing. */
   readonly failOn: "any" | "live" | "none";
   readonly settings: RevokeStageSettings;
-  readonly tool: {
-    readonly name: string;
-    readonly version: string;
-    readonly informationUri: string;
-  };
+  readonly tool: ToolInfo;
 }
 
 export interface ExecuteRevokeResult {
@@ -147,7 +144,7 @@ export async function executeRevoke(request: ExecuteRevokeRequest): Promise<Exec
     env: request.env,
     stdin: request.stdin,
     prompt: request.stderr,
-    userAgent: `keywarden/${request.tool.version}`,
+    userAgent: userAgent(request.tool),
   });
 
   const remediation = new Map(config.rules.map((rule) => [rule.id, rule.remediation]));

@@ -1,7 +1,6 @@
 import { COMMIT_FORMAT, HEADER, parseCommitHeader } from "../git/commit-log.js";
 import { DiffParser } from "../git/diff-parser.js";
-import { readLineBatches } from "../git/read-lines.js";
-import { collectStderr, exitCode, expectGitSuccess, spawnGit } from "../git/run-git.js";
+import { gitOutputLines } from "../git/run-git.js";
 import type { Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS, addedLinesFragment } from "./staged-diff.js";
@@ -33,32 +32,23 @@ export function rangeLogArgs(range: string): string[] {
 
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
   const args = rangeLogArgs(options.range);
-  const child = spawnGit(args, options);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   let commit: GitProvenance | undefined;
   const ready: Fragment[] = [];
   const parser = new DiffParser((file) => {
     const fragment = addedLinesFragment(file, options, options.onSkip, commit);
     if (fragment) ready.push(fragment);
   });
-  try {
-    for await (const lines of readLineBatches(child.stdout)) {
-      for (const line of lines) {
-        if (!parser.inHunk && line.startsWith(HEADER)) {
-          parser.flush();
-          commit = parseCommitHeader(line);
-        } else {
-          parser.line(line);
-        }
+  for await (const lines of gitOutputLines(args, options, ["log", options.range])) {
+    for (const line of lines) {
+      if (!parser.inHunk && line.startsWith(HEADER)) {
+        parser.flush();
+        commit = parseCommitHeader(line);
+      } else {
+        parser.line(line);
       }
-      yield* ready.splice(0);
     }
-    parser.flush();
     yield* ready.splice(0);
-    await expectGitSuccess(exited, args, stderr, options.cwd, ["log", options.range]);
-  } finally {
-    if (child.exitCode === null) child.kill();
   }
+  parser.flush();
+  yield* ready.splice(0);
 }

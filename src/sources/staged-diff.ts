@@ -1,6 +1,5 @@
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
-import { readLineBatches } from "../git/read-lines.js";
-import { collectStderr, exitCode, expectGitSuccess, spawnGit } from "../git/run-git.js";
+import { gitOutputLines } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
@@ -80,24 +79,15 @@ export function addedLinesFragment(
  */
 export async function* stagedFragments(options: GitSourceOptions): AsyncGenerator<Fragment> {
   const args = [...ADDED_LINES_DIFF_OPTIONS, "diff", "--cached", ...ADDED_LINES_FLAGS];
-  const child = spawnGit(args, options);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
   const ready: Fragment[] = [];
   const parser = new DiffParser((file) => {
     const fragment = addedLinesFragment(file, options, options.onSkip);
     if (fragment) ready.push(fragment);
   });
-  try {
-    for await (const lines of readLineBatches(child.stdout)) {
-      for (const line of lines) parser.line(line);
-      yield* ready.splice(0);
-    }
-    parser.flush();
+  for await (const lines of gitOutputLines(args, options, ["diff", "--cached"])) {
+    for (const line of lines) parser.line(line);
     yield* ready.splice(0);
-    await expectGitSuccess(exited, args, stderr, options.cwd, ["diff", "--cached"]);
-  } finally {
-    if (child.exitCode === null) child.kill();
   }
+  parser.flush();
+  yield* ready.splice(0);
 }

@@ -1,8 +1,8 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
 import type { HookMethod } from "../../hook/install-hook.js";
+import { toolInfo } from "../../tool-info.js";
 import type { CommandContext } from "../io.js";
-import { toolInfo } from "../tool-info.js";
 
 const METHODS: readonly HookMethod[] = ["husky", "git", "pre-commit"];
 

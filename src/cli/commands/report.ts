@@ -5,10 +5,10 @@ import { ConfigError } from "../../errors.js";
 import { readJsonReport } from "../../report/read-json-report.js";
 import { DEFAULT_REDACT_PERCENT } from "../../report/redact.js";
 import { ALL_FORMAT_NAMES, REPORTERS } from "../../report/registry.js";
+import { toolInfo } from "../../tool-info.js";
 import { shouldColor, writeReport } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
 import { readRedact } from "../scan-options.js";
-import { toolInfo } from "../tool-info.js";
 
 export function reportCommand(context: CommandContext): CommandModule {
   return {

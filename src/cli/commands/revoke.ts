@@ -1,10 +1,10 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
+import { toolInfo } from "../../tool-info.js";
 import { executeScan, shouldColor, writeReport } from "../execute-scan.js";
 import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
-import { toolInfo } from "../tool-info.js";
 import { parseDuration } from "../verify-options.js";
 
 export function revokeCommand(context: CommandContext): CommandModule {

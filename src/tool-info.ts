@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../config/load-rules.js";
+import { packageRoot } from "./config/load-rules.js";
 
 export interface ToolInfo {
   readonly name: string;
@@ -25,4 +25,9 @@ export function toolInfo(): ToolInfo {
     };
   }
   return cached;
+}
+
+/** What keywarden calls itself in the User-Agent of every provider and GitHub request. */
+export function userAgent(tool: ToolInfo = toolInfo()): string {
+  return `${tool.name}/${tool.version}`;
 }
