@@ -129,6 +129,8 @@ export interface ReportFinding {
   readonly endColumn: number;
   readonly secret: string;
   readonly lineText: string;
+  /** The second secret a rule with `requires` found beside this one, redacted as `secret` is. */
+  readonly companion?: Companion;
   readonly metadata: Readonly<Record<string, string>>;
   readonly entropy: number;
   readonly fingerprint: string;

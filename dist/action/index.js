@@ -182,14 +182,21 @@ function clipAround(line, needle) {
   const end = Math.min(line.length, at2 + needle.length + LINE_CONTEXT);
   return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
 }
+function redactInLine(line, secrets, percent) {
+  if (percent <= 0) return line;
+  let redacted = line;
+  for (const secret of secrets) {
+    if (secret) redacted = redacted.split(secret).join(redactSecret(secret, percent));
+  }
+  return redacted;
+}
 function toReportFinding(finding, percent, remediation) {
   const redacted = redactSecret(finding.secret, percent);
-  let lineText = finding.lineText;
-  if (percent > 0) {
-    for (const secret of [finding.secret, finding.companion?.secret]) {
-      if (secret) lineText = lineText.split(secret).join(redactSecret(secret, percent));
-    }
-  }
+  const lineText = redactInLine(
+    finding.lineText,
+    [finding.secret, finding.companion?.secret],
+    percent
+  );
   return {
     ruleId: finding.ruleId,
     title: finding.title,
@@ -203,6 +210,12 @@ function toReportFinding(finding, percent, remediation) {
     endColumn: finding.endColumn,
     secret: redacted,
     lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
+    ...finding.companion ? {
+      companion: {
+        ...finding.companion,
+        secret: redactSecret(finding.companion.secret, percent)
+      }
+    } : {},
     metadata: finding.metadata,
     entropy: finding.entropy,
     fingerprint: finding.fingerprint,
@@ -14226,7 +14239,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve9) {
+function isRecursive(inst, stack, resolve10) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -14236,7 +14249,7 @@ function isRecursive(inst, stack, resolve9) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve9);
+      const answer = isRecursive(child, stack, resolve10);
       if (answer > result2)
         result2 = answer;
     }
@@ -14247,7 +14260,7 @@ function isRecursive(inst, stack, resolve9) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve9) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve10) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14311,7 +14324,7 @@ function isRecursive(inst, stack, resolve9) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve9 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve10 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -38286,7 +38299,7 @@ function createConcurrencyLimit(limit) {
     waiting.shift()?.();
   };
   return async (task) => {
-    if (active >= limit) await new Promise((resolve9) => waiting.push(resolve9));
+    if (active >= limit) await new Promise((resolve10) => waiting.push(resolve10));
     active++;
     try {
       return await task();
@@ -38319,7 +38332,7 @@ var sleep;
 var init_limiters = __esm({
   "src/verify/limiters.ts"() {
     "use strict";
-    sleep = (ms2) => new Promise((resolve9) => setTimeout(resolve9, ms2));
+    sleep = (ms2) => new Promise((resolve10) => setTimeout(resolve10, ms2));
   }
 });
 
@@ -43246,7 +43259,7 @@ __export(repository_info_exports, {
   repositoryInfo: () => repositoryInfo
 });
 import { statSync as statSync3 } from "node:fs";
-import { dirname as dirname4, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, resolve as resolve5 } from "node:path";
 import { pathToFileURL } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -43262,9 +43275,9 @@ function publicRemoteUri(remote) {
   }
 }
 async function repositoryInfo(path, context) {
-  let dir = resolve4(context.cwd, path);
+  let dir = resolve5(context.cwd, path);
   try {
-    if (!statSync3(dir).isDirectory()) dir = dirname4(dir);
+    if (!statSync3(dir).isDirectory()) dir = dirname3(dir);
   } catch {
     return void 0;
   }
@@ -43296,7 +43309,7 @@ var init_repository_info = __esm({
 
 // src/revoke/audit-log.ts
 import { closeSync, fsyncSync, mkdirSync as mkdirSync2, openSync, readFileSync as readFileSync7, writeSync } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname5 } from "node:path";
 function scrub(value, sensitive) {
   let out = value;
   for (const secret of sensitive) out = out.split(secret).join(SCRUBBED);
@@ -43345,7 +43358,7 @@ function openAuditLog(path) {
   const history = readAuditHistory(existing);
   let fd;
   try {
-    mkdirSync2(dirname6(path), { recursive: true });
+    mkdirSync2(dirname5(path), { recursive: true });
     fd = openSync(path, "a", 384);
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error62) {
@@ -43402,7 +43415,7 @@ function createConfirmPrompt(input2, output2) {
   return {
     async ask(question) {
       output2.write(`${question} [y/N] `);
-      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve9) => pending.push(resolve9)));
+      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve10) => pending.push(resolve10)));
       if (line === void 0) output2.write("\n");
       return /^\s*y(?:es)?\s*$/i.test(line ?? "");
     },
@@ -44920,7 +44933,7 @@ var run_revoke_stage_exports = {};
 __export(run_revoke_stage_exports, {
   runRevokeStage: () => runRevokeStage
 });
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 function knownServices(rules) {
   const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
@@ -44939,7 +44952,7 @@ async function runRevokeStage(input2) {
     "no rule verifies and no revoker calls a service of that name"
   );
   const http = createHttpClient({ userAgent: input2.userAgent });
-  const auditLog = resolve7(input2.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const auditLog = resolve8(input2.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt = settings.mode === "interactive" ? createConfirmPrompt(input2.stdin, input2.prompt) : void 0;
   try {
@@ -45001,7 +45014,7 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname7, relative as relative5, resolve as resolve8 } from "node:path";
+import { dirname as dirname6, relative as relative5, resolve as resolve9 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/cli/skip-notices.ts
@@ -45142,9 +45155,9 @@ function collectStderr(child) {
   return () => Buffer.concat(chunks).toString("utf8");
 }
 function exitCode(child) {
-  const exited = new Promise((resolve9, reject) => {
+  const exited = new Promise((resolve10, reject) => {
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve9(code ?? (signal ? 128 : 1)));
+    child.once("close", (code, signal) => resolve10(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -46342,14 +46355,37 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname as dirname5, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, resolve as resolve6 } from "node:path";
 
 // src/config/load-config.ts
 init_errors();
 init_compile_rules();
+import { existsSync as existsSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import { relative as relative2, resolve as resolve3 } from "node:path";
+
+// src/config/find-up.ts
+import { existsSync as existsSync2, statSync } from "node:fs";
+import { dirname as dirname2, join as join4, resolve as resolve2 } from "node:path";
+function findUp(start, names, withinRepository = false) {
+  let dir = resolve2(start);
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname2(dir);
+  } catch {
+    dir = dirname2(dir);
+  }
+  for (; ; ) {
+    for (const name of names) {
+      const candidate = join4(dir, name);
+      if (existsSync2(candidate)) return candidate;
+    }
+    const parent = dirname2(dir);
+    if (parent === dir || withinRepository && existsSync2(join4(dir, ".git"))) return void 0;
+    dir = parent;
+  }
+}
+
+// src/config/load-config.ts
 init_load_rules();
-import { existsSync as existsSync2, readFileSync as readFileSync5, statSync } from "node:fs";
-import { dirname as dirname2, join as join4, relative as relative2, resolve as resolve2 } from "node:path";
 var CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 function parseSize(value, where) {
@@ -46361,25 +46397,11 @@ function parseSize(value, where) {
   return Math.round(Number(match[1]) * unit);
 }
 function findConfigFile(start) {
-  let dir = resolve2(start);
-  try {
-    if (!statSync(dir).isDirectory()) dir = dirname2(dir);
-  } catch {
-    dir = dirname2(dir);
-  }
-  for (; ; ) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join4(dir, name);
-      if (existsSync2(candidate)) return candidate;
-    }
-    const parent = dirname2(dir);
-    if (parent === dir) return void 0;
-    dir = parent;
-  }
+  return findUp(start, CONFIG_FILE_NAMES);
 }
 function readConfigText(options2) {
   if (options2.configText) return { text: options2.configText.text, file: options2.configText.name };
-  const file2 = options2.configPath ? resolve2(options2.cwd, options2.configPath) : findConfigFile(resolve2(options2.cwd, options2.scanRoot ?? "."));
+  const file2 = options2.configPath ? resolve3(options2.cwd, options2.configPath) : findConfigFile(resolve3(options2.cwd, options2.scanRoot ?? "."));
   if (!file2) return void 0;
   try {
     return { text: readFileSync5(file2, "utf8"), file: file2 };
@@ -46405,8 +46427,8 @@ async function loadConfig(options2) {
   const ruleFiles = options2.ruleFiles ?? [];
   const reader = ruleFiles.length > 0 ? await Promise.resolve().then(() => (init_read_rule_files(), read_rule_files_exports)) : void 0;
   const extraFromFiles = ruleFiles.flatMap((path) => {
-    const absolute = resolve2(options2.cwd, path);
-    const files = existsSync2(absolute) && statSync(absolute).isDirectory() ? reader.ruleFilesIn(absolute) : [absolute];
+    const absolute = resolve3(options2.cwd, path);
+    const files = existsSync3(absolute) && statSync2(absolute).isDirectory() ? reader.ruleFilesIn(absolute) : [absolute];
     return files.flatMap((file2) => reader.readRuleFile(file2, false, options2.cwd));
   });
   const extraFromConfig = config2.rules.map((raw2) => ({
@@ -47452,9 +47474,9 @@ function applyInlineAllow(findings) {
 }
 
 // src/suppress/load-suppressions.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { relative as relative3, resolve as resolve4 } from "node:path";
 init_errors();
-import { existsSync as existsSync3, readFileSync as readFileSync6, statSync as statSync2 } from "node:fs";
-import { dirname as dirname3, join as join5, relative as relative3, resolve as resolve3 } from "node:path";
 
 // src/suppress/ignore-file.ts
 init_errors();
@@ -47494,21 +47516,6 @@ function parseIgnoreFile(text, file2) {
 function display(cwd, file2) {
   return relative3(cwd, file2) || file2;
 }
-function findUp(start, name) {
-  let dir = start;
-  try {
-    if (!statSync2(dir).isDirectory()) dir = dirname3(dir);
-  } catch {
-    dir = dirname3(dir);
-  }
-  for (; ; ) {
-    const candidate = join5(dir, name);
-    if (existsSync3(candidate)) return candidate;
-    const parent = dirname3(dir);
-    if (existsSync3(join5(dir, ".git")) || parent === dir) return void 0;
-    dir = parent;
-  }
-}
 function readOptional(file2, shown, required2, what) {
   try {
     return readFileSync6(file2, "utf8");
@@ -47524,15 +47531,15 @@ function readOptional(file2, shown, required2, what) {
   }
 }
 async function loadSuppressions(options2) {
-  const root = resolve3(options2.cwd, options2.scanRoot);
+  const root = resolve4(options2.cwd, options2.scanRoot);
   const ignore = [];
-  const ignorePath = options2.ignoreFile ? resolve3(options2.cwd, options2.ignoreFile) : findUp(root, IGNORE_FILE_NAME);
+  const ignorePath = options2.ignoreFile ? resolve4(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
   if (ignorePath) {
     const shown = options2.ignoreFile ?? display(options2.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options2.ignoreFile !== void 0, "ignore file");
     if (text !== void 0) ignore.push(...parseIgnoreFile(text, shown));
   }
-  const gitleaksPath = findUp(root, GITLEAKS_IGNORE_FILE_NAME);
+  const gitleaksPath = findUp(root, [GITLEAKS_IGNORE_FILE_NAME], true);
   if (gitleaksPath) {
     const shown = display(options2.cwd, gitleaksPath);
     const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");
@@ -47540,7 +47547,7 @@ async function loadSuppressions(options2) {
   }
   let baseline;
   if (options2.baselineFile) {
-    const baselinePath = resolve3(options2.cwd, options2.baselineFile);
+    const baselinePath = resolve4(options2.cwd, options2.baselineFile);
     const text = readOptional(baselinePath, options2.baselineFile, true, "baseline");
     const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
     baseline = parseBaseline2(text, options2.baselineFile);
@@ -47645,9 +47652,9 @@ function writeReport(context, output2, report, what = "report") {
     context.io.stdout.write(report);
     return;
   }
-  const path = resolve5(context.io.cwd, output2);
+  const path = resolve6(context.io.cwd, output2);
   try {
-    mkdirSync(dirname5(path), { recursive: true });
+    mkdirSync(dirname4(path), { recursive: true });
     writeFileSync(path, report);
   } catch (error62) {
     throw new RuntimeError(
@@ -47897,11 +47904,11 @@ var CatFileBatch = class {
     this.child.stdin.write(`${sha2}
 `);
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;
-    await new Promise((resolve9) => {
+    await new Promise((resolve10) => {
       const done = () => {
         this.child.stdin.off("drain", done);
         this.child.off("close", done);
-        resolve9();
+        resolve10();
       };
       this.child.stdin.on("drain", done);
       this.child.once("close", done);
@@ -48204,7 +48211,7 @@ async function scanChange(input2) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute, relative as relative4, resolve as resolve6 } from "node:path";
+import { isAbsolute, relative as relative4, resolve as resolve7 } from "node:path";
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 async function readAt(commit, path, context) {
   const result2 = await runGitRaw(["cat-file", "blob", `${commit}:${path}`], context);
@@ -48223,7 +48230,7 @@ function toPosix(path) {
 }
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
-  const configOnDisk = configInput !== void 0 ? resolve6(options2.cwd, configInput) : void 0;
+  const configOnDisk = configInput !== void 0 ? resolve7(options2.cwd, configInput) : void 0;
   const inRepo = configOnDisk !== void 0 ? relative4(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute(inRepo));
   if (commit === void 0) {
@@ -48311,9 +48318,9 @@ function writeSarif(io2, file2, findings, summary, github, resolved) {
       ...resolved.branch ? { branch: resolved.branch } : {}
     }
   });
-  const path = resolve8(io2.cwd, file2);
+  const path = resolve9(io2.cwd, file2);
   try {
-    mkdirSync3(dirname7(path), { recursive: true });
+    mkdirSync3(dirname6(path), { recursive: true });
     writeFileSync2(path, sarif);
   } catch (error62) {
     throw new RuntimeError(

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import {
   assertUniqueIds,
@@ -10,6 +10,7 @@ import {
   EMPTY_ALLOW,
 } from "./compile-rules.js";
 import type { UserConfig } from "./config-schema.js";
+import { findUp } from "./find-up.js";
 import { loadBuiltinRules } from "./load-rules.js";
 
 export const CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"] as const;
@@ -52,21 +53,7 @@ export function parseSize(value: number | string, where: string): number {
 
 /** The nearest config file from `start` upward, if any. */
 export function findConfigFile(start: string): string | undefined {
-  let dir = resolve(start);
-  try {
-    if (!statSync(dir).isDirectory()) dir = dirname(dir);
-  } catch {
-    dir = dirname(dir);
-  }
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return findUp(start, CONFIG_FILE_NAMES);
 }
 
 function readConfigText(options: LoadConfigOptions): { text: string; file: string } | undefined {

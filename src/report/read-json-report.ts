@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import type { ReportFinding, ScanSummary } from "../types.js";
-import { isRedacted, redactSecret } from "./redact.js";
+import { isRedacted, redactInLine, redactSecret } from "./redact.js";
 
 /**
  * A saved JSON report (`--format json`) read back, so `keywarden report` can render it in
@@ -37,6 +37,7 @@ const findingSchema = z.object({
   endColumn: z.number().int().min(1).optional(),
   secret: z.string(),
   lineText: z.string().default(""),
+  companion: z.object({ ruleId: z.string(), secret: z.string(), line: z.number() }).optional(),
   metadata: z.record(z.string(), z.string()).default({}),
   entropy: z.number().default(0),
   fingerprint: z.string(),
@@ -96,14 +97,20 @@ export interface SavedReport {
   readonly tool?: { readonly name: string; readonly version: string };
 }
 
-/** Redacts a finding that a --no-redact report holds in full. */
+/**
+ * Redacts a finding that a --no-redact report holds in full: its secret and its companion's,
+ * wherever they stand, the line included.
+ */
 function redactAgain(finding: ReportFinding, percent: number): ReportFinding {
   if (percent <= 0 || isRedacted(finding.secret)) return finding;
-  const redacted = redactSecret(finding.secret, percent);
+  const companion = finding.companion;
   return {
     ...finding,
-    secret: redacted,
-    lineText: finding.lineText.split(finding.secret).join(redacted),
+    secret: redactSecret(finding.secret, percent),
+    lineText: redactInLine(finding.lineText, [finding.secret, companion?.secret], percent),
+    ...(companion
+      ? { companion: { ...companion, secret: redactSecret(companion.secret, percent) } }
+      : {}),
   };
 }
 

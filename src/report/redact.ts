@@ -32,6 +32,20 @@ function clipAround(line: string, needle: string): string {
   return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
 }
 
+/** A line with every occurrence of each secret redacted. */
+export function redactInLine(
+  line: string,
+  secrets: readonly (string | undefined)[],
+  percent: RedactPercent,
+): string {
+  if (percent <= 0) return line;
+  let redacted = line;
+  for (const secret of secrets) {
+    if (secret) redacted = redacted.split(secret).join(redactSecret(secret, percent));
+  }
+  return redacted;
+}
+
 /**
  * The only way from a Finding to what reporters see. Every field that may hold the secret
  * (the secret, the line, a companion secret on the line) is redacted here, inside the pipeline,
@@ -43,12 +57,11 @@ export function toReportFinding(
   remediation: string,
 ): ReportFinding {
   const redacted = redactSecret(finding.secret, percent);
-  let lineText = finding.lineText;
-  if (percent > 0) {
-    for (const secret of [finding.secret, finding.companion?.secret]) {
-      if (secret) lineText = lineText.split(secret).join(redactSecret(secret, percent));
-    }
-  }
+  const lineText = redactInLine(
+    finding.lineText,
+    [finding.secret, finding.companion?.secret],
+    percent,
+  );
   return {
     ruleId: finding.ruleId,
     title: finding.title,
@@ -62,6 +75,14 @@ export function toReportFinding(
     endColumn: finding.endColumn,
     secret: redacted,
     lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
+    ...(finding.companion
+      ? {
+          companion: {
+            ...finding.companion,
+            secret: redactSecret(finding.companion.secret, percent),
+          },
+        }
+      : {}),
     metadata: finding.metadata,
     entropy: finding.entropy,
     fingerprint: finding.fingerprint,

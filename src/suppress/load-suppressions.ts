@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { findUp } from "../config/find-up.js";
 import { ConfigError } from "../errors.js";
 import type { Suppressions } from "./apply-suppressions.js";
 import type { Baseline } from "./baseline.js";
@@ -25,26 +26,6 @@ export interface LoadSuppressionsOptions {
 
 function display(cwd: string, file: string): string {
   return relative(cwd, file) || file;
-}
-
-/**
- * The nearest `name` from `start` upward, stopping at the repository root (the directory holding
- * .git) so an ignore file outside the repository never applies.
- */
-export function findUp(start: string, name: string): string | undefined {
-  let dir = start;
-  try {
-    if (!statSync(dir).isDirectory()) dir = dirname(dir);
-  } catch {
-    dir = dirname(dir);
-  }
-  for (;;) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (existsSync(join(dir, ".git")) || parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /** The file's text, or undefined when it does not exist and `required` is false. */
@@ -75,7 +56,7 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
 
   const ignorePath = options.ignoreFile
     ? resolve(options.cwd, options.ignoreFile)
-    : findUp(root, IGNORE_FILE_NAME);
+    : findUp(root, [IGNORE_FILE_NAME], true);
   if (ignorePath) {
     const shown = options.ignoreFile ?? display(options.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options.ignoreFile !== undefined, "ignore file");
@@ -83,7 +64,7 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
   }
 
   // Teams moving from gitleaks keep their .gitleaksignore working unchanged.
-  const gitleaksPath = findUp(root, GITLEAKS_IGNORE_FILE_NAME);
+  const gitleaksPath = findUp(root, [GITLEAKS_IGNORE_FILE_NAME], true);
   if (gitleaksPath) {
     const shown = display(options.cwd, gitleaksPath);
     const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expandExample } from "../../src/config/example-template.js";
+import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { FORMAT_NAMES } from "../../src/report/registry.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { type CliResult, runCli } from "../helpers/run-cli.js";
@@ -111,6 +111,53 @@ describe("redaction in every format", () => {
       expect(run.result.exitCode, `${run.format}: ${run.result.stderr}`).toBe(0);
       expectSecrets(run.result.stdout, secrets, run, `report --format ${run.format}`);
     }
+  });
+
+  it("keywarden report redacts again the companion secret a paired rule found on the line", async () => {
+    const dir = makeTempDir();
+    // A rule that reports a secret only beside a key id, which its helper rule finds.
+    writeFileSync(
+      join(dir, ".keywarden.yaml"),
+      [
+        "rules:",
+        "  - id: pair-id",
+        "    title: Pair key id",
+        "    provider: pair",
+        "    severity: high",
+        "    pattern: 'pid_[A-Za-z0-9]{16}'",
+        "    keywords: [pid_]",
+        "    report: false",
+        "  - id: pair-secret",
+        "    title: Pair secret",
+        "    provider: pair",
+        "    severity: high",
+        "    pattern: 'PAIR_SECRET=(?<secret>[A-Za-z0-9]{32})'",
+        "    keywords: [pair_secret=]",
+        "    requires: { rule: pair-id, within: 1 }",
+        "",
+      ].join("\n"),
+    );
+    const id = expandTemplate("pid_{{alnum:16}}");
+    const secret = expandTemplate("{{alnum:32}}");
+    writeFileSync(join(dir, "pair.env"), `PAIR_ID=${id} PAIR_SECRET=${secret}\n`);
+    const saved = await runCli(
+      ["scan", "pair.env", "--format", "json", "--no-redact", "-o", "full.json"],
+      { cwd: dir },
+    );
+    expect(saved.exitCode, saved.stderr).toBe(1);
+
+    const redacted = await runCli(["report", "full.json", "--format", "json"], { cwd: dir });
+    expect(redacted.exitCode, redacted.stderr).toBe(0);
+    const [finding] = JSON.parse(redacted.stdout).findings;
+    expect(finding.ruleId).toBe("pair-secret");
+    expect(finding.companion.ruleId).toBe("pair-id");
+    expect(redacted.stdout).not.toContain(secret);
+    expect(redacted.stdout).not.toContain(id);
+    const full = await runCli(["report", "full.json", "--format", "json", "--no-redact"], {
+      cwd: dir,
+    });
+    expect(JSON.parse(full.stdout).findings[0].companion.secret).toBe(id);
+    expect(full.stdout).toContain(`PAIR_ID=${id} PAIR_SECRET=${secret}`);
   });
 
   it("keywarden report refuses what is not a JSON report, in one line", async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { CommandModule } from "yargs";
+import { findUp } from "../../config/find-up.js";
 import { RuntimeError, UsageError } from "../../errors.js";
 import {
   appendIgnoreLine,
@@ -8,14 +9,13 @@ import {
   IGNORE_FILE_NAME,
   parseIgnoreFile,
 } from "../../suppress/ignore-file.js";
-import { findUp } from "../../suppress/load-suppressions.js";
 import { formatSuppressionEntry, parseSuppressionEntry } from "../../suppress/suppression-entry.js";
 import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 
 /** The nearest .keywardenignore up to the repository root, else a new one at that root (or here). */
 function defaultIgnoreFile(cwd: string): string {
-  const found = findUp(cwd, IGNORE_FILE_NAME);
+  const found = findUp(cwd, [IGNORE_FILE_NAME], true);
   if (found) return found;
   for (let dir = cwd; ; dir = dirname(dir)) {
     if (existsSync(join(dir, ".git"))) return join(dir, IGNORE_FILE_NAME);
