@@ -1,8 +1,8 @@
 import { loadConfig } from "../config/load-config.js";
 import { REPORTERS } from "../report/registry.js";
+import { readReportFile } from "../sources/report-file.js";
 import { toolInfo } from "../tool-info.js";
 import type { ReportFinding } from "../types.js";
-import { readReport } from "../verify/read-report.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
 import { shouldColor, writeReport } from "./execute-scan.js";
 import type { CommandContext } from "./io.js";
@@ -21,7 +21,7 @@ export async function executeVerify(
   options: ScanOptions,
 ): Promise<void> {
   const { io } = context;
-  const saved = readReport(io.cwd, reportFile);
+  const saved = readReportFile(io.cwd, reportFile, 0);
   const config = await loadConfig({
     cwd: io.cwd,
     scanRoot: io.cwd,

@@ -25,12 +25,12 @@ const revocationSchema = z.object({
 });
 
 const findingSchema = z.object({
-  ruleId: z.string(),
+  ruleId: z.string().min(1),
   title: z.string().default(""),
   provider: z.string().default("unknown"),
   severity: z.enum(["critical", "high", "medium", "low", "info"]).default("high"),
   tags: z.array(z.string()).default([]),
-  path: z.string(),
+  path: z.string().min(1),
   line: z.number().int().min(1),
   column: z.number().int().min(1).default(1),
   endLine: z.number().int().min(1).optional(),
@@ -40,10 +40,14 @@ const findingSchema = z.object({
   companion: z.object({ ruleId: z.string(), secret: z.string(), line: z.number() }).optional(),
   metadata: z.record(z.string(), z.string()).default({}),
   entropy: z.number().default(0),
-  fingerprint: z.string(),
+  fingerprint: z.string().min(1),
   encoding: z.literal("base64").optional(),
   checksumValid: z.boolean().optional(),
-  commit: z.string().optional(),
+  // verify and revoke hand it to git: a commit id and nothing else.
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{4,64}$/i, "not a commit id")
+    .optional(),
   author: z.string().optional(),
   email: z.string().optional(),
   date: z.string().optional(),

@@ -4,9 +4,9 @@ import { isLive, needsAttention } from "../finding-status.js";
 import { plural } from "../report/format.js";
 import { toReportFinding } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
+import { readReportFile } from "../sources/report-file.js";
 import { type ToolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
-import { readReport } from "../verify/read-report.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
 import { type RevokeStageSettings, runRevokeStage } from "./run-revoke-stage.js";
 
@@ -63,7 +63,7 @@ async function fromReport(
   file: string,
   config: ResolvedConfig,
 ): Promise<Collected> {
-  const saved = readReport(request.cwd, file);
+  const saved = readReportFile(request.cwd, file, 0);
   const recovered = await recoverSecrets(saved.findings, {
     cwd: request.cwd,
     env: request.env,

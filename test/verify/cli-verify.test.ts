@@ -483,8 +483,23 @@ describe("keywarden verify REPORT.json", () => {
     writeFileSync(join(dir, "report.txt"), "1 finding\n");
     const result = await runCli(["verify", "report.txt"], { cwd: dir });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.split("\n")[0]).toBe(
-      "keywarden: report.txt: not JSON; write the report with --format json",
+    expect(result.stderr.split("\n")[0]).toMatch(
+      /^keywarden: report\.txt: not JSON \(.+\); expected a report made with --format json$/,
+    );
+    // verify hands a finding's commit to git: anything but a commit id is refused.
+    const finding = {
+      ruleId: "github-pat",
+      path: "a.env",
+      line: 1,
+      secret: "REDACTED",
+      fingerprint: "0".repeat(32),
+      commit: "--upload-pack=touch",
+    };
+    writeFileSync(join(dir, "forged.json"), JSON.stringify({ version: 1, findings: [finding] }));
+    const forged = await runCli(["verify", "forged.json"], { cwd: dir });
+    expect(forged.exitCode).toBe(2);
+    expect(forged.stderr.split("\n")[0]).toBe(
+      "keywarden: forged.json: not a keywarden JSON report (at findings.0.commit: not a commit id); make one with --format json",
     );
   });
 });

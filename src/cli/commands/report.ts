@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { ConfigError } from "../../errors.js";
-import { readJsonReport } from "../../report/read-json-report.js";
 import { DEFAULT_REDACT_PERCENT } from "../../report/redact.js";
 import { ALL_FORMAT_NAMES, REPORTERS } from "../../report/registry.js";
+import { readReportFile } from "../../sources/report-file.js";
 import { toolInfo } from "../../tool-info.js";
 import { shouldColor, writeReport } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
@@ -43,17 +40,7 @@ export function reportCommand(context: CommandContext): CommandModule {
     handler: async (argv) => {
       const { io } = context;
       const file = argv.file as string;
-      let text: string;
-      try {
-        text = readFileSync(resolve(io.cwd, file), "utf8");
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new ConfigError(
-          `${file}: cannot read the report (${code === "ENOENT" ? "no such file" : (code ?? String(error))})`,
-          file,
-        );
-      }
-      const saved = readJsonReport(text, file, readRedact(argv.redact));
+      const saved = readReportFile(io.cwd, file, readRedact(argv.redact));
       const current = toolInfo();
       const reporter = await REPORTERS[argv.format as string]!();
       const output = argv.output as string | undefined;
