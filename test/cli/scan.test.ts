@@ -339,8 +339,10 @@ describe("keywarden rules", () => {
       join(dir, "mine.yaml"),
       "rules:\n  - id: mine\n    title: t\n    provider: p\n    pattern: 'mine_[a-z]{8}'\n    keywords: [mine_]\n    remediation: r\n    examples:\n      match: ['mine_{{digits:8}}']\n      nomatch: ['mine_{{lower:8}}']\n",
     );
+    // The folder's own config, broken here, plays no part in testing rule files.
+    writeFileSync(join(dir, ".keywarden.yaml"), "rules: [\n");
     const result = await runCli(["rules", "test", "mine.yaml"], { cwd: dir });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode, result.stderr).toBe(1);
     expect(result.stdout).toContain("mine.yaml:2: rule mine: examples.match[0] is not reported");
     expect(result.stdout).toContain("mine.yaml:2: rule mine: examples.nomatch[0] is reported");
   });

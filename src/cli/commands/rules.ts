@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileRules } from "../../config/compile-rules.js";
 import { loadConfig } from "../../config/load-config.js";
+import { loadBuiltinRules } from "../../config/load-rules.js";
 import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 
@@ -77,7 +78,8 @@ function testCommand(context: CommandContext): CommandModule {
             )
           : readBuiltinRuleSources();
       // Rules in the given files may name built-in rules as their `requires` companion.
-      const builtin = files.length > 0 ? (await loadConfig({ cwd: context.io.cwd })).rules : [];
+      // The working folder's config plays no part: testing rule files must not depend on it.
+      const builtin = files.length > 0 ? await loadBuiltinRules() : [];
       const { ruleScope } = await import("../../config/pattern-scope.js");
       const subjects = compileRules(sources, new Set(builtin.map((rule) => rule.id)), {
         scopeOf: ruleScope,
