@@ -88,6 +88,28 @@ export function withScanOptions<T>(yargs: Argv<T>): Argv<T> {
   return withOptions(withVerifyOptions(yargs, true), SCAN_OPTIONS);
 }
 
+/**
+ * What `keywarden verify REPORT` reads besides the verification options: it scans nothing and
+ * rewrites a report already redacted, so the scan's suppression, size and redaction flags would
+ * be silently ignored there; yargs refuses them instead.
+ */
+const REPORT_VERIFY_OPTIONS = new Set([
+  "config",
+  "rules",
+  "format",
+  "output",
+  "color",
+  "quiet",
+  "debug",
+]);
+
+export function withReportVerifyOptions<T>(yargs: Argv<T>): Argv<T> {
+  return withOptions(
+    withVerifyOptions(yargs, false),
+    SCAN_OPTIONS.filter((spec) => REPORT_VERIFY_OPTIONS.has(spec.name)),
+  );
+}
+
 export interface ScanOptions {
   readonly config?: string;
   readonly rules: readonly string[];

@@ -502,6 +502,15 @@ describe("keywarden verify REPORT.json", () => {
       "keywarden: forged.json: not a keywarden JSON report (at findings.0.commit: not a commit id); make one with --format json",
     );
   });
+
+  it("refuses scan flags it would not read", async () => {
+    const dir = makeTempDir();
+    for (const flag of ["--baseline=b.json", "--max-file-size=1MB", "--no-redact"]) {
+      const result = await runCli(["verify", "report.json", flag], { cwd: dir });
+      expect(result.exitCode, flag).toBe(2);
+      expect(result.stderr, flag).toMatch(/^keywarden: Unknown argument/);
+    }
+  });
 });
 
 describe("lean start-up", () => {

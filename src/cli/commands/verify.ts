@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import type { CommandContext } from "../io.js";
-import { readScanOptions, withScanOptions } from "../scan-options.js";
+import { readScanOptions, withReportVerifyOptions } from "../scan-options.js";
 
 export function verifyCommand(context: CommandContext): CommandModule {
   return {
@@ -8,7 +8,7 @@ export function verifyCommand(context: CommandContext): CommandModule {
     describe:
       "Check whether the keys of an earlier JSON report are live (each secret is read again from its recorded file:line or commit:path:line)",
     builder: (yargs) =>
-      withScanOptions(yargs).positional("report", {
+      withReportVerifyOptions(yargs).positional("report", {
         type: "string",
         describe: "A report written with --format json",
       }),
