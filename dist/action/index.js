@@ -45422,6 +45422,7 @@ async function syncComments(input2) {
   });
   const { owner, repo } = input2;
   const counts = { created: 0, updated: 0, resolved: 0 };
+  let unchanged = 0;
   const attempt = async (call) => {
     try {
       return await call();
@@ -45460,6 +45461,10 @@ async function syncComments(input2) {
       const known = existing.get(key);
       if (known) {
         existing.delete(key);
+        if (known.body === body) {
+          unchanged++;
+          continue;
+        }
         await attempt(
           () => octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: known.id, body })
         );
@@ -45507,20 +45512,20 @@ async function syncComments(input2) {
     if (summary || outside.length > 0) {
       const body = summaryCommentBody({
         total: input2.total,
-        reviewedLines: counts.created + counts.updated,
+        reviewedLines: counts.created + counts.updated + unchanged,
         outside,
         commit: input2.headSha
       });
-      if (summary) {
-        await attempt(
-          () => octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body })
-        );
-        counts.updated++;
-      } else {
+      if (!summary) {
         await attempt(
           () => octokit.rest.issues.createComment({ owner, repo, issue_number: input2.pullNumber, body })
         );
         counts.created++;
+      } else if (summary.body !== body) {
+        await attempt(
+          () => octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body })
+        );
+        counts.updated++;
       }
     }
     return counts;

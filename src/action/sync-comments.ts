@@ -99,6 +99,8 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
   });
   const { owner, repo } = input;
   const counts = { created: 0, updated: 0, resolved: 0 };
+  // Comments already saying what this run would write: a re-run edits nothing.
+  let unchanged = 0;
   const attempt = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
@@ -140,6 +142,10 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
       const known = existing.get(key);
       if (known) {
         existing.delete(key);
+        if (known.body === body) {
+          unchanged++;
+          continue;
+        }
         await attempt(() =>
           octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: known.id, body }),
         );
@@ -190,20 +196,20 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     if (summary || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,
-        reviewedLines: counts.created + counts.updated,
+        reviewedLines: counts.created + counts.updated + unchanged,
         outside,
         commit: input.headSha,
       });
-      if (summary) {
-        await attempt(() =>
-          octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body }),
-        );
-        counts.updated++;
-      } else {
+      if (!summary) {
         await attempt(() =>
           octokit.rest.issues.createComment({ owner, repo, issue_number: input.pullNumber, body }),
         );
         counts.created++;
+      } else if (summary.body !== body) {
+        await attempt(() =>
+          octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body }),
+        );
+        counts.updated++;
       }
     }
     return counts;
