@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -10,7 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../helpers/run-cli.js";
+import { REPO_ROOT, runNode } from "../helpers/run-cli.js";
 
 /**
  * Runs the committed Action bundle the way a runner does: from a copy of the Action's
@@ -94,7 +93,7 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-export function runBundledAction(options: RunActionOptions): Promise<ActionRun> {
+export async function runBundledAction(options: RunActionOptions): Promise<ActionRun> {
   const runnerDir = mkdtempSync(join(tmpdir(), "keywarden-runner-"));
   const eventPath = join(runnerDir, "event.json");
   const outputPath = join(runnerDir, "output");
@@ -125,22 +124,12 @@ export function runBundledAction(options: RunActionOptions): Promise<ActionRun> 
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   }
 
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.action.entry], {
-      cwd: options.workspace,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const outputs = parseOutputFile(readFileSync(outputPath, "utf8"));
-      const summary = existsSync(summaryPath) ? readFileSync(summaryPath, "utf8") : "";
-      rmSync(runnerDir, { recursive: true, force: true });
-      resolve({ exitCode: code ?? -1, stdout, stderr, outputs, summary });
-    });
+  const { exitCode, stdout, stderr } = await runNode([options.action.entry], {
+    cwd: options.workspace,
+    env,
   });
+  const outputs = parseOutputFile(readFileSync(outputPath, "utf8"));
+  const summary = existsSync(summaryPath) ? readFileSync(summaryPath, "utf8") : "";
+  rmSync(runnerDir, { recursive: true, force: true });
+  return { exitCode, stdout, stderr, outputs, summary };
 }

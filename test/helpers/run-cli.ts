@@ -31,10 +31,18 @@ export function runCli(args: readonly string[], options: RunCliOptions): Promise
     if (key.startsWith("KEYWARDEN_") && !(options.env && key in options.env)) delete env[key];
   env.GIT_CONFIG_GLOBAL = "/dev/null";
   env.GIT_CONFIG_NOSYSTEM = "1";
+  return runNode([BIN, ...args], { cwd: options.cwd, env, input: options.input ?? "" });
+}
+
+/** Runs `node <args>` to its end with this environment and input; collects what it printed. */
+export function runNode(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; input?: string | Buffer },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: options.cwd,
-      env,
+      env: options.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
