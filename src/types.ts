@@ -41,7 +41,19 @@ export interface Fragment {
    * For a whole blob of history: its object name, and the blob it revises at the same path
    * when there is one, so the engine can scan it by what changed.
    */
-  readonly blob?: { readonly sha: string; readonly previous?: string };
+  readonly blob?: BlobRevision;
+}
+
+export interface BlobRevision {
+  readonly sha: string;
+  readonly previous?: string;
+  /**
+   * False when the source knows no later blob of the scan revises this one, so its scan need
+   * not be kept; unknown (absent) counts as true.
+   */
+  readonly revisedLater?: boolean;
+  /** The same for `previous`, now that this blob has used it. */
+  readonly previousRevisedLater?: boolean;
 }
 
 export type VerificationStatus =

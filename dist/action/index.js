@@ -37468,6 +37468,373 @@ var init_config_schema = __esm({
   }
 });
 
+// node_modules/@jest/diff-sequences/build/index.js
+var require_build = __commonJS({
+  "node_modules/@jest/diff-sequences/build/index.js"(exports, module) {
+    (() => {
+      "use strict";
+      let __webpack_exports__ = {};
+      (() => {
+        let exports2 = __webpack_exports__;
+        Object.defineProperty(exports2, "__esModule", {
+          value: true
+        });
+        exports2["default"] = diffSequence;
+        const pkg = "@jest/diff-sequences";
+        const NOT_YET_SET = 0;
+        const countCommonItemsF = (aIndex, aEnd, bIndex, bEnd, isCommon) => {
+          let nCommon = 0;
+          while (aIndex < aEnd && bIndex < bEnd && isCommon(aIndex, bIndex)) {
+            aIndex += 1;
+            bIndex += 1;
+            nCommon += 1;
+          }
+          return nCommon;
+        };
+        const countCommonItemsR = (aStart, aIndex, bStart, bIndex, isCommon) => {
+          let nCommon = 0;
+          while (aStart <= aIndex && bStart <= bIndex && isCommon(aIndex, bIndex)) {
+            aIndex -= 1;
+            bIndex -= 1;
+            nCommon += 1;
+          }
+          return nCommon;
+        };
+        const extendPathsF = (d2, aEnd, bEnd, bF, isCommon, aIndexesF, iMaxF) => {
+          let iF = 0;
+          let kF = -d2;
+          let aFirst = aIndexesF[iF];
+          let aIndexPrev1 = aFirst;
+          aIndexesF[iF] += countCommonItemsF(aFirst + 1, aEnd, bF + aFirst - kF + 1, bEnd, isCommon);
+          const nF = Math.min(d2, iMaxF);
+          for (iF += 1, kF += 2; iF <= nF; iF += 1, kF += 2) {
+            if (iF !== d2 && aIndexPrev1 < aIndexesF[iF]) {
+              aFirst = aIndexesF[iF];
+            } else {
+              aFirst = aIndexPrev1 + 1;
+              if (aEnd <= aFirst) {
+                return iF - 1;
+              }
+            }
+            aIndexPrev1 = aIndexesF[iF];
+            aIndexesF[iF] = aFirst + countCommonItemsF(aFirst + 1, aEnd, bF + aFirst - kF + 1, bEnd, isCommon);
+          }
+          return iMaxF;
+        };
+        const extendPathsR = (d2, aStart, bStart, bR, isCommon, aIndexesR, iMaxR) => {
+          let iR = 0;
+          let kR = d2;
+          let aFirst = aIndexesR[iR];
+          let aIndexPrev1 = aFirst;
+          aIndexesR[iR] -= countCommonItemsR(aStart, aFirst - 1, bStart, bR + aFirst - kR - 1, isCommon);
+          const nR = Math.min(d2, iMaxR);
+          for (iR += 1, kR -= 2; iR <= nR; iR += 1, kR -= 2) {
+            if (iR !== d2 && aIndexesR[iR] < aIndexPrev1) {
+              aFirst = aIndexesR[iR];
+            } else {
+              aFirst = aIndexPrev1 - 1;
+              if (aFirst < aStart) {
+                return iR - 1;
+              }
+            }
+            aIndexPrev1 = aIndexesR[iR];
+            aIndexesR[iR] = aFirst - countCommonItemsR(aStart, aFirst - 1, bStart, bR + aFirst - kR - 1, isCommon);
+          }
+          return iMaxR;
+        };
+        const extendOverlappablePathsF = (d2, aStart, aEnd, bStart, bEnd, isCommon, aIndexesF, iMaxF, aIndexesR, iMaxR, division) => {
+          const bF = bStart - aStart;
+          const aLength = aEnd - aStart;
+          const bLength = bEnd - bStart;
+          const baDeltaLength = bLength - aLength;
+          const kMinOverlapF = -baDeltaLength - (d2 - 1);
+          const kMaxOverlapF = -baDeltaLength + (d2 - 1);
+          let aIndexPrev1 = NOT_YET_SET;
+          const nF = Math.min(d2, iMaxF);
+          for (let iF = 0, kF = -d2; iF <= nF; iF += 1, kF += 2) {
+            const insert = iF === 0 || iF !== d2 && aIndexPrev1 < aIndexesF[iF];
+            const aLastPrev = insert ? aIndexesF[iF] : aIndexPrev1;
+            const aFirst = insert ? aLastPrev : aLastPrev + 1;
+            const bFirst = bF + aFirst - kF;
+            const nCommonF = countCommonItemsF(aFirst + 1, aEnd, bFirst + 1, bEnd, isCommon);
+            const aLast = aFirst + nCommonF;
+            aIndexPrev1 = aIndexesF[iF];
+            aIndexesF[iF] = aLast;
+            if (kMinOverlapF <= kF && kF <= kMaxOverlapF) {
+              const iR = (d2 - 1 - (kF + baDeltaLength)) / 2;
+              if (iR <= iMaxR && aIndexesR[iR] - 1 <= aLast) {
+                const bLastPrev = bF + aLastPrev - (insert ? kF + 1 : kF - 1);
+                const nCommonR = countCommonItemsR(aStart, aLastPrev, bStart, bLastPrev, isCommon);
+                const aIndexPrevFirst = aLastPrev - nCommonR;
+                const bIndexPrevFirst = bLastPrev - nCommonR;
+                const aEndPreceding = aIndexPrevFirst + 1;
+                const bEndPreceding = bIndexPrevFirst + 1;
+                division.nChangePreceding = d2 - 1;
+                if (d2 - 1 === aEndPreceding + bEndPreceding - aStart - bStart) {
+                  division.aEndPreceding = aStart;
+                  division.bEndPreceding = bStart;
+                } else {
+                  division.aEndPreceding = aEndPreceding;
+                  division.bEndPreceding = bEndPreceding;
+                }
+                division.nCommonPreceding = nCommonR;
+                if (nCommonR !== 0) {
+                  division.aCommonPreceding = aEndPreceding;
+                  division.bCommonPreceding = bEndPreceding;
+                }
+                division.nCommonFollowing = nCommonF;
+                if (nCommonF !== 0) {
+                  division.aCommonFollowing = aFirst + 1;
+                  division.bCommonFollowing = bFirst + 1;
+                }
+                const aStartFollowing = aLast + 1;
+                const bStartFollowing = bFirst + nCommonF + 1;
+                division.nChangeFollowing = d2 - 1;
+                if (d2 - 1 === aEnd + bEnd - aStartFollowing - bStartFollowing) {
+                  division.aStartFollowing = aEnd;
+                  division.bStartFollowing = bEnd;
+                } else {
+                  division.aStartFollowing = aStartFollowing;
+                  division.bStartFollowing = bStartFollowing;
+                }
+                return true;
+              }
+            }
+          }
+          return false;
+        };
+        const extendOverlappablePathsR = (d2, aStart, aEnd, bStart, bEnd, isCommon, aIndexesF, iMaxF, aIndexesR, iMaxR, division) => {
+          const bR = bEnd - aEnd;
+          const aLength = aEnd - aStart;
+          const bLength = bEnd - bStart;
+          const baDeltaLength = bLength - aLength;
+          const kMinOverlapR = baDeltaLength - d2;
+          const kMaxOverlapR = baDeltaLength + d2;
+          let aIndexPrev1 = NOT_YET_SET;
+          const nR = Math.min(d2, iMaxR);
+          for (let iR = 0, kR = d2; iR <= nR; iR += 1, kR -= 2) {
+            const insert = iR === 0 || iR !== d2 && aIndexesR[iR] < aIndexPrev1;
+            const aLastPrev = insert ? aIndexesR[iR] : aIndexPrev1;
+            const aFirst = insert ? aLastPrev : aLastPrev - 1;
+            const bFirst = bR + aFirst - kR;
+            const nCommonR = countCommonItemsR(aStart, aFirst - 1, bStart, bFirst - 1, isCommon);
+            const aLast = aFirst - nCommonR;
+            aIndexPrev1 = aIndexesR[iR];
+            aIndexesR[iR] = aLast;
+            if (kMinOverlapR <= kR && kR <= kMaxOverlapR) {
+              const iF = (d2 + (kR - baDeltaLength)) / 2;
+              if (iF <= iMaxF && aLast - 1 <= aIndexesF[iF]) {
+                const bLast = bFirst - nCommonR;
+                division.nChangePreceding = d2;
+                if (d2 === aLast + bLast - aStart - bStart) {
+                  division.aEndPreceding = aStart;
+                  division.bEndPreceding = bStart;
+                } else {
+                  division.aEndPreceding = aLast;
+                  division.bEndPreceding = bLast;
+                }
+                division.nCommonPreceding = nCommonR;
+                if (nCommonR !== 0) {
+                  division.aCommonPreceding = aLast;
+                  division.bCommonPreceding = bLast;
+                }
+                division.nChangeFollowing = d2 - 1;
+                if (d2 === 1) {
+                  division.nCommonFollowing = 0;
+                  division.aStartFollowing = aEnd;
+                  division.bStartFollowing = bEnd;
+                } else {
+                  const bLastPrev = bR + aLastPrev - (insert ? kR - 1 : kR + 1);
+                  const nCommonF = countCommonItemsF(aLastPrev, aEnd, bLastPrev, bEnd, isCommon);
+                  division.nCommonFollowing = nCommonF;
+                  if (nCommonF !== 0) {
+                    division.aCommonFollowing = aLastPrev;
+                    division.bCommonFollowing = bLastPrev;
+                  }
+                  const aStartFollowing = aLastPrev + nCommonF;
+                  const bStartFollowing = bLastPrev + nCommonF;
+                  if (d2 - 1 === aEnd + bEnd - aStartFollowing - bStartFollowing) {
+                    division.aStartFollowing = aEnd;
+                    division.bStartFollowing = bEnd;
+                  } else {
+                    division.aStartFollowing = aStartFollowing;
+                    division.bStartFollowing = bStartFollowing;
+                  }
+                }
+                return true;
+              }
+            }
+          }
+          return false;
+        };
+        const divide = (nChange, aStart, aEnd, bStart, bEnd, isCommon, aIndexesF, aIndexesR, division) => {
+          const bF = bStart - aStart;
+          const bR = bEnd - aEnd;
+          const aLength = aEnd - aStart;
+          const bLength = bEnd - bStart;
+          const baDeltaLength = bLength - aLength;
+          let iMaxF = aLength;
+          let iMaxR = aLength;
+          aIndexesF[0] = aStart - 1;
+          aIndexesR[0] = aEnd;
+          if (baDeltaLength % 2 === 0) {
+            const dMin = (nChange || baDeltaLength) / 2;
+            const dMax = (aLength + bLength) / 2;
+            for (let d2 = 1; d2 <= dMax; d2 += 1) {
+              iMaxF = extendPathsF(d2, aEnd, bEnd, bF, isCommon, aIndexesF, iMaxF);
+              if (d2 < dMin) {
+                iMaxR = extendPathsR(d2, aStart, bStart, bR, isCommon, aIndexesR, iMaxR);
+              } else if (
+                // If a reverse path overlaps a forward path in the same diagonal,
+                // return a division of the index intervals at the middle change.
+                extendOverlappablePathsR(d2, aStart, aEnd, bStart, bEnd, isCommon, aIndexesF, iMaxF, aIndexesR, iMaxR, division)
+              ) {
+                return;
+              }
+            }
+          } else {
+            const dMin = ((nChange || baDeltaLength) + 1) / 2;
+            const dMax = (aLength + bLength + 1) / 2;
+            let d2 = 1;
+            iMaxF = extendPathsF(d2, aEnd, bEnd, bF, isCommon, aIndexesF, iMaxF);
+            for (d2 += 1; d2 <= dMax; d2 += 1) {
+              iMaxR = extendPathsR(d2 - 1, aStart, bStart, bR, isCommon, aIndexesR, iMaxR);
+              if (d2 < dMin) {
+                iMaxF = extendPathsF(d2, aEnd, bEnd, bF, isCommon, aIndexesF, iMaxF);
+              } else if (
+                // If a forward path overlaps a reverse path in the same diagonal,
+                // return a division of the index intervals at the middle change.
+                extendOverlappablePathsF(d2, aStart, aEnd, bStart, bEnd, isCommon, aIndexesF, iMaxF, aIndexesR, iMaxR, division)
+              ) {
+                return;
+              }
+            }
+          }
+          throw new Error(`${pkg}: no overlap aStart=${aStart} aEnd=${aEnd} bStart=${bStart} bEnd=${bEnd}`);
+        };
+        const findSubsequences = (nChange, aStart, aEnd, bStart, bEnd, transposed, callbacks, aIndexesF, aIndexesR, division) => {
+          if (bEnd - bStart < aEnd - aStart) {
+            transposed = !transposed;
+            if (transposed && callbacks.length === 1) {
+              const {
+                foundSubsequence: foundSubsequence2,
+                isCommon: isCommon2
+              } = callbacks[0];
+              callbacks[1] = {
+                foundSubsequence: (nCommon, bCommon, aCommon) => {
+                  foundSubsequence2(nCommon, aCommon, bCommon);
+                },
+                isCommon: (bIndex, aIndex) => isCommon2(aIndex, bIndex)
+              };
+            }
+            const tStart = aStart;
+            const tEnd = aEnd;
+            aStart = bStart;
+            aEnd = bEnd;
+            bStart = tStart;
+            bEnd = tEnd;
+          }
+          const {
+            foundSubsequence,
+            isCommon
+          } = callbacks[transposed ? 1 : 0];
+          divide(nChange, aStart, aEnd, bStart, bEnd, isCommon, aIndexesF, aIndexesR, division);
+          const {
+            nChangePreceding,
+            aEndPreceding,
+            bEndPreceding,
+            nCommonPreceding,
+            aCommonPreceding,
+            bCommonPreceding,
+            nCommonFollowing,
+            aCommonFollowing,
+            bCommonFollowing,
+            nChangeFollowing,
+            aStartFollowing,
+            bStartFollowing
+          } = division;
+          if (aStart < aEndPreceding && bStart < bEndPreceding) {
+            findSubsequences(nChangePreceding, aStart, aEndPreceding, bStart, bEndPreceding, transposed, callbacks, aIndexesF, aIndexesR, division);
+          }
+          if (nCommonPreceding !== 0) {
+            foundSubsequence(nCommonPreceding, aCommonPreceding, bCommonPreceding);
+          }
+          if (nCommonFollowing !== 0) {
+            foundSubsequence(nCommonFollowing, aCommonFollowing, bCommonFollowing);
+          }
+          if (aStartFollowing < aEnd && bStartFollowing < bEnd) {
+            findSubsequences(nChangeFollowing, aStartFollowing, aEnd, bStartFollowing, bEnd, transposed, callbacks, aIndexesF, aIndexesR, division);
+          }
+        };
+        const validateLength = (name, arg) => {
+          if (typeof arg !== "number") {
+            throw new TypeError(`${pkg}: ${name} typeof ${typeof arg} is not a number`);
+          }
+          if (!Number.isSafeInteger(arg)) {
+            throw new RangeError(`${pkg}: ${name} value ${arg} is not a safe integer`);
+          }
+          if (arg < 0) {
+            throw new RangeError(`${pkg}: ${name} value ${arg} is a negative integer`);
+          }
+        };
+        const validateCallback = (name, arg) => {
+          const type = typeof arg;
+          if (type !== "function") {
+            throw new TypeError(`${pkg}: ${name} typeof ${type} is not a function`);
+          }
+        };
+        function diffSequence(aLength, bLength, isCommon, foundSubsequence) {
+          validateLength("aLength", aLength);
+          validateLength("bLength", bLength);
+          validateCallback("isCommon", isCommon);
+          validateCallback("foundSubsequence", foundSubsequence);
+          const nCommonF = countCommonItemsF(0, aLength, 0, bLength, isCommon);
+          if (nCommonF !== 0) {
+            foundSubsequence(nCommonF, 0, 0);
+          }
+          if (aLength !== nCommonF || bLength !== nCommonF) {
+            const aStart = nCommonF;
+            const bStart = nCommonF;
+            const nCommonR = countCommonItemsR(aStart, aLength - 1, bStart, bLength - 1, isCommon);
+            const aEnd = aLength - nCommonR;
+            const bEnd = bLength - nCommonR;
+            const nCommonFR = nCommonF + nCommonR;
+            if (aLength !== nCommonFR && bLength !== nCommonFR) {
+              const nChange = 0;
+              const transposed = false;
+              const callbacks = [{
+                foundSubsequence,
+                isCommon
+              }];
+              const aIndexesF = [NOT_YET_SET];
+              const aIndexesR = [NOT_YET_SET];
+              const division = {
+                aCommonFollowing: NOT_YET_SET,
+                aCommonPreceding: NOT_YET_SET,
+                aEndPreceding: NOT_YET_SET,
+                aStartFollowing: NOT_YET_SET,
+                bCommonFollowing: NOT_YET_SET,
+                bCommonPreceding: NOT_YET_SET,
+                bEndPreceding: NOT_YET_SET,
+                bStartFollowing: NOT_YET_SET,
+                nChangeFollowing: NOT_YET_SET,
+                nChangePreceding: NOT_YET_SET,
+                nCommonFollowing: NOT_YET_SET,
+                nCommonPreceding: NOT_YET_SET
+              };
+              findSubsequences(nChange, aStart, aEnd, bStart, bEnd, transposed, callbacks, aIndexesF, aIndexesR, division);
+            }
+            if (nCommonR !== 0) {
+              foundSubsequence(nCommonR, aEnd, bEnd);
+            }
+          }
+        }
+      })();
+      module.exports = __webpack_exports__;
+    })();
+  }
+});
+
 // src/report/junit.ts
 var junit_exports = {};
 __export(junit_exports, {
@@ -46567,7 +46934,7 @@ function fingerprint(ruleId, secret) {
 // src/engine/line-index.ts
 function buildLineIndex(text) {
   let starts;
-  const lineStarts = () => {
+  const lineStarts2 = () => {
     if (!starts) {
       starts = [0];
       for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
@@ -46576,7 +46943,7 @@ function buildLineIndex(text) {
   };
   return {
     lineOf(offset) {
-      const all = lineStarts();
+      const all = lineStarts2();
       let low = 0;
       let high = all.length - 1;
       while (low < high) {
@@ -46587,13 +46954,13 @@ function buildLineIndex(text) {
       return low;
     },
     lineCount() {
-      return lineStarts().length;
+      return lineStarts2().length;
     },
     lineStart(line) {
-      return lineStarts()[line];
+      return lineStarts2()[line];
     },
     lineText(line) {
-      const all = lineStarts();
+      const all = lineStarts2();
       const start = all[line];
       const next = all[line + 1];
       let end = next === void 0 ? text.length : next - 1;
@@ -46784,27 +47151,50 @@ function buildPrefilter(rules) {
 }
 
 // src/engine/revision.ts
-var BLOCK = 1024;
-function changedZone(old, text) {
+function changedZone(old, text, known = { prefix: 0, suffix: 0 }) {
   const shortest = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix + BLOCK <= shortest && old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)) {
-    prefix += BLOCK;
-  }
-  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  const room = shortest - prefix;
-  let suffix = 0;
-  while (suffix + BLOCK <= room && old.slice(old.length - suffix - BLOCK, old.length - suffix) === text.slice(text.length - suffix - BLOCK, text.length - suffix)) {
-    suffix += BLOCK;
-  }
-  while (suffix < room && old.charCodeAt(old.length - suffix - 1) === text.charCodeAt(text.length - suffix - 1)) {
-    suffix++;
-  }
+  const prefix = commonPrefix(old, text, known.prefix, shortest);
+  const suffix = commonSuffix(old, text, known.suffix, shortest - prefix);
   const start = prefix === 0 ? 0 : text.lastIndexOf("\n", prefix - 1) + 1;
   const newline = text.indexOf("\n", Math.max(prefix, text.length - suffix));
   const end = newline === -1 ? text.length : newline;
   const shift2 = text.length - old.length;
   return { start, end, oldEnd: end - shift2, shift: shift2 };
+}
+var FIRST_BLOCK = 256;
+var LARGEST_BLOCK = 64 * 1024;
+var SMALLEST_BLOCK = 16;
+function commonPrefix(old, text, from, limit) {
+  let length = Math.min(from, limit);
+  let block = FIRST_BLOCK;
+  while (block >= SMALLEST_BLOCK) {
+    const end = length + block;
+    if (end <= limit && old.slice(length, end) === text.slice(length, end)) {
+      length = end;
+      block = Math.min(block * 2, LARGEST_BLOCK);
+    } else {
+      block >>= 1;
+    }
+  }
+  while (length < limit && old.charCodeAt(length) === text.charCodeAt(length)) length++;
+  return length;
+}
+function commonSuffix(old, text, from, limit) {
+  let length = Math.min(from, limit);
+  let block = FIRST_BLOCK;
+  while (block >= SMALLEST_BLOCK) {
+    const end = length + block;
+    if (end <= limit && old.slice(old.length - end, old.length - length) === text.slice(text.length - end, text.length - length)) {
+      length = end;
+      block = Math.min(block * 2, LARGEST_BLOCK);
+    } else {
+      block >>= 1;
+    }
+  }
+  while (length < limit && old.charCodeAt(old.length - length - 1) === text.charCodeAt(text.length - length - 1)) {
+    length++;
+  }
+  return length;
 }
 function mergeHits(old, fresh, zone, longest) {
   const freshFrom = zone.start - longest + 1;
@@ -46871,6 +47261,73 @@ function keptSpans(old, zone) {
     }
   }
   return { before, after };
+}
+
+// node_modules/@jest/diff-sequences/build/index.mjs
+var import_index = __toESM(require_build(), 1);
+var build_default = import_index.default.default;
+
+// src/engine/revision-steps.ts
+var diffSequences = build_default;
+var JOIN_WITHIN_LINES = 16;
+var MAX_STEPS = 16;
+var MAX_DIFF_LINES = 2e4;
+function revisionSteps(old, text, zone, mostOfTheText) {
+  const oldLines = old.slice(zone.start, zone.oldEnd).split("\n");
+  const newLines = text.slice(zone.start, zone.end).split("\n");
+  if (oldLines.length + newLines.length > MAX_DIFF_LINES) return void 0;
+  const edits = lineEdits(oldLines, newLines, zone.start);
+  if (edits.length < 2 || edits.length > MAX_STEPS) return void 0;
+  let edited = 0;
+  for (const edit of edits) edited += edit.newEnd - edit.newStart;
+  if (edited > text.length * mostOfTheText) return void 0;
+  return edits.map((edit, i) => ({
+    text: i === edits.length - 1 ? text : text.slice(0, edit.newEnd) + old.slice(edit.oldEnd),
+    // Before its edit a step is the new text, and after it the old text, as the one before.
+    known: { prefix: edit.newStart, suffix: Math.max(0, old.length - edit.oldEnd) }
+  }));
+}
+function lineEdits(oldLines, newLines, offset) {
+  const edits = [];
+  let oldLine = 0;
+  let newLine = 0;
+  const editUpTo = (oldCommon, newCommon) => {
+    if (oldCommon === oldLine && newCommon === newLine) return;
+    const last = edits.at(-1);
+    if (last && newLine - last[2] < JOIN_WITHIN_LINES) {
+      last[0] = oldCommon;
+      last[2] = newCommon;
+    } else {
+      edits.push([oldCommon, newLine, newCommon]);
+    }
+  };
+  diffSequences(
+    oldLines.length,
+    newLines.length,
+    (a, b3) => oldLines[a] === newLines[b3],
+    (count, oldCommon, newCommon) => {
+      editUpTo(oldCommon, newCommon);
+      oldLine = oldCommon + count;
+      newLine = newCommon + count;
+    }
+  );
+  editUpTo(oldLines.length, newLines.length);
+  const oldStarts = lineStarts(oldLines, offset);
+  const newStarts = lineStarts(newLines, offset);
+  return edits.map(([oldEnd, newStart, newEnd]) => ({
+    oldEnd: oldStarts[oldEnd],
+    newStart: newStarts[newStart],
+    newEnd: newStarts[newEnd]
+  }));
+}
+function lineStarts(lines, offset) {
+  const starts = [offset];
+  let at2 = offset;
+  for (const line of lines) {
+    at2 += line.length + 1;
+    starts.push(at2);
+  }
+  return starts;
 }
 
 // src/engine/windows.ts
@@ -47154,6 +47611,23 @@ function createDetector(rules, options2 = {}) {
     const spans = [...before, ...findEncodedText(text, zone.start, zone.end), ...after];
     return { candidates: candidates2, matches, spans };
   }
+  function matchRevision(text, path, lines, base) {
+    const isSmall = (zone2, of) => zone2.end - zone2.start <= of.length * MOST_OF_THE_TEXT;
+    const zone = changedZone(base.text, text);
+    if (isSmall(zone, text)) return matchChange(text, path, lines, base, zone);
+    const steps = revisionSteps(base.text, text, zone, MOST_OF_THE_TEXT);
+    if (!steps) return void 0;
+    let record2 = base;
+    let matched;
+    for (const step of steps) {
+      const stepZone = changedZone(record2.text, step.text, step.known);
+      if (!isSmall(stepZone, step.text)) return void 0;
+      const stepLines = step.text === text ? lines : buildLineIndex(step.text);
+      matched = matchChange(step.text, path, stepLines, record2, stepZone);
+      record2 = { text: step.text, path, ...matched };
+    }
+    return matched;
+  }
   function scanText(text, fragment, path, depth) {
     const lines = buildLineIndex(text);
     const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth);
@@ -47161,8 +47635,7 @@ function createDetector(rules, options2 = {}) {
   }
   function scanRecorded(text, fragment, path, base) {
     const lines = buildLineIndex(text);
-    const zone = base && base.path === path ? changedZone(base.text, text) : void 0;
-    const { candidates: candidates2, matches, spans } = base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT ? matchChange(text, path, lines, base, zone) : matchWhole(text, path, lines, maxDecodeDepth > 0);
+    const { candidates: candidates2, matches, spans } = base && base.path === path && matchRevision(text, path, lines, base) || matchWhole(text, path, lines, maxDecodeDepth > 0);
     return {
       hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
       record: { text, path, candidates: candidates2, matches, spans }
@@ -47268,6 +47741,13 @@ var RevisionCache = class {
     }
     return record2;
   }
+  /** No later blob builds on this one: its room goes to others. */
+  delete(sha2) {
+    const record2 = this.records.get(sha2);
+    if (!record2) return;
+    this.records.delete(sha2);
+    this.held -= record2.text.length;
+  }
   set(sha2, record2) {
     if (record2.text.length > this.budget || this.records.has(sha2)) return;
     this.records.set(sha2, record2);
@@ -47297,10 +47777,11 @@ async function runScan(options2) {
     scannedBytes += fragment.text.length;
     let found;
     if (fragment.blob) {
-      const previous = fragment.blob.previous;
+      const { sha: sha2, previous, revisedLater = true, previousRevisedLater = true } = fragment.blob;
       const base = previous === void 0 ? void 0 : revisions.get(previous);
       const scanned = detector.detectRevision(fragment, base);
-      revisions.set(fragment.blob.sha, scanned.record);
+      if (previous !== void 0 && !previousRevisedLater) revisions.delete(previous);
+      if (revisedLater) revisions.set(sha2, scanned.record);
       found = scanned.findings;
     } else {
       found = detector.detect(fragment);
@@ -48026,6 +48507,7 @@ async function* historyFragments(options2) {
   const { onSkip, onProgress, localBlobs, maxFileSize, isExcluded } = options2;
   const seen = /* @__PURE__ */ new Set();
   const pending = new Queue();
+  const revisions = /* @__PURE__ */ new Map();
   const reader = new CatFileBatch(options2, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
   let total = 0;
   let done = 0;
@@ -48053,6 +48535,9 @@ async function* historyFragments(options2) {
               continue;
             }
             total++;
+            if (blob.previous) {
+              revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
+            }
             pending.push({
               sha: blob.sha,
               path: blob.path,
@@ -48077,7 +48562,21 @@ async function* historyFragments(options2) {
   })();
   walk.catch(() => {
   });
+  const revisedLater = (sha2) => !walkDone || revisions.has(sha2);
+  const revisionOf = (sha2, previous) => {
+    if (previous === void 0) return { sha: sha2, revisedLater: revisedLater(sha2) };
+    const uses = (revisions.get(previous) ?? 1) - 1;
+    if (uses > 0) revisions.set(previous, uses);
+    else revisions.delete(previous);
+    return {
+      sha: sha2,
+      previous,
+      revisedLater: revisedLater(sha2),
+      previousRevisedLater: revisedLater(previous)
+    };
+  };
   const fragmentOf = (object2, intro) => {
+    const revision = revisionOf(intro.sha, intro.previous);
     const where = `blob ${object2.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;
     if (object2.kind === "missing") {
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
@@ -48106,7 +48605,7 @@ async function* historyFragments(options2) {
       path: intro.path,
       startLine: 1,
       git: intro.git,
-      blob: intro.previous ? { sha: object2.sha, previous: intro.previous } : { sha: object2.sha }
+      blob: revision
     };
   };
   let lastReport = 0;

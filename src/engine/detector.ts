@@ -15,6 +15,7 @@ import {
   keptSpans,
   mergeHits,
 } from "./revision.js";
+import { revisionSteps } from "./revision-steps.js";
 import { matchRule, type RawMatch } from "./rule-matcher.js";
 
 export interface DetectorOptions {
@@ -278,6 +279,35 @@ export function createDetector(
     return { candidates, matches, spans };
   }
 
+  /**
+   * What a revision of `base.text` finds before any check, from what the base found: by its
+   * one changed stretch, or by a chain of steps when it was edited in several places (see
+   * revision-steps.ts). Undefined when most of the text changed: a whole scan costs less.
+   */
+  function matchRevision(
+    text: string,
+    path: string,
+    lines: LineIndex,
+    base: ScanRecord,
+  ): Matched | undefined {
+    const isSmall = (zone: ChangedZone, of: string) =>
+      zone.end - zone.start <= of.length * MOST_OF_THE_TEXT;
+    const zone = changedZone(base.text, text);
+    if (isSmall(zone, text)) return matchChange(text, path, lines, base, zone);
+    const steps = revisionSteps(base.text, text, zone, MOST_OF_THE_TEXT);
+    if (!steps) return undefined;
+    let record = base;
+    let matched: Matched | undefined;
+    for (const step of steps) {
+      const stepZone = changedZone(record.text, step.text, step.known);
+      if (!isSmall(stepZone, step.text)) return undefined;
+      const stepLines = step.text === text ? lines : buildLineIndex(step.text);
+      matched = matchChange(step.text, path, stepLines, record, stepZone);
+      record = { text: step.text, path, ...matched };
+    }
+    return matched;
+  }
+
   /** Scans a text with no earlier revision: decoded text, and fragments outside history. */
   function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
     const lines = buildLineIndex(text);
@@ -293,11 +323,9 @@ export function createDetector(
     base: ScanRecord | undefined,
   ): { hits: Hit[]; record: ScanRecord } {
     const lines = buildLineIndex(text);
-    const zone = base && base.path === path ? changedZone(base.text, text) : undefined;
     const { candidates, matches, spans } =
-      base && zone && zone.end - zone.start <= text.length * MOST_OF_THE_TEXT
-        ? matchChange(text, path, lines, base, zone)
-        : matchWhole(text, path, lines, maxDecodeDepth > 0);
+      (base && base.path === path && matchRevision(text, path, lines, base)) ||
+      matchWhole(text, path, lines, maxDecodeDepth > 0);
     return {
       hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
       record: { text, path, candidates, matches, spans },

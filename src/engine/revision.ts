@@ -25,39 +25,77 @@ export interface ChangedZone {
   readonly shift: number;
 }
 
-const BLOCK = 1024;
+/** What two texts are known to share at their beginning and at their end, in characters. */
+export interface KnownCommon {
+  readonly prefix: number;
+  readonly suffix: number;
+}
 
-export function changedZone(old: string, text: string): ChangedZone {
+export function changedZone(
+  old: string,
+  text: string,
+  known: KnownCommon = { prefix: 0, suffix: 0 },
+): ChangedZone {
   const shortest = Math.min(old.length, text.length);
-  // Blocks first: equality of slices is one native comparison.
-  let prefix = 0;
-  while (
-    prefix + BLOCK <= shortest &&
-    old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)
-  ) {
-    prefix += BLOCK;
-  }
-  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  const room = shortest - prefix;
-  let suffix = 0;
-  while (
-    suffix + BLOCK <= room &&
-    old.slice(old.length - suffix - BLOCK, old.length - suffix) ===
-      text.slice(text.length - suffix - BLOCK, text.length - suffix)
-  ) {
-    suffix += BLOCK;
-  }
-  while (
-    suffix < room &&
-    old.charCodeAt(old.length - suffix - 1) === text.charCodeAt(text.length - suffix - 1)
-  ) {
-    suffix++;
-  }
+  const prefix = commonPrefix(old, text, known.prefix, shortest);
+  const suffix = commonSuffix(old, text, known.suffix, shortest - prefix);
   const start = prefix === 0 ? 0 : text.lastIndexOf("\n", prefix - 1) + 1;
   const newline = text.indexOf("\n", Math.max(prefix, text.length - suffix));
   const end = newline === -1 ? text.length : newline;
   const shift = text.length - old.length;
   return { start, end, oldEnd: end - shift, shift };
+}
+
+const FIRST_BLOCK = 256;
+const LARGEST_BLOCK = 64 * 1024;
+const SMALLEST_BLOCK = 16;
+
+/*
+ * How many characters the texts share at their start (end), from `from` known equal, up to
+ * `limit`. Blocks double while equal and halve on a difference: equality of slices is one
+ * native comparison, and big blocks make few slices. The two directions are written out: this
+ * runs over every byte of history.
+ */
+
+function commonPrefix(old: string, text: string, from: number, limit: number): number {
+  let length = Math.min(from, limit);
+  let block = FIRST_BLOCK;
+  while (block >= SMALLEST_BLOCK) {
+    const end = length + block;
+    if (end <= limit && old.slice(length, end) === text.slice(length, end)) {
+      length = end;
+      block = Math.min(block * 2, LARGEST_BLOCK);
+    } else {
+      block >>= 1;
+    }
+  }
+  while (length < limit && old.charCodeAt(length) === text.charCodeAt(length)) length++;
+  return length;
+}
+
+function commonSuffix(old: string, text: string, from: number, limit: number): number {
+  let length = Math.min(from, limit);
+  let block = FIRST_BLOCK;
+  while (block >= SMALLEST_BLOCK) {
+    const end = length + block;
+    if (
+      end <= limit &&
+      old.slice(old.length - end, old.length - length) ===
+        text.slice(text.length - end, text.length - length)
+    ) {
+      length = end;
+      block = Math.min(block * 2, LARGEST_BLOCK);
+    } else {
+      block >>= 1;
+    }
+  }
+  while (
+    length < limit &&
+    old.charCodeAt(old.length - length - 1) === text.charCodeAt(text.length - length - 1)
+  ) {
+    length++;
+  }
+  return length;
 }
 
 /**

@@ -21,6 +21,14 @@ export class RevisionCache {
     return record;
   }
 
+  /** No later blob builds on this one: its room goes to others. */
+  delete(sha: string): void {
+    const record = this.records.get(sha);
+    if (!record) return;
+    this.records.delete(sha);
+    this.held -= record.text.length;
+  }
+
   set(sha: string, record: ScanRecord): void {
     if (record.text.length > this.budget || this.records.has(sha)) return;
     this.records.set(sha, record);

@@ -40,10 +40,12 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
     scannedBytes += fragment.text.length;
     let found: Finding[];
     if (fragment.blob) {
-      const previous = fragment.blob.previous;
+      const { sha, previous, revisedLater = true, previousRevisedLater = true } = fragment.blob;
       const base = previous === undefined ? undefined : revisions.get(previous);
       const scanned = detector.detectRevision(fragment, base);
-      revisions.set(fragment.blob.sha, scanned.record);
+      // Only scans a later blob will build on are kept: about one text per path, not all.
+      if (previous !== undefined && !previousRevisedLater) revisions.delete(previous);
+      if (revisedLater) revisions.set(sha, scanned.record);
       found = scanned.findings;
     } else {
       found = detector.detect(fragment);

@@ -1,7 +1,7 @@
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
 import { type CommitLogSelection, logCommits } from "../git/commit-log.js";
-import type { Fragment, GitProvenance } from "../types.js";
+import type { BlobRevision, Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { isLfsPointer } from "./lfs-pointer.js";
 import { decodeText, isBinary } from "./read-text.js";
@@ -61,6 +61,8 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const { onSkip, onProgress, localBlobs, maxFileSize, isExcluded } = options;
   const seen = new Set<string>();
   const pending = new Queue<Introduction>();
+  /** For each blob: how many queued blobs revise it (see BlobRevision.revisedLater). */
+  const revisions = new Map<string, number>();
   // 8 MB of queued object names (about 200,000 blobs): most walks finish early, so progress
   // knows the total, while memory stays bounded on the largest histories.
   const reader = new CatFileBatch(options, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
@@ -92,6 +94,9 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
               continue;
             }
             total++;
+            if (blob.previous) {
+              revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
+            }
             pending.push({
               sha: blob.sha,
               path: blob.path,
@@ -118,7 +123,24 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   // Surfaced below, after the reader has drained; marked handled so an early failure waits.
   walk.catch(() => {});
 
+  /** Whether a blob not yet taken from the queue revises `sha` (unknown until the walk ends). */
+  const revisedLater = (sha: string) => !walkDone || revisions.has(sha);
+  const revisionOf = (sha: string, previous: string | undefined): BlobRevision => {
+    if (previous === undefined) return { sha, revisedLater: revisedLater(sha) };
+    const uses = (revisions.get(previous) ?? 1) - 1;
+    if (uses > 0) revisions.set(previous, uses);
+    else revisions.delete(previous);
+    return {
+      sha,
+      previous,
+      revisedLater: revisedLater(sha),
+      previousRevisedLater: revisedLater(previous),
+    };
+  };
+
   const fragmentOf = (object: CatFileObject, intro: Introduction): Fragment | undefined => {
+    // Counted for every blob taken, read or skipped.
+    const revision = revisionOf(intro.sha, intro.previous);
     const where = `blob ${object.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;
     if (object.kind === "missing") {
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
@@ -147,7 +169,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       path: intro.path,
       startLine: 1,
       git: intro.git,
-      blob: intro.previous ? { sha: object.sha, previous: intro.previous } : { sha: object.sha },
+      blob: revision,
     };
   };
 

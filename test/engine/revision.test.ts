@@ -5,6 +5,7 @@ import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { ruleScope } from "../../src/config/pattern-scope.js";
 import { createDetector, type ScanRecord } from "../../src/engine/detector.js";
 import { changedZone } from "../../src/engine/revision.js";
+import { revisionSteps } from "../../src/engine/revision-steps.js";
 import type { Finding } from "../../src/types.js";
 import { allExamples, seededParts, seededRandom } from "../helpers/seeded-documents.js";
 
@@ -32,6 +33,46 @@ describe("changedZone", () => {
     const long = "x".repeat(3000);
     const zone = changedZone(`${long}\nold\n${long}`, `${long}\nnew line\n${long}`);
     expect(zone).toEqual({ start: 3001, end: 3009, oldEnd: 3004, shift: 5 });
+  });
+});
+
+describe("revisionSteps", () => {
+  const lines = Array.from({ length: 100 }, (_, i) => `line ${i} of the file`);
+  const old = `${lines.join("\n")}\n`;
+  const edited = (edits: Record<number, string | null>) =>
+    `${lines
+      .flatMap((line, i) => (i in edits ? (edits[i] === null ? [] : [edits[i]!]) : [line]))
+      .join("\n")}\n`;
+
+  it("makes one edit more per step, each step sharing all but that edit with the one before", () => {
+    const text = edited({ 5: "changed five", 50: "changed fifty\nand a line more", 90: null });
+    const zone = changedZone(old, text);
+    const steps = revisionSteps(old, text, zone, 0.5);
+    expect(steps?.map((step) => step.text)).toEqual([
+      `${edited({ 5: "changed five" })}`,
+      `${edited({ 5: "changed five", 50: "changed fifty\nand a line more" })}`,
+      text,
+    ]);
+    let before = old;
+    for (const step of steps!) {
+      const known = changedZone(before, step.text, step.known);
+      expect(known).toEqual(changedZone(before, step.text));
+      // Each step changes one short stretch.
+      expect(known.end - known.start).toBeLessThan(60);
+      before = step.text;
+    }
+  });
+
+  it("leaves one edit, edits a few lines apart, and edits of most of the text to other ways", () => {
+    const one = edited({ 40: "one edit" });
+    expect(revisionSteps(old, one, changedZone(old, one), 0.5)).toBeUndefined();
+    // Joined: fewer unchanged lines between them than a step is worth.
+    const near = edited({ 40: "near", 45: "edits" });
+    expect(revisionSteps(old, near, changedZone(old, near), 0.5)).toBeUndefined();
+    const most = edited(
+      Object.fromEntries(lines.map((_, i) => [i, i % 20 < 12 ? `new ${i}` : lines[i]!])),
+    );
+    expect(revisionSteps(old, most, changedZone(old, most), 0.5)).toBeUndefined();
   });
 });
 
@@ -68,9 +109,9 @@ describe("scanning a revision by its change", () => {
         if (record) revisions++;
         record = scanned.record;
         // The next revision: pieces replaced, inserted or deleted, or a few characters typed or
-        // erased, in one place or two; typing near a match changes what its look-arounds read.
+        // erased, in one to four places; typing near a match changes what its look-arounds read.
         parts = [...parts];
-        const edits = 1 + Math.floor(random() * 2);
+        const edits = 1 + Math.floor(random() * 4);
         for (let edit = 0; edit < edits; edit++) {
           const at = Math.floor(random() * parts.length);
           const fresh = seededParts(random, pieces, 1 + Math.floor(random() * 3));

@@ -7,6 +7,7 @@ import type { CommitLogSelection } from "../../src/git/commit-log.js";
 import { listLocalBlobs, probeRepository } from "../../src/git/repository.js";
 import { historyFragments } from "../../src/sources/history-blobs.js";
 import { historyScanFragments } from "../../src/sources/history-scan.js";
+import type { Fragment } from "../../src/types.js";
 import { GIT_ENV, makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { collect, gitContext } from "./helpers.js";
 
@@ -66,10 +67,53 @@ describe("historyFragments", () => {
       execFileSync("git", ["hash-object", "--stdin"], { cwd: repo.dir, input: text })
         .toString("utf8")
         .trim();
-    expect(fragments.map((f) => [f.path, f.blob])).toEqual([
-      ["a.txt", { sha: blobOf("first\n") }],
-      ["a.txt", { sha: blobOf("first\nsecond\n"), previous: blobOf("first\n") }],
-      ["b.txt", { sha: blobOf("new\n") }],
+    expect(fragments.map((f) => [f.path, f.blob?.sha, f.blob?.previous])).toEqual([
+      ["a.txt", blobOf("first\n"), undefined],
+      ["a.txt", blobOf("first\nsecond\n"), blobOf("first\n")],
+      ["b.txt", blobOf("new\n"), undefined],
+    ]);
+  });
+
+  it("says which blobs a later blob still revises, so only those scans are kept", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", { "a.txt": "v1\n", "once.txt": "never edited\n" });
+    repo.commit("two", { "a.txt": "v2\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    repo.commit("side edits v2 too", { "a.txt": "v2 on side\n" });
+    repo.git("checkout", "-q", "main");
+    repo.commit("back to v1", { "a.txt": "v1\n" }); // an old blob: not read again
+    repo.commit("edit v1 again", { "a.txt": "v3\n" });
+    const text = (sha: string | undefined) => repo.git("cat-file", "-p", sha ?? "").concat("\n");
+    const source = historyFragments({
+      ...gitContext(repo),
+      maxFileSize: MB,
+      onSkip: () => {},
+      selection: {},
+    })[Symbol.asyncIterator]();
+    const fragments = [(await source.next()).value as Fragment];
+    // The walk of five commits has ended by now: every answer below is known, none assumed.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      fragments.push(next.value);
+    }
+    const flags = fragments.slice(1).map((f) => ({
+      text: f.text,
+      revisedLater: f.blob?.revisedLater,
+      previous: f.blob?.previous === undefined ? undefined : text(f.blob.previous),
+      previousRevisedLater: f.blob?.previousRevisedLater,
+    }));
+    expect(flags).toEqual([
+      {
+        text: "never edited\n",
+        revisedLater: false,
+        previous: undefined,
+        previousRevisedLater: undefined,
+      },
+      // v1 is revised again by v3, after the revert: its scan stays.
+      { text: "v2\n", revisedLater: true, previous: "v1\n", previousRevisedLater: true },
+      // v2 is revised on the side branch only (main went back to v1, a blob read before).
+      { text: "v2 on side\n", revisedLater: false, previous: "v2\n", previousRevisedLater: false },
+      { text: "v3\n", revisedLater: false, previous: "v1\n", previousRevisedLater: false },
     ]);
   });
 
