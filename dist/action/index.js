@@ -48458,6 +48458,16 @@ var CatFileBatch = class {
           }
           type = parts[1] ?? "";
           size = Number(parts[2]);
+          if (size <= maxSize && offset + size < chunk.length) {
+            batch.push({
+              sha: sha2,
+              kind: "object",
+              type,
+              content: chunk.subarray(offset, offset + size)
+            });
+            offset += size + 1;
+            continue;
+          }
           remaining = size + 1;
           filled = 0;
           body = size <= maxSize ? Buffer.allocUnsafe(size) : void 0;

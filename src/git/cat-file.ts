@@ -139,6 +139,17 @@ export class CatFileBatch {
           }
           type = parts[1] ?? "";
           size = Number(parts[2]);
+          if (size <= maxSize && offset + size < chunk.length) {
+            // The whole body (and its newline) is in this chunk: a view of it, not a copy.
+            batch.push({
+              sha,
+              kind: "object",
+              type,
+              content: chunk.subarray(offset, offset + size),
+            });
+            offset += size + 1;
+            continue;
+          }
           remaining = size + 1;
           filled = 0;
           body = size <= maxSize ? Buffer.allocUnsafe(size) : undefined;

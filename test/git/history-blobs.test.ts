@@ -45,6 +45,18 @@ describe("historyFragments", () => {
     expect(Date.parse(fragments[0]!.git!.date)).toBe(Date.parse(GIT_ENV.GIT_AUTHOR_DATE!));
   });
 
+  it("reads blobs of every size whole, whether or not they fit in one read from git", async () => {
+    const repo = makeTempRepo();
+    const files: Record<string, string> = {};
+    // Line numbers make every line differ, so a misplaced byte changes the text.
+    const numbered = (lines: number) =>
+      Array.from({ length: lines }, (_, i) => `line ${i} of ${lines}\n`).join("");
+    for (const lines of [1, 3, 100, 5000, 40_000, 90_000]) files[`f${lines}.txt`] = numbered(lines);
+    repo.commit("sizes", files);
+    const { fragments } = await history(repo);
+    expect(Object.fromEntries(fragments.map((f) => [f.path, f.text]))).toEqual(files);
+  });
+
   it("decodes blobs as the working-tree scan does: no byte-order mark, Latin-1 when not UTF-8", async () => {
     const repo = makeTempRepo();
     repo.commit("one", {
