@@ -47619,10 +47619,10 @@ function createDetector(rules, options2 = {}) {
     if (!steps) return void 0;
     let record2 = base;
     let matched;
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
       const stepZone = changedZone(record2.text, step.text, step.known);
       if (!isSmall(stepZone, step.text)) return void 0;
-      const stepLines = step.text === text ? lines : buildLineIndex(step.text);
+      const stepLines = i === steps.length - 1 ? lines : buildLineIndex(step.text);
       matched = matchChange(step.text, path, stepLines, record2, stepZone);
       record2 = { text: step.text, path, ...matched };
     }

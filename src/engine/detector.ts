@@ -298,10 +298,11 @@ export function createDetector(
     if (!steps) return undefined;
     let record = base;
     let matched: Matched | undefined;
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
       const stepZone = changedZone(record.text, step.text, step.known);
       if (!isSmall(stepZone, step.text)) return undefined;
-      const stepLines = step.text === text ? lines : buildLineIndex(step.text);
+      // The last step is the text itself (comparing texts would read them through).
+      const stepLines = i === steps.length - 1 ? lines : buildLineIndex(step.text);
       matched = matchChange(step.text, path, stepLines, record, stepZone);
       record = { text: step.text, path, ...matched };
     }
