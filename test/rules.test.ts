@@ -64,7 +64,7 @@ describe("built-in rules", () => {
         const template = typeof example === "string" ? example : example.text;
         const path = typeof example === "string" ? undefined : example.path;
         for (const surrounding of SURROUNDINGS) {
-          const { text } = expandExample(template);
+          const { text } = expandExample(template, rule.entropy);
           const findings = detector.detect({
             text: `${surrounding.before}${text}${surrounding.after}`,
             path: path ?? surrounding.path,

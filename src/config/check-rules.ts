@@ -76,7 +76,7 @@ export function checkRules(
       const { text: template, path } = exampleText(example);
       for (let draw = 0; draw < DRAWS; draw++) {
         examples++;
-        const expanded = expandExample(template);
+        const expanded = expandExample(template, rule.entropy);
         const lowered = expanded.text.toLowerCase();
         if (
           rule.keywords.length > 0 &&

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { shannonEntropy } from "../engine/entropy.js";
 import { isPlaceholderSecret } from "../engine/placeholder.js";
 
 /**
@@ -73,12 +74,25 @@ export interface ExpandedExample {
   readonly markedSecret?: string;
 }
 
-/** Expands templates and strips the [[ ]] secret mark, returning the marked text. */
-export function expandExample(template: string): ExpandedExample {
-  const expanded = expandTemplate(template);
-  const mark = SECRET_MARK.exec(expanded);
-  if (!mark) return { text: expanded };
-  return { text: expanded.replace(SECRET_MARK, "$1"), markedSecret: mark[1] };
+/** Draws of one example at most, for a template whose secret cannot reach `minEntropy`. */
+const MAX_DRAWS = 100;
+
+/**
+ * Expands templates and strips the [[ ]] secret mark, returning the marked text. Given the
+ * rule's entropy threshold, a draw whose marked secret falls below it (a random value can, when
+ * a few characters repeat) is drawn again, as placeholder-like draws are: by the rule's own
+ * definition that value is no finding, and examples must not flake.
+ */
+export function expandExample(template: string, minEntropy = 0): ExpandedExample {
+  for (let draw = 1; ; draw++) {
+    const expanded = expandTemplate(template);
+    const mark = SECRET_MARK.exec(expanded);
+    if (!mark) return { text: expanded };
+    const secret = mark[1]!;
+    if (shannonEntropy(secret) >= minEntropy || draw === MAX_DRAWS) {
+      return { text: expanded.replace(SECRET_MARK, "$1"), markedSecret: secret };
+    }
+  }
 }
 
 /** True when a string still holds a template (used to tell templates from literal examples). */
