@@ -1,6 +1,7 @@
 import type { Argv, CommandModule, default as createYargs } from "yargs";
 import { isKeywardenError, UsageError } from "../errors.js";
 import type { CliIo, CommandContext } from "./io.js";
+import type { PlainCommand } from "./plain-args.js";
 
 type CommandFactory = (context: CommandContext) => CommandModule;
 
@@ -85,19 +86,25 @@ function skipHelpCache(parser: Argv): void {
 }
 
 /**
- * The pre-commit hook's command line, `keywarden staged` with plain flags, runs without yargs:
- * loading yargs and building its parser took a quarter of the hook's time. False for whatever
- * that reading leaves to yargs (help, mistakes, other commands).
+ * Commands whose usual command lines run without yargs (see plain-args.ts): the pre-commit hook
+ * and CI's history sweeps, where loading yargs and building its parser is a tenth to a quarter
+ * of the run.
  */
-async function runPlainStaged(argv: readonly string[], context: CommandContext): Promise<boolean> {
-  if (argv[0] !== "staged") return false;
-  const [{ readPlainStagedArgs }, { runStaged }] = await Promise.all([
-    import("./plain-staged-args.js"),
-    import("./commands/staged.js"),
-  ]);
-  const args = readPlainStagedArgs(argv);
+const PLAIN_COMMANDS: Readonly<Record<string, () => Promise<PlainCommand>>> = {
+  staged: async () => (await import("./commands/staged.js")).plainStaged,
+  history: async () => (await import("./commands/history.js")).plainHistory,
+};
+
+/** Runs a plain command line; false for whatever that reading leaves to yargs. */
+async function runPlain(argv: readonly string[], context: CommandContext): Promise<boolean> {
+  const name = argv[0];
+  const load =
+    name !== undefined && Object.hasOwn(PLAIN_COMMANDS, name) ? PLAIN_COMMANDS[name] : undefined;
+  if (!load) return false;
+  const [{ readPlainArgs }, command] = await Promise.all([import("./plain-args.js"), load()]);
+  const args = readPlainArgs(argv.slice(1), command);
   if (!args) return false;
-  await runStaged(context, args);
+  await command.run(context, args);
   return true;
 }
 
@@ -132,7 +139,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
   const debug = argv.includes("--debug");
   try {
-    if (!(await runPlainStaged(argv, context))) {
+    if (!(await runPlain(argv, context))) {
       const helpOutput = await runWithYargs(argv, context);
       if (helpOutput) io.stdout.write(`${helpOutput}\n`);
     }

@@ -3,7 +3,7 @@ import type { Argv } from "yargs";
 
 /**
  * One command-line option, declared once. The yargs builders and the pre-commit fast path
- * (node:util parseArgs, see plain-staged-args.ts) are both derived from these records, so an
+ * (node:util parseArgs, see plain-args.ts) are both derived from these records, so an
  * option added here reaches both and cannot be forgotten in one.
  */
 export interface OptionSpec {

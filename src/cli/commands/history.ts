@@ -6,6 +6,8 @@ import { historyScanFragments } from "../../sources/history-scan.js";
 import type { Fragment } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
+import { type OptionSpec, withOptions } from "../option-spec.js";
+import type { PlainCommand } from "../plain-args.js";
 import { createProgressBar, type ProgressBar } from "../progress-bar.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
@@ -30,66 +32,83 @@ async function* clearingProgress(
   }
 }
 
+/** history's own options, after the scan ones. */
+const HISTORY_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "branch",
+    type: "string",
+    describe: "Only the history of this branch or commit (default: all refs)",
+  },
+  {
+    name: "since",
+    type: "string",
+    describe: "Only commits more recent than this date (e.g. 2024-01-31, '2 weeks ago')",
+  },
+  { name: "max-count", type: "number", describe: "Only the N most recent commits" },
+  {
+    name: "range",
+    type: "string",
+    describe: "Only the lines added by the commits of this range (A..B: a pull request, a push)",
+  },
+];
+
+/** --range names its commits itself: a branch, date or count beside it would be ignored. */
+const RANGE_CONFLICTS = ["branch", "since", "max-count"];
+
+/**
+ * The history scan, from the options record yargs parses or the one the fast path reads
+ * (plain-args.ts): one handler for both.
+ */
+async function runHistory(context: CommandContext, argv: Record<string, unknown>): Promise<void> {
+  const options = readScanOptions(argv);
+  const { io } = context;
+  const range = revisionOption(argv.range, "--range");
+  const branch = revisionOption(argv.branch, "--branch");
+  const maxCount = argv["max-count"] as number | undefined;
+  if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1)) {
+    throw new UsageError(`--max-count: "${argv["max-count"]}" is not a positive whole number`);
+  }
+  const bar = createProgressBar(io.stderr, io.stderr.isTTY && !options.quiet);
+  await executeScan(context, {
+    source: range === undefined ? "history" : "range",
+    scanRoot: ".",
+    options,
+    fragments: (config, onSkip) =>
+      clearingProgress(
+        historyScanFragments({
+          cwd: io.cwd,
+          env: io.env,
+          maxFileSize: config.maxFileSize,
+          onSkip,
+          isExcluded: excludeMatcher(config.exclude),
+          ...(range !== undefined ? { range } : {}),
+          ...(branch !== undefined ? { branch } : {}),
+          ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
+          ...(maxCount !== undefined ? { maxCount } : {}),
+          onNote: (text) => {
+            if (!options.quiet) io.stderr.write(`keywarden: ${text}\n`);
+          },
+          onProgress: (progress) => bar.update(progress),
+        }),
+        bar,
+      ),
+    afterScan: aggregateOccurrences,
+  });
+}
+
+export const plainHistory: PlainCommand = {
+  options: HISTORY_OPTIONS,
+  conflicts: RANGE_CONFLICTS.map((name) => ["range", name] as const),
+  run: runHistory,
+};
+
 export function historyCommand(context: CommandContext): CommandModule {
   return {
     command: "history",
     describe:
       "Scan git history: every blob of every branch once, each finding attributed to the commit that added it",
     builder: (yargs) =>
-      withScanOptions(yargs)
-        .option("branch", {
-          type: "string",
-          describe: "Only the history of this branch or commit (default: all refs)",
-        })
-        .option("since", {
-          type: "string",
-          describe: "Only commits more recent than this date (e.g. 2024-01-31, '2 weeks ago')",
-        })
-        .option("max-count", {
-          type: "number",
-          describe: "Only the N most recent commits",
-        })
-        .option("range", {
-          type: "string",
-          describe:
-            "Only the lines added by the commits of this range (A..B: a pull request, a push)",
-        })
-        .conflicts("range", ["branch", "since", "max-count"]),
-    handler: async (argv) => {
-      const options = readScanOptions(argv);
-      const { io } = context;
-      const range = revisionOption(argv.range, "--range");
-      const branch = revisionOption(argv.branch, "--branch");
-      const maxCount = argv["max-count"] as number | undefined;
-      if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1)) {
-        throw new UsageError(`--max-count: "${argv["max-count"]}" is not a positive whole number`);
-      }
-      const bar = createProgressBar(io.stderr, io.stderr.isTTY && !options.quiet);
-      await executeScan(context, {
-        source: range === undefined ? "history" : "range",
-        scanRoot: ".",
-        options,
-        fragments: (config, onSkip) =>
-          clearingProgress(
-            historyScanFragments({
-              cwd: io.cwd,
-              env: io.env,
-              maxFileSize: config.maxFileSize,
-              onSkip,
-              isExcluded: excludeMatcher(config.exclude),
-              ...(range !== undefined ? { range } : {}),
-              ...(branch !== undefined ? { branch } : {}),
-              ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
-              ...(maxCount !== undefined ? { maxCount } : {}),
-              onNote: (text) => {
-                if (!options.quiet) io.stderr.write(`keywarden: ${text}\n`);
-              },
-              onProgress: (progress) => bar.update(progress),
-            }),
-            bar,
-          ),
-        afterScan: aggregateOccurrences,
-      });
-    },
+      withOptions(withScanOptions(yargs), HISTORY_OPTIONS).conflicts("range", RANGE_CONFLICTS),
+    handler: (argv) => runHistory(context, argv),
   };
 }

@@ -4,6 +4,7 @@ import { stagedFragments } from "../../sources/staged-diff.js";
 import type { Finding } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
+import type { PlainCommand } from "../plain-args.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
 /** What the person committing reads when the hook stops the commit. */
@@ -25,12 +26,9 @@ export function blockedCommitMessage(findings: readonly Finding[]): string {
 
 /**
  * The staged scan, from the options record yargs parses or the one the hook's fast path reads
- * (plain-staged-args.ts): one handler for both.
+ * (plain-args.ts): one handler for both.
  */
-export async function runStaged(
-  context: CommandContext,
-  argv: Record<string, unknown>,
-): Promise<void> {
+async function runStaged(context: CommandContext, argv: Record<string, unknown>): Promise<void> {
   const options = readScanOptions(argv);
   const { io } = context;
   await executeScan(context, {
@@ -50,6 +48,8 @@ export async function runStaged(
     },
   });
 }
+
+export const plainStaged: PlainCommand = { options: [], run: runStaged };
 
 export function stagedCommand(context: CommandContext): CommandModule {
   return {

@@ -1,16 +1,38 @@
 import { describe, expect, it } from "vitest";
 import yargs from "yargs";
-import { stagedCommand } from "../../src/cli/commands/staged.js";
+import { historyCommand, plainHistory } from "../../src/cli/commands/history.js";
+import { plainStaged, stagedCommand } from "../../src/cli/commands/staged.js";
 import type { CommandContext } from "../../src/cli/io.js";
 import { parseArgsOptions } from "../../src/cli/option-spec.js";
-import { readPlainStagedArgs } from "../../src/cli/plain-staged-args.js";
+import { type PlainCommand, readPlainArgs } from "../../src/cli/plain-args.js";
 import { readScanOptions, SCAN_OPTIONS } from "../../src/cli/scan-options.js";
 
-/** The staged command's own yargs builder, in strict mode as main.ts runs it; its handler only records argv. */
-async function parseWithYargs(args: readonly string[]): Promise<Record<string, unknown>> {
-  const command = stagedCommand({} as CommandContext);
+const COMMANDS = {
+  staged: { plain: plainStaged, yargs: stagedCommand },
+  history: { plain: plainHistory, yargs: historyCommand },
+} as const;
+type CommandName = keyof typeof COMMANDS;
+
+const readPlainStagedArgs = (argv: readonly string[]) => readPlain("staged", argv);
+
+/** The fast path as main.ts takes it: the command name, then its flags. */
+function readPlain(
+  name: CommandName,
+  argv: readonly string[],
+): Record<string, unknown> | undefined {
+  if (argv[0] !== name) return undefined;
+  const command: PlainCommand = COMMANDS[name].plain;
+  return readPlainArgs(argv.slice(1), command);
+}
+
+/** A command's own yargs builder, in strict mode as main.ts runs it; its handler only records argv. */
+async function parseWithYargs(
+  args: readonly string[],
+  name: CommandName = "staged",
+): Promise<Record<string, unknown>> {
+  const command = COMMANDS[name].yargs({} as CommandContext);
   let parsed: Record<string, unknown> | undefined;
-  await yargs(["staged", ...args])
+  await yargs([name, ...args])
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
@@ -23,7 +45,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Record<string, u
       },
     })
     .parseAsync();
-  if (!parsed) throw new Error(`yargs ran no handler for staged ${args.join(" ")}`);
+  if (!parsed) throw new Error(`yargs ran no handler for ${name} ${args.join(" ")}`);
   return parsed;
 }
 
@@ -156,5 +178,60 @@ describe("the pre-commit fast path's command line", () => {
         expect(readPlainStagedArgs(["staged", ...short]), short.join(" ")).toEqual(plain);
       }
     }
+  });
+});
+
+/** What the history handler reads of a record besides the scan options. */
+function historyOptionsOf(record: Record<string, unknown>): unknown {
+  const { range, branch, since } = record;
+  return { scan: scanOptionsOf(record), range, branch, since, maxCount: record["max-count"] };
+}
+
+describe("the history fast path's command line", () => {
+  const PLAIN_HISTORY: readonly (readonly string[])[] = [
+    [],
+    ["--format", "json", "--quiet"],
+    ["--range", "main..feature"],
+    ["--range=HEAD~3..HEAD", "-f", "sarif", "-o", "out.sarif"],
+    ["--branch", "main", "--since", "2 weeks ago"],
+    ["--since=2024-01-31"],
+    ["--branch", "123"],
+    ["--branch="],
+    ["-q", "--no-color", "--rules", "a.yaml", "--branch", "release/1.x"],
+  ];
+  const HISTORY_LEFT_TO_YARGS: readonly (readonly string[])[] = [
+    ["--max-count", "5"],
+    ["--range", "a..b", "--branch", "main"],
+    ["--since", "yesterday", "--range", "a..b"],
+    ["--branch", "a", "--branch", "b"],
+    ["--branch", "-x"],
+    ["--no-branch"],
+    ["--verify"],
+    ["--help"],
+    ["main"],
+  ];
+
+  it.each(PLAIN_HISTORY.map((args) => [args.join(" ") || "(no flags)", args] as const))(
+    "reads %s as yargs does",
+    async (_label, args) => {
+      const plain = readPlain("history", ["history", ...args]);
+      expect(plain).toBeDefined();
+      expect(historyOptionsOf(plain!)).toEqual(
+        historyOptionsOf(await parseWithYargs(args, "history")),
+      );
+    },
+  );
+
+  it.each(HISTORY_LEFT_TO_YARGS.map((args) => [args.join(" "), args] as const))(
+    "leaves %s to yargs",
+    (_label, args) => {
+      expect(readPlain("history", ["history", ...args])).toBeUndefined();
+    },
+  );
+
+  it("leaves conflicting flags to yargs, which refuses them", async () => {
+    await expect(parseWithYargs(["--range", "a..b", "--since", "x"], "history")).rejects.toThrow(
+      /mutually exclusive|conflict/i,
+    );
   });
 });
