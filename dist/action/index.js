@@ -47140,10 +47140,7 @@ function buildPrefilter(rules) {
       for (let index = 0; index < rules.length; index++) {
         const starts = hitStarts[index];
         if (starts === void 0) continue;
-        const leads = hitLeads[index];
-        result2.push(
-          leads ? { rule: index, hitStarts: starts, hitLeads: leads } : { rule: index, hitStarts: starts }
-        );
+        result2.push({ rule: index, hitStarts: starts, hitLeads: hitLeads[index] });
       }
       return result2;
     }
@@ -47220,7 +47217,7 @@ function mergeHits(old, fresh, zone, longest) {
     take(now, () => true, 0);
     take(before, (start) => start >= zone.oldEnd, zone.shift);
     if (hitStarts.length === 0 && (before ?? now).hitStarts.length > 0) continue;
-    merged.push(withLeads ? { rule, hitStarts, hitLeads } : { rule, hitStarts });
+    merged.push({ rule, hitStarts, hitLeads: withLeads ? hitLeads : void 0 });
   }
   return merged;
 }
@@ -48384,10 +48381,10 @@ var CatFileBatch = class {
   exited;
   args = ["cat-file", "--batch", "--buffer"];
   closed = false;
-  /** Asks for one object; resolves when the request is written (or buffered within limits). */
-  async request(sha2) {
-    if (this.closed) return;
-    this.child.stdin.write(`${sha2}
+  /** Asks for objects; resolves when the request is written (or buffered within limits). */
+  async request(names) {
+    if (this.closed || names.length === 0) return;
+    this.child.stdin.write(`${names.join("\n")}
 `);
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;
     await new Promise((resolve10) => {
@@ -48530,6 +48527,7 @@ async function* historyFragments(options2) {
     try {
       for await (const batch of logCommits(options2.selection, options2)) {
         if (stopped) break;
+        const requests = [];
         for (const commit of batch) {
           commits++;
           for (const blob of commit.blobs) {
@@ -48554,9 +48552,10 @@ async function* historyFragments(options2) {
               git: commit.info,
               ...blob.previous ? { previous: blob.previous } : {}
             });
-            await reader.request(blob.sha);
+            requests.push(blob.sha);
           }
         }
+        await reader.request(requests);
       }
     } catch (error62) {
       if (!(error62 instanceof GitError) || commits === 0) throw error62;

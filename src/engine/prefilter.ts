@@ -204,12 +204,8 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       for (let index = 0; index < rules.length; index++) {
         const starts = hitStarts[index];
         if (starts === undefined) continue;
-        const leads = hitLeads[index];
-        result.push(
-          leads
-            ? { rule: index, hitStarts: starts, hitLeads: leads }
-            : { rule: index, hitStarts: starts },
-        );
+        // Always the same three fields, leads or not: one object shape for the hot paths.
+        result.push({ rule: index, hitStarts: starts, hitLeads: hitLeads[index] });
       }
       return result;
     },

@@ -137,7 +137,7 @@ export function mergeHits(
     take(before, (start) => start >= zone.oldEnd, zone.shift);
     // A rule without keywords has no hits anywhere and still runs.
     if (hitStarts.length === 0 && (before ?? now)!.hitStarts.length > 0) continue;
-    merged.push(withLeads ? { rule, hitStarts, hitLeads } : { rule, hitStarts });
+    merged.push({ rule, hitStarts, hitLeads: withLeads ? hitLeads : undefined });
   }
   return merged;
 }

@@ -55,10 +55,11 @@ export class CatFileBatch {
     });
   }
 
-  /** Asks for one object; resolves when the request is written (or buffered within limits). */
-  async request(sha: string): Promise<void> {
-    if (this.closed) return;
-    this.child.stdin.write(`${sha}\n`);
+  /** Asks for objects; resolves when the request is written (or buffered within limits). */
+  async request(names: readonly string[]): Promise<void> {
+    if (this.closed || names.length === 0) return;
+    // One write for many names: a write per name costs more than git's answer to it.
+    this.child.stdin.write(`${names.join("\n")}\n`);
     // Requests may run ahead of the reader up to a bound, so the caller (a commit walk) can
     // finish early and know the total; past it, wait for git to catch up.
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;

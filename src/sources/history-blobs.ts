@@ -78,6 +78,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     try {
       for await (const batch of logCommits(options.selection, options)) {
         if (stopped) break;
+        const requests: string[] = [];
         for (const commit of batch) {
           commits++;
           for (const blob of commit.blobs) {
@@ -103,9 +104,10 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
               git: commit.info,
               ...(blob.previous ? { previous: blob.previous } : {}),
             });
-            await reader.request(blob.sha);
+            requests.push(blob.sha);
           }
         }
+        await reader.request(requests);
       }
     } catch (error) {
       // A damaged repository can stop the walk part-way: scan what it found, say what not.
