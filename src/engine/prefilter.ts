@@ -142,17 +142,20 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
     indices.map((index) => rules[index]!.leads?.[endKeywords[end]!]),
   );
 
+  // The hits of the call under way, by rule index, and the rules hit. Kept from call to call
+  // and cleared after each: most calls read a few hundred changed characters and hit a few
+  // rules, and arrays of every rule made anew cost more than that reading.
+  const hitStarts: (number[] | undefined)[] = new Array(rules.length).fill(undefined);
+  const hitLeads: ((readonly number[] | undefined)[] | undefined)[] = new Array(rules.length).fill(
+    undefined,
+  );
+  const hitRules: number[] = [];
+
   /**
    * Records every keyword that starts two characters before `i`, whose first three classes are
    * `prefix`. Kept out of the scan loop: that loop then compiles to far tighter code.
    */
-  function walkFrom(
-    text: string,
-    i: number,
-    prefix: number,
-    hitStarts: (number[] | undefined)[],
-    hitLeads: ((readonly number[] | undefined)[] | undefined)[],
-  ): void {
+  function walkFrom(text: string, i: number, prefix: number): void {
     const start = i - 2;
     let row = prefixRows[prefix]!;
     for (let j = i + 1; ; j++) {
@@ -168,12 +171,15 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
             if (starts === undefined) {
               hitStarts[index] = [start];
               hitLeads[index] = [leadsOf[k]];
+              hitRules.push(index);
             } else {
               starts.push(start);
               hitLeads[index]!.push(leadsOf[k]);
             }
-          } else if (starts === undefined) hitStarts[index] = [start];
-          else if (starts[starts.length - 1] !== start) starts.push(start);
+          } else if (starts === undefined) {
+            hitStarts[index] = [start];
+            hitRules.push(index);
+          } else if (starts[starts.length - 1] !== start) starts.push(start);
         }
       }
       if (j >= text.length) return;
@@ -186,9 +192,10 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
 
   return {
     candidates(text: string, from = 0, to = text.length): Candidate[] {
-      const hitStarts: (number[] | undefined)[] = new Array(rules.length);
-      const hitLeads: ((readonly number[] | undefined)[] | undefined)[] = new Array(rules.length);
-      for (const index of alwaysRun) hitStarts[index] = [];
+      for (const index of alwaysRun) {
+        hitStarts[index] = [];
+        hitRules.push(index);
+      }
       // A keyword starting before `to` is recognised by its third character, two further on.
       const stop = Math.min(text.length, to + 2);
       // The classes of the last three characters, packed: the prefix starting two back. Class 0
@@ -198,15 +205,18 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
         prefix = ((prefix << classBits) | classOf[text.charCodeAt(i)]!) & prefixMask;
         if ((prefixes[prefix >>> 5]! & (1 << (prefix & 31))) === 0) continue;
         // Some keyword starts with these three characters: walk the trie on from there.
-        walkFrom(text, i, prefix, hitStarts, hitLeads);
+        walkFrom(text, i, prefix);
       }
+      // In rule order, as the rules are declared.
+      hitRules.sort((a, b) => a - b);
       const result: Candidate[] = [];
-      for (let index = 0; index < rules.length; index++) {
-        const starts = hitStarts[index];
-        if (starts === undefined) continue;
+      for (const index of hitRules) {
         // Always the same three fields, leads or not: one object shape for the hot paths.
-        result.push({ rule: index, hitStarts: starts, hitLeads: hitLeads[index] });
+        result.push({ rule: index, hitStarts: hitStarts[index]!, hitLeads: hitLeads[index] });
+        hitStarts[index] = undefined;
+        hitLeads[index] = undefined;
       }
+      hitRules.length = 0;
       return result;
     },
   };
