@@ -5,6 +5,7 @@ import { compileRules } from "../src/config/compile-rules.js";
 import { expandExample } from "../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../src/config/read-rule-files.js";
 import { createDetector } from "../src/engine/detector.js";
+import { ruleTakesSecret } from "../src/engine/secret-checks.js";
 import { REPO_ROOT } from "./helpers/run-cli.js";
 
 const sources = readBuiltinRuleSources();
@@ -64,7 +65,7 @@ describe("built-in rules", () => {
         const template = typeof example === "string" ? example : example.text;
         const path = typeof example === "string" ? undefined : example.path;
         for (const surrounding of SURROUNDINGS) {
-          const { text } = expandExample(template, rule.entropy);
+          const { text } = expandExample(template, (secret) => ruleTakesSecret(rule, secret));
           const findings = detector.detect({
             text: `${surrounding.before}${text}${surrounding.after}`,
             path: path ?? surrounding.path,

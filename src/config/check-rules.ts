@@ -1,4 +1,5 @@
 import { createDetector } from "../engine/detector.js";
+import { ruleTakesSecret } from "../engine/secret-checks.js";
 import type { CompiledRule } from "./compile-rules.js";
 import { expandExample, expandTemplate, hasTemplate } from "./example-template.js";
 import type { MatchExample, NomatchExample } from "./rule-schema.js";
@@ -76,7 +77,7 @@ export function checkRules(
       const { text: template, path } = exampleText(example);
       for (let draw = 0; draw < DRAWS; draw++) {
         examples++;
-        const expanded = expandExample(template, rule.entropy);
+        const expanded = expandExample(template, (secret) => ruleTakesSecret(rule, secret));
         const lowered = expanded.text.toLowerCase();
         if (
           rule.keywords.length > 0 &&

@@ -1,5 +1,4 @@
 import { randomInt } from "node:crypto";
-import { shannonEntropy } from "../engine/entropy.js";
 import { isPlaceholderSecret } from "../engine/placeholder.js";
 
 /**
@@ -74,22 +73,26 @@ export interface ExpandedExample {
   readonly markedSecret?: string;
 }
 
-/** Draws of one example at most, for a template whose secret cannot reach `minEntropy`. */
+/** Draws of one example at most, for a template whose secret the rule can never take. */
 const MAX_DRAWS = 100;
 
 /**
  * Expands templates and strips the [[ ]] secret mark, returning the marked text. Given the
- * rule's entropy threshold, a draw whose marked secret falls below it (a random value can, when
- * a few characters repeat) is drawn again, as placeholder-like draws are: by the rule's own
- * definition that value is no finding, and examples must not flake.
+ * rule's own checks of a secret (engine/secret-checks.ts), a draw whose marked secret they
+ * reject is drawn again, as placeholder-like draws are: a random value can fall below the
+ * entropy floor when a few characters repeat, spell a stop word ("mock") or be all letters,
+ * and by the rule's own definition that value is no finding. Examples must not flake on it.
  */
-export function expandExample(template: string, minEntropy = 0): ExpandedExample {
+export function expandExample(
+  template: string,
+  takesSecret: (secret: string) => boolean = () => true,
+): ExpandedExample {
   for (let draw = 1; ; draw++) {
     const expanded = expandTemplate(template);
     const mark = SECRET_MARK.exec(expanded);
     if (!mark) return { text: expanded };
     const secret = mark[1]!;
-    if (shannonEntropy(secret) >= minEntropy || draw === MAX_DRAWS) {
+    if (takesSecret(secret) || draw === MAX_DRAWS) {
       return { text: expanded.replace(SECRET_MARK, "$1"), markedSecret: secret };
     }
   }

@@ -5,7 +5,7 @@ import { type EncodedSpan, findEncodedText } from "./decode.js";
 import { shannonEntropy } from "./entropy.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
-import { isElided, isPlaceholderSecret } from "./placeholder.js";
+import { isElided } from "./placeholder.js";
 import { buildPrefilter, type Candidate } from "./prefilter.js";
 import {
   affectedBand,
@@ -17,6 +17,7 @@ import {
 } from "./revision.js";
 import { revisionSteps } from "./revision-steps.js";
 import { matchRule, type RawMatch } from "./rule-matcher.js";
+import { allowsSecret, ruleTakesSecret } from "./secret-checks.js";
 
 export interface DetectorOptions {
   /** Allowlist from the user's config, applied to every rule. */
@@ -71,18 +72,9 @@ interface Hit {
   readonly encoded?: boolean;
 }
 
-function isAllowed(
-  allow: CompiledAllow,
-  secret: string,
-  lineText: string,
-  fragment: Fragment,
-): boolean {
-  if (allow.secrets.some((regex) => regex.test(secret))) return true;
+/** Whether an allowlist covers a secret by the line it stands on or the commit it came in. */
+function allowsPlace(allow: CompiledAllow, lineText: string, fragment: Fragment): boolean {
   if (allow.lines.some((regex) => regex.test(lineText))) return true;
-  if (allow.stopwords.length > 0) {
-    const lower = secret.toLowerCase();
-    if (allow.stopwords.some((word) => lower.includes(word))) return true;
-  }
   const commit = fragment.git?.commit;
   if (commit && allow.commits.some((allowed) => commit.startsWith(allowed))) return true;
   return false;
@@ -136,13 +128,17 @@ export function createDetector(
   ): Hit | undefined {
     const { rule, secret, start, end } = found;
     const entropy = shannonEntropy(secret);
-    if (rule.entropy !== undefined && entropy < rule.entropy) return undefined;
-    if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
-      return undefined;
+    if (!ruleTakesSecret(rule, secret, entropy)) return undefined;
+    if (rule.placeholderCheck && isElided(text, start, end)) return undefined;
     const line = lines.lineOf(start);
     const lineText = lines.lineText(line);
-    if (isAllowed(rule.allow, secret, lineText, fragment)) return undefined;
-    if (globalAllow && isAllowed(globalAllow, secret, lineText, fragment)) return undefined;
+    if (allowsPlace(rule.allow, lineText, fragment)) return undefined;
+    if (
+      globalAllow &&
+      (allowsSecret(globalAllow, secret) || allowsPlace(globalAllow, lineText, fragment))
+    ) {
+      return undefined;
+    }
     return {
       rule,
       secret,

@@ -1,0 +1,24 @@
+import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
+import { shannonEntropy } from "./entropy.js";
+import { isPlaceholderSecret } from "./placeholder.js";
+
+/** Whether an allowlist's secret patterns or stop words cover a secret, wherever it stands. */
+export function allowsSecret(allow: CompiledAllow, secret: string): boolean {
+  if (allow.secrets.some((regex) => regex.test(secret))) return true;
+  if (allow.stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  return allow.stopwords.some((word) => lower.includes(word));
+}
+
+/**
+ * Whether a rule takes a secret by the checks that read the secret alone: its entropy floor,
+ * the placeholder check, and its own allowed secrets and stop words. The detector applies them
+ * to every match; example checks draw again a random value a rule would drop by them.
+ */
+export function ruleTakesSecret(rule: CompiledRule, secret: string, entropy?: number): boolean {
+  if (rule.entropy !== undefined && (entropy ?? shannonEntropy(secret)) < rule.entropy) {
+    return false;
+  }
+  if (rule.placeholderCheck && isPlaceholderSecret(secret)) return false;
+  return !allowsSecret(rule.allow, secret);
+}
