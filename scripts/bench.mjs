@@ -4,7 +4,9 @@
 // Times the two git paths against what they cannot beat:
 //   history: `keywarden history` on a repository (a generated, deterministic one of thousands
 //            of commits with planted keys, or --repo PATH) against the floor of reading every
-//            object once, `git cat-file --batch-all-objects --batch`; prints the ratio.
+//            object once, `git cat-file --batch-all-objects --batch`; prints the ratio. Beside
+//            it, the same output read through a pipe by a bare node process, and the history
+//            source alone (git and reading, no rules).
 //   staged:  `keywarden staged` as a whole process on a 10-file, ~500-line staged change,
 //            beside the start-up time of a bare `node`.
 // Each figure is the median of --runs runs (default 5). Needs `npm run build` first.
@@ -301,6 +303,25 @@ function timeFloor(repo) {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
+/**
+ * The floor's output read through a pipe by a node process that only reads it: what any node
+ * reader of git's output pays before it does anything with it.
+ */
+function timeFloorIntoNode(repo) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(
+    "sh",
+    [
+      "-c",
+      `git cat-file --batch-all-objects --batch | "$0" -e "process.stdin.resume()"`,
+      process.execPath,
+    ],
+    { cwd: repo, env: ENV, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  if (result.status !== 0) throw new Error("git cat-file --batch-all-objects | node failed");
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 function repoStats(repo) {
   const commits = Number(git(repo, "rev-list", "--all", "--count"));
   const check = git(
@@ -363,11 +384,13 @@ async function main() {
     timeFloor(historyRepo);
     const sourceRunner = await buildSourceRunner(work);
     const floor = [];
+    const floorIntoNode = [];
     const history = [];
     const sourceOnly = [];
     let findings = 0;
     for (let r = 0; r < runs; r++) {
       floor.push(timeFloor(historyRepo));
+      floorIntoNode.push(timeFloorIntoNode(historyRepo));
       const run = timeRun(
         process.execPath,
         [bin, "history", "--format", "json", "--quiet"],
@@ -383,6 +406,7 @@ async function main() {
       ...stats,
       findings,
       floorMs: Math.round(median(floor)),
+      floorIntoNodeMs: Math.round(median(floorIntoNode)),
       keywardenMs: Math.round(median(history)),
       sourceOnlyMs: Math.round(median(sourceOnly)),
       ratio: Number((median(history) / median(floor)).toFixed(2)),
@@ -420,6 +444,7 @@ async function main() {
     [
       `history (${h.repo}): ${h.commits} commits, ${h.blobs} blobs, ${h.mb.toFixed(1)} MB of blobs, ${h.findings} findings`,
       `  git cat-file --batch-all-objects --batch (floor)  median ${h.floorMs} ms`,
+      `  the same, read through a pipe by node -e          median ${h.floorIntoNodeMs} ms  (${(h.floorIntoNodeMs / h.floorMs).toFixed(2)}x the floor)`,
       `  keywarden history                                 median ${h.keywardenMs} ms  (${h.ratio}x the floor; goal <= 1.5x)`,
       `  history source alone (git + reading, no rules)    median ${h.sourceOnlyMs} ms  (${(h.sourceOnlyMs / h.floorMs).toFixed(2)}x the floor)`,
       `staged (${s.files} files, ${s.addedLines} added lines)`,
