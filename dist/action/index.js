@@ -47094,7 +47094,12 @@ function buildPrefilter(rules) {
   const endLeads = ends.map(
     (indices, end) => indices.map((index) => rules[index].leads?.[endKeywords[end]])
   );
-  function walkFrom(text, i, prefix, hitStarts, hitLeads) {
+  const hitStarts = new Array(rules.length).fill(void 0);
+  const hitLeads = new Array(rules.length).fill(
+    void 0
+  );
+  const hitRules = [];
+  function walkFrom(text, i, prefix) {
     const start = i - 2;
     let row3 = prefixRows[prefix];
     for (let j3 = i + 1; ; j3++) {
@@ -47109,12 +47114,15 @@ function buildPrefilter(rules) {
             if (starts === void 0) {
               hitStarts[index] = [start];
               hitLeads[index] = [leadsOf[k2]];
+              hitRules.push(index);
             } else {
               starts.push(start);
               hitLeads[index].push(leadsOf[k2]);
             }
-          } else if (starts === void 0) hitStarts[index] = [start];
-          else if (starts[starts.length - 1] !== start) starts.push(start);
+          } else if (starts === void 0) {
+            hitStarts[index] = [start];
+            hitRules.push(index);
+          } else if (starts[starts.length - 1] !== start) starts.push(start);
         }
       }
       if (j3 >= text.length) return;
@@ -47126,22 +47134,25 @@ function buildPrefilter(rules) {
   }
   return {
     candidates(text, from = 0, to2 = text.length) {
-      const hitStarts = new Array(rules.length);
-      const hitLeads = new Array(rules.length);
-      for (const index of alwaysRun) hitStarts[index] = [];
+      for (const index of alwaysRun) {
+        hitStarts[index] = [];
+        hitRules.push(index);
+      }
       const stop = Math.min(text.length, to2 + 2);
       let prefix = 0;
       for (let i = from; i < stop; i++) {
         prefix = (prefix << classBits | classOf[text.charCodeAt(i)]) & prefixMask;
         if ((prefixes[prefix >>> 5] & 1 << (prefix & 31)) === 0) continue;
-        walkFrom(text, i, prefix, hitStarts, hitLeads);
+        walkFrom(text, i, prefix);
       }
+      hitRules.sort((a, b3) => a - b3);
       const result2 = [];
-      for (let index = 0; index < rules.length; index++) {
-        const starts = hitStarts[index];
-        if (starts === void 0) continue;
-        result2.push({ rule: index, hitStarts: starts, hitLeads: hitLeads[index] });
+      for (const index of hitRules) {
+        result2.push({ rule: index, hitStarts: hitStarts[index], hitLeads: hitLeads[index] });
+        hitStarts[index] = void 0;
+        hitLeads[index] = void 0;
       }
+      hitRules.length = 0;
       return result2;
     }
   };
@@ -47471,15 +47482,25 @@ function addMatch(rule, match, offset, found) {
   });
 }
 
+// src/engine/secret-checks.ts
+function allowsSecret(allow, secret) {
+  if (allow.secrets.some((regex) => regex.test(secret))) return true;
+  if (allow.stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  return allow.stopwords.some((word) => lower.includes(word));
+}
+function ruleTakesSecret(rule, secret, entropy) {
+  if (rule.entropy !== void 0 && (entropy ?? shannonEntropy(secret)) < rule.entropy) {
+    return false;
+  }
+  if (rule.placeholderCheck && isPlaceholderSecret(secret)) return false;
+  return !allowsSecret(rule.allow, secret);
+}
+
 // src/engine/detector.ts
 var MOST_OF_THE_TEXT = 0.5;
-function isAllowed(allow, secret, lineText, fragment) {
-  if (allow.secrets.some((regex) => regex.test(secret))) return true;
+function allowsPlace(allow, lineText, fragment) {
   if (allow.lines.some((regex) => regex.test(lineText))) return true;
-  if (allow.stopwords.length > 0) {
-    const lower = secret.toLowerCase();
-    if (allow.stopwords.some((word) => lower.includes(word))) return true;
-  }
   const commit = fragment.git?.commit;
   if (commit && allow.commits.some((allowed) => commit.startsWith(allowed))) return true;
   return false;
@@ -47511,13 +47532,14 @@ function createDetector(rules, options2 = {}) {
   function checkMatch(found, text, lines, fragment) {
     const { rule, secret, start, end } = found;
     const entropy = shannonEntropy(secret);
-    if (rule.entropy !== void 0 && entropy < rule.entropy) return void 0;
-    if (rule.placeholderCheck && (isPlaceholderSecret(secret) || isElided(text, start, end)))
-      return void 0;
+    if (!ruleTakesSecret(rule, secret, entropy)) return void 0;
+    if (rule.placeholderCheck && isElided(text, start, end)) return void 0;
     const line = lines.lineOf(start);
     const lineText = lines.lineText(line);
-    if (isAllowed(rule.allow, secret, lineText, fragment)) return void 0;
-    if (globalAllow && isAllowed(globalAllow, secret, lineText, fragment)) return void 0;
+    if (allowsPlace(rule.allow, lineText, fragment)) return void 0;
+    if (globalAllow && (allowsSecret(globalAllow, secret) || allowsPlace(globalAllow, lineText, fragment))) {
+      return void 0;
+    }
     return {
       rule,
       secret,
