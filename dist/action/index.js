@@ -47249,10 +47249,13 @@ function keptMatches(old, zone, band) {
       if (match.matchStart < band.from) before.push(match);
     } else if (match.matchStart >= zone.oldEnd) {
       const moved = {
-        ...match,
+        rule: match.rule,
+        match: match.match,
         matchStart: match.matchStart + zone.shift,
+        secret: match.secret,
         start: match.start + zone.shift,
-        end: match.end + zone.shift
+        end: match.end + zone.shift,
+        metadata: match.metadata
       };
       if (moved.matchStart >= band.to) after.push(moved);
     }
@@ -47265,7 +47268,11 @@ function keptSpans(old, zone) {
   for (const span of old) {
     if (span.end <= zone.start) before.push(span);
     else if (span.start >= zone.oldEnd) {
-      after.push({ ...span, start: span.start + zone.shift, end: span.end + zone.shift });
+      after.push({
+        start: span.start + zone.shift,
+        end: span.end + zone.shift,
+        decoded: span.decoded
+      });
     }
   }
   return { before, after };
@@ -47643,7 +47650,8 @@ function createDetector(rules, options2 = {}) {
       if (!isSmall(stepZone, step.text)) return void 0;
       const stepLines = i === steps.length - 1 ? lines : buildLineIndex(step.text);
       matched = matchChange(step.text, path, stepLines, record2, stepZone);
-      record2 = { text: step.text, path, ...matched };
+      const { candidates: candidates2, matches, spans } = matched;
+      record2 = { text: step.text, path, candidates: candidates2, matches, spans };
     }
     return matched;
   }

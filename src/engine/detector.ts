@@ -300,7 +300,9 @@ export function createDetector(
       // The last step is the text itself (comparing texts would read them through).
       const stepLines = i === steps.length - 1 ? lines : buildLineIndex(step.text);
       matched = matchChange(step.text, path, stepLines, record, stepZone);
-      record = { text: step.text, path, ...matched };
+      // Written out, not spread: one object shape for every record the hot paths read.
+      const { candidates, matches, spans } = matched;
+      record = { text: step.text, path, candidates, matches, spans };
     }
     return matched;
   }

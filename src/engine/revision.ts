@@ -169,11 +169,15 @@ export function keptMatches(
     if (match.matchStart < zone.start) {
       if (match.matchStart < band.from) before.push(match);
     } else if (match.matchStart >= zone.oldEnd) {
-      const moved = {
-        ...match,
+      // Written out in RawMatch's order, not spread: one object shape for the hot paths.
+      const moved: RawMatch = {
+        rule: match.rule,
+        match: match.match,
         matchStart: match.matchStart + zone.shift,
+        secret: match.secret,
         start: match.start + zone.shift,
         end: match.end + zone.shift,
+        metadata: match.metadata,
       };
       if (moved.matchStart >= band.to) after.push(moved);
     }
@@ -197,7 +201,11 @@ export function keptSpans(
   for (const span of old) {
     if (span.end <= zone.start) before.push(span);
     else if (span.start >= zone.oldEnd) {
-      after.push({ ...span, start: span.start + zone.shift, end: span.end + zone.shift });
+      after.push({
+        start: span.start + zone.shift,
+        end: span.end + zone.shift,
+        decoded: span.decoded,
+      });
     }
   }
   return { before, after };
