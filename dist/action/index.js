@@ -48256,6 +48256,7 @@ async function listLocalBlobs(context) {
 
 // src/git/commit-log.ts
 var HEADER = "";
+var HEADER_BYTE = 1;
 var FIELD = "";
 var COMMIT_FORMAT = `--format=${HEADER}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
 var NULL_SHA = /^0+$/;
@@ -48287,14 +48288,18 @@ function parseCommitHeader(token) {
 }
 function parseRawMeta(meta3) {
   let parents = 0;
-  while (meta3.charCodeAt(parents) === 58) parents++;
-  const fields = meta3.slice(parents).split(" ");
-  const status = fields[fields.length - 1] ?? "";
+  while (meta3[parents] === 58) parents++;
+  const starts = [parents];
+  for (let space = meta3.indexOf(32, parents); space !== -1; space = meta3.indexOf(32, space + 1)) {
+    starts.push(space + 1);
+  }
+  const field = (index) => meta3.toString("latin1", starts[index], (starts[index + 1] ?? meta3.length + 1) - 1);
+  const status = field(starts.length - 1);
   if (status.includes("D")) return void 0;
-  const mode = fields[parents] ?? "";
-  const sha2 = fields[fields.length - 2] ?? "";
+  const mode = field(parents);
+  const sha2 = field(starts.length - 2);
   if (NULL_SHA.test(sha2)) return void 0;
-  const previous = parents === 1 && status === "M" ? fields[2] : void 0;
+  const previous = parents === 1 && status === "M" ? field(2) : void 0;
   return previous ? { sha: sha2, mode, previous } : { sha: sha2, mode };
 }
 async function* logCommits(selection, context) {
@@ -48308,18 +48313,18 @@ async function* logCommits(selection, context) {
   let partial2 = [];
   let batch = [];
   const token = (raw2) => {
-    const text = raw2.charCodeAt(0) === 10 ? raw2.slice(1) : raw2;
+    const bytes = raw2[0] === 10 ? raw2.subarray(1) : raw2;
     if (pendingMeta !== void 0) {
       const blob = parseRawMeta(pendingMeta);
       pendingMeta = void 0;
-      if (blob && current) current.blobs.push({ ...blob, path: text });
+      if (blob && current) current.blobs.push({ ...blob, path: bytes.toString("utf8") });
       return;
     }
-    if (text.startsWith(HEADER)) {
+    if (bytes[0] === HEADER_BYTE) {
       if (current) batch.push(current);
-      current = { info: parseCommitHeader(text), blobs: [] };
-    } else if (text.startsWith(":")) {
-      pendingMeta = text;
+      current = { info: parseCommitHeader(bytes.toString("utf8")), blobs: [] };
+    } else if (bytes[0] === 58) {
+      pendingMeta = bytes;
     }
   };
   try {
@@ -48329,10 +48334,10 @@ async function* logCommits(selection, context) {
         const piece = chunk.subarray(start, end);
         if (partial2.length > 0) {
           partial2.push(piece);
-          token(Buffer.concat(partial2).toString("utf8"));
+          token(Buffer.concat(partial2));
           partial2 = [];
         } else {
-          token(piece.toString("utf8"));
+          token(piece);
         }
         start = end + 1;
       }
@@ -48342,7 +48347,7 @@ async function* logCommits(selection, context) {
         batch = [];
       }
     }
-    if (partial2.length > 0) token(Buffer.concat(partial2).toString("utf8"));
+    if (partial2.length > 0) token(Buffer.concat(partial2));
     if (current) batch.push(current);
     if (batch.length > 0) yield batch;
     await expectGitSuccess(exited, args, stderr, context.cwd);

@@ -32,6 +32,7 @@ export interface CommitLogSelection {
 
 /** Commit header lines: they start with a byte no diff or raw line starts with. */
 export const HEADER = "\x01";
+const HEADER_BYTE = 1;
 const FIELD = "\x02";
 export const COMMIT_FORMAT = `--format=${HEADER}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
 const NULL_SHA = /^0+$/;
@@ -67,18 +68,27 @@ export function parseCommitHeader(token: string): GitProvenance {
   return { commit, author, email, date, message };
 }
 
-/** Reads the new blob of a raw line: `:old new oldsha newsha S` or `::p1 p2 new s1 s2 new SS`. */
-function parseRawMeta(meta: string): { sha: string; mode: string; previous?: string } | undefined {
+/**
+ * Reads the new blob of a raw line: `:old new oldsha newsha S` or `::p1 p2 new s1 s2 new SS`.
+ * Fields are read from the bytes into strings of their own: the walk keeps the name of every
+ * blob of the history, and a name cut from the line's text would keep the whole line alive.
+ */
+function parseRawMeta(meta: Buffer): { sha: string; mode: string; previous?: string } | undefined {
   let parents = 0;
-  while (meta.charCodeAt(parents) === 58 /* : */) parents++;
-  const fields = meta.slice(parents).split(" ");
-  const status = fields[fields.length - 1] ?? "";
+  while (meta[parents] === 58 /* : */) parents++;
+  const starts = [parents];
+  for (let space = meta.indexOf(32, parents); space !== -1; space = meta.indexOf(32, space + 1)) {
+    starts.push(space + 1);
+  }
+  const field = (index: number) =>
+    meta.toString("latin1", starts[index], (starts[index + 1] ?? meta.length + 1) - 1);
+  const status = field(starts.length - 1);
   if (status.includes("D")) return undefined;
-  const mode = fields[parents] ?? "";
-  const sha = fields[fields.length - 2] ?? "";
+  const mode = field(parents);
+  const sha = field(starts.length - 2);
   if (NULL_SHA.test(sha)) return undefined;
   // A modification in a commit with one parent: the old blob is the text this one revises.
-  const previous = parents === 1 && status === "M" ? fields[2] : undefined;
+  const previous = parents === 1 && status === "M" ? field(2) : undefined;
   return previous ? { sha, mode, previous } : { sha, mode };
 }
 
@@ -97,24 +107,24 @@ export async function* logCommits(
   child.stdin.end();
 
   let current: { info: GitProvenance; blobs: CommitBlob[] } | undefined;
-  let pendingMeta: string | undefined;
+  let pendingMeta: Buffer | undefined;
   let partial: Buffer[] = [];
   let batch: LoggedCommit[] = [];
 
-  const token = (raw: string) => {
+  const token = (raw: Buffer) => {
     // Records start on a new line after the previous record's terminator.
-    const text = raw.charCodeAt(0) === 10 ? raw.slice(1) : raw;
+    const bytes = raw[0] === 10 ? raw.subarray(1) : raw;
     if (pendingMeta !== undefined) {
       const blob = parseRawMeta(pendingMeta);
       pendingMeta = undefined;
-      if (blob && current) current.blobs.push({ ...blob, path: text });
+      if (blob && current) current.blobs.push({ ...blob, path: bytes.toString("utf8") });
       return;
     }
-    if (text.startsWith(HEADER)) {
+    if (bytes[0] === HEADER_BYTE) {
       if (current) batch.push(current);
-      current = { info: parseCommitHeader(text), blobs: [] };
-    } else if (text.startsWith(":")) {
-      pendingMeta = text;
+      current = { info: parseCommitHeader(bytes.toString("utf8")), blobs: [] };
+    } else if (bytes[0] === 58 /* : */) {
+      pendingMeta = bytes;
     }
   };
 
@@ -125,10 +135,10 @@ export async function* logCommits(
         const piece = chunk.subarray(start, end);
         if (partial.length > 0) {
           partial.push(piece);
-          token(Buffer.concat(partial).toString("utf8"));
+          token(Buffer.concat(partial));
           partial = [];
         } else {
-          token(piece.toString("utf8"));
+          token(piece);
         }
         start = end + 1;
       }
@@ -138,7 +148,7 @@ export async function* logCommits(
         batch = [];
       }
     }
-    if (partial.length > 0) token(Buffer.concat(partial).toString("utf8"));
+    if (partial.length > 0) token(Buffer.concat(partial));
     if (current) batch.push(current);
     if (batch.length > 0) yield batch;
     await expectGitSuccess(exited, args, stderr, context.cwd);
