@@ -47206,31 +47206,33 @@ function commonSuffix(old, text, from, limit) {
 }
 function mergeHits(old, fresh, zone, longest) {
   const freshFrom = zone.start - longest + 1;
-  const freshByRule = new Map(fresh.map((candidate) => [candidate.rule, candidate]));
-  const oldByRule = new Map(old.map((candidate) => [candidate.rule, candidate]));
-  const rules = [.../* @__PURE__ */ new Set([...oldByRule.keys(), ...freshByRule.keys()])].sort((a, b3) => a - b3);
   const merged = [];
-  for (const rule of rules) {
-    const before = oldByRule.get(rule);
-    const now = freshByRule.get(rule);
-    const hitStarts = [];
-    const withLeads = Boolean(before?.hitLeads ?? now?.hitLeads);
-    const hitLeads = [];
-    const take = (candidate, keep, by) => {
-      if (!candidate) return;
-      candidate.hitStarts.forEach((start, i) => {
-        if (!keep(start)) return;
-        hitStarts.push(start + by);
-        if (withLeads) hitLeads.push(candidate.hitLeads?.[i]);
-      });
-    };
-    take(before, (start) => start < freshFrom, 0);
-    take(now, () => true, 0);
-    take(before, (start) => start >= zone.oldEnd, zone.shift);
-    if (hitStarts.length === 0 && (before ?? now).hitStarts.length > 0) continue;
-    merged.push({ rule, hitStarts, hitLeads: withLeads ? hitLeads : void 0 });
+  let i = 0;
+  let j3 = 0;
+  while (i < old.length || j3 < fresh.length) {
+    const rule = Math.min(old[i]?.rule ?? Infinity, fresh[j3]?.rule ?? Infinity);
+    const before = old[i]?.rule === rule ? old[i++] : void 0;
+    const now = fresh[j3]?.rule === rule ? fresh[j3++] : void 0;
+    const candidate = mergeRuleHits(rule, before, now, freshFrom, zone);
+    if (candidate) merged.push(candidate);
   }
   return merged;
+}
+function mergeRuleHits(rule, before, now, freshFrom, zone) {
+  const hitStarts = [];
+  const hitLeads = (before?.hitLeads ?? now?.hitLeads) !== void 0 ? [] : void 0;
+  const take = (candidate, k3, by) => {
+    hitStarts.push(candidate.hitStarts[k3] + by);
+    hitLeads?.push(candidate.hitLeads?.[k3]);
+  };
+  const oldStarts = before?.hitStarts ?? [];
+  let k2 = 0;
+  for (; k2 < oldStarts.length && oldStarts[k2] < freshFrom; k2++) take(before, k2, 0);
+  if (now) for (let f3 = 0; f3 < now.hitStarts.length; f3++) take(now, f3, 0);
+  while (k2 < oldStarts.length && oldStarts[k2] < zone.oldEnd) k2++;
+  for (; k2 < oldStarts.length; k2++) take(before, k2, zone.shift);
+  if (hitStarts.length === 0 && (before ?? now).hitStarts.length > 0) return void 0;
+  return { rule, hitStarts, hitLeads };
 }
 function affectedBand(zone, reach, text) {
   let from = zone.start - reach.chars;

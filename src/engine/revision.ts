@@ -101,7 +101,8 @@ function commonSuffix(old: string, text: string, from: number, limit: number): n
 /**
  * The keyword hits of the new text: the old text's before and after the zone, and `fresh`, the
  * prefilter's hits starting from `longest - 1` characters before the zone (where a keyword may
- * run into it) up to its end. Rules found nowhere are left out.
+ * run into it) up to its end. Rules found nowhere are left out. Both lists are in rule order,
+ * as the prefilter gives them, and so is the result: they are merged in one pass.
  */
 export function mergeHits(
   old: readonly Candidate[],
@@ -110,36 +111,46 @@ export function mergeHits(
   longest: number,
 ): Candidate[] {
   const freshFrom = zone.start - longest + 1;
-  const freshByRule = new Map(fresh.map((candidate) => [candidate.rule, candidate]));
-  const oldByRule = new Map(old.map((candidate) => [candidate.rule, candidate]));
-  const rules = [...new Set([...oldByRule.keys(), ...freshByRule.keys()])].sort((a, b) => a - b);
   const merged: Candidate[] = [];
-  for (const rule of rules) {
-    const before = oldByRule.get(rule);
-    const now = freshByRule.get(rule);
-    const hitStarts: number[] = [];
-    const withLeads = Boolean(before?.hitLeads ?? now?.hitLeads);
-    const hitLeads: (readonly number[] | undefined)[] = [];
-    const take = (
-      candidate: Candidate | undefined,
-      keep: (start: number) => boolean,
-      by: number,
-    ) => {
-      if (!candidate) return;
-      candidate.hitStarts.forEach((start, i) => {
-        if (!keep(start)) return;
-        hitStarts.push(start + by);
-        if (withLeads) hitLeads.push(candidate.hitLeads?.[i]);
-      });
-    };
-    take(before, (start) => start < freshFrom, 0);
-    take(now, () => true, 0);
-    take(before, (start) => start >= zone.oldEnd, zone.shift);
-    // A rule without keywords has no hits anywhere and still runs.
-    if (hitStarts.length === 0 && (before ?? now)!.hitStarts.length > 0) continue;
-    merged.push({ rule, hitStarts, hitLeads: withLeads ? hitLeads : undefined });
+  let i = 0;
+  let j = 0;
+  while (i < old.length || j < fresh.length) {
+    const rule = Math.min(old[i]?.rule ?? Infinity, fresh[j]?.rule ?? Infinity);
+    const before = old[i]?.rule === rule ? old[i++] : undefined;
+    const now = fresh[j]?.rule === rule ? fresh[j++] : undefined;
+    const candidate = mergeRuleHits(rule, before, now, freshFrom, zone);
+    if (candidate) merged.push(candidate);
   }
   return merged;
+}
+
+/** One rule's hits for mergeHits; undefined when a rule with keywords has none left. */
+function mergeRuleHits(
+  rule: number,
+  before: Candidate | undefined,
+  now: Candidate | undefined,
+  freshFrom: number,
+  zone: ChangedZone,
+): Candidate | undefined {
+  const hitStarts: number[] = [];
+  // A rule has keyword leads or not, old text or new.
+  const hitLeads: (readonly number[] | undefined)[] | undefined =
+    (before?.hitLeads ?? now?.hitLeads) !== undefined ? [] : undefined;
+  const take = (candidate: Candidate, k: number, by: number) => {
+    hitStarts.push(candidate.hitStarts[k]! + by);
+    hitLeads?.push(candidate.hitLeads?.[k]);
+  };
+  // Hit starts ascend: the old text's up to the fresh part, the fresh part's, then the old
+  // text's from the zone's old end on, moved.
+  const oldStarts = before?.hitStarts ?? [];
+  let k = 0;
+  for (; k < oldStarts.length && oldStarts[k]! < freshFrom; k++) take(before!, k, 0);
+  if (now) for (let f = 0; f < now.hitStarts.length; f++) take(now, f, 0);
+  while (k < oldStarts.length && oldStarts[k]! < zone.oldEnd) k++;
+  for (; k < oldStarts.length; k++) take(before!, k, zone.shift);
+  // A rule without keywords has no hits anywhere and still runs.
+  if (hitStarts.length === 0 && (before ?? now)!.hitStarts.length > 0) return undefined;
+  return { rule, hitStarts, hitLeads };
 }
 
 /**
