@@ -38030,9 +38030,9 @@ var html_exports = {};
 __export(html_exports, {
   formatHtml: () => formatHtml
 });
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 function cspHash(text) {
-  return `'sha256-${createHash2("sha256").update(text, "utf8").digest("base64")}'`;
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 }
 function statusOf3(finding) {
   return finding.verification?.status ?? NOT_VERIFIED;
@@ -38780,9 +38780,9 @@ var init_verifier = __esm({
 });
 
 // src/verify/sign-aws-v4.ts
-import { createHash as createHash3, createHmac } from "node:crypto";
+import { createHash as createHash2, createHmac } from "node:crypto";
 function sha256Hex(data) {
-  return createHash3("sha256").update(data, "utf8").digest("hex");
+  return createHash2("sha256").update(data, "utf8").digest("hex");
 }
 function hmac(key, data) {
   return createHmac("sha256", key).update(data, "utf8").digest();
@@ -44445,7 +44445,7 @@ var init_openai_admin = __esm({
 });
 
 // src/revoke/revokers/openrouter-management.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var ADMIN_ENV3, MAX_PAGES3, openrouterManagement;
 var init_openrouter_management = __esm({
   "src/revoke/revokers/openrouter-management.ts"() {
@@ -44464,7 +44464,7 @@ var init_openrouter_management = __esm({
       blocker: (_target, env) => missingEnv(env, [ADMIN_ENV3], "an OpenRouter management key"),
       revoke: oneByOne(async (target, context) => {
         const headers = { authorization: `Bearer ${context.env[ADMIN_ENV3]}` };
-        const digest = createHash4("sha256").update(target.secret).digest("hex");
+        const digest = createHash3("sha256").update(target.secret).digest("hex");
         const matches = [];
         let total = 0;
         for (let page = 0; page < MAX_PAGES3; page++) {
@@ -46926,9 +46926,12 @@ function shannonEntropy(text) {
 }
 
 // src/engine/fingerprint.ts
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+var require2 = createRequire(import.meta.url);
+var crypto;
 function fingerprint(ruleId, secret) {
-  return createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex").slice(0, 32);
+  crypto ??= require2("node:crypto");
+  return crypto.createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex").slice(0, 32);
 }
 
 // src/engine/line-index.ts

@@ -166,7 +166,10 @@ export function runFromProcess(): Promise<number> {
   return run(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
-    stdin: process.stdin,
+    // A getter: making process.stdin builds a stream (about 4 ms), and few commands read it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: {
       write: (text) => void process.stdout.write(text),
       isTTY: process.stdout.isTTY === true,

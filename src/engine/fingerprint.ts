@@ -1,9 +1,21 @@
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+
+// node:crypto is loaded on the first finding, not at start: most pre-commit runs find nothing,
+// and loading it is about 3 ms of the hook's time.
+const require = createRequire(import.meta.url);
+let crypto: typeof import("node:crypto") | undefined;
 
 /**
  * Content fingerprint of a finding: rule id + secret, so it survives line moves, rebases and
  * squashes. 32 hex characters of SHA-256; the secret cannot be recovered from it.
  */
 export function fingerprint(ruleId: string, secret: string): string {
-  return createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex").slice(0, 32);
+  crypto ??= require("node:crypto") as typeof import("node:crypto");
+  return crypto
+    .createHash("sha256")
+    .update(ruleId)
+    .update("\0")
+    .update(secret)
+    .digest("hex")
+    .slice(0, 32);
 }
