@@ -308,8 +308,13 @@ export function createDetector(
   }
 
   /** Scans a text with no earlier revision: decoded text, and fragments outside history. */
-  function scanText(text: string, fragment: Fragment, path: string, depth: number): Hit[] {
-    const lines = buildLineIndex(text);
+  function scanText(
+    text: string,
+    fragment: Fragment,
+    path: string,
+    depth: number,
+    lines = buildLineIndex(text),
+  ): Hit[] {
     const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth);
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
@@ -319,9 +324,9 @@ export function createDetector(
     text: string,
     fragment: Fragment,
     path: string,
+    lines: LineIndex,
     base: ScanRecord | undefined,
   ): { hits: Hit[]; record: ScanRecord } {
-    const lines = buildLineIndex(text);
     const { candidates, matches, spans } =
       (base && base.path === path && matchRevision(text, path, lines, base)) ||
       matchWhole(text, path, lines, maxDecodeDepth > 0);
@@ -358,7 +363,9 @@ export function createDetector(
     detect(fragment: Fragment): Finding[] {
       const path = matchPath(fragment.path);
       if (globalAllow?.paths?.(path)) return [];
-      return findingsOf(fragment, scanText(fragment.text, fragment, path, 0));
+      // One line index for the scan and the findings' positions.
+      const lines = buildLineIndex(fragment.text);
+      return findingsOf(fragment, lines, scanText(fragment.text, fragment, path, 0, lines));
     },
     detectRevision(fragment: Fragment, base?: ScanRecord) {
       const path = matchPath(fragment.path);
@@ -367,14 +374,14 @@ export function createDetector(
         const record = { text: fragment.text, path, candidates: [], matches: new Map(), spans: [] };
         return { findings: [], record };
       }
-      const { hits, record } = scanRecorded(fragment.text, fragment, path, base);
-      return { findings: findingsOf(fragment, hits), record };
+      const lines = buildLineIndex(fragment.text);
+      const { hits, record } = scanRecorded(fragment.text, fragment, path, lines, base);
+      return { findings: findingsOf(fragment, lines, hits), record };
     },
   };
 
-  function findingsOf(fragment: Fragment, hits: readonly Hit[]): Finding[] {
+  function findingsOf(fragment: Fragment, lines: LineIndex, hits: readonly Hit[]): Finding[] {
     if (hits.length === 0) return [];
-    const lines = buildLineIndex(fragment.text);
     const lineNumber = (index: number) =>
       fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings: Finding[] = [];
