@@ -53,7 +53,7 @@ export function buildLineIndex(text: string): LineIndex {
  * The start of the line `count` lines above the one holding `position`, without indexing the
  * whole text; stops early once at or before `floor`.
  */
-export function lineStartAbove(text: string, position: number, count: number, floor = 0): number {
+function lineStartAbove(text: string, position: number, count: number, floor: number): number {
   let start = position <= 0 ? 0 : text.lastIndexOf("\n", position - 1) + 1;
   for (let i = 0; i < count && start > floor && start > 0; i++) {
     start = start >= 2 ? text.lastIndexOf("\n", start - 2) + 1 : 0;
@@ -65,12 +65,7 @@ export function lineStartAbove(text: string, position: number, count: number, fl
  * The start of the line `count` lines below the one holding `position` (the text's length past
  * its last line), without indexing the whole text; stops early once past `ceiling`.
  */
-export function lineStartBelow(
-  text: string,
-  position: number,
-  count: number,
-  ceiling = text.length,
-): number {
+function lineStartBelow(text: string, position: number, count: number, ceiling: number): number {
   let start = position;
   for (let i = 0; i < count; i++) {
     const newline = text.indexOf("\n", start);
@@ -79,4 +74,26 @@ export function lineStartBelow(
     if (start > ceiling) break;
   }
   return start;
+}
+
+/**
+ * The positions within `chars` characters of text[from, to), and at most `linesAbove` line
+ * breaks above it and `linesBelow` below (Infinity: no line bound), kept inside the text. Line
+ * bounds are found by walking out from the span, not by indexing the whole text.
+ */
+export function spanAround(
+  text: string,
+  from: number,
+  to: number,
+  chars: number,
+  linesAbove: number,
+  linesBelow: number,
+): { from: number; to: number } {
+  let start = from - chars;
+  let end = to + chars;
+  if (Number.isFinite(linesAbove)) {
+    start = Math.max(start, lineStartAbove(text, from, linesAbove, start));
+  }
+  if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to, linesBelow, end));
+  return { from: Math.max(0, start), to: Math.min(text.length, end) };
 }

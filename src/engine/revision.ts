@@ -1,6 +1,6 @@
 import type { RegexReach } from "../config/regex-reach.js";
 import type { EncodedSpan } from "./decode.js";
-import { lineStartAbove, lineStartBelow } from "./line-index.js";
+import { spanAround } from "./line-index.js";
 import type { Candidate } from "./prefilter.js";
 import type { RawMatch, Span } from "./rule-matcher.js";
 
@@ -158,14 +158,8 @@ function mergeRuleHits(
  * and `lines` line breaks of the zone. Matches starting elsewhere are the old text's.
  */
 export function affectedBand(zone: ChangedZone, reach: RegexReach, text: string): Span {
-  let from = zone.start - reach.chars;
-  let to = zone.end + reach.chars;
-  if (Number.isFinite(reach.lines)) {
-    // One line more each side than the reach: a look-around reads the line break beyond.
-    from = Math.max(from, lineStartAbove(text, zone.start, reach.lines + 1, from));
-    to = Math.min(to, lineStartBelow(text, zone.end, reach.lines + 2, to));
-  }
-  return { from: Math.max(0, from), to: Math.min(text.length, to) };
+  // One line more each side than the reach: a look-around reads the line break beyond.
+  return spanAround(text, zone.start, zone.end, reach.chars, reach.lines + 1, reach.lines + 2);
 }
 
 /** The old text's matches that start outside the band, moved to the new text's offsets. */

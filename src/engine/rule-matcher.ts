@@ -1,5 +1,5 @@
 import type { CompiledRule } from "../config/compile-rules.js";
-import { type LineIndex, lineStartAbove, lineStartBelow } from "./line-index.js";
+import { type LineIndex, spanAround } from "./line-index.js";
 import type { Candidate } from "./prefilter.js";
 import { keywordWindows } from "./windows.js";
 
@@ -24,8 +24,8 @@ export interface Span {
 /**
  * The matches of one rule in a text: tried only where a match can start when the rule has
  * keyword leads, else searched in windows around its keyword hits when it has a reach, else
- * searched in the whole text. `keywordLength`: the rule's longest keyword. With `band`, only matches starting in it are wanted, and only the
- * keyword hits that can belong to one are used.
+ * searched in the whole text. `keywordLength`: the rule's longest keyword. With `band`, only
+ * matches starting in it are wanted, and only the keyword hits that can belong to one are used.
  */
 export function matchRule(
   rule: CompiledRule,
@@ -92,13 +92,8 @@ function hitsNear(
   lineReach: number,
   text: string,
 ): number[] {
-  let from = band.from - chars;
-  let to = band.to + chars;
-  if (Number.isFinite(lineReach)) {
-    from = Math.max(from, lineStartAbove(text, band.from, lineReach, from));
-    to = Math.min(to, lineStartBelow(text, band.to, lineReach + 1, to));
-  }
-  return hitStarts.filter((start) => start >= from && start < to);
+  const near = spanAround(text, band.from, band.to, chars, lineReach, lineReach + 1);
+  return hitStarts.filter((start) => start >= near.from && start < near.to);
 }
 
 /**

@@ -133,14 +133,14 @@ describe("scanning a revision by its change", () => {
     expect(compared).toBeGreaterThan(1000);
   });
 
-  it("drops and adds matches whose look-arounds read the changed lines", () => {
-    // A match of this rule ends a line; its look-ahead reads the next line.
-    const [closing] = compileRules(
+  /** A one-rule detector whose pattern reads one line beyond its match. */
+  const lineReadingDetector = (pattern: string) => {
+    const [rule] = compileRules(
       [
         {
           raw: {
-            id: "closing",
-            title: "closing",
+            id: "line-reading",
+            title: "line-reading",
             provider: "test",
             severity: "high",
             tags: [],
@@ -148,7 +148,7 @@ describe("scanning a revision by its change", () => {
             placeholderCheck: false,
             remediation: "rotate it",
             examples: { match: [], nomatch: [] },
-            pattern: "token:[ \\t]{0,3}(?<secret>[a-z0-9]{16})(?=\\n[ \\t]{0,4}end\\b)",
+            pattern,
             keywords: ["token"],
           },
           source: { file: "test.yaml", builtin: true },
@@ -157,20 +157,46 @@ describe("scanning a revision by its change", () => {
       new Set(),
       { scopeOf: ruleScope },
     );
-    expect(closing!.reach?.lines).toBe(1);
-    const detector = createDetector([closing!]);
-    const value = expandTemplate("{{hex:16}}");
-    const filler = "line of text\n".repeat(50);
-    const closed = `${filler}token: ${value}\nend\n${filler}`;
-    const open = `${filler}token: ${value}\nmore\n${filler}`;
-    const scan = (text: string, base?: ScanRecord) =>
+    expect(rule!.reach?.lines).toBe(1);
+    const detector = createDetector([rule!]);
+    return (text: string, base?: ScanRecord) =>
       detector.detectRevision({ path: "a.txt", text, startLine: 1 }, base);
-    const first = scan(closed);
-    expect(first.findings.map((finding) => finding.line)).toEqual([51]);
-    const reopened = scan(open, first.record);
-    expect(reopened.findings).toEqual([]);
-    expect(scan(closed, reopened.record).findings.map((finding) => finding.line)).toEqual([51]);
-  });
+  };
+
+  it.each([
+    // A match ends a line; its look-ahead reads the next line, which the edit changes.
+    [
+      "look-ahead",
+      "token:[ \\t]{0,3}(?<secret>[a-z0-9]{16})(?=\\n[ \\t]{0,4}end\\b)",
+      (value: string, word: string) => `token: ${value}\n${word}\n`,
+      ["end", "more"],
+      51,
+    ],
+    // A match starts a line; its look-behind reads the line before, which the edit changes.
+    [
+      "look-behind",
+      "(?<=\\bbegin\\n[ \\t]{0,4})token:[ \\t]{0,3}(?<secret>[a-z0-9]{16})",
+      (value: string, word: string) => `${word}\ntoken: ${value}\n`,
+      ["begin", "other"],
+      52,
+    ],
+  ] as const)(
+    "drops and adds matches whose %s reads the changed line",
+    (_label, pattern, middle, [reads, other], line) => {
+      const scan = lineReadingDetector(pattern);
+      const value = expandTemplate("{{hex:16}}");
+      const filler = "line of text\n".repeat(50);
+      const matching = `${filler}${middle(value, reads)}${filler}`;
+      const changed = `${filler}${middle(value, other)}${filler}`;
+      const first = scan(matching);
+      expect(first.findings.map((finding) => finding.line)).toEqual([line]);
+      const reopened = scan(changed, first.record);
+      expect(reopened.findings).toEqual([]);
+      expect(scan(matching, reopened.record).findings.map((finding) => finding.line)).toEqual([
+        line,
+      ]);
+    },
+  );
 
   it("scans a text whose base was at another path as a new text", async () => {
     const rules = await loadBuiltinRules();
