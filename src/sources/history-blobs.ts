@@ -98,11 +98,12 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
             if (blob.previous) {
               revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
             }
+            // Every field set, `previous` or not: one object shape for the queue's reader.
             pending.push({
               sha: blob.sha,
               path: blob.path,
               git: commit.info,
-              ...(blob.previous ? { previous: blob.previous } : {}),
+              previous: blob.previous,
             });
             requests.push(blob.sha);
           }
