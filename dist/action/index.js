@@ -46972,14 +46972,14 @@ function buildLineIndex(text) {
     }
   };
 }
-function lineStartAbove(text, position, count, floor = 0) {
+function lineStartAbove(text, position, count, floor) {
   let start = position <= 0 ? 0 : text.lastIndexOf("\n", position - 1) + 1;
   for (let i = 0; i < count && start > floor && start > 0; i++) {
     start = start >= 2 ? text.lastIndexOf("\n", start - 2) + 1 : 0;
   }
   return start;
 }
-function lineStartBelow(text, position, count, ceiling = text.length) {
+function lineStartBelow(text, position, count, ceiling) {
   let start = position;
   for (let i = 0; i < count; i++) {
     const newline = text.indexOf("\n", start);
@@ -46988,6 +46988,15 @@ function lineStartBelow(text, position, count, ceiling = text.length) {
     if (start > ceiling) break;
   }
   return start;
+}
+function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
+  let start = from - chars;
+  let end = to2 + chars;
+  if (Number.isFinite(linesAbove)) {
+    start = Math.max(start, lineStartAbove(text, from, linesAbove, start));
+  }
+  if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to2, linesBelow, end));
+  return { from: Math.max(0, start), to: Math.min(text.length, end) };
 }
 
 // src/engine/placeholder.ts
@@ -47238,13 +47247,7 @@ function mergeRuleHits(rule, before, now, freshFrom, zone) {
   return { rule, hitStarts, hitLeads };
 }
 function affectedBand(zone, reach, text) {
-  let from = zone.start - reach.chars;
-  let to2 = zone.end + reach.chars;
-  if (Number.isFinite(reach.lines)) {
-    from = Math.max(from, lineStartAbove(text, zone.start, reach.lines + 1, from));
-    to2 = Math.min(to2, lineStartBelow(text, zone.end, reach.lines + 2, to2));
-  }
-  return { from: Math.max(0, from), to: Math.min(text.length, to2) };
+  return spanAround(text, zone.start, zone.end, reach.chars, reach.lines + 1, reach.lines + 2);
 }
 function keptMatches(old, zone, band) {
   const before = [];
@@ -47439,13 +47442,8 @@ function matchStarts(hitStarts, hitLeads, band) {
   return starts;
 }
 function hitsNear(hitStarts, band, chars, lineReach, text) {
-  let from = band.from - chars;
-  let to2 = band.to + chars;
-  if (Number.isFinite(lineReach)) {
-    from = Math.max(from, lineStartAbove(text, band.from, lineReach, from));
-    to2 = Math.min(to2, lineStartBelow(text, band.to, lineReach + 1, to2));
-  }
-  return hitStarts.filter((start) => start >= from && start < to2);
+  const near = spanAround(text, band.from, band.to, chars, lineReach, lineReach + 1);
+  return hitStarts.filter((start) => start >= near.from && start < near.to);
 }
 function matchAt(rule, text, starts, found) {
   const regex = rule.stickyRegex;
@@ -47660,13 +47658,11 @@ function createDetector(rules, options2 = {}) {
     }
     return matched;
   }
-  function scanText(text, fragment, path, depth) {
-    const lines = buildLineIndex(text);
+  function scanText(text, fragment, path, depth, lines = buildLineIndex(text)) {
     const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth);
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
-  function scanRecorded(text, fragment, path, base) {
-    const lines = buildLineIndex(text);
+  function scanRecorded(text, fragment, path, lines, base) {
     const { candidates: candidates2, matches, spans } = base && base.path === path && matchRevision(text, path, lines, base) || matchWhole(text, path, lines, maxDecodeDepth > 0);
     return {
       hits: hitsOf(text, lines, fragment, path, 0, matches, spans),
@@ -47692,7 +47688,8 @@ function createDetector(rules, options2 = {}) {
     detect(fragment) {
       const path = matchPath(fragment.path);
       if (globalAllow?.paths?.(path)) return [];
-      return findingsOf(fragment, scanText(fragment.text, fragment, path, 0));
+      const lines = buildLineIndex(fragment.text);
+      return findingsOf(fragment, lines, scanText(fragment.text, fragment, path, 0, lines));
     },
     detectRevision(fragment, base) {
       const path = matchPath(fragment.path);
@@ -47700,13 +47697,13 @@ function createDetector(rules, options2 = {}) {
         const record3 = { text: fragment.text, path, candidates: [], matches: /* @__PURE__ */ new Map(), spans: [] };
         return { findings: [], record: record3 };
       }
-      const { hits, record: record2 } = scanRecorded(fragment.text, fragment, path, base);
-      return { findings: findingsOf(fragment, hits), record: record2 };
+      const lines = buildLineIndex(fragment.text);
+      const { hits, record: record2 } = scanRecorded(fragment.text, fragment, path, lines, base);
+      return { findings: findingsOf(fragment, lines, hits), record: record2 };
     }
   };
-  function findingsOf(fragment, hits) {
+  function findingsOf(fragment, lines, hits) {
     if (hits.length === 0) return [];
-    const lines = buildLineIndex(fragment.text);
     const lineNumber = (index) => fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings = [];
     const seen = /* @__PURE__ */ new Set();
@@ -48590,7 +48587,7 @@ async function* historyFragments(options2) {
               sha: blob.sha,
               path: blob.path,
               git: commit.info,
-              ...blob.previous ? { previous: blob.previous } : {}
+              previous: blob.previous
             });
             requests.push(blob.sha);
           }
