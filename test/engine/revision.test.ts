@@ -5,7 +5,7 @@ import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { ruleScope } from "../../src/config/pattern-scope.js";
 import { createDetector, type ScanRecord } from "../../src/engine/detector.js";
 import { changedZone } from "../../src/engine/revision.js";
-import { revisionSteps } from "../../src/engine/revision-steps.js";
+import { lineEdits, revisionSteps } from "../../src/engine/revision-steps.js";
 import type { Finding } from "../../src/types.js";
 import { allExamples, seededParts, seededRandom } from "../helpers/seeded-documents.js";
 
@@ -73,6 +73,28 @@ describe("revisionSteps", () => {
       Object.fromEntries(lines.map((_, i) => [i, i % 20 < 12 ? `new ${i}` : lines[i]!])),
     );
     expect(revisionSteps(old, most, changedZone(old, most), 0.5)).toBeUndefined();
+  });
+});
+
+describe("lineEdits", () => {
+  const lines = (count: number, label: string) =>
+    Array.from({ length: count }, (_, i) => `${label} ${i} ${(i * 7919) % 10007}`);
+
+  it("finds a few edits far apart in a long stretch", () => {
+    const old = lines(30_000, "line");
+    const text = old.slice();
+    text[1_000] = "changed";
+    text[15_000] = "changed";
+    text[29_000] = "changed";
+    const edits = lineEdits(old, text, 0);
+    expect(edits).toHaveLength(3);
+    const startOf = (line: number) => text.slice(0, line).join("\n").length + 1;
+    expect(edits?.map((edit) => edit.newStart)).toEqual([1_000, 15_000, 29_000].map(startOf));
+  });
+
+  it("gives up on a rewrite, whose diff would cost far more than a scan", () => {
+    // Every line differs: a diff compares about lines times lines, here 16 million pairs.
+    expect(lineEdits(lines(4_000, "old"), lines(4_000, "new"), 0)).toBeUndefined();
   });
 });
 
