@@ -163,6 +163,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 export function runFromProcess(): Promise<number> {
+  // A reader that stops early (`keywarden rules list | head`) closes the pipe: what is left to
+  // print has nowhere to go, and the command's exit code still says what it found.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   return run(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
