@@ -7,7 +7,7 @@ import { collect } from "../git/helpers.js";
 import { makeTempDir } from "../helpers/git-repo.js";
 
 describe("fileFragments", () => {
-  it("skips Git LFS pointer files, and reads a longer file that only starts like one", async () => {
+  it("skips Git LFS pointer files, and reads files that only start like one", async () => {
     const dir = makeTempDir();
     const pointer = [
       "version https://git-lfs.github.com/spec/v1",
@@ -21,10 +21,12 @@ describe("fileFragments", () => {
       join(dir, "notes.md"),
       `${pointer}${"prose about the pointer format\n".repeat(40)}`,
     );
+    // Short enough, but a pointer holds nothing but its own lines.
+    writeFileSync(join(dir, "short.txt"), `${pointer}token = value\n`);
     const { fragments, skipped } = await collect((onSkip) =>
       fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
     );
-    expect(fragments.map((fragment) => fragment.path)).toEqual(["notes.md"]);
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual(["notes.md", "short.txt"]);
     expect(skipped.map((notice) => [notice.path, notice.reason])).toEqual([
       ["model.onnx", "lfs-pointer"],
     ]);
