@@ -1,4 +1,4 @@
-import { GitError } from "../errors.js";
+import { GitError, UsageError } from "../errors.js";
 import { type GitContext, gitOutputLines, runGit, runGitRaw } from "./run-git.js";
 
 /** What a history scan needs to know about a repository before it starts. */
@@ -49,6 +49,27 @@ export async function assertCommitExists(revision: string, context: GitContext):
   if (result.code !== 0) {
     throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
   }
+}
+
+/**
+ * Fails with one clear line when git cannot read `value` as a date. `git log --since` takes
+ * anything: an unknown word means "now" and a 13th month rolls over, so a mistyped date would
+ * scan nothing and report a clean history. Git's careful parser (the one its config uses for
+ * dates) refuses unknown words; calendar dates are checked here, as it lets them roll over.
+ */
+export async function assertDateParses(value: string, context: GitContext): Promise<void> {
+  const invalid = () => new UsageError(`--since: "${value}" is not a date git understands`);
+  const calendar = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])/.exec(value.trim());
+  if (calendar) {
+    const [year, month, day] = calendar.slice(1).map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) throw invalid();
+  }
+  const result = await runGitRaw(
+    ["-c", `keywarden.since=${value}`, "config", "--type=expiry-date", "keywarden.since"],
+    context,
+  );
+  if (result.code !== 0) throw invalid();
 }
 
 /**

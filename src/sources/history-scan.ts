@@ -1,4 +1,9 @@
-import { assertCommitExists, listLocalBlobs, probeRepository } from "../git/repository.js";
+import {
+  assertCommitExists,
+  assertDateParses,
+  listLocalBlobs,
+  probeRepository,
+} from "../git/repository.js";
 import type { Fragment } from "../types.js";
 import { rangeFragments } from "./commit-range.js";
 import type { GitSourceOptions } from "./git-source-options.js";
@@ -32,6 +37,7 @@ export async function* historyScanFragments(options: HistoryScanOptions): AsyncG
     return;
   }
   if (options.branch !== undefined) await assertCommitExists(options.branch, options);
+  if (options.since !== undefined) await assertDateParses(options.since, options);
   if (state.isShallow) {
     options.onNote(
       "shallow clone: commits before the clone's boundary are not scanned (git fetch --unshallow to include them)",

@@ -195,12 +195,12 @@ describe("the history fast path's command line", () => {
     ["--range=HEAD~3..HEAD", "-f", "sarif", "-o", "out.sarif"],
     ["--branch", "main", "--since", "2 weeks ago"],
     ["--since=2024-01-31"],
+    ["--max-count", "5"],
     ["--branch", "123"],
     ["--branch="],
     ["-q", "--no-color", "--rules", "a.yaml", "--branch", "release/1.x"],
   ];
   const HISTORY_LEFT_TO_YARGS: readonly (readonly string[])[] = [
-    ["--max-count", "5"],
     ["--range", "a..b", "--branch", "main"],
     ["--since", "yesterday", "--range", "a..b"],
     ["--branch", "a", "--branch", "b"],

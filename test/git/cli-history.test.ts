@@ -136,6 +136,18 @@ describe("keywarden history", () => {
     expect(option.stderr.split("\n")[0]).toBe(
       'keywarden: --range: "--output=/tmp/x" is not a branch, commit or range',
     );
+    // Git would read these as "now" and as a day of another month, and scan nothing.
+    for (const [flag, value, complaint] of [
+      ["--since", "yesterdy", "is not a date git understands"],
+      ["--since", "2023-13-45", "is not a date git understands"],
+      ["--since", "2023-02-29", "is not a date git understands"],
+      ["--max-count", "abc", "is not a positive whole number"],
+      ["--max-count", "0", "is not a positive whole number"],
+    ]) {
+      const bad = await runCli(["history", flag!, value!], { cwd: repo.dir });
+      expect(bad.exitCode, `${flag} ${value}`).toBe(2);
+      expect(bad.stderr.split("\n")[0]).toBe(`keywarden: ${flag}: "${value}" ${complaint}`);
+    }
   });
 
   it("lists blobs over --max-file-size as skipped", async () => {

@@ -21,6 +21,15 @@ function revisionOption(value: unknown, flag: string): string | undefined {
   return text;
 }
 
+function positiveCount(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^\s*[1-9]\d*\s*$/.test(text)) {
+    throw new UsageError(`${flag}: "${text}" is not a positive whole number`);
+  }
+  return Number(text);
+}
+
 async function* clearingProgress(
   fragments: AsyncIterable<Fragment>,
   bar: ProgressBar,
@@ -44,7 +53,8 @@ const HISTORY_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     describe: "Only commits more recent than this date (e.g. 2024-01-31, '2 weeks ago')",
   },
-  { name: "max-count", type: "number", describe: "Only the N most recent commits" },
+  // Read as text and checked here: a number option would turn "abc" into NaN before any message.
+  { name: "max-count", type: "string", describe: "Only the N most recent commits" },
   {
     name: "range",
     type: "string",
@@ -64,10 +74,7 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
   const { io } = context;
   const range = revisionOption(argv.range, "--range");
   const branch = revisionOption(argv.branch, "--branch");
-  const maxCount = argv["max-count"] as number | undefined;
-  if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1)) {
-    throw new UsageError(`--max-count: "${argv["max-count"]}" is not a positive whole number`);
-  }
+  const maxCount = positiveCount(argv["max-count"], "--max-count");
   const bar = createProgressBar(io.stderr, io.stderr.isTTY && !options.quiet);
   await executeScan(context, {
     source: range === undefined ? "history" : "range",
