@@ -1,6 +1,7 @@
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
-import { type CommitLogSelection, logCommits } from "../git/commit-log.js";
+import { type CommitLogSelection, type LoggedCommit, logCommits } from "../git/commit-log.js";
+import { taggedObjects } from "../git/tagged-objects.js";
 import type { BlobRevision, Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { isLfsPointer } from "./lfs-pointer.js";
@@ -74,41 +75,57 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   let stopped = false;
   const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
 
+  /** Queues the new blobs of these commits and asks git for them. */
+  const take = async (batch: readonly LoggedCommit[]) => {
+    const requests: string[] = [];
+    for (const commit of batch) {
+      commits++;
+      for (const blob of commit.blobs) {
+        // Submodule pointers name commits of another repository.
+        if (blob.mode === "160000" || seen.has(blob.sha)) continue;
+        if (isExcluded?.(blob.path)) continue;
+        seen.add(blob.sha);
+        if (localBlobs && !localBlobs.has(blob.sha)) {
+          onSkip({
+            path: blob.path,
+            reason: "missing-object",
+            detail: `blob ${blob.sha} (commit ${commit.info.commit.slice(0, 12)}) is not in this partial clone`,
+          });
+          continue;
+        }
+        total++;
+        if (blob.previous) {
+          revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
+        }
+        // Every field set, `previous` or not: one object shape for the queue's reader.
+        pending.push({
+          sha: blob.sha,
+          path: blob.path,
+          git: commit.info,
+          previous: blob.previous,
+        });
+        requests.push(blob.sha);
+      }
+    }
+    await reader.request(requests);
+  };
+
+  const { selection } = options;
   const walk = (async () => {
     try {
-      for await (const batch of logCommits(options.selection, options)) {
+      for await (const batch of logCommits(selection, options)) {
         if (stopped) break;
-        const requests: string[] = [];
-        for (const commit of batch) {
-          commits++;
-          for (const blob of commit.blobs) {
-            // Submodule pointers name commits of another repository.
-            if (blob.mode === "160000" || seen.has(blob.sha)) continue;
-            if (isExcluded?.(blob.path)) continue;
-            seen.add(blob.sha);
-            if (localBlobs && !localBlobs.has(blob.sha)) {
-              onSkip({
-                path: blob.path,
-                reason: "missing-object",
-                detail: `blob ${blob.sha} (commit ${commit.info.commit.slice(0, 12)}) is not in this partial clone`,
-              });
-              continue;
-            }
-            total++;
-            if (blob.previous) {
-              revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
-            }
-            // Every field set, `previous` or not: one object shape for the queue's reader.
-            pending.push({
-              sha: blob.sha,
-              path: blob.path,
-              git: commit.info,
-              previous: blob.previous,
-            });
-            requests.push(blob.sha);
-          }
-        }
-        await reader.request(requests);
+        await take(batch);
+      }
+      // All refs: also the blobs and trees a tag names without a commit.
+      const allRefs = !selection.revisions?.length;
+      if (
+        allRefs &&
+        selection.since === undefined &&
+        selection.maxCount === undefined &&
+        !stopped
+      ) {
+        await take(await taggedObjects(options));
       }
     } catch (error) {
       // A damaged repository can stop the walk part-way: scan what it found, say what not.

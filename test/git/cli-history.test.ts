@@ -87,6 +87,24 @@ describe("keywarden history", () => {
     ]);
   });
 
+  it("reads blobs and trees a tag names without a commit", async () => {
+    const [inBlob, inTree] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    repo.commit("one", { "a.txt": "a\n" });
+    repo.commit("two", { "keys/llama.env": `LLAMA_API_KEY=${inTree}\n`, "pub.txt": `${inBlob}\n` });
+    const tree = repo.git("rev-parse", "HEAD:keys");
+    const pub = repo.git("rev-parse", "HEAD:pub.txt");
+    // The commit is gone from every ref: only the tags reach its blobs.
+    repo.git("reset", "-q", "--hard", "HEAD~1");
+    repo.git("tag", "-a", "pubkey", "-m", "the public key", pub);
+    repo.git("tag", "keys-tree", tree);
+    const { report } = await historyJson(repo.dir);
+    const found = report!.findings.map((f) => [f.secret, f.path, f.commit]);
+    expect(found).toContainEqual([inBlob, "refs/tags/pubkey", repo.git("rev-parse", "pubkey")]);
+    expect(found).toContainEqual([inTree, "llama.env", tree]);
+    expect(found).toHaveLength(2);
+  });
+
   it("honours keywarden:allow, --branch, --since and --max-count", async () => {
     const [kept, allowed, onSide] = [plantedKey(), plantedKey(), plantedKey()];
     const repo = makeTempRepo();
