@@ -54,6 +54,12 @@ export interface BlobRevision {
   readonly revisedLater?: boolean;
   /** The same for `previous`, now that this blob has used it. */
   readonly previousRevisedLater?: boolean;
+  /**
+   * Read only as the base of a later blob: it comes from before the commits selected
+   * (`--since`, `--max-count`), so what it holds is not new, and what its revisions keep of
+   * it is not either.
+   */
+  readonly baseOnly?: boolean;
 }
 
 export type VerificationStatus =

@@ -24,6 +24,10 @@ export interface ScanResult {
   readonly summary: ScanSummary;
 }
 
+function secretKey(finding: Finding): string {
+  return `${finding.ruleId}\0${finding.secret}`;
+}
+
 /** Sources → engine: every fragment through the detector, findings and counts collected. */
 export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -32,12 +36,15 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
     maxDecodeDepth: options.config.decodeDepth,
   });
   const revisions = new RevisionCache(REVISION_BUDGET);
+  /**
+   * For blobs read as bases (BlobRevision.baseOnly) and the revisions built on them: the
+   * secrets the base already held, which are not new in any of them.
+   */
+  const heldBefore = new Map<string, ReadonlySet<string>>();
   const findings: Finding[] = [];
   let scannedFragments = 0;
   let scannedBytes = 0;
   for await (const fragment of options.fragments) {
-    scannedFragments++;
-    scannedBytes += fragment.text.length;
     let found: Finding[];
     if (fragment.blob) {
       const { sha, previous, revisedLater = true, previousRevisedLater = true } = fragment.blob;
@@ -47,9 +54,21 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       if (previous !== undefined && !previousRevisedLater) revisions.delete(previous);
       if (revisedLater) revisions.set(sha, scanned.record);
       found = scanned.findings;
+      const held = fragment.blob.baseOnly
+        ? new Set(found.map(secretKey))
+        : previous === undefined
+          ? undefined
+          : heldBefore.get(previous);
+      if (held) {
+        heldBefore.set(sha, held);
+        found = found.filter((finding) => !held.has(secretKey(finding)));
+      }
+      if (fragment.blob.baseOnly) continue;
     } else {
       found = detector.detect(fragment);
     }
+    scannedFragments++;
+    scannedBytes += fragment.text.length;
     for (const finding of found) findings.push(finding);
     options.onFragment?.(fragment);
   }

@@ -37,6 +37,8 @@ interface Introduction {
   readonly path: string;
   readonly git: GitProvenance;
   readonly previous?: string;
+  /** See BlobRevision.baseOnly. */
+  readonly baseOnly: boolean;
 }
 
 /** A first-in first-out queue without Array#shift's copying. */
@@ -75,6 +77,9 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   let stopped = false;
   const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
 
+  const { selection } = options;
+  const walkIsCut = selection.since !== undefined || selection.maxCount !== undefined;
+
   /** Queues the new blobs of these commits and asks git for them. */
   const take = async (batch: readonly LoggedCommit[]) => {
     const requests: string[] = [];
@@ -96,6 +101,20 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
+          // A walk cut short by date or count starts inside the life of a file: what the
+          // blob before the cut held was added before it, so that blob is read first, as a base.
+          const local = !localBlobs || localBlobs.has(blob.previous);
+          if (walkIsCut && local && !seen.has(blob.previous)) {
+            seen.add(blob.previous);
+            pending.push({
+              sha: blob.previous,
+              path: blob.path,
+              git: commit.info,
+              previous: undefined,
+              baseOnly: true,
+            });
+            requests.push(blob.previous);
+          }
         }
         // Every field set, `previous` or not: one object shape for the queue's reader.
         pending.push({
@@ -103,6 +122,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
           path: blob.path,
           git: commit.info,
           previous: blob.previous,
+          baseOnly: false,
         });
         requests.push(blob.sha);
       }
@@ -110,7 +130,6 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     await reader.request(requests);
   };
 
-  const { selection } = options;
   const walk = (async () => {
     try {
       for await (const batch of logCommits(selection, options)) {
@@ -119,12 +138,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       }
       // All refs: also the blobs and trees a tag names without a commit.
       const allRefs = !selection.revisions?.length;
-      if (
-        allRefs &&
-        selection.since === undefined &&
-        selection.maxCount === undefined &&
-        !stopped
-      ) {
+      if (allRefs && !walkIsCut && !stopped) {
         await take(await taggedObjects(options));
       }
     } catch (error) {
@@ -145,8 +159,12 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   /** Whether a blob not yet taken from the queue revises `sha` (unknown until the walk ends). */
   const revisedLater = (sha: string) => !walkDone || revisions.has(sha);
-  const revisionOf = (sha: string, previous: string | undefined): BlobRevision => {
-    if (previous === undefined) return { sha, revisedLater: revisedLater(sha) };
+  const revisionOf = (
+    sha: string,
+    previous: string | undefined,
+    baseOnly: boolean,
+  ): BlobRevision => {
+    if (previous === undefined) return { sha, revisedLater: revisedLater(sha), baseOnly };
     const uses = (revisions.get(previous) ?? 1) - 1;
     if (uses > 0) revisions.set(previous, uses);
     else revisions.delete(previous);
@@ -155,12 +173,15 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       previous,
       revisedLater: revisedLater(sha),
       previousRevisedLater: revisedLater(previous),
+      baseOnly,
     };
   };
 
   const fragmentOf = (object: CatFileObject, intro: Introduction): Fragment | undefined => {
     // Counted for every blob taken, read or skipped.
-    const revision = revisionOf(intro.sha, intro.previous);
+    const revision = revisionOf(intro.sha, intro.previous, intro.baseOnly);
+    // A base is no part of the selection: without it, its revision is read as a new text.
+    if (intro.baseOnly && (object.kind !== "object" || isBinary(object.content))) return undefined;
     const where = `blob ${object.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;
     if (object.kind === "missing") {
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });

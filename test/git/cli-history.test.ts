@@ -120,6 +120,20 @@ describe("keywarden history", () => {
     expect(await secrets("--since", "2030-01-01")).toEqual([]);
   });
 
+  it("with --max-count or --since, reports only keys added by the commits selected", async () => {
+    const [old, added] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    repo.commit("the key", { "a.env": `OLD=${old}\n` });
+    repo.commit("another line", { "a.env": `OLD=${old}\nNAME=app\n` });
+    const last = repo.commit("a new key", { "a.env": `OLD=${old}\nNAME=app\nNEW=${added}\n` });
+    for (const count of ["1", "2"]) {
+      const { report } = await historyJson(repo.dir, "--max-count", count);
+      // The old key came before these commits: neither of them added it.
+      expect(report!.findings.map((f) => [f.secret, f.commit, f.line])).toEqual([[added, last, 3]]);
+    }
+    expect((await historyJson(repo.dir, "--max-count", "3")).report!.findings).toHaveLength(2);
+  });
+
   it("scans only what a range adds with --range", async () => {
     const [old, added] = [plantedKey(), plantedKey()];
     const repo = makeTempRepo();
