@@ -72,18 +72,27 @@ function blockSpan(text: string): { start: number; end: number } | undefined {
   return { start, end: text[end] === "\n" ? end + 1 : end };
 }
 
-/** `text` without the keywarden block (and the blank line that separated it). */
+/**
+ * `text` without the keywarden block and the newline withKeywardenBlock put before it: the blank
+ * line's, or, at the end of the text, the one a text without a final newline got.
+ */
 export function removeKeywardenBlock(text: string): string {
   const span = blockSpan(text);
   if (!span) return text;
   const before = text.slice(0, span.start);
-  return (before.endsWith("\n\n") ? before.slice(0, -1) : before) + text.slice(span.end);
+  const after = text.slice(span.end);
+  const isSeparated = before.endsWith("\n\n") || (after === "" && before.endsWith("\n"));
+  return (isSeparated ? before.slice(0, -1) : before) + after;
 }
 
-/** `text` with the keywarden block appended, or replaced where it already is. */
+/**
+ * `text` with the keywarden block appended, or replaced where it already is. Appended after a
+ * blank line, or after a line break only when the text lacks a final newline, so that
+ * removeKeywardenBlock can tell the two apart.
+ */
 export function withKeywardenBlock(text: string, block: string): string {
   const span = blockSpan(text);
   if (span) return text.slice(0, span.start) + block + text.slice(span.end);
   if (text.length === 0) return block;
-  return `${text}${text.endsWith("\n") ? "" : "\n"}\n${block}`;
+  return `${text}\n${block}`;
 }

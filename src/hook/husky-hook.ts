@@ -36,7 +36,8 @@ export function uninstallHuskyHook(target: HookTarget): string[] {
   const before = readFileSync(hook, "utf8");
   if (!hasKeywardenBlock(before)) return [];
   const after = removeKeywardenBlock(before);
-  if (after.trim() === "") {
+  // Empty: install created it (or found it empty). A hook of blank lines stays, as it was.
+  if (after === "") {
     unlinkSync(hook);
     return ["Removed .husky/pre-commit (it only ran keywarden)."];
   }

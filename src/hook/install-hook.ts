@@ -26,14 +26,18 @@ export async function installHook(
   return installGitHook(target);
 }
 
-/** Takes out what install put in. Without a method: the husky and git hooks, wherever found. */
+/**
+ * Takes out what install put in. Without a method: whichever keywarden hooks are found, the
+ * pre-commit framework's entry, the husky hook and the git hook.
+ */
 export async function uninstallHook(
   method: HookMethod | undefined,
   context: GitContext,
 ): Promise<string[]> {
   const target = await findHookTarget(context);
   const messages: string[] = [];
-  if (method === "pre-commit") messages.push(...uninstallPreCommitConfig(target));
+  if (method === undefined || method === "pre-commit")
+    messages.push(...uninstallPreCommitConfig(target));
   if (method === undefined || method === "husky") messages.push(...uninstallHuskyHook(target));
   // With husky active the hooks folder is husky's own (.husky/_): only --git looks there.
   if (method === "git" || (method === undefined && !target.huskyActive))

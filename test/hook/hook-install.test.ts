@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { plantedKey } from "../git/helpers.js";
 import { makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { BIN, REPO_ROOT, runCli } from "../helpers/run-cli.js";
@@ -124,13 +125,26 @@ describe("keywarden hook install / uninstall", () => {
     expect(readFileSync(join(repo.dir, ".husky", "pre-commit"), "utf8")).toBe(existing);
   });
 
+  it("gives back a husky hook without a final newline byte for byte", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    repo.git("config", "core.hooksPath", ".husky/_");
+    const existing = "echo A\necho B";
+    repo.write({ ".husky/pre-commit": existing });
+    const hook = join(repo.dir, ".husky", "pre-commit");
+
+    expect((await runCli(["hook", "install", "--husky"], { cwd: repo.dir })).exitCode).toBe(0);
+    expect(readFileSync(hook, "utf8")).toMatch(/^echo A\necho B\n# >>> keywarden/);
+    expect((await runCli(["hook", "uninstall"], { cwd: repo.dir })).exitCode).toBe(0);
+    expect(readFileSync(hook, "utf8")).toBe(existing);
+  });
+
   it("writes the pre-commit framework config and takes it out again", async () => {
     const repo = makeTempRepo();
     repo.commit("base", { "README.md": "demo\n" });
-    repo.write({
-      ".pre-commit-config.yaml":
-        "# my hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: lint # keep me\n        name: lint\n        entry: true\n        language: system\n",
-    });
+    const original =
+      "# my hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: lint # keep me\n        name: lint\n        entry: true\n        language: system\n";
+    repo.write({ ".pre-commit-config.yaml": original });
     const install = await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
     expect(install.exitCode).toBe(0);
     expect(install.stdout).toContain("pre-commit install");
@@ -143,10 +157,95 @@ describe("keywarden hook install / uninstall", () => {
       "already",
     );
     await runCli(["hook", "uninstall", "--pre-commit"], { cwd: repo.dir });
-    expect(readFileSync(join(repo.dir, ".pre-commit-config.yaml"), "utf8")).not.toContain(
-      "keywarden",
+    expect(readFileSync(join(repo.dir, ".pre-commit-config.yaml"), "utf8")).toBe(original);
+  });
+
+  it("adds its pre-commit entry as text, in the list's own indentation or flow style", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    const config = join(repo.dir, ".pre-commit-config.yaml");
+    const original =
+      "# my config\ndefault_stages: [pre-commit]\nrepos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n  rev: v4.5.0\n  hooks:\n  - id: trailing-whitespace   # trailing\n";
+    repo.write({ ".pre-commit-config.yaml": original });
+    await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+    const installed = readFileSync(config, "utf8");
+    expect(installed.startsWith(original)).toBe(true);
+    expect(installed.slice(original.length)).toMatch(
+      /^- repo: https:\/\/\S+\n {2}rev: v\S+\n {2}hooks:\n {4}- id: keywarden\n$/,
+    );
+
+    repo.write({ ".pre-commit-config.yaml": "repos: []\n" });
+    await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+    expect(readFileSync(config, "utf8")).toMatch(
+      /^repos: \[\{repo: https:\/\/\S+, rev: v\S+, hooks: \[\{id: keywarden\}\]\}\]\n$/,
     );
   });
+
+  it.each([
+    [
+      "comments, flow lists and dashes at column 0",
+      "# my config\ndefault_stages: [pre-commit]\nrepos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n  rev: v4.5.0\n  hooks:\n  - id: trailing-whitespace   # trailing\n",
+    ],
+    ["an empty flow list", "repos: []\n"],
+    ["a flow list and a comment", "repos: [ {repo: local, hooks: []} ]  # more to come\n"],
+    ["no final newline", "repos:\n    -   repo: local\n        hooks: []"],
+    ["keys after the list", "repos:\n  - repo: local\n    hooks: []\n\n# then\nfail_fast: true\n"],
+    ["no repos yet", "# hooks to come\n"],
+  ])(
+    "takes its pre-commit entry out of a config with %s on a plain uninstall, byte for byte",
+    async (_name, original) => {
+      const repo = makeTempRepo();
+      repo.commit("base", { "README.md": "demo\n", ".pre-commit-config.yaml": original });
+      const config = join(repo.dir, ".pre-commit-config.yaml");
+      const install = await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+      expect(install.exitCode, install.stderr).toBe(0);
+      const before = parse(original) ?? {};
+      expect(parse(readFileSync(config, "utf8"))).toEqual({
+        ...before,
+        repos: [
+          ...(before.repos ?? []),
+          {
+            repo: expect.stringMatching(/^https:/),
+            rev: expect.stringMatching(/^v/),
+            hooks: [{ id: "keywarden" }],
+          },
+        ],
+      });
+
+      const uninstall = await runCli(["hook", "uninstall"], { cwd: repo.dir });
+      expect(uninstall.exitCode).toBe(0);
+      expect(uninstall.stdout).toBe("Removed the keywarden hook from .pre-commit-config.yaml.\n");
+      expect(readFileSync(config, "utf8")).toBe(original);
+    },
+  );
+
+  it("deletes the .pre-commit-config.yaml it created on a plain uninstall", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    const config = join(repo.dir, ".pre-commit-config.yaml");
+    expect((await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir })).exitCode).toBe(0);
+    expect(readFileSync(config, "utf8")).toContain("- id: keywarden");
+    const uninstall = await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(uninstall.stdout).toContain("Removed .pre-commit-config.yaml");
+    expect(existsSync(config)).toBe(false);
+  });
+
+  it.each([
+    ["a list", "- a\n"],
+    ["a string", "just a string\n"],
+  ])(
+    "refuses a .pre-commit-config.yaml whose top level is %s with one line, exit 2",
+    async (_name, original) => {
+      const repo = makeTempRepo();
+      repo.commit("base", { ".pre-commit-config.yaml": original });
+      const install = await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+      expect(install.exitCode).toBe(2);
+      expect(install.stderr).toBe(
+        "keywarden: .pre-commit-config.yaml: the top level is not a mapping (repos: ...)\n",
+      );
+      expect(readFileSync(join(repo.dir, ".pre-commit-config.yaml"), "utf8")).toBe(original);
+    },
+  );
 
   it("exits 2 with one line outside a repository and for two methods at once", async () => {
     const repo = makeTempRepo();

@@ -7,6 +7,14 @@ import type { CommandContext } from "../io.js";
 import type { PlainCommand } from "../plain-args.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
+/**
+ * `path` as one word of a POSIX shell command, to copy and paste: bare when it holds only safe
+ * characters, else in single quotes, inside which only a quote needs care ('\'').
+ */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 /** What the person committing reads when the hook stops the commit. */
 export function blockedCommitMessage(findings: readonly Finding[]): string {
   const places = findings.map(
@@ -18,7 +26,8 @@ export function blockedCommitMessage(findings: readonly Finding[]): string {
     ...places,
     "To go on, either:",
     "  - move the key out of the code (an environment variable or a secrets manager), then git add the file again;",
-    `  - unstage it: git restore --staged ${files.map((file) => (/\s/.test(file) ? `"${file}"` : file)).join(" ")};`,
+    // `--`: a file named like an option (-x) is still a file.
+    `  - unstage it: git restore --staged -- ${files.map(shellWord).join(" ")};`,
     "  - or, for a false positive, add a keywarden:allow comment on that line.",
     "",
   ].join("\n");
