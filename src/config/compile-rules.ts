@@ -135,8 +135,9 @@ export function compileRule(
     );
   }
   if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
+  const pattern = scope.pattern ?? raw.pattern;
   const buildRegex = (mode: "g" | "y") =>
-    compileRegex(raw.pattern, `${mode}d${raw.flags ?? ""}`, `${where} field pattern`);
+    compileRegex(pattern, `${mode}d${raw.flags ?? ""}`, `${where} field pattern`);
   let regex: RegExp | undefined;
   let stickyRegex: RegExp | undefined;
   let allow: CompiledAllow | undefined;

@@ -8,6 +8,7 @@ import type { PatternScope } from "./pattern-scope.js";
 export interface StoredScope {
   readonly reach?: { chars: number | null; lines: number | null };
   readonly leads?: KeywordLeads;
+  readonly pattern?: string;
 }
 
 export function storeScope(scope: PatternScope): StoredScope {
@@ -22,6 +23,7 @@ export function storeScope(scope: PatternScope): StoredScope {
         }
       : {}),
     ...(leads ? { leads } : {}),
+    ...(scope.pattern !== undefined ? { pattern: scope.pattern } : {}),
   };
 }
 
@@ -37,5 +39,6 @@ export function restoreScope(stored: StoredScope | undefined): PatternScope {
         }
       : {}),
     ...(stored?.leads ? { leads: stored.leads } : {}),
+    ...(stored?.pattern !== undefined ? { pattern: stored.pattern } : {}),
   };
 }

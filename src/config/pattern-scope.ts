@@ -1,3 +1,4 @@
+import { allowAfterEscape } from "./escape-boundary.js";
 import { type KeywordLeads, keywordLeads } from "./keyword-leads.js";
 import { type RegexReach, ruleReach } from "./regex-reach.js";
 
@@ -10,6 +11,8 @@ import { type RegexReach, ruleReach } from "./regex-reach.js";
 export interface PatternScope {
   readonly reach?: RegexReach;
   readonly leads?: KeywordLeads;
+  /** The pattern as the engine runs it, when that differs from the rule's (escape-boundary.ts). */
+  readonly pattern?: string;
 }
 
 export function ruleScope(raw: {
@@ -17,12 +20,18 @@ export function ruleScope(raw: {
   flags?: string | undefined;
   keywords: readonly string[];
 }): PatternScope {
-  const reach = ruleReach(raw);
+  const flags = raw.flags ?? "";
+  const pattern = allowAfterEscape(raw.pattern, flags);
+  const reach = ruleReach({ pattern, flags });
   let leads: KeywordLeads | undefined;
   try {
-    leads = keywordLeads(raw.pattern, raw.flags ?? "", raw.keywords);
+    leads = keywordLeads(pattern, flags, raw.keywords);
   } catch {
     // A pattern the parser does not read the way the engine does: no leads.
   }
-  return { ...(reach ? { reach } : {}), ...(leads ? { leads } : {}) };
+  return {
+    ...(reach ? { reach } : {}),
+    ...(leads ? { leads } : {}),
+    ...(pattern !== raw.pattern ? { pattern } : {}),
+  };
 }
