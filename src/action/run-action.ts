@@ -9,7 +9,7 @@ import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
 import { isLive } from "../finding-status.js";
 import { runGit } from "../git/run-git.js";
 import { formatGithub } from "../report/github.js";
-import { DEFAULT_REDACT_PERCENT, toReportFinding } from "../report/redact.js";
+import { DEFAULT_REDACT_PERCENT, lineRedactorFor, toReportFinding } from "../report/redact.js";
 import { formatSarif } from "../report/sarif.js";
 import { toolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
@@ -190,8 +190,10 @@ async function runSteps(io: CliIo): Promise<number> {
 
   const remediation = new Map(rules.map((rule) => [rule.id, rule.remediation]));
   const percent = inputs.redact ? DEFAULT_REDACT_PERCENT : 0;
+  // Each line hides every key found, not only its finding's own.
+  const redactLine = lineRedactorFor([...findings, ...(scan?.allowedInline ?? [])], percent);
   const toReport = (finding: Finding) =>
-    toReportFinding(finding, percent, remediation.get(finding.ruleId) ?? "");
+    toReportFinding(finding, percent, remediation.get(finding.ruleId) ?? "", redactLine);
   const located = resolved.change
     ? locateFindings(
         findings,

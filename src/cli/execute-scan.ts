@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
 import { runScan } from "../pipeline/run-scan.js";
-import { toReportFinding } from "../report/redact.js";
+import { toReportFindings } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import {
   applySuppressions,
@@ -112,8 +112,12 @@ export async function executeScan(
       ? await (await import("../git/repository-info.js")).repositoryInfo(request.scanRoot, io)
       : undefined;
   const report = reporter({
-    findings: findings.map((finding) =>
-      toReportFinding(finding, options.redactPercent, remediationByRule.get(finding.ruleId) ?? ""),
+    // Every secret the scan found is hidden in every line, the suppressed ones' included.
+    findings: toReportFindings(
+      findings,
+      options.redactPercent,
+      (finding) => remediationByRule.get(finding.ruleId) ?? "",
+      result.findings,
     ),
     summary: result.summary,
     tool: toolInfo(),

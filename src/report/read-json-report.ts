@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { findEncodedText } from "../engine/decode.js";
 import { ConfigError } from "../errors.js";
 import type { ReportFinding, ScanSummary } from "../types.js";
-import { isRedacted, redactInLine, redactSecret } from "./redact.js";
+import { buildLineRedactor } from "./line-redactor.js";
+import { isRedacted, redactSecret } from "./redact.js";
 
 /**
  * A saved JSON report (`--format json`) read back, so `keywarden report` can render it in
@@ -101,21 +103,50 @@ export interface SavedReport {
   readonly tool?: { readonly name: string; readonly version: string };
 }
 
+/** The base64 runs of a line that decode, at any depth, to text holding the secret. */
+function encodedRunsHolding(line: string, secret: string): string[] {
+  const holds = (text: string): boolean =>
+    text.includes(secret) || findEncodedText(text).some((span) => holds(span.decoded));
+  return findEncodedText(line)
+    .filter((span) => holds(span.decoded))
+    .map((span) => line.slice(span.start, span.end));
+}
+
 /**
- * Redacts a finding that a --no-redact report holds in full: its secret and its companion's,
- * wherever they stand, the line included.
+ * What a --no-redact report holds in full: each secret, its companion, and for a secret found
+ * inside encoded text the encoded run in its line. The report keeps only part of each line, so
+ * the run is found by decoding, not by its column.
  */
-function redactAgain(finding: ReportFinding, percent: number): ReportFinding {
-  if (percent <= 0 || isRedacted(finding.secret)) return finding;
-  const companion = finding.companion;
-  return {
-    ...finding,
-    secret: redactSecret(finding.secret, percent),
-    lineText: redactInLine(finding.lineText, [finding.secret, companion?.secret], percent),
-    ...(companion
-      ? { companion: { ...companion, secret: redactSecret(companion.secret, percent) } }
-      : {}),
-  };
+function textsToHide(finding: ReportFinding): string[] {
+  if (isRedacted(finding.secret)) return [];
+  return [
+    finding.secret,
+    ...(finding.companion ? [finding.companion.secret] : []),
+    ...(finding.encoding ? encodedRunsHolding(finding.lineText, finding.secret) : []),
+  ];
+}
+
+/**
+ * Redacts the findings a --no-redact report holds in full: their secrets and companions, and
+ * every one of the report's secrets wherever it stands in any finding's line.
+ */
+function redactAgain(findings: readonly ReportFinding[], percent: number): ReportFinding[] {
+  const hidden = percent > 0 ? findings.flatMap(textsToHide) : [];
+  if (hidden.length === 0) return [...findings];
+  const redactLine = buildLineRedactor(hidden, (text) => redactSecret(text, percent));
+  return findings.map((finding) => {
+    const lineText = redactLine(finding.lineText).text;
+    if (isRedacted(finding.secret)) return { ...finding, lineText };
+    const companion = finding.companion;
+    return {
+      ...finding,
+      secret: redactSecret(finding.secret, percent),
+      lineText,
+      ...(companion
+        ? { companion: { ...companion, secret: redactSecret(companion.secret, percent) } }
+        : {}),
+    };
+  });
 }
 
 export function readJsonReport(text: string, file: string, redactPercent: number): SavedReport {
@@ -137,15 +168,16 @@ export function readJsonReport(text: string, file: string, redactPercent: number
     );
   }
   const report = parsed.data;
-  const findings = report.findings.map((finding) =>
-    redactAgain(
-      {
-        ...finding,
-        endLine: finding.endLine ?? finding.line,
-        endColumn: finding.endColumn ?? finding.column + 1,
-      } as ReportFinding,
-      redactPercent,
+  const findings = redactAgain(
+    report.findings.map(
+      (finding) =>
+        ({
+          ...finding,
+          endLine: finding.endLine ?? finding.line,
+          endColumn: finding.endColumn ?? finding.column + 1,
+        }) as ReportFinding,
     ),
+    redactPercent,
   );
   const summary: ScanSummary = {
     source: report.summary?.source ?? "files",

@@ -1,4 +1,5 @@
 import type { Finding, ReportFinding } from "../types.js";
+import { buildLineRedactor, keepLine, type LineRedactor } from "./line-redactor.js";
 
 /** How much of each secret to hide: 0 shows everything (only with --no-redact), 100 hides all. */
 export type RedactPercent = number;
@@ -24,44 +25,95 @@ export function isRedacted(secret: string): boolean {
   return secret === FULLY_REDACTED || secret.endsWith(REDACTED_TAIL);
 }
 
-function clipAround(line: string, needle: string): string {
-  if (line.length <= 2 * LINE_CONTEXT + needle.length) return line;
-  const at = Math.max(0, line.indexOf(needle));
-  const start = Math.max(0, at - LINE_CONTEXT);
-  const end = Math.min(line.length, at + needle.length + LINE_CONTEXT);
-  return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
+/**
+ * Cuts a long line to LINE_CONTEXT characters either side of text[start, end) (the finding's
+ * own secret, redacted or not), so a minified file does not flood the report.
+ */
+function clipAround(text: string, start: number, end: number): string {
+  if (end - start + 2 * LINE_CONTEXT >= text.length) return text;
+  const from = Math.max(0, start - LINE_CONTEXT);
+  const to = Math.min(text.length, end + LINE_CONTEXT);
+  return `${from > 0 ? "…" : ""}${text.slice(from, to)}${to < text.length ? "…" : ""}`;
 }
 
-/** A line with every occurrence of each secret redacted. */
-export function redactInLine(
-  line: string,
-  secrets: readonly (string | undefined)[],
+/**
+ * The encoded run a secret was found in, in its raw line: such a finding has the place of the
+ * whole run (see scanEncoded in engine/detector.ts), and a run holds no line break.
+ */
+function encodedRunSpan(finding: Finding): { start: number; end: number } | undefined {
+  return finding.encoding && finding.endLine === finding.line
+    ? { start: finding.column - 1, end: finding.endColumn - 1 }
+    : undefined;
+}
+
+/** Where a finding's own secret, or the encoded run that shows it, stands in its raw line. */
+function ownSpan(finding: Finding): { start: number; end: number } {
+  const encoded = encodedRunSpan(finding);
+  if (encoded) return encoded;
+  const start = finding.column - 1;
+  if (finding.lineText.startsWith(finding.secret, start))
+    return { start, end: start + finding.secret.length };
+  const at = Math.max(0, finding.lineText.indexOf(finding.secret));
+  return { start: at, end: at + finding.secret.length };
+}
+
+/**
+ * What a finding adds to its report's texts to hide: the secret, its companion, and for a secret
+ * found inside encoded text the encoded run, which decodes straight back to it.
+ */
+function textsToHide(finding: Finding): string[] {
+  const texts = [finding.secret];
+  if (finding.companion) texts.push(finding.companion.secret);
+  const encoded = encodedRunSpan(finding);
+  if (encoded) texts.push(finding.lineText.slice(encoded.start, encoded.end));
+  return texts;
+}
+
+/**
+ * Hides, in any line, every secret of `findings` in the style of --redact `percent`: a line
+ * with two keys shows neither, whichever finding it is printed for.
+ */
+export function lineRedactorFor(
+  findings: readonly Finding[],
   percent: RedactPercent,
-): string {
-  if (percent <= 0) return line;
-  let redacted = line;
-  for (const secret of secrets) {
-    if (secret) redacted = redacted.split(secret).join(redactSecret(secret, percent));
-  }
-  return redacted;
+): LineRedactor {
+  if (percent <= 0) return keepLine;
+  return buildLineRedactor(findings.flatMap(textsToHide), (text) => redactSecret(text, percent));
+}
+
+/**
+ * All findings of one report, redacted together (see lineRedactorFor). `alsoHide`: findings not
+ * reported (suppressed, dropped by --verify) whose secrets may share a line with reported ones.
+ */
+export function toReportFindings(
+  findings: readonly Finding[],
+  percent: RedactPercent,
+  remediationOf: (finding: Finding) => string,
+  alsoHide: readonly Finding[] = [],
+): ReportFinding[] {
+  const redactLine = lineRedactorFor([...findings, ...alsoHide], percent);
+  return findings.map((finding) =>
+    toReportFinding(finding, percent, remediationOf(finding), redactLine),
+  );
 }
 
 /**
  * The only way from a Finding to what reporters see. Every field that may hold the secret
  * (the secret, the line, a companion secret on the line) is redacted here, inside the pipeline,
- * so no reporter can leak it by mistake.
+ * so no reporter can leak it by mistake. `redactLine` hides the other secrets of the report
+ * too: pass one from lineRedactorFor over all its findings (toReportFindings does).
  */
 export function toReportFinding(
   finding: Finding,
   percent: RedactPercent,
   remediation: string,
+  redactLine: LineRedactor = lineRedactorFor([finding], percent),
 ): ReportFinding {
   const redacted = redactSecret(finding.secret, percent);
-  const lineText = redactInLine(
-    finding.lineText,
-    [finding.secret, finding.companion?.secret],
-    percent,
-  );
+  const line = redactLine(finding.lineText);
+  const own = ownSpan(finding);
+  const start = line.place(own.start).start;
+  const end = own.end > own.start ? line.place(own.end - 1).end : start;
   return {
     ruleId: finding.ruleId,
     title: finding.title,
@@ -74,7 +126,7 @@ export function toReportFinding(
     endLine: finding.endLine,
     endColumn: finding.endColumn,
     secret: redacted,
-    lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
+    lineText: clipAround(line.text, start, end),
     ...(finding.companion
       ? {
           companion: {

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { isLive, needsAttention } from "../finding-status.js";
 import { plural } from "../report/format.js";
-import { toReportFinding } from "../report/redact.js";
+import { lineRedactorFor, toReportFinding } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import { readReportFile } from "../sources/report-file.js";
 import { type ToolInfo, userAgent } from "../tool-info.js";
@@ -149,6 +149,8 @@ export async function executeRevoke(request: ExecuteRevokeRequest): Promise<Exec
 
   const remediation = new Map(config.rules.map((rule) => [rule.id, rule.remediation]));
   const checkedAt = new Date().toISOString();
+  // Each line hides every key found, not only its finding's own.
+  const redactLine = lineRedactorFor(stage.findings, request.redactPercent);
   const reported: ReportFinding[] = [
     ...stage.findings.map((finding, index) => {
       const record = collected.records.get(collected.findings[index]!);
@@ -157,6 +159,7 @@ export async function executeRevoke(request: ExecuteRevokeRequest): Promise<Exec
           finding,
           request.redactPercent,
           remediation.get(finding.ruleId) ?? "",
+          redactLine,
         );
       // Keep the report's own record (location, commit, redaction); refresh the verdicts.
       return {

@@ -173,3 +173,80 @@ describe("redaction in every format", () => {
     expect(missing.stderr).toBe("keywarden: nope.json: cannot read the report (no such file)\n");
   });
 });
+
+describe("every secret hidden in every finding's line", () => {
+  /**
+   * Two keys on one line, and a Kubernetes Secret holding a key in base64. `hidden` lists what
+   * must not show in a redacted report: both keys, the encoded key, and the start of its base64
+   * (16 characters decode to the key's first 12, more than any redaction shows).
+   */
+  function plantShared(dir: string): { hidden: string[]; full: string[] } {
+    const github = expandTemplate("ghp_{{alnum:36}}");
+    const slack = expandTemplate("xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}");
+    const token = expandTemplate("ghp_{{alnum:36}}");
+    const run = Buffer.from(token).toString("base64");
+    writeFileSync(join(dir, "config.json"), `{"github": "${github}", "slack": "${slack}"}\n`);
+    writeFileSync(
+      join(dir, "secret.yaml"),
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  token: ${run}\n`,
+    );
+    return { hidden: [github, slack, token, run.slice(0, 16)], full: [github, slack, run] };
+  }
+
+  function expectHidden(output: string, hidden: readonly string[], label: string) {
+    for (const text of hidden)
+      expect(output, `${label} leaks ${text.slice(0, 6)}…`).not.toContain(text);
+  }
+
+  it("no scan format shows the other key of a shared line or a key's base64", async () => {
+    const dir = makeTempDir();
+    const { hidden, full } = plantShared(dir);
+    const runs = await Promise.all(
+      FORMAT_NAMES.flatMap((format) =>
+        [[], ["--redact=100"], ["--no-redact"]].map(async (flags) => ({
+          format,
+          flags,
+          result: await runCli(["scan", ".", "--format", format, ...flags], { cwd: dir }),
+        })),
+      ),
+    );
+    for (const { format, flags, result } of runs) {
+      const label = `${format} ${flags.join(" ")}`;
+      expect(result.exitCode, `${label}: ${result.stderr}`).toBe(1);
+      if (flags[0] !== "--no-redact") expectHidden(result.stdout + result.stderr, hidden, label);
+    }
+    // --no-redact still shows each line whole, the base64 included.
+    const json = runs.find((run) => run.format === "json" && run.flags[0] === "--no-redact")!;
+    for (const text of full) expect(json.result.stdout).toContain(text);
+    const findings = JSON.parse(json.result.stdout).findings;
+    expect(findings.filter((f: { encoding?: string }) => f.encoding === "base64")).toHaveLength(1);
+  });
+
+  it("keywarden report hides them in every format it writes from a --no-redact report", async () => {
+    const dir = makeTempDir();
+    const { hidden, full } = plantShared(dir);
+    const saved = await runCli(
+      ["scan", ".", "--format", "json", "--no-redact", "-o", "full.json"],
+      { cwd: dir },
+    );
+    expect(saved.exitCode, saved.stderr).toBe(1);
+    const runs = await Promise.all(
+      ["html", "json", "sarif", "junit"].flatMap((format) =>
+        [[], ["--redact=100"]].map(async (flags) => ({
+          label: `report --format ${format} ${flags.join(" ")}`,
+          result: await runCli(["report", "full.json", "--format", format, ...flags], {
+            cwd: dir,
+          }),
+        })),
+      ),
+    );
+    for (const { label, result } of runs) {
+      expect(result.exitCode, `${label}: ${result.stderr}`).toBe(0);
+      expectHidden(result.stdout, hidden, label);
+    }
+    const kept = await runCli(["report", "full.json", "--format", "json", "--no-redact"], {
+      cwd: dir,
+    });
+    for (const text of full) expect(kept.stdout).toContain(text);
+  });
+});
