@@ -174,7 +174,8 @@ export interface SkipNotice {
     | "unreadable"
     | "lfs-pointer"
     | "missing-object"
-    | "symlink";
+    | "symlink"
+    | "not-a-file";
   readonly detail?: string;
 }
 

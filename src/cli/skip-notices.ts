@@ -7,6 +7,7 @@ const REASON_TEXT: Record<SkipNotice["reason"], string> = {
   "lfs-pointer": "Git LFS pointer (content not in the repository)",
   "missing-object": "missing from the repository (partial or damaged clone)",
   symlink: "symbolic link",
+  "not-a-file": "not a regular file",
 };
 
 /** Reasons that mean content went unread: listed in full, and the scan is incomplete (exit 2). */

@@ -88,6 +88,7 @@ const reportSchema = z.object({
               "lfs-pointer",
               "missing-object",
               "symlink",
+              "not-a-file",
             ]),
             detail: z.string().optional(),
           }),

@@ -1,5 +1,14 @@
-import { readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdir,
+  readFileSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -22,20 +31,93 @@ export interface FileSourceOptions {
 
 const toPosix = (path: string) => path.split(sep).join("/");
 
-/** Reads every .gitignore below `root` once; a path is ignored when any ancestor's rules say so. */
-function loadGitignores(root: string): (relativePath: string) => boolean {
-  const files = fg.sync("**/.gitignore", {
-    cwd: root,
-    dot: true,
-    ignore: ["**/.git/**"],
-    followSymbolicLinks: false,
+/**
+ * Line terminators. picomatch compiles `**` to a loop of `.` without the `s` flag, so a `**`
+ * never matches a path holding one (its `*` is `[^/]*`, which does): see walkTree.
+ */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/** What a file-system entry that is neither a regular file nor a link is, for a notice. */
+type EntryKind = Pick<
+  Stats,
+  "isDirectory" | "isFIFO" | "isSocket" | "isCharacterDevice" | "isBlockDevice"
+>;
+
+function describeKind(entry: EntryKind): string {
+  if (entry.isDirectory()) return "folder";
+  if (entry.isFIFO()) return "FIFO";
+  if (entry.isSocket()) return "socket";
+  if (entry.isCharacterDevice()) return "character device";
+  if (entry.isBlockDevice()) return "block device";
+  return "special file";
+}
+
+/** FIFOs, sockets and devices are never opened: opening a FIFO waits for a writer. */
+function skipNotRegular(displayPath: string, entry: EntryKind, options: FileSourceOptions): void {
+  options.onSkip({
+    path: displayPath,
+    reason: "not-a-file",
+    detail: describeKind(entry),
   });
-  if (files.length === 0) return () => false;
-  const byDir = new Map<string, Ignore>();
-  for (const file of files) {
-    const dir = dirname(file) === "." ? "" : dirname(file);
-    byDir.set(dir, ignore().add(readFileSync(join(root, file), "utf8")));
+}
+
+/** fast-glob's readdir, telling `onError` about each folder it cannot list. */
+function reportingReaddir(
+  onError: (directory: string, error: NodeJS.ErrnoException) => void,
+): fg.FileSystemAdapter["readdir"] {
+  // fast-glob asks with file types on every Node it supports; the cast covers its other overload.
+  return ((directory: string, options: { withFileTypes: true }, callback) =>
+    readdir(directory, options, (error, entries) => {
+      if (error) onError(directory, error);
+      callback(error, entries);
+    })) as fg.FileSystemAdapter["readdir"];
+}
+
+/**
+ * Every entry below `root`, folders too, its path relative to root; .git folders left out,
+ * links not followed. A folder that cannot be listed goes to `onError` and the walk goes on.
+ * The pattern is `**` + `/*`, whose last part matches a name holding a line break; below a
+ * folder so named no `**` matches, so that folder is walked again on its own.
+ */
+async function* walkTree(
+  root: string,
+  onError?: (directory: string, error: NodeJS.ErrnoException) => void,
+  prefix = "",
+): AsyncGenerator<fg.Entry> {
+  const entries = fg.stream("**/*", {
+    cwd: join(root, prefix),
+    dot: true,
+    onlyFiles: false,
+    objectMode: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    ignore: ["**/.git/**"],
+    fs: onError ? { readdir: reportingReaddir(onError) } : {},
+  });
+  for await (const entry of entries as AsyncIterable<fg.Entry>) {
+    const path = `${prefix}${entry.path}`;
+    yield prefix === "" ? entry : { ...entry, path };
+    if (entry.dirent.isDirectory() && LINE_TERMINATOR.test(entry.name))
+      yield* walkTree(root, onError, `${path}/`);
   }
+}
+
+/** Reads every .gitignore below `root` once; a path is ignored when any ancestor's rules say so. */
+async function loadGitignores(root: string): Promise<(relativePath: string) => boolean> {
+  const byDir = new Map<string, Ignore>();
+  // Unlistable folders and unreadable files are the main walk's to report.
+  for await (const entry of walkTree(root)) {
+    if (entry.name !== ".gitignore" || !entry.dirent.isFile()) continue;
+    let rules: string;
+    try {
+      rules = readFileSync(join(root, entry.path), "utf8");
+    } catch {
+      continue;
+    }
+    const dir = entry.path.slice(0, -".gitignore".length - 1);
+    byDir.set(dir, ignore().add(rules));
+  }
+  if (byDir.size === 0) return () => false;
   return (relativePath: string) => {
     for (const [dir, rules] of byDir) {
       if (dir !== "" && !relativePath.startsWith(`${dir}/`)) continue;
@@ -48,11 +130,12 @@ function loadGitignores(root: string): (relativePath: string) => boolean {
 
 function isLinkToFile(file: string, displayPath: string, options: FileSourceOptions): boolean {
   try {
-    if (statSync(file).isFile()) return true;
+    const target = statSync(file);
+    if (target.isFile()) return true;
     options.onSkip({
       path: displayPath,
       reason: "symlink",
-      detail: "link to a folder, not followed",
+      detail: `link to a ${describeKind(target)}, not followed`,
     });
   } catch {
     options.onSkip({ path: displayPath, reason: "symlink", detail: "broken link" });
@@ -66,19 +149,27 @@ function readFileFragment(
   displayPath: string,
   options: FileSourceOptions,
 ): Fragment | undefined {
-  // Size first, so a file over the limit is never read into memory.
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    const size = statSync(absolute).size;
-    if (size > options.maxFileSize) {
+    // Callers have seen a regular file. Should it have become a FIFO since, O_NONBLOCK makes
+    // the open return at once rather than wait for a writer, and fstat turns it away.
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
+      skipNotRegular(displayPath, stats, options);
+      return undefined;
+    }
+    // Size first, so a file over the limit is never read into memory.
+    if (stats.size > options.maxFileSize) {
       options.onSkip({
         path: displayPath,
         reason: "too-large",
-        detail: `${size} bytes > --max-file-size ${options.maxFileSize}`,
+        detail: `${stats.size} bytes > --max-file-size ${options.maxFileSize}`,
       });
       return undefined;
     }
-    bytes = readFileSync(absolute);
+    bytes = readFileSync(fd);
   } catch (error) {
     options.onSkip({
       path: displayPath,
@@ -86,6 +177,8 @@ function readFileFragment(
       detail: (error as NodeJS.ErrnoException).code,
     });
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   if (isBinary(bytes)) {
     options.onSkip({ path: displayPath, reason: "binary" });
@@ -105,49 +198,63 @@ function readFileFragment(
 
 /**
  * Working-tree files: fast-glob walks, picomatch applies the config's excludes, .gitignore
- * files are honoured, binaries and files over the size limit are skipped with a notice.
+ * files are honoured, binaries, files over the size limit and anything but regular files
+ * are skipped with a notice, and so are folders that cannot be listed.
  */
 export async function* fileFragments(options: FileSourceOptions): AsyncGenerator<Fragment> {
   for (const target of options.paths) {
     const absolute = resolve(options.cwd, target);
-    let stats: ReturnType<typeof statSync>;
+    const targetPath = toPosix(relative(options.cwd, absolute)) || target;
+    let stats: Stats;
     try {
       stats = statSync(absolute);
     } catch {
       throw new RuntimeError(`${target}: no such file or directory`);
     }
     if (stats.isFile()) {
-      const fragment = readFileFragment(
-        absolute,
-        toPosix(relative(options.cwd, absolute)) || target,
-        options,
-      );
+      const fragment = readFileFragment(absolute, targetPath, options);
       if (fragment) yield fragment;
       continue;
     }
+    if (!stats.isDirectory()) {
+      skipNotRegular(targetPath, stats, options);
+      continue;
+    }
+    // `s`: a `**` in an exclude also spans names holding a line break (see LINE_TERMINATOR).
     const isExcluded =
       options.exclude.length > 0
-        ? picomatch(options.exclude as string[], { dot: true })
+        ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
         : () => false;
-    const isIgnored = options.gitignore === false ? () => false : loadGitignores(absolute);
-    const entries = fg.stream("**", {
-      cwd: absolute,
-      dot: true,
-      onlyFiles: false,
-      objectMode: true,
-      followSymbolicLinks: false,
-      suppressErrors: true,
-      ignore: ["**/.git/**"],
-    });
-    for await (const entry of entries as AsyncIterable<fg.Entry>) {
+    const isIgnored = options.gitignore === false ? () => false : await loadGitignores(absolute);
+    const isLeftOut = (relativePath: string) => isExcluded(relativePath) || isIgnored(relativePath);
+    // A folder named a line break is listed twice (see walkTree), reported once.
+    const unlisted = new Set<string>();
+    const reportUnlisted = (directory: string, error: NodeJS.ErrnoException) => {
+      const relativePath = toPosix(relative(absolute, directory));
+      // A folder the scan leaves out anyway is no loss; fast-glob never enters .git.
+      if (relativePath !== "" && (isLeftOut(relativePath) || isLeftOut(`${relativePath}/`))) return;
+      if (unlisted.has(directory)) return;
+      unlisted.add(directory);
+      options.onSkip({
+        path: toPosix(relative(options.cwd, directory)) || targetPath,
+        reason: "unreadable",
+        detail: `${error.code}: folder not listed`,
+      });
+    };
+    for await (const entry of walkTree(absolute, reportUnlisted)) {
       if (entry.dirent.isDirectory()) continue;
       const relativePath = entry.path;
-      if (isExcluded(relativePath) || isIgnored(relativePath)) continue;
+      if (isLeftOut(relativePath)) continue;
       const file = join(absolute, relativePath);
       const displayPath = toPosix(relative(options.cwd, file));
       // Symbolic links to files are read through (gitleaks users expect it); links to folders
       // are not followed, which rules out loops; broken links are reported.
-      if (entry.dirent.isSymbolicLink() && !isLinkToFile(file, displayPath, options)) continue;
+      if (entry.dirent.isSymbolicLink()) {
+        if (!isLinkToFile(file, displayPath, options)) continue;
+      } else if (!entry.dirent.isFile()) {
+        skipNotRegular(displayPath, entry.dirent, options);
+        continue;
+      }
       const fragment = readFileFragment(file, displayPath, options);
       if (fragment) yield fragment;
     }

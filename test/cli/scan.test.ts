@@ -1,6 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { compileRules } from "../../src/config/compile-rules.js";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
@@ -253,6 +263,92 @@ describe("keywarden scan", () => {
     expect(result.stderr).toContain("folder-link (link to a folder, not followed)");
   });
 
+  it.skipIf(process.platform === "win32")(
+    "skips a FIFO with a notice, in a folder and named on the command line, and scans the rest",
+    async () => {
+      const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "a.env"), `LLAMA_API_KEY=${key}\n`);
+      const fifo = join(dir, "build.pipe");
+      execFileSync("mkfifo", [fifo]);
+      // Opening a FIFO waits for a writer: should the scan open it, this writer comes along
+      // after a few seconds, so the test fails instead of hanging.
+      const watchdog = setInterval(() => {
+        try {
+          closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+        } catch {
+          // ENXIO: nobody is reading it.
+        }
+      }, 3000);
+      onTestFinished(() => clearInterval(watchdog));
+      const folder = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+      expect(folder.exitCode).toBe(1);
+      expect(folder.stderr).toContain("not a regular file");
+      const report = JSON.parse(folder.stdout) as JsonReport;
+      expect(report.findings.map((f) => f.path)).toEqual(["a.env"]);
+      expect(report.summary.skipped).toEqual([
+        { path: "build.pipe", reason: "not-a-file", detail: "FIFO" },
+      ]);
+      const named = await runCli(["scan", "build.pipe"], { cwd: dir });
+      expect(named.exitCode).toBe(0);
+      expect(named.stderr).toContain("not a regular file");
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "reports a folder it cannot list, still scans the rest, and calls the scan incomplete",
+    async () => {
+      const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "ok.env"), `LLAMA_API_KEY=${key}\n`);
+      writeFileSync(join(dir, ".gitignore"), "cache/\n");
+      mkdirSync(join(dir, "private"));
+      mkdirSync(join(dir, "cache"));
+      // Root reads any folder: the scan then runs as nobody, for whom the modes hold.
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot) chmodSync(dir, 0o755);
+      const env = asRoot
+        ? {
+            NODE_OPTIONS:
+              "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
+          }
+        : {};
+      chmodSync(join(dir, "private"), 0);
+      chmodSync(join(dir, "cache"), 0);
+      try {
+        const result = await runCli(["scan", ".", "--format", "json"], { cwd: dir, env });
+        expect(result.exitCode).toBe(2);
+        expect(result.stderr).toMatch(/skipped 1 file: unreadable\n {2}private \(EACCES/);
+        expect(result.stderr).toContain("incomplete scan");
+        const report = JSON.parse(result.stdout) as JsonReport;
+        expect(report.findings.map((f) => f.path)).toEqual(["ok.env"]);
+        // A folder .gitignore leaves out is no loss.
+        expect(report.summary.skipped).toEqual([
+          expect.objectContaining({ path: "private", reason: "unreadable" }),
+        ]);
+      } finally {
+        chmodSync(join(dir, "private"), 0o755);
+        chmodSync(join(dir, "cache"), 0o755);
+      }
+    },
+  );
+
+  it("finds keys in UTF-16 text with a byte-order mark, at their lines and columns", async () => {
+    const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const dir = makeTempDir();
+    const text = `# café\r\nLLAMA_API_KEY=${key}\r\n`;
+    writeFileSync(join(dir, "le.env"), Buffer.from(`\ufeff${text}`, "utf16le"));
+    writeFileSync(join(dir, "be.env"), Buffer.from(`\ufeff${text}`, "utf16le").swap16());
+    const result = await runCli(["scan", ".", "--format", "json", "--no-redact"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(1);
+    const findings = (JSON.parse(result.stdout) as JsonReport).findings;
+    expect(findings.map((f) => [f.path, f.line, f.column, f.secret])).toEqual([
+      ["be.env", 2, 15, key],
+      ["le.env", 2, 15, key],
+    ]);
+  });
+
   it("answers bad input with one line and exit 2", async () => {
     const dir = makeTempDir();
     const cases: [string[], string, RegExp][] = [
@@ -321,6 +417,12 @@ describe("keywarden stdin", () => {
       line: 2,
       secret: key,
     });
+    const utf16 = await runCli(["stdin", "--format", "json"], {
+      cwd: dir,
+      input: Buffer.from(`\ufeffA=1\r\nLLAMA_API_KEY=${key}\r\n`, "utf16le"),
+    });
+    expect(utf16.exitCode).toBe(1);
+    expect((JSON.parse(utf16.stdout) as JsonReport).findings[0]).toMatchObject({ line: 2 });
     const clean = await runCli(["stdin"], { cwd: dir, input: "nothing to see\n" });
     expect(clean.exitCode).toBe(0);
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, relative } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { fileFragments } from "../../src/sources/files.js";
 import { collect } from "../git/helpers.js";
 import { makeTempDir } from "../helpers/git-repo.js";
@@ -44,4 +45,89 @@ describe("fileFragments", () => {
       ["latin1.txt", "café\n"],
     ]);
   });
+
+  it("reads UTF-16 text after its byte-order mark, either byte order", async () => {
+    const dir = makeTempDir();
+    const text = "A=1\r\nname = café ✓\r\n";
+    writeFileSync(join(dir, "le.env"), Buffer.from(`\ufeff${text}`, "utf16le"));
+    writeFileSync(join(dir, "be.env"), Buffer.from(`\ufeff${text}`, "utf16le").swap16());
+    // A last odd byte is half a character.
+    writeFileSync(
+      join(dir, "odd.env"),
+      Buffer.concat([Buffer.from(`\ufeff${text}`, "utf16le"), Buffer.from([0x41])]),
+    );
+    // FF FE 00 00 starts UTF-32, which stays binary.
+    writeFileSync(join(dir, "utf32.txt"), Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]));
+    const { fragments, skipped } = await collect((onSkip) =>
+      fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
+      ["be.env", text],
+      ["le.env", text],
+      ["odd.env", text],
+    ]);
+    expect(skipped.map((notice) => [notice.path, notice.reason])).toEqual([
+      ["utf32.txt", "binary"],
+    ]);
+  });
+
+  it("reads files and folders whose names hold line breaks, honouring excludes there", async () => {
+    const dir = makeTempDir();
+    // picomatch's `**` matches no line break: fast-glob's walk and the excludes used to drop these.
+    writeFileSync(join(dir, "notes\n.env"), "a\n");
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "sub/win\r.env"), "b\n");
+    mkdirSync(join(dir, "two\nlines/deeper\u2028still"), { recursive: true });
+    writeFileSync(join(dir, "two\nlines/c.env"), "c\n");
+    writeFileSync(join(dir, "two\nlines/deeper\u2028still/d.env"), "d\n");
+    writeFileSync(join(dir, "two\nlines/build.log"), "excluded\n");
+    writeFileSync(join(dir, "two\nlines/.gitignore"), "ignored.env\n");
+    writeFileSync(join(dir, "two\nlines/deeper\u2028still/ignored.env"), "ignored\n");
+    const { fragments, skipped } = await collect((onSkip) =>
+      fileFragments({
+        cwd: dir,
+        paths: ["."],
+        exclude: ["**/*.log"],
+        maxFileSize: 1 << 20,
+        onSkip,
+      }),
+    );
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual([
+      "notes\n.env",
+      "sub/win\r.env",
+      "two\nlines/.gitignore",
+      "two\nlines/c.env",
+      "two\nlines/deeper\u2028still/d.env",
+    ]);
+    expect(skipped).toEqual([]);
+  });
+
+  it.skipIf(process.platform === "win32")(
+    "skips sockets and devices without opening them, in a folder, through a link and by name",
+    async () => {
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "a.env"), "A=1\n");
+      const server = createServer();
+      await new Promise<void>((done) => server.listen(join(dir, "app.sock"), done));
+      onTestFinished(() => new Promise<void>((done) => server.close(() => done())));
+      symlinkSync("/dev/null", join(dir, "null-link"));
+      const { fragments, skipped } = await collect((onSkip) =>
+        fileFragments({
+          cwd: dir,
+          paths: [".", "/dev/null"],
+          exclude: [],
+          maxFileSize: 1 << 20,
+          onSkip,
+        }),
+      );
+      expect(fragments.map((fragment) => fragment.path)).toEqual(["a.env"]);
+      expect(skipped.map((notice) => [notice.path, notice.reason, notice.detail]).sort()).toEqual(
+        [
+          [relative(dir, "/dev/null"), "not-a-file", "character device"],
+          ["app.sock", "not-a-file", "socket"],
+          ["null-link", "symlink", "link to a character device, not followed"],
+        ].sort(),
+      );
+    },
+  );
 });
