@@ -36,6 +36,11 @@ export interface Fragment {
    * each line of `text`, by 0-based line index. When present it wins over `startLine`.
    */
   readonly lineNumbers?: readonly number[];
+  /**
+   * The path rule and allowlist globs match, when not `path`: a working-tree file's path from
+   * the config's folder, while `path` is shown from where the scan was run.
+   */
+  readonly globPath?: string;
   readonly git?: GitProvenance;
   /**
    * For a whole blob of history: its object name, and the blob it revises at the same path

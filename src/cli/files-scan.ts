@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { fileFragments } from "../sources/files.js";
 import type { ScanRequest } from "./execute-scan.js";
 import type { CliIo } from "./io.js";
@@ -21,6 +22,7 @@ export function filesScan(
         cwd: io.cwd,
         paths: roots,
         exclude: config.exclude,
+        ...(config.configFile !== undefined ? { root: dirname(config.configFile) } : {}),
         maxFileSize: config.maxFileSize,
         gitignore,
         onSkip,

@@ -361,14 +361,14 @@ export function createDetector(
 
   return {
     detect(fragment: Fragment): Finding[] {
-      const path = matchPath(fragment.path);
+      const path = matchPath(fragment.globPath ?? fragment.path);
       if (globalAllow?.paths?.(path)) return [];
       // One line index for the scan and the findings' positions.
       const lines = buildLineIndex(fragment.text);
       return findingsOf(fragment, lines, scanText(fragment.text, fragment, path, 0, lines));
     },
     detectRevision(fragment: Fragment, base?: ScanRecord) {
-      const path = matchPath(fragment.path);
+      const path = matchPath(fragment.globPath ?? fragment.path);
       if (globalAllow?.paths?.(path)) {
         // Its revisions at the same path are allowed too: none will read this record.
         const record = { text: fragment.text, path, candidates: [], matches: new Map(), spans: [] };

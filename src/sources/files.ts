@@ -8,7 +8,7 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -21,8 +21,13 @@ export interface FileSourceOptions {
   readonly cwd: string;
   /** Files and directories to scan, relative to cwd. */
   readonly paths: readonly string[];
-  /** Globs (relative to each scanned directory) never scanned. */
+  /** Globs never scanned, relative to `root` (or to each scanned directory). */
   readonly exclude: readonly string[];
+  /**
+   * The folder the config's globs are written from (the config file's): excludes, rule paths
+   * and allowlists match paths relative to it, wherever the scan is run from.
+   */
+  readonly root?: string;
   readonly maxFileSize: number;
   /** Honour .gitignore files inside the scanned directories (default true). */
   readonly gitignore?: boolean;
@@ -147,6 +152,7 @@ function isLinkToFile(file: string, displayPath: string, options: FileSourceOpti
 function readFileFragment(
   absolute: string,
   displayPath: string,
+  globPath: string,
   options: FileSourceOptions,
 ): Fragment | undefined {
   let bytes: Buffer;
@@ -193,7 +199,21 @@ function readFileFragment(
     });
     return undefined;
   }
-  return { text, path: displayPath, startLine: 1 };
+  return {
+    text,
+    path: displayPath,
+    startLine: 1,
+    ...(globPath !== displayPath ? { globPath } : {}),
+  };
+}
+
+/** The path of `file` relative to `root` when it lies inside, for globs; else `fallback`. */
+function globPathOf(file: string, root: string | undefined, fallback: string): string {
+  if (root === undefined) return fallback;
+  const inside = relative(root, file);
+  return inside === "" || inside.startsWith("..") || isAbsolute(inside)
+    ? fallback
+    : toPosix(inside);
 }
 
 /**
@@ -212,7 +232,8 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       throw new RuntimeError(`${target}: no such file or directory`);
     }
     if (stats.isFile()) {
-      const fragment = readFileFragment(absolute, targetPath, options);
+      const globPath = globPathOf(absolute, options.root, targetPath);
+      const fragment = readFileFragment(absolute, targetPath, globPath, options);
       if (fragment) yield fragment;
       continue;
     }
@@ -226,7 +247,10 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
         ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
         : () => false;
     const isIgnored = options.gitignore === false ? () => false : await loadGitignores(absolute);
-    const isLeftOut = (relativePath: string) => isExcluded(relativePath) || isIgnored(relativePath);
+    // .gitignore rules read paths from the scanned folder, the config's globs from root.
+    const isLeftOut = (relativePath: string) =>
+      isExcluded(globPathOf(join(absolute, relativePath), options.root, relativePath)) ||
+      isIgnored(relativePath);
     // A folder named a line break is listed twice (see walkTree), reported once.
     const unlisted = new Set<string>();
     const reportUnlisted = (directory: string, error: NodeJS.ErrnoException) => {
@@ -255,7 +279,8 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
         skipNotRegular(displayPath, entry.dirent, options);
         continue;
       }
-      const fragment = readFileFragment(file, displayPath, options);
+      const globPath = globPathOf(file, options.root, relativePath);
+      const fragment = readFileFragment(file, displayPath, globPath, options);
       if (fragment) yield fragment;
     }
   }

@@ -189,6 +189,46 @@ describe("keywarden scan", () => {
     ]);
   });
 
+  it("reads the config's globs from the config's folder, wherever the scan is run from", async () => {
+    const key = () => expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const kept = key();
+    const repo = makeTempRepo({
+      ".keywarden.yaml": [
+        "exclude: ['vendor/**']",
+        "allow:",
+        "  paths: ['test/fixtures/**']",
+        "rules:",
+        "  - id: infra-token",
+        "    title: Infra token",
+        "    provider: acme",
+        "    pattern: '(?<secret>infra_[a-z0-9]{24})'",
+        "    keywords: [infra_]",
+        "    paths:",
+        "      include: ['infra/*.tf']",
+        "",
+      ].join("\n"),
+      "test/fixtures/sample.env": `K=${key()}\n`,
+      "vendor/lib.env": `K=${key()}\n`,
+      "infra/main.tf": `token = "${expandTemplate("infra_{{lower:12}}{{digits:12}}")}"\n`,
+      "app.env": `K=${kept}\n`,
+    });
+    const findings = async (cwd: string, ...paths: string[]) => {
+      const result = await runCli(["scan", ...paths, "--format", "json"], { cwd });
+      return (JSON.parse(result.stdout) as JsonReport).findings.map((f) => [f.ruleId, f.path]);
+    };
+    const inside = await findings(repo.dir);
+    expect(inside).toEqual([
+      ["meta-llama-api-key", "app.env"],
+      ["infra-token", "infra/main.tf"],
+    ]);
+    const parent = join(repo.dir, "..");
+    const name = repo.dir.slice(parent.length + 1);
+    expect(await findings(parent, name)).toEqual(
+      inside.map(([rule, path]) => [rule, `${name}/${path}`]),
+    );
+    expect(await findings(parent, `${name}/vendor`, `${name}/test`)).toEqual([]);
+  });
+
   it("skips binary and oversized files with a notice, and scans invalid UTF-8 text", async () => {
     const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const dir = makeTempDir();
