@@ -3,8 +3,11 @@ import { unquoteGitPath } from "./unquote-path.js";
 /**
  * A streaming parser of `git diff` / `git log -p` unified output run with `-U0
  * --src-prefix=a/ --dst-prefix=b/`, keeping only what a secret scan needs: each file's added
- * lines and their line numbers in the new file. Hunk line counts are followed exactly, so no
- * added line is ever mistaken for a header (a `+diff --git` line of a patch file, say).
+ * lines and their line numbers in the new file. Merges' combined diffs (`--cc`: `diff --cc`,
+ * `@@@ ... @@@` hunks, one mark column per parent) are read too: there a line is added only
+ * when it is in none of the parents (`+` in every column); a line the merge takes from a
+ * parent is not its own. Hunk line counts are followed exactly, so no added line is ever
+ * mistaken for a header (a `+diff --git` line of a patch file, say).
  */
 
 export type DiffStatus = "added" | "modified" | "renamed" | "copied" | "deleted";
@@ -15,20 +18,34 @@ export interface DiffFile {
   readonly status: DiffStatus;
   /** Git file mode in the new tree: "100644", "100755", "120000" (symlink), "160000" (submodule). */
   readonly mode: string | undefined;
+  /**
+   * Git showed no text for it ("Binary files ... differ"): by its content, or by the
+   * repository's attributes or core.bigFileThreshold, which the diff does not tell apart.
+   */
   readonly isBinary: boolean;
+  /** A merge's combined diff (`diff --cc`), with one parent column per parent. */
+  readonly isCombined: boolean;
+  /** Object id of the new content, from the `index` line (in full with `--full-index`). */
+  readonly blob: string | undefined;
+  /** Object id of the old content, one per parent in a combined diff; all zeros where none. */
+  readonly parentBlobs: readonly string[];
   readonly addedLines: readonly string[];
   /** New-file line number of each added line. */
   readonly lineNumbers: readonly number[];
 }
 
-const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** `@@ -a,b +c,d @@` or, with N parents, N+1 `@` and N old ranges. */
+const HUNK_HEADER = /^(@@+) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? \1(?: |$)/;
 
 interface FileState {
   headerPath: string | undefined;
   newPath: string | undefined;
   status: DiffStatus;
   mode: string | undefined;
+  isCombined: boolean;
   isBinary: boolean;
+  blob: string | undefined;
+  parentBlobs: string[];
   addedLines: string[];
   lineNumbers: number[];
 }
@@ -60,10 +77,28 @@ function headerPath(rest: string): string | undefined {
   return first === second ? second : undefined;
 }
 
+function newFile(headerPath: string | undefined, isCombined: boolean): FileState {
+  return {
+    headerPath,
+    newPath: undefined,
+    status: "modified",
+    mode: undefined,
+    isCombined,
+    isBinary: false,
+    blob: undefined,
+    parentBlobs: [],
+    addedLines: [],
+    lineNumbers: [],
+  };
+}
+
 export class DiffParser {
   private file: FileState | undefined;
+  /** Lines still to come in the current hunk: of all parents together, and of the new file. */
   private oldLeft = 0;
   private newLeft = 0;
+  /** Mark columns of the current hunk: one per parent. */
+  private columns = 1;
   private nextLine = 0;
 
   constructor(private readonly onFile: (file: DiffFile) => void) {}
@@ -75,30 +110,24 @@ export class DiffParser {
 
   line(text: string): void {
     if (this.inHunk) {
-      this.hunkLine(text);
+      if (this.columns === 1) this.hunkLine(text);
+      else this.combinedLine(text);
       return;
     }
     if (text.startsWith("diff --git ")) {
       this.flush();
-      this.file = {
-        headerPath: headerPath(text.slice("diff --git ".length)),
-        newPath: undefined,
-        status: "modified",
-        mode: undefined,
-        isBinary: false,
-        addedLines: [],
-        lineNumbers: [],
-      };
+      this.file = newFile(headerPath(text.slice("diff --git ".length)), false);
+      return;
+    }
+    if (text.startsWith("diff --cc ") || text.startsWith("diff --combined ")) {
+      this.flush();
+      this.file = newFile(unquoteGitPath(text.slice(text.indexOf(" ", 5) + 1)), true);
       return;
     }
     const file = this.file;
     if (!file) return;
     if (text.startsWith("@@")) {
-      const header = HUNK_HEADER.exec(text);
-      if (!header) return;
-      this.oldLeft = header[1] === undefined ? 1 : Number(header[1]);
-      this.newLeft = header[3] === undefined ? 1 : Number(header[3]);
-      this.nextLine = Number(header[2]);
+      this.hunkHeader(file, text);
     } else if (text.startsWith("+++ ")) {
       const path = text.slice(4);
       if (path === "/dev/null") file.status = "deleted";
@@ -110,8 +139,17 @@ export class DiffParser {
       file.status = "deleted";
     } else if (text.startsWith("new mode ")) {
       file.mode = text.slice("new mode ".length);
+    } else if (text.startsWith("mode ")) {
+      // Combined: `mode <parent modes, comma-separated>..<new mode>`.
+      file.mode = text.slice(text.indexOf("..") + 2);
     } else if (text.startsWith("index ")) {
-      const mode = text.split(" ")[2];
+      // `index <old>..<new> [mode]`, or combined `index <p1>,<p2>..<new>`.
+      const [ids = "", mode] = text.slice("index ".length).split(" ");
+      const dots = ids.indexOf("..");
+      if (dots !== -1) {
+        file.parentBlobs = ids.slice(0, dots).split(",");
+        file.blob = ids.slice(dots + 2);
+      }
       if (mode) file.mode = mode;
     } else if (text.startsWith("rename to ")) {
       file.status = "renamed";
@@ -124,12 +162,26 @@ export class DiffParser {
     }
   }
 
+  private hunkHeader(file: FileState, text: string): void {
+    const header = HUNK_HEADER.exec(text);
+    if (!header) return;
+    let oldLines = 0;
+    for (const range of header[2]!.trimEnd().split(" ")) {
+      const comma = range.indexOf(",");
+      oldLines += comma === -1 ? 1 : Number(range.slice(comma + 1));
+    }
+    this.columns = header[1]!.length - 1;
+    this.oldLeft = oldLines;
+    // A deleted file's new range is empty (a combined diff even writes its count as -1,
+    // unsigned); trusting it would swallow what follows.
+    this.newLeft = file.status === "deleted" ? 0 : header[4] === undefined ? 1 : Number(header[4]);
+    this.nextLine = Number(header[3]);
+  }
+
   private hunkLine(text: string): void {
     const first = text.charCodeAt(0);
     if (first === 43 /* + */) {
-      this.file?.addedLines.push(text.slice(1));
-      this.file?.lineNumbers.push(this.nextLine);
-      this.nextLine++;
+      this.added(text.slice(1));
       this.newLeft--;
     } else if (first === 45 /* - */) {
       this.oldLeft--;
@@ -140,6 +192,40 @@ export class DiffParser {
       this.nextLine++;
     }
     // `\ No newline at end of file` belongs to the previous line and counts for nothing.
+  }
+
+  /**
+   * A line of a combined hunk. Column i is `-` when the line is in parent i but not in the
+   * merge, `+` when it is in the merge but not in parent i, a space when it is in both (for a
+   * line of the merge) or does not concern parent i (for a removed line).
+   */
+  private combinedLine(text: string): void {
+    if (text.charCodeAt(0) === 92 /* \ */) return; // `\ No newline at end of file`
+    let removedFrom = 0;
+    let keptFrom = 0;
+    for (let column = 0; column < this.columns; column++) {
+      // Past the end (an empty line whose spaces git stripped) reads as a space.
+      const mark = text.charCodeAt(column);
+      if (mark === 45 /* - */) removedFrom++;
+      else if (mark !== 43 /* + */) keptFrom++;
+    }
+    if (removedFrom > 0) {
+      this.oldLeft -= removedFrom;
+      return;
+    }
+    this.oldLeft -= keptFrom;
+    this.newLeft--;
+    if (keptFrom === 0) {
+      this.added(text.slice(this.columns));
+    } else {
+      this.nextLine++;
+    }
+  }
+
+  private added(line: string): void {
+    this.file?.addedLines.push(line);
+    this.file?.lineNumbers.push(this.nextLine);
+    this.nextLine++;
   }
 
   /** Emits the file being read, if any. Call at the end of input or at a caller's header. */
@@ -156,6 +242,9 @@ export class DiffParser {
       status: file.status,
       mode: file.mode,
       isBinary: file.isBinary,
+      isCombined: file.isCombined,
+      blob: file.blob,
+      parentBlobs: file.parentBlobs,
       addedLines: file.addedLines,
       lineNumbers: file.lineNumbers,
     });

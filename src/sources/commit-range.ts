@@ -1,15 +1,26 @@
+import { BlobHeads } from "../git/blob-heads.js";
 import { COMMIT_FORMAT, HEADER, parseCommitHeader } from "../git/commit-log.js";
 import { DiffParser } from "../git/diff-parser.js";
 import { gitOutputLines } from "../git/run-git.js";
 import type { Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
-import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS, addedLinesFragment } from "./staged-diff.js";
+import {
+  ADDED_LINES_DIFF_OPTIONS,
+  ADDED_LINES_FLAGS,
+  addedLinesFragment,
+  type ChangedFile,
+  isScannable,
+  settleBinaryFiles,
+} from "./staged-diff.js";
 
 /**
  * The lines each commit of a range (`A..B`, what a pull request or a push brings) adds, one
  * Fragment per commit and file, attributed to that commit. One streamed `git log -p -U0`:
- * renames and copies count only their new lines; merges add nothing of their own (their
- * content comes from commits that are in the range too).
+ * renames and copies count only their new lines. A merge is read as its combined diff
+ * (`--cc`): only lines in none of its parents are its own (a conflict resolution, an evil
+ * merge); what it takes from a parent is that parent's, seen in its own commit when that is
+ * in the range and not at all when it is not (a branch that merged main in does not bring
+ * main's lines).
  */
 export interface RangeOptions extends GitSourceOptions {
   readonly range: string;
@@ -20,6 +31,8 @@ export function rangeLogArgs(range: string): string[] {
     ...ADDED_LINES_DIFF_OPTIONS,
     "log",
     "-p",
+    "--cc",
+    "--root",
     "--reverse",
     "--topo-order",
     "--no-show-signature",
@@ -33,22 +46,32 @@ export function rangeLogArgs(range: string): string[] {
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
   const args = rangeLogArgs(options.range);
   let commit: GitProvenance | undefined;
-  const ready: Fragment[] = [];
+  const changes: ChangedFile[] = [];
   const parser = new DiffParser((file) => {
-    const fragment = addedLinesFragment(file, options, options.onSkip, commit);
-    if (fragment) ready.push(fragment);
+    if (isScannable(file, options)) changes.push(commit ? { file, git: commit } : { file });
   });
-  for await (const lines of gitOutputLines(args, options, ["log", options.range])) {
-    for (const line of lines) {
-      if (!parser.inHunk && line.startsWith(HEADER)) {
-        parser.flush();
-        commit = parseCommitHeader(line);
-      } else {
-        parser.line(line);
-      }
+  const blobs = new BlobHeads(options);
+  const ready = async function* () {
+    for (const { file, git } of await settleBinaryFiles(changes.splice(0), blobs, options)) {
+      const fragment = addedLinesFragment(file, options, options.onSkip, git);
+      if (fragment) yield fragment;
     }
-    yield* ready.splice(0);
+  };
+  try {
+    for await (const lines of gitOutputLines(args, options, ["log", options.range])) {
+      for (const line of lines) {
+        if (!parser.inHunk && line.startsWith(HEADER)) {
+          parser.flush();
+          commit = parseCommitHeader(line);
+        } else {
+          parser.line(line);
+        }
+      }
+      yield* ready();
+    }
+    parser.flush();
+    yield* ready();
+  } finally {
+    blobs.close();
   }
-  parser.flush();
-  yield* ready.splice(0);
 }

@@ -1,5 +1,6 @@
+import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
-import { gitOutputLines } from "../git/run-git.js";
+import { type GitContext, gitOutputLines, runGit } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
@@ -8,13 +9,17 @@ import { areLfsPointerLines } from "./lfs-pointer.js";
  * Options that make `git diff` output parseable whatever the user's config says (prefixes,
  * external diff tools, textconv filters, relative paths) and keep only what a commit adds:
  * renames and copies are diffed against their source, so only their new lines count;
- * deletions and submodule pointer changes have nothing to scan.
+ * deletions and submodule pointer changes have nothing to scan. `--full-index` names every
+ * blob in full, for settleBinaryFiles; core.bigFileThreshold is git's default, so a smaller
+ * one in the repository's config does not send every larger file there.
  */
 export const ADDED_LINES_DIFF_OPTIONS = [
   "-c",
   "diff.noprefix=false",
   "-c",
   "diff.mnemonicPrefix=false",
+  "-c",
+  "core.bigFileThreshold=512m",
 ] as const;
 
 export const ADDED_LINES_FLAGS = [
@@ -23,6 +28,7 @@ export const ADDED_LINES_FLAGS = [
   "--no-textconv",
   "--no-relative",
   "-U0",
+  "--full-index",
   "--find-renames",
   "--diff-filter=ACMRT",
   "--ignore-submodules=all",
@@ -30,19 +36,120 @@ export const ADDED_LINES_FLAGS = [
   "--dst-prefix=b/",
 ] as const;
 
+/** A parsed file of a diff and, for a range, the commit that brings it. */
+export interface ChangedFile {
+  readonly file: DiffFile;
+  readonly git?: Fragment["git"];
+}
+
+/** Whether a file may have lines to scan: not a submodule, not deleted, not excluded. */
+export function isScannable(
+  file: DiffFile,
+  options: Pick<GitSourceOptions, "isExcluded">,
+): boolean {
+  if (file.mode === "160000" || file.status === "deleted") return false;
+  return !options.isExcluded?.(file.path);
+}
+
 /**
- * Turns one parsed file of a diff into a Fragment of its added lines, or a skip notice.
- * Shared by the staged and range sources.
+ * Git's default test on a blob's first bytes (BlobHeads reads 8000): binary when they hold a
+ * NUL. Not read-text's isBinary, which lets UTF-16 through to be decoded whole: a diff's lines
+ * of such a file cannot be.
+ */
+function isBinaryToGit(head: Buffer): boolean {
+  return head.includes(0);
+}
+
+/**
+ * Git shows a file as binary by its content, but also when the repository's attributes say so
+ * (`*.env -diff`, `binary`), which the very change under scan can set. So a file git showed
+ * as binary is binary only when its content is, by git's default test (a NUL byte in its
+ * first 8000 bytes, read from the blob); otherwise its added lines come from a text diff of
+ * its blobs, where attributes do not reach. Files git showed as text need nothing: git calls
+ * text only what has no NUL there, or what attributes force to text, and reading those is safe.
+ */
+export async function settleBinaryFiles(
+  changes: readonly ChangedFile[],
+  blobs: BlobHeads,
+  context: GitContext,
+): Promise<readonly ChangedFile[]> {
+  if (!changes.some(({ file }) => file.isBinary)) return changes;
+  const heads = changes.map(({ file }) =>
+    file.isBinary && file.blob !== undefined ? blobs.head(file.blob) : undefined,
+  );
+  const settled: ChangedFile[] = [];
+  for (const [index, change] of changes.entries()) {
+    const head = await heads[index];
+    const isText = head !== undefined && !isBinaryToGit(head);
+    settled.push(isText ? { ...change, file: await textLines(change.file, context) } : change);
+  }
+  return settled;
+}
+
+const NULL_ID = /^0+$/;
+
+/**
+ * The lines of a text file git showed as binary that are in none of its parents' versions,
+ * as combined diffs count them (one parent outside merges): those a text diff from each
+ * parent's blob adds; every line when no parent had the file.
+ */
+async function textLines(file: DiffFile, context: GitContext): Promise<DiffFile> {
+  const blob = file.blob!;
+  let own: Map<number, string> | undefined;
+  for (const parent of file.parentBlobs) {
+    if (NULL_ID.test(parent)) continue; // not in this parent: every line is new to it
+    const added = await linesAddedTo(parent, blob, context);
+    own = own ? new Map([...own].filter(([line]) => added.has(line))) : added;
+  }
+  own ??= await allLines(blob, context);
+  return { ...file, isBinary: false, addedLines: [...own.values()], lineNumbers: [...own.keys()] };
+}
+
+/** The lines a text diff from one blob to another adds, by line number in the second. */
+async function linesAddedTo(
+  from: string,
+  to: string,
+  context: GitContext,
+): Promise<Map<number, string>> {
+  const args = [
+    ...ADDED_LINES_DIFF_OPTIONS,
+    "diff",
+    ...ADDED_LINES_FLAGS,
+    "--text",
+    "--end-of-options",
+    from,
+    to,
+  ];
+  const added = new Map<number, string>();
+  const parser = new DiffParser((file) => {
+    for (const [index, line] of file.lineNumbers.entries())
+      added.set(line, file.addedLines[index]!);
+  });
+  for await (const lines of gitOutputLines(args, context, ["diff", from, to])) {
+    for (const line of lines) parser.line(line);
+  }
+  parser.flush();
+  return added;
+}
+
+/** Every line of a blob, by line number. */
+async function allLines(blob: string, context: GitContext): Promise<Map<number, string>> {
+  const lines = (await runGit(["cat-file", "blob", blob], context)).split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return new Map(lines.map((line, index) => [index + 1, line]));
+}
+
+/**
+ * Turns a scannable file of a diff, settled by settleBinaryFiles, into a Fragment of its added
+ * lines, or a skip notice. Shared by the staged and range sources.
  */
 export function addedLinesFragment(
   file: DiffFile,
-  options: Pick<GitSourceOptions, "maxFileSize" | "isExcluded">,
+  options: Pick<GitSourceOptions, "maxFileSize">,
   skip: (notice: SkipNotice) => void,
   git?: Fragment["git"],
 ): Fragment | undefined {
   const where = git ? ` (commit ${git.commit.slice(0, 12)})` : "";
-  if (file.mode === "160000" || file.status === "deleted") return undefined;
-  if (options.isExcluded?.(file.path)) return undefined;
   if (file.isBinary) {
     skip({ path: file.path, reason: "binary", detail: `binary content${where}` });
     return undefined;
@@ -79,15 +186,25 @@ export function addedLinesFragment(
  */
 export async function* stagedFragments(options: GitSourceOptions): AsyncGenerator<Fragment> {
   const args = [...ADDED_LINES_DIFF_OPTIONS, "diff", "--cached", ...ADDED_LINES_FLAGS];
-  const ready: Fragment[] = [];
+  const changes: ChangedFile[] = [];
   const parser = new DiffParser((file) => {
-    const fragment = addedLinesFragment(file, options, options.onSkip);
-    if (fragment) ready.push(fragment);
+    if (isScannable(file, options)) changes.push({ file });
   });
-  for await (const lines of gitOutputLines(args, options, ["diff", "--cached"])) {
-    for (const line of lines) parser.line(line);
-    yield* ready.splice(0);
+  const blobs = new BlobHeads(options);
+  const ready = async function* () {
+    for (const { file } of await settleBinaryFiles(changes.splice(0), blobs, options)) {
+      const fragment = addedLinesFragment(file, options, options.onSkip);
+      if (fragment) yield fragment;
+    }
+  };
+  try {
+    for await (const lines of gitOutputLines(args, options, ["diff", "--cached"])) {
+      for (const line of lines) parser.line(line);
+      yield* ready();
+    }
+    parser.flush();
+    yield* ready();
+  } finally {
+    blobs.close();
   }
-  parser.flush();
-  yield* ready.splice(0);
 }

@@ -145,6 +145,30 @@ describe("keywarden history", () => {
     expect(report!.findings.map((f) => [f.secret, f.commit, f.line])).toEqual([[added, commit, 2]]);
   });
 
+  it("with --range, reports keys a merge adds itself and keys attributes mark binary, not main's", async () => {
+    const [onMain, inMerge, hidden] = [plantedKey(), plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    repo.commit("base", { "conf.txt": "x\n" });
+    repo.git("checkout", "-q", "-b", "feature");
+    repo.commit("feature", { "conf.txt": "x\nfeature\n" });
+    repo.git("checkout", "-q", "main");
+    repo.commit("main", { "main.env": `LLAMA_API_KEY=${onMain}\n`, "conf.txt": "x\nmain\n" });
+    repo.git("checkout", "-q", "feature");
+    expect(() => repo.git("merge", "-q", "main")).toThrow(); // a conflict, resolved by hand:
+    const merge = repo.commit("merge main", { "conf.txt": `x\nfeature\nmain\nkey ${inMerge}\n` });
+    const hide = repo.commit("hide", {
+      ".gitattributes": "*.env -diff\n",
+      "hidden.env": `LLAMA_API_KEY=${hidden}\n`,
+    });
+    const { exitCode, report, stderr } = await historyJson(repo.dir, "--range", "main..feature");
+    expect(stderr).toBe("");
+    expect(exitCode).toBe(1);
+    expect(report!.findings.map((f) => [f.secret, f.commit, f.path, f.line])).toEqual([
+      [inMerge, merge, "conf.txt", 4],
+      [hidden, hide, "hidden.env", 1],
+    ]);
+  });
+
   it("exits 0 with a note on an empty repository", async () => {
     const repo = makeTempRepo();
     const { exitCode, report, stderr } = await historyJson(repo.dir);

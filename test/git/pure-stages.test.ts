@@ -119,9 +119,106 @@ describe("DiffParser", () => {
         status: "modified",
         mode: "100644",
         isBinary: false,
+        isCombined: false,
+        blob: "2222222",
+        parentBlobs: ["1111111"],
         addedLines: ["@@ -9 +9 @@", "+++ b/q", "new", "eleven"],
         lineNumbers: [1, 2, 3, 11],
       },
+    ]);
+  });
+
+  it("reads a merge's combined diff: only lines in no parent are added, numbered in the merge", () => {
+    const files = parse(
+      [
+        "diff --cc m.txt",
+        "index 1111111,2222222..3333333",
+        "--- a/m.txt",
+        "+++ b/m.txt",
+        "@@@ -2,2 -2,2 +2,5 @@@ context",
+        " +from main",
+        "- y",
+        "+ from side",
+        " -y",
+        "++resolved by hand",
+        "+++++ b/looks like a header",
+        "++diff --git a/q b/q",
+        "diff --cc new.txt",
+        "index 0000000,0000000..4444444",
+        "new file mode 100644",
+        "--- /dev/null",
+        "+++ b/new.txt",
+        "@@@ -1,0 -1,0 +1,1 @@@",
+        "++only in the merge",
+        "diff --cc gone.txt",
+        "index 5555555,6666666..0000000",
+        "deleted file mode 100644,100644",
+        "--- a/gone.txt",
+        "+++ /dev/null",
+        "@@@ -1,1 -1,1 +1,18446744073709551615 @@@",
+        "--old",
+        'diff --cc "tab\there.txt"',
+        "index 7777777,8888888..9999999",
+        "mode 100644,100644..100755",
+        "Binary files differ",
+      ].join("\n"),
+    );
+    expect(files).toEqual([
+      {
+        path: "m.txt",
+        status: "modified",
+        mode: undefined,
+        isBinary: false,
+        isCombined: true,
+        blob: "3333333",
+        parentBlobs: ["1111111", "2222222"],
+        addedLines: ["resolved by hand", "+++ b/looks like a header", "diff --git a/q b/q"],
+        lineNumbers: [4, 5, 6],
+      },
+      expect.objectContaining({
+        path: "new.txt",
+        status: "added",
+        addedLines: ["only in the merge"],
+        lineNumbers: [1],
+      }),
+      expect.objectContaining({ path: "gone.txt", status: "deleted", addedLines: [] }),
+      expect.objectContaining({
+        path: "tab\there.txt",
+        mode: "100755",
+        isBinary: true,
+        isCombined: true,
+        blob: "9999999",
+      }),
+    ]);
+  });
+
+  it("reads three-parent hunks (an octopus merge) and blank lines whose marks git stripped", () => {
+    const files = parse(
+      [
+        "diff --cc o.txt",
+        "index 1111111,2222222,3333333..4444444",
+        "--- a/o.txt",
+        "+++ b/o.txt",
+        "@@@@ -1,2 -1,2 -1,4 +1,4 @@@@",
+        "   kept by all",
+        "",
+        "+++new in the merge",
+        "++ from the third",
+        "  -only in the third",
+        "diff --cc p.txt",
+        "--- a/p.txt",
+        "+++ b/p.txt",
+        "@@@ -3,0 -3,0 +3,1 @@@",
+        "++next file",
+      ].join("\n"),
+    );
+    expect(files).toEqual([
+      expect.objectContaining({
+        path: "o.txt",
+        addedLines: ["new in the merge"],
+        lineNumbers: [3],
+      }),
+      expect.objectContaining({ path: "p.txt", addedLines: ["next file"], lineNumbers: [3] }),
     ]);
   });
 

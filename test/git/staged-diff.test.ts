@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GitError } from "../../src/errors.js";
 import { stagedFragments } from "../../src/sources/staged-diff.js";
 import { makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
-import { collect, gitContext, numberedLines } from "./helpers.js";
+import { collect, gitContext, numberedLines, plantedKey } from "./helpers.js";
 
 const MB = 1024 * 1024;
 
@@ -118,6 +118,61 @@ describe("stagedFragments", () => {
       ["big.txt", "too-large"],
       ["image.bin", "binary"],
       ["model.onnx", "lfs-pointer"],
+    ]);
+  });
+
+  it("reads text that the repository's attributes or core.bigFileThreshold call binary", async () => {
+    const key = plantedKey();
+    const repo = makeTempRepo();
+    repo.commit("attributes", {
+      ".gitattributes": "*.env -diff\n*.dat binary\n",
+      "conf.dat": "a\nb\n",
+    });
+    repo.git("config", "core.bigFileThreshold", "1k");
+    repo.write({
+      "prod.env": `LLAMA_API_KEY=${key}\n`,
+      "conf.dat": `a\nKEY=${key}\nb\n`,
+      "big.txt": `token = ${key}\n${"filler line\n".repeat(200)}`,
+    });
+    repo.git("add", "-A");
+    const { fragments, skipped } = await staged(repo);
+    expect(skipped).toEqual([]);
+    expect(fragments.map((f) => [f.path, numberedLines(f)[0]])).toEqual([
+      ["big.txt", [1, `token = ${key}`]],
+      ["conf.dat", [2, `KEY=${key}`]],
+      ["prod.env", [1, `LLAMA_API_KEY=${key}`]],
+    ]);
+  });
+
+  it("tells binary from text by content as git does by default (a NUL in the first 8000 bytes)", async () => {
+    const header = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
+    const filler = `${"x".repeat(99)}\n`.repeat(81);
+    const repo = makeTempRepo();
+    repo.commit("base", {
+      "image.png": Buffer.concat([header, Buffer.from("\nchunk one\n")]),
+      "was-binary.dat": Buffer.from([0, 1, 2, 10]),
+      "late-nul.txt": `${filler}late\0nul\n`,
+      "utf16.txt": Buffer.from("\uFEFFone\n", "utf16le"),
+    });
+    repo.write({
+      // The change adds no NUL, but the file starts with one: binary.
+      "image.png": Buffer.concat([header, Buffer.from("\nchunk two\n")]),
+      "was-binary.dat": "now text\n",
+      "late-nul.txt": `${filler}late\0nul\nmore\n`,
+      "new-late-nul.txt": `${filler}new\0\n`,
+      // Half NUL bytes: binary to git, and its diff's lines would not decode as text.
+      "utf16.txt": Buffer.from("\uFEFFone\ntwo\n", "utf16le"),
+    });
+    repo.git("add", "-A");
+    const { fragments, skipped } = await staged(repo);
+    expect(skipped).toEqual([
+      { path: "image.png", reason: "binary", detail: "binary content" },
+      { path: "utf16.txt", reason: "binary", detail: "binary content" },
+    ]);
+    expect(fragments.map((f) => [f.path, f.lineNumbers?.length, numberedLines(f).at(-1)])).toEqual([
+      ["late-nul.txt", 1, [83, "more"]],
+      ["new-late-nul.txt", 82, [82, "new\0"]],
+      ["was-binary.dat", 1, [1, "now text"]],
     ]);
   });
 
