@@ -168,6 +168,80 @@ var init_github = __esm({
   }
 });
 
+// src/report/line-redactor.ts
+function point(offset) {
+  return { start: offset, end: offset + 1 };
+}
+function placeIn(hidden, offset) {
+  let shift2 = 0;
+  for (const stretch of hidden) {
+    if (offset < stretch.rawStart) break;
+    if (offset < stretch.rawEnd) return { start: stretch.start, end: stretch.end };
+    shift2 = stretch.end - stretch.rawEnd;
+  }
+  return point(offset + shift2);
+}
+function buildLineRedactor(secrets, hide2) {
+  const distinct = [...new Set(secrets)].filter((secret) => secret.length > 0).sort((a, b3) => b3.length - a.length);
+  if (distinct.length === 0) return keepLine;
+  const keyLength = Math.min(MAX_KEY_LENGTH, distinct[distinct.length - 1].length);
+  const byKey = /* @__PURE__ */ new Map();
+  const startsSecret = new Uint8Array(65536);
+  for (const secret of distinct) {
+    startsSecret[secret.charCodeAt(0)] = 1;
+    const key = secret.slice(0, keyLength);
+    const list = byKey.get(key);
+    if (list) list.push(secret);
+    else byKey.set(key, [secret]);
+  }
+  const longestAt = (line, at2) => startsSecret[line.charCodeAt(at2)] === 1 ? byKey.get(line.slice(at2, at2 + keyLength))?.find((secret) => line.startsWith(secret, at2)) : void 0;
+  const overlapEnd = (line, from, end) => {
+    for (let at2 = from + 1; at2 < end && at2 + keyLength <= line.length; at2++) {
+      const inner = longestAt(line, at2);
+      if (inner) end = Math.max(end, at2 + inner.length);
+    }
+    return end;
+  };
+  const redact = (line) => {
+    const hidden = [];
+    let text = "";
+    let copied = 0;
+    for (let at2 = 0; at2 + keyLength <= line.length; ) {
+      const secret = longestAt(line, at2);
+      if (!secret) {
+        at2++;
+        continue;
+      }
+      const rawEnd = overlapEnd(line, at2, at2 + secret.length);
+      text += line.slice(copied, at2);
+      const start = text.length;
+      text += hide2(secret);
+      hidden.push({ rawStart: at2, rawEnd, start, end: text.length });
+      copied = at2 = rawEnd;
+    }
+    if (hidden.length === 0) return keepLine(line);
+    text += line.slice(copied);
+    return { text, place: (offset) => placeIn(hidden, offset) };
+  };
+  const seen = /* @__PURE__ */ new Map();
+  return (line) => {
+    let redacted = seen.get(line);
+    if (!redacted) {
+      redacted = redact(line);
+      seen.set(line, redacted);
+    }
+    return redacted;
+  };
+}
+var MAX_KEY_LENGTH, keepLine;
+var init_line_redactor = __esm({
+  "src/report/line-redactor.ts"() {
+    "use strict";
+    MAX_KEY_LENGTH = 8;
+    keepLine = (line) => ({ text: line, place: (offset) => point(offset) });
+  }
+});
+
 // src/report/redact.ts
 function redactSecret(secret, percent) {
   if (percent <= 0) return secret;
@@ -175,28 +249,47 @@ function redactSecret(secret, percent) {
   const visible = Math.min(MAX_VISIBLE, Math.floor(secret.length * (100 - percent) / 100));
   return `${secret.slice(0, visible)}${REDACTED_TAIL}`;
 }
-function clipAround(line, needle) {
-  if (line.length <= 2 * LINE_CONTEXT + needle.length) return line;
-  const at2 = Math.max(0, line.indexOf(needle));
-  const start = Math.max(0, at2 - LINE_CONTEXT);
-  const end = Math.min(line.length, at2 + needle.length + LINE_CONTEXT);
-  return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
+function clipAround(text, start, end) {
+  if (end - start + 2 * LINE_CONTEXT >= text.length) return text;
+  const from = Math.max(0, start - LINE_CONTEXT);
+  const to2 = Math.min(text.length, end + LINE_CONTEXT);
+  return `${from > 0 ? "…" : ""}${text.slice(from, to2)}${to2 < text.length ? "…" : ""}`;
 }
-function redactInLine(line, secrets, percent) {
-  if (percent <= 0) return line;
-  let redacted = line;
-  for (const secret of secrets) {
-    if (secret) redacted = redacted.split(secret).join(redactSecret(secret, percent));
-  }
-  return redacted;
+function encodedRunSpan(finding) {
+  return finding.encoding && finding.endLine === finding.line ? { start: finding.column - 1, end: finding.endColumn - 1 } : void 0;
 }
-function toReportFinding(finding, percent, remediation) {
-  const redacted = redactSecret(finding.secret, percent);
-  const lineText = redactInLine(
-    finding.lineText,
-    [finding.secret, finding.companion?.secret],
-    percent
+function ownSpan(finding) {
+  const encoded = encodedRunSpan(finding);
+  if (encoded) return encoded;
+  const start = finding.column - 1;
+  if (finding.lineText.startsWith(finding.secret, start))
+    return { start, end: start + finding.secret.length };
+  const at2 = Math.max(0, finding.lineText.indexOf(finding.secret));
+  return { start: at2, end: at2 + finding.secret.length };
+}
+function textsToHide(finding) {
+  const texts = [finding.secret];
+  if (finding.companion) texts.push(finding.companion.secret);
+  const encoded = encodedRunSpan(finding);
+  if (encoded) texts.push(finding.lineText.slice(encoded.start, encoded.end));
+  return texts;
+}
+function lineRedactorFor(findings, percent) {
+  if (percent <= 0) return keepLine;
+  return buildLineRedactor(findings.flatMap(textsToHide), (text) => redactSecret(text, percent));
+}
+function toReportFindings(findings, percent, remediationOf, alsoHide = []) {
+  const redactLine = lineRedactorFor([...findings, ...alsoHide], percent);
+  return findings.map(
+    (finding) => toReportFinding(finding, percent, remediationOf(finding), redactLine)
   );
+}
+function toReportFinding(finding, percent, remediation, redactLine = lineRedactorFor([finding], percent)) {
+  const redacted = redactSecret(finding.secret, percent);
+  const line = redactLine(finding.lineText);
+  const own2 = ownSpan(finding);
+  const start = line.place(own2.start).start;
+  const end = own2.end > own2.start ? line.place(own2.end - 1).end : start;
   return {
     ruleId: finding.ruleId,
     title: finding.title,
@@ -209,7 +302,7 @@ function toReportFinding(finding, percent, remediation) {
     endLine: finding.endLine,
     endColumn: finding.endColumn,
     secret: redacted,
-    lineText: clipAround(lineText, percent > 0 ? redacted : finding.secret),
+    lineText: clipAround(line.text, start, end),
     ...finding.companion ? {
       companion: {
         ...finding.companion,
@@ -237,6 +330,7 @@ var DEFAULT_REDACT_PERCENT, MAX_VISIBLE, LINE_CONTEXT, FULLY_REDACTED, REDACTED_
 var init_redact = __esm({
   "src/report/redact.ts"() {
     "use strict";
+    init_line_redactor();
     DEFAULT_REDACT_PERCENT = 80;
     MAX_VISIBLE = 12;
     LINE_CONTEXT = 60;
@@ -2212,7 +2306,8 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
     );
   }
   if (secretGroup === void 0 && groups.has("secret")) secretGroup = "secret";
-  const buildRegex = (mode) => compileRegex(raw2.pattern, `${mode}d${raw2.flags ?? ""}`, `${where} field pattern`);
+  const pattern = scope.pattern ?? raw2.pattern;
+  const buildRegex = (mode) => compileRegex(pattern, `${mode}d${raw2.flags ?? ""}`, `${where} field pattern`);
   let regex;
   let stickyRegex;
   let allow;
@@ -2312,7 +2407,8 @@ function restoreScope(stored) {
         lines: reach.lines ?? Number.POSITIVE_INFINITY
       }
     } : {},
-    ...stored?.leads ? { leads: stored.leads } : {}
+    ...stored?.leads ? { leads: stored.leads } : {},
+    ...stored?.pattern !== void 0 ? { pattern: stored.pattern } : {}
   };
 }
 var init_pattern_scope_store = __esm({
@@ -32865,6 +32961,31 @@ var init_regexpp = __esm({
   }
 });
 
+// src/config/escape-boundary.ts
+function allowAfterEscape(pattern, flags) {
+  let opening;
+  try {
+    const unicode = flags.includes("u") || flags.includes("v");
+    const ast = new RegExpParser().parsePattern(pattern, 0, pattern.length, { unicode });
+    const first = ast.alternatives.length === 1 ? ast.alternatives[0].elements[0] : void 0;
+    if (first?.type === "Assertion" && first.kind === "lookbehind" && first.negate) {
+      opening = first.raw;
+    }
+  } catch {
+    return pattern;
+  }
+  if (opening === void 0) return pattern;
+  const afterLetter = new RegExp(`${opening}$`, flags.replace(/[gyd]/g, ""));
+  if (["n", "r", "t"].some((letter) => afterLetter.test(letter))) return pattern;
+  return `(?:${opening}|(?<=\\\\[nrt]))${pattern.slice(opening.length)}`;
+}
+var init_escape_boundary = __esm({
+  "src/config/escape-boundary.ts"() {
+    "use strict";
+    init_regexpp();
+  }
+});
+
 // src/config/regex-reach.ts
 function ruleReach(raw2) {
   let reach;
@@ -33101,17 +33222,24 @@ __export(pattern_scope_exports, {
   ruleScope: () => ruleScope
 });
 function ruleScope(raw2) {
-  const reach = ruleReach(raw2);
+  const flags = raw2.flags ?? "";
+  const pattern = allowAfterEscape(raw2.pattern, flags);
+  const reach = ruleReach({ pattern, flags });
   let leads;
   try {
-    leads = keywordLeads(raw2.pattern, raw2.flags ?? "", raw2.keywords);
+    leads = keywordLeads(pattern, flags, raw2.keywords);
   } catch {
   }
-  return { ...reach ? { reach } : {}, ...leads ? { leads } : {} };
+  return {
+    ...reach ? { reach } : {},
+    ...leads ? { leads } : {},
+    ...pattern !== raw2.pattern ? { pattern } : {}
+  };
 }
 var init_pattern_scope = __esm({
   "src/config/pattern-scope.ts"() {
     "use strict";
+    init_escape_boundary();
     init_keyword_leads();
     init_regex_reach();
   }
@@ -45391,7 +45519,8 @@ var REASON_TEXT = {
   unreadable: "unreadable",
   "lfs-pointer": "Git LFS pointer (content not in the repository)",
   "missing-object": "missing from the repository (partial or damaged clone)",
-  symlink: "symbolic link"
+  symlink: "symbolic link",
+  "not-a-file": "not a regular file"
 };
 var UNREAD_REASONS = /* @__PURE__ */ new Set([
   "unreadable",
@@ -46085,7 +46214,7 @@ function unquoteGitPath(text) {
 }
 
 // src/git/diff-parser.ts
-var HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+var HUNK_HEADER = /^(@@+) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? \1(?: |$)/;
 function stripPrefix(raw2, prefix) {
   let text = raw2;
   if (text.endsWith("	")) text = text.slice(0, -1);
@@ -46105,14 +46234,31 @@ function headerPath(rest) {
   const second = rest.slice(2 + length + 3);
   return first === second ? second : void 0;
 }
+function newFile(headerPath2, isCombined) {
+  return {
+    headerPath: headerPath2,
+    newPath: void 0,
+    status: "modified",
+    mode: void 0,
+    isCombined,
+    isBinary: false,
+    blob: void 0,
+    parentBlobs: [],
+    addedLines: [],
+    lineNumbers: []
+  };
+}
 var DiffParser = class {
   constructor(onFile) {
     this.onFile = onFile;
   }
   onFile;
   file;
+  /** Lines still to come in the current hunk: of all parents together, and of the new file. */
   oldLeft = 0;
   newLeft = 0;
+  /** Mark columns of the current hunk: one per parent. */
+  columns = 1;
   nextLine = 0;
   /** True while inside a hunk: the caller must not read the line as one of its own headers. */
   get inHunk() {
@@ -46120,30 +46266,24 @@ var DiffParser = class {
   }
   line(text) {
     if (this.inHunk) {
-      this.hunkLine(text);
+      if (this.columns === 1) this.hunkLine(text);
+      else this.combinedLine(text);
       return;
     }
     if (text.startsWith("diff --git ")) {
       this.flush();
-      this.file = {
-        headerPath: headerPath(text.slice("diff --git ".length)),
-        newPath: void 0,
-        status: "modified",
-        mode: void 0,
-        isBinary: false,
-        addedLines: [],
-        lineNumbers: []
-      };
+      this.file = newFile(headerPath(text.slice("diff --git ".length)), false);
+      return;
+    }
+    if (text.startsWith("diff --cc ") || text.startsWith("diff --combined ")) {
+      this.flush();
+      this.file = newFile(unquoteGitPath(text.slice(text.indexOf(" ", 5) + 1)), true);
       return;
     }
     const file2 = this.file;
     if (!file2) return;
     if (text.startsWith("@@")) {
-      const header = HUNK_HEADER.exec(text);
-      if (!header) return;
-      this.oldLeft = header[1] === void 0 ? 1 : Number(header[1]);
-      this.newLeft = header[3] === void 0 ? 1 : Number(header[3]);
-      this.nextLine = Number(header[2]);
+      this.hunkHeader(file2, text);
     } else if (text.startsWith("+++ ")) {
       const path = text.slice(4);
       if (path === "/dev/null") file2.status = "deleted";
@@ -46155,8 +46295,15 @@ var DiffParser = class {
       file2.status = "deleted";
     } else if (text.startsWith("new mode ")) {
       file2.mode = text.slice("new mode ".length);
+    } else if (text.startsWith("mode ")) {
+      file2.mode = text.slice(text.indexOf("..") + 2);
     } else if (text.startsWith("index ")) {
-      const mode = text.split(" ")[2];
+      const [ids = "", mode] = text.slice("index ".length).split(" ");
+      const dots = ids.indexOf("..");
+      if (dots !== -1) {
+        file2.parentBlobs = ids.slice(0, dots).split(",");
+        file2.blob = ids.slice(dots + 2);
+      }
       if (mode) file2.mode = mode;
     } else if (text.startsWith("rename to ")) {
       file2.status = "renamed";
@@ -46168,12 +46315,23 @@ var DiffParser = class {
       file2.isBinary = true;
     }
   }
+  hunkHeader(file2, text) {
+    const header = HUNK_HEADER.exec(text);
+    if (!header) return;
+    let oldLines = 0;
+    for (const range of header[2].trimEnd().split(" ")) {
+      const comma = range.indexOf(",");
+      oldLines += comma === -1 ? 1 : Number(range.slice(comma + 1));
+    }
+    this.columns = header[1].length - 1;
+    this.oldLeft = oldLines;
+    this.newLeft = file2.status === "deleted" ? 0 : header[4] === void 0 ? 1 : Number(header[4]);
+    this.nextLine = Number(header[3]);
+  }
   hunkLine(text) {
     const first = text.charCodeAt(0);
     if (first === 43) {
-      this.file?.addedLines.push(text.slice(1));
-      this.file?.lineNumbers.push(this.nextLine);
-      this.nextLine++;
+      this.added(text.slice(1));
       this.newLeft--;
     } else if (first === 45) {
       this.oldLeft--;
@@ -46182,6 +46340,37 @@ var DiffParser = class {
       this.newLeft--;
       this.nextLine++;
     }
+  }
+  /**
+   * A line of a combined hunk. Column i is `-` when the line is in parent i but not in the
+   * merge, `+` when it is in the merge but not in parent i, a space when it is in both (for a
+   * line of the merge) or does not concern parent i (for a removed line).
+   */
+  combinedLine(text) {
+    if (text.charCodeAt(0) === 92) return;
+    let removedFrom = 0;
+    let keptFrom = 0;
+    for (let column = 0; column < this.columns; column++) {
+      const mark = text.charCodeAt(column);
+      if (mark === 45) removedFrom++;
+      else if (mark !== 43) keptFrom++;
+    }
+    if (removedFrom > 0) {
+      this.oldLeft -= removedFrom;
+      return;
+    }
+    this.oldLeft -= keptFrom;
+    this.newLeft--;
+    if (keptFrom === 0) {
+      this.added(text.slice(this.columns));
+    } else {
+      this.nextLine++;
+    }
+  }
+  added(line) {
+    this.file?.addedLines.push(line);
+    this.file?.lineNumbers.push(this.nextLine);
+    this.nextLine++;
   }
   /** Emits the file being read, if any. Call at the end of input or at a caller's header. */
   flush() {
@@ -46197,9 +46386,105 @@ var DiffParser = class {
       status: file2.status,
       mode: file2.mode,
       isBinary: file2.isBinary,
+      isCombined: file2.isCombined,
+      blob: file2.blob,
+      parentBlobs: file2.parentBlobs,
       addedLines: file2.addedLines,
       lineNumbers: file2.lineNumbers
     });
+  }
+};
+
+// src/git/blob-heads.ts
+init_errors();
+var BlobHeads = class {
+  constructor(context, headSize = 8e3) {
+    this.context = context;
+    this.headSize = headSize;
+  }
+  context;
+  headSize;
+  child;
+  args = ["cat-file", "--batch"];
+  waiting = [];
+  /** Why git stopped, once it has: later requests fail with it at once. */
+  failure;
+  header = [];
+  body;
+  /** The first bytes of a blob; undefined when the repository does not have it. */
+  head(id) {
+    const child = this.child ?? this.start();
+    const answer = new Promise((resolve10, reject) => {
+      if (this.failure) reject(this.failure);
+      else this.waiting.push({ resolve: resolve10, reject });
+    });
+    answer.catch(() => {
+    });
+    if (!this.failure) child.stdin.write(`${id}
+`);
+    return answer;
+  }
+  /** No more requests: git exits once it has answered; stopped at once if answers are due. */
+  close() {
+    const child = this.child;
+    if (!child) return;
+    child.stdin.end();
+    if (this.waiting.length > 0 && child.exitCode === null) child.kill();
+  }
+  start() {
+    const child = spawnGit(this.args, this.context);
+    this.child = child;
+    const stderr = collectStderr(child);
+    child.stdout.on("data", (chunk) => this.read(chunk));
+    exitCode(child).then(
+      (code) => this.fail(
+        code === 0 ? new GitError("git cat-file stopped before answering", `git ${this.args.join(" ")}`) : gitFailure(this.args, stderr(), code, this.context.cwd)
+      ),
+      (error62) => this.fail(spawnFailure(error62, this.args))
+    );
+    return child;
+  }
+  fail(error62) {
+    this.failure = error62;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(error62);
+  }
+  read(chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const body = this.body;
+      if (body) {
+        const take = Math.min(body.remaining, chunk.length - offset);
+        const copy = Math.min(take, body.head.length - body.filled);
+        if (copy > 0) chunk.copy(body.head, body.filled, offset, offset + copy);
+        body.filled += copy;
+        body.remaining -= take;
+        offset += take;
+        if (body.remaining === 0) {
+          this.body = void 0;
+          this.waiting.shift()?.resolve(body.head);
+        }
+        continue;
+      }
+      const newline = chunk.indexOf(10, offset);
+      if (newline === -1) {
+        this.header.push(chunk.subarray(offset));
+        return;
+      }
+      this.header.push(chunk.subarray(offset, newline));
+      offset = newline + 1;
+      const fields = Buffer.concat(this.header).toString("latin1").split(" ");
+      this.header = [];
+      if (fields.length < 3) {
+        this.waiting.shift()?.resolve(void 0);
+        continue;
+      }
+      const size = Number(fields[2]);
+      this.body = {
+        head: Buffer.allocUnsafe(Math.min(size, this.headSize)),
+        filled: 0,
+        remaining: size + 1
+      };
+    }
   }
 };
 
@@ -46210,7 +46495,9 @@ var POINTER_LINE = /^(?:version https:\/\/git-lfs\.github\.com\/spec\/\S+|oid sh
 function isLfsPointer(content) {
   if (content.length > MAX_POINTER_SIZE) return false;
   const text = typeof content === "string" ? content : content.toString("utf8");
-  return text.startsWith(POINTER_START) && text.includes("\noid sha256:");
+  if (!text.startsWith(POINTER_START)) return false;
+  const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : text.split("\n");
+  return lines.every((line) => POINTER_LINE.test(line)) && lines.some((line) => line.startsWith("oid sha256:")) && lines.some((line) => line.startsWith("size "));
 }
 function areLfsPointerLines(lines) {
   if (lines.length === 0 || lines.length > 8) return false;
@@ -46227,7 +46514,9 @@ var ADDED_LINES_DIFF_OPTIONS = [
   "-c",
   "diff.noprefix=false",
   "-c",
-  "diff.mnemonicPrefix=false"
+  "diff.mnemonicPrefix=false",
+  "-c",
+  "core.bigFileThreshold=512m"
 ];
 var ADDED_LINES_FLAGS = [
   "--no-color",
@@ -46235,16 +46524,73 @@ var ADDED_LINES_FLAGS = [
   "--no-textconv",
   "--no-relative",
   "-U0",
+  "--full-index",
   "--find-renames",
   "--diff-filter=ACMRT",
   "--ignore-submodules=all",
   "--src-prefix=a/",
   "--dst-prefix=b/"
 ];
+function isScannable(file2, options2) {
+  if (file2.mode === "160000" || file2.status === "deleted") return false;
+  return !options2.isExcluded?.(file2.path);
+}
+function isBinaryToGit(head) {
+  return head.includes(0);
+}
+async function settleBinaryFiles(changes, blobs, context) {
+  if (!changes.some(({ file: file2 }) => file2.isBinary)) return changes;
+  const heads = changes.map(
+    ({ file: file2 }) => file2.isBinary && file2.blob !== void 0 ? blobs.head(file2.blob) : void 0
+  );
+  const settled = [];
+  for (const [index, change] of changes.entries()) {
+    const head = await heads[index];
+    const isText = head !== void 0 && !isBinaryToGit(head);
+    settled.push(isText ? { ...change, file: await textLines(change.file, context) } : change);
+  }
+  return settled;
+}
+var NULL_ID = /^0+$/;
+async function textLines(file2, context) {
+  const blob = file2.blob;
+  let own2;
+  for (const parent of file2.parentBlobs) {
+    if (NULL_ID.test(parent)) continue;
+    const added = await linesAddedTo(parent, blob, context);
+    own2 = own2 ? new Map([...own2].filter(([line]) => added.has(line))) : added;
+  }
+  own2 ??= await allLines(blob, context);
+  return { ...file2, isBinary: false, addedLines: [...own2.values()], lineNumbers: [...own2.keys()] };
+}
+async function linesAddedTo(from, to2, context) {
+  const args = [
+    ...ADDED_LINES_DIFF_OPTIONS,
+    "diff",
+    ...ADDED_LINES_FLAGS,
+    "--text",
+    "--end-of-options",
+    from,
+    to2
+  ];
+  const added = /* @__PURE__ */ new Map();
+  const parser = new DiffParser((file2) => {
+    for (const [index, line] of file2.lineNumbers.entries())
+      added.set(line, file2.addedLines[index]);
+  });
+  for await (const lines of gitOutputLines(args, context, ["diff", from, to2])) {
+    for (const line of lines) parser.line(line);
+  }
+  parser.flush();
+  return added;
+}
+async function allLines(blob, context) {
+  const lines = (await runGit(["cat-file", "blob", blob], context)).split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return new Map(lines.map((line, index) => [index + 1, line]));
+}
 function addedLinesFragment(file2, options2, skip, git) {
   const where = git ? ` (commit ${git.commit.slice(0, 12)})` : "";
-  if (file2.mode === "160000" || file2.status === "deleted") return void 0;
-  if (options2.isExcluded?.(file2.path)) return void 0;
   if (file2.isBinary) {
     skip({ path: file2.path, reason: "binary", detail: `binary content${where}` });
     return void 0;
@@ -47295,12 +47641,13 @@ var diffSequences = build_default;
 var JOIN_WITHIN_LINES = 16;
 var MAX_STEPS = 16;
 var MAX_DIFF_LINES = 2e4;
+var COMPARISONS_PER_LINE = 8;
 function revisionSteps(old, text, zone, mostOfTheText) {
   const oldLines = old.slice(zone.start, zone.oldEnd).split("\n");
   const newLines = text.slice(zone.start, zone.end).split("\n");
   if (oldLines.length + newLines.length > MAX_DIFF_LINES) return void 0;
   const edits = lineEdits(oldLines, newLines, zone.start);
-  if (edits.length < 2 || edits.length > MAX_STEPS) return void 0;
+  if (!edits || edits.length < 2 || edits.length > MAX_STEPS) return void 0;
   let edited = 0;
   for (const edit of edits) edited += edit.newEnd - edit.newStart;
   if (edited > text.length * mostOfTheText) return void 0;
@@ -47310,6 +47657,7 @@ function revisionSteps(old, text, zone, mostOfTheText) {
     known: { prefix: edit.newStart, suffix: Math.max(0, old.length - edit.oldEnd) }
   }));
 }
+var OVER_BUDGET = /* @__PURE__ */ Symbol("over budget");
 function lineEdits(oldLines, newLines, offset) {
   const edits = [];
   let oldLine = 0;
@@ -47324,16 +47672,25 @@ function lineEdits(oldLines, newLines, offset) {
       edits.push([oldCommon, newLine, newCommon]);
     }
   };
-  diffSequences(
-    oldLines.length,
-    newLines.length,
-    (a, b3) => oldLines[a] === newLines[b3],
-    (count, oldCommon, newCommon) => {
-      editUpTo(oldCommon, newCommon);
-      oldLine = oldCommon + count;
-      newLine = newCommon + count;
-    }
-  );
+  let comparisons = COMPARISONS_PER_LINE * (oldLines.length + newLines.length);
+  try {
+    diffSequences(
+      oldLines.length,
+      newLines.length,
+      (a, b3) => {
+        if (--comparisons < 0) throw OVER_BUDGET;
+        return oldLines[a] === newLines[b3];
+      },
+      (count, oldCommon, newCommon) => {
+        editUpTo(oldCommon, newCommon);
+        oldLine = oldCommon + count;
+        newLine = newCommon + count;
+      }
+    );
+  } catch (error62) {
+    if (error62 === OVER_BUDGET) return void 0;
+    throw error62;
+  }
   editUpTo(oldLines.length, newLines.length);
   const oldStarts = lineStarts(oldLines, offset);
   const newStarts = lineStarts(newLines, offset);
@@ -47686,13 +48043,13 @@ function createDetector(rules, options2 = {}) {
   }
   return {
     detect(fragment) {
-      const path = matchPath(fragment.path);
+      const path = matchPath(fragment.globPath ?? fragment.path);
       if (globalAllow?.paths?.(path)) return [];
       const lines = buildLineIndex(fragment.text);
       return findingsOf(fragment, lines, scanText(fragment.text, fragment, path, 0, lines));
     },
     detectRevision(fragment, base) {
-      const path = matchPath(fragment.path);
+      const path = matchPath(fragment.globPath ?? fragment.path);
       if (globalAllow?.paths?.(path)) {
         const record3 = { text: fragment.text, path, candidates: [], matches: /* @__PURE__ */ new Map(), spans: [] };
         return { findings: [], record: record3 };
@@ -47791,6 +48148,9 @@ var RevisionCache = class {
 
 // src/pipeline/run-scan.ts
 var REVISION_BUDGET = 64 * 1024 * 1024;
+function secretKey(finding) {
+  return `${finding.ruleId}\0${finding.secret}`;
+}
 async function runScan(options2) {
   const started = performance.now();
   const detector = createDetector(options2.config.rules, {
@@ -47798,12 +48158,11 @@ async function runScan(options2) {
     maxDecodeDepth: options2.config.decodeDepth
   });
   const revisions = new RevisionCache(REVISION_BUDGET);
+  const heldBefore = /* @__PURE__ */ new Map();
   const findings = [];
   let scannedFragments = 0;
   let scannedBytes = 0;
   for await (const fragment of options2.fragments) {
-    scannedFragments++;
-    scannedBytes += fragment.text.length;
     let found;
     if (fragment.blob) {
       const { sha: sha2, previous, revisedLater = true, previousRevisedLater = true } = fragment.blob;
@@ -47812,9 +48171,17 @@ async function runScan(options2) {
       if (previous !== void 0 && !previousRevisedLater) revisions.delete(previous);
       if (revisedLater) revisions.set(sha2, scanned.record);
       found = scanned.findings;
+      const held = fragment.blob.baseOnly ? new Set(found.map(secretKey)) : previous === void 0 ? void 0 : heldBefore.get(previous);
+      if (held) {
+        heldBefore.set(sha2, held);
+        found = found.filter((finding) => !held.has(secretKey(finding)));
+      }
+      if (fragment.blob.baseOnly) continue;
     } else {
       found = detector.detect(fragment);
     }
+    scannedFragments++;
+    scannedBytes += fragment.text.length;
     for (const finding of found) findings.push(finding);
     options2.onFragment?.(fragment);
   }
@@ -48133,8 +48500,12 @@ async function executeScan(context, request2) {
   const reporter = await REPORTERS[options2.format]();
   const repository = options2.format === "sarif" ? await (await Promise.resolve().then(() => (init_repository_info(), repository_info_exports))).repositoryInfo(request2.scanRoot, io2) : void 0;
   const report = reporter({
-    findings: findings.map(
-      (finding) => toReportFinding(finding, options2.redactPercent, remediationByRule.get(finding.ruleId) ?? "")
+    // Every secret the scan found is hidden in every line, the suppressed ones' included.
+    findings: toReportFindings(
+      findings,
+      options2.redactPercent,
+      (finding) => remediationByRule.get(finding.ruleId) ?? "",
+      result2.findings
     ),
     summary: result2.summary,
     tool: toolInfo(),
@@ -48241,6 +48612,20 @@ async function assertCommitExists(revision, context) {
   if (result2.code !== 0) {
     throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
   }
+}
+async function assertDateParses(value, context) {
+  const invalid = () => new UsageError(`--since: "${value}" is not a date git understands`);
+  const calendar = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])/.exec(value.trim());
+  if (calendar) {
+    const [year, month, day] = calendar.slice(1).map(Number);
+    const date5 = new Date(Date.UTC(year, month - 1, day));
+    if (date5.getUTCMonth() !== month - 1 || date5.getUTCDate() !== day) throw invalid();
+  }
+  const result2 = await runGitRaw(
+    ["-c", `keywarden.since=${value}`, "config", "--type=expiry-date", "keywarden.since"],
+    context
+  );
+  if (result2.code !== 0) throw invalid();
 }
 async function listLocalBlobs(context) {
   const args = [
@@ -48364,6 +48749,8 @@ function rangeLogArgs(range) {
     ...ADDED_LINES_DIFF_OPTIONS,
     "log",
     "-p",
+    "--cc",
+    "--root",
     "--reverse",
     "--topo-order",
     "--no-show-signature",
@@ -48376,24 +48763,34 @@ function rangeLogArgs(range) {
 async function* rangeFragments(options2) {
   const args = rangeLogArgs(options2.range);
   let commit;
-  const ready = [];
+  const changes = [];
   const parser = new DiffParser((file2) => {
-    const fragment = addedLinesFragment(file2, options2, options2.onSkip, commit);
-    if (fragment) ready.push(fragment);
+    if (isScannable(file2, options2)) changes.push(commit ? { file: file2, git: commit } : { file: file2 });
   });
-  for await (const lines of gitOutputLines(args, options2, ["log", options2.range])) {
-    for (const line of lines) {
-      if (!parser.inHunk && line.startsWith(HEADER)) {
-        parser.flush();
-        commit = parseCommitHeader(line);
-      } else {
-        parser.line(line);
-      }
+  const blobs = new BlobHeads(options2);
+  const ready = async function* () {
+    for (const { file: file2, git } of await settleBinaryFiles(changes.splice(0), blobs, options2)) {
+      const fragment = addedLinesFragment(file2, options2, options2.onSkip, git);
+      if (fragment) yield fragment;
     }
-    yield* ready.splice(0);
+  };
+  try {
+    for await (const lines of gitOutputLines(args, options2, ["log", options2.range])) {
+      for (const line of lines) {
+        if (!parser.inHunk && line.startsWith(HEADER)) {
+          parser.flush();
+          commit = parseCommitHeader(line);
+        } else {
+          parser.line(line);
+        }
+      }
+      yield* ready();
+    }
+    parser.flush();
+    yield* ready();
+  } finally {
+    blobs.close();
   }
-  parser.flush();
-  yield* ready.splice(0);
 }
 
 // src/sources/history-blobs.ts
@@ -48518,13 +48915,69 @@ var CatFileBatch = class {
   }
 };
 
+// src/git/tagged-objects.ts
+var FIELDS = [
+  "%(objecttype)",
+  "%(objectname)",
+  "%(*objecttype)",
+  "%(*objectname)",
+  "%(refname)",
+  "%(taggername)",
+  "%(taggeremail)",
+  "%(taggerdate:iso-strict)",
+  "%(contents:subject)"
+];
+async function taggedObjects(context) {
+  const refs = await runGit(["for-each-ref", `--format=${FIELDS.join("%00")}`], context);
+  const tagged = [];
+  for (const line of refs.split("\n")) {
+    const [type, name, peeledType, peeled, ref = "", tagger, email3 = "", date5, subject] = line.split("\0");
+    const objectType = type === "tag" ? peeledType : type;
+    const object2 = type === "tag" ? peeled : name;
+    if (!object2 || objectType !== "blob" && objectType !== "tree") continue;
+    const blobs = objectType === "blob" ? [{ sha: object2, path: ref, mode: "100644" }] : await treeBlobs(object2, context);
+    tagged.push({
+      info: {
+        commit: name ?? object2,
+        author: tagger ?? "",
+        email: email3.replace(/^<|>$/g, ""),
+        date: date5 ?? "",
+        message: subject ?? ""
+      },
+      blobs
+    });
+  }
+  return tagged;
+}
+async function treeBlobs(tree, context) {
+  const listing = await runGit(["ls-tree", "-r", "-z", "--full-tree", tree], context);
+  const blobs = [];
+  for (const entry of listing.split("\0")) {
+    const tab = entry.indexOf("	");
+    const [mode = "", type, sha2 = ""] = entry.slice(0, tab).split(" ");
+    if (tab === -1 || type !== "blob") continue;
+    blobs.push({ sha: sha2, path: entry.slice(tab + 1), mode });
+  }
+  return blobs;
+}
+
 // src/sources/read-text.ts
 import { isUtf8 } from "node:buffer";
+function utf16ByteOrder(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254)
+    return bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
+  if (bytes[0] === 254 && bytes[1] === 255) return "be";
+  return void 0;
+}
 function isBinary(bytes) {
-  return bytes.subarray(0, 8e3).includes(0);
+  return utf16ByteOrder(bytes) === void 0 && bytes.subarray(0, 8e3).includes(0);
 }
 function decodeText(bytes) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const order = utf16ByteOrder(buffer);
+  if (order === "le") return buffer.toString("utf16le", 2);
+  if (order === "be")
+    return Buffer.from(buffer.subarray(2, buffer.length - buffer.length % 2)).swap16().toString("utf16le");
   const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
@@ -48560,39 +49013,61 @@ async function* historyFragments(options2) {
   let walkDone = false;
   let stopped = false;
   const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
-  const walk = (async () => {
-    try {
-      for await (const batch of logCommits(options2.selection, options2)) {
-        if (stopped) break;
-        const requests = [];
-        for (const commit of batch) {
-          commits++;
-          for (const blob of commit.blobs) {
-            if (blob.mode === "160000" || seen.has(blob.sha)) continue;
-            if (isExcluded?.(blob.path)) continue;
-            seen.add(blob.sha);
-            if (localBlobs && !localBlobs.has(blob.sha)) {
-              onSkip({
-                path: blob.path,
-                reason: "missing-object",
-                detail: `blob ${blob.sha} (commit ${commit.info.commit.slice(0, 12)}) is not in this partial clone`
-              });
-              continue;
-            }
-            total++;
-            if (blob.previous) {
-              revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
-            }
+  const { selection } = options2;
+  const walkIsCut = selection.since !== void 0 || selection.maxCount !== void 0;
+  const take = async (batch) => {
+    const requests = [];
+    for (const commit of batch) {
+      commits++;
+      for (const blob of commit.blobs) {
+        if (blob.mode === "160000" || seen.has(blob.sha)) continue;
+        if (isExcluded?.(blob.path)) continue;
+        seen.add(blob.sha);
+        if (localBlobs && !localBlobs.has(blob.sha)) {
+          onSkip({
+            path: blob.path,
+            reason: "missing-object",
+            detail: `blob ${blob.sha} (commit ${commit.info.commit.slice(0, 12)}) is not in this partial clone`
+          });
+          continue;
+        }
+        total++;
+        if (blob.previous) {
+          revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
+          const local = !localBlobs || localBlobs.has(blob.previous);
+          if (walkIsCut && local && !seen.has(blob.previous)) {
+            seen.add(blob.previous);
             pending.push({
-              sha: blob.sha,
+              sha: blob.previous,
               path: blob.path,
               git: commit.info,
-              previous: blob.previous
+              previous: void 0,
+              baseOnly: true
             });
-            requests.push(blob.sha);
+            requests.push(blob.previous);
           }
         }
-        await reader.request(requests);
+        pending.push({
+          sha: blob.sha,
+          path: blob.path,
+          git: commit.info,
+          previous: blob.previous,
+          baseOnly: false
+        });
+        requests.push(blob.sha);
+      }
+    }
+    await reader.request(requests);
+  };
+  const walk = (async () => {
+    try {
+      for await (const batch of logCommits(selection, options2)) {
+        if (stopped) break;
+        await take(batch);
+      }
+      const allRefs = !selection.revisions?.length;
+      if (allRefs && !walkIsCut && !stopped) {
+        await take(await taggedObjects(options2));
       }
     } catch (error62) {
       if (!(error62 instanceof GitError) || commits === 0) throw error62;
@@ -48609,8 +49084,8 @@ async function* historyFragments(options2) {
   walk.catch(() => {
   });
   const revisedLater = (sha2) => !walkDone || revisions.has(sha2);
-  const revisionOf = (sha2, previous) => {
-    if (previous === void 0) return { sha: sha2, revisedLater: revisedLater(sha2) };
+  const revisionOf = (sha2, previous, baseOnly) => {
+    if (previous === void 0) return { sha: sha2, revisedLater: revisedLater(sha2), baseOnly };
     const uses = (revisions.get(previous) ?? 1) - 1;
     if (uses > 0) revisions.set(previous, uses);
     else revisions.delete(previous);
@@ -48618,11 +49093,13 @@ async function* historyFragments(options2) {
       sha: sha2,
       previous,
       revisedLater: revisedLater(sha2),
-      previousRevisedLater: revisedLater(previous)
+      previousRevisedLater: revisedLater(previous),
+      baseOnly
     };
   };
   const fragmentOf = (object2, intro) => {
-    const revision = revisionOf(intro.sha, intro.previous);
+    const revision = revisionOf(intro.sha, intro.previous, intro.baseOnly);
+    if (intro.baseOnly && (object2.kind !== "object" || isBinary(object2.content))) return void 0;
     const where = `blob ${object2.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;
     if (object2.kind === "missing") {
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
@@ -48690,6 +49167,7 @@ async function* historyScanFragments(options2) {
     return;
   }
   if (options2.branch !== void 0) await assertCommitExists(options2.branch, options2);
+  if (options2.since !== void 0) await assertDateParses(options2.since, options2);
   if (state.isShallow) {
     options2.onNote(
       "shallow clone: commits before the clone's boundary are not scanned (git fetch --unshallow to include them)"
@@ -48952,7 +49430,8 @@ async function runSteps(io2) {
   ]);
   const remediation = new Map(rules.map((rule) => [rule.id, rule.remediation]));
   const percent = inputs.redact ? DEFAULT_REDACT_PERCENT : 0;
-  const toReport = (finding) => toReportFinding(finding, percent, remediation.get(finding.ruleId) ?? "");
+  const redactLine = lineRedactorFor([...findings, ...scan?.allowedInline ?? []], percent);
+  const toReport = (finding) => toReportFinding(finding, percent, remediation.get(finding.ruleId) ?? "", redactLine);
   const located = resolved.change ? locateFindings(
     findings,
     await addedLinesOfChange(resolved.change.base, resolved.change.head, { cwd: root, env })
