@@ -1,6 +1,12 @@
+import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
 import { type GitContext, gitOutputLines } from "../git/run-git.js";
-import { ADDED_LINES_DIFF_OPTIONS, ADDED_LINES_FLAGS } from "../sources/staged-diff.js";
+import {
+  ADDED_LINES_DIFF_OPTIONS,
+  ADDED_LINES_FLAGS,
+  type ChangedFile,
+  settleBinaryFiles,
+} from "../sources/staged-diff.js";
 import type { Finding } from "../types.js";
 
 /**
@@ -44,20 +50,32 @@ export async function addedLinesOfChange(
     "--end-of-options",
     `${base}...${head}`,
   ];
-  const byPath = new Map<string, AddedLine[]>();
+  const changes: ChangedFile[] = [];
   const parser = new DiffParser((file: DiffFile) => {
-    if (file.isBinary || file.status === "deleted") return;
+    if (file.status !== "deleted") changes.push({ file });
+  });
+  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
+    for (const line of lines) parser.line(line);
+  }
+  parser.flush();
+  // As the range scan does: a text file the repository's attributes call binary has lines.
+  const blobs = new BlobHeads(context);
+  let settled: readonly ChangedFile[];
+  try {
+    settled = await settleBinaryFiles(changes, blobs, context);
+  } finally {
+    blobs.close();
+  }
+  const byPath = new Map<string, AddedLine[]>();
+  for (const { file } of settled) {
+    if (file.isBinary) continue;
     const lines = file.addedLines.map((text, index) => ({
       path: file.path,
       line: file.lineNumbers[index]!,
       text: text.endsWith("\r") ? text.slice(0, -1) : text,
     }));
     if (lines.length > 0) byPath.set(file.path, [...(byPath.get(file.path) ?? []), ...lines]);
-  });
-  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
-    for (const line of lines) parser.line(line);
   }
-  parser.flush();
   return byPath;
 }
 
