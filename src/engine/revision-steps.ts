@@ -52,9 +52,12 @@ export function revisionSteps(
   zone: ChangedZone,
   mostOfTheText: number,
 ): RevisionStep[] | undefined {
+  // Counted before splitting: a lock file's stretch can hold a hundred thousand lines.
+  const oldLineCount = lineBreaks(old, zone.start, zone.oldEnd, MAX_DIFF_LINES) + 1;
+  const newLineCount = lineBreaks(text, zone.start, zone.end, MAX_DIFF_LINES - oldLineCount) + 1;
+  if (oldLineCount + newLineCount > MAX_DIFF_LINES) return undefined;
   const oldLines = old.slice(zone.start, zone.oldEnd).split("\n");
   const newLines = text.slice(zone.start, zone.end).split("\n");
-  if (oldLines.length + newLines.length > MAX_DIFF_LINES) return undefined;
   const edits = lineEdits(oldLines, newLines, zone.start);
   if (!edits || edits.length < 2 || edits.length > MAX_STEPS) return undefined;
   let edited = 0;
@@ -65,6 +68,15 @@ export function revisionSteps(
     // Before its edit a step is the new text, and after it the old text, as the one before.
     known: { prefix: edit.newStart, suffix: Math.max(0, old.length - edit.oldEnd) },
   }));
+}
+
+/** The line breaks in text[from, to), counted up to one past `limit`. */
+function lineBreaks(text: string, from: number, to: number, limit: number): number {
+  let count = 0;
+  for (let at = text.indexOf("\n", from); at !== -1 && at < to && count <= limit; count++) {
+    at = text.indexOf("\n", at + 1);
+  }
+  return count;
 }
 
 /** Thrown to stop a line diff over its budget. */

@@ -76,6 +76,23 @@ describe("revisionSteps", () => {
   });
 });
 
+describe("revisionSteps on long stretches", () => {
+  const file = (count: number) => Array.from({ length: count }, (_, i) => `line ${i}`);
+  const twoEdits = (lines: string[]) => {
+    const old = `${lines.join("\n")}\n`;
+    const edited = lines.slice();
+    edited[0] = "first";
+    edited[lines.length - 1] = "last";
+    const text = `${edited.join("\n")}\n`;
+    return revisionSteps(old, text, changedZone(old, text), text.length / 2);
+  };
+
+  it("diffs a stretch of up to 20,000 lines, old and new together, and no longer one", () => {
+    expect(twoEdits(file(10_000))).toHaveLength(2);
+    expect(twoEdits(file(10_001))).toBeUndefined();
+  });
+});
+
 describe("lineEdits", () => {
   const lines = (count: number, label: string) =>
     Array.from({ length: count }, (_, i) => `${label} ${i} ${(i * 7919) % 10007}`);
