@@ -9,6 +9,13 @@ import type { RawRule } from "./rule-schema.js";
 export interface RuleOrigin {
   readonly file: string;
   readonly builtin: boolean;
+  /** 1-based line of the rule's entry in the file, for messages. */
+  readonly line?: number;
+}
+
+/** `file:line: rule id`, the start of every message about one rule. */
+function ruleWhere(source: RuleOrigin, id: string): string {
+  return `${source.file}${source.line ? `:${source.line}` : ""}: rule ${id}`;
 }
 
 export type PathMatcher = (path: string) => boolean;
@@ -118,6 +125,8 @@ export interface RuleSource {
   readonly raw: RawRule;
   readonly source: RuleOrigin;
   readonly scope?: PatternScope;
+  /** 1-based line of the rule's entry, when read from a file. */
+  readonly line?: number;
 }
 
 export function compileRule(
@@ -126,7 +135,7 @@ export function compileRule(
   options: CompileRuleOptions = {},
   scope: PatternScope = options.scopeOf?.(raw) ?? {},
 ): CompiledRule {
-  const where = `${source.file}: rule ${raw.id}`;
+  const where = ruleWhere(source, raw.id);
   const groups = namedGroups(raw.pattern);
   let secretGroup = raw.secretGroup;
   if (secretGroup !== undefined && !groups.has(secretGroup)) {
@@ -150,7 +159,7 @@ export function compileRule(
         `${where} field pattern: matches the empty string, so it would match everywhere`,
       );
     }
-    allow = compileAllow(raw.allow, where);
+    allow = compileAllow(raw.allow, `${where} field`);
   }
   return {
     id: raw.id,
@@ -170,7 +179,7 @@ export function compileRule(
     keywords: raw.keywords.map((k) => k.toLowerCase()),
     entropy: raw.entropy,
     get allow() {
-      allow ??= compileAllow(raw.allow, where);
+      allow ??= compileAllow(raw.allow, `${where} field`);
       return allow;
     },
     get includePaths() {
@@ -200,7 +209,7 @@ export function assertUniqueIds(rules: readonly CompiledRule[]): void {
     const earlier = ids.get(rule.id);
     if (earlier) {
       throw new ConfigError(
-        `${rule.source.file}: rule ${rule.id} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`,
+        `${ruleWhere(rule.source, rule.id)} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`,
       );
     }
     ids.set(rule.id, rule);
@@ -213,13 +222,15 @@ export function compileRules(
   knownIds: ReadonlySet<string> = new Set(),
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source, scope }) => compileRule(raw, source, options, scope));
+  const compiled = rules.map(({ raw, source, scope, line }) =>
+    compileRule(raw, line ? { ...source, line } : source, options, scope),
+  );
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {
     if (rule.requires && !ids.has(rule.requires.rule)) {
       throw new ConfigError(
-        `${rule.source.file}: rule ${rule.id} field requires.rule: no rule with id "${rule.requires.rule}"`,
+        `${ruleWhere(rule.source, rule.id)} field requires.rule: no rule with id "${rule.requires.rule}"`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseYamlWithSchema } from "./parse-yaml.js";
+import { type ParsedYaml, parseYamlWithSchema } from "./parse-yaml.js";
 import { allowSchema, ruleSchema } from "./rule-schema.js";
 
 /** A rule in a user's config: examples and remediation are welcome but not required. */
@@ -39,6 +39,6 @@ export const configSchema = z.strictObject({
 
 export type UserConfig = z.infer<typeof configSchema>;
 
-export function parseConfigText(text: string, file: string): UserConfig {
-  return parseYamlWithSchema(text, file, configSchema).value;
+export function parseConfigText(text: string, file: string): ParsedYaml<UserConfig> {
+  return parseYamlWithSchema(text, file, configSchema);
 }

@@ -86,9 +86,14 @@ const NO_CONFIG: UserConfig = {
 export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
   const found = readConfigText(options);
   const display = found ? relative(options.cwd, found.file) || found.file : undefined;
-  const config = found
+  const parsed = found
     ? (await import("./config-schema.js")).parseConfigText(found.text, display!)
-    : NO_CONFIG;
+    : undefined;
+  const config = parsed?.value ?? NO_CONFIG;
+  const at = (path: readonly (string | number)[]) => {
+    const line = parsed?.lineOf(path);
+    return `${display}${line ? `:${line}` : ""}`;
+  };
 
   const builtin = config.useDefault ? await loadBuiltinRules() : [];
   const knownIds = new Set(builtin.map((rule) => rule.id));
@@ -102,9 +107,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
         : [absolute];
     return files.flatMap((file) => reader!.readRuleFile(file, false, options.cwd));
   });
-  const extraFromConfig = config.rules.map((raw) => ({
+  const extraFromConfig = config.rules.map((raw, index) => ({
     raw: { ...raw, examples: raw.examples ?? { match: [], nomatch: [] } },
     source: { file: display ?? "config", builtin: false },
+    line: parsed?.lineOf(["rules", index]),
   }));
   const extraSources = [...extraFromFiles, ...extraFromConfig];
   // The regex parser that works out pattern scopes loads only when there are rules of one's own.
@@ -113,10 +119,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   const extra = compileRules(extraSources, knownIds, scopeOf ? { scopeOf } : {});
   for (const rule of extra) knownIds.add(rule.id);
 
-  for (const id of config.disable) {
+  for (const [index, id] of config.disable.entries()) {
     if (!knownIds.has(id)) {
       throw new ConfigError(
-        `${display}: field disable: no rule with id "${id}" (see keywarden rules list)`,
+        `${at(["disable", index])}: field disable: no rule with id "${id}" (see keywarden rules list)`,
       );
     }
   }
@@ -128,12 +134,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
 
   return {
     rules,
-    allow: config.allow ? compileAllow(config.allow, `${display}: allow`) : EMPTY_ALLOW,
+    allow: config.allow ? compileAllow(config.allow, `${at(["allow"])}: field`) : EMPTY_ALLOW,
     exclude: config.exclude,
     maxFileSize:
       options.maxFileSize ??
       (config.maxFileSize !== undefined
-        ? parseSize(config.maxFileSize, `${display}: field maxFileSize`)
+        ? parseSize(config.maxFileSize, `${at(["maxFileSize"])}: field maxFileSize`)
         : DEFAULT_MAX_FILE_SIZE),
     decodeDepth: config.decodeDepth,
     ...(found ? { configFile: found.file } : {}),

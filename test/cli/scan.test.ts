@@ -414,7 +414,7 @@ describe("keywarden scan", () => {
     const badConfig = await runCli(["scan"], { cwd: dir });
     expect(badConfig.exitCode).toBe(2);
     expect(badConfig.stderr.trim().split("\n")[0]).toMatch(
-      /^keywarden: \.keywarden\.yaml: field disable: no rule with id "no-such-rule"/,
+      /^keywarden: \.keywarden\.yaml:1: field disable: no rule with id "no-such-rule"/,
     );
     writeFileSync(
       join(dir, ".keywarden.yaml"),
@@ -426,6 +426,15 @@ describe("keywarden scan", () => {
       /\.keywarden\.yaml:2: rule Bad_Id field id: must be lowercase words/,
     );
     writeFileSync(
+      join(dir, ".keywarden.yaml"),
+      "useDefault: false\nrules:\n  - id: ok-id\n    title: t\n    provider: p\n    pattern: '(?<secret>abc'\n    keywords: [abc]\n",
+    );
+    const badInlineRegex = await runCli(["scan"], { cwd: dir });
+    expect(badInlineRegex.exitCode).toBe(2);
+    expect(badInlineRegex.stderr).toMatch(
+      /^keywarden: \.keywarden\.yaml:3: rule ok-id field pattern: invalid regular expression: .*\n$/,
+    );
+    writeFileSync(
       join(dir, "rules.yaml"),
       "rules:\n  - id: ok-id\n    title: t\n    provider: p\n    pattern: '(unclosed'\n    keywords: [abc]\n    remediation: r\n    examples: {match: [a], nomatch: [b]}\n",
     );
@@ -434,7 +443,7 @@ describe("keywarden scan", () => {
     });
     expect(badRuleFile.exitCode).toBe(2);
     expect(badRuleFile.stderr).toMatch(
-      /rules\.yaml: rule ok-id field pattern: invalid regular expression/,
+      /^keywarden: rules\.yaml:2: rule ok-id field pattern: invalid regular expression/,
     );
     expect(existsSync(join(dir, "out"))).toBe(false);
   });

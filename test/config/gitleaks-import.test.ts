@@ -8,7 +8,7 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importGitleaksConfig } from "../../src/config/gitleaks-import.js";
+import { builtinEquivalents, importGitleaksConfig } from "../../src/config/gitleaks-import.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { createDetector } from "../../src/engine/detector.js";
@@ -247,4 +247,61 @@ describe.skipIf(!hasCorpus)("keywarden import gitleaks on gitleaks' fixture conf
       expect(found, `${record.target} with ${record.config}`).toEqual(expected);
     }
   });
+});
+
+describe("keywarden import gitleaks: [extend] disabledRules", () => {
+  async function importText(text: string) {
+    const builtin = await loadBuiltinRules();
+    return importGitleaksConfig({
+      file: ".gitleaks.toml",
+      text,
+      absolutePath: join(REPO_ROOT, ".gitleaks.toml"),
+      cwd: REPO_ROOT,
+      readFile: () => undefined,
+      builtinRuleIds: new Set(builtin.map((rule) => rule.id)),
+    });
+  }
+
+  it("disables keywarden's equivalents of gitleaks default rules with other ids", async () => {
+    const result = await importText(
+      [
+        "[extend]",
+        "useDefault = true",
+        'disabledRules = ["generic-api-key", "stripe-access-token", "jwt", "bittrex-access-key", "discord-client-id"]',
+      ].join("\n"),
+    );
+    const config = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: { text: result.yaml, name: ".keywarden.yaml" },
+    });
+    const ids = new Set(config.rules.map((rule) => rule.id));
+    for (const id of ["generic-secret", "stripe-live-secret-key", "stripe-test-secret-key", "jwt"])
+      expect(ids.has(id), id).toBe(false);
+    expect(result.notes).toContain(
+      "disabledRules generic-api-key: keywarden's equivalent generic-secret is disabled",
+    );
+    // gitleaks' bittrex-secret-key, still on, finds what keywarden's one bittrex rule finds.
+    expect(ids.has("bittrex-api-key")).toBe(true);
+    expect(result.notes).toContain(
+      "disabledRules bittrex-access-key: keywarden's bittrex-api-key also does the work of bittrex-secret-key, which stays on; bittrex-api-key not disabled",
+    );
+    expect(result.notes).toContain(
+      "disabledRules discord-client-id: no keywarden rule with that id or doing that rule's work; nothing to disable",
+    );
+  });
+
+  it.skipIf(!hasCorpus)(
+    "maps gitleaks default rule ids only to keywarden built-in rules",
+    async () => {
+      const defaults = readFileSync(join(CORPUS, "gitleaks", "config", "gitleaks.toml"), "utf8");
+      const gitleaksIds = [...defaults.matchAll(/^id = "([^"]+)"$/gm)].map((match) => match[1]!);
+      expect(gitleaksIds.length).toBeGreaterThan(150);
+      const builtin = new Set((await loadBuiltinRules()).map((rule) => rule.id));
+      for (const id of gitleaksIds) {
+        const targets = builtinEquivalents(id);
+        if (targets.length === 1 && targets[0] === id) continue;
+        for (const target of targets) expect(builtin.has(target), `${id} -> ${target}`).toBe(true);
+      }
+    },
+  );
 });

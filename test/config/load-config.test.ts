@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load-config.js";
+import { ConfigError } from "../../src/errors.js";
+import { REPO_ROOT } from "../helpers/run-cli.js";
+
+/** A config whose second rule (line 8) gets `fields`; the first rule is sound. */
+function configWith(fields: string): string {
+  return [
+    "useDefault: false",
+    "rules:",
+    "  - id: first-token",
+    "    title: First token",
+    "    provider: acme",
+    "    pattern: 'first_[a-z]{8}'",
+    "    keywords: [first_]",
+    "  - id: second-token",
+    "    title: Second token",
+    "    provider: acme",
+    "    keywords: [second_]",
+    fields,
+  ].join("\n");
+}
+
+async function loadError(text: string): Promise<string> {
+  const error = await loadConfig({
+    cwd: REPO_ROOT,
+    configText: { text, name: ".keywarden.yaml" },
+  }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  return (error as Error).message;
+}
+
+describe("loadConfig on a broken config", () => {
+  it.each([
+    [
+      "a pattern that does not compile",
+      "    pattern: '(?<secret>second_'",
+      /^\.keywarden\.yaml:8: rule second-token field pattern: invalid regular expression: /,
+    ],
+    [
+      "a pattern matching the empty string",
+      "    pattern: '(?:second_)?'",
+      /^\.keywarden\.yaml:8: rule second-token field pattern: matches the empty string/,
+    ],
+    [
+      "an unknown secretGroup",
+      "    pattern: 'second_(?<key>[a-z]{8})'\n    secretGroup: token",
+      /^\.keywarden\.yaml:8: rule second-token field secretGroup: the pattern has no group named "token"/,
+    ],
+    [
+      "an allow regex that does not compile",
+      "    pattern: 'second_[a-z]{8}'\n    allow:\n      lines: ['ok', '(']",
+      /^\.keywarden\.yaml:8: rule second-token field allow\.lines\[1\]: invalid regular expression: /,
+    ],
+    [
+      "a requires naming no rule",
+      "    pattern: 'second_[a-z]{8}'\n    requires: {rule: no-such-rule, within: 2}",
+      /^\.keywarden\.yaml:8: rule second-token field requires\.rule: no rule with id "no-such-rule"/,
+    ],
+  ])("names file:line, rule and field for %s", async (_, fields, expected) => {
+    const message = await loadError(configWith(fields));
+    expect(message).toMatch(expected);
+    expect(message).not.toContain("\n");
+  });
+
+  it("names the line of a bad global allow regex and of an unknown disabled rule", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nallow:\n  secrets:\n    - '['\n`)).toMatch(
+      /^\.keywarden\.yaml:14: field allow\.secrets\[0\]: invalid regular expression: /,
+    );
+    expect(await loadError(`${sound}\ndisable:\n  - first-token\n  - no-such-rule\n`)).toMatch(
+      /^\.keywarden\.yaml:15: field disable: no rule with id "no-such-rule"/,
+    );
+  });
+});
