@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
@@ -15,6 +15,7 @@ import { loadSuppressions } from "../suppress/load-suppressions.js";
 import { toolInfo } from "../tool-info.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
 import type { CliIo, CommandContext } from "./io.js";
+import { makeFolders } from "./make-folders.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips, UNREAD_REASONS } from "./skip-notices.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
@@ -171,11 +172,11 @@ export function writeReport(
   }
   const path = resolve(context.io.cwd, output);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(context.io.cwd, dirname(output));
     writeFileSync(path, report);
   } catch (error) {
-    throw new RuntimeError(
-      `--output ${output}: cannot write the ${what} (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
+    // makeFolders explains itself in words; fs errors give their code.
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
   }
 }

@@ -1,3 +1,4 @@
+import { escapeControls } from "../report/escape-controls.js";
 import type { SkipNotice } from "../types.js";
 
 const REASON_TEXT: Record<SkipNotice["reason"], string> = {
@@ -38,8 +39,11 @@ export function describeSkips(skipped: readonly SkipNotice[], verbose: boolean):
     lines.push(
       `skipped ${notices.length} ${notices.length === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`,
     );
+    // Paths come from the scanned tree: escaped, so a name cannot drive the terminal.
     for (const notice of shown)
-      lines.push(`  ${notice.path}${notice.detail ? ` (${notice.detail})` : ""}`);
+      lines.push(
+        `  ${escapeControls(notice.path)}${notice.detail ? ` (${escapeControls(notice.detail)})` : ""}`,
+      );
     if (shown.length < notices.length)
       lines.push(`  … and ${notices.length - shown.length} more (--verbose lists them)`);
   }

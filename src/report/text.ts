@@ -1,6 +1,7 @@
 import { styleText } from "node:util";
 import { needsAttention } from "../finding-status.js";
 import type { ReportFinding, VerificationStatus } from "../types.js";
+import { escapeControls as inert } from "./escape-controls.js";
 import { plural, type Reporter, scannedAmount, sortFindings } from "./format.js";
 
 type Style = Parameters<typeof styleText>[0];
@@ -18,13 +19,15 @@ function describeFinding(
   finding: ReportFinding,
   paint: (style: Style, text: string) => string,
 ): string {
-  const where = paint("bold", `${finding.path}:${finding.line}:${finding.column}`);
+  // Paths, titles, authors and server replies come from the scanned repository or the
+  // network: each is escaped before it meets the terminal.
+  const where = paint("bold", `${inert(finding.path)}:${finding.line}:${finding.column}`);
   const status = finding.verification
     ? ` ${paint(STATUS_STYLE[finding.verification.status], `[${finding.verification.status}]`)}`
     : "";
   const lines = [
-    `${where}  ${paint("red", finding.title)} (${finding.ruleId})${status}`,
-    `    secret: ${finding.secret}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`,
+    `${where}  ${paint("red", inert(finding.title))} (${finding.ruleId})${status}`,
+    `    secret: ${inert(finding.secret)}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`,
   ];
   if (finding.commit) {
     const count =
@@ -32,14 +35,14 @@ function describeFinding(
         ? `, seen ${finding.occurrences.length} times`
         : "";
     lines.push(
-      `    commit: ${finding.commit.slice(0, 12)} by ${finding.author} <${finding.email}> on ${finding.date}${count}`,
+      `    commit: ${finding.commit.slice(0, 12)} by ${inert(finding.author ?? "")} <${inert(finding.email ?? "")}> on ${finding.date}${count}`,
     );
   }
-  if (finding.verification?.detail) lines.push(`    verify: ${finding.verification.detail}`);
+  if (finding.verification?.detail) lines.push(`    verify: ${inert(finding.verification.detail)}`);
   if (finding.revocation)
-    lines.push(`    revoke: ${finding.revocation.status}: ${finding.revocation.detail}`);
+    lines.push(`    revoke: ${finding.revocation.status}: ${inert(finding.revocation.detail)}`);
   lines.push(`    fingerprint: ${finding.fingerprint}`);
-  lines.push(`    ${paint("cyan", "fix:")} ${finding.remediation}`);
+  lines.push(`    ${paint("cyan", "fix:")} ${inert(finding.remediation)}`);
   return lines.join("\n");
 }
 
@@ -66,7 +69,7 @@ export const formatText: Reporter = ({ findings, summary, color }) => {
           paint("bold", "Still to do by hand:"),
           ...manual.map(
             (f) =>
-              `  - ${f.title} at ${f.path}:${f.line}: ${f.revocation!.detail}${f.revocation!.url ? ` (${f.revocation!.url})` : ""}`,
+              `  - ${inert(f.title)} at ${inert(f.path)}:${f.line}: ${inert(f.revocation!.detail)}${f.revocation!.url ? ` (${inert(f.revocation!.url)})` : ""}`,
           ),
         ]
       : [];

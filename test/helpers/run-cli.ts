@@ -14,6 +14,8 @@ export interface RunCliOptions {
   readonly cwd: string;
   readonly input?: string | Buffer;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Kill the CLI after this many ms (exit code -1), so a hang fails its test and leaves no process. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -31,19 +33,31 @@ export function runCli(args: readonly string[], options: RunCliOptions): Promise
     if (key.startsWith("KEYWARDEN_") && !(options.env && key in options.env)) delete env[key];
   env.GIT_CONFIG_GLOBAL = "/dev/null";
   env.GIT_CONFIG_NOSYSTEM = "1";
-  return runNode([BIN, ...args], { cwd: options.cwd, env, input: options.input ?? "" });
+  return runNode([BIN, ...args], {
+    cwd: options.cwd,
+    env,
+    input: options.input ?? "",
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 /** Runs `node <args>` to its end with this environment and input; collects what it printed. */
 export function runNode(
   args: readonly string[],
-  options: { cwd: string; env: Record<string, string>; input?: string | Buffer },
+  options: {
+    cwd: string;
+    env: Record<string, string>;
+    input?: string | Buffer;
+    timeoutMs?: number;
+  },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ["pipe", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+      killSignal: "SIGKILL",
     });
     let stdout = "";
     let stderr = "";

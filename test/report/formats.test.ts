@@ -7,6 +7,7 @@ import { formatJunit } from "../../src/report/junit.js";
 import { formatMarkdown } from "../../src/report/markdown.js";
 import { REPORTERS } from "../../src/report/registry.js";
 import { formatSarif, SARIF_FINGERPRINT_KEY } from "../../src/report/sarif.js";
+import { formatText } from "../../src/report/text.js";
 import { sarifSchemaErrors } from "../helpers/sarif-schema.js";
 import { makeFixture } from "./report-fixture.js";
 
@@ -224,6 +225,42 @@ describe("GitHub workflow commands", () => {
     expect(one).toContain("y%0D%0A::warning::z");
     expect(lines.filter((line) => line.startsWith("::error"))).toHaveLength(3);
     expect(lines.filter((line) => line.startsWith("::warning"))).toHaveLength(1);
+  });
+});
+
+describe("text", () => {
+  it("shows control characters from a scanned repo or a server escaped, on the lines they belong to", () => {
+    const report = makeFixture().input();
+    const clean = formatText(report);
+    // Index 1 has a commit, a verification and a manual revocation: every untrusted field.
+    const hostile = report.findings.map((finding, index) =>
+      index === 1
+        ? {
+            ...finding,
+            path: "x\x1b[2J\n.env",
+            title: "t\x9b31m",
+            author: "Eve\x1b]0;owned\x07",
+            email: "e\r@example.test",
+            verification: { ...finding.verification!, detail: "200\x1b[8m" },
+            revocation: { ...finding.revocation!, detail: "by\x7f hand", url: "u\x00" },
+            remediation: "fix\tit",
+          }
+        : finding,
+    );
+    for (const color of [false, true]) {
+      const text = formatText({ ...report, findings: hostile, color });
+      // Only the report's own colours remain once escaped names are in.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the SGR sequences styleText writes
+      const plain = text.replace(/\x1b\[\d+(?:;\d+)*m/g, "");
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+      expect(plain).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(plain.split("\n")).toHaveLength(clean.split("\n").length);
+      expect(plain).toContain("x\\x1b[2J\\n.env:12:5  t\\x9b31m");
+      expect(plain).toContain("by Eve\\x1b]0;owned\\x07 <e\\r@example.test>");
+      expect(plain).toContain("verify: 200\\x1b[8m");
+      expect(plain).toContain("fix: fix\\tit");
+      expect(plain).toContain("  - t\\x9b31m at x\\x1b[2J\\n.env:12: by\\x7f hand (u\\x00)");
+    }
   });
 });
 

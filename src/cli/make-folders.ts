@@ -1,0 +1,51 @@
+import { mkdirSync, statSync } from "node:fs";
+import { dirname, normalize, resolve } from "node:path";
+
+/** Why a folder could not be made, in words, for the codes a user can act on. */
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  ENOENT: "no such file or directory",
+  EEXIST: "something that is not a folder is in the way",
+};
+
+/**
+ * Makes the folder `dir` (relative to `cwd`, or absolute) and any missing parents, one level at
+ * a time from the nearest existing ancestor down. Node 20's recursive mkdirSync loops forever
+ * where the kernel refuses a folder with ENOENT (under /proc) and calls a file in the way
+ * EEXIST; walking the levels ourselves gives one clear message instead. Messages name folders
+ * as `dir` spells them.
+ */
+export function makeFolders(cwd: string, dir: string): void {
+  const missing: string[] = [];
+  let folder = normalize(dir);
+  for (; !isExistingFolder(cwd, folder); folder = dirname(folder)) {
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(resolve(cwd, level));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new Error(`cannot create folder ${level}: ${REASONS[code] ?? code}`);
+    }
+  }
+}
+
+/** True for a folder; false when nothing is there; a file in the way is an error of its own. */
+function isExistingFolder(cwd: string, folder: string): boolean {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(resolve(cwd, folder)).isDirectory();
+  } catch (error) {
+    // ENOTDIR: a file further up; the walk goes on up to it and names it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error;
+  }
+  if (!isFolder) throw new Error(`${folder} is not a directory`);
+  return true;
+}

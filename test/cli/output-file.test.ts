@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeTempDir } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+/** Long enough for a scan of an empty folder; a hang is killed, not waited on. */
+const HANG_GUARD_MS = 15_000;
+
+describe("keywarden scan --output", () => {
+  it("makes missing folders, one level at a time", async () => {
+    const dir = makeTempDir();
+    const result = await runCli(["scan", ".", "--format", "json", "-o", "a/b/c/r.json"], {
+      cwd: dir,
+      timeoutMs: HANG_GUARD_MS,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "a/b/c/r.json"), "utf8")).findings).toEqual([]);
+  });
+
+  // Node 20's recursive mkdirSync spins forever where /proc refuses a folder.
+  it.skipIf(process.platform !== "linux")(
+    "answers a folder the system refuses (/proc) with one line and exit 2, not a hang",
+    async () => {
+      const dir = makeTempDir();
+      const result = await runCli(["scan", ".", "-o", "/proc/keywarden-nope/r.json"], {
+        cwd: dir,
+        timeoutMs: HANG_GUARD_MS,
+      });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe(
+        "keywarden: --output /proc/keywarden-nope/r.json: cannot write the report (cannot create folder /proc/keywarden-nope: no such file or directory)\n",
+      );
+    },
+    HANG_GUARD_MS + 5_000,
+  );
+
+  it("names a file that stands where a folder should be", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "file"), "not a folder\n");
+    for (const output of ["file/x.json", "file/deeper/x.json"]) {
+      const result = await runCli(["scan", ".", "-o", output], {
+        cwd: dir,
+        timeoutMs: HANG_GUARD_MS,
+      });
+      expect(result.exitCode, output).toBe(2);
+      expect(result.stderr).toBe(
+        `keywarden: --output ${output}: cannot write the report (file is not a directory)\n`,
+      );
+    }
+  });
+});
