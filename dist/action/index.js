@@ -2264,6 +2264,9 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/config/compile-rules.ts
+function ruleWhere(source, id) {
+  return `${source.file}${source.line ? `:${source.line}` : ""}: rule ${id}`;
+}
 function compileRegex(source, flags, where) {
   try {
     return new RegExp(source, flags);
@@ -2297,7 +2300,7 @@ function namedGroups(pattern) {
   return names;
 }
 function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw2) ?? {}) {
-  const where = `${source.file}: rule ${raw2.id}`;
+  const where = ruleWhere(source, raw2.id);
   const groups = namedGroups(raw2.pattern);
   let secretGroup = raw2.secretGroup;
   if (secretGroup !== void 0 && !groups.has(secretGroup)) {
@@ -2320,7 +2323,7 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
         `${where} field pattern: matches the empty string, so it would match everywhere`
       );
     }
-    allow = compileAllow(raw2.allow, where);
+    allow = compileAllow(raw2.allow, `${where} field`);
   }
   return {
     id: raw2.id,
@@ -2340,7 +2343,7 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
     keywords: raw2.keywords.map((k2) => k2.toLowerCase()),
     entropy: raw2.entropy,
     get allow() {
-      allow ??= compileAllow(raw2.allow, where);
+      allow ??= compileAllow(raw2.allow, `${where} field`);
       return allow;
     },
     get includePaths() {
@@ -2368,20 +2371,22 @@ function assertUniqueIds(rules) {
     const earlier = ids.get(rule.id);
     if (earlier) {
       throw new ConfigError(
-        `${rule.source.file}: rule ${rule.id} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`
+        `${ruleWhere(rule.source, rule.id)} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`
       );
     }
     ids.set(rule.id, rule);
   }
 }
 function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}) {
-  const compiled = rules.map(({ raw: raw2, source, scope }) => compileRule(raw2, source, options2, scope));
+  const compiled = rules.map(
+    ({ raw: raw2, source, scope, line }) => compileRule(raw2, line ? { ...source, line } : source, options2, scope)
+  );
   assertUniqueIds(compiled);
   const ids = /* @__PURE__ */ new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {
     if (rule.requires && !ids.has(rule.requires.rule)) {
       throw new ConfigError(
-        `${rule.source.file}: rule ${rule.id} field requires.rule: no rule with id "${rule.requires.rule}"`
+        `${ruleWhere(rule.source, rule.id)} field requires.rule: no rule with id "${rule.requires.rule}"`
       );
     }
   }
@@ -14335,7 +14340,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve10) {
+function isRecursive(inst, stack, resolve11) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -14345,7 +14350,7 @@ function isRecursive(inst, stack, resolve10) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve10);
+      const answer = isRecursive(child, stack, resolve11);
       if (answer > result2)
         result2 = answer;
     }
@@ -14356,7 +14361,7 @@ function isRecursive(inst, stack, resolve10) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve10) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve11) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14420,7 +14425,7 @@ function isRecursive(inst, stack, resolve10) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve10 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve11 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -37558,7 +37563,7 @@ __export(config_schema_exports, {
   parseConfigText: () => parseConfigText
 });
 function parseConfigText(text, file2) {
-  return parseYamlWithSchema(text, file2, configSchema).value;
+  return parseYamlWithSchema(text, file2, configSchema);
 }
 var configRuleSchema, sizeSchema, configSchema;
 var init_config_schema = __esm({
@@ -38794,7 +38799,7 @@ function createConcurrencyLimit(limit) {
     waiting.shift()?.();
   };
   return async (task) => {
-    if (active >= limit) await new Promise((resolve10) => waiting.push(resolve10));
+    if (active >= limit) await new Promise((resolve11) => waiting.push(resolve11));
     active++;
     try {
       return await task();
@@ -38827,7 +38832,7 @@ var sleep;
 var init_limiters = __esm({
   "src/verify/limiters.ts"() {
     "use strict";
-    sleep = (ms2) => new Promise((resolve10) => setTimeout(resolve10, ms2));
+    sleep = (ms2) => new Promise((resolve11) => setTimeout(resolve11, ms2));
   }
 });
 
@@ -43753,8 +43758,8 @@ __export(repository_info_exports, {
   publicRemoteUri: () => publicRemoteUri,
   repositoryInfo: () => repositoryInfo
 });
-import { statSync as statSync3 } from "node:fs";
-import { dirname as dirname3, resolve as resolve5 } from "node:path";
+import { statSync as statSync4 } from "node:fs";
+import { dirname as dirname4, resolve as resolve6 } from "node:path";
 import { pathToFileURL } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -43770,9 +43775,9 @@ function publicRemoteUri(remote) {
   }
 }
 async function repositoryInfo(path, context) {
-  let dir = resolve5(context.cwd, path);
+  let dir = resolve6(context.cwd, path);
   try {
-    if (!statSync3(dir).isDirectory()) dir = dirname3(dir);
+    if (!statSync4(dir).isDirectory()) dir = dirname4(dir);
   } catch {
     return void 0;
   }
@@ -43804,7 +43809,7 @@ var init_repository_info = __esm({
 
 // src/revoke/audit-log.ts
 import { closeSync, fsyncSync, mkdirSync as mkdirSync2, openSync, readFileSync as readFileSync7, writeSync } from "node:fs";
-import { dirname as dirname5 } from "node:path";
+import { dirname as dirname6 } from "node:path";
 function scrub(value, sensitive) {
   let out = value;
   for (const secret of sensitive) out = out.split(secret).join(SCRUBBED);
@@ -43853,7 +43858,7 @@ function openAuditLog(path) {
   const history = readAuditHistory(existing);
   let fd;
   try {
-    mkdirSync2(dirname5(path), { recursive: true });
+    mkdirSync2(dirname6(path), { recursive: true });
     fd = openSync(path, "a", 384);
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error62) {
@@ -43910,7 +43915,7 @@ function createConfirmPrompt(input2, output2) {
   return {
     async ask(question) {
       output2.write(`${question} [y/N] `);
-      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve10) => pending.push(resolve10)));
+      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve11) => pending.push(resolve11)));
       if (line === void 0) output2.write("\n");
       return /^\s*y(?:es)?\s*$/i.test(line ?? "");
     },
@@ -45428,7 +45433,7 @@ var run_revoke_stage_exports = {};
 __export(run_revoke_stage_exports, {
   runRevokeStage: () => runRevokeStage
 });
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 function knownServices(rules) {
   const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
@@ -45447,7 +45452,7 @@ async function runRevokeStage(input2) {
     "no rule verifies and no revoker calls a service of that name"
   );
   const http = createHttpClient({ userAgent: input2.userAgent });
-  const auditLog = resolve8(input2.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const auditLog = resolve9(input2.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt = settings.mode === "interactive" ? createConfirmPrompt(input2.stdin, input2.prompt) : void 0;
   try {
@@ -45509,8 +45514,18 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname6, relative as relative5, resolve as resolve9 } from "node:path";
+import { dirname as dirname7, relative as relative5, resolve as resolve10 } from "node:path";
 import { Readable } from "node:stream";
+
+// src/report/escape-controls.ts
+var NAMED = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
+var CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+function escapeControls(text) {
+  return text.replace(
+    CONTROLS,
+    (char) => NAMED[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`
+  );
+}
 
 // src/cli/skip-notices.ts
 var REASON_TEXT = {
@@ -45542,7 +45557,9 @@ function describeSkips(skipped, verbose) {
       `skipped ${notices.length} ${notices.length === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`
     );
     for (const notice of shown)
-      lines.push(`  ${notice.path}${notice.detail ? ` (${notice.detail})` : ""}`);
+      lines.push(
+        `  ${escapeControls(notice.path)}${notice.detail ? ` (${escapeControls(notice.detail)})` : ""}`
+      );
     if (shown.length < notices.length)
       lines.push(`  … and ${notices.length - shown.length} more (--verbose lists them)`);
   }
@@ -45651,9 +45668,9 @@ function collectStderr(child) {
   return () => Buffer.concat(chunks).toString("utf8");
 }
 function exitCode(child) {
-  const exited = new Promise((resolve10, reject) => {
+  const exited = new Promise((resolve11, reject) => {
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve10(code ?? (signal ? 128 : 1)));
+    child.once("close", (code, signal) => resolve11(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -46175,6 +46192,99 @@ function jobSummary(input2) {
 `;
 }
 
+// src/git/blob-heads.ts
+init_errors();
+var BlobHeads = class {
+  constructor(context, headSize = 8e3) {
+    this.context = context;
+    this.headSize = headSize;
+  }
+  context;
+  headSize;
+  child;
+  args = ["cat-file", "--batch"];
+  waiting = [];
+  /** Why git stopped, once it has: later requests fail with it at once. */
+  failure;
+  header = [];
+  body;
+  /** The first bytes of a blob; undefined when the repository does not have it. */
+  head(id) {
+    const child = this.child ?? this.start();
+    const answer = new Promise((resolve11, reject) => {
+      if (this.failure) reject(this.failure);
+      else this.waiting.push({ resolve: resolve11, reject });
+    });
+    answer.catch(() => {
+    });
+    if (!this.failure) child.stdin.write(`${id}
+`);
+    return answer;
+  }
+  /** No more requests: git exits once it has answered; stopped at once if answers are due. */
+  close() {
+    const child = this.child;
+    if (!child) return;
+    child.stdin.end();
+    if (this.waiting.length > 0 && child.exitCode === null) child.kill();
+  }
+  start() {
+    const child = spawnGit(this.args, this.context);
+    this.child = child;
+    const stderr = collectStderr(child);
+    child.stdout.on("data", (chunk) => this.read(chunk));
+    exitCode(child).then(
+      (code) => this.fail(
+        code === 0 ? new GitError("git cat-file stopped before answering", `git ${this.args.join(" ")}`) : gitFailure(this.args, stderr(), code, this.context.cwd)
+      ),
+      (error62) => this.fail(spawnFailure(error62, this.args))
+    );
+    return child;
+  }
+  fail(error62) {
+    this.failure = error62;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(error62);
+  }
+  read(chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const body = this.body;
+      if (body) {
+        const take = Math.min(body.remaining, chunk.length - offset);
+        const copy = Math.min(take, body.head.length - body.filled);
+        if (copy > 0) chunk.copy(body.head, body.filled, offset, offset + copy);
+        body.filled += copy;
+        body.remaining -= take;
+        offset += take;
+        if (body.remaining === 0) {
+          this.body = void 0;
+          this.waiting.shift()?.resolve(body.head);
+        }
+        continue;
+      }
+      const newline = chunk.indexOf(10, offset);
+      if (newline === -1) {
+        this.header.push(chunk.subarray(offset));
+        return;
+      }
+      this.header.push(chunk.subarray(offset, newline));
+      offset = newline + 1;
+      const fields = Buffer.concat(this.header).toString("latin1").split(" ");
+      this.header = [];
+      if (fields.length < 3) {
+        this.waiting.shift()?.resolve(void 0);
+        continue;
+      }
+      const size = Number(fields[2]);
+      this.body = {
+        head: Buffer.allocUnsafe(Math.min(size, this.headSize)),
+        filled: 0,
+        remaining: size + 1
+      };
+    }
+  }
+};
+
 // src/git/unquote-path.ts
 var SIMPLE_ESCAPES = {
   a: 7,
@@ -46395,99 +46505,6 @@ var DiffParser = class {
   }
 };
 
-// src/git/blob-heads.ts
-init_errors();
-var BlobHeads = class {
-  constructor(context, headSize = 8e3) {
-    this.context = context;
-    this.headSize = headSize;
-  }
-  context;
-  headSize;
-  child;
-  args = ["cat-file", "--batch"];
-  waiting = [];
-  /** Why git stopped, once it has: later requests fail with it at once. */
-  failure;
-  header = [];
-  body;
-  /** The first bytes of a blob; undefined when the repository does not have it. */
-  head(id) {
-    const child = this.child ?? this.start();
-    const answer = new Promise((resolve10, reject) => {
-      if (this.failure) reject(this.failure);
-      else this.waiting.push({ resolve: resolve10, reject });
-    });
-    answer.catch(() => {
-    });
-    if (!this.failure) child.stdin.write(`${id}
-`);
-    return answer;
-  }
-  /** No more requests: git exits once it has answered; stopped at once if answers are due. */
-  close() {
-    const child = this.child;
-    if (!child) return;
-    child.stdin.end();
-    if (this.waiting.length > 0 && child.exitCode === null) child.kill();
-  }
-  start() {
-    const child = spawnGit(this.args, this.context);
-    this.child = child;
-    const stderr = collectStderr(child);
-    child.stdout.on("data", (chunk) => this.read(chunk));
-    exitCode(child).then(
-      (code) => this.fail(
-        code === 0 ? new GitError("git cat-file stopped before answering", `git ${this.args.join(" ")}`) : gitFailure(this.args, stderr(), code, this.context.cwd)
-      ),
-      (error62) => this.fail(spawnFailure(error62, this.args))
-    );
-    return child;
-  }
-  fail(error62) {
-    this.failure = error62;
-    for (const waiting of this.waiting.splice(0)) waiting.reject(error62);
-  }
-  read(chunk) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const body = this.body;
-      if (body) {
-        const take = Math.min(body.remaining, chunk.length - offset);
-        const copy = Math.min(take, body.head.length - body.filled);
-        if (copy > 0) chunk.copy(body.head, body.filled, offset, offset + copy);
-        body.filled += copy;
-        body.remaining -= take;
-        offset += take;
-        if (body.remaining === 0) {
-          this.body = void 0;
-          this.waiting.shift()?.resolve(body.head);
-        }
-        continue;
-      }
-      const newline = chunk.indexOf(10, offset);
-      if (newline === -1) {
-        this.header.push(chunk.subarray(offset));
-        return;
-      }
-      this.header.push(chunk.subarray(offset, newline));
-      offset = newline + 1;
-      const fields = Buffer.concat(this.header).toString("latin1").split(" ");
-      this.header = [];
-      if (fields.length < 3) {
-        this.waiting.shift()?.resolve(void 0);
-        continue;
-      }
-      const size = Number(fields[2]);
-      this.body = {
-        head: Buffer.allocUnsafe(Math.min(size, this.headSize)),
-        filled: 0,
-        remaining: size + 1
-      };
-    }
-  }
-};
-
 // src/sources/lfs-pointer.ts
 var POINTER_START = "version https://git-lfs.github.com/spec/";
 var MAX_POINTER_SIZE = 1024;
@@ -46628,20 +46645,31 @@ async function addedLinesOfChange(base, head, context) {
     "--end-of-options",
     `${base}...${head}`
   ];
-  const byPath = /* @__PURE__ */ new Map();
+  const changes = [];
   const parser = new DiffParser((file2) => {
-    if (file2.isBinary || file2.status === "deleted") return;
+    if (file2.status !== "deleted") changes.push({ file: file2 });
+  });
+  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
+    for (const line of lines) parser.line(line);
+  }
+  parser.flush();
+  const blobs = new BlobHeads(context);
+  let settled;
+  try {
+    settled = await settleBinaryFiles(changes, blobs, context);
+  } finally {
+    blobs.close();
+  }
+  const byPath = /* @__PURE__ */ new Map();
+  for (const { file: file2 } of settled) {
+    if (file2.isBinary) continue;
     const lines = file2.addedLines.map((text, index) => ({
       path: file2.path,
       line: file2.lineNumbers[index],
       text: text.endsWith("\r") ? text.slice(0, -1) : text
     }));
     if (lines.length > 0) byPath.set(file2.path, [...byPath.get(file2.path) ?? [], ...lines]);
-  });
-  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
-    for (const line of lines) parser.line(line);
   }
-  parser.flush();
   return byPath;
 }
 function holds(line, finding) {
@@ -47072,8 +47100,8 @@ async function resolveTarget(plan, git) {
 }
 
 // src/cli/execute-scan.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname as dirname4, resolve as resolve6 } from "node:path";
+import { writeFileSync } from "node:fs";
+import { dirname as dirname5, resolve as resolve7 } from "node:path";
 
 // src/config/load-config.ts
 init_errors();
@@ -47139,7 +47167,12 @@ var NO_CONFIG = {
 async function loadConfig(options2) {
   const found = readConfigText(options2);
   const display2 = found ? relative2(options2.cwd, found.file) || found.file : void 0;
-  const config2 = found ? (await Promise.resolve().then(() => (init_config_schema(), config_schema_exports))).parseConfigText(found.text, display2) : NO_CONFIG;
+  const parsed = found ? (await Promise.resolve().then(() => (init_config_schema(), config_schema_exports))).parseConfigText(found.text, display2) : void 0;
+  const config2 = parsed?.value ?? NO_CONFIG;
+  const at2 = (path) => {
+    const line = parsed?.lineOf(path);
+    return `${display2}${line ? `:${line}` : ""}`;
+  };
   const builtin = config2.useDefault ? await loadBuiltinRules() : [];
   const knownIds = new Set(builtin.map((rule) => rule.id));
   const ruleFiles = options2.ruleFiles ?? [];
@@ -47149,18 +47182,19 @@ async function loadConfig(options2) {
     const files = existsSync3(absolute) && statSync2(absolute).isDirectory() ? reader.ruleFilesIn(absolute) : [absolute];
     return files.flatMap((file2) => reader.readRuleFile(file2, false, options2.cwd));
   });
-  const extraFromConfig = config2.rules.map((raw2) => ({
+  const extraFromConfig = config2.rules.map((raw2, index) => ({
     raw: { ...raw2, examples: raw2.examples ?? { match: [], nomatch: [] } },
-    source: { file: display2 ?? "config", builtin: false }
+    source: { file: display2 ?? "config", builtin: false },
+    line: parsed?.lineOf(["rules", index])
   }));
   const extraSources = [...extraFromFiles, ...extraFromConfig];
   const scopeOf = extraSources.length > 0 ? (await Promise.resolve().then(() => (init_pattern_scope(), pattern_scope_exports))).ruleScope : void 0;
   const extra = compileRules(extraSources, knownIds, scopeOf ? { scopeOf } : {});
   for (const rule of extra) knownIds.add(rule.id);
-  for (const id of config2.disable) {
+  for (const [index, id] of config2.disable.entries()) {
     if (!knownIds.has(id)) {
       throw new ConfigError(
-        `${display2}: field disable: no rule with id "${id}" (see keywarden rules list)`
+        `${at2(["disable", index])}: field disable: no rule with id "${id}" (see keywarden rules list)`
       );
     }
   }
@@ -47169,9 +47203,9 @@ async function loadConfig(options2) {
   assertUniqueIds(rules);
   return {
     rules,
-    allow: config2.allow ? compileAllow(config2.allow, `${display2}: allow`) : EMPTY_ALLOW,
+    allow: config2.allow ? compileAllow(config2.allow, `${at2(["allow"])}: field`) : EMPTY_ALLOW,
     exclude: config2.exclude,
-    maxFileSize: options2.maxFileSize ?? (config2.maxFileSize !== void 0 ? parseSize(config2.maxFileSize, `${display2}: field maxFileSize`) : DEFAULT_MAX_FILE_SIZE),
+    maxFileSize: options2.maxFileSize ?? (config2.maxFileSize !== void 0 ? parseSize(config2.maxFileSize, `${at2(["maxFileSize"])}: field maxFileSize`) : DEFAULT_MAX_FILE_SIZE),
     decodeDepth: config2.decodeDepth,
     ...found ? { configFile: found.file } : {}
   };
@@ -47643,9 +47677,11 @@ var MAX_STEPS = 16;
 var MAX_DIFF_LINES = 2e4;
 var COMPARISONS_PER_LINE = 8;
 function revisionSteps(old, text, zone, mostOfTheText) {
+  const oldLineCount = lineBreaks(old, zone.start, zone.oldEnd, MAX_DIFF_LINES) + 1;
+  const newLineCount = lineBreaks(text, zone.start, zone.end, MAX_DIFF_LINES - oldLineCount) + 1;
+  if (oldLineCount + newLineCount > MAX_DIFF_LINES) return void 0;
   const oldLines = old.slice(zone.start, zone.oldEnd).split("\n");
   const newLines = text.slice(zone.start, zone.end).split("\n");
-  if (oldLines.length + newLines.length > MAX_DIFF_LINES) return void 0;
   const edits = lineEdits(oldLines, newLines, zone.start);
   if (!edits || edits.length < 2 || edits.length > MAX_STEPS) return void 0;
   let edited = 0;
@@ -47656,6 +47692,13 @@ function revisionSteps(old, text, zone, mostOfTheText) {
     // Before its edit a step is the new text, and after it the old text, as the one before.
     known: { prefix: edit.newStart, suffix: Math.max(0, old.length - edit.oldEnd) }
   }));
+}
+function lineBreaks(text, from, to2, limit) {
+  let count = 0;
+  for (let at2 = text.indexOf("\n", from); at2 !== -1 && at2 < to2 && count <= limit; count++) {
+    at2 = text.indexOf("\n", at2 + 1);
+  }
+  return count;
 }
 var OVER_BUDGET = /* @__PURE__ */ Symbol("over budget");
 function lineEdits(oldLines, newLines, offset) {
@@ -48223,8 +48266,8 @@ var formatJson = ({ findings, summary, tool }) => `${JSON.stringify(
 
 // src/report/text.ts
 init_finding_status();
-init_format();
 import { styleText } from "node:util";
+init_format();
 var STATUS_STYLE = {
   live: ["bold", "red"],
   "live-restricted": ["bold", "red"],
@@ -48234,23 +48277,23 @@ var STATUS_STYLE = {
   unsupported: "gray"
 };
 function describeFinding(finding, paint) {
-  const where = paint("bold", `${finding.path}:${finding.line}:${finding.column}`);
+  const where = paint("bold", `${escapeControls(finding.path)}:${finding.line}:${finding.column}`);
   const status = finding.verification ? ` ${paint(STATUS_STYLE[finding.verification.status], `[${finding.verification.status}]`)}` : "";
   const lines = [
-    `${where}  ${paint("red", finding.title)} (${finding.ruleId})${status}`,
-    `    secret: ${finding.secret}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`
+    `${where}  ${paint("red", escapeControls(finding.title))} (${finding.ruleId})${status}`,
+    `    secret: ${escapeControls(finding.secret)}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`
   ];
   if (finding.commit) {
     const count = finding.occurrences && finding.occurrences.length > 1 ? `, seen ${finding.occurrences.length} times` : "";
     lines.push(
-      `    commit: ${finding.commit.slice(0, 12)} by ${finding.author} <${finding.email}> on ${finding.date}${count}`
+      `    commit: ${finding.commit.slice(0, 12)} by ${escapeControls(finding.author ?? "")} <${escapeControls(finding.email ?? "")}> on ${finding.date}${count}`
     );
   }
-  if (finding.verification?.detail) lines.push(`    verify: ${finding.verification.detail}`);
+  if (finding.verification?.detail) lines.push(`    verify: ${escapeControls(finding.verification.detail)}`);
   if (finding.revocation)
-    lines.push(`    revoke: ${finding.revocation.status}: ${finding.revocation.detail}`);
+    lines.push(`    revoke: ${finding.revocation.status}: ${escapeControls(finding.revocation.detail)}`);
   lines.push(`    fingerprint: ${finding.fingerprint}`);
-  lines.push(`    ${paint("cyan", "fix:")} ${finding.remediation}`);
+  lines.push(`    ${paint("cyan", "fix:")} ${escapeControls(finding.remediation)}`);
   return lines.join("\n");
 }
 var formatText = ({ findings, summary, color }) => {
@@ -48269,7 +48312,7 @@ var formatText = ({ findings, summary, color }) => {
     "",
     paint("bold", "Still to do by hand:"),
     ...manual2.map(
-      (f3) => `  - ${f3.title} at ${f3.path}:${f3.line}: ${f3.revocation.detail}${f3.revocation.url ? ` (${f3.revocation.url})` : ""}`
+      (f3) => `  - ${escapeControls(f3.title)} at ${escapeControls(f3.path)}:${f3.line}: ${escapeControls(f3.revocation.detail)}${f3.revocation.url ? ` (${escapeControls(f3.revocation.url)})` : ""}`
     )
   ] : [];
   return `${[...blocks, ...blocks.length > 0 ? [""] : [], headline, ...todo].join("\n")}
@@ -48437,6 +48480,46 @@ async function loadSuppressions(options2) {
   return { ignore, ...baseline ? { baseline } : {} };
 }
 
+// src/cli/make-folders.ts
+import { mkdirSync, statSync as statSync3 } from "node:fs";
+import { dirname as dirname3, normalize, resolve as resolve5 } from "node:path";
+var REASONS = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  ENOENT: "no such file or directory",
+  EEXIST: "something that is not a folder is in the way"
+};
+function makeFolders(cwd, dir) {
+  const missing = [];
+  let folder = normalize(dir);
+  for (; !isExistingFolder(cwd, folder); folder = dirname3(folder)) {
+    missing.unshift(folder);
+    if (dirname3(folder) === folder) break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(resolve5(cwd, level));
+    } catch (error62) {
+      const code = error62.code ?? String(error62);
+      throw new Error(`cannot create folder ${level}: ${REASONS[code] ?? code}`);
+    }
+  }
+}
+function isExistingFolder(cwd, folder) {
+  let isFolder;
+  try {
+    isFolder = statSync3(resolve5(cwd, folder)).isDirectory();
+  } catch (error62) {
+    const code = error62.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error62;
+  }
+  if (!isFolder) throw new Error(`${folder} is not a directory`);
+  return true;
+}
+
 // src/cli/verify-if-asked.ts
 async function verifyIfAsked(context, rules, options2, quiet, findings) {
   if (!options2.enabled) return [...findings];
@@ -48538,14 +48621,13 @@ function writeReport(context, output2, report, what = "report") {
     context.io.stdout.write(report);
     return;
   }
-  const path = resolve6(context.io.cwd, output2);
+  const path = resolve7(context.io.cwd, output2);
   try {
-    mkdirSync(dirname4(path), { recursive: true });
+    makeFolders(context.io.cwd, dirname5(output2));
     writeFileSync(path, report);
   } catch (error62) {
-    throw new RuntimeError(
-      `--output ${output2}: cannot write the ${what} (${error62.code ?? error62})`
-    );
+    const reason = error62.code ?? error62.message;
+    throw new RuntimeError(`--output ${output2}: cannot write the ${what} (${reason})`);
   }
 }
 
@@ -48821,11 +48903,11 @@ var CatFileBatch = class {
     this.child.stdin.write(`${names.join("\n")}
 `);
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;
-    await new Promise((resolve10) => {
+    await new Promise((resolve11) => {
       const done = () => {
         this.child.stdin.off("drain", done);
         this.child.off("close", done);
-        resolve10();
+        resolve11();
       };
       this.child.stdin.on("drain", done);
       this.child.once("close", done);
@@ -49239,7 +49321,7 @@ async function scanChange(input2) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute, relative as relative4, resolve as resolve7 } from "node:path";
+import { isAbsolute, relative as relative4, resolve as resolve8 } from "node:path";
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 async function readAt(commit, path, context) {
   const result2 = await runGitRaw(["cat-file", "blob", `${commit}:${path}`], context);
@@ -49258,7 +49340,7 @@ function toPosix(path) {
 }
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
-  const configOnDisk = configInput !== void 0 ? resolve7(options2.cwd, configInput) : void 0;
+  const configOnDisk = configInput !== void 0 ? resolve8(options2.cwd, configInput) : void 0;
   const inRepo = configOnDisk !== void 0 ? relative4(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute(inRepo));
   if (commit === void 0) {
@@ -49346,9 +49428,9 @@ function writeSarif(io2, file2, findings, summary, github, resolved) {
       ...resolved.branch ? { branch: resolved.branch } : {}
     }
   });
-  const path = resolve9(io2.cwd, file2);
+  const path = resolve10(io2.cwd, file2);
   try {
-    mkdirSync3(dirname6(path), { recursive: true });
+    mkdirSync3(dirname7(path), { recursive: true });
     writeFileSync2(path, sarif);
   } catch (error62) {
     throw new RuntimeError(
