@@ -133,6 +133,8 @@ export interface Finding {
   readonly checksumValid?: boolean;
   readonly companion?: Companion;
   readonly git?: GitProvenance;
+  /** The history blob it was found in: other commits may add the same blob again. */
+  readonly blob?: string;
   readonly occurrences?: readonly Occurrence[];
   readonly verification?: Verification;
   readonly revocation?: Revocation;

@@ -419,6 +419,7 @@ export function createDetector(
         ...(hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {}),
         ...(companion ? { companion } : {}),
         ...(fragment.git ? { git: fragment.git } : {}),
+        ...(fragment.blob ? { blob: fragment.blob.sha } : {}),
       });
     }
     return findings;

@@ -1,4 +1,4 @@
-import type { Finding, Occurrence } from "../types.js";
+import type { Finding, GitProvenance, Occurrence } from "../types.js";
 
 /**
  * In a history scan one secret shows up once per blob that holds it: every later version of
@@ -6,13 +6,25 @@ import type { Finding, Occurrence } from "../types.js";
  * secret (its fingerprint): the first one in input order is kept (history sources yield blobs
  * oldest commit first, so that is the commit that introduced the key) and `occurrences` lists
  * every place it was seen, the first included, so its length is the count of occurrences.
+ * `addedAgain`: the later places that added each blob again (a blob is read once), whose
+ * findings are then seen there too.
  */
-export function aggregateOccurrences(findings: readonly Finding[]): Finding[] {
+export function aggregateOccurrences(
+  findings: readonly Finding[],
+  addedAgain: ReadonlyMap<string, readonly { path: string; git: GitProvenance }[]> = new Map(),
+): Finding[] {
   const groups = new Map<
     string,
     { first: Finding; occurrences: Occurrence[]; places: Set<string> }
   >();
-  for (const finding of findings) {
+  const elsewhere = findings.flatMap((finding) =>
+    (finding.blob === undefined ? [] : (addedAgain.get(finding.blob) ?? [])).map((place) => ({
+      ...finding,
+      path: place.path,
+      git: place.git,
+    })),
+  );
+  for (const finding of [...findings, ...elsewhere]) {
     const occurrence: Occurrence = {
       path: finding.path,
       line: finding.line,

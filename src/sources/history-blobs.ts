@@ -30,6 +30,14 @@ export interface HistoryOptions extends GitSourceOptions {
   /** For a partial clone: the blobs present locally (see listLocalBlobs); others are missing. */
   readonly localBlobs?: ReadonlySet<string>;
   readonly onProgress?: (progress: HistoryProgress) => void;
+  /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
+  readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
+}
+
+/** Where a commit adds a blob. */
+export interface BlobPlace {
+  readonly path: string;
+  readonly git: GitProvenance;
 }
 
 interface Introduction {
@@ -61,7 +69,7 @@ class Queue<T> {
 }
 
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
-  const { onSkip, onProgress, localBlobs, maxFileSize, isExcluded } = options;
+  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded } = options;
   const seen = new Set<string>();
   const pending = new Queue<Introduction>();
   /** For each blob: how many queued blobs revise it (see BlobRevision.revisedLater). */
@@ -87,8 +95,12 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       commits++;
       for (const blob of commit.blobs) {
         // Submodule pointers name commits of another repository.
-        if (blob.mode === "160000" || seen.has(blob.sha)) continue;
-        if (isExcluded?.(blob.path)) continue;
+        if (blob.mode === "160000" || isExcluded?.(blob.path)) continue;
+        if (seen.has(blob.sha)) {
+          // Read once, but a copy, a revert or a cherry-pick adds the blob here too.
+          onAddedAgain?.(blob.sha, { path: blob.path, git: commit.info });
+          continue;
+        }
         seen.add(blob.sha);
         if (localBlobs && !localBlobs.has(blob.sha)) {
           onSkip({

@@ -7,7 +7,7 @@ import {
 import type { Fragment } from "../types.js";
 import { rangeFragments } from "./commit-range.js";
 import type { GitSourceOptions } from "./git-source-options.js";
-import { type HistoryProgress, historyFragments } from "./history-blobs.js";
+import { type HistoryOptions, type HistoryProgress, historyFragments } from "./history-blobs.js";
 
 /**
  * What `keywarden history` scans: every blob of the selected refs, or the lines a range of
@@ -24,6 +24,7 @@ export interface HistoryScanOptions extends GitSourceOptions {
   /** One line for the person running the scan (shallow clone, nothing to scan...). */
   readonly onNote: (text: string) => void;
   readonly onProgress?: (progress: HistoryProgress) => void;
+  readonly onAddedAgain?: HistoryOptions["onAddedAgain"];
 }
 
 export async function* historyScanFragments(options: HistoryScanOptions): AsyncGenerator<Fragment> {

@@ -76,7 +76,8 @@ describe("keywarden history", () => {
     const added = repo.commit("add", { "app.env": `KEY=${key}\n` });
     const edit1 = repo.commit("edit 1", { "app.env": `# settings\nKEY=${key}\n` });
     const edit2 = repo.commit("edit 2", { "app.env": `# settings\nKEY=${key}\nMORE=1\n` });
-    repo.commit("copy", { "other.env": `KEY=${key}\n` }); // same blob as the first: read once
+    // The same blob as the first: read once, and seen at both places.
+    const copy = repo.commit("copy", { "other.env": `KEY=${key}\n` });
     const { report } = await historyJson(repo.dir);
     expect(report!.findings).toHaveLength(1);
     expect(report!.findings[0]).toMatchObject({ commit: added, path: "app.env", line: 1 });
@@ -84,6 +85,7 @@ describe("keywarden history", () => {
       ["app.env", 1, added],
       ["app.env", 2, edit1],
       ["app.env", 2, edit2],
+      ["other.env", 1, copy],
     ]);
   });
 

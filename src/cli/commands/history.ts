@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
 import { aggregateOccurrences } from "../../pipeline/aggregate-occurrences.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
+import type { BlobPlace } from "../../sources/history-blobs.js";
 import { historyScanFragments } from "../../sources/history-scan.js";
 import type { Fragment } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
@@ -76,6 +77,7 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
   const branch = revisionOption(argv.branch, "--branch");
   const maxCount = positiveCount(argv["max-count"], "--max-count");
   const bar = createProgressBar(io.stderr, io.stderr.isTTY && !options.quiet);
+  const addedAgain = new Map<string, BlobPlace[]>();
   await executeScan(context, {
     source: range === undefined ? "history" : "range",
     scanRoot: ".",
@@ -96,10 +98,15 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
             if (!options.quiet) io.stderr.write(`keywarden: ${text}\n`);
           },
           onProgress: (progress) => bar.update(progress),
+          onAddedAgain: (sha, place) => {
+            const places = addedAgain.get(sha);
+            if (places) places.push(place);
+            else addedAgain.set(sha, [place]);
+          },
         }),
         bar,
       ),
-    afterScan: aggregateOccurrences,
+    afterScan: (findings) => aggregateOccurrences(findings, addedAgain),
   });
 }
 
