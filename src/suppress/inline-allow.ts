@@ -12,6 +12,23 @@ export function hasInlineAllow(lineText: string): boolean {
   return MARKER.test(lineText);
 }
 
+/** Longer lines are minified code, where one line holds a whole program. */
+const LONG_LINE = 1024;
+/** How far from its finding a marker on such a line may stand. */
+const NEAR = 256;
+
+/**
+ * Whether a marker allows this finding: anywhere on its line, or, on a long line, within NEAR
+ * characters of it. A marker in a string a megabyte away in a bundle is about other code.
+ */
+function isAllowedInline(finding: Finding): boolean {
+  const line = finding.lineText;
+  if (line.length <= LONG_LINE) return hasInlineAllow(line);
+  const from = Math.max(0, finding.column - 1 - NEAR);
+  const to = finding.endLine === finding.line ? finding.endColumn - 1 + NEAR : line.length;
+  return hasInlineAllow(line.slice(from, to));
+}
+
 export interface InlineAllowResult {
   readonly kept: Finding[];
   readonly allowed: Finding[];
@@ -22,7 +39,7 @@ export function applyInlineAllow(findings: readonly Finding[]): InlineAllowResul
   const kept: Finding[] = [];
   const allowed: Finding[] = [];
   for (const finding of findings) {
-    (hasInlineAllow(finding.lineText) ? allowed : kept).push(finding);
+    (isAllowedInline(finding) ? allowed : kept).push(finding);
   }
   return { kept, allowed };
 }

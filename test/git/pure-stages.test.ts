@@ -51,6 +51,17 @@ describe("inline allow", () => {
     const allowed = finding({ lineText: "x = 2 # keywarden:allow" });
     expect(applyInlineAllow([kept, allowed])).toEqual({ kept: [kept], allowed: [allowed] });
   });
+
+  it("on a minified line, takes only a marker near the finding", () => {
+    const code = "var a=1;".repeat(500);
+    const at = (lineText: string) => {
+      const column = lineText.indexOf("SECRET") + 1;
+      return finding({ lineText, column, endColumn: column + 6 });
+    };
+    const near = at(`${code}k="SECRET"/* keywarden:allow */;${code}`);
+    const far = at(`${code}k="SECRET";${code}"keywarden:allow";`);
+    expect(applyInlineAllow([near, far])).toEqual({ kept: [far], allowed: [near] });
+  });
 });
 
 describe("aggregateOccurrences", () => {
