@@ -1,4 +1,5 @@
 import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
+import { hasValidGithubChecksum } from "./checksum.js";
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholderSecret } from "./placeholder.js";
 
@@ -10,6 +11,10 @@ export function allowsSecret(allow: CompiledAllow, secret: string): boolean {
   return allow.stopwords.some((word) => lower.includes(word));
 }
 
+function hasValidChecksum(rule: CompiledRule, secret: string): boolean {
+  return rule.checksum === "github-crc32" && hasValidGithubChecksum(secret);
+}
+
 /**
  * Whether a rule takes a secret by the checks that read the secret alone: its entropy floor,
  * the placeholder check, and its own allowed secrets and stop words. The detector applies them
@@ -19,6 +24,9 @@ export function ruleTakesSecret(rule: CompiledRule, secret: string, entropy?: nu
   if (rule.entropy !== undefined && (entropy ?? shannonEntropy(secret)) < rule.entropy) {
     return false;
   }
-  if (rule.placeholderCheck && isPlaceholderSecret(secret)) return false;
+  // A valid format checksum marks a generated token, whatever filler its random part spells.
+  if (rule.placeholderCheck && isPlaceholderSecret(secret) && !hasValidChecksum(rule, secret)) {
+    return false;
+  }
   return !allowsSecret(rule.allow, secret);
 }

@@ -142,8 +142,13 @@ function isLinkToFile(file: string, displayPath: string, options: FileSourceOpti
       reason: "symlink",
       detail: `link to a ${describeKind(target)}, not followed`,
     });
-  } catch {
-    options.onSkip({ path: displayPath, reason: "symlink", detail: "broken link" });
+  } catch (error) {
+    const loop = (error as NodeJS.ErrnoException).code === "ELOOP";
+    options.onSkip({
+      path: displayPath,
+      reason: "symlink",
+      detail: loop ? "link loop" : "broken link",
+    });
   }
   return false;
 }

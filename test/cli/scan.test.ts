@@ -296,10 +296,12 @@ describe("keywarden scan", () => {
     symlinkSync("real/.env", join(dir, "linked.env"));
     symlinkSync("real", join(dir, "folder-link"));
     symlinkSync("missing", join(dir, "broken"));
+    symlinkSync("loop", join(dir, "loop"));
     const result = await runCli(["scan", ".", "--format", "json", "--verbose"], { cwd: dir });
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.findings.map((f) => f.path).sort()).toEqual(["linked.env", "real/.env"]);
     expect(result.stderr).toContain("broken (broken link)");
+    expect(result.stderr).toContain("loop (link loop)");
     expect(result.stderr).toContain("folder-link (link to a folder, not followed)");
   });
 

@@ -1,7 +1,9 @@
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compileAllow, compileRules } from "../../src/config/compile-rules.js";
 import { expandTemplate } from "../../src/config/example-template.js";
 import type { RawRule } from "../../src/config/rule-schema.js";
+import { base62 } from "../../src/engine/checksum.js";
 import { createDetector } from "../../src/engine/detector.js";
 import { buildPrefilter } from "../../src/engine/prefilter.js";
 
@@ -110,6 +112,24 @@ describe("detector", () => {
     ];
     for (const text of texts)
       expect(detector.detect({ text, path: "a", startLine: 1 }), text).toEqual([]);
+  });
+
+  it("keeps a token whose checksum holds, whatever filler its random part spells", () => {
+    const checked = rule({
+      id: "checked-token",
+      pattern: "(?<![A-Za-z0-9])(?<secret>ckt_[A-Za-z0-9]{36})(?![A-Za-z0-9])",
+      keywords: ["ckt_"],
+      checksum: "github-crc32",
+    });
+    const detector = createDetector(compile(checked));
+    const body = `${expandTemplate("{{alnum:11}}")}EXAMPLExxxx${expandTemplate("{{alnum:8}}")}`;
+    const valid = `ckt_${body}${base62(crc32(body), 6)}`;
+    const invalid = `ckt_${body}${valid.endsWith("000000") ? "111111" : "000000"}`;
+    const found = (text: string) => detector.detect({ text, path: "a", startLine: 1 });
+    expect(found(valid).map((finding) => [finding.secret, finding.checksumValid])).toEqual([
+      [valid, true],
+    ]);
+    expect(found(invalid)).toEqual([]);
   });
 
   it("applies rule and global allowlists", () => {
