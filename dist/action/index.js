@@ -47899,11 +47899,16 @@ function allowsSecret(allow, secret) {
   const lower = secret.toLowerCase();
   return allow.stopwords.some((word) => lower.includes(word));
 }
+function hasValidChecksum(rule, secret) {
+  return rule.checksum === "github-crc32" && hasValidGithubChecksum(secret);
+}
 function ruleTakesSecret(rule, secret, entropy) {
   if (rule.entropy !== void 0 && (entropy ?? shannonEntropy(secret)) < rule.entropy) {
     return false;
   }
-  if (rule.placeholderCheck && isPlaceholderSecret(secret)) return false;
+  if (rule.placeholderCheck && isPlaceholderSecret(secret) && !hasValidChecksum(rule, secret)) {
+    return false;
+  }
   return !allowsSecret(rule.allow, secret);
 }
 
@@ -48139,7 +48144,8 @@ function createDetector(rules, options2 = {}) {
         ...hit.encoded ? { encoding: "base64" } : {},
         ...hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {},
         ...companion ? { companion } : {},
-        ...fragment.git ? { git: fragment.git } : {}
+        ...fragment.git ? { git: fragment.git } : {},
+        ...fragment.blob ? { blob: fragment.blob.sha } : {}
       });
     }
     return findings;
@@ -48389,11 +48395,20 @@ var MARKER = /keywarden:allow(?![A-Za-z0-9_-])/i;
 function hasInlineAllow(lineText) {
   return MARKER.test(lineText);
 }
+var LONG_LINE = 1024;
+var NEAR = 256;
+function isAllowedInline(finding) {
+  const line = finding.lineText;
+  if (line.length <= LONG_LINE) return hasInlineAllow(line);
+  const from = Math.max(0, finding.column - 1 - NEAR);
+  const to2 = finding.endLine === finding.line ? finding.endColumn - 1 + NEAR : line.length;
+  return hasInlineAllow(line.slice(from, to2));
+}
 function applyInlineAllow(findings) {
   const kept = [];
   const allowed = [];
   for (const finding of findings) {
-    (hasInlineAllow(finding.lineText) ? allowed : kept).push(finding);
+    (isAllowedInline(finding) ? allowed : kept).push(finding);
   }
   return { kept, allowed };
 }
@@ -48632,9 +48647,16 @@ function writeReport(context, output2, report, what = "report") {
 }
 
 // src/pipeline/aggregate-occurrences.ts
-function aggregateOccurrences(findings) {
+function aggregateOccurrences(findings, addedAgain = /* @__PURE__ */ new Map()) {
   const groups = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
+  const elsewhere = findings.flatMap(
+    (finding) => (finding.blob === void 0 ? [] : addedAgain.get(finding.blob) ?? []).map((place) => ({
+      ...finding,
+      path: place.path,
+      git: place.git
+    }))
+  );
+  for (const finding of [...findings, ...elsewhere]) {
     const occurrence = {
       path: finding.path,
       line: finding.line,
@@ -49083,7 +49105,7 @@ var Queue = class {
   }
 };
 async function* historyFragments(options2) {
-  const { onSkip, onProgress, localBlobs, maxFileSize, isExcluded } = options2;
+  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded } = options2;
   const seen = /* @__PURE__ */ new Set();
   const pending = new Queue();
   const revisions = /* @__PURE__ */ new Map();
@@ -49102,8 +49124,11 @@ async function* historyFragments(options2) {
     for (const commit of batch) {
       commits++;
       for (const blob of commit.blobs) {
-        if (blob.mode === "160000" || seen.has(blob.sha)) continue;
-        if (isExcluded?.(blob.path)) continue;
+        if (blob.mode === "160000" || isExcluded?.(blob.path)) continue;
+        if (seen.has(blob.sha)) {
+          onAddedAgain?.(blob.sha, { path: blob.path, git: commit.info });
+          continue;
+        }
         seen.add(blob.sha);
         if (localBlobs && !localBlobs.has(blob.sha)) {
           onSkip({
