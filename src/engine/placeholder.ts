@@ -3,11 +3,24 @@
  * rule's secret unless the rule opts out (placeholderCheck: false).
  */
 
-/** AWS's documentation key pair, the most copied fake credentials there are. */
+/**
+ * The most copied fake credentials there are: AWS's documentation key pair, and the example
+ * tokens of the OAuth 2.0 and OpenID Connect specifications (RFC 6749, RFC 6750, OpenID
+ * Connect Core), which every OAuth library repeats in its docstrings and tests.
+ */
 const KNOWN_EXAMPLE_SECRETS = new Set([
   "AKIAIOSFODNN7EXAMPLE",
   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
   "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "7Fjfp0ZBr1KtDRbnfVdmIw",
+  // RFC 6750's bearer token, OpenID Connect Core's access token.
+  "mF_9.B5f-4.1JqM",
+  "SlAV32hkKG",
 ]);
 
 const TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
