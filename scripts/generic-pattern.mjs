@@ -263,7 +263,10 @@ const capitalForms = [
   `(?:${KEY_PREFIXES.map(capitalize).join("|")}|API)[_.\\-]?Keys?(?![a-z])`,
 ];
 const upperForms = [
-  "PASS(?<![A-Z]PASS)(?:WORD|WD|PHRASE)?S?(?![A-Z])",
+  // A bare PASS must start a word (not BYPASS, COMPASS); PASSWORD glued on is still one
+  // (PGPASSWORD, MYSQLPASSWORD).
+  "PASS(?:WORD|WD|PHRASE)S?(?![A-Z])",
+  "PASS(?<![A-Z]PASS)S?(?![A-Z])",
   "PWD(?<![A-Z]PWD)(?![A-Z])",
   "SECRET(?:E|S)?(?![A-Z])",
   `TOKENS?(?![A-Z])${tokenNeg("TOKENS?")}`,

@@ -1,11 +1,21 @@
 import { RegExpParser } from "@eslint-community/regexpp";
 
+/** The escapes, as a look-behind reads them; bounded, so a rule's reach stays bounded. */
+const ESCAPES = [
+  "\\\\[nrt]",
+  "%[0-9A-Fa-f]{2}",
+  "\\\\u00[0-9A-Fa-f]{2}",
+  "\\\\x[0-9A-Fa-f]{2}",
+  "(?:\\x1b|\\\\u001b|\\\\x1b|\\\\e|\\\\033)\\[[0-9;]{0,12}m",
+].join("|");
+
 /**
  * Most rules open with a look-behind that keeps a key from being the tail of a longer word:
- * `(?<![A-Za-z0-9_-])ghp_…`. Inside a JSON, JavaScript or Python string a key often follows an
- * escape, `"a\nghp_…"`, and that look-behind takes the escape's letter for part of a word. A
- * pattern opening with such a look-behind may also start its match right after `\n`, `\r` or
- * `\t`; the pattern is returned rewritten so, or unchanged.
+ * `(?<![A-Za-z0-9_-])ghp_…`. But a key often follows an escape that ends in a letter or digit:
+ * `"a\nghp_…"` in a JSON or code string, `Bearer%20ghp_…` in a URL or an access log, `\u0022`
+ * in .NET's JSON, a terminal colour code in a log. That look-behind takes the escape's last
+ * character for part of a word. A pattern opening with such a look-behind may also start its
+ * match right after one of these escapes; the pattern is returned rewritten so, or unchanged.
  */
 export function allowAfterEscape(pattern: string, flags: string): string {
   let opening: string | undefined;
@@ -20,8 +30,8 @@ export function allowAfterEscape(pattern: string, flags: string): string {
     return pattern;
   }
   if (opening === undefined) return pattern;
-  // Only a look-behind that refuses the escape letters themselves needs the way round.
-  const afterLetter = new RegExp(`${opening}$`, flags.replace(/[gyd]/g, ""));
-  if (["n", "r", "t"].some((letter) => afterLetter.test(letter))) return pattern;
-  return `(?:${opening}|(?<=\\\\[nrt]))${pattern.slice(opening.length)}`;
+  // Only a look-behind that refuses the escapes' last characters needs the way round.
+  const after = new RegExp(`${opening}$`, flags.replace(/[gyd]/g, ""));
+  if (["n", "2", "m"].every((last) => after.test(last))) return pattern;
+  return `(?:${opening}|(?<=${ESCAPES}))${pattern.slice(opening.length)}`;
 }

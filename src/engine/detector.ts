@@ -17,7 +17,7 @@ import {
 } from "./revision.js";
 import { revisionSteps } from "./revision-steps.js";
 import { matchRule, type RawMatch } from "./rule-matcher.js";
-import { allowsSecret, ruleTakesSecret } from "./secret-checks.js";
+import { allowsSecret, hasValidChecksum, ruleTakesSecret } from "./secret-checks.js";
 
 export interface DetectorOptions {
   /** Allowlist from the user's config, applied to every rule. */
@@ -129,7 +129,9 @@ export function createDetector(
     const { rule, secret, start, end } = found;
     const entropy = shannonEntropy(secret);
     if (!ruleTakesSecret(rule, secret, entropy)) return undefined;
-    if (rule.placeholderCheck && isElided(text, start, end)) return undefined;
+    if (rule.placeholderCheck && isElided(text, start, end) && !hasValidChecksum(rule, secret)) {
+      return undefined;
+    }
     const line = lines.lineOf(start);
     const lineText = lines.lineText(line);
     if (allowsPlace(rule.allow, lineText, fragment)) return undefined;

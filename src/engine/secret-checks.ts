@@ -11,7 +11,8 @@ export function allowsSecret(allow: CompiledAllow, secret: string): boolean {
   return allow.stopwords.some((word) => lower.includes(word));
 }
 
-function hasValidChecksum(rule: CompiledRule, secret: string): boolean {
+/** A valid format checksum marks a generated token: neither filler nor cut short. */
+export function hasValidChecksum(rule: CompiledRule, secret: string): boolean {
   return rule.checksum === "github-crc32" && hasValidGithubChecksum(secret);
 }
 

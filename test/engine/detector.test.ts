@@ -114,7 +114,7 @@ describe("detector", () => {
       expect(detector.detect({ text, path: "a", startLine: 1 }), text).toEqual([]);
   });
 
-  it("keeps a token whose checksum holds, whatever filler its random part spells", () => {
+  it("keeps a token whose checksum holds, whatever filler its random part spells or follows it", () => {
     const checked = rule({
       id: "checked-token",
       pattern: "(?<![A-Za-z0-9])(?<secret>ckt_[A-Za-z0-9]{36})(?![A-Za-z0-9])",
@@ -130,6 +130,8 @@ describe("detector", () => {
       [valid, true],
     ]);
     expect(found(invalid)).toEqual([]);
+    // Whole, so a log's `...` after it cuts nothing.
+    expect(found(`Using ${valid}...`).map((finding) => finding.secret)).toEqual([valid]);
   });
 
   it("applies rule and global allowlists", () => {
