@@ -5,6 +5,7 @@ import type { Finding, Revocation, RevocationMechanism, Verification } from "../
 import type { EndpointOverrides } from "../verify/endpoint-overrides.js";
 import { type HttpClient, HttpFailure } from "../verify/http-client.js";
 import { createHostRateLimit, sleep as realSleep, type Sleep } from "../verify/limiters.js";
+import { hasBuiltinShape } from "../verify/select-verify-config.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
 import { createRevokeContext, resolveRevokerBase } from "./revoke-context.js";
@@ -152,7 +153,9 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   });
   const plans = new Map<RevokeTarget, RevocationPlan>();
   for (const target of targets) {
-    const builtin = builtinById.get(target.rule.id);
+    // The shipped revoker takes only secrets of the shipped rule's shape (see hasBuiltinShape).
+    const shipped = builtinById.get(target.rule.id);
+    const builtin = hasBuiltinShape(target.rule, shipped, target.secret) ? shipped : undefined;
     const plan = planRevocation({
       target,
       config: selectRevokeConfig(

@@ -4,7 +4,7 @@ import type { VerifyConfig } from "../config/rule-schema.js";
  * Which verify config applies to a rule. A scanned repository's config could otherwise send
  * every key it finds to a host of its choosing, so:
  *  - a rule id that keywarden ships always uses the shipped verify block, even when a config
- *    redefines the rule;
+ *    redefines the rule, and then only for secrets of the shipped rule's shape (hasBuiltinShape);
  *  - a rule that exists only in a config is verified only when the user passes --trust-config.
  */
 
@@ -13,6 +13,9 @@ export interface VerifiableRule {
   readonly id: string;
   readonly raw: { readonly verify?: VerifyConfig | undefined };
   readonly source: { readonly file: string; readonly builtin: boolean };
+  /** The rule's pattern and the group holding the secret, for hasBuiltinShape. */
+  readonly regex?: RegExp;
+  readonly secretGroup?: string | undefined;
 }
 
 export type VerifyConfigChoice =
@@ -40,4 +43,23 @@ export function selectVerifyConfig(
   return configRule.raw.verify
     ? { config: configRule.raw.verify }
     : { unsupported: "no verifier for this rule" };
+}
+
+/**
+ * Whether a secret may go to the provider of the built-in rule `ruleId`: always when the rule in
+ * force is the built-in one; when a config defines a rule under that id (useDefault: false),
+ * only for a secret the built-in pattern takes whole. Otherwise the config's pattern could send
+ * any string it matches, another provider's key say, to that provider.
+ */
+export function hasBuiltinShape(
+  inForce: VerifiableRule | undefined,
+  builtin: VerifiableRule | undefined,
+  secret: string,
+): boolean {
+  if (!builtin || !inForce || inForce.source.builtin) return true;
+  if (!builtin.regex) return false;
+  const alone = new RegExp(builtin.regex.source, builtin.regex.flags.replace(/[gy]/g, ""));
+  const match = alone.exec(secret);
+  const found = builtin.secretGroup ? match?.groups?.[builtin.secretGroup] : match?.[0];
+  return found === secret;
 }

@@ -14,7 +14,11 @@ import {
   type Sleep,
 } from "./limiters.js";
 import { findCompanion, type PairCandidate, pairKey } from "./pair-halves.js";
-import { selectVerifyConfig, type VerifiableRule } from "./select-verify-config.js";
+import {
+  hasBuiltinShape,
+  selectVerifyConfig,
+  type VerifiableRule,
+} from "./select-verify-config.js";
 import { isOutcome, type VerifyInput, type VerifyOutcome } from "./verifier.js";
 import { type ResolvedVerifier, resolveVerifier } from "./verifier-registry.js";
 
@@ -107,7 +111,17 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
 
   const jobs = new Map<string, Job>();
   const keys = findings.map((finding) => {
-    const plan = planOf(finding.ruleId);
+    const ruleId = finding.ruleId;
+    const plan = hasBuiltinShape(
+      context.rulesById.get(ruleId),
+      context.builtinById.get(ruleId),
+      finding.secret,
+    )
+      ? planOf(ruleId)
+      : {
+          status: "unsupported" as const,
+          detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`,
+        };
     const pair = "status" in plan ? undefined : plan.pair;
     const companion = pair
       ? findCompanion(finding, pair.name, pair.half, candidates)

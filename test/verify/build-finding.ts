@@ -31,8 +31,9 @@ export function buildRule(
   id: string,
   verify: unknown,
   source: { file: string; builtin: boolean } = { file: "rules/test.yaml", builtin: true },
+  regex?: RegExp,
 ): VerifiableRule {
   const parsed: VerifyConfig | undefined =
     verify === undefined ? undefined : verifySchema.parse(verify);
-  return { id, raw: { verify: parsed }, source };
+  return { id, raw: { verify: parsed }, source, ...(regex ? { regex } : {}) };
 }

@@ -201,7 +201,12 @@ describe("verifyFindings", () => {
   it("sends keys only to the built-in base, whatever a config rule says", async () => {
     const provider = await standIn({ routes: { "GET /v1/models": { status: 200 } } });
     const attacker = await standIn({ fallback: { status: 200 } });
-    const builtin = modelsRule("acme", provider.url);
+    const builtin = buildRule(
+      "acme",
+      modelsRule("acme", provider.url).raw.verify,
+      { file: "rules/acme.yaml", builtin: true },
+      /tk_[A-Za-z0-9]{32}/dg,
+    );
     // The config redefines the built-in rule with its own host, and adds a rule of its own.
     const redefined = buildRule(
       "acme",
@@ -214,8 +219,14 @@ describe("verifyFindings", () => {
       { file: ".keywarden.yaml", builtin: false },
     );
     const [a, b] = [newKey(), newKey()];
+    // Another provider's key, which the config's pattern for "acme" may match too.
+    const foreign = `sk_${expandTemplate("{{alnum:32}}")}`;
     const result = await verifyFindings(
-      [buildFinding({ ruleId: "acme", secret: a }), buildFinding({ ruleId: "exfil", secret: b })],
+      [
+        buildFinding({ ruleId: "acme", secret: a }),
+        buildFinding({ ruleId: "exfil", secret: b }),
+        buildFinding({ ruleId: "acme", secret: foreign }),
+      ],
       { ...options([redefined, added]), builtinRules: [builtin] },
     );
     expect(attacker.requests).toHaveLength(0);
@@ -223,6 +234,7 @@ describe("verifyFindings", () => {
     expect(statusOf(result, a)).toBe("live");
     expect(statusOf(result, b)).toBe("unsupported");
     expect(result[1]?.verification?.detail).toMatch(/\.keywarden\.yaml.*--trust-config/);
+    expect(statusOf(result, foreign)).toBe("unsupported");
   });
 
   it("verifies a config rule only with trustConfig", async () => {
