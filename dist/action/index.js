@@ -32980,14 +32980,22 @@ function allowAfterEscape(pattern, flags) {
     return pattern;
   }
   if (opening === void 0) return pattern;
-  const afterLetter = new RegExp(`${opening}$`, flags.replace(/[gyd]/g, ""));
-  if (["n", "r", "t"].some((letter) => afterLetter.test(letter))) return pattern;
-  return `(?:${opening}|(?<=\\\\[nrt]))${pattern.slice(opening.length)}`;
+  const after = new RegExp(`${opening}$`, flags.replace(/[gyd]/g, ""));
+  if (["n", "2", "m"].every((last) => after.test(last))) return pattern;
+  return `(?:${opening}|(?<=${ESCAPES}))${pattern.slice(opening.length)}`;
 }
+var ESCAPES;
 var init_escape_boundary = __esm({
   "src/config/escape-boundary.ts"() {
     "use strict";
     init_regexpp();
+    ESCAPES = [
+      "\\\\[nrt]",
+      "%[0-9A-Fa-f]{2}",
+      "\\\\u00[0-9A-Fa-f]{2}",
+      "\\\\x[0-9A-Fa-f]{2}",
+      "(?:\\x1b|\\\\u001b|\\\\x1b|\\\\e|\\\\033)\\[[0-9;]{0,12}m"
+    ].join("|");
   }
 });
 
@@ -38879,6 +38887,14 @@ function selectVerifyConfig(ruleId, configRule, builtinRules2, trustConfig) {
   }
   return configRule.raw.verify ? { config: configRule.raw.verify } : { unsupported: "no verifier for this rule" };
 }
+function hasBuiltinShape(inForce, builtin, secret) {
+  if (!builtin || !inForce || inForce.source.builtin) return true;
+  if (!builtin.regex) return false;
+  const alone = new RegExp(builtin.regex.source, builtin.regex.flags.replace(/[gy]/g, ""));
+  const match = alone.exec(secret);
+  const found = builtin.secretGroup ? match?.groups?.[builtin.secretGroup] : match?.[0];
+  return found === secret;
+}
 var init_select_verify_config = __esm({
   "src/verify/select-verify-config.ts"() {
     "use strict";
@@ -39395,7 +39411,15 @@ function planJobs(findings, context) {
   }
   const jobs = /* @__PURE__ */ new Map();
   const keys = findings.map((finding) => {
-    const plan = planOf(finding.ruleId);
+    const ruleId = finding.ruleId;
+    const plan = hasBuiltinShape(
+      context.rulesById.get(ruleId),
+      context.builtinById.get(ruleId),
+      finding.secret
+    ) ? planOf(ruleId) : {
+      status: "unsupported",
+      detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`
+    };
     const pair = "status" in plan ? void 0 : plan.pair;
     const companion = pair ? findCompanion(finding, pair.name, pair.half, candidates2) : finding.companion;
     const key = pair ? pairKey(pair.name, finding.secret, companion?.secret) : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");
@@ -45228,7 +45252,8 @@ async function runRevocation(options2) {
   });
   const plans = /* @__PURE__ */ new Map();
   for (const target of targets) {
-    const builtin = builtinById.get(target.rule.id);
+    const shipped = builtinById.get(target.rule.id);
+    const builtin = hasBuiltinShape(target.rule, shipped, target.secret) ? shipped : void 0;
     const plan = planRevocation({
       target,
       config: selectRevokeConfig(
@@ -45423,6 +45448,7 @@ var init_run_revocation = __esm({
     init_redact();
     init_http_client();
     init_limiters();
+    init_select_verify_config();
     init_plan_revocation();
     init_revoke_context();
   }
@@ -45943,6 +45969,11 @@ async function syncComments(input2) {
       throw new CommentsFailed(describeFailure(error62));
     }
   };
+  const tokenUser = await octokit.rest.users.getAuthenticated().then(
+    (answer) => answer.data.login,
+    () => void 0
+  );
+  const isOurs = (author) => author?.type === "Bot" || tokenUser !== void 0 && author?.login === tokenUser;
   try {
     const reviewComments = await attempt(
       () => octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -45956,7 +45987,7 @@ async function syncComments(input2) {
     const stale = [];
     for (const comment of reviewComments) {
       const marker = parseReviewMarker(comment.body ?? "");
-      if (!marker) continue;
+      if (!marker || !isOurs(comment.user)) continue;
       const key = reviewKey(marker);
       const known = { id: comment.id, marker, body: comment.body };
       if (existing.has(key)) stale.push(known);
@@ -46021,7 +46052,9 @@ async function syncComments(input2) {
         per_page: 100
       })
     );
-    const summary = issueComments.find((comment) => isSummaryComment(comment.body ?? ""));
+    const summary = issueComments.find(
+      (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user)
+    );
     if (summary || outside.length > 0) {
       const body = summaryCommentBody({
         total: input2.total,
@@ -47383,7 +47416,16 @@ function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
 var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
   "AKIAIOSFODNN7EXAMPLE",
   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "7Fjfp0ZBr1KtDRbnfVdmIw",
+  // RFC 6750's bearer token, OpenID Connect Core's access token.
+  "mF_9.B5f-4.1JqM",
+  "SlAV32hkKG"
 ]);
 var TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
 var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
@@ -47948,7 +47990,9 @@ function createDetector(rules, options2 = {}) {
     const { rule, secret, start, end } = found;
     const entropy = shannonEntropy(secret);
     if (!ruleTakesSecret(rule, secret, entropy)) return void 0;
-    if (rule.placeholderCheck && isElided(text, start, end)) return void 0;
+    if (rule.placeholderCheck && isElided(text, start, end) && !hasValidChecksum(rule, secret)) {
+      return void 0;
+    }
     const line = lines.lineOf(start);
     const lineText = lines.lineText(line);
     if (allowsPlace(rule.allow, lineText, fragment)) return void 0;

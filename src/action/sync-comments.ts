@@ -109,6 +109,18 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     }
   };
 
+  /**
+   * Comments are ours when their marker is there and we wrote them: anyone can type a marker,
+   * and a comment by someone else is never edited. The default token writes as a bot; a
+   * personal token writes as its user, whom GitHub names (it refuses the question to a bot).
+   */
+  const tokenUser = await octokit.rest.users.getAuthenticated().then(
+    (answer) => answer.data.login,
+    () => undefined,
+  );
+  const isOurs = (author: { login: string; type: string } | null | undefined) =>
+    author?.type === "Bot" || (tokenUser !== undefined && author?.login === tokenUser);
+
   try {
     const reviewComments = await attempt(() =>
       octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -123,7 +135,7 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     const stale: KnownComment[] = [];
     for (const comment of reviewComments) {
       const marker = parseReviewMarker(comment.body ?? "");
-      if (!marker) continue;
+      if (!marker || !isOurs(comment.user)) continue;
       const key = reviewKey(marker);
       const known = { id: comment.id, marker, body: comment.body };
       if (existing.has(key)) stale.push(known);
@@ -192,7 +204,9 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
         per_page: 100,
       }),
     );
-    const summary = issueComments.find((comment) => isSummaryComment(comment.body ?? ""));
+    const summary = issueComments.find(
+      (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user),
+    );
     if (summary || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,

@@ -257,6 +257,30 @@ describe("the Action on a pull request", () => {
     expect(loggedLines(result.stdout).join("\n")).not.toContain(key);
   });
 
+  it("leaves alone comments someone else wrote with the Action's markers", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "added then removed", files: { "notes.txt": `try ${key}\n` } },
+      { message: "clean up", files: {}, remove: ["notes.txt"] },
+    ]);
+    const github = await standInGithub();
+    // Anyone may type the summary's marker, to have the Action write into their comment.
+    const forged = "<!-- keywarden:summary v=1 -->\nNo secrets here.";
+    const mallory = { login: "mallory", type: "User" };
+    github.issueComments.push({ id: 1, body: forged, user: mallory });
+    const result = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(repo.origin),
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo, { commits: 2 }),
+      apiUrl: github.url,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(github.issueComments[0]).toEqual({ id: 1, body: forged, user: mallory });
+    expect(github.issueComments).toHaveLength(2);
+    expect(github.issueComments[1]?.body).toContain("keywarden:summary");
+  });
+
   it("exits per fail-on, and passes a clean pull request without posting anything", async () => {
     const key = openaiKey();
     const leaking = makePullRequestRepo({ "README.md": "# app\n" }, [

@@ -15,6 +15,8 @@ export interface StoredComment {
   readonly line?: number;
   readonly side?: string;
   readonly commit_id?: string;
+  /** Who wrote it: the Action's bot unless a test says otherwise. */
+  readonly user?: { readonly login: string; readonly type: string };
 }
 
 export interface StandInGithub {
@@ -55,15 +57,13 @@ export async function startStandInGithub(options: StandInGithubOptions): Promise
   let readOnly = options.readOnly ?? false;
   let nextId = 1000;
 
+  const bot = { login: "github-actions[bot]", type: "Bot" };
   const reviewJson = (comment: StoredComment) => ({
     ...comment,
-    user: { login: "github-actions[bot]", type: "Bot" },
+    user: comment.user ?? bot,
     pull_request_review_id: 1,
   });
-  const issueJson = (comment: StoredComment) => ({
-    ...comment,
-    user: { login: "github-actions[bot]", type: "Bot" },
-  });
+  const issueJson = (comment: StoredComment) => ({ ...comment, user: comment.user ?? bot });
 
   const update =
     (list: StoredComment[], json: (c: StoredComment) => object) =>
@@ -78,6 +78,8 @@ export async function startStandInGithub(options: StandInGithubOptions): Promise
 
   const server = await startStandInServer({
     routes: {
+      // The default token is an app's: GitHub will not say which user it is.
+      "GET /user": () => FORBIDDEN,
       [`GET ${base}/pulls/${options.pullNumber}/comments`]: () => ({
         body: reviewComments.map(reviewJson),
       }),
