@@ -1613,9 +1613,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -2132,7 +2132,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options2 || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob2, options2) : picomatch3.makeRe(glob2, options2, false, true);
       const state = regex.state;
       delete regex.state;
@@ -2142,8 +2142,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch3.test(input2, regex, options2, { glob: glob2, posix });
-        const result2 = { glob: glob2, state, regex, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch3.test(input2, regex, options2, { glob: glob2, posix: posix2 });
+        const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -2168,7 +2168,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options2, { glob: glob2, posix } = {}) => {
+    picomatch3.test = (input2, regex, options2, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -2176,7 +2176,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options2 || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob2;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -2185,16 +2185,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options2, posix);
+          match = picomatch3.matchBase(input2, regex, options2, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch3.matchBase = (input2, glob2, options2, posix = options2 && options2.windows) => {
+    picomatch3.matchBase = (input2, glob2, options2, posix2 = options2 && options2.windows) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options2);
-      return regex.test(utils.basename(input2, { windows: posix }));
+      return regex.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch3.isMatch = (str, patterns, options2) => picomatch3(patterns, options2)(str);
     picomatch3.parse = (pattern, options2) => {
@@ -45931,6 +45931,7 @@ function httpError(error62) {
   if (typeof error62 !== "object" || error62 === null) return void 0;
   const status = error62.status;
   if (typeof status !== "number") return void 0;
+  if (error62.response === void 0) return void 0;
   return { status, message: error62.message ?? "" };
 }
 function describeFailure(error62) {
@@ -49390,11 +49391,18 @@ async function scanChange(input2) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute, relative as relative4, resolve as resolve8 } from "node:path";
+import { isAbsolute, posix, relative as relative4, resolve as resolve8 } from "node:path";
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
-async function readAt(commit, path, context) {
+var MAX_LINKS = 5;
+async function readAt(commit, path, context, links = 0) {
   const result2 = await runGitRaw(["cat-file", "blob", `${commit}:${path}`], context);
-  return result2.code === 0 ? result2.stdout.toString("utf8") : void 0;
+  if (result2.code !== 0) return void 0;
+  const text = result2.stdout.toString("utf8");
+  const entry = await runGitRaw(["ls-tree", "--full-tree", commit, "--", path], context);
+  if (!entry.stdout.toString("utf8").startsWith("120000 ")) return text;
+  const target = posix.normalize(posix.join(posix.dirname(path), text));
+  if (links >= MAX_LINKS || target.startsWith("../") || posix.isAbsolute(target)) return void 0;
+  return readAt(commit, target, context, links + 1);
 }
 async function changedPaths(base, head, paths, context) {
   const result2 = await runGitRaw(

@@ -57,6 +57,8 @@ function httpError(error: unknown): HttpError | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const status = (error as { status?: unknown }).status;
   if (typeof status !== "number") return undefined;
+  // Octokit gives a request that got no answer (connection refused, DNS) status 500 too.
+  if ((error as { response?: unknown }).response === undefined) return undefined;
   return { status, message: (error as Error).message ?? "" };
 }
 

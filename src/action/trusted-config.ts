@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, posix, relative, resolve } from "node:path";
 import { CONFIG_FILE_NAMES } from "../config/load-config.js";
 import type { GitContext } from "../git/run-git.js";
 import { runGitRaw } from "../git/run-git.js";
@@ -45,14 +45,28 @@ export interface TrustedConfigOptions extends GitContext {
 /** Both ignore files a scan honours: read at the commit, and watched for edits. */
 const IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME] as const;
 
-/** The file's text at `commit`, or undefined when there is no such file there. */
+/** Symbolic links followed from one path at most: more is a loop, read as no file. */
+const MAX_LINKS = 5;
+
+/**
+ * The file's text at `commit`, or undefined when there is no such file there. A symbolic link
+ * is followed inside the commit (a config kept in a folder and linked from the root), never out
+ * of the repository.
+ */
 async function readAt(
   commit: string,
   path: string,
   context: GitContext,
+  links = 0,
 ): Promise<string | undefined> {
   const result = await runGitRaw(["cat-file", "blob", `${commit}:${path}`], context);
-  return result.code === 0 ? result.stdout.toString("utf8") : undefined;
+  if (result.code !== 0) return undefined;
+  const text = result.stdout.toString("utf8");
+  const entry = await runGitRaw(["ls-tree", "--full-tree", commit, "--", path], context);
+  if (!entry.stdout.toString("utf8").startsWith("120000 ")) return text;
+  const target = posix.normalize(posix.join(posix.dirname(path), text));
+  if (links >= MAX_LINKS || target.startsWith("../") || posix.isAbsolute(target)) return undefined;
+  return readAt(commit, target, context, links + 1);
 }
 
 async function changedPaths(

@@ -255,6 +255,20 @@ describe("the Action on a pull request", () => {
     );
     expect(result.summary).toContain("Pull-request comments not written");
     expect(loggedLines(result.stdout).join("\n")).not.toContain(key);
+
+    // Nothing answers at all: said as such, not as an HTTP error.
+    await github.close();
+    const unreachable = await runBundledAction({
+      action,
+      workspace: shallowPullRequestCheckout(repo.origin),
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo, { fork: true }),
+      apiUrl: github.url,
+    });
+    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.stdout).toMatch(
+      /^::warning::keywarden: pull-request comments not written: cannot reach the GitHub API: /m,
+    );
   });
 
   it("leaves alone comments someone else wrote with the Action's markers", async () => {
