@@ -61,7 +61,8 @@ export const formatText: Reporter = ({ findings, summary, color }) => {
           ["bold", "red"],
           `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`,
         );
-  const manual = sorted.filter(needsAttention);
+  // A dry run's planned revocations are keywarden's to do once run with --yes, not the user's.
+  const manual = sorted.filter((f) => needsAttention(f) && f.revocation?.status !== "planned");
   const todo =
     manual.length > 0
       ? [

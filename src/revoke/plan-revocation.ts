@@ -156,7 +156,23 @@ export function planRevocation(input: PlanInput): RevocationPlan {
   return {
     kind: "act",
     revoker,
-    detail: revoker.describe(target, input.env),
+    detail: withOverrides(revoker.describe(target, input.env), revoker, input.baseOf),
     ...(config.dashboard ? { url: config.dashboard } : {}),
   };
+}
+
+/**
+ * A revoker's line names its built-in hosts; where --endpoint (or KEYWARDEN_ENDPOINT_*) sends
+ * a service elsewhere, the plan says so.
+ */
+function withOverrides(
+  detail: string,
+  revoker: Revoker,
+  baseOf: (revoker: Revoker, service: string) => URL | undefined,
+): string {
+  const moved = Object.entries(revoker.bases).flatMap(([service, builtin]) => {
+    const base = baseOf(revoker, service);
+    return base && base.origin !== new URL(builtin).origin ? [`${service} at ${base.origin}`] : [];
+  });
+  return moved.length > 0 ? `${detail} (--endpoint: ${moved.join(", ")})` : detail;
 }

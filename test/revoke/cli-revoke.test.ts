@@ -137,10 +137,16 @@ describe("keywarden revoke (CLI)", () => {
     expect(dry.stderr).toContain(
       "Dry run: nothing was revoked. Run again with --yes to revoke 5 keys.",
     );
-    expect(dry.stdout).toContain("revoke: planned: POST /credentials/revoke");
+    // The plan says where the call goes: the stand-in, as --endpoint asks.
+    expect(dry.stdout).toMatch(
+      /revoke: planned: POST \/credentials\/revoke[^\n]*\(--endpoint: [a-z-]+ at http:\/\/127\.0\.0\.1:\d+\)/,
+    );
     expect(dry.stdout).toMatch(
       /Still to do by hand:[\s\S]*Meta Llama API key[\s\S]*https:\/\/llama\.developer\.meta\.com\//,
     );
+    // What --yes would do is not left to a person.
+    const byHand = dry.stdout.slice(dry.stdout.indexOf("Still to do by hand:"));
+    expect(byHand).not.toContain("POST /credentials/revoke");
     expect(dry.stdout).toContain("https://api.together.ai/settings/projects/~current/api-keys");
 
     // 2. --yes: exactly one revoke call per live key, each verified dead afterwards.
