@@ -45045,9 +45045,16 @@ function planRevocation(input2) {
   return {
     kind: "act",
     revoker,
-    detail: revoker.describe(target, input2.env),
+    detail: withOverrides(revoker.describe(target, input2.env), revoker, input2.baseOf),
     ...config2.dashboard ? { url: config2.dashboard } : {}
   };
+}
+function withOverrides(detail, revoker, baseOf) {
+  const moved = Object.entries(revoker.bases).flatMap(([service, builtin]) => {
+    const base = baseOf(revoker, service);
+    return base && base.origin !== new URL(builtin).origin ? [`${service} at ${base.origin}`] : [];
+  });
+  return moved.length > 0 ? `${detail} (--endpoint: ${moved.join(", ")})` : detail;
 }
 var REVOCABLE_STATUSES;
 var init_plan_revocation = __esm({
@@ -48358,7 +48365,7 @@ var formatText = ({ findings, summary, color }) => {
     ["bold", "red"],
     `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`
   );
-  const manual2 = sorted.filter(needsAttention);
+  const manual2 = sorted.filter((f3) => needsAttention(f3) && f3.revocation?.status !== "planned");
   const todo = manual2.length > 0 ? [
     "",
     paint("bold", "Still to do by hand:"),
