@@ -232,13 +232,15 @@ describe("the Action on a pull request", () => {
       { message: "config", files: { "app.env": `NAME=demo\nOPENAI_API_KEY=${key}\n` } },
     ]);
     const github = await standInGithub(true);
-    const result = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(repo.origin),
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo, { fork: true }),
-      apiUrl: github.url,
-    });
+    const run = () =>
+      runBundledAction({
+        action,
+        workspace: shallowPullRequestCheckout(repo.origin),
+        eventName: "pull_request",
+        payload: pullRequestPayload(repo, { fork: true }),
+        apiUrl: github.url,
+      });
+    const result = await run();
     // Fails for the key (fail-on: any), not for the comments.
     expect(result.exitCode).toBe(1);
     expect(result.outputs["exit-code"]).toBe("1");
@@ -258,13 +260,7 @@ describe("the Action on a pull request", () => {
 
     // Nothing answers at all: said as such, not as an HTTP error.
     await github.close();
-    const unreachable = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(repo.origin),
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo, { fork: true }),
-      apiUrl: github.url,
-    });
+    const unreachable = await run();
     expect(unreachable.exitCode).toBe(1);
     expect(unreachable.stdout).toMatch(
       /^::warning::keywarden: pull-request comments not written: cannot reach the GitHub API: /m,
