@@ -49470,7 +49470,8 @@ async function readTrustedConfig(options2) {
     configText: { text: "", name: `(no config at ${short2})` },
     suppressions,
     description: configInput !== void 0 ? `built-in rules: ${configInput} does not exist at ${label} ${short2}` : `built-in rules: no config at ${label} ${short2}`,
-    changedFiles
+    changedFiles,
+    ...configInput !== void 0 ? { configMissing: true } : {}
   };
 }
 
@@ -49629,6 +49630,8 @@ async function runSteps(io2) {
   for (const text of held) io2.stdout.write(text.endsWith("\n") ? text : `${text}
 `);
   io2.stdout.write(title.end);
+  if (trusted.configMissing)
+    io2.stdout.write(annotation2("warning", `keywarden: ${trusted.description}`));
   io2.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
   if (inputs.sarifFile) writeSarif(io2, inputs.sarifFile, reported, summary, github, resolved);
   const pullRequest = github.event.pullRequest;

@@ -231,6 +231,9 @@ async function runSteps(io: CliIo): Promise<number> {
   for (const note of notes) io.stdout.write(`${note}\n`);
   for (const text of held) io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   io.stdout.write(title.end);
+  // Asked for by name and not there: said aloud, as a missing file is on other events (exit 2).
+  if (trusted.configMissing)
+    io.stdout.write(annotation("warning", `keywarden: ${trusted.description}`));
   io.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
 
   if (inputs.sarifFile) writeSarif(io, inputs.sarifFile, reported, summary, github, resolved);

@@ -27,6 +27,8 @@ export interface TrustedConfig {
   readonly description: string;
   /** Config and ignore files the change itself edits (their edits apply once merged). */
   readonly changedFiles: readonly string[];
+  /** Set when the `config` input names no file at the commit: a typo, or a file the change adds. */
+  readonly configMissing?: boolean;
 }
 
 export interface TrustedConfigOptions extends GitContext {
@@ -146,5 +148,6 @@ export async function readTrustedConfig(options: TrustedConfigOptions): Promise<
         ? `built-in rules: ${configInput} does not exist at ${label} ${short}`
         : `built-in rules: no config at ${label} ${short}`,
     changedFiles,
+    ...(configInput !== undefined ? { configMissing: true } : {}),
   };
 }

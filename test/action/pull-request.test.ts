@@ -224,6 +224,20 @@ describe("the Action on a pull request", () => {
     expect(result.summary).toContain("from base commit");
     expect(result.summary).toContain(".keywarden.yaml");
     expect(result.summary).toContain(".keywardenignore");
+    expect(result.stdout).not.toContain("does not exist");
+
+    // A `config` input naming no file there is said aloud, not only in a log group's title.
+    const typo = await runBundledAction({
+      action,
+      workspace,
+      eventName: "pull_request",
+      payload: pullRequestPayload(repo),
+      apiUrl: github.url,
+      inputs: { config: ".keywarden.yml" },
+    });
+    expect(typo.stdout).toMatch(
+      /^::warning::keywarden: built-in rules: \.keywarden\.yml does not exist at base commit /m,
+    );
   });
 
   it("falls back to annotations and the job summary when the token may not write (a fork)", async () => {
