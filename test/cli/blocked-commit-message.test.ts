@@ -21,6 +21,8 @@ describe("the message of a blocked commit", () => {
 
     const staged = await runCli(["staged"], { cwd: repo.dir });
     expect(staged.exitCode).toBe(1);
+    // Where the keys are: one line each, a line break in a name shown as \n.
+    expect(staged.stderr).toContain("\n  new\\nline.txt:1  ");
     const hint = /unstage it: (git restore --staged [\s\S]*?);\n {2}- or,/.exec(staged.stderr)?.[1];
     expect(hint).toContain(" plain.env");
     // Run as pasted: every file is unstaged, none is left behind.

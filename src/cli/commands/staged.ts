@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { escapeControls } from "../../report/escape-controls.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { stagedFragments } from "../../sources/staged-diff.js";
 import type { Finding } from "../../types.js";
@@ -17,8 +18,10 @@ function shellWord(path: string): string {
 
 /** What the person committing reads when the hook stops the commit. */
 export function blockedCommitMessage(findings: readonly Finding[]): string {
+  // Names shown with their control characters escaped; the unstage hint below quotes them whole.
   const places = findings.map(
-    (finding) => `  ${finding.path}:${finding.line}  ${finding.title} (${finding.provider})`,
+    (finding) =>
+      `  ${escapeControls(finding.path)}:${finding.line}  ${finding.title} (${finding.provider})`,
   );
   const files = [...new Set(findings.map((finding) => finding.path))];
   return [
