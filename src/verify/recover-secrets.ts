@@ -85,7 +85,11 @@ export async function recoverSecrets(
   for (const report of reports) {
     const findings = await findingsIn(report);
     if (!findings) {
-      recovered.push({ report, missing: `cannot read ${locationOf(report)} any more` });
+      // A working-tree report names files from where the scan ran: the likeliest cause.
+      const missing = report.commit
+        ? `cannot read ${locationOf(report)} any more`
+        : `cannot read ${locationOf(report)} from ${options.cwd} (a report's paths are read from where verify runs: run it where the scan ran)`;
+      recovered.push({ report, missing });
       continue;
     }
     const same = findings.filter(

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
@@ -475,6 +475,16 @@ describe("keywarden verify REPORT.json", () => {
     const report = JSON.parse(verified.stdout) as JsonReport;
     expect(report.findings[0]?.verification).toMatchObject({ status: "unknown" });
     expect(report.findings[0]?.verification?.detail).toMatch(/no longer at k\.env:1/);
+
+    // Run from elsewhere, the report's paths lead nowhere: said as such.
+    mkdirSync(join(dir, "sub"));
+    const elsewhere = await runCli(
+      ["verify", "../report.json", "--format", "json", "--endpoint", `layer=${server.url}`],
+      { cwd: join(dir, "sub") },
+    );
+    expect((JSON.parse(elsewhere.stdout) as JsonReport).findings[0]?.verification?.detail).toMatch(
+      /^cannot read k\.env:1 from .*sub \(.*run it where the scan ran\)/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
