@@ -1,4 +1,5 @@
 import { GitError } from "../errors.js";
+import { BatchOutputParser } from "./batch-output.js";
 import {
   collectStderr,
   exitCode,
@@ -20,26 +21,24 @@ interface Waiting {
   readonly reject: (error: Error) => void;
 }
 
-interface Body {
-  readonly head: Buffer;
-  filled: number;
-  /** Bytes still to come, with git's newline after the content. */
-  remaining: number;
-}
-
 export class BlobHeads {
   private child: GitProcess | undefined;
   private readonly args = ["cat-file", "--batch"];
   private readonly waiting: Waiting[] = [];
   /** Why git stopped, once it has: later requests fail with it at once. */
   private failure: Error | undefined;
-  private header: Buffer[] = [];
-  private body: Body | undefined;
+  private readonly output: BatchOutputParser;
 
   constructor(
     private readonly context: GitContext,
-    private readonly headSize = 8000,
-  ) {}
+    headSize = 8000,
+  ) {
+    this.output = new BatchOutputParser({
+      keep: () => headSize,
+      object: (_sha, _type, _size, head) => this.waiting.shift()?.resolve(head),
+      missing: () => this.waiting.shift()?.resolve(undefined),
+    });
+  }
 
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id: string): Promise<Buffer | undefined> {
@@ -66,7 +65,7 @@ export class BlobHeads {
     const child = spawnGit(this.args, this.context);
     this.child = child;
     const stderr = collectStderr(child);
-    child.stdout.on("data", (chunk: Buffer) => this.read(chunk));
+    child.stdout.on("data", (chunk: Buffer) => this.output.push(chunk));
     exitCode(child).then(
       (code) =>
         this.fail(
@@ -82,45 +81,5 @@ export class BlobHeads {
   private fail(error: Error): void {
     this.failure = error;
     for (const waiting of this.waiting.splice(0)) waiting.reject(error);
-  }
-
-  private read(chunk: Buffer): void {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const body = this.body;
-      if (body) {
-        const take = Math.min(body.remaining, chunk.length - offset);
-        const copy = Math.min(take, body.head.length - body.filled);
-        if (copy > 0) chunk.copy(body.head, body.filled, offset, offset + copy);
-        body.filled += copy;
-        body.remaining -= take;
-        offset += take;
-        if (body.remaining === 0) {
-          this.body = undefined;
-          this.waiting.shift()?.resolve(body.head);
-        }
-        continue;
-      }
-      const newline = chunk.indexOf(10, offset);
-      if (newline === -1) {
-        this.header.push(chunk.subarray(offset));
-        return;
-      }
-      this.header.push(chunk.subarray(offset, newline));
-      offset = newline + 1;
-      // `<id> <type> <size>`, or `<id> missing` (nothing follows).
-      const fields = Buffer.concat(this.header).toString("latin1").split(" ");
-      this.header = [];
-      if (fields.length < 3) {
-        this.waiting.shift()?.resolve(undefined);
-        continue;
-      }
-      const size = Number(fields[2]);
-      this.body = {
-        head: Buffer.allocUnsafe(Math.min(size, this.headSize)),
-        filled: 0,
-        remaining: size + 1,
-      };
-    }
   }
 }

@@ -1,3 +1,4 @@
+import { BatchOutputParser } from "./batch-output.js";
 import {
   collectStderr,
   exitCode,
@@ -87,74 +88,24 @@ export class CatFileBatch {
   /** The answers, in request order, in batches (one per chunk of output read). */
   async *objects(): AsyncGenerator<CatFileObject[]> {
     const maxSize = this.options.maxSize;
-    let header: Buffer[] = [];
-    let sha = "";
-    let type = "";
-    let size = 0;
-    /** Bytes of the current body still to come (plus its trailing newline). */
-    let remaining = -1;
-    let body: Buffer | undefined;
-    let filled = 0;
     let batch: CatFileObject[] = [];
-
+    // Objects over the size limit are read past: only their size is kept.
+    const parser = new BatchOutputParser({
+      keep: (size) => (size <= maxSize ? size : 0),
+      object: (sha, type, size, content) => {
+        batch.push(
+          size <= maxSize
+            ? { sha, kind: "object", type, content }
+            : { sha, kind: "too-large", type, size },
+        );
+      },
+      missing: (sha) => {
+        batch.push({ sha, kind: "missing" });
+      },
+    });
     try {
       for await (const chunk of this.child.stdout as AsyncIterable<Buffer>) {
-        let offset = 0;
-        while (offset < chunk.length) {
-          if (remaining >= 0) {
-            const take = Math.min(remaining, chunk.length - offset);
-            // The last byte of a body is git's separating newline: never copied.
-            if (body) {
-              const copy = Math.min(take, size - filled);
-              if (copy > 0) chunk.copy(body, filled, offset, offset + copy);
-              filled += copy;
-            }
-            offset += take;
-            remaining -= take;
-            if (remaining === 0) {
-              batch.push(
-                body
-                  ? { sha, kind: "object", type, content: body }
-                  : { sha, kind: "too-large", type, size },
-              );
-              body = undefined;
-              remaining = -1;
-            }
-            continue;
-          }
-          const newline = chunk.indexOf(10, offset);
-          if (newline === -1) {
-            header.push(chunk.subarray(offset));
-            break;
-          }
-          header.push(chunk.subarray(offset, newline));
-          offset = newline + 1;
-          const line = Buffer.concat(header).toString("utf8");
-          header = [];
-          const parts = line.split(" ");
-          sha = parts[0] ?? "";
-          if (parts.length < 3) {
-            // `<name> missing` (or `ambiguous`): nothing follows.
-            batch.push({ sha, kind: "missing" });
-            continue;
-          }
-          type = parts[1] ?? "";
-          size = Number(parts[2]);
-          if (size <= maxSize && offset + size < chunk.length) {
-            // The whole body (and its newline) is in this chunk: a view of it, not a copy.
-            batch.push({
-              sha,
-              kind: "object",
-              type,
-              content: chunk.subarray(offset, offset + size),
-            });
-            offset += size + 1;
-            continue;
-          }
-          remaining = size + 1;
-          filled = 0;
-          body = size <= maxSize ? Buffer.allocUnsafe(size) : undefined;
-        }
+        parser.push(chunk);
         if (batch.length > 0) {
           yield batch;
           batch = [];
