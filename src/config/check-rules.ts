@@ -1,14 +1,8 @@
 import { createDetector } from "../engine/detector.js";
 import { ruleTakesSecret } from "../engine/secret-checks.js";
-import type { CompiledRule } from "./compile-rules.js";
+import { type CompiledRule, originText } from "./compile-rules.js";
 import { expandExample, expandTemplate, hasTemplate } from "./example-template.js";
 import type { MatchExample, NomatchExample } from "./rule-schema.js";
-
-/** Where a rule was written, for messages that point at it. */
-export interface RuleLocation {
-  readonly file: string;
-  readonly line?: number;
-}
 
 export interface RuleProblem {
   readonly ruleId: string;
@@ -40,18 +34,14 @@ export function checkRules(
   options: {
     /** Rules a subject may name in `requires` besides the subjects themselves. */
     readonly companions?: readonly CompiledRule[];
-    readonly locate?: (rule: CompiledRule) => RuleLocation;
   } = {},
 ): RuleCheckResult {
   const problems: RuleProblem[] = [];
   const byId = new Map([...(options.companions ?? []), ...subjects].map((rule) => [rule.id, rule]));
-  const locate =
-    options.locate ?? ((rule: CompiledRule): RuleLocation => ({ file: rule.source.file }));
   let examples = 0;
 
   for (const rule of subjects) {
-    const location = locate(rule);
-    const where = `${location.file}${location.line ? `:${location.line}` : ""}`;
+    const where = originText(rule.source);
     const report = (message: string) => problems.push({ ruleId: rule.id, where, message });
     const companion = rule.requires ? byId.get(rule.requires.rule) : undefined;
     // A helper rule that is never reported on its own is checked through a reporting copy.

@@ -13,9 +13,14 @@ export interface RuleOrigin {
   readonly line?: number;
 }
 
+/** `file:line` of a rule's entry, or the file alone when the line is not known. */
+export function originText(source: RuleOrigin): string {
+  return `${source.file}${source.line ? `:${source.line}` : ""}`;
+}
+
 /** `file:line: rule id`, the start of every message about one rule. */
 function ruleWhere(source: RuleOrigin, id: string): string {
-  return `${source.file}${source.line ? `:${source.line}` : ""}: rule ${id}`;
+  return `${originText(source)}: rule ${id}`;
 }
 
 export type PathMatcher = (path: string) => boolean;
@@ -125,8 +130,6 @@ export interface RuleSource {
   readonly raw: RawRule;
   readonly source: RuleOrigin;
   readonly scope?: PatternScope;
-  /** 1-based line of the rule's entry, when read from a file. */
-  readonly line?: number;
 }
 
 export function compileRule(
@@ -222,9 +225,7 @@ export function compileRules(
   knownIds: ReadonlySet<string> = new Set(),
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source, scope, line }) =>
-    compileRule(raw, line ? { ...source, line } : source, options, scope),
-  );
+  const compiled = rules.map(({ raw, source, scope }) => compileRule(raw, source, options, scope));
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {

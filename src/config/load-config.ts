@@ -107,11 +107,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
         : [absolute];
     return files.flatMap((file) => reader!.readRuleFile(file, false, options.cwd));
   });
-  const extraFromConfig = config.rules.map((raw, index) => ({
-    raw: { ...raw, examples: raw.examples ?? { match: [], nomatch: [] } },
-    source: { file: display ?? "config", builtin: false },
-    line: parsed?.lineOf(["rules", index]),
-  }));
+  const extraFromConfig = config.rules.map((raw, index) => {
+    const line = parsed?.lineOf(["rules", index]);
+    return {
+      raw: { ...raw, examples: raw.examples ?? { match: [], nomatch: [] } },
+      source: { file: display ?? "config", builtin: false, ...(line ? { line } : {}) },
+    };
+  });
   const extraSources = [...extraFromFiles, ...extraFromConfig];
   // The regex parser that works out pattern scopes loads only when there are rules of one's own.
   const scopeOf =

@@ -1,20 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import type { RuleOrigin } from "./compile-rules.js";
+import type { RuleSource } from "./compile-rules.js";
 import { builtinRulesDir, packageRoot } from "./load-rules.js";
 import { parseYamlWithSchema } from "./parse-yaml.js";
-import { type RawRule, ruleFileSchema } from "./rule-schema.js";
+import { ruleFileSchema } from "./rule-schema.js";
 
-/** A rule as read from a file, with the line its entry starts on (for rules check messages). */
-export interface SourcedRule {
-  readonly raw: RawRule;
-  readonly source: RuleOrigin;
-  readonly line?: number;
-}
-
-/** Reads and validates one rule file. */
-export function readRuleFile(path: string, builtin: boolean, displayRoot: string): SourcedRule[] {
+/** Reads and validates one rule file; each rule's origin names the line its entry starts on. */
+export function readRuleFile(path: string, builtin: boolean, displayRoot: string): RuleSource[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -25,11 +18,10 @@ export function readRuleFile(path: string, builtin: boolean, displayRoot: string
   }
   const display = relative(displayRoot, resolve(path)) || basename(path);
   const parsed = parseYamlWithSchema(text, display, ruleFileSchema);
-  return parsed.value.rules.map((raw, index) => ({
-    raw,
-    source: { file: display, builtin },
-    line: parsed.lineOf(["rules", index]),
-  }));
+  return parsed.value.rules.map((raw, index) => {
+    const line = parsed.lineOf(["rules", index]);
+    return { raw, source: { file: display, builtin, ...(line ? { line } : {}) } };
+  });
 }
 
 export function ruleFilesIn(dir: string): string[] {
@@ -40,7 +32,7 @@ export function ruleFilesIn(dir: string): string[] {
 }
 
 /** Reads every built-in rule file from rules/ (used by the build and by `rules test`). */
-export function readBuiltinRuleSources(): SourcedRule[] {
+export function readBuiltinRuleSources(): RuleSource[] {
   const root = packageRoot();
   return ruleFilesIn(builtinRulesDir()).flatMap((file) => readRuleFile(file, true, root));
 }

@@ -84,14 +84,7 @@ function testCommand(context: CommandContext): CommandModule {
       const subjects = compileRules(sources, new Set(builtin.map((rule) => rule.id)), {
         scopeOf: ruleScope,
       });
-      const lines = new Map(sources.map((source) => [source.raw.id, source.line]));
-      const result = checkRules(subjects, {
-        companions: builtin,
-        locate: (rule) => {
-          const line = lines.get(rule.id);
-          return { file: rule.source.file, ...(line ? { line } : {}) };
-        },
-      });
+      const result = checkRules(subjects, { companions: builtin });
       for (const problem of result.problems) {
         context.io.stdout.write(`${problem.where}: rule ${problem.ruleId}: ${problem.message}\n`);
       }
