@@ -212,13 +212,15 @@ function readFileFragment(
   };
 }
 
-/** The path of `file` relative to `root` when it lies inside, for globs; else `fallback`. */
+/**
+ * The path of `file` relative to `root` when it lies inside, for globs; else `fallback`. A
+ * folder's trailing slash is kept, as the globs tell folders by it.
+ */
 function globPathOf(file: string, root: string | undefined, fallback: string): string {
   if (root === undefined) return fallback;
   const inside = relative(root, file);
-  return inside === "" || inside.startsWith("..") || isAbsolute(inside)
-    ? fallback
-    : toPosix(inside);
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return fallback;
+  return `${toPosix(inside)}${fallback.endsWith("/") ? "/" : ""}`;
 }
 
 /**
@@ -253,9 +255,10 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
         : () => false;
     const isIgnored = options.gitignore === false ? () => false : await loadGitignores(absolute);
     // .gitignore rules read paths from the scanned folder, the config's globs from root.
-    const isLeftOut = (relativePath: string) =>
-      isExcluded(globPathOf(join(absolute, relativePath), options.root, relativePath)) ||
-      isIgnored(relativePath);
+    const globPathIn = (relativePath: string) =>
+      globPathOf(join(absolute, relativePath), options.root, relativePath);
+    const isLeftOut = (relativePath: string, globPath = globPathIn(relativePath)) =>
+      isExcluded(globPath) || isIgnored(relativePath);
     // A folder named a line break is listed twice (see walkTree), reported once.
     const unlisted = new Set<string>();
     const reportUnlisted = (directory: string, error: NodeJS.ErrnoException) => {
@@ -273,7 +276,8 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
     for await (const entry of walkTree(absolute, reportUnlisted)) {
       if (entry.dirent.isDirectory()) continue;
       const relativePath = entry.path;
-      if (isLeftOut(relativePath)) continue;
+      const globPath = globPathIn(relativePath);
+      if (isLeftOut(relativePath, globPath)) continue;
       const file = join(absolute, relativePath);
       const displayPath = toPosix(relative(options.cwd, file));
       // Symbolic links to files are read through (gitleaks users expect it); links to folders
@@ -284,7 +288,6 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
         skipNotRegular(displayPath, entry.dirent, options);
         continue;
       }
-      const globPath = globPathOf(file, options.root, relativePath);
       const fragment = readFileFragment(file, displayPath, globPath, options);
       if (fragment) yield fragment;
     }

@@ -344,8 +344,11 @@ describe("keywarden scan", () => {
       const dir = makeTempDir();
       writeFileSync(join(dir, "ok.env"), `LLAMA_API_KEY=${key}\n`);
       writeFileSync(join(dir, ".gitignore"), "cache/\n");
+      // A config's folder pattern, read from the config's folder, leaves one out too.
+      writeFileSync(join(dir, ".keywarden.yaml"), "exclude: ['locked/']\n");
       mkdirSync(join(dir, "private"));
       mkdirSync(join(dir, "cache"));
+      mkdirSync(join(dir, "locked"));
       // Root reads any folder: the scan then runs as nobody, for whom the modes hold.
       const asRoot = process.getuid?.() === 0;
       if (asRoot) chmodSync(dir, 0o755);
@@ -357,6 +360,7 @@ describe("keywarden scan", () => {
         : {};
       chmodSync(join(dir, "private"), 0);
       chmodSync(join(dir, "cache"), 0);
+      chmodSync(join(dir, "locked"), 0);
       try {
         const result = await runCli(["scan", ".", "--format", "json"], { cwd: dir, env });
         expect(result.exitCode).toBe(2);
@@ -364,13 +368,14 @@ describe("keywarden scan", () => {
         expect(result.stderr).toContain("incomplete scan");
         const report = JSON.parse(result.stdout) as JsonReport;
         expect(report.findings.map((f) => f.path)).toEqual(["ok.env"]);
-        // A folder .gitignore leaves out is no loss.
+        // A folder .gitignore or the config leaves out is no loss.
         expect(report.summary.skipped).toEqual([
           expect.objectContaining({ path: "private", reason: "unreadable" }),
         ]);
       } finally {
         chmodSync(join(dir, "private"), 0o755);
         chmodSync(join(dir, "cache"), 0o755);
+        chmodSync(join(dir, "locked"), 0o755);
       }
     },
   );
