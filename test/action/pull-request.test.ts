@@ -9,6 +9,7 @@ import {
   loggedLines,
   makePullRequestRepo,
   openaiKey,
+  type PullRequestRepo,
   pullRequestPayload,
   shallowPullRequestCheckout,
   standInGithub,
@@ -20,6 +21,30 @@ beforeAll(() => {
   action = copyAction();
 });
 afterAll(() => action.remove());
+
+/**
+ * The bundled Action on a pull request of `repo`, answered by `apiUrl`: by default from a
+ * shallow checkout as actions/checkout makes one, on the pull_request event.
+ */
+function runOnPullRequest(
+  repo: PullRequestRepo,
+  apiUrl: string,
+  options: {
+    readonly payload?: Parameters<typeof pullRequestPayload>[1];
+    readonly workspace?: string;
+    readonly eventName?: string;
+    readonly inputs?: Readonly<Record<string, string>>;
+  } = {},
+) {
+  return runBundledAction({
+    action,
+    workspace: options.workspace ?? shallowPullRequestCheckout(repo.origin),
+    eventName: options.eventName ?? "pull_request",
+    payload: pullRequestPayload(repo, options.payload),
+    apiUrl,
+    ...(options.inputs ? { inputs: options.inputs } : {}),
+  });
+}
 
 describe("the Action on a pull request", () => {
   it("comments on each leaking line of the diff, summarises the rest, and updates on re-runs", async () => {
@@ -39,14 +64,7 @@ describe("the Action on a pull request", () => {
       { message: "drop scratch notes", files: {}, remove: ["scratch.txt"] },
     ]);
     const github = await standInGithub();
-    const run = () =>
-      runBundledAction({
-        action,
-        workspace: shallowPullRequestCheckout(repo.origin),
-        eventName: "pull_request",
-        payload: pullRequestPayload(repo, { commits: 3 }),
-        apiUrl: github.url,
-      });
+    const run = () => runOnPullRequest(repo, github.url, { payload: { commits: 3 } });
 
     const first = await run();
     expect(first.stderr).toBe("");
@@ -111,12 +129,9 @@ describe("the Action on a pull request", () => {
 
     // The SARIF file is valid SARIF 2.1.0, with the findings at their place in the change.
     const workspaceRun = shallowPullRequestCheckout(repo.origin);
-    const sarifRun = await runBundledAction({
-      action,
+    const sarifRun = await runOnPullRequest(repo, github.url, {
       workspace: workspaceRun,
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo, { commits: 3 }),
-      apiUrl: github.url,
+      payload: { commits: 3 },
       inputs: { comment: "false", "sarif-file": "reports/keywarden.sarif" },
     });
     expect(sarifRun.outputs["sarif-file"]).toBe("reports/keywarden.sarif");
@@ -153,13 +168,7 @@ describe("the Action on a pull request", () => {
       "src/client.ts": `import OpenAI from "openai";\nconst client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });\nexport default client;\n`,
     });
     github.server.clearLog();
-    const third = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(repo.origin),
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo, { commits: 4 }),
-      apiUrl: github.url,
-    });
+    const third = await runOnPullRequest(repo, github.url, { payload: { commits: 4 } });
     expect(third.exitCode).toBe(1);
     expect(github.reviewComments).toHaveLength(2);
     const clientComment = github.reviewComments.find((c) => c.path === "src/client.ts")!;
@@ -211,13 +220,7 @@ describe("the Action on a pull request", () => {
     expect(cli.exitCode).toBe(0);
 
     const github = await standInGithub();
-    const result = await runBundledAction({
-      action,
-      workspace,
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo),
-      apiUrl: github.url,
-    });
+    const result = await runOnPullRequest(repo, github.url, { workspace });
     expect(result.exitCode).toBe(1);
     expect(result.outputs.findings).toBe("1");
     expect(github.reviewComments.map((c) => `${c.path}:${c.line}`)).toEqual(["config/prod.env:1"]);
@@ -227,12 +230,8 @@ describe("the Action on a pull request", () => {
     expect(result.stdout).not.toContain("does not exist");
 
     // A `config` input naming no file there is said aloud, not only in a log group's title.
-    const typo = await runBundledAction({
-      action,
+    const typo = await runOnPullRequest(repo, github.url, {
       workspace,
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo),
-      apiUrl: github.url,
       inputs: { config: ".keywarden.yml" },
     });
     expect(typo.stdout).toMatch(
@@ -246,14 +245,7 @@ describe("the Action on a pull request", () => {
       { message: "config", files: { "app.env": `NAME=demo\nOPENAI_API_KEY=${key}\n` } },
     ]);
     const github = await standInGithub(true);
-    const run = () =>
-      runBundledAction({
-        action,
-        workspace: shallowPullRequestCheckout(repo.origin),
-        eventName: "pull_request",
-        payload: pullRequestPayload(repo, { fork: true }),
-        apiUrl: github.url,
-      });
+    const run = () => runOnPullRequest(repo, github.url, { payload: { fork: true } });
     const result = await run();
     // Fails for the key (fail-on: any), not for the comments.
     expect(result.exitCode).toBe(1);
@@ -292,13 +284,7 @@ describe("the Action on a pull request", () => {
     const forged = "<!-- keywarden:summary v=1 -->\nNo secrets here.";
     const mallory = { login: "mallory", type: "User" };
     github.issueComments.push({ id: 1, body: forged, user: mallory });
-    const result = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(repo.origin),
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo, { commits: 2 }),
-      apiUrl: github.url,
-    });
+    const result = await runOnPullRequest(repo, github.url, { payload: { commits: 2 } });
     expect(result.exitCode).toBe(1);
     expect(github.issueComments[0]).toEqual({ id: 1, body: forged, user: mallory });
     expect(github.issueComments).toHaveLength(2);
@@ -311,12 +297,7 @@ describe("the Action on a pull request", () => {
       { message: "config", files: { "app.env": `OPENAI_API_KEY=${key}\n` } },
     ]);
     const github = await standInGithub();
-    const tolerant = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(leaking.origin),
-      eventName: "pull_request",
-      payload: pullRequestPayload(leaking),
-      apiUrl: github.url,
+    const tolerant = await runOnPullRequest(leaking, github.url, {
       inputs: { "fail-on": "none", comment: "false" },
     });
     expect(tolerant.exitCode).toBe(0);
@@ -329,13 +310,7 @@ describe("the Action on a pull request", () => {
         files: { "docs/setup.md": "Set OPENAI_API_KEY=sk-proj-... in your shell.\n" },
       },
     ]);
-    const result = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(clean.origin),
-      eventName: "pull_request_target",
-      payload: pullRequestPayload(clean),
-      apiUrl: github.url,
-    });
+    const result = await runOnPullRequest(clean, github.url, { eventName: "pull_request_target" });
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toMatchObject({ findings: "0", live: "0", "exit-code": "0" });
     expect(github.writes()).toEqual([]);
@@ -346,12 +321,7 @@ describe("the Action on a pull request", () => {
     const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
       { message: "docs", files: { "docs/a.md": "hello\n" } },
     ]);
-    const result = await runBundledAction({
-      action,
-      workspace: shallowPullRequestCheckout(repo.origin),
-      eventName: "pull_request",
-      payload: pullRequestPayload(repo),
-      apiUrl: "http://127.0.0.1:9",
+    const result = await runOnPullRequest(repo, "http://127.0.0.1:9", {
       inputs: { "fail-on": "sometimes" },
     });
     expect(result.exitCode).toBe(2);
