@@ -16,6 +16,12 @@ export interface GitProvenance {
   readonly message?: string;
 }
 
+/** Where a commit adds a blob. */
+export interface BlobPlace {
+  readonly path: string;
+  readonly git: GitProvenance;
+}
+
 /** One more place a secret was seen, for history scans (the finding keeps the first). */
 export interface Occurrence {
   readonly path: string;

@@ -1,4 +1,4 @@
-import type { Finding, GitProvenance, Occurrence } from "../types.js";
+import type { BlobPlace, Finding, Occurrence } from "../types.js";
 
 /**
  * In a history scan one secret shows up once per blob that holds it: every later version of
@@ -11,7 +11,7 @@ import type { Finding, GitProvenance, Occurrence } from "../types.js";
  */
 export function aggregateOccurrences(
   findings: readonly Finding[],
-  addedAgain: ReadonlyMap<string, readonly { path: string; git: GitProvenance }[]> = new Map(),
+  addedAgain: ReadonlyMap<string, readonly BlobPlace[]> = new Map(),
 ): Finding[] {
   const groups = new Map<
     string,

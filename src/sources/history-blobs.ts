@@ -2,7 +2,7 @@ import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
 import { type CommitLogSelection, type LoggedCommit, logCommits } from "../git/commit-log.js";
 import { taggedObjects } from "../git/tagged-objects.js";
-import type { BlobRevision, Fragment, GitProvenance } from "../types.js";
+import type { BlobPlace, BlobRevision, Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { isLfsPointer } from "./lfs-pointer.js";
 import { decodeText, isBinary } from "./read-text.js";
@@ -32,12 +32,6 @@ export interface HistoryOptions extends GitSourceOptions {
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
   readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
-}
-
-/** Where a commit adds a blob. */
-export interface BlobPlace {
-  readonly path: string;
-  readonly git: GitProvenance;
 }
 
 interface Introduction {
