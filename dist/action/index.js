@@ -2264,8 +2264,11 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/config/compile-rules.ts
+function originText(source) {
+  return `${source.file}${source.line ? `:${source.line}` : ""}`;
+}
 function ruleWhere(source, id) {
-  return `${source.file}${source.line ? `:${source.line}` : ""}: rule ${id}`;
+  return `${originText(source)}: rule ${id}`;
 }
 function compileRegex(source, flags, where) {
   try {
@@ -2378,9 +2381,7 @@ function assertUniqueIds(rules) {
   }
 }
 function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}) {
-  const compiled = rules.map(
-    ({ raw: raw2, source, scope, line }) => compileRule(raw2, line ? { ...source, line } : source, options2, scope)
-  );
+  const compiled = rules.map(({ raw: raw2, source, scope }) => compileRule(raw2, source, options2, scope));
   assertUniqueIds(compiled);
   const ids = /* @__PURE__ */ new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {
@@ -30360,11 +30361,10 @@ function readRuleFile(path, builtin, displayRoot) {
   }
   const display2 = relative(displayRoot, resolve(path)) || basename(path);
   const parsed = parseYamlWithSchema(text, display2, ruleFileSchema);
-  return parsed.value.rules.map((raw2, index) => ({
-    raw: raw2,
-    source: { file: display2, builtin },
-    line: parsed.lineOf(["rules", index])
-  }));
+  return parsed.value.rules.map((raw2, index) => {
+    const line = parsed.lineOf(["rules", index]);
+    return { raw: raw2, source: { file: display2, builtin, ...line ? { line } : {} } };
+  });
 }
 function ruleFilesIn(dir) {
   return readdirSync(dir).filter((name) => name.endsWith(".yaml") || name.endsWith(".yml")).sort().map((name) => join(dir, name));
@@ -46235,20 +46235,89 @@ function jobSummary(input2) {
 
 // src/git/blob-heads.ts
 init_errors();
+
+// src/git/batch-output.ts
+var NOTHING = Buffer.alloc(0);
+var BatchOutputParser = class {
+  constructor(handler2) {
+    this.handler = handler2;
+  }
+  handler;
+  header = [];
+  sha = "";
+  type = "";
+  size = 0;
+  /** Bytes of the current content still to come, with its newline; -1 between objects. */
+  remaining = -1;
+  kept = NOTHING;
+  filled = 0;
+  push(chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining >= 0) {
+        const take = Math.min(this.remaining, chunk.length - offset);
+        const copy = Math.min(take, this.kept.length - this.filled);
+        if (copy > 0) chunk.copy(this.kept, this.filled, offset, offset + copy);
+        this.filled += copy;
+        offset += take;
+        this.remaining -= take;
+        if (this.remaining === 0) {
+          const kept = this.kept;
+          this.remaining = -1;
+          this.kept = NOTHING;
+          this.handler.object(this.sha, this.type, this.size, kept);
+        }
+        continue;
+      }
+      const newline = chunk.indexOf(10, offset);
+      if (newline === -1) {
+        this.header.push(chunk.subarray(offset));
+        return;
+      }
+      this.header.push(chunk.subarray(offset, newline));
+      offset = newline + 1;
+      const parts = Buffer.concat(this.header).toString("utf8").split(" ");
+      this.header = [];
+      const sha2 = parts[0] ?? "";
+      if (parts.length < 3) {
+        this.handler.missing(sha2);
+        continue;
+      }
+      const type = parts[1] ?? "";
+      const size = Number(parts[2]);
+      const keep = Math.min(size, this.handler.keep(size));
+      if (keep === size && offset + size < chunk.length) {
+        this.handler.object(sha2, type, size, chunk.subarray(offset, offset + size));
+        offset += size + 1;
+        continue;
+      }
+      this.sha = sha2;
+      this.type = type;
+      this.size = size;
+      this.kept = Buffer.allocUnsafe(keep);
+      this.filled = 0;
+      this.remaining = size + 1;
+    }
+  }
+};
+
+// src/git/blob-heads.ts
 var BlobHeads = class {
   constructor(context, headSize = 8e3) {
     this.context = context;
-    this.headSize = headSize;
+    this.output = new BatchOutputParser({
+      keep: () => headSize,
+      object: (_sha, _type, _size2, head) => this.waiting.shift()?.resolve(head),
+      missing: () => this.waiting.shift()?.resolve(void 0)
+    });
   }
   context;
-  headSize;
   child;
   args = ["cat-file", "--batch"];
   waiting = [];
   /** Why git stopped, once it has: later requests fail with it at once. */
   failure;
-  header = [];
-  body;
+  output;
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id) {
     const child = this.child ?? this.start();
@@ -46273,7 +46342,7 @@ var BlobHeads = class {
     const child = spawnGit(this.args, this.context);
     this.child = child;
     const stderr = collectStderr(child);
-    child.stdout.on("data", (chunk) => this.read(chunk));
+    child.stdout.on("data", (chunk) => this.output.push(chunk));
     exitCode(child).then(
       (code) => this.fail(
         code === 0 ? new GitError("git cat-file stopped before answering", `git ${this.args.join(" ")}`) : gitFailure(this.args, stderr(), code, this.context.cwd)
@@ -46285,44 +46354,6 @@ var BlobHeads = class {
   fail(error62) {
     this.failure = error62;
     for (const waiting of this.waiting.splice(0)) waiting.reject(error62);
-  }
-  read(chunk) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const body = this.body;
-      if (body) {
-        const take = Math.min(body.remaining, chunk.length - offset);
-        const copy = Math.min(take, body.head.length - body.filled);
-        if (copy > 0) chunk.copy(body.head, body.filled, offset, offset + copy);
-        body.filled += copy;
-        body.remaining -= take;
-        offset += take;
-        if (body.remaining === 0) {
-          this.body = void 0;
-          this.waiting.shift()?.resolve(body.head);
-        }
-        continue;
-      }
-      const newline = chunk.indexOf(10, offset);
-      if (newline === -1) {
-        this.header.push(chunk.subarray(offset));
-        return;
-      }
-      this.header.push(chunk.subarray(offset, newline));
-      offset = newline + 1;
-      const fields = Buffer.concat(this.header).toString("latin1").split(" ");
-      this.header = [];
-      if (fields.length < 3) {
-        this.waiting.shift()?.resolve(void 0);
-        continue;
-      }
-      const size = Number(fields[2]);
-      this.body = {
-        head: Buffer.allocUnsafe(Math.min(size, this.headSize)),
-        filled: 0,
-        remaining: size + 1
-      };
-    }
   }
 };
 
@@ -47223,11 +47254,13 @@ async function loadConfig(options2) {
     const files = existsSync3(absolute) && statSync2(absolute).isDirectory() ? reader.ruleFilesIn(absolute) : [absolute];
     return files.flatMap((file2) => reader.readRuleFile(file2, false, options2.cwd));
   });
-  const extraFromConfig = config2.rules.map((raw2, index) => ({
-    raw: { ...raw2, examples: raw2.examples ?? { match: [], nomatch: [] } },
-    source: { file: display2 ?? "config", builtin: false },
-    line: parsed?.lineOf(["rules", index])
-  }));
+  const extraFromConfig = config2.rules.map((raw2, index) => {
+    const line = parsed?.lineOf(["rules", index]);
+    return {
+      raw: { ...raw2, examples: raw2.examples ?? { match: [], nomatch: [] } },
+      source: { file: display2 ?? "config", builtin: false, ...line ? { line } : {} }
+    };
+  });
   const extraSources = [...extraFromFiles, ...extraFromConfig];
   const scopeOf = extraSources.length > 0 ? (await Promise.resolve().then(() => (init_pattern_scope(), pattern_scope_exports))).ruleScope : void 0;
   const extra = compileRules(extraSources, knownIds, scopeOf ? { scopeOf } : {});
@@ -48998,67 +49031,21 @@ var CatFileBatch = class {
   /** The answers, in request order, in batches (one per chunk of output read). */
   async *objects() {
     const maxSize = this.options.maxSize;
-    let header = [];
-    let sha2 = "";
-    let type = "";
-    let size = 0;
-    let remaining = -1;
-    let body;
-    let filled = 0;
     let batch = [];
+    const parser = new BatchOutputParser({
+      keep: (size) => size <= maxSize ? size : 0,
+      object: (sha2, type, size, content) => {
+        batch.push(
+          size <= maxSize ? { sha: sha2, kind: "object", type, content } : { sha: sha2, kind: "too-large", type, size }
+        );
+      },
+      missing: (sha2) => {
+        batch.push({ sha: sha2, kind: "missing" });
+      }
+    });
     try {
       for await (const chunk of this.child.stdout) {
-        let offset = 0;
-        while (offset < chunk.length) {
-          if (remaining >= 0) {
-            const take = Math.min(remaining, chunk.length - offset);
-            if (body) {
-              const copy = Math.min(take, size - filled);
-              if (copy > 0) chunk.copy(body, filled, offset, offset + copy);
-              filled += copy;
-            }
-            offset += take;
-            remaining -= take;
-            if (remaining === 0) {
-              batch.push(
-                body ? { sha: sha2, kind: "object", type, content: body } : { sha: sha2, kind: "too-large", type, size }
-              );
-              body = void 0;
-              remaining = -1;
-            }
-            continue;
-          }
-          const newline = chunk.indexOf(10, offset);
-          if (newline === -1) {
-            header.push(chunk.subarray(offset));
-            break;
-          }
-          header.push(chunk.subarray(offset, newline));
-          offset = newline + 1;
-          const line = Buffer.concat(header).toString("utf8");
-          header = [];
-          const parts = line.split(" ");
-          sha2 = parts[0] ?? "";
-          if (parts.length < 3) {
-            batch.push({ sha: sha2, kind: "missing" });
-            continue;
-          }
-          type = parts[1] ?? "";
-          size = Number(parts[2]);
-          if (size <= maxSize && offset + size < chunk.length) {
-            batch.push({
-              sha: sha2,
-              kind: "object",
-              type,
-              content: chunk.subarray(offset, offset + size)
-            });
-            offset += size + 1;
-            continue;
-          }
-          remaining = size + 1;
-          filled = 0;
-          body = size <= maxSize ? Buffer.allocUnsafe(size) : void 0;
-        }
+        parser.push(chunk);
         if (batch.length > 0) {
           yield batch;
           batch = [];
