@@ -12,19 +12,25 @@ import { VERIFY_OPTIONS } from "./verify-options.js";
 export interface PlainCommand {
   /** The command's own options, besides the verify and scan ones every scanning command has. */
   readonly options: readonly OptionSpec[];
+  /** The name its positional arguments go under, as an array; none taken when absent. */
+  readonly positionals?: string;
   /** Options yargs refuses together: a command line with such a pair goes to yargs. */
   readonly conflicts?: readonly (readonly [string, string])[];
   /** The command's handler, given the record yargs would have given it. */
   readonly run: (context: CommandContext, argv: Record<string, unknown>) => Promise<void>;
 }
 
-function parseStrictly(args: string[], options: ReturnType<typeof parseArgsOptions>) {
+function parseStrictly(
+  args: string[],
+  options: ReturnType<typeof parseArgsOptions>,
+  allowPositionals: boolean,
+) {
   try {
     return parseArgs({
       args,
       options,
       strict: true,
-      allowPositionals: false,
+      allowPositionals,
       allowNegative: true,
       tokens: true,
     });
@@ -38,20 +44,27 @@ function parseStrictly(args: string[], options: ReturnType<typeof parseArgsOptio
  * the handler: hyphenated names and yargs' defaults. Undefined for any command line yargs might
  * read otherwise or must answer: help, --version, unknown or repeated flags, flag groups (-qf),
  * glued short values (-fjson, -f=json), values starting with a dash, a value outside its choices,
- * conflicting flags, the verify and redact flags, number flags, `--`. Those go to yargs, for its
+ * conflicting flags, the verify and redact flags, number flags, and positionals or `--` for a
+ * command that takes none. Those go to yargs, for its
  * usual answer and exit code.
  */
 export function readPlainArgs(
   args: readonly string[],
-  command: Pick<PlainCommand, "options" | "conflicts">,
+  command: Pick<PlainCommand, "options" | "conflicts" | "positionals">,
 ): Record<string, unknown> | undefined {
   const specs = [...SCAN_OPTIONS, ...command.options];
   const plainOptions = parseArgsOptions(specs);
-  const parsed = parseStrictly([...args], plainOptions);
+  const parsed = parseStrictly([...args], plainOptions, command.positionals !== undefined);
   if (!parsed) return undefined;
   const seen = new Set<string>();
   for (const token of parsed.tokens) {
-    if (token.kind !== "option") return undefined;
+    // Paths, and a `--` before them, for a command that takes paths; yargs answers the rest.
+    if (token.kind !== "option") {
+      // yargs takes `--quiet true` for a value of --quiet.
+      const isBooleanWord = token.kind === "positional" && /^(true|false)$/.test(token.value);
+      if (command.positionals && !isBooleanWord) continue;
+      return undefined;
+    }
     // yargs gathers a repeated single-valued flag into an array.
     if (seen.has(token.name) && !plainOptions[token.name]?.multiple) return undefined;
     seen.add(token.name);
@@ -75,5 +88,6 @@ export function readPlainArgs(
   for (const [one, other] of command.conflicts ?? []) {
     if (seen.has(one) && seen.has(other)) return undefined;
   }
-  return { ...optionDefaults([...VERIFY_OPTIONS, ...specs]), ...values };
+  const positionals = command.positionals ? { [command.positionals]: parsed.positionals } : {};
+  return { ...optionDefaults([...VERIFY_OPTIONS, ...specs]), ...values, ...positionals };
 }

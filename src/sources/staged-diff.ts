@@ -178,16 +178,22 @@ export function addedLinesFragment(
   };
 }
 
+export interface StagedOptions extends GitSourceOptions {
+  /** Only the staged files this takes (repository-relative paths); all when absent. */
+  readonly isListed?: (path: string) => boolean;
+}
+
 /**
  * The lines a commit would add: `git diff --cached` against HEAD (or, on an unborn branch,
  * against nothing: git then shows every staged file whole). One Fragment per file, each text
  * line mapped to its line number in the new file. Honours GIT_INDEX_FILE, so inside a
  * pre-commit hook of `git commit -a` or `git commit <paths>` it sees what will be committed.
  */
-export async function* stagedFragments(options: GitSourceOptions): AsyncGenerator<Fragment> {
+export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
   const args = [...ADDED_LINES_DIFF_OPTIONS, "diff", "--cached", ...ADDED_LINES_FLAGS];
   const changes: ChangedFile[] = [];
   const parser = new DiffParser((file) => {
+    if (options.isListed && !options.isListed(file.path)) return;
     if (isScannable(file, options)) changes.push({ file });
   });
   const blobs = new BlobHeads(options);

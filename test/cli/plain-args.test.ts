@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import yargs from "yargs";
 import { historyCommand, plainHistory } from "../../src/cli/commands/history.js";
-import { plainStaged, stagedCommand } from "../../src/cli/commands/staged.js";
+import { plainStaged, stagedCommand, stagedPaths } from "../../src/cli/commands/staged.js";
 import type { CommandContext } from "../../src/cli/io.js";
 import { parseArgsOptions } from "../../src/cli/option-spec.js";
 import { type PlainCommand, readPlainArgs } from "../../src/cli/plain-args.js";
@@ -58,6 +58,11 @@ function scanOptionsOf(record: Record<string, unknown>): unknown {
   }
 }
 
+/** What the staged handler reads of a record: the scan options and the paths. */
+function stagedOptionsOf(record: Record<string, unknown>): unknown {
+  return { scan: scanOptionsOf(record), paths: stagedPaths(record) };
+}
+
 /** One example command line per plain option, so an option added later is checked too. */
 function exampleArgs(spec: (typeof SCAN_OPTIONS)[number]): string[] {
   if (spec.type === "boolean") return [`--${spec.name}`];
@@ -93,6 +98,13 @@ const PLAIN: readonly (readonly string[])[] = [
   ["--max-file-size", "10"],
   ["--max-file-size", "banana"],
   ["-q", "--no-color", "-f", "json", "-c", "k.yaml", "--output=o.json"],
+  // Paths, as the pre-commit framework passes them.
+  ["extra"],
+  ["a.env", "--quiet", "b dir/c.env"],
+  ["--"],
+  ["--quiet", "--"],
+  ["--", "x"],
+  ["--", "-x.env", "--quiet"],
 ];
 
 /** Command lines yargs reads differently from parseArgs, or must answer itself. */
@@ -119,10 +131,6 @@ const LEFT_TO_YARGS: readonly (readonly string[])[] = [
   ["-fjson"],
   ["-f=json"],
   ["-cfoo"],
-  ["extra"],
-  ["--"],
-  ["--quiet", "--"],
-  ["--", "x"],
   ["--quiet=true"],
   ["--quiet", "true"],
   ["--maxFileSize", "1"],
@@ -142,7 +150,7 @@ describe("the pre-commit fast path's command line", () => {
     async (_label, args) => {
       const plain = readPlainStagedArgs(["staged", ...args]);
       expect(plain).toBeDefined();
-      expect(scanOptionsOf(plain!)).toEqual(scanOptionsOf(await parseWithYargs(args)));
+      expect(stagedOptionsOf(plain!)).toEqual(stagedOptionsOf(await parseWithYargs(args)));
     },
   );
 
@@ -209,6 +217,7 @@ describe("the history fast path's command line", () => {
     ["--verify"],
     ["--help"],
     ["main"],
+    ["--"],
   ];
 
   it.each(PLAIN_HISTORY.map((args) => [args.join(" ") || "(no flags)", args] as const))(

@@ -100,5 +100,33 @@ describe.skipIf(!hasPreCommit)(
       repo.write({ "docs/example.env": `LLAMA_API_KEY=${plantedKey()} # keywarden:allow\n` });
       expect(tryCommit(repo, "allowed", env()).exitCode).toBe(0);
     });
+
+    it("checks whole files with nothing staged: pre-commit run --all-files and --files, as CI runs them", {
+      timeout: 600_000,
+    }, () => {
+      const repo = makeTempRepo();
+      const key = plantedKey();
+      repo.write({
+        ".pre-commit-config.yaml": `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: keywarden\n`,
+        "README.md": "demo\n",
+        "deploy/prod.env": `MODE=prod\nLLAMA_API_KEY=${key}\n`,
+      });
+      repo.git("add", "-A");
+      repo.git("commit", "-q", "--no-verify", "-m", "a key, committed past the hook");
+      const run = (...args: string[]) =>
+        spawnSync("pre-commit", ["run", ...args], {
+          cwd: repo.dir,
+          env: { ...process.env, ...GIT_ENV, ...env() },
+          encoding: "utf8",
+        });
+
+      const all = run("--all-files");
+      expect(all.status, all.stdout + all.stderr).toBe(1);
+      expect(all.stdout).toContain("deploy/prod.env:2");
+      expect(all.stdout).not.toContain(key);
+
+      const clean = run("--files", "README.md");
+      expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+    });
   },
 );

@@ -2,8 +2,10 @@ import type { CommandModule } from "yargs";
 import { escapeControls } from "../../report/escape-controls.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { stagedFragments } from "../../sources/staged-diff.js";
+import { stagedPathFragments } from "../../sources/staged-paths.js";
 import type { Finding } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
+import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import type { PlainCommand } from "../plain-args.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
@@ -16,8 +18,11 @@ function shellWord(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
-/** What the person committing reads when the hook stops the commit. */
-export function blockedCommitMessage(findings: readonly Finding[]): string {
+/**
+ * What the person committing reads when the hook stops the commit. `wholeFiles`: paths were
+ * named, and those with nothing staged were scanned whole (pre-commit run --all-files).
+ */
+function blockedCommitMessage(findings: readonly Finding[], wholeFiles: boolean): string {
   // Names shown with their control characters escaped; the unstage hint below quotes them whole.
   const places = findings.map(
     (finding) =>
@@ -25,7 +30,7 @@ export function blockedCommitMessage(findings: readonly Finding[]): string {
   );
   const files = [...new Set(findings.map((finding) => finding.path))];
   return [
-    `keywarden: commit blocked: ${findings.length === 1 ? "a secret is" : `${findings.length} secrets are`} in the staged changes`,
+    `keywarden: commit blocked: ${findings.length === 1 ? "a secret is" : `${findings.length} secrets are`} in the ${wholeFiles ? "files checked" : "staged changes"}`,
     ...places,
     "To go on, either:",
     "  - move the key out of the code (an environment variable or a secrets manager), then git add the file again;",
@@ -37,37 +42,61 @@ export function blockedCommitMessage(findings: readonly Finding[]): string {
 }
 
 /**
+ * The paths named: yargs puts those after a `--` in `_`, after the command's name; the fast
+ * path puts them all in `paths`.
+ */
+export function stagedPaths(argv: Record<string, unknown>): readonly string[] {
+  const named = (argv.paths as readonly string[] | undefined) ?? [];
+  const afterDashes = ((argv._ as readonly unknown[] | undefined) ?? []).slice(1).map(String);
+  return [...named, ...afterDashes];
+}
+
+/**
  * The staged scan, from the options record yargs parses or the one the hook's fast path reads
  * (plain-args.ts): one handler for both.
  */
 async function runStaged(context: CommandContext, argv: Record<string, unknown>): Promise<void> {
   const options = readScanOptions(argv);
+  const paths = stagedPaths(argv);
   const { io } = context;
   await executeScan(context, {
     source: "staged",
     scanRoot: ".",
     options,
-    fragments: (config, onSkip) =>
-      stagedFragments({
+    fragments: (config, onSkip) => {
+      const git = {
         cwd: io.cwd,
         env: io.env,
         maxFileSize: config.maxFileSize,
         onSkip,
         isExcluded: excludeMatcher(config.exclude),
-      }),
+      };
+      if (paths.length === 0) return stagedFragments(git);
+      return stagedPathFragments({
+        ...git,
+        paths,
+        scanWhole: (unstaged) => filesScan(io, unstaged, true).fragments(config, onSkip),
+      });
+    },
     onFindings: (findings) => {
-      if (!options.quiet) io.stderr.write(blockedCommitMessage(findings));
+      if (!options.quiet) io.stderr.write(blockedCommitMessage(findings, paths.length > 0));
     },
   });
 }
 
-export const plainStaged: PlainCommand = { options: [], run: runStaged };
+export const plainStaged: PlainCommand = { options: [], positionals: "paths", run: runStaged };
 
 export function stagedCommand(context: CommandContext): CommandModule {
   return {
-    command: "staged",
-    describe: "Scan the lines the next commit adds (git diff --cached): the pre-commit guard",
-    builder: (yargs) => withScanOptions(yargs),
+    command: "staged [paths..]",
+    describe:
+      "Scan the lines the next commit adds (git diff --cached): the pre-commit guard. Paths given: only those, and a path with nothing staged is scanned whole",
+    builder: (yargs) =>
+      withScanOptions(yargs).positional("paths", {
+        describe: "Files or folders (as the pre-commit framework passes them)",
+        type: "string",
+        array: true,
+      }),
     handler: (argv) => runStaged(context, argv),
   };
 }

@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { plantedKey } from "../git/helpers.js";
+import { makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+interface JsonFinding {
+  readonly path: string;
+  readonly line: number;
+}
+
+async function foundAt(args: readonly string[], cwd: string): Promise<[string, number][]> {
+  const result = await runCli(["staged", "--format", "json", ...args], { cwd });
+  expect(result.exitCode, result.stderr).toBeLessThan(2);
+  const { findings } = JSON.parse(result.stdout) as { findings: JsonFinding[] };
+  return findings.map((finding) => [finding.path, finding.line]);
+}
+
+describe("keywarden staged PATH... (as the pre-commit framework runs it)", () => {
+  it("scans a named file with nothing staged whole, as pre-commit run --all-files asks", async () => {
+    const repo = makeTempRepo();
+    repo.commit("a key, committed past the hook", {
+      "README.md": "demo\n",
+      "deploy/prod.env": `MODE=prod\nLLAMA_API_KEY=${plantedKey()}\n`,
+    });
+    // Nothing staged: the plain guard has nothing to say.
+    expect((await runCli(["staged"], { cwd: repo.dir })).exitCode).toBe(0);
+
+    const named = await runCli(["staged", "README.md", "deploy/prod.env"], { cwd: repo.dir });
+    expect(named.exitCode).toBe(1);
+    expect(named.stderr).toMatch(/^keywarden: commit blocked: a secret is in the files checked\n/);
+    expect(named.stderr).toContain("deploy/prod.env:2");
+    // A folder named counts as its files; so does a path from a subfolder.
+    expect(await foundAt(["--", "deploy"], repo.dir)).toEqual([["deploy/prod.env", 2]]);
+    expect(await foundAt(["prod.env"], join(repo.dir, "deploy"))).toEqual([["prod.env", 2]]);
+    expect(await foundAt(["README.md"], repo.dir)).toEqual([]);
+  });
+
+  it("scans only the staged lines of a named file with a staged change", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "deploy/prod.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    repo.write({ "deploy/prod.env": `LLAMA_API_KEY=${plantedKey()}\nMODE=prod\n` });
+    repo.git("add", "-A");
+    // The key the commit adds, on line 1; the one it replaces is in no finding.
+    expect(await foundAt(["deploy/prod.env"], repo.dir)).toEqual([["deploy/prod.env", 1]]);
+
+    const key = plantedKey();
+    repo.write({ "deploy/prod.env": `LLAMA_API_KEY=${key}\nMODE=prod\n` });
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "--no-verify", "-m", "key rotated");
+    repo.write({ "deploy/prod.env": `LLAMA_API_KEY=${key}\nMODE=staging\n` });
+    repo.git("add", "-A");
+    repo.write({ "deploy/prod.env": `LLAMA_API_KEY=${plantedKey()}\nMODE=staging\n` });
+    // What is staged counts (line 2), not the file's older lines nor a later, unstaged edit.
+    expect(await foundAt(["deploy/prod.env"], repo.dir)).toEqual([]);
+  });
+
+  it("leaves out staged files not named, so each of the framework's batches reports its own", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    repo.write({
+      "a.env": `LLAMA_API_KEY=${plantedKey()}\n`,
+      "b.env": `LLAMA_API_KEY=${plantedKey()}\n`,
+    });
+    repo.git("add", "-A");
+    expect(await foundAt(["a.env"], repo.dir)).toEqual([["a.env", 1]]);
+    expect(await foundAt(["b.env"], repo.dir)).toEqual([["b.env", 1]]);
+    expect(await foundAt([], repo.dir)).toEqual([
+      ["a.env", 1],
+      ["b.env", 1],
+    ]);
+  });
+});
