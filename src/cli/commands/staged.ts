@@ -1,11 +1,11 @@
 import type { CommandModule } from "yargs";
+import type { ResolvedConfig } from "../../config/load-config.js";
 import { escapeControls } from "../../report/escape-controls.js";
+import type { GitSourceOptions } from "../../sources/git-source-options.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { stagedFragments } from "../../sources/staged-diff.js";
-import { stagedPathFragments } from "../../sources/staged-paths.js";
-import type { Finding } from "../../types.js";
+import type { Finding, Fragment } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
-import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import type { PlainCommand } from "../plain-args.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
@@ -52,6 +52,27 @@ export function stagedPaths(argv: Record<string, unknown>): readonly string[] {
 }
 
 /**
+ * The named paths' fragments. Loaded only then: the working-tree source brings fast-glob and
+ * more, which the hook's usual run does not need.
+ */
+async function* namedPathFragments(
+  io: CommandContext["io"],
+  paths: readonly string[],
+  git: GitSourceOptions,
+  config: ResolvedConfig,
+): AsyncGenerator<Fragment> {
+  const [{ stagedPathFragments }, { filesScan }] = await Promise.all([
+    import("../../sources/staged-paths.js"),
+    import("../files-scan.js"),
+  ]);
+  yield* stagedPathFragments({
+    ...git,
+    paths,
+    scanWhole: (unstaged) => filesScan(io, unstaged, true).fragments(config, git.onSkip),
+  });
+}
+
+/**
  * The staged scan, from the options record yargs parses or the one the hook's fast path reads
  * (plain-args.ts): one handler for both.
  */
@@ -72,11 +93,7 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
         isExcluded: excludeMatcher(config.exclude),
       };
       if (paths.length === 0) return stagedFragments(git);
-      return stagedPathFragments({
-        ...git,
-        paths,
-        scanWhole: (unstaged) => filesScan(io, unstaged, true).fragments(config, onSkip),
-      });
+      return namedPathFragments(io, paths, git, config);
     },
     onFindings: (findings) => {
       if (!options.quiet) io.stderr.write(blockedCommitMessage(findings, paths.length > 0));
