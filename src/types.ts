@@ -134,7 +134,7 @@ export interface Finding {
   /** Hash of rule id + secret: stable when the line moves. */
   readonly fingerprint: string;
   /** Set when the secret was found inside encoded text; the location is that of the encoded text. */
-  readonly encoding?: "base64";
+  readonly encoding?: Encoding;
   /** True when a format checksum (GitHub, npm CRC32) holds: more confidence, never a filter. */
   readonly checksumValid?: boolean;
   readonly companion?: Companion;
@@ -145,6 +145,9 @@ export interface Finding {
   readonly verification?: Verification;
   readonly revocation?: Revocation;
 }
+
+/** How the text a secret was found in had been encoded. */
+export type Encoding = "base64" | "percent";
 
 /** What reporters get: a Finding with every secret-bearing field redacted. */
 export interface ReportFinding {
@@ -165,7 +168,7 @@ export interface ReportFinding {
   readonly metadata: Readonly<Record<string, string>>;
   readonly entropy: number;
   readonly fingerprint: string;
-  readonly encoding?: "base64";
+  readonly encoding?: Encoding;
   readonly checksumValid?: boolean;
   readonly commit?: string;
   readonly author?: string;

@@ -1,13 +1,17 @@
 /**
- * Finds base64-encoded text worth scanning again: Kubernetes Secret `data:` values, encoded
- * .env files, basic-auth strings. Binary payloads (inline images, fonts) decode to bytes that are
- * not text and are dropped.
+ * Finds encoded text worth scanning again: base64 (Kubernetes Secret `data:` values, encoded
+ * .env files, basic-auth strings) and percent-encoding (keys in URLs and form bodies, such as a
+ * Meta Llama key's `|` written `%7C`). Binary payloads (inline images, fonts) decode to bytes
+ * that are not text and are dropped.
  */
+
+import type { Encoding } from "../types.js";
 
 export interface EncodedSpan {
   readonly start: number;
   readonly end: number;
   readonly decoded: string;
+  readonly encoding: Encoding;
 }
 
 /** Runs shorter than this (12 bytes) are words and identifiers, not payloads. */
@@ -37,10 +41,66 @@ function hasMixedAlphabet(run: string): boolean {
 }
 
 /**
- * The encoded runs in text[from, to), at offsets of the whole text. The range must not cut a
- * run: history scans pass whole lines, which no run crosses.
+ * The encoded runs in text[from, to), at offsets of the whole text, ascending by start. The
+ * range must not cut a run: history scans pass whole lines, which no run crosses.
  */
 export function findEncodedText(text: string, from = 0, to = text.length): EncodedSpan[] {
+  const base64 = findBase64Text(text, from, to);
+  const percent = findPercentText(text, from, to);
+  if (percent.length === 0) return base64;
+  return [...base64, ...percent].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * 1 for the characters a percent-encoded run is made of: those of a URL, less the quotes and
+ * brackets that stand around one in code.
+ */
+const URL_CHAR = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|") {
+  URL_CHAR[char.charCodeAt(0)] = 1;
+}
+const isUrlChar = (code: number) => code < 128 && URL_CHAR[code] === 1;
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+const HEX_DIGIT = /^[0-9A-Fa-f]$/;
+
+/** Whether text[at] (a `%`) starts a `%XX` escape, one decoded character. */
+export function isPercentEscape(text: string, at: number): boolean {
+  return HEX_DIGIT.test(text[at + 1] ?? "") && HEX_DIGIT.test(text[at + 2] ?? "");
+}
+/** Shorter runs hold no key; longer ones are payloads, not values. */
+const MIN_PERCENT_RUN = 12;
+const MAX_PERCENT_RUN = 4096;
+
+/**
+ * Runs of URL characters holding `%XX` escapes, decoded (each escape as the one byte it names,
+ * read as Latin-1: keys are ASCII). `%` is rare in text, so the search jumps from one to the
+ * next.
+ */
+function findPercentText(text: string, from: number, to: number): EncodedSpan[] {
+  const spans: EncodedSpan[] = [];
+  let at = text.indexOf("%", from);
+  while (at !== -1 && at < to) {
+    let start = at;
+    while (start > from && isUrlChar(text.charCodeAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < to && isUrlChar(text.charCodeAt(end))) end++;
+    const length = end - start;
+    if (length >= MIN_PERCENT_RUN && length <= MAX_PERCENT_RUN) {
+      const run = text.slice(start, end);
+      const decoded = run.replace(PERCENT_ESCAPE, (_, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
+      if (decoded !== run && looksLikeText(decoded)) {
+        spans.push({ start, end, decoded, encoding: "percent" });
+      }
+    }
+    at = text.indexOf("%", end);
+  }
+  return spans;
+}
+
+/** The base64 runs in text[from, to). */
+function findBase64Text(text: string, from: number, to: number): EncodedSpan[] {
   const spans: EncodedSpan[] = [];
   // Skip-ahead scan: if the character MIN_ENCODED_LENGTH - 1 ahead is not in the alphabet, no
   // long-enough run can cover the stretch before it, so the whole stretch is skipped. Ordinary
@@ -65,7 +125,7 @@ export function findEncodedText(text: string, from = 0, to = text.length): Encod
     if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) continue;
     const decoded = Buffer.from(run, "base64").toString("latin1");
     if (!looksLikeText(decoded)) continue;
-    spans.push({ start, end, decoded });
+    spans.push({ start, end, decoded, encoding: "base64" });
   }
   return spans;
 }

@@ -1,7 +1,7 @@
 import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
-import type { Companion, Finding, Fragment } from "../types.js";
+import type { Companion, Encoding, Finding, Fragment } from "../types.js";
 import { hasValidGithubChecksum } from "./checksum.js";
-import { type EncodedSpan, findEncodedText } from "./decode.js";
+import { type EncodedSpan, findEncodedText, isPercentEscape } from "./decode.js";
 import { shannonEntropy } from "./entropy.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
@@ -68,8 +68,8 @@ interface Hit {
   readonly entropy: number;
   /** The nearby hit of the rule named in `requires`. */
   readonly companion?: Hit;
-  /** Found in decoded base64; start and end are those of the encoded run. */
-  readonly encoded?: boolean;
+  /** Found in decoded text, encoded so; start and end are those of the encoded run. */
+  readonly encoded?: Encoding;
 }
 
 /** Whether an allowlist covers a secret by the line it stands on or the commit it came in. */
@@ -241,8 +241,16 @@ export function createDetector(
         });
     }
     // Decoded hits join before generic rules step aside: a generic rule that matched the encoded
-    // text is explained by the provider key found inside it.
-    if (depth < maxDecodeDepth) hits.push(...scanEncoded(spans, lines, fragment, path, depth));
+    // text is explained by the provider key found inside it. A rule that matched the encoded
+    // run itself (a database URL whose password holds a `%40`) has said it once already.
+    if (depth < maxDecodeDepth) {
+      for (const decoded of scanEncoded(text, spans, lines, fragment, path, depth)) {
+        const isRepeat = hits.some(
+          (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end,
+        );
+        if (!isRepeat) hits.push(decoded);
+      }
+    }
     return dropShadowedGenericHits(hits);
   }
 
@@ -338,8 +346,12 @@ export function createDetector(
     };
   }
 
-  /** Scans decoded base64 runs; hits take the position of the encoded text they came from. */
+  /**
+   * Scans decoded runs. A hit in base64 takes the place of the whole run; one in percent-encoded
+   * text, the place of its own encoded characters.
+   */
   function scanEncoded(
+    text: string,
     spans: readonly EncodedSpan[],
     lines: LineIndex,
     fragment: Fragment,
@@ -349,12 +361,19 @@ export function createDetector(
     const found: Hit[] = [];
     for (const span of spans) {
       for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
+        const [start, end] =
+          span.encoding === "percent"
+            ? [
+                span.start + percentRawOffset(text, span.start, inner.start),
+                span.start + percentRawOffset(text, span.start, inner.end),
+              ]
+            : [span.start, span.end];
         found.push({
           ...inner,
-          start: span.start,
-          end: span.end,
-          line: lines.lineOf(span.start),
-          encoded: true,
+          start,
+          end,
+          line: lines.lineOf(start),
+          encoded: span.encoding,
         });
       }
     }
@@ -417,7 +436,7 @@ export function createDetector(
         metadata: hit.metadata,
         entropy: Math.round(hit.entropy * 1000) / 1000,
         fingerprint: fingerprint(hit.rule.id, hit.secret),
-        ...(hit.encoded ? { encoding: "base64" as const } : {}),
+        ...(hit.encoded ? { encoding: hit.encoded } : {}),
         ...(hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {}),
         ...(companion ? { companion } : {}),
         ...(fragment.git ? { git: fragment.git } : {}),
@@ -426,6 +445,21 @@ export function createDetector(
     }
     return findings;
   }
+}
+
+/**
+ * Where the `decoded`th character of a percent-decoded run starts in the raw text: each `%XX`
+ * escape is three raw characters for one decoded.
+ */
+function percentRawOffset(text: string, runStart: number, decoded: number): number {
+  let raw = 0;
+  for (let i = 0; i < decoded; i++) {
+    raw +=
+      text.charCodeAt(runStart + raw) === 37 /* % */ && isPercentEscape(text, runStart + raw)
+        ? 3
+        : 1;
+  }
+  return raw;
 }
 
 /**

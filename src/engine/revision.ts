@@ -210,6 +210,7 @@ export function keptSpans(
         start: span.start + zone.shift,
         end: span.end + zone.shift,
         decoded: span.decoded,
+        encoding: span.encoding,
       });
     }
   }

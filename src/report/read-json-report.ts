@@ -43,7 +43,7 @@ const findingSchema = z.object({
   metadata: z.record(z.string(), z.string()).default({}),
   entropy: z.number().default(0),
   fingerprint: z.string().min(1),
-  encoding: z.literal("base64").optional(),
+  encoding: z.enum(["base64", "percent"]).optional(),
   checksumValid: z.boolean().optional(),
   // verify and revoke hand it to git: a commit id and nothing else.
   commit: z
@@ -104,7 +104,7 @@ export interface SavedReport {
   readonly tool?: { readonly name: string; readonly version: string };
 }
 
-/** The base64 runs of a line that decode, at any depth, to text holding the secret. */
+/** The encoded runs of a line that decode, at any depth, to text holding the secret. */
 function encodedRunsHolding(line: string, secret: string): string[] {
   const holds = (text: string): boolean =>
     text.includes(secret) || findEncodedText(text).some((span) => holds(span.decoded));

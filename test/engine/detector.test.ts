@@ -181,6 +181,48 @@ describe("detector", () => {
     ).toEqual([]);
   });
 
+  it("finds keys in percent-encoded text at their own encoded characters", () => {
+    const pipeRule = rule({
+      id: "pipe",
+      pattern: "(?<![A-Za-z0-9])(?<secret>KEY\\|[0-9]{6}\\|[A-Za-z0-9]{20})(?![A-Za-z0-9])",
+      keywords: ["key|"],
+      entropy: 3,
+    });
+    const digits = expandTemplate("{{digits:6}}");
+    const body = expandTemplate("{{alnum:20}}");
+    const prefix = "curl 'https://api.example.test/v1/models?token=";
+    const text = `# models\n${prefix}KEY%7C${digits}%7c${body}&x=%2F'\n`;
+    const [finding, ...more] = createDetector(compile(pipeRule)).detect({
+      text,
+      path: "run.sh",
+      startLine: 1,
+    });
+    expect(more).toEqual([]);
+    expect(finding).toMatchObject({
+      secret: `KEY|${digits}|${body}`,
+      line: 2,
+      column: prefix.length + 1,
+      endColumn: prefix.length + 1 + `KEY%7C${digits}%7c${body}`.length,
+      encoding: "percent",
+    });
+
+    // A rule that matched the encoded text already is not told the same thing twice.
+    const passwordRule = rule({
+      id: "uri-password",
+      pattern: "://[a-z]+:(?<secret>[^@\\s]{8,})@",
+      keywords: ["://"],
+    });
+    const uri = `postgres://app:${expandTemplate("{{alnum:12}}")}%40x@db.example.test/app`;
+    const found = createDetector(compile(passwordRule)).detect({
+      text: uri,
+      path: "a",
+      startLine: 1,
+    });
+    expect(found.map((each) => [each.secret, each.encoding])).toEqual([
+      [uri.slice("postgres://app:".length, uri.indexOf("@db")), undefined],
+    ]);
+  });
+
   it("reports a rule with `requires` only next to its companion, and attaches the companion", () => {
     const rules = compile(
       rule({ id: "key-id", pattern: "KID[0-9]{6}", keywords: ["kid"] }),
