@@ -30,10 +30,13 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** How much a scan read, as a phrase: "3 blobs (0.01 MB)". */
+/** How much a scan read, as a phrase: "3 blobs (0.01 MB)", "standard input (0.01 MB)". */
 export function scannedAmount(summary: ScanSummary): string {
+  const megabytes = `(${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)`;
+  // Standard input is read in pieces: their count says nothing.
+  if (summary.source === "stdin") return `standard input ${megabytes}`;
   const unit = summary.source === "history" ? "blob" : "file";
-  return `${plural(summary.scannedFragments, unit)} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)`;
+  return `${plural(summary.scannedFragments, unit)} ${megabytes}`;
 }
 
 /** Findings in report order: path, line, column, rule. Output is the same for the same input. */

@@ -13,6 +13,11 @@ function utf16ByteOrder(bytes: Uint8Array): "le" | "be" | undefined {
   return undefined;
 }
 
+/** Whether bytes open with a UTF-16 byte-order mark (decodeText then reads them as UTF-16). */
+export function hasUtf16ByteOrderMark(bytes: Uint8Array): boolean {
+  return utf16ByteOrder(bytes) !== undefined;
+}
+
 /**
  * Git's own test: a NUL byte in the first 8000 bytes makes a file binary. UTF-16 text with a
  * byte-order mark is the exception (its ASCII characters are half NUL bytes): decodeText

@@ -481,6 +481,27 @@ describe("keywarden stdin", () => {
     expect((JSON.parse(utf16.stdout) as JsonReport).findings[0]).toMatchObject({ line: 2 });
     const clean = await runCli(["stdin"], { cwd: dir, input: "nothing to see\n" });
     expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toMatch(/^No secrets found: standard input \(0\.00 MB\)/);
+  });
+
+  it("scans a long stream in pieces of a few megabytes, every line at its number", async () => {
+    const keys = [1, 2, 3].map(() => expandExample("LLM|{{digits:16}}|{{b64url:27}}").text);
+    // 160,000 lines of about 70 bytes: 11 MB, three pieces of at most 4 MB.
+    const lines = Array.from(
+      { length: 160_000 },
+      (_, i) => `2026-11-22T10:00:00Z INFO request ${i} served in ${i % 97} ms from cache`,
+    );
+    const at = [3, 59_917, 159_999];
+    for (const [i, line] of at.entries()) lines[line] = `token=${keys[i]}`;
+    const result = await runCli(["stdin", "--format", "json", "--no-redact"], {
+      cwd: makeTempDir(),
+      input: `${lines.join("\n")}\n`,
+    });
+    expect(result.exitCode).toBe(1);
+    const { findings } = JSON.parse(result.stdout) as JsonReport;
+    expect(findings.map((finding) => [finding.line, finding.secret])).toEqual(
+      at.map((line, i) => [line + 1, keys[i]]),
+    );
   });
 });
 

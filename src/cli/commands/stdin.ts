@@ -20,7 +20,7 @@ export function stdinCommand(context: CommandContext): CommandModule {
         scanRoot: ".",
         options: readScanOptions(argv),
         fragments: (_config, onSkip) =>
-          stdinFragments(context.io.stdin, argv.path as string, onSkip),
+          stdinFragments(context.io.stdin, { path: argv.path as string, onSkip }),
       });
     },
   };
