@@ -107,8 +107,10 @@ function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 function scannedAmount(summary) {
+  const megabytes = `(${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)`;
+  if (summary.source === "stdin") return `standard input ${megabytes}`;
   const unit = summary.source === "history" ? "blob" : "file";
-  return `${plural(summary.scannedFragments, unit)} (${(summary.scannedBytes / 1024 / 1024).toFixed(2)} MB)`;
+  return `${plural(summary.scannedFragments, unit)} ${megabytes}`;
 }
 function sortFindings(findings) {
   return [...findings].sort(
@@ -45669,7 +45671,10 @@ var CONFIG_OVERRIDES = [
   "-c",
   "color.ui=never",
   "-c",
-  "protocol.allow=never"
+  "protocol.allow=never",
+  // Author names and subjects as UTF-8, whatever encoding the user's log output is set to.
+  "-c",
+  "i18n.logOutputEncoding=UTF-8"
 ];
 function gitEnv(env) {
   return {
@@ -45677,6 +45682,7 @@ function gitEnv(env) {
     GIT_PAGER: "cat",
     GIT_TERMINAL_PROMPT: "0",
     GIT_NO_LAZY_FETCH: "1",
+    GIT_NO_REPLACE_OBJECTS: "1",
     LC_ALL: "C",
     LANGUAGE: "C"
   };
@@ -46660,7 +46666,8 @@ async function linesAddedTo(from, to2, context) {
     "--text",
     "--end-of-options",
     from,
-    to2
+    to2,
+    "--"
   ];
   const added = /* @__PURE__ */ new Map();
   const parser = new DiffParser((file2) => {
@@ -46715,7 +46722,8 @@ async function addedLinesOfChange(base, head, context) {
     "diff",
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
-    `${base}...${head}`
+    `${base}...${head}`,
+    "--"
   ];
   const changes = [];
   const parser = new DiffParser((file2) => {
@@ -47341,6 +47349,47 @@ function hasMixedAlphabet(run) {
   return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9+/]/.test(run);
 }
 function findEncodedText(text, from = 0, to2 = text.length) {
+  const base643 = findBase64Text(text, from, to2);
+  const percent = findPercentText(text, from, to2);
+  if (percent.length === 0) return base643;
+  return [...base643, ...percent].sort((a, b3) => a.start - b3.start);
+}
+var URL_CHAR = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|") {
+  URL_CHAR[char.charCodeAt(0)] = 1;
+}
+var isUrlChar = (code) => code < 128 && URL_CHAR[code] === 1;
+var PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+var HEX_DIGIT = /^[0-9A-Fa-f]$/;
+function isPercentEscape(text, at2) {
+  return HEX_DIGIT.test(text[at2 + 1] ?? "") && HEX_DIGIT.test(text[at2 + 2] ?? "");
+}
+var MIN_PERCENT_RUN = 12;
+var MAX_PERCENT_RUN = 4096;
+function findPercentText(text, from, to2) {
+  const spans = [];
+  let at2 = text.indexOf("%", from);
+  while (at2 !== -1 && at2 < to2) {
+    let start = at2;
+    while (start > from && isUrlChar(text.charCodeAt(start - 1))) start--;
+    let end = at2 + 1;
+    while (end < to2 && isUrlChar(text.charCodeAt(end))) end++;
+    const length = end - start;
+    if (length >= MIN_PERCENT_RUN && length <= MAX_PERCENT_RUN) {
+      const run = text.slice(start, end);
+      const decoded = run.replace(
+        PERCENT_ESCAPE,
+        (_3, hex3) => String.fromCharCode(Number.parseInt(hex3, 16))
+      );
+      if (decoded !== run && looksLikeText(decoded)) {
+        spans.push({ start, end, decoded, encoding: "percent" });
+      }
+    }
+    at2 = text.indexOf("%", end);
+  }
+  return spans;
+}
+function findBase64Text(text, from, to2) {
   const spans = [];
   while (from + MIN_ENCODED_LENGTH <= to2) {
     const probe = from + MIN_ENCODED_LENGTH - 1;
@@ -47360,7 +47409,7 @@ function findEncodedText(text, from = 0, to2 = text.length) {
     if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) continue;
     const decoded = Buffer.from(run, "base64").toString("latin1");
     if (!looksLikeText(decoded)) continue;
-    spans.push({ start, end, decoded });
+    spans.push({ start, end, decoded, encoding: "base64" });
   }
   return spans;
 }
@@ -47742,7 +47791,8 @@ function keptSpans(old, zone) {
       after.push({
         start: span.start + zone.shift,
         end: span.end + zone.shift,
-        decoded: span.decoded
+        decoded: span.decoded,
+        encoding: span.encoding
       });
     }
   }
@@ -48109,7 +48159,14 @@ function createDetector(rules, options2 = {}) {
         return companion ? { ...hit, companion } : hit;
       });
     }
-    if (depth < maxDecodeDepth) hits.push(...scanEncoded(spans, lines, fragment, path, depth));
+    if (depth < maxDecodeDepth) {
+      for (const decoded of scanEncoded(text, spans, lines, fragment, path, depth)) {
+        const isRepeat = hits.some(
+          (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end
+        );
+        if (!isRepeat) hits.push(decoded);
+      }
+    }
     return dropShadowedGenericHits(hits);
   }
   function matchWhole(text, path, lines, decode3) {
@@ -48159,16 +48216,20 @@ function createDetector(rules, options2 = {}) {
       record: { text, path, candidates: candidates2, matches, spans }
     };
   }
-  function scanEncoded(spans, lines, fragment, path, depth) {
+  function scanEncoded(text, spans, lines, fragment, path, depth) {
     const found = [];
     for (const span of spans) {
       for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
+        const [start, end] = span.encoding === "percent" ? [
+          span.start + percentRawOffset(text, span.start, inner.start),
+          span.start + percentRawOffset(text, span.start, inner.end)
+        ] : [span.start, span.end];
         found.push({
           ...inner,
-          start: span.start,
-          end: span.end,
-          line: lines.lineOf(span.start),
-          encoded: true
+          start,
+          end,
+          line: lines.lineOf(start),
+          encoded: span.encoding
         });
       }
     }
@@ -48226,7 +48287,7 @@ function createDetector(rules, options2 = {}) {
         metadata: hit.metadata,
         entropy: Math.round(hit.entropy * 1e3) / 1e3,
         fingerprint: fingerprint(hit.rule.id, hit.secret),
-        ...hit.encoded ? { encoding: "base64" } : {},
+        ...hit.encoded ? { encoding: hit.encoded } : {},
         ...hit.rule.checksum ? { checksumValid: hasValidGithubChecksum(hit.secret) } : {},
         ...companion ? { companion } : {},
         ...fragment.git ? { git: fragment.git } : {},
@@ -48235,6 +48296,13 @@ function createDetector(rules, options2 = {}) {
     }
     return findings;
   }
+}
+function percentRawOffset(text, runStart, decoded) {
+  let raw2 = 0;
+  for (let i = 0; i < decoded; i++) {
+    raw2 += text.charCodeAt(runStart + raw2) === 37 && isPercentEscape(text, runStart + raw2) ? 3 : 1;
+  }
+  return raw2;
 }
 function withoutOverlaps(matches) {
   let end = -1;
@@ -48855,7 +48923,7 @@ function commitLogArgs(selection) {
   if (selection.maxCount !== void 0) args.push(`--max-count=${selection.maxCount}`);
   const revisions = selection.revisions ?? [];
   if (revisions.length === 0) args.push("--all");
-  else args.push("--end-of-options", ...revisions);
+  else args.push("--end-of-options", ...revisions, "--");
   return args;
 }
 function parseCommitHeader(token) {
@@ -48946,7 +49014,8 @@ function rangeLogArgs(range) {
     COMMIT_FORMAT,
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
-    range
+    range,
+    "--"
   ];
 }
 async function* rangeFragments(options2) {

@@ -49,6 +49,7 @@ export async function addedLinesOfChange(
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
     `${base}...${head}`,
+    "--",
   ];
   const changes: ChangedFile[] = [];
   const parser = new DiffParser((file: DiffFile) => {

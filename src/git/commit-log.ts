@@ -56,7 +56,8 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
   if (selection.maxCount !== undefined) args.push(`--max-count=${selection.maxCount}`);
   const revisions = selection.revisions ?? [];
   if (revisions.length === 0) args.push("--all");
-  else args.push("--end-of-options", ...revisions);
+  // `--`: a branch named like a file or folder (docs) is still a revision.
+  else args.push("--end-of-options", ...revisions, "--");
   return args;
 }
 

@@ -16,7 +16,9 @@ export interface GitContext {
 /**
  * Options every scanning git call gets whatever the user's config says: paths unquoted (UTF-8
  * as is), no pager, no colours, no external diff tools, no lazy fetches from a promisor remote
- * (a partial clone must not start downloading while we read it).
+ * (a partial clone must not start downloading while we read it), and the objects as they are:
+ * `git replace` can show a clean commit in place of the one that leaked a key, while a clone,
+ * which does not fetch refs/replace, gets the real one.
  */
 const CONFIG_OVERRIDES = [
   "-c",
@@ -25,6 +27,9 @@ const CONFIG_OVERRIDES = [
   "color.ui=never",
   "-c",
   "protocol.allow=never",
+  // Author names and subjects as UTF-8, whatever encoding the user's log output is set to.
+  "-c",
+  "i18n.logOutputEncoding=UTF-8",
 ];
 
 export function gitEnv(env: GitContext["env"]): NodeJS.ProcessEnv {
@@ -33,6 +38,7 @@ export function gitEnv(env: GitContext["env"]): NodeJS.ProcessEnv {
     GIT_PAGER: "cat",
     GIT_TERMINAL_PROMPT: "0",
     GIT_NO_LAZY_FETCH: "1",
+    GIT_NO_REPLACE_OBJECTS: "1",
     LC_ALL: "C",
     LANGUAGE: "C",
   };

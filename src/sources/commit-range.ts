@@ -40,6 +40,7 @@ export function rangeLogArgs(range: string): string[] {
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
     range,
+    "--",
   ];
 }
 

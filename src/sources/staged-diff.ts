@@ -119,6 +119,7 @@ async function linesAddedTo(
     "--end-of-options",
     from,
     to,
+    "--",
   ];
   const added = new Map<number, string>();
   const parser = new DiffParser((file) => {

@@ -107,6 +107,34 @@ describe("keywarden history", () => {
     expect(found).toHaveLength(2);
   });
 
+  it("reads the real objects whatever the repository's refs/replace, log encoding and file names", async () => {
+    const [key, byZoe] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    repo.commit("base", { "docs/index.md": "# docs\n" });
+    const leak = repo.commit("add a key", { "app.env": `LLAMA_API_KEY=${key}\n` });
+    repo.git("rm", "-q", "app.env");
+    const clean = repo.commit("remove it");
+    repo.write({ "z.env": `LLAMA_API_KEY=${byZoe}\n` });
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "--author", "Zoë Müller <zoe@example.test>", "-m", "by Zoë");
+    const zoe = repo.git("rev-parse", "HEAD");
+    // A branch named like the docs folder, commits shown in Latin-1, and the leaking commit
+    // replaced by a clean one, which a clone of the repository would not get.
+    repo.git("branch", "docs");
+    repo.git("config", "i18n.logOutputEncoding", "ISO-8859-1");
+    repo.git("replace", leak, clean);
+    for (const args of [[], ["--branch", "docs"], ["--range", "docs"]]) {
+      const { report } = await historyJson(repo.dir, ...args);
+      expect(
+        report!.findings.map((f) => [f.secret, f.commit, f.author]),
+        args.join(" "),
+      ).toEqual([
+        [key, leak, "Ada Tester"],
+        [byZoe, zoe, "Zoë Müller"],
+      ]);
+    }
+  });
+
   it("honours keywarden:allow, --branch, --since and --max-count", async () => {
     const [kept, allowed, onSide] = [plantedKey(), plantedKey(), plantedKey()];
     const repo = makeTempRepo();
