@@ -55,6 +55,18 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     expect(await foundAt(["deploy/prod.env"], repo.dir)).toEqual([]);
   });
 
+  it("takes a name that starts with a dash for a file when it names one, as the framework passes it", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    repo.write({ "-rf.env": `LLAMA_API_KEY=${plantedKey()}\n`, "-x.env": "MODE=prod\n" });
+    repo.git("add", "-A");
+    expect(await foundAt(["-rf.env", "-x.env"], repo.dir)).toEqual([["-rf.env", 1]]);
+    expect(await foundAt(["-x.env"], repo.dir)).toEqual([]);
+    const typo = await runCli(["staged", "--formt", "json"], { cwd: repo.dir });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toMatch(/^keywarden: Unknown argument: formt\n/);
+  });
+
   it("leaves out staged files not named, so each of the framework's batches reports its own", async () => {
     const repo = makeTempRepo();
     repo.commit("base", { "README.md": "demo\n" });
