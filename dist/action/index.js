@@ -46604,6 +46604,30 @@ function areLfsPointerLines(lines) {
   return hasOid;
 }
 
+// src/sources/read-text.ts
+import { isUtf8 } from "node:buffer";
+function utf16ByteOrder(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254)
+    return bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
+  if (bytes[0] === 254 && bytes[1] === 255) return "be";
+  return void 0;
+}
+function hasUtf16ByteOrderMark(bytes) {
+  return utf16ByteOrder(bytes) !== void 0;
+}
+function isBinary(bytes) {
+  return utf16ByteOrder(bytes) === void 0 && bytes.subarray(0, 8e3).includes(0);
+}
+function decodeText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const order = utf16ByteOrder(buffer);
+  if (order === "le") return buffer.toString("utf16le", 2);
+  if (order === "be")
+    return Buffer.from(buffer.subarray(2, buffer.length - buffer.length % 2)).swap16().toString("utf16le");
+  const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
 // src/sources/staged-diff.ts
 var ADDED_LINES_DIFF_OPTIONS = [
   "-c",
@@ -46641,10 +46665,37 @@ async function settleBinaryFiles(changes, blobs, context) {
   const settled = [];
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
-    const isText = head !== void 0 && !isBinaryToGit(head);
-    settled.push(isText ? { ...change, file: await textLines(change.file, context) } : change);
+    if (head !== void 0 && hasUtf16ByteOrderMark(head)) {
+      settled.push({ ...change, file: await utf16Lines(change.file, context) });
+    } else if (head !== void 0 && !isBinaryToGit(head)) {
+      settled.push({ ...change, file: await textLines(change.file, context) });
+    } else {
+      settled.push(change);
+    }
   }
   return settled;
+}
+async function decodedLines(blob, context) {
+  const result2 = await runGitRaw(["cat-file", "blob", blob], context);
+  if (result2.code !== 0)
+    throw gitFailure(["cat-file", "blob", blob], result2.stderr, result2.code, context.cwd);
+  const lines = decodeText(result2.stdout).split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines.map((line) => line.endsWith("\r") ? line.slice(0, -1) : line);
+}
+async function utf16Lines(file2, context) {
+  const lines = await decodedLines(file2.blob, context);
+  const parents = await Promise.all(
+    file2.parentBlobs.filter((parent) => !NULL_ID.test(parent)).map(async (parent) => new Set(await decodedLines(parent, context)))
+  );
+  const addedLines = [];
+  const lineNumbers = [];
+  for (const [index, line] of lines.entries()) {
+    if (parents.some((parent) => parent.has(line))) continue;
+    addedLines.push(line);
+    lineNumbers.push(index + 1);
+  }
+  return { ...file2, isBinary: false, addedLines, lineNumbers };
 }
 var NULL_ID = /^0+$/;
 async function textLines(file2, context) {
@@ -49171,27 +49222,6 @@ async function treeBlobs(tree, context) {
     blobs.push({ sha: sha2, path: entry.slice(tab + 1), mode });
   }
   return blobs;
-}
-
-// src/sources/read-text.ts
-import { isUtf8 } from "node:buffer";
-function utf16ByteOrder(bytes) {
-  if (bytes[0] === 255 && bytes[1] === 254)
-    return bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  if (bytes[0] === 254 && bytes[1] === 255) return "be";
-  return void 0;
-}
-function isBinary(bytes) {
-  return utf16ByteOrder(bytes) === void 0 && bytes.subarray(0, 8e3).includes(0);
-}
-function decodeText(bytes) {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const order = utf16ByteOrder(buffer);
-  if (order === "le") return buffer.toString("utf16le", 2);
-  if (order === "be")
-    return Buffer.from(buffer.subarray(2, buffer.length - buffer.length % 2)).swap16().toString("utf16le");
-  const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
-  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
 // src/sources/history-blobs.ts

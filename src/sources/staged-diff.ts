@@ -1,9 +1,10 @@
 import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
-import { type GitContext, gitOutputLines, runGit } from "../git/run-git.js";
+import { type GitContext, gitFailure, gitOutputLines, runGit, runGitRaw } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
+import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
 
 /**
  * Options that make `git diff` output parseable whatever the user's config says (prefixes,
@@ -65,8 +66,10 @@ function isBinaryToGit(head: Buffer): boolean {
  * (`*.env -diff`, `binary`), which the very change under scan can set. So a file git showed
  * as binary is binary only when its content is, by git's default test (a NUL byte in its
  * first 8000 bytes, read from the blob); otherwise its added lines come from a text diff of
- * its blobs, where attributes do not reach. Files git showed as text need nothing: git calls
- * text only what has no NUL there, or what attributes force to text, and reading those is safe.
+ * its blobs, where attributes do not reach. A UTF-16 file with a byte-order mark (its NULs
+ * make it binary to git) is decoded instead, as `scan` and history decode it. Files git showed
+ * as text need nothing: git calls text only what has no NUL there, or what attributes force to
+ * text, and reading those is safe.
  */
 export async function settleBinaryFiles(
   changes: readonly ChangedFile[],
@@ -80,10 +83,48 @@ export async function settleBinaryFiles(
   const settled: ChangedFile[] = [];
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
-    const isText = head !== undefined && !isBinaryToGit(head);
-    settled.push(isText ? { ...change, file: await textLines(change.file, context) } : change);
+    if (head !== undefined && hasUtf16ByteOrderMark(head)) {
+      settled.push({ ...change, file: await utf16Lines(change.file, context) });
+    } else if (head !== undefined && !isBinaryToGit(head)) {
+      settled.push({ ...change, file: await textLines(change.file, context) });
+    } else {
+      settled.push(change);
+    }
   }
   return settled;
+}
+
+/** A blob's lines, decoded as history and `scan` decode files (UTF-16 after its mark). */
+async function decodedLines(blob: string, context: GitContext): Promise<string[]> {
+  const result = await runGitRaw(["cat-file", "blob", blob], context);
+  if (result.code !== 0)
+    throw gitFailure(["cat-file", "blob", blob], result.stderr, result.code, context.cwd);
+  const lines = decodeText(result.stdout).split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
+}
+
+/**
+ * The lines of a UTF-16 file (a PowerShell `>` redirect, a .reg export) that are in none of
+ * its parents' versions. Git diffs such files as bytes, which split no lines, so both
+ * versions are decoded here; a line counts as added when no parent has it anywhere, which
+ * lets a moved line pass, as a diff would not.
+ */
+async function utf16Lines(file: DiffFile, context: GitContext): Promise<DiffFile> {
+  const lines = await decodedLines(file.blob!, context);
+  const parents = await Promise.all(
+    file.parentBlobs
+      .filter((parent) => !NULL_ID.test(parent))
+      .map(async (parent) => new Set(await decodedLines(parent, context))),
+  );
+  const addedLines: string[] = [];
+  const lineNumbers: number[] = [];
+  for (const [index, line] of lines.entries()) {
+    if (parents.some((parent) => parent.has(line))) continue;
+    addedLines.push(line);
+    lineNumbers.push(index + 1);
+  }
+  return { ...file, isBinary: false, addedLines, lineNumbers };
 }
 
 const NULL_ID = /^0+$/;

@@ -160,19 +160,23 @@ describe("stagedFragments", () => {
       "was-binary.dat": "now text\n",
       "late-nul.txt": `${filler}late\0nul\nmore\n`,
       "new-late-nul.txt": `${filler}new\0\n`,
-      // Half NUL bytes: binary to git, and its diff's lines would not decode as text.
-      "utf16.txt": Buffer.from("\uFEFFone\ntwo\n", "utf16le"),
+      // Half NUL bytes, binary to git, whose byte diff splits no lines: decoded, as scan does.
+      "utf16.txt": Buffer.from("\uFEFFzero\r\none\r\ntwo\r\n", "utf16le"),
+      "new-utf16.txt": Buffer.from("\uFEFFa=1\r\nb=2\r\n", "utf16le"),
     });
     repo.git("add", "-A");
     const { fragments, skipped } = await staged(repo);
-    expect(skipped).toEqual([
-      { path: "image.png", reason: "binary", detail: "binary content" },
-      { path: "utf16.txt", reason: "binary", detail: "binary content" },
-    ]);
+    expect(skipped).toEqual([{ path: "image.png", reason: "binary", detail: "binary content" }]);
     expect(fragments.map((f) => [f.path, f.lineNumbers?.length, numberedLines(f).at(-1)])).toEqual([
       ["late-nul.txt", 1, [83, "more"]],
       ["new-late-nul.txt", 82, [82, "new\0"]],
+      ["new-utf16.txt", 2, [2, "b=2"]],
+      ["utf16.txt", 2, [3, "two"]],
       ["was-binary.dat", 1, [1, "now text"]],
+    ]);
+    expect(numberedLines(fragments.find((f) => f.path === "utf16.txt")!)).toEqual([
+      [1, "zero"],
+      [3, "two"],
     ]);
   });
 
