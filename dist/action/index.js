@@ -45716,6 +45716,8 @@ function exitCode(child) {
   return exited;
 }
 var NOT_A_REPO = /not a git repository|usage: git diff --no-index/i;
+var DIFF_WITHOUT_REPO = /usage: git diff --no-index/i;
+var DUBIOUS_OWNERSHIP = /detected dubious ownership in repository at '(.*)'/;
 function firstMeaningfulLine(stderr) {
   const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean);
   const fatal = lines.find((line) => /^(fatal|error):/.test(line));
@@ -45723,20 +45725,42 @@ function firstMeaningfulLine(stderr) {
 }
 function gitFailure(args, stderr, code, cwd) {
   const command = `git ${args.join(" ")}`;
+  const dubious = DUBIOUS_OWNERSHIP.exec(stderr);
+  if (dubious) {
+    const repository = dubious[1];
+    return new GitError(
+      `git refuses ${repository}: another user owns it (if you trust it: git config --global --add safe.directory '${repository.replace(/'/g, `'\\''`)}')`,
+      command,
+      stderr
+    );
+  }
   if (NOT_A_REPO.test(stderr)) {
     return new GitError(`not a git repository: ${cwd}`, command, stderr);
   }
   const detail = firstMeaningfulLine(stderr) || `exit code ${code}`;
   return new GitError(`git ${args[0]} failed: ${detail}`, command, stderr);
 }
-async function expectGitSuccess(exited, args, stderr, cwd, shown = args) {
+async function expectGitSuccess(exited, args, stderr, context, shown = args) {
   let code;
   try {
     code = await exited;
   } catch (error62) {
     throw spawnFailure(error62, args);
   }
-  if (code !== 0) throw gitFailure(shown, stderr(), code, cwd);
+  if (code === 0) return;
+  const complaint = stderr();
+  if (DIFF_WITHOUT_REPO.test(complaint)) throw await whyNoRepository(context);
+  throw gitFailure(shown, complaint, code, context.cwd);
+}
+async function whyNoRepository(context) {
+  const args = ["rev-parse", "--git-dir"];
+  const probe = await runGitRaw(args, context);
+  return gitFailure(
+    args,
+    probe.code === 0 ? "not a git repository" : probe.stderr,
+    128,
+    context.cwd
+  );
 }
 function spawnFailure(error62, args) {
   const code = error62.code;
@@ -45771,7 +45795,7 @@ async function* gitOutputLines(args, context, shown = args) {
   child.stdin.end();
   try {
     yield* readLineBatches(child.stdout);
-    await expectGitSuccess(exited, args, stderr, context.cwd, shown);
+    await expectGitSuccess(exited, args, stderr, context, shown);
   } finally {
     if (child.exitCode === null) child.kill();
   }
@@ -46582,6 +46606,9 @@ var DiffParser = class {
     });
   }
 };
+
+// src/sources/staged-diff.ts
+init_errors();
 
 // src/sources/lfs-pointer.ts
 var POINTER_START = "version https://git-lfs.github.com/spec/";
@@ -49045,7 +49072,7 @@ async function* logCommits(selection, context) {
     if (partial2.length > 0) token(Buffer.concat(partial2));
     if (current) batch.push(current);
     if (batch.length > 0) yield batch;
-    await expectGitSuccess(exited, args, stderr, context.cwd);
+    await expectGitSuccess(exited, args, stderr, context);
   } finally {
     if (child.exitCode === null) child.kill();
   }
@@ -49171,7 +49198,7 @@ var CatFileBatch = class {
           batch = [];
         }
       }
-      await expectGitSuccess(this.exited, this.args, this.stderr, this.context.cwd);
+      await expectGitSuccess(this.exited, this.args, this.stderr, this.context);
     } finally {
       this.close();
     }

@@ -111,7 +111,7 @@ export class CatFileBatch {
           batch = [];
         }
       }
-      await expectGitSuccess(this.exited, this.args, this.stderr, this.context.cwd);
+      await expectGitSuccess(this.exited, this.args, this.stderr, this.context);
     } finally {
       this.close();
     }

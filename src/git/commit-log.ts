@@ -152,7 +152,7 @@ export async function* logCommits(
     if (partial.length > 0) token(Buffer.concat(partial));
     if (current) batch.push(current);
     if (batch.length > 0) yield batch;
-    await expectGitSuccess(exited, args, stderr, context.cwd);
+    await expectGitSuccess(exited, args, stderr, context);
   } finally {
     if (child.exitCode === null) child.kill();
   }

@@ -82,6 +82,10 @@ export function exitCode(child: GitProcess): Promise<number> {
 
 /** Outside a repository git says so, except `git diff`, which falls back to --no-index mode. */
 const NOT_A_REPO = /not a git repository|usage: git diff --no-index/i;
+/** `git diff`'s fallback, which hides why git found no repository. */
+const DIFF_WITHOUT_REPO = /usage: git diff --no-index/i;
+/** A repository another user owns, which git refuses to read (safe.directory). */
+const DUBIOUS_OWNERSHIP = /detected dubious ownership in repository at '(.*)'/;
 
 /** The one line worth showing from git's stderr: its `fatal:`/`error:` line, else the first. */
 export function firstMeaningfulLine(stderr: string): string {
@@ -101,6 +105,15 @@ export function gitFailure(
   cwd: string,
 ): GitError {
   const command = `git ${args.join(" ")}`;
+  const dubious = DUBIOUS_OWNERSHIP.exec(stderr);
+  if (dubious) {
+    const repository = dubious[1]!;
+    return new GitError(
+      `git refuses ${repository}: another user owns it (if you trust it: git config --global --add safe.directory '${repository.replace(/'/g, `'\\''`)}')`,
+      command,
+      stderr,
+    );
+  }
   if (NOT_A_REPO.test(stderr)) {
     return new GitError(`not a git repository: ${cwd}`, command, stderr);
   }
@@ -116,7 +129,7 @@ export async function expectGitSuccess(
   exited: Promise<number>,
   args: readonly string[],
   stderr: () => string,
-  cwd: string,
+  context: GitContext,
   shown: readonly string[] = args,
 ): Promise<void> {
   let code: number;
@@ -125,7 +138,25 @@ export async function expectGitSuccess(
   } catch (error) {
     throw spawnFailure(error, args);
   }
-  if (code !== 0) throw gitFailure(shown, stderr(), code, cwd);
+  if (code === 0) return;
+  const complaint = stderr();
+  if (DIFF_WITHOUT_REPO.test(complaint)) throw await whyNoRepository(context);
+  throw gitFailure(shown, complaint, code, context.cwd);
+}
+
+/**
+ * Why git found no repository where `git diff` looked: none there, or one git refuses (another
+ * user's, a broken config), which only another command says.
+ */
+async function whyNoRepository(context: GitContext): Promise<GitError> {
+  const args = ["rev-parse", "--git-dir"];
+  const probe = await runGitRaw(args, context);
+  return gitFailure(
+    args,
+    probe.code === 0 ? "not a git repository" : probe.stderr,
+    128,
+    context.cwd,
+  );
 }
 
 /** A missing git binary is a GitError too, not a crash. */
@@ -186,7 +217,7 @@ export async function* gitOutputLines(
   child.stdin.end();
   try {
     yield* readLineBatches(child.stdout);
-    await expectGitSuccess(exited, args, stderr, context.cwd, shown);
+    await expectGitSuccess(exited, args, stderr, context, shown);
   } finally {
     if (child.exitCode === null) child.kill();
   }

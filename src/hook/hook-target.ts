@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { GitError } from "../errors.js";
-import { type GitContext, runGit, runGitRaw } from "../git/run-git.js";
+import { type GitContext, gitFailure, runGit, runGitRaw } from "../git/run-git.js";
 
 /** Where hooks live in a repository and whether it uses husky. */
 export interface HookTarget {
@@ -56,13 +56,14 @@ function findLocalBins(cwd: string, topLevel: string): string[] {
 export async function findHookTarget(context: GitContext): Promise<HookTarget> {
   const top = await runGitRaw(["rev-parse", "--show-toplevel"], context);
   if (top.code !== 0) {
-    if (/not a git repository/i.test(top.stderr)) {
-      throw new GitError(`not a git repository: ${context.cwd}`, "git rev-parse --show-toplevel");
+    if (/must be run in a work tree/i.test(top.stderr)) {
+      throw new GitError(
+        `hooks need a work tree: ${context.cwd} is inside a bare repository or a .git folder`,
+        "git rev-parse --show-toplevel",
+      );
     }
-    throw new GitError(
-      `hooks need a work tree: ${context.cwd} is inside a bare repository or a .git folder`,
-      "git rev-parse --show-toplevel",
-    );
+    // Not a repository, or one git refuses (another user's, a broken config): git's reason.
+    throw gitFailure(["rev-parse", "--show-toplevel"], top.stderr, top.code, context.cwd);
   }
   const topLevel = top.stdout.toString("utf8").trim();
   const atTop = { ...context, cwd: topLevel };

@@ -1,3 +1,4 @@
+import { GitError } from "../errors.js";
 import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
 import { type GitContext, gitFailure, gitOutputLines, runGit, runGitRaw } from "../git/run-git.js";
@@ -234,7 +235,9 @@ export interface StagedOptions extends GitSourceOptions {
 export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
   const args = [...ADDED_LINES_DIFF_OPTIONS, "diff", "--cached", ...ADDED_LINES_FLAGS];
   const changes: ChangedFile[] = [];
+  let changed = false;
   const parser = new DiffParser((file) => {
+    changed = true;
     if (options.isListed && !options.isListed(file.path)) return;
     if (isScannable(file, options)) changes.push({ file });
   });
@@ -252,7 +255,18 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
     }
     parser.flush();
     yield* ready();
+    if (!changed) await assertWorkTree(options);
   } finally {
     blobs.close();
+  }
+}
+
+/**
+ * A bare repository has an index, empty, so `git diff --cached` shows nothing there: asked only
+ * when it did, so that a bare repository is an error and not a clean pass.
+ */
+async function assertWorkTree(context: GitContext): Promise<void> {
+  if ((await runGit(["rev-parse", "--is-bare-repository"], context)).trim() === "true") {
+    throw new GitError(`staged changes need a work tree: ${context.cwd} is a bare repository`);
   }
 }

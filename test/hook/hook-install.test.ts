@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -262,5 +269,26 @@ describe("keywarden hook install / uninstall", () => {
     });
     expect(outside.exitCode).toBe(2);
     expect(outside.stderr).toBe(`keywarden: not a git repository: ${dir}\n`);
+  });
+
+  it("names what is wrong with a repository it cannot use: bare, or a broken config", async () => {
+    const repo = makeTempRepo();
+    const bare = join(repo.dir, "bare.git");
+    repo.git("init", "-q", "--bare", bare);
+    for (const command of [["hook", "install"], ["staged"]]) {
+      const result = await runCli(command, { cwd: bare });
+      expect(result.exitCode, command.join(" ")).toBe(2);
+      expect(result.stderr, command.join(" ")).toMatch(
+        /^keywarden: [^\n]*a bare repository[^\n]*\n$/,
+      );
+    }
+    appendFileSync(join(repo.dir, ".git", "config"), "[core\n");
+    for (const command of [["hook", "install"], ["hook", "uninstall"], ["staged"]]) {
+      const result = await runCli(command, { cwd: repo.dir });
+      expect(result.exitCode, command.join(" ")).toBe(2);
+      expect(result.stderr, command.join(" ")).toMatch(
+        /^keywarden: git [a-z-]+ failed: bad config line \d+ in file \.git\/config\n$/,
+      );
+    }
   });
 });
