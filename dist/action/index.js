@@ -45717,6 +45717,7 @@ function exitCode(child) {
 }
 var NOT_A_REPO = /not a git repository|usage: git diff --no-index/i;
 var DIFF_WITHOUT_REPO = /usage: git diff --no-index/i;
+var NOT_FETCHED = /could not fetch ([0-9a-f]+) from promisor remote/;
 var DUBIOUS_OWNERSHIP = /detected dubious ownership in repository at '(.*)'/;
 function firstMeaningfulLine(stderr) {
   const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean);
@@ -45730,6 +45731,14 @@ function gitFailure(args, stderr, code, cwd) {
     const repository = dubious[1];
     return new GitError(
       `git refuses ${repository}: another user owns it (if you trust it: git config --global --add safe.directory '${repository.replace(/'/g, `'\\''`)}')`,
+      command,
+      stderr
+    );
+  }
+  const notFetched = NOT_FETCHED.exec(stderr);
+  if (notFetched) {
+    return new GitError(
+      `git ${args[0]} failed: object ${notFetched[1]} is not in this partial clone, and keywarden downloads nothing (scan a full clone, or fetch the objects first)`,
       command,
       stderr
     );

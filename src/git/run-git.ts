@@ -84,6 +84,8 @@ export function exitCode(child: GitProcess): Promise<number> {
 const NOT_A_REPO = /not a git repository|usage: git diff --no-index/i;
 /** `git diff`'s fallback, which hides why git found no repository. */
 const DIFF_WITHOUT_REPO = /usage: git diff --no-index/i;
+/** An object a partial clone lacks, which GIT_NO_LAZY_FETCH keeps git from downloading. */
+const NOT_FETCHED = /could not fetch ([0-9a-f]+) from promisor remote/;
 /** A repository another user owns, which git refuses to read (safe.directory). */
 const DUBIOUS_OWNERSHIP = /detected dubious ownership in repository at '(.*)'/;
 
@@ -110,6 +112,14 @@ export function gitFailure(
     const repository = dubious[1]!;
     return new GitError(
       `git refuses ${repository}: another user owns it (if you trust it: git config --global --add safe.directory '${repository.replace(/'/g, `'\\''`)}')`,
+      command,
+      stderr,
+    );
+  }
+  const notFetched = NOT_FETCHED.exec(stderr);
+  if (notFetched) {
+    return new GitError(
+      `git ${args[0]} failed: object ${notFetched[1]} is not in this partial clone, and keywarden downloads nothing (scan a full clone, or fetch the objects first)`,
       command,
       stderr,
     );

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { GitError } from "../../src/errors.js";
 import type { CommitLogSelection } from "../../src/git/commit-log.js";
 import { listLocalBlobs, probeRepository } from "../../src/git/repository.js";
+import { rangeFragments } from "../../src/sources/commit-range.js";
 import { historyFragments } from "../../src/sources/history-blobs.js";
 import { historyScanFragments } from "../../src/sources/history-scan.js";
 import type { Fragment } from "../../src/types.js";
@@ -270,6 +271,13 @@ describe("historyFragments", () => {
     );
     expect(fragments).toEqual([]);
     expect(skipped.map((s) => s.reason)).toEqual(["missing-object", "missing-object"]);
+    // A range needs the blobs to diff them: one line saying so, and no download.
+    const range = collect((onSkip) =>
+      rangeFragments({ ...context, maxFileSize: MB, onSkip, range: "HEAD~1..HEAD" }),
+    );
+    await expect(range).rejects.toThrow(
+      /^git log failed: object [0-9a-f]{40} is not in this partial clone, and keywarden downloads nothing/,
+    );
     // Nothing was fetched meanwhile.
     expect((await listLocalBlobs(context)).size).toBe(0);
   });
