@@ -131,3 +131,49 @@ describe("fileFragments", () => {
     },
   );
 });
+
+describe("ignore files", () => {
+  it("honours .gitignore in every folder and .git/info/exclude, and nothing re-includes inside an ignored folder, as in git", async () => {
+    const dir = makeTempDir();
+    const files: Record<string, string> = {
+      ".gitignore": "node_modules/\n*.log\n!keep.log\n",
+      ".git/info/exclude": "local.env\n",
+      "local.env": "x\n",
+      "app.js": "x\n",
+      "debug.log": "x\n",
+      "keep.log": "x\n",
+      "node_modules/.gitignore": "!*\n",
+      "node_modules/pkg/index.js": "x\n",
+      "src/.gitignore": "generated/\n",
+      "src/main.js": "x\n",
+      "src/generated/out.js": "x\n",
+      "other/generated/kept.js": "x\n",
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, ".."), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const paths = async (gitignore: boolean) => {
+      const { fragments } = await collect((onSkip) =>
+        fileFragments({
+          cwd: dir,
+          paths: ["."],
+          exclude: [],
+          maxFileSize: 1 << 20,
+          gitignore,
+          onSkip,
+        }),
+      );
+      return fragments.map((fragment) => fragment.path).sort();
+    };
+    expect(await paths(true)).toEqual([
+      ".gitignore",
+      "app.js",
+      "keep.log",
+      "other/generated/kept.js",
+      "src/.gitignore",
+      "src/main.js",
+    ]);
+    expect(await paths(false)).toHaveLength(Object.keys(files).length - 1); // .git is never read
+  });
+});
