@@ -43,6 +43,11 @@ export interface Fragment {
    */
   readonly lineNumbers?: readonly number[];
   /**
+   * File line numbers of lines given only as context (a diff's unchanged lines around what it
+   * adds): rules read them, no finding is reported on them.
+   */
+  readonly contextOnly?: ReadonlySet<number>;
+  /**
    * The path rule and allowlist globs match, when not `path`: a working-tree file's path from
    * the config's folder, while `path` is shown from where the scan was run.
    */

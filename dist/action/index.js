@@ -46466,7 +46466,9 @@ function newFile(headerPath2, isCombined) {
     blob: void 0,
     parentBlobs: [],
     addedLines: [],
-    lineNumbers: []
+    lineNumbers: [],
+    contextLines: [],
+    contextNumbers: []
   };
 }
 var DiffParser = class {
@@ -46559,7 +46561,7 @@ var DiffParser = class {
     } else if (first === 32 || text.length === 0) {
       this.oldLeft--;
       this.newLeft--;
-      this.nextLine++;
+      this.context(text.slice(1));
     }
   }
   /**
@@ -46585,12 +46587,17 @@ var DiffParser = class {
     if (keptFrom === 0) {
       this.added(text.slice(this.columns));
     } else {
-      this.nextLine++;
+      this.context(text.slice(this.columns));
     }
   }
   added(line) {
     this.file?.addedLines.push(line);
     this.file?.lineNumbers.push(this.nextLine);
+    this.nextLine++;
+  }
+  context(line) {
+    this.file?.contextLines.push(line);
+    this.file?.contextNumbers.push(this.nextLine);
     this.nextLine++;
   }
   /** Emits the file being read, if any. Call at the end of input or at a caller's header. */
@@ -46611,7 +46618,9 @@ var DiffParser = class {
       blob: file2.blob,
       parentBlobs: file2.parentBlobs,
       addedLines: file2.addedLines,
-      lineNumbers: file2.lineNumbers
+      lineNumbers: file2.lineNumbers,
+      contextLines: file2.contextLines,
+      contextNumbers: file2.contextNumbers
     });
   }
 };
@@ -46678,7 +46687,9 @@ var ADDED_LINES_FLAGS = [
   "--no-ext-diff",
   "--no-textconv",
   "--no-relative",
-  "-U0",
+  // Three lines of context, as git shows by default: a key's provider is often named on a
+  // line nearby that the change leaves alone (`together:` above `apiKey:`).
+  "-U3",
   "--full-index",
   "--find-renames",
   "--diff-filter=ACMRT",
@@ -46783,8 +46794,7 @@ function addedLinesFragment(file2, options2, skip, git) {
     skip({ path: file2.path, reason: "lfs-pointer", detail: `Git LFS pointer${where}` });
     return void 0;
   }
-  const text = file2.addedLines.join("\n");
-  const size = Buffer.byteLength(text, "utf8");
+  const size = Buffer.byteLength(file2.addedLines.join("\n"), "utf8");
   if (size > options2.maxFileSize) {
     skip({
       path: file2.path,
@@ -46793,13 +46803,35 @@ function addedLinesFragment(file2, options2, skip, git) {
     });
     return void 0;
   }
+  const { lines, lineNumbers } = withContext(file2);
   return {
-    text,
+    text: lines.join("\n"),
     path: file2.path,
-    startLine: file2.lineNumbers[0] ?? 1,
-    lineNumbers: file2.lineNumbers,
+    startLine: lineNumbers[0] ?? 1,
+    lineNumbers,
+    ...file2.contextNumbers.length > 0 ? { contextOnly: new Set(file2.contextNumbers) } : {},
     ...git ? { git } : {}
   };
+}
+function withContext(file2) {
+  if (file2.contextLines.length === 0) {
+    return { lines: [...file2.addedLines], lineNumbers: [...file2.lineNumbers] };
+  }
+  const lines = [];
+  const lineNumbers = [];
+  let added = 0;
+  let context = 0;
+  while (added < file2.addedLines.length || context < file2.contextLines.length) {
+    const takeAdded = context >= file2.contextLines.length || added < file2.addedLines.length && file2.lineNumbers[added] < file2.contextNumbers[context];
+    if (takeAdded) {
+      lines.push(file2.addedLines[added]);
+      lineNumbers.push(file2.lineNumbers[added++]);
+    } else {
+      lines.push(file2.contextLines[context]);
+      lineNumbers.push(file2.contextNumbers[context++]);
+    }
+  }
+  return { lines, lineNumbers };
 }
 
 // src/action/locate-in-diff.ts
@@ -48347,10 +48379,11 @@ function createDetector(rules, options2 = {}) {
     const seen = /* @__PURE__ */ new Set();
     for (const hit of hits) {
       if (!hit.rule.report) continue;
+      const startLine = lines.lineOf(hit.start);
+      if (fragment.contextOnly?.has(lineNumber(startLine))) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const startLine = lines.lineOf(hit.start);
       const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
       const companion = hit.companion && {
         ruleId: hit.companion.rule.id,

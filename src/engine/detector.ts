@@ -409,10 +409,12 @@ export function createDetector(
     const seen = new Set<string>();
     for (const hit of hits) {
       if (!hit.rule.report) continue;
+      const startLine = lines.lineOf(hit.start);
+      // Context lines helped the rules read the added ones; what they hold is not new.
+      if (fragment.contextOnly?.has(lineNumber(startLine))) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const startLine = lines.lineOf(hit.start);
       const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
       const companion: Companion | undefined = hit.companion && {
         ruleId: hit.companion.rule.id,

@@ -1,9 +1,10 @@
 import { unquoteGitPath } from "./unquote-path.js";
 
 /**
- * A streaming parser of `git diff` / `git log -p` unified output run with `-U0
- * --src-prefix=a/ --dst-prefix=b/`, keeping only what a secret scan needs: each file's added
- * lines and their line numbers in the new file. Merges' combined diffs (`--cc`: `diff --cc`,
+ * A streaming parser of `git diff` / `git log -p` unified output run with `--src-prefix=a/
+ * --dst-prefix=b/`, keeping only what a secret scan needs: each file's added lines and their
+ * line numbers in the new file, and the unchanged lines the diff shows around them (context,
+ * which tells a rule what provider a key is for). Merges' combined diffs (`--cc`: `diff --cc`,
  * `@@@ ... @@@` hunks, one mark column per parent) are read too: there a line is added only
  * when it is in none of the parents (`+` in every column); a line the merge takes from a
  * parent is not its own. Hunk line counts are followed exactly, so no added line is ever
@@ -32,6 +33,10 @@ export interface DiffFile {
   readonly addedLines: readonly string[];
   /** New-file line number of each added line. */
   readonly lineNumbers: readonly number[];
+  /** The unchanged lines the diff shows around the added ones (none with -U0). */
+  readonly contextLines: readonly string[];
+  /** New-file line number of each context line. */
+  readonly contextNumbers: readonly number[];
 }
 
 /** `@@ -a,b +c,d @@` or, with N parents, N+1 `@` and N old ranges. */
@@ -48,6 +53,8 @@ interface FileState {
   parentBlobs: string[];
   addedLines: string[];
   lineNumbers: number[];
+  contextLines: string[];
+  contextNumbers: number[];
 }
 
 /** Strips the `a/` or `b/` prefix from a (possibly quoted) diff path. */
@@ -89,6 +96,8 @@ function newFile(headerPath: string | undefined, isCombined: boolean): FileState
     parentBlobs: [],
     addedLines: [],
     lineNumbers: [],
+    contextLines: [],
+    contextNumbers: [],
   };
 }
 
@@ -186,10 +195,10 @@ export class DiffParser {
     } else if (first === 45 /* - */) {
       this.oldLeft--;
     } else if (first === 32 /* space */ || text.length === 0) {
-      // A context line (none with -U0, but tolerated); git may strip the space of an empty one.
+      // A context line; git may strip the space of an empty one.
       this.oldLeft--;
       this.newLeft--;
-      this.nextLine++;
+      this.context(text.slice(1));
     }
     // `\ No newline at end of file` belongs to the previous line and counts for nothing.
   }
@@ -218,13 +227,19 @@ export class DiffParser {
     if (keptFrom === 0) {
       this.added(text.slice(this.columns));
     } else {
-      this.nextLine++;
+      this.context(text.slice(this.columns));
     }
   }
 
   private added(line: string): void {
     this.file?.addedLines.push(line);
     this.file?.lineNumbers.push(this.nextLine);
+    this.nextLine++;
+  }
+
+  private context(line: string): void {
+    this.file?.contextLines.push(line);
+    this.file?.contextNumbers.push(this.nextLine);
     this.nextLine++;
   }
 
@@ -247,6 +262,8 @@ export class DiffParser {
       parentBlobs: file.parentBlobs,
       addedLines: file.addedLines,
       lineNumbers: file.lineNumbers,
+      contextLines: file.contextLines,
+      contextNumbers: file.contextNumbers,
     });
   }
 }

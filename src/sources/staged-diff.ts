@@ -29,7 +29,9 @@ export const ADDED_LINES_FLAGS = [
   "--no-ext-diff",
   "--no-textconv",
   "--no-relative",
-  "-U0",
+  // Three lines of context, as git shows by default: a key's provider is often named on a
+  // line nearby that the change leaves alone (`together:` above `apiKey:`).
+  "-U3",
   "--full-index",
   "--find-renames",
   "--diff-filter=ACMRT",
@@ -202,8 +204,7 @@ export function addedLinesFragment(
     skip({ path: file.path, reason: "lfs-pointer", detail: `Git LFS pointer${where}` });
     return undefined;
   }
-  const text = file.addedLines.join("\n");
-  const size = Buffer.byteLength(text, "utf8");
+  const size = Buffer.byteLength(file.addedLines.join("\n"), "utf8");
   if (size > options.maxFileSize) {
     skip({
       path: file.path,
@@ -212,13 +213,39 @@ export function addedLinesFragment(
     });
     return undefined;
   }
+  const { lines, lineNumbers } = withContext(file);
   return {
-    text,
+    text: lines.join("\n"),
     path: file.path,
-    startLine: file.lineNumbers[0] ?? 1,
-    lineNumbers: file.lineNumbers,
+    startLine: lineNumbers[0] ?? 1,
+    lineNumbers,
+    ...(file.contextNumbers.length > 0 ? { contextOnly: new Set(file.contextNumbers) } : {}),
     ...(git ? { git } : {}),
   };
+}
+
+/** A file's added and context lines together, in file order. */
+function withContext(file: DiffFile): { lines: string[]; lineNumbers: number[] } {
+  if (file.contextLines.length === 0) {
+    return { lines: [...file.addedLines], lineNumbers: [...file.lineNumbers] };
+  }
+  const lines: string[] = [];
+  const lineNumbers: number[] = [];
+  let added = 0;
+  let context = 0;
+  while (added < file.addedLines.length || context < file.contextLines.length) {
+    const takeAdded =
+      context >= file.contextLines.length ||
+      (added < file.addedLines.length && file.lineNumbers[added]! < file.contextNumbers[context]!);
+    if (takeAdded) {
+      lines.push(file.addedLines[added]!);
+      lineNumbers.push(file.lineNumbers[added++]!);
+    } else {
+      lines.push(file.contextLines[context]!);
+      lineNumbers.push(file.contextNumbers[context++]!);
+    }
+  }
+  return { lines, lineNumbers };
 }
 
 export interface StagedOptions extends GitSourceOptions {

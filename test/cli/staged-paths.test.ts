@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expandExample } from "../../src/config/example-template.js";
 import { plantedKey } from "../git/helpers.js";
 import { makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -15,6 +16,43 @@ async function foundAt(args: readonly string[], cwd: string): Promise<[string, n
   const { findings } = JSON.parse(result.stdout) as { findings: JsonFinding[] };
   return findings.map((finding) => [finding.path, finding.line]);
 }
+
+describe("keywarden staged, reading the lines around what it adds", () => {
+  it("knows a key's provider from an unchanged line nearby, and reports nothing on that line", async () => {
+    const repo = makeTempRepo();
+    const oldKey = plantedKey();
+    repo.commit("base", {
+      "client.py": [
+        "from openai import OpenAI",
+        `LLAMA_API_KEY = "${oldKey}"  # already committed`,
+        "client = OpenAI(",
+        '    base_url="https://api.deepseek.com",',
+        ")",
+        "",
+      ].join("\n"),
+    });
+    const key = `sk-${expandExample("{{hex:32}}").text}`;
+    repo.write({
+      "client.py": [
+        "from openai import OpenAI",
+        `LLAMA_API_KEY = "${oldKey}"  # already committed`,
+        "client = OpenAI(",
+        '    base_url="https://api.deepseek.com",',
+        `    api_key="${key}",`,
+        ")",
+        "",
+      ].join("\n"),
+    });
+    repo.git("add", "-A");
+    const result = await runCli(["staged", "--format", "json", "--no-redact"], { cwd: repo.dir });
+    const { findings } = JSON.parse(result.stdout) as {
+      findings: { ruleId: string; line: number; secret: string }[];
+    };
+    expect(findings.map((finding) => [finding.ruleId, finding.line, finding.secret])).toEqual([
+      ["deepseek-api-key", 5, key],
+    ]);
+  });
+});
 
 describe("keywarden staged PATH... (as the pre-commit framework runs it)", () => {
   it("scans a named file with nothing staged whole, as pre-commit run --all-files asks", async () => {

@@ -29,6 +29,11 @@ export async function collect(
 
 /** Lines of a fragment with their file line numbers, for compact assertions. */
 export function numberedLines(fragment: Fragment): [number, string][] {
+  return numberedLinesWithContext(fragment).filter(([line]) => !fragment.contextOnly?.has(line));
+}
+
+/** Every line of a fragment with its file line number, context lines too. */
+export function numberedLinesWithContext(fragment: Fragment): [number, string][] {
   const lines = fragment.text.split("\n");
   return lines.map((line, index) => [
     fragment.lineNumbers?.[index] ?? fragment.startLine + index,

@@ -135,6 +135,8 @@ describe("DiffParser", () => {
         parentBlobs: ["1111111"],
         addedLines: ["@@ -9 +9 @@", "+++ b/q", "new", "eleven"],
         lineNumbers: [1, 2, 3, 11],
+        contextLines: [],
+        contextNumbers: [],
       },
     ]);
   });
@@ -185,6 +187,9 @@ describe("DiffParser", () => {
         parentBlobs: ["1111111", "2222222"],
         addedLines: ["resolved by hand", "+++ b/looks like a header", "diff --git a/q b/q"],
         lineNumbers: [4, 5, 6],
+        // Lines the merge takes from a parent: context, numbered in the merge too.
+        contextLines: ["from main", "from side"],
+        contextNumbers: [2, 3],
       },
       expect.objectContaining({
         path: "new.txt",

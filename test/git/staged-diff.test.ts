@@ -167,7 +167,9 @@ describe("stagedFragments", () => {
     repo.git("add", "-A");
     const { fragments, skipped } = await staged(repo);
     expect(skipped).toEqual([{ path: "image.png", reason: "binary", detail: "binary content" }]);
-    expect(fragments.map((f) => [f.path, f.lineNumbers?.length, numberedLines(f).at(-1)])).toEqual([
+    expect(
+      fragments.map((f) => [f.path, numberedLines(f).length, numberedLines(f).at(-1)]),
+    ).toEqual([
       ["late-nul.txt", 1, [83, "more"]],
       ["new-late-nul.txt", 82, [82, "new\0"]],
       ["new-utf16.txt", 2, [2, "b=2"]],
