@@ -241,14 +241,10 @@ export function createDetector(
         });
     }
     // Decoded hits join before generic rules step aside: a generic rule that matched the encoded
-    // text is explained by the provider key found inside it. A rule that matched the encoded
-    // run itself (a database URL whose password holds a `%40`) has said it once already.
+    // text is explained by the provider key found inside it.
     if (depth < maxDecodeDepth) {
       for (const decoded of scanEncoded(text, spans, lines, fragment, path, depth)) {
-        const isRepeat = hits.some(
-          (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end,
-        );
-        if (!isRepeat) hits.push(decoded);
+        hits = withDecodedHit(hits, decoded);
       }
     }
     return dropShadowedGenericHits(hits);
@@ -447,6 +443,22 @@ export function createDetector(
     }
     return findings;
   }
+}
+
+/**
+ * `hits` with a hit from decoded text, where the same rule may have matched the encoded text
+ * too. When the decoded match spans all of that one (a key whose `==` is written `%3D%3D`),
+ * the decoded secret is what the service takes: it replaces it. When it does not (a password
+ * whose `%40` decodes to an `@` that ends the rule's match early), decoding broke the text's
+ * syntax, and the encoded match stands.
+ */
+function withDecodedHit(hits: Hit[], decoded: Hit): Hit[] {
+  const same = hits.filter(
+    (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end,
+  );
+  if (same.length === 0) return [...hits, decoded];
+  if (!same.every((hit) => decoded.start <= hit.start && hit.end <= decoded.end)) return hits;
+  return [...hits.filter((hit) => !same.includes(hit)), decoded];
 }
 
 /**

@@ -206,7 +206,9 @@ describe("detector", () => {
       encoding: "percent",
     });
 
-    // A rule that matched the encoded text already is not told the same thing twice.
+    // A rule that matched the encoded text too is told once: with the decoded secret when its
+    // match spans the encoded one (padding written %3D), else with the encoded one (an `@`
+    // written %40 in a password, which ends the decoded URL's password early).
     const passwordRule = rule({
       id: "uri-password",
       pattern: "://[a-z]+:(?<secret>[^@\\s]{8,})@",
@@ -220,6 +222,20 @@ describe("detector", () => {
     });
     expect(found.map((each) => [each.secret, each.encoding])).toEqual([
       [uri.slice("postgres://app:".length, uri.indexOf("@db")), undefined],
+    ]);
+    const paddedRule = rule({
+      id: "padded",
+      pattern: "(?<![A-Za-z0-9])PAD[A-Za-z0-9]{16}={0,2}",
+      keywords: ["pad"],
+    });
+    const padded = `PAD${expandTemplate("{{alnum:16}}")}`;
+    const encoded = createDetector(compile(paddedRule)).detect({
+      text: `url = "https://api.example.test/?key=${padded}%3D%3D"`,
+      path: "a",
+      startLine: 1,
+    });
+    expect(encoded.map((each) => [each.secret, each.encoding])).toEqual([
+      [`${padded}==`, "percent"],
     ]);
   });
 
