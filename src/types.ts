@@ -152,7 +152,7 @@ export interface Finding {
 }
 
 /** How the text a secret was found in had been encoded. */
-export type Encoding = "base64" | "percent";
+export type Encoding = "base64" | "percent" | "backslash";
 
 /** What reporters get: a Finding with every secret-bearing field redacted. */
 export interface ReportFinding {

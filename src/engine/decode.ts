@@ -1,7 +1,7 @@
 /**
  * Finds encoded text worth scanning again: base64 (Kubernetes Secret `data:` values, encoded
- * .env files, basic-auth strings) and percent-encoding (keys in URLs and form bodies, such as a
- * Meta Llama key's `|` written `%7C`). Binary payloads (inline images, fonts) decode to bytes
+ * .env files, basic-auth strings) and escapes in plain text (percent-encoding in URLs, `\\|` in
+ * Markdown tables). Binary payloads (inline images, fonts) decode to bytes
  * that are not text and are dropped.
  */
 
@@ -46,55 +46,102 @@ function hasMixedAlphabet(run: string): boolean {
  */
 export function findEncodedText(text: string, from = 0, to = text.length): EncodedSpan[] {
   const base64 = findBase64Text(text, from, to);
-  const percent = findPercentText(text, from, to);
-  if (percent.length === 0) return base64;
-  return [...base64, ...percent].sort((a, b) => a.start - b.start);
+  const escaped = ESCAPES.flatMap((scheme) => findEscapedText(text, from, to, scheme));
+  if (escaped.length === 0) return base64;
+  return [...base64, ...escaped].sort((a, b) => a.start - b.start);
 }
 
 /**
- * 1 for the characters a percent-encoded run is made of: those of a URL, less the quotes and
- * brackets that stand around one in code.
+ * A way of writing characters with escapes inside otherwise plain text, where each decoded
+ * character stands at a known place in the raw text (unlike base64).
  */
-const URL_CHAR = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|") {
-  URL_CHAR[char.charCodeAt(0)] = 1;
+interface EscapeScheme {
+  readonly encoding: Encoding;
+  /** What every escape starts with, to jump from one to the next. */
+  readonly mark: string;
+  /** The raw length of the escape at text[at], 0 when none starts there. */
+  width(text: string, at: number): number;
+  decode(run: string): string;
 }
-const isUrlChar = (code: number) => code < 128 && URL_CHAR[code] === 1;
-const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
 const HEX_DIGIT = /^[0-9A-Fa-f]$/;
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
 
-/** Whether text[at] (a `%`) starts a `%XX` escape, one decoded character. */
-export function isPercentEscape(text: string, at: number): boolean {
-  return HEX_DIGIT.test(text[at + 1] ?? "") && HEX_DIGIT.test(text[at + 2] ?? "");
-}
-/** Shorter runs hold no key; longer ones are payloads, not values. */
-const MIN_PERCENT_RUN = 12;
-const MAX_PERCENT_RUN = 4096;
+const ESCAPES: readonly EscapeScheme[] = [
+  {
+    // Keys in URLs and form bodies: each `%XX` as the one byte it names, read as Latin-1 (keys
+    // are ASCII). A Meta Llama key's `|` is written `%7C` in a query string.
+    encoding: "percent",
+    mark: "%",
+    width: (text, at) =>
+      text[at] === "%" && HEX_DIGIT.test(text[at + 1] ?? "") && HEX_DIGIT.test(text[at + 2] ?? "")
+        ? 3
+        : 0,
+    decode: (run) =>
+      run.replace(PERCENT_ESCAPE, (_, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      ),
+  },
+  {
+    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command.
+    encoding: "backslash",
+    mark: "\\|",
+    width: (text, at) => (text[at] === "\\" && text[at + 1] === "|" ? 2 : 0),
+    decode: (run) => run.replaceAll("\\|", "|"),
+  },
+];
 
 /**
- * Runs of URL characters holding `%XX` escapes, decoded (each escape as the one byte it names,
- * read as Latin-1: keys are ASCII). `%` is rare in text, so the search jumps from one to the
- * next.
+ * Where the `decoded`th character of a decoded run starts in the raw text, for the escapes
+ * above (a base64 run has no such places: its hits take the whole run).
  */
-function findPercentText(text: string, from: number, to: number): EncodedSpan[] {
+export function rawOffsetIn(text: string, span: EncodedSpan, decoded: number): number {
+  const scheme = ESCAPES.find((each) => each.encoding === span.encoding);
+  if (!scheme) return 0;
+  let raw = 0;
+  for (let i = 0; i < decoded; i++) raw += scheme.width(text, span.start + raw) || 1;
+  return raw;
+}
+
+/**
+ * 1 for the characters an escaped run is made of: those of a URL and a backslash, less the
+ * quotes and brackets that stand around one in code.
+ */
+const RUN_CHAR = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\") {
+  RUN_CHAR[char.charCodeAt(0)] = 1;
+}
+const isRunChar = (code: number) => code < 128 && RUN_CHAR[code] === 1;
+/** Shorter runs hold no key; longer ones are payloads, not values. */
+const MIN_ESCAPED_RUN = 12;
+const MAX_ESCAPED_RUN = 4096;
+
+/**
+ * Runs holding the scheme's escapes, decoded. Escapes are rare in text, so the search jumps from one
+ * mark to the next, and each run is read once.
+ */
+function findEscapedText(
+  text: string,
+  from: number,
+  to: number,
+  scheme: EscapeScheme,
+): EncodedSpan[] {
   const spans: EncodedSpan[] = [];
-  let at = text.indexOf("%", from);
+  let at = text.indexOf(scheme.mark, from);
   while (at !== -1 && at < to) {
     let start = at;
-    while (start > from && isUrlChar(text.charCodeAt(start - 1))) start--;
+    while (start > from && isRunChar(text.charCodeAt(start - 1))) start--;
     let end = at + 1;
-    while (end < to && isUrlChar(text.charCodeAt(end))) end++;
+    while (end < to && isRunChar(text.charCodeAt(end))) end++;
     const length = end - start;
-    if (length >= MIN_PERCENT_RUN && length <= MAX_PERCENT_RUN) {
+    if (length >= MIN_ESCAPED_RUN && length <= MAX_ESCAPED_RUN) {
       const run = text.slice(start, end);
-      const decoded = run.replace(PERCENT_ESCAPE, (_, hex: string) =>
-        String.fromCharCode(Number.parseInt(hex, 16)),
-      );
+      const decoded = scheme.decode(run);
       if (decoded !== run && looksLikeText(decoded)) {
-        spans.push({ start, end, decoded, encoding: "percent" });
+        spans.push({ start, end, decoded, encoding: scheme.encoding });
       }
     }
-    at = text.indexOf("%", end);
+    at = text.indexOf(scheme.mark, end);
   }
   return spans;
 }

@@ -1,7 +1,7 @@
 import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
 import type { Companion, Encoding, Finding, Fragment } from "../types.js";
 import { hasValidGithubChecksum } from "./checksum.js";
-import { type EncodedSpan, findEncodedText, isPercentEscape } from "./decode.js";
+import { type EncodedSpan, findEncodedText, rawOffsetIn } from "./decode.js";
 import { shannonEntropy } from "./entropy.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
@@ -343,8 +343,8 @@ export function createDetector(
   }
 
   /**
-   * Scans decoded runs. A hit in base64 takes the place of the whole run; one in percent-encoded
-   * text, the place of its own encoded characters.
+   * Scans decoded runs. A hit in base64 takes the place of the whole run; one in escaped text,
+   * the place of its own raw characters.
    */
   function scanEncoded(
     text: string,
@@ -358,12 +358,12 @@ export function createDetector(
     for (const span of spans) {
       for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
         const [start, end] =
-          span.encoding === "percent"
-            ? [
-                span.start + percentRawOffset(text, span.start, inner.start),
-                span.start + percentRawOffset(text, span.start, inner.end),
-              ]
-            : [span.start, span.end];
+          span.encoding === "base64"
+            ? [span.start, span.end]
+            : [
+                span.start + rawOffsetIn(text, span, inner.start),
+                span.start + rawOffsetIn(text, span, inner.end),
+              ];
         found.push({
           ...inner,
           start,
@@ -459,21 +459,6 @@ function withDecodedHit(hits: Hit[], decoded: Hit): Hit[] {
   if (same.length === 0) return [...hits, decoded];
   if (!same.every((hit) => decoded.start <= hit.start && hit.end <= decoded.end)) return hits;
   return [...hits.filter((hit) => !same.includes(hit)), decoded];
-}
-
-/**
- * Where the `decoded`th character of a percent-decoded run starts in the raw text: each `%XX`
- * escape is three raw characters for one decoded.
- */
-function percentRawOffset(text: string, runStart: number, decoded: number): number {
-  let raw = 0;
-  for (let i = 0; i < decoded; i++) {
-    raw +=
-      text.charCodeAt(runStart + raw) === 37 /* % */ && isPercentEscape(text, runStart + raw)
-        ? 3
-        : 1;
-  }
-  return raw;
 }
 
 /**

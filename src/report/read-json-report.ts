@@ -43,7 +43,7 @@ const findingSchema = z.object({
   metadata: z.record(z.string(), z.string()).default({}),
   entropy: z.number().default(0),
   fingerprint: z.string().min(1),
-  encoding: z.enum(["base64", "percent"]).optional(),
+  encoding: z.enum(["base64", "percent", "backslash"]).optional(),
   checksumValid: z.boolean().optional(),
   // verify and revoke hand it to git: a commit id and nothing else.
   commit: z

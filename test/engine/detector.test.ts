@@ -206,6 +206,19 @@ describe("detector", () => {
       encoding: "percent",
     });
 
+    // A `|` written `\|`, in a Markdown table cell.
+    const [inTable] = createDetector(compile(pipeRule)).detect({
+      text: `| prod | KEY\\|${digits}\\|${body} |`,
+      path: "KEYS.md",
+      startLine: 1,
+    });
+    expect(inTable).toMatchObject({
+      secret: `KEY|${digits}|${body}`,
+      column: 10,
+      endColumn: 10 + `KEY\\|${digits}\\|${body}`.length,
+      encoding: "backslash",
+    });
+
     // A rule that matched the encoded text too is told once: with the decoded secret when its
     // match spans the encoded one (padding written %3D), else with the encoded one (an `@`
     // written %40 in a password, which ends the decoded URL's password early).
