@@ -47469,42 +47469,63 @@ function hasMixedAlphabet(run) {
 }
 function findEncodedText(text, from = 0, to2 = text.length) {
   const base643 = findBase64Text(text, from, to2);
-  const percent = findPercentText(text, from, to2);
-  if (percent.length === 0) return base643;
-  return [...base643, ...percent].sort((a, b3) => a.start - b3.start);
+  const escaped = ESCAPES2.flatMap((scheme) => findEscapedText(text, from, to2, scheme));
+  if (escaped.length === 0) return base643;
+  return [...base643, ...escaped].sort((a, b3) => a.start - b3.start);
 }
-var URL_CHAR = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|") {
-  URL_CHAR[char.charCodeAt(0)] = 1;
-}
-var isUrlChar = (code) => code < 128 && URL_CHAR[code] === 1;
-var PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
 var HEX_DIGIT = /^[0-9A-Fa-f]$/;
-function isPercentEscape(text, at2) {
-  return HEX_DIGIT.test(text[at2 + 1] ?? "") && HEX_DIGIT.test(text[at2 + 2] ?? "");
+var PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+var ESCAPES2 = [
+  {
+    // Keys in URLs and form bodies: each `%XX` as the one byte it names, read as Latin-1 (keys
+    // are ASCII). A Meta Llama key's `|` is written `%7C` in a query string.
+    encoding: "percent",
+    mark: "%",
+    width: (text, at2) => text[at2] === "%" && HEX_DIGIT.test(text[at2 + 1] ?? "") && HEX_DIGIT.test(text[at2 + 2] ?? "") ? 3 : 0,
+    decode: (run) => run.replace(
+      PERCENT_ESCAPE,
+      (_3, hex3) => String.fromCharCode(Number.parseInt(hex3, 16))
+    )
+  },
+  {
+    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command.
+    encoding: "backslash",
+    mark: "\\|",
+    width: (text, at2) => text[at2] === "\\" && text[at2 + 1] === "|" ? 2 : 0,
+    decode: (run) => run.replaceAll("\\|", "|")
+  }
+];
+function rawOffsetIn(text, span, decoded) {
+  const scheme = ESCAPES2.find((each) => each.encoding === span.encoding);
+  if (!scheme) return 0;
+  let raw2 = 0;
+  for (let i = 0; i < decoded; i++) raw2 += scheme.width(text, span.start + raw2) || 1;
+  return raw2;
 }
-var MIN_PERCENT_RUN = 12;
-var MAX_PERCENT_RUN = 4096;
-function findPercentText(text, from, to2) {
+var RUN_CHAR = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\") {
+  RUN_CHAR[char.charCodeAt(0)] = 1;
+}
+var isRunChar = (code) => code < 128 && RUN_CHAR[code] === 1;
+var MIN_ESCAPED_RUN = 12;
+var MAX_ESCAPED_RUN = 4096;
+function findEscapedText(text, from, to2, scheme) {
   const spans = [];
-  let at2 = text.indexOf("%", from);
+  let at2 = text.indexOf(scheme.mark, from);
   while (at2 !== -1 && at2 < to2) {
     let start = at2;
-    while (start > from && isUrlChar(text.charCodeAt(start - 1))) start--;
+    while (start > from && isRunChar(text.charCodeAt(start - 1))) start--;
     let end = at2 + 1;
-    while (end < to2 && isUrlChar(text.charCodeAt(end))) end++;
+    while (end < to2 && isRunChar(text.charCodeAt(end))) end++;
     const length = end - start;
-    if (length >= MIN_PERCENT_RUN && length <= MAX_PERCENT_RUN) {
+    if (length >= MIN_ESCAPED_RUN && length <= MAX_ESCAPED_RUN) {
       const run = text.slice(start, end);
-      const decoded = run.replace(
-        PERCENT_ESCAPE,
-        (_3, hex3) => String.fromCharCode(Number.parseInt(hex3, 16))
-      );
+      const decoded = scheme.decode(run);
       if (decoded !== run && looksLikeText(decoded)) {
-        spans.push({ start, end, decoded, encoding: "percent" });
+        spans.push({ start, end, decoded, encoding: scheme.encoding });
       }
     }
-    at2 = text.indexOf("%", end);
+    at2 = text.indexOf(scheme.mark, end);
   }
   return spans;
 }
@@ -48280,10 +48301,7 @@ function createDetector(rules, options2 = {}) {
     }
     if (depth < maxDecodeDepth) {
       for (const decoded of scanEncoded(text, spans, lines, fragment, path, depth)) {
-        const isRepeat = hits.some(
-          (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end
-        );
-        if (!isRepeat) hits.push(decoded);
+        hits = withDecodedHit(hits, decoded);
       }
     }
     return dropShadowedGenericHits(hits);
@@ -48339,10 +48357,10 @@ function createDetector(rules, options2 = {}) {
     const found = [];
     for (const span of spans) {
       for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
-        const [start, end] = span.encoding === "percent" ? [
-          span.start + percentRawOffset(text, span.start, inner.start),
-          span.start + percentRawOffset(text, span.start, inner.end)
-        ] : [span.start, span.end];
+        const [start, end] = span.encoding === "base64" ? [span.start, span.end] : [
+          span.start + rawOffsetIn(text, span, inner.start),
+          span.start + rawOffsetIn(text, span, inner.end)
+        ];
         found.push({
           ...inner,
           start,
@@ -48417,12 +48435,13 @@ function createDetector(rules, options2 = {}) {
     return findings;
   }
 }
-function percentRawOffset(text, runStart, decoded) {
-  let raw2 = 0;
-  for (let i = 0; i < decoded; i++) {
-    raw2 += text.charCodeAt(runStart + raw2) === 37 && isPercentEscape(text, runStart + raw2) ? 3 : 1;
-  }
-  return raw2;
+function withDecodedHit(hits, decoded) {
+  const same = hits.filter(
+    (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end
+  );
+  if (same.length === 0) return [...hits, decoded];
+  if (!same.every((hit) => decoded.start <= hit.start && hit.end <= decoded.end)) return hits;
+  return [...hits.filter((hit) => !same.includes(hit)), decoded];
 }
 function withoutOverlaps(matches) {
   let end = -1;
