@@ -171,14 +171,27 @@ export function createDetector(
     return companions;
   }
 
-  /** Generic rules step aside where a provider rule already explains the same text. */
+  /**
+   * Generic rules step aside where a provider rule already explains the same text, and of two
+   * generic rules reporting the same secret there (a bearer header in a curl command, which the
+   * catch-all generic-secret reads too), only the first in rule order speaks.
+   */
   function dropShadowedGenericHits(hits: Hit[]): Hit[] {
-    const specific = hits.filter((hit) => !hit.rule.tags.includes("generic"));
+    const isGeneric = (hit: Hit) => hit.rule.tags.includes("generic");
+    const specific = hits.filter((hit) => !isGeneric(hit));
     if (specific.length === hits.length) return hits;
+    const overlaps = (one: Hit, other: Hit) => other.start < one.end && one.start < other.end;
+    const generic = hits.filter(isGeneric);
     return hits.filter(
       (hit) =>
-        !hit.rule.tags.includes("generic") ||
-        !specific.some((other) => other.start < hit.end && hit.start < other.end),
+        !isGeneric(hit) ||
+        (!specific.some((other) => overlaps(hit, other)) &&
+          !generic.some(
+            (other) =>
+              other.secret === hit.secret &&
+              overlaps(hit, other) &&
+              rules.indexOf(other.rule) < rules.indexOf(hit.rule),
+          )),
     );
   }
 

@@ -303,6 +303,28 @@ describe("detector", () => {
       ["tok", 1],
       ["generic", 2],
     ]);
+
+    // Of two generic rules on the same secret, the first in rule order speaks.
+    const twoGeneric = compile(
+      rule({
+        id: "bearer",
+        tags: ["generic"],
+        pattern: "Bearer (?<secret>\\w{20,})",
+        keywords: ["bearer"],
+      }),
+      rule({
+        id: "catch-all",
+        tags: ["generic"],
+        pattern: "[Aa]uth\\w*: \\w+ (?<secret>\\w{20,})",
+        keywords: ["auth"],
+      }),
+    );
+    const found = createDetector(twoGeneric).detect({
+      text: `curl -H "Authorization: Bearer ${other}" https://api.example.test`,
+      path: "a.sh",
+      startLine: 1,
+    });
+    expect(found.map((f) => f.ruleId)).toEqual(["bearer"]);
   });
 
   it("marks GitHub-style checksums without dropping tokens whose checksum fails", () => {
