@@ -172,25 +172,23 @@ export function createDetector(
   }
 
   /**
-   * Generic rules step aside where a provider rule already explains the same text, and of two
-   * generic rules reporting the same secret there (a bearer header in a curl command, which the
-   * catch-all generic-secret reads too), only the first in rule order speaks.
+   * Generic rules step aside where a provider rule already explains the same text, and a
+   * catch-all rule (tagged so: generic-secret) where another generic rule reports the same
+   * secret there (a bearer header in a curl command, a Kubernetes Secret's value).
    */
   function dropShadowedGenericHits(hits: Hit[]): Hit[] {
     const isGeneric = (hit: Hit) => hit.rule.tags.includes("generic");
     const specific = hits.filter((hit) => !isGeneric(hit));
     if (specific.length === hits.length) return hits;
     const overlaps = (one: Hit, other: Hit) => other.start < one.end && one.start < other.end;
-    const generic = hits.filter(isGeneric);
+    const narrower = hits.filter((hit) => isGeneric(hit) && !hit.rule.tags.includes("catch-all"));
     return hits.filter(
       (hit) =>
         !isGeneric(hit) ||
         (!specific.some((other) => overlaps(hit, other)) &&
-          !generic.some(
-            (other) =>
-              other.secret === hit.secret &&
-              overlaps(hit, other) &&
-              rules.indexOf(other.rule) < rules.indexOf(hit.rule),
+          !(
+            hit.rule.tags.includes("catch-all") &&
+            narrower.some((other) => other.secret === hit.secret && overlaps(hit, other))
           )),
     );
   }

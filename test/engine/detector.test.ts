@@ -304,19 +304,19 @@ describe("detector", () => {
       ["generic", 2],
     ]);
 
-    // Of two generic rules on the same secret, the first in rule order speaks.
+    // A catch-all generic rule yields to a narrower generic one on the same secret.
     const twoGeneric = compile(
+      rule({
+        id: "catch-all",
+        tags: ["generic", "catch-all"],
+        pattern: "[Aa]uth\\w*: \\w+ (?<secret>\\w{20,})",
+        keywords: ["auth"],
+      }),
       rule({
         id: "bearer",
         tags: ["generic"],
         pattern: "Bearer (?<secret>\\w{20,})",
         keywords: ["bearer"],
-      }),
-      rule({
-        id: "catch-all",
-        tags: ["generic"],
-        pattern: "[Aa]uth\\w*: \\w+ (?<secret>\\w{20,})",
-        keywords: ["auth"],
       }),
     );
     const found = createDetector(twoGeneric).detect({
