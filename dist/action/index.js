@@ -48258,10 +48258,13 @@ function createDetector(rules, options2 = {}) {
     return companions;
   }
   function dropShadowedGenericHits(hits) {
-    const specific = hits.filter((hit) => !hit.rule.tags.includes("generic"));
+    const isGeneric = (hit) => hit.rule.tags.includes("generic");
+    const specific = hits.filter((hit) => !isGeneric(hit));
     if (specific.length === hits.length) return hits;
+    const overlaps = (one, other) => other.start < one.end && one.start < other.end;
+    const narrower = hits.filter((hit) => isGeneric(hit) && !hit.rule.tags.includes("catch-all"));
     return hits.filter(
-      (hit) => !hit.rule.tags.includes("generic") || !specific.some((other) => other.start < hit.end && hit.start < other.end)
+      (hit) => !isGeneric(hit) || !specific.some((other) => overlaps(hit, other)) && !(hit.rule.tags.includes("catch-all") && narrower.some((other) => other.secret === hit.secret && overlaps(hit, other)))
     );
   }
   function matchText(text, path, lines, candidates2, change) {
