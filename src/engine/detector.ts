@@ -262,10 +262,46 @@ export function createDetector(
   }
 
   /** What a scan of the whole text finds before any check. */
-  function matchWhole(text: string, path: string, lines: LineIndex, decode: boolean): Matched {
-    const candidates = prefilter.candidates(text);
+  function matchWhole(
+    text: string,
+    path: string,
+    lines: LineIndex,
+    decode: boolean,
+    isContext?: (offset: number) => boolean,
+  ): Matched {
+    let candidates = prefilter.candidates(text);
+    if (isContext) candidates = withoutContextHits(candidates, isContext);
     const matches = matchText(text, path, lines, candidates);
-    return { candidates, matches, spans: decode ? findEncodedText(text) : [] };
+    let spans = decode ? findEncodedText(text) : [];
+    // A run holds no line break: one on a context line can only yield a hit there.
+    if (isContext) spans = spans.filter((span) => !isContext(span.start));
+    return { candidates, matches, spans };
+  }
+
+  /**
+   * The keyword hits a rule can use: for a rule whose match stays on one line, none on a
+   * context line, where whatever it finds would not be reported.
+   */
+  function withoutContextHits(
+    candidates: readonly Candidate[],
+    isContext: (offset: number) => boolean,
+  ): Candidate[] {
+    const kept: Candidate[] = [];
+    for (const candidate of candidates) {
+      const { hitStarts, hitLeads } = candidate;
+      if (rules[candidate.rule]!.reach?.lines !== 0 || hitStarts.length === 0) {
+        kept.push(candidate);
+        continue;
+      }
+      const keep = hitStarts.map((start) => !isContext(start));
+      if (!keep.includes(true)) continue;
+      kept.push({
+        rule: candidate.rule,
+        hitStarts: hitStarts.filter((_, index) => keep[index]),
+        ...(hitLeads ? { hitLeads: hitLeads.filter((_, index) => keep[index]) } : {}),
+      });
+    }
+    return kept;
   }
 
   /**
@@ -332,7 +368,9 @@ export function createDetector(
     depth: number,
     lines = buildLineIndex(text),
   ): Hit[] {
-    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth);
+    // Context lines (a diff's unchanged lines) serve only rules that read across lines.
+    const isContext = depth === 0 ? contextTest(fragment, lines) : undefined;
+    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth, isContext);
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
 
@@ -454,6 +492,19 @@ export function createDetector(
     }
     return findings;
   }
+}
+
+/** Whether an offset of a fragment's text lies on one of its context-only lines. */
+function contextTest(
+  fragment: Fragment,
+  lines: LineIndex,
+): ((offset: number) => boolean) | undefined {
+  const { contextOnly } = fragment;
+  if (!contextOnly) return undefined;
+  return (offset) => {
+    const index = lines.lineOf(offset);
+    return contextOnly.has(fragment.lineNumbers?.[index] ?? fragment.startLine + index);
+  };
 }
 
 /**
