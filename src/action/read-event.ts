@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { UsageError } from "../errors.js";
+import * as z from "../zod-mini.js";
 
 /**
  * What the runner tells the Action about the run: the event and its payload (GITHUB_EVENT_NAME,
@@ -8,12 +8,12 @@ import { UsageError } from "../errors.js";
  * are read, and checked, so a malformed payload is one clear error rather than a crash later.
  */
 
-const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "not a commit id");
+const sha = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "not a commit id"));
 
 const pullRequestPayload = z.object({
   pull_request: z.object({
-    number: z.number().int().positive(),
-    commits: z.number().int().nonnegative().optional(),
+    number: z.int().check(z.positive()),
+    commits: z.optional(z.int().check(z.nonnegative())),
     base: z.object({ sha, ref: z.string() }),
     head: z.object({ sha, ref: z.string() }),
   }),
@@ -23,9 +23,9 @@ const pushPayload = z.object({
   ref: z.string(),
   before: sha,
   after: sha,
-  created: z.boolean().optional(),
-  deleted: z.boolean().optional(),
-  repository: z.object({ default_branch: z.string().optional() }).optional(),
+  created: z.optional(z.boolean()),
+  deleted: z.optional(z.boolean()),
+  repository: z.optional(z.object({ default_branch: z.optional(z.string()) })),
 });
 
 const mergeGroupPayload = z.object({
@@ -76,7 +76,7 @@ export function branchOf(ref: string): string {
 
 export const PULL_REQUEST_EVENTS: readonly string[] = ["pull_request", "pull_request_target"];
 
-function issuesOf(error: z.ZodError): string {
+function issuesOf(error: z.core.$ZodError): string {
   const first = error.issues[0];
   return first ? `${first.path.join(".") || "payload"}: ${first.message}` : "invalid";
 }

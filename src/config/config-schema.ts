@@ -1,40 +1,42 @@
-import { z } from "zod";
+import * as z from "../zod-mini.js";
 import { type ParsedYaml, parseYamlWithSchema } from "./parse-yaml.js";
 import { allowSchema, ruleSchema } from "./rule-schema.js";
 
 /** A rule in a user's config: examples and remediation are welcome but not required. */
-const configRuleSchema = ruleSchema.extend({
-  remediation: z
-    .string()
-    .min(1)
-    .default("Rotate the secret and load it from the environment instead."),
-  examples: ruleSchema.shape.examples.optional(),
+const configRuleSchema = z.extend(ruleSchema, {
+  remediation: z._default(
+    z.string().check(z.minLength(1)),
+    "Rotate the secret and load it from the environment instead.",
+  ),
+  examples: z.optional(ruleSchema.shape.examples),
 });
 
 const sizeSchema = z.union([
-  z.number().int().positive(),
+  z.int().check(z.positive()),
   z
     .string()
-    .regex(
-      /^\d+(?:\.\d+)?\s*(?:[kKmMgG]i?[bB]?|[bB])?$/,
-      'a size such as 1048576, "500KB" or "10MB"',
+    .check(
+      z.regex(
+        /^\d+(?:\.\d+)?\s*(?:[kKmMgG]i?[bB]?|[bB])?$/,
+        'a size such as 1048576, "500KB" or "10MB"',
+      ),
     ),
 ]);
 
 export const configSchema = z.strictObject({
   /** False: only the rules below, none of the built-in ones. */
-  useDefault: z.boolean().default(true),
+  useDefault: z._default(z.boolean(), true),
   /** Rule ids to switch off. */
-  disable: z.array(z.string()).default([]),
+  disable: z._default(z.array(z.string()), []),
   /** Extra rules. */
-  rules: z.array(configRuleSchema).default([]),
+  rules: z._default(z.array(configRuleSchema), []),
   /** Allowlist applied to every rule. */
-  allow: allowSchema.optional(),
+  allow: z.optional(allowSchema),
   /** Path globs that are not scanned at all (in addition to .gitignore). */
-  exclude: z.array(z.string().min(1)).default([]),
-  maxFileSize: sizeSchema.optional(),
-  /** Layers of base64 to look through; 0 turns decoding off. */
-  decodeDepth: z.number().int().min(0).max(3).default(1),
+  exclude: z._default(z.array(z.string().check(z.minLength(1))), []),
+  maxFileSize: z.optional(sizeSchema),
+  /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
+  decodeDepth: z._default(z.int().check(z.minimum(0), z.maximum(3)), 1),
 });
 
 export type UserConfig = z.infer<typeof configSchema>;

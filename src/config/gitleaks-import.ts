@@ -1,8 +1,8 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { Document } from "yaml";
-import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import * as z from "../zod-mini.js";
 import { compileRule } from "./compile-rules.js";
 import { configSchema } from "./config-schema.js";
 import { type PathRegexError, pathRegexToGlobs } from "./path-regex-to-glob.js";
@@ -21,52 +21,52 @@ import { Re2Error, translateRe2 } from "./translate-re2.js";
 // The gitleaks config as written (gitleaks v8), checked loosely: unknown fields become notes.
 
 const allowlistSchema = z.object({
-  description: z.string().optional(),
-  condition: z.string().optional(),
-  regexTarget: z.string().optional(),
-  regexes: z.array(z.string()).optional(),
-  paths: z.array(z.string()).optional(),
-  commits: z.array(z.string()).optional(),
-  stopwords: z.array(z.string()).optional(),
-  targetRules: z.array(z.string()).optional(),
+  description: z.optional(z.string()),
+  condition: z.optional(z.string()),
+  regexTarget: z.optional(z.string()),
+  regexes: z.optional(z.array(z.string())),
+  paths: z.optional(z.array(z.string())),
+  commits: z.optional(z.array(z.string())),
+  stopwords: z.optional(z.array(z.string())),
+  targetRules: z.optional(z.array(z.string())),
 });
 
 const requiredSchema = z.object({
   id: z.string(),
-  withinLines: z.number().int().optional(),
-  withinColumns: z.number().int().optional(),
+  withinLines: z.optional(z.int()),
+  withinColumns: z.optional(z.int()),
 });
 
 const ruleSchema = z.object({
-  id: z.string().optional(),
-  description: z.string().optional(),
-  regex: z.string().optional(),
-  path: z.string().optional(),
-  secretGroup: z.number().int().optional(),
-  entropy: z.number().optional(),
-  keywords: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-  allowlist: allowlistSchema.optional(),
-  allowlists: z.array(allowlistSchema).optional(),
-  required: z.array(requiredSchema).optional(),
-  skipReport: z.boolean().optional(),
+  id: z.optional(z.string()),
+  description: z.optional(z.string()),
+  regex: z.optional(z.string()),
+  path: z.optional(z.string()),
+  secretGroup: z.optional(z.int()),
+  entropy: z.optional(z.number()),
+  keywords: z.optional(z.array(z.string())),
+  tags: z.optional(z.array(z.string())),
+  allowlist: z.optional(allowlistSchema),
+  allowlists: z.optional(z.array(allowlistSchema)),
+  required: z.optional(z.array(requiredSchema)),
+  skipReport: z.optional(z.boolean()),
 });
 
 const gitleaksSchema = z.object({
-  title: z.string().optional(),
-  description: z.string().optional(),
-  minVersion: z.string().optional(),
-  extend: z
-    .object({
-      useDefault: z.boolean().optional(),
-      path: z.string().optional(),
-      url: z.string().optional(),
-      disabledRules: z.array(z.string()).optional(),
-    })
-    .optional(),
-  rules: z.array(ruleSchema).optional(),
-  allowlist: allowlistSchema.optional(),
-  allowlists: z.array(allowlistSchema).optional(),
+  title: z.optional(z.string()),
+  description: z.optional(z.string()),
+  minVersion: z.optional(z.string()),
+  extend: z.optional(
+    z.object({
+      useDefault: z.optional(z.boolean()),
+      path: z.optional(z.string()),
+      url: z.optional(z.string()),
+      disabledRules: z.optional(z.array(z.string())),
+    }),
+  ),
+  rules: z.optional(z.array(ruleSchema)),
+  allowlist: z.optional(allowlistSchema),
+  allowlists: z.optional(z.array(allowlistSchema)),
 });
 
 type GitleaksAllowlist = z.infer<typeof allowlistSchema>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod-mini.js";
 import { configSchema } from "./config-schema.js";
 import { ruleFileSchema } from "./rule-schema.js";
 
@@ -6,7 +6,7 @@ import { ruleFileSchema } from "./rule-schema.js";
  * JSON Schemas for editors (yaml-language-server, VS Code), generated from the one zod schema
  * the loader validates with, so the two cannot drift; a test fails when schema/ is stale.
  */
-function toJsonSchema(schema: z.ZodType, title: string, id: string): string {
+function toJsonSchema(schema: z.ZodMiniType, title: string, id: string): string {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   return `${JSON.stringify({ $id: id, title, ...json }, null, 2)}\n`;
 }

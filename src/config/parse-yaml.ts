@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
 import { ConfigError } from "../errors.js";
+import type * as z from "../zod-mini.js";
 
 export interface ParsedYaml<T> {
   readonly value: T;
@@ -23,7 +23,7 @@ function describePath(path: readonly PropertyKey[], value: unknown): string {
  * Parses a YAML file and validates it with a schema. Every problem becomes one ConfigError line
  * naming the file, its line, the rule and the field, so a user can go straight to it.
  */
-export function parseYamlWithSchema<S extends z.ZodType>(
+export function parseYamlWithSchema<S extends z.ZodMiniType>(
   text: string,
   file: string,
   schema: S,

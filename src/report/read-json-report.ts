@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { findEncodedText } from "../engine/decode.js";
 import { ConfigError } from "../errors.js";
 import type { ReportFinding, ScanSummary } from "../types.js";
+import * as z from "../zod-mini.js";
 import { buildLineRedactor } from "./line-redactor.js";
 import { isRedacted, redactSecret } from "./redact.js";
 
@@ -13,7 +13,7 @@ import { isRedacted, redactSecret } from "./redact.js";
 
 const verificationSchema = z.object({
   status: z.enum(["live", "live-restricted", "invalid", "rate-limited", "unknown", "unsupported"]),
-  httpStatus: z.number().optional(),
+  httpStatus: z.optional(z.number()),
   checkedAt: z.string(),
   detail: z.string(),
 });
@@ -22,63 +22,63 @@ const revocationSchema = z.object({
   status: z.enum(["planned", "revoked", "revoke-failed", "manual", "skipped"]),
   mechanism: z.enum(["self", "admin", "github", "manual"]),
   detail: z.string(),
-  url: z.string().optional(),
-  httpStatus: z.number().optional(),
+  url: z.optional(z.string()),
+  httpStatus: z.optional(z.number()),
 });
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+const lineNumber = () => z.int().check(z.minimum(1));
+
 const findingSchema = z.object({
-  ruleId: z.string().min(1),
-  title: z.string().default(""),
-  provider: z.string().default("unknown"),
-  severity: z.enum(["critical", "high", "medium", "low", "info"]).default("high"),
-  tags: z.array(z.string()).default([]),
-  path: z.string().min(1),
-  line: z.number().int().min(1),
-  column: z.number().int().min(1).default(1),
-  endLine: z.number().int().min(1).optional(),
-  endColumn: z.number().int().min(1).optional(),
+  ruleId: nonEmpty(),
+  title: z._default(z.string(), ""),
+  provider: z._default(z.string(), "unknown"),
+  severity: z._default(z.enum(["critical", "high", "medium", "low", "info"]), "high"),
+  tags: z._default(z.array(z.string()), []),
+  path: nonEmpty(),
+  line: lineNumber(),
+  column: z._default(lineNumber(), 1),
+  endLine: z.optional(lineNumber()),
+  endColumn: z.optional(lineNumber()),
   secret: z.string(),
-  lineText: z.string().default(""),
-  companion: z.object({ ruleId: z.string(), secret: z.string(), line: z.number() }).optional(),
-  metadata: z.record(z.string(), z.string()).default({}),
-  entropy: z.number().default(0),
-  fingerprint: z.string().min(1),
-  encoding: z.enum(["base64", "percent", "backslash"]).optional(),
-  checksumValid: z.boolean().optional(),
+  lineText: z._default(z.string(), ""),
+  companion: z.optional(z.object({ ruleId: z.string(), secret: z.string(), line: z.number() })),
+  metadata: z._default(z.record(z.string(), z.string()), {}),
+  entropy: z._default(z.number(), 0),
+  fingerprint: nonEmpty(),
+  encoding: z.optional(z.enum(["base64", "percent", "backslash"])),
+  checksumValid: z.optional(z.boolean()),
   // verify and revoke hand it to git: a commit id and nothing else.
-  commit: z
-    .string()
-    .regex(/^[0-9a-f]{4,64}$/i, "not a commit id")
-    .optional(),
-  author: z.string().optional(),
-  email: z.string().optional(),
-  date: z.string().optional(),
-  occurrences: z
-    .array(
+  commit: z.optional(z.string().check(z.regex(/^[0-9a-f]{4,64}$/i, "not a commit id"))),
+  author: z.optional(z.string()),
+  email: z.optional(z.string()),
+  date: z.optional(z.string()),
+  occurrences: z.optional(
+    z.array(
       z.object({
         path: z.string(),
         line: z.number(),
-        commit: z.string().optional(),
-        date: z.string().optional(),
+        commit: z.optional(z.string()),
+        date: z.optional(z.string()),
       }),
-    )
-    .optional(),
-  verification: verificationSchema.optional(),
-  revocation: revocationSchema.optional(),
-  remediation: z.string().default(""),
+    ),
+  ),
+  verification: z.optional(verificationSchema),
+  revocation: z.optional(revocationSchema),
+  remediation: z._default(z.string(), ""),
 });
 
 const reportSchema = z.object({
   version: z.literal(1),
-  tool: z.object({ name: z.string(), version: z.string() }).optional(),
+  tool: z.optional(z.object({ name: z.string(), version: z.string() })),
   findings: z.array(findingSchema),
-  summary: z
-    .object({
-      source: z.enum(["files", "stdin", "staged", "history", "range"]).default("files"),
-      scannedFragments: z.number().default(0),
-      scannedBytes: z.number().default(0),
-      skipped: z
-        .array(
+  summary: z.optional(
+    z.object({
+      source: z._default(z.enum(["files", "stdin", "staged", "history", "range"]), "files"),
+      scannedFragments: z._default(z.number(), 0),
+      scannedBytes: z._default(z.number(), 0),
+      skipped: z._default(
+        z.array(
           z.object({
             path: z.string(),
             reason: z.enum([
@@ -90,12 +90,13 @@ const reportSchema = z.object({
               "symlink",
               "not-a-file",
             ]),
-            detail: z.string().optional(),
+            detail: z.optional(z.string()),
           }),
-        )
-        .default([]),
-    })
-    .optional(),
+        ),
+        [],
+      ),
+    }),
+  ),
 });
 
 export interface SavedReport {

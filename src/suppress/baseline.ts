@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import type { Finding } from "../types.js";
+import * as z from "../zod-mini.js";
 import {
   isFingerprint,
   parseSuppressionEntry,
@@ -75,14 +75,16 @@ export function createBaseline(
 
 /** keywarden baselines and keywarden JSON reports: both list findings with a fingerprint. */
 const keywardenSchema = z.object({
-  version: z.number().int().optional(),
+  version: z.optional(z.int()),
   findings: z.array(
-    z.object({ fingerprint: z.string().refine(isFingerprint, "not a keywarden fingerprint") }),
+    z.object({
+      fingerprint: z.string().check(z.refine(isFingerprint, "not a keywarden fingerprint")),
+    }),
   ),
 });
 
 /** A gitleaks JSON report, which gitleaks teams use as their baseline. */
-const gitleaksSchema = z.array(z.object({ Fingerprint: z.string().min(1) }));
+const gitleaksSchema = z.array(z.object({ Fingerprint: z.string().check(z.minLength(1)) }));
 
 /** Reads a baseline: a keywarden baseline, a keywarden JSON report, or a gitleaks JSON report. */
 export function parseBaseline(text: string, file: string): Baseline {
