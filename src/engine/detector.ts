@@ -52,6 +52,9 @@ export interface ScanRecord {
 /** Keyword hits, raw matches and encoded runs of a text: a scan before any check. */
 type Matched = Pick<ScanRecord, "candidates" | "matches" | "spans">;
 
+/** How much of the line before an encoded run is read with its decoded text, for its name. */
+const NAME_BEFORE_RUN = 120;
+
 /** A change touching more than this share of a text is scanned as a new text. */
 const MOST_OF_THE_TEXT = 0.5;
 
@@ -173,8 +176,8 @@ export function createDetector(
 
   /**
    * Generic rules step aside where a provider rule already explains the same text, and a
-   * catch-all rule (tagged so: generic-secret) where another generic rule reports the same
-   * secret there (a bearer header in a curl command, a Kubernetes Secret's value).
+   * catch-all rule (tagged so: generic-secret) where a narrower generic rule reports there too
+   * (a bearer header in a curl command, a Kubernetes Secret's value, encoded or decoded).
    */
   function dropShadowedGenericHits(hits: Hit[]): Hit[] {
     const isGeneric = (hit: Hit) => hit.rule.tags.includes("generic");
@@ -186,10 +189,7 @@ export function createDetector(
       (hit) =>
         !isGeneric(hit) ||
         (!specific.some((other) => overlaps(hit, other)) &&
-          !(
-            hit.rule.tags.includes("catch-all") &&
-            narrower.some((other) => other.secret === hit.secret && overlaps(hit, other))
-          )),
+          !(hit.rule.tags.includes("catch-all") && narrower.some((other) => overlaps(hit, other)))),
     );
   }
 
@@ -405,13 +405,19 @@ export function createDetector(
   ): Hit[] {
     const found: Hit[] = [];
     for (const span of spans) {
-      for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
+      // The decoded text is read after what stands before the run on its line, so a rule sees
+      // the name it is the value of (`TOGETHER_API_KEY: <base64>` in a Kubernetes Secret).
+      const lineStart = lines.lineStart(lines.lineOf(span.start));
+      const before = text.slice(Math.max(lineStart, span.start - NAME_BEFORE_RUN), span.start);
+      for (const inner of scanText(before + span.decoded, fragment, path, depth + 1)) {
+        // A secret in what stands before the run is the raw text's to find.
+        if (inner.start < before.length) continue;
         const [start, end] =
           span.encoding === "base64"
             ? [span.start, span.end]
             : [
-                span.start + rawOffsetIn(text, span, inner.start),
-                span.start + rawOffsetIn(text, span, inner.end),
+                span.start + rawOffsetIn(text, span, inner.start - before.length),
+                span.start + rawOffsetIn(text, span, inner.end - before.length),
               ];
         found.push({
           ...inner,

@@ -181,6 +181,25 @@ describe("detector", () => {
     ).toEqual([]);
   });
 
+  it("reads decoded text after the name it is assigned to on its line", () => {
+    const namedRule = rule({
+      id: "acme",
+      pattern: "ACME_KEY: (?<secret>[a-f0-9]{32})(?![a-f0-9])",
+      keywords: ["acme_key"],
+      entropy: 3,
+    });
+    const value = expandTemplate("{{hex:32}}");
+    const text = `kind: Secret\ndata:\n  ACME_KEY: ${Buffer.from(value).toString("base64")}\n`;
+    const findings = createDetector(compile(namedRule)).detect({
+      text,
+      path: "s.yaml",
+      startLine: 1,
+    });
+    expect(findings.map((f) => [f.ruleId, f.secret, f.line, f.column, f.encoding])).toEqual([
+      ["acme", value, 3, 13, "base64"],
+    ]);
+  });
+
   it("finds keys in percent-encoded text at their own encoded characters", () => {
     const pipeRule = rule({
       id: "pipe",
