@@ -129,22 +129,39 @@ class GitignoreRules {
   enterFolder(folder: string): boolean {
     if (folder !== "" && this.ignores(`${folder}/`)) return false;
     const sources = folder === "" ? [".git/info/exclude", ".gitignore"] : [`${folder}/.gitignore`];
+    // One list, info/exclude first: a later pattern wins, and .gitignore outranks info/exclude.
     const rules = sources.map((source) => readRules(join(this.root, source))).join("\n");
-    if (rules.trim() !== "") this.byFolder.set(folder, ignore().add(rules));
+    if (rules.trim() !== "")
+      this.byFolder.set(folder, ignore({ ignorecase: IGNORE_CASE }).add(rules));
     return true;
   }
 
-  /** Whether a path (relative to the root; a folder's with a trailing slash) is ignored. */
+  /**
+   * Whether a path (relative to the root; a folder's with a trailing slash) is ignored. As in
+   * git, the deepest .gitignore with a pattern for it decides: a folder's `!defaults.env`
+   * takes back its parent's `*.env`.
+   */
   ignores(relativePath: string): boolean {
-    for (const [folder, rules] of this.byFolder) {
-      if (folder !== "" && !relativePath.startsWith(`${folder}/`)) continue;
+    const path = relativePath.endsWith("/") ? relativePath.slice(0, -1) : relativePath;
+    for (let end = path.lastIndexOf("/"); ; end = path.lastIndexOf("/", end - 1)) {
+      const folder = end > 0 ? path.slice(0, end) : "";
+      const rules = this.byFolder.get(folder);
       const inside = folder === "" ? relativePath : relativePath.slice(folder.length + 1);
-      // A folder's own rules say nothing about the folder (one walked twice, see walkTree).
-      if (inside !== "" && rules.ignores(inside)) return true;
+      if (rules && inside !== "") {
+        const { ignored, unignored } = rules.test(inside);
+        if (ignored) return true;
+        if (unignored) return false;
+      }
+      if (end <= 0) return false;
     }
-    return false;
   }
 }
+
+/**
+ * Whether ignore patterns match letter case loosely: git's core.ignorecase, which git sets where
+ * file systems do (macOS, Windows).
+ */
+const IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
 
 /** An ignore file's text; none when it is missing or unreadable (the walk reports folders). */
 function readRules(file: string): string {

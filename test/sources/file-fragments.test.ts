@@ -177,3 +177,28 @@ describe("ignore files", () => {
     expect(await paths(false)).toHaveLength(Object.keys(files).length - 1); // .git is never read
   });
 });
+
+describe("ignore files, precedence", () => {
+  it("lets a deeper .gitignore take back a parent's pattern, and matches letter case as git on Linux does", async () => {
+    const dir = makeTempDir();
+    const files: Record<string, string> = {
+      ".gitignore": "*.env\n*.txt\n",
+      "config/.gitignore": "!defaults.env\n",
+      "config/defaults.env": "x\n",
+      "config/local.env": "x\n",
+      "A.TXT": "x\n",
+      "a.txt": "x\n",
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, ".."), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const { fragments } = await collect((onSkip) =>
+      fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    const expected = [".gitignore", "config/.gitignore", "config/defaults.env"];
+    // Case-insensitive file systems (macOS, Windows) have git match case loosely too.
+    if (process.platform === "linux") expected.unshift("A.TXT");
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual(expected.sort());
+  });
+});
