@@ -135,9 +135,17 @@ async function runWithYargs(argv: readonly string[], context: CommandContext): P
  * Runs one command line and returns the exit code. The only catch in the program: known errors
  * become one line on stderr and exit 2; anything else is a bug, shown with its stack.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(commandLine: readonly string[], io: CliIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
-  const debug = argv.includes("--debug");
+  const argv =
+    commandLine[0] === "staged"
+      ? [
+          "staged",
+          ...(await import("./file-args.js")).fileNamesAsPaths(commandLine.slice(1), io.cwd),
+        ]
+      : commandLine;
+  const end = argv.indexOf("--");
+  const debug = (end === -1 ? argv : argv.slice(0, end)).includes("--debug");
   try {
     if (!(await runPlain(argv, context))) {
       const helpOutput = await runWithYargs(argv, context);

@@ -100,6 +100,16 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     repo.git("add", "-A");
     expect(await foundAt(["-rf.env", "-x.env"], repo.dir)).toEqual([["-rf.env", 1]]);
     expect(await foundAt(["-x.env"], repo.dir)).toEqual([]);
+    // Nor can a file's name switch the guard off or have it print the key.
+    const key = plantedKey();
+    repo.write({ "--fail-on=none": "x\n", "--no-redact": `LLAMA_API_KEY=${key}\n` });
+    repo.git("add", "--", "--fail-on=none", "--no-redact");
+    const named = await runCli(["staged", "--fail-on=none", "--no-redact", "-rf.env"], {
+      cwd: repo.dir,
+    });
+    expect(named.exitCode).toBe(1);
+    expect(named.stdout + named.stderr).not.toContain(key);
+    expect(named.stderr).toContain("--no-redact:1");
     const typo = await runCli(["staged", "--formt", "json"], { cwd: repo.dir });
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toMatch(/^keywarden: Unknown argument: formt\n/);

@@ -1,8 +1,5 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import type { ResolvedConfig } from "../../config/load-config.js";
-import { UsageError } from "../../errors.js";
 import { escapeControls } from "../../report/escape-controls.js";
 import type { GitSourceOptions } from "../../sources/git-source-options.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
@@ -83,10 +80,6 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
   const options = readScanOptions(argv);
   const paths = stagedPaths(argv);
   const { io } = context;
-  // Unknown options reach here as paths (see the builder): one that names no file was an option.
-  const unknown = paths.find((path) => path.startsWith("-") && !existsSync(resolve(io.cwd, path)));
-  if (unknown !== undefined)
-    throw new UsageError(`Unknown argument: ${unknown.replace(/^-+/, "")}`);
   await executeScan(context, {
     source: "staged",
     scanRoot: ".",
@@ -116,16 +109,12 @@ export function stagedCommand(context: CommandContext): CommandModule {
     describe:
       "Scan the lines the next commit adds (git diff --cached): the pre-commit guard. Paths given: only those, and a path with nothing staged is scanned whole",
     builder: (yargs) =>
-      withScanOptions(yargs)
-        // The pre-commit framework passes file names with no `--` before them: `-rf.env` is a
-        // file, not the flags r and f. (A typo such as --formt then names a file, which the
-        // scan reports as missing.)
-        .parserConfiguration({ "unknown-options-as-args": true })
-        .positional("paths", {
-          describe: "Files or folders (as the pre-commit framework passes them)",
-          type: "string",
-          array: true,
-        }),
+      // File names that look like options were moved after a `--` (see file-args.ts).
+      withScanOptions(yargs).positional("paths", {
+        describe: "Files or folders (as the pre-commit framework passes them)",
+        type: "string",
+        array: true,
+      }),
     handler: (argv) => runStaged(context, argv),
   };
 }

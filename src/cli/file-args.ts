@@ -1,0 +1,29 @@
+import { lstatSync } from "node:fs";
+import { resolve } from "node:path";
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The arguments of `staged` as the pre-commit framework builds them: the hook's entry and args,
+ * then file names, with no `--` before the names. A name that looks like an option
+ * (`--no-redact`, `--fail-on=none`, `-rf.env`) and names a file or link is that file: it is
+ * moved after a `--`, so that a repository cannot switch the guard off, or have it print
+ * secrets, by the names of its files.
+ */
+export function fileNamesAsPaths(args: readonly string[], cwd: string): readonly string[] {
+  const end = args.indexOf("--");
+  const before = end === -1 ? args : args.slice(0, end);
+  const after = end === -1 ? [] : args.slice(end + 1);
+  const isFileName = (arg: string) =>
+    arg.length > 1 && arg.startsWith("-") && exists(resolve(cwd, arg));
+  const files = before.filter(isFileName);
+  if (files.length === 0) return args;
+  return [...before.filter((arg) => !isFileName(arg)), "--", ...files, ...after];
+}
