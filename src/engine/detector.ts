@@ -99,6 +99,9 @@ export function createDetector(
   const keywordLength = rules.map((rule) => Math.max(0, ...rule.keywords.map((k) => k.length)));
   const longestKeyword = Math.max(0, ...keywordLength);
   const globalAllow = options.globalAllow;
+  const companionIds = new Set(
+    rules.flatMap((rule) => (rule.requires ? [rule.requires.rule] : [])),
+  );
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
 
   // Which rules apply to a path, by rule index (0 not yet known, 1 yes, 2 no): a history
@@ -289,7 +292,9 @@ export function createDetector(
     const kept: Candidate[] = [];
     for (const candidate of candidates) {
       const { hitStarts, hitLeads } = candidate;
-      if (rules[candidate.rule]!.reach?.lines !== 0 || hitStarts.length === 0) {
+      const rule = rules[candidate.rule]!;
+      // A companion (another rule `requires` it) counts where it stands, context or not.
+      if (rule.reach?.lines !== 0 || companionIds.has(rule.id) || hitStarts.length === 0) {
         kept.push(candidate);
         continue;
       }
@@ -458,15 +463,22 @@ export function createDetector(
       fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    const onContextOnly = (first: number, last: number) => {
+      for (let index = first; index <= last; index++) {
+        if (!fragment.contextOnly?.has(lineNumber(index))) return false;
+      }
+      return true;
+    };
     for (const hit of hits) {
       if (!hit.rule.report) continue;
       const startLine = lines.lineOf(hit.start);
-      // Context lines helped the rules read the added ones; what they hold is not new.
-      if (fragment.contextOnly?.has(lineNumber(startLine))) continue;
+      const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
+      // Context lines helped the rules read the added ones; a secret wholly on them is not new
+      // (one that reaches an added line is: a private key's new body between its old markers).
+      if (fragment.contextOnly && onContextOnly(startLine, endLine)) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
       const companion: Companion | undefined = hit.companion && {
         ruleId: hit.companion.rule.id,
         secret: hit.companion.secret,

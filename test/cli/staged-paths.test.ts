@@ -54,6 +54,41 @@ describe("keywarden staged, reading the lines around what it adds", () => {
   });
 });
 
+describe("keywarden staged, across the lines around a change", () => {
+  const body = () => Array.from({ length: 6 }, () => expandExample("{{b64:64}}").text).join("\n");
+  const pem = (lines: string) =>
+    `-----BEGIN PRIVATE KEY-----\n${lines}\n-----END PRIVATE KEY-----\n`;
+
+  it("reports a private key whose body changed between unchanged markers", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "deploy/key.pem": pem(body()) });
+    repo.write({ "deploy/key.pem": pem(body()) });
+    repo.git("add", "-A");
+    const result = await runCli(["staged", "--format", "json"], { cwd: repo.dir });
+    const { findings } = JSON.parse(result.stdout) as { findings: JsonFinding[] };
+    expect(findings.map((finding) => [finding.path, finding.line])).toEqual([
+      ["deploy/key.pem", 1],
+    ]);
+  });
+
+  it("pairs a new LLMOS secret key with its access key on an unchanged line", async () => {
+    const letters = "bcdfghjklmnpqrstvwxz2456789";
+    const accessKey = `llmos-${expandExample(`{{chars:${letters}:5}}`).text}`;
+    const repo = makeTempRepo();
+    repo.commit("base", { "llmos.yaml": `llmos:\n  accessKey: ${accessKey}\n` });
+    const secretKey = expandExample(`{{chars:${letters}:54}}`).text;
+    repo.write({ "llmos.yaml": `llmos:\n  accessKey: ${accessKey}\n  value: ${secretKey}\n` });
+    repo.git("add", "-A");
+    const result = await runCli(["staged", "--format", "json"], { cwd: repo.dir });
+    const { findings } = JSON.parse(result.stdout) as {
+      findings: (JsonFinding & { ruleId: string; companion?: { line: number } })[];
+    };
+    expect(findings.map((f) => [f.ruleId, f.line, f.companion?.line])).toEqual([
+      ["llmos-secret-key", 3, 2],
+    ]);
+  });
+});
+
 describe("keywarden staged PATH... (as the pre-commit framework runs it)", () => {
   it("scans a named file with nothing staged whole, as pre-commit run --all-files asks", async () => {
     const repo = makeTempRepo();
