@@ -5,7 +5,9 @@ import { decodeText, hasUtf16ByteOrderMark, isBinary } from "./read-text.js";
 /**
  * Standard input, as it streams in: a log tailed into `keywarden stdin` may never end, or hold
  * gigabytes, so it is scanned in pieces of about `pieceBytes`, each cut after a line end and
- * numbered from the line it starts on. Memory holds one piece.
+ * numbered from the line it starts on. Each piece is read after the last lines of the one
+ * before, as context (see Fragment.contextOnly), so a private key or a provider's name across
+ * a cut is still read whole. Memory holds one piece, or one line longer than a piece.
  */
 export interface StdinOptions {
   /** The name reported (`<stdin>` by default). */
@@ -17,6 +19,11 @@ export interface StdinOptions {
 
 const NEWLINE = 0x0a;
 const DEFAULT_PIECE_BYTES = 4 * 1024 * 1024;
+/** A line is kept whole up to this size (a minified bundle); a longer one is cut. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** What of a piece's end the next piece reads again: a private key's lines, a name above a key. */
+const OVERLAP_LINES = 64;
+const OVERLAP_BYTES = 16 * 1024;
 
 /** The newlines in `bytes`. */
 function countLines(bytes: Buffer): number {
@@ -26,15 +33,32 @@ function countLines(bytes: Buffer): number {
 }
 
 /**
- * Where to end a piece of `bytes`: after the last line end before `limit`; for a line longer
- * than that, at `limit`, moved back off the middle of a UTF-8 character.
+ * Where to end a piece of `bytes`: after the last line end before `limit`, or after a longer
+ * first line; undefined while that line's end has not arrived. A line over MAX_LINE_BYTES (or
+ * the input's last one) is cut where it stands, moved back off the middle of a UTF-8 character.
  */
-function pieceEnd(bytes: Buffer, limit: number): number {
-  const newline = bytes.lastIndexOf(NEWLINE, limit - 1);
-  if (newline !== -1) return newline + 1;
-  let end = limit;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  return end > 0 ? end : limit;
+function pieceEnd(bytes: Buffer, limit: number, final: boolean): number | undefined {
+  if (final && bytes.length <= limit) return bytes.length;
+  const before = bytes.lastIndexOf(NEWLINE, limit - 1);
+  if (before !== -1) return before + 1;
+  const after = bytes.indexOf(NEWLINE, limit);
+  if (after !== -1 && after < MAX_LINE_BYTES) return after + 1;
+  if (!final && bytes.length < MAX_LINE_BYTES) return undefined;
+  let end = Math.min(bytes.length, MAX_LINE_BYTES);
+  while (end > 0 && end < bytes.length && (bytes[end]! & 0xc0) === 0x80) end--;
+  return end > 0 ? end : Math.min(bytes.length, MAX_LINE_BYTES);
+}
+
+/** The last lines of a piece (whole lines, within the overlap bounds), to read again. */
+function overlapOf(piece: Buffer): Buffer {
+  let start = piece.length;
+  for (let lines = 0; lines < OVERLAP_LINES && start > 0; lines++) {
+    const newline = piece.lastIndexOf(NEWLINE, start - 2);
+    const next = newline + 1;
+    if (piece.length - next > OVERLAP_BYTES) break;
+    start = next;
+  }
+  return piece.subarray(start);
 }
 
 export async function* stdinFragments(
@@ -47,6 +71,8 @@ export async function* stdinFragments(
   let heldBytes = 0;
   let startLine = 1;
   let first = true;
+  /** The end of the last piece, read again before the next. */
+  let overlap = Buffer.alloc(0);
   /** Set when the input is binary (judged, as git does, by its start): the rest is drained. */
   let binary = false;
 
@@ -67,11 +93,23 @@ export async function* stdinFragments(
           continue;
         }
       }
-      const end = bytes.length <= pieceBytes && final ? bytes.length : pieceEnd(bytes, pieceBytes);
+      const end = pieceEnd(bytes, pieceBytes, final);
+      if (end === undefined) break;
       const piece = bytes.subarray(0, end);
       bytes = bytes.subarray(end);
-      yield { text: decodeText(piece), path, startLine };
+      const contextLines = countLines(overlap);
+      const context = new Set(
+        Array.from({ length: contextLines }, (_, index) => startLine - contextLines + index),
+      );
+      yield {
+        text: decodeText(Buffer.concat([overlap, piece])),
+        path,
+        startLine: startLine - contextLines,
+        ...(contextLines > 0 ? { contextOnly: context } : {}),
+      };
       startLine += countLines(piece);
+      // A piece cut inside a line leaves nothing whole to read again.
+      overlap = piece.at(-1) === NEWLINE ? Buffer.from(overlapOf(piece)) : Buffer.alloc(0);
     }
     held = bytes.length > 0 ? [bytes] : [];
     heldBytes = bytes.length;
@@ -82,7 +120,10 @@ export async function* stdinFragments(
     const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
     held.push(bytes);
     heldBytes += bytes.length;
-    if (heldBytes >= pieceBytes) yield* pieces(false);
+    // Only a line end, or a line grown too long, can end a piece: joining the chunks of a long
+    // line at every chunk would cost its length each time.
+    const canCut = bytes.includes(NEWLINE) || heldBytes >= MAX_LINE_BYTES;
+    if (heldBytes >= pieceBytes && canCut) yield* pieces(false);
   }
   if (!binary) yield* pieces(true);
 }

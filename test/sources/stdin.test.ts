@@ -19,26 +19,40 @@ async function read(chunks: readonly (string | Buffer)[], pieceBytes: number) {
 }
 
 describe("standard input", () => {
-  it("cuts pieces after a line end and numbers each from its first line", async () => {
+  /** A fragment's own lines, with their numbers: those it does not read again as context. */
+  const ownLines = (fragment: Fragment) =>
+    fragment.text
+      .split("\n")
+      .map((line, index) => [fragment.startLine + index, line] as const)
+      .filter(([number]) => !fragment.contextOnly?.has(number));
+
+  it("cuts pieces after a line end, numbers each line, and reads the last lines again as context", async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`);
     const { fragments } = await read(
       [lines.slice(0, 7).join("\n"), `\n${lines.slice(7).join("\n")}\n`],
       64,
     );
     expect(fragments.length).toBeGreaterThan(3);
-    expect(fragments.map((fragment) => fragment.text).join("")).toBe(`${lines.join("\n")}\n`);
+    const own = fragments.flatMap((fragment) => ownLines(fragment).filter(([, line]) => line));
+    expect(own).toEqual(lines.map((line, index) => [index + 1, line]));
     for (const fragment of fragments) {
-      expect(fragment.text.endsWith("\n")).toBe(true);
-      expect(fragment.text.split("\n")[0]).toBe(`line ${fragment.startLine}`);
-      expect(fragment.text.length).toBeLessThanOrEqual(64);
+      for (const [number, line] of fragment.text.split("\n").entries()) {
+        if (line) expect(line).toBe(`line ${fragment.startLine + number}`);
+      }
     }
+    // Every piece after the first starts with the lines before it, as context only.
+    expect(fragments.slice(1).every((fragment) => (fragment.contextOnly?.size ?? 0) > 0)).toBe(
+      true,
+    );
   });
 
-  it("cuts a line longer than a piece between characters, never inside one", async () => {
+  it("keeps a line longer than a piece whole, and cuts none inside a character", async () => {
     const line = "é".repeat(100); // two bytes each
-    const { fragments } = await read([line.slice(0, 33), line.slice(33)], 31);
-    expect(fragments.map((fragment) => fragment.text).join("")).toBe(line);
-    expect(fragments.every((fragment) => !fragment.text.includes("\ufffd"))).toBe(true);
+    const { fragments } = await read([line.slice(0, 33), line.slice(33), "\nnext\n"], 31);
+    expect(fragments.map((fragment) => ownLines(fragment).map(([, text]) => text))).toEqual([
+      [line, ""],
+      ["next", ""],
+    ]);
   });
 
   it("skips binary input by its start, and reads UTF-16 whole", async () => {
