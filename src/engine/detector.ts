@@ -537,6 +537,8 @@ function withDecodedHit(hits: Hit[], decoded: Hit): Hit[] {
     (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end,
   );
   if (same.length === 0) return [...hits, decoded];
+  // The run held the secret as it is (escapes elsewhere in it): the raw match says it plainly.
+  if (same.some((hit) => hit.secret === decoded.secret)) return hits;
   if (!same.every((hit) => decoded.start <= hit.start && hit.end <= decoded.end)) return hits;
   return [...hits.filter((hit) => !same.includes(hit)), decoded];
 }

@@ -238,6 +238,16 @@ describe("detector", () => {
       encoding: "backslash",
     });
 
+    // A key written as it is, in a run with an escape elsewhere, is no encoded key.
+    const plain = createDetector(compile(pipeRule)).detect({
+      text: `k=KEY|${digits}|${body}&next=a\\|b`,
+      path: "a.txt",
+      startLine: 1,
+    });
+    expect(plain.map((f) => [f.secret, f.encoding])).toEqual([
+      [`KEY|${digits}|${body}`, undefined],
+    ]);
+
     // A rule that matched the encoded text too is told once: with the decoded secret when its
     // match spans the encoded one (padding written %3D), else with the encoded one (an `@`
     // written %40 in a password, which ends the decoded URL's password early).

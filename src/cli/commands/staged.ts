@@ -35,7 +35,7 @@ function blockedCommitMessage(findings: readonly Finding[], wholeFiles: boolean)
     "To go on, either:",
     "  - move the key out of the code (an environment variable or a secrets manager), then git add the file again;",
     // `--`: a file named like an option (-x) is still a file.
-    `  - unstage it: git restore --staged -- ${files.map(shellWord).join(" ")};`,
+    `  - ${wholeFiles ? "if it is staged, " : ""}unstage it: git restore --staged -- ${files.map(shellWord).join(" ")};`,
     "  - or, for a false positive, add a keywarden:allow comment on that line.",
     "",
   ].join("\n");
