@@ -1,6 +1,6 @@
-import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
-import { runGit } from "../git/run-git.js";
+import { lstatSync, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { type GitContext, runGit, runGitRaw } from "../git/run-git.js";
 import type { Fragment } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { stagedFragments } from "./staged-diff.js";
@@ -29,7 +29,9 @@ function realPath(path: string): string {
 
 /** `path` (relative to cwd) from the repository's top, in git's POSIX form; undefined outside. */
 function fromTop(top: string, cwd: string, path: string): string | undefined {
-  const inside = relative(top, realPath(resolve(cwd, path)));
+  // The folder's real path, not the file's: a staged symbolic link is a file of its own.
+  const absolute = resolve(cwd, path);
+  const inside = relative(top, join(realPath(dirname(absolute)), basename(absolute)));
   if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return undefined;
   return inside.split(sep).join("/");
 }
@@ -65,9 +67,40 @@ export async function* stagedPathFragments(options: StagedPathsOptions): AsyncGe
     return listed;
   };
   yield* stagedFragments({ ...options, isListed });
-  const unstaged = [...byRepoPath]
-    .filter(([inRepo]) => !staged.has(inRepo))
-    .flatMap(([, given]) => given);
-  const whole = [...unstaged, ...outside];
+  const unstaged = [...byRepoPath].filter(([inRepo]) => !staged.has(inRepo));
+  const gone = await inHeadOnly(
+    unstaged.map(([inRepo]) => inRepo),
+    { ...options, cwd: top },
+  );
+  const whole = [
+    ...unstaged.filter(([inRepo]) => !gone.has(inRepo)).flatMap(([, given]) => given),
+    ...outside,
+  ];
   if (whole.length > 0) yield* options.scanWhole(whole);
+}
+
+/**
+ * Of these repository paths, those missing from the working tree that HEAD has: the old name
+ * of a staged rename, say, which has nothing to scan. Any other missing path is the whole
+ * scan's to report.
+ */
+async function inHeadOnly(paths: readonly string[], context: GitContext): Promise<Set<string>> {
+  const missing = paths.filter((path) => !exists(join(context.cwd, path)));
+  if (missing.length === 0) return new Set();
+  const literal = missing.map((path) => `:(literal)${path}`);
+  const result = await runGitRaw(
+    ["ls-tree", "-z", "--name-only", "HEAD", "--", ...literal],
+    context,
+  );
+  if (result.code !== 0) return new Set();
+  return new Set(result.stdout.toString("utf8").split("\0").filter(Boolean));
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,8 +1,9 @@
+import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandExample } from "../../src/config/example-template.js";
 import { plantedKey } from "../git/helpers.js";
-import { makeTempRepo } from "../helpers/git-repo.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 
 interface JsonFinding {
@@ -128,6 +129,16 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     expect(await foundAt(["deploy/prod.env"], repo.dir)).toEqual([]);
   });
 
+  it("reads a staged symbolic link as the link git commits, not as what it points to", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    const outside = join(makeTempDir(), "local.env");
+    writeFileSync(outside, `LLAMA_API_KEY=${plantedKey()}\n`);
+    symlinkSync(outside, join(repo.dir, "link.env"));
+    repo.git("add", "link.env");
+    expect(await foundAt(["link.env"], repo.dir)).toEqual([]);
+  });
+
   it("takes a name that starts with a dash for a file when it names one, as the framework passes it", async () => {
     const repo = makeTempRepo();
     repo.commit("base", { "README.md": "demo\n" });
@@ -148,6 +159,17 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     const typo = await runCli(["staged", "--formt", "json"], { cwd: repo.dir });
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toMatch(/^keywarden: Unknown argument: formt\n/);
+  });
+
+  it("finds nothing to scan at a staged rename's old name or a deleted file, and names a missing path", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "old.env": "MODE=prod\n", "gone.env": "MODE=dev\n" });
+    repo.git("mv", "old.env", "new.env");
+    repo.git("rm", "-q", "gone.env");
+    expect(await foundAt(["old.env", "new.env", "gone.env"], repo.dir)).toEqual([]);
+    const typo = await runCli(["staged", "nwe.env"], { cwd: repo.dir });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toBe("keywarden: nwe.env: no such file or directory\n");
   });
 
   it("leaves out staged files not named, so each of the framework's batches reports its own", async () => {
