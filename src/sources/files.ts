@@ -13,6 +13,7 @@ import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { RuntimeError } from "../errors.js";
+import { runGitRaw } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import { isLfsPointer } from "./lfs-pointer.js";
 import { decodeText, isBinary } from "./read-text.js";
@@ -122,12 +123,29 @@ async function* walkTree(root: string, hooks: WalkHooks, prefix = ""): AsyncGene
  */
 class GitignoreRules {
   private readonly byFolder = new Map<string, Ignore>();
+  /** Folders holding a tracked file the rules would ignore: walked all the same. */
+  private readonly trackedFolders = new Set<string>();
 
-  constructor(private readonly root: string) {}
+  /**
+   * `tracked`: the files git tracks that the rules match (root-relative). Git still commits
+   * them, so they are scanned: `prod.env` committed before `*.env` joined .gitignore.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly tracked: ReadonlySet<string> = new Set(),
+  ) {
+    for (const file of tracked) {
+      for (let end = file.lastIndexOf("/"); end > 0; end = file.lastIndexOf("/", end - 1)) {
+        this.trackedFolders.add(file.slice(0, end));
+      }
+    }
+  }
 
   /** Reads the folder's rules; false when an outer folder's rules ignore it. */
   enterFolder(folder: string): boolean {
-    if (folder !== "" && this.ignores(`${folder}/`)) return false;
+    if (folder !== "" && !this.trackedFolders.has(folder) && this.ignores(`${folder}/`)) {
+      return false;
+    }
     const sources = folder === "" ? [".git/info/exclude", ".gitignore"] : [`${folder}/.gitignore`];
     // One list, info/exclude first: a later pattern wins, and .gitignore outranks info/exclude.
     const rules = sources.map((source) => readRules(join(this.root, source))).join("\n");
@@ -142,6 +160,7 @@ class GitignoreRules {
    * takes back its parent's `*.env`.
    */
   ignores(relativePath: string): boolean {
+    if (this.tracked.has(relativePath)) return false;
     const path = relativePath.endsWith("/") ? relativePath.slice(0, -1) : relativePath;
     for (let end = path.lastIndexOf("/"); ; end = path.lastIndexOf("/", end - 1)) {
       const folder = end > 0 ? path.slice(0, end) : "";
@@ -162,6 +181,21 @@ class GitignoreRules {
  * file systems do (macOS, Windows).
  */
 const IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
+
+/**
+ * The files below `folder` that git tracks although its ignore rules match them, relative to
+ * it; none outside a repository.
+ */
+async function trackedButIgnored(folder: string): Promise<ReadonlySet<string>> {
+  const args = ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"];
+  try {
+    const result = await runGitRaw(args, { cwd: folder, env: process.env });
+    if (result.code !== 0) return new Set();
+    return new Set(result.stdout.toString("utf8").split("\0").filter(Boolean));
+  } catch {
+    return new Set(); // no git: nothing is tracked
+  }
+}
 
 /** An ignore file's text; none when it is missing or unreadable (the walk reports folders). */
 function readRules(file: string): string {
@@ -292,7 +326,10 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       options.exclude.length > 0
         ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
         : () => false;
-    const gitignore = options.gitignore === false ? undefined : new GitignoreRules(absolute);
+    const gitignore =
+      options.gitignore === false
+        ? undefined
+        : new GitignoreRules(absolute, await trackedButIgnored(absolute));
     const isIgnored = (relativePath: string) => gitignore?.ignores(relativePath) ?? false;
     // .gitignore rules read paths from the scanned folder, the config's globs from root.
     const globPathIn = (relativePath: string) =>

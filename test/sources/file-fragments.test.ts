@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { fileFragments } from "../../src/sources/files.js";
 import { collect } from "../git/helpers.js";
-import { makeTempDir } from "../helpers/git-repo.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 
 describe("fileFragments", () => {
   it("skips Git LFS pointer files, and reads files that only start like one", async () => {
@@ -200,5 +200,24 @@ describe("ignore files, precedence", () => {
     // Case-insensitive file systems (macOS, Windows) have git match case loosely too.
     if (process.platform === "linux") expected.unshift("A.TXT");
     expect(fragments.map((fragment) => fragment.path).sort()).toEqual(expected.sort());
+  });
+});
+
+describe("ignore files and git's index", () => {
+  it("scans files git tracks although .gitignore matches them, inside ignored folders too", async () => {
+    const repo = makeTempRepo();
+    repo.commit("committed before they were ignored", {
+      "prod.env": "x\n",
+      "build/keep.txt": "x\n",
+    });
+    repo.write({ ".gitignore": "*.env\nbuild/\n", "local.env": "x\n", "build/out.js": "x\n" });
+    const { fragments } = await collect((onSkip) =>
+      fileFragments({ cwd: repo.dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual([
+      ".gitignore",
+      "build/keep.txt",
+      "prod.env",
+    ]);
   });
 });
