@@ -1,6 +1,7 @@
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
   openSync,
   readdir,
@@ -8,7 +9,7 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -146,12 +147,17 @@ class GitignoreRules {
     if (folder !== "" && !this.trackedFolders.has(folder) && this.ignores(`${folder}/`)) {
       return false;
     }
+    this.readFolder(folder);
+    return true;
+  }
+
+  /** Reads a folder's rules, whether or not it is ignored (a folder asked for by name). */
+  readFolder(folder: string): void {
     const sources = folder === "" ? [".git/info/exclude", ".gitignore"] : [`${folder}/.gitignore`];
     // One list, info/exclude first: a later pattern wins, and .gitignore outranks info/exclude.
     const rules = sources.map((source) => readRules(join(this.root, source))).join("\n");
     if (rules.trim() !== "")
       this.byFolder.set(folder, ignore({ ignorecase: IGNORE_CASE }).add(rules));
-    return true;
   }
 
   /**
@@ -181,6 +187,31 @@ class GitignoreRules {
  * file systems do (macOS, Windows).
  */
 const IGNORE_CASE = process.platform === "darwin" || process.platform === "win32";
+
+/**
+ * The ignore rules for a scanned folder, by paths relative to it. Inside a repository they are
+ * read from its top, so that scanning a subfolder honours the .gitignore files above it and
+ * .git/info/exclude, as git does; the folder itself is scanned even if ignored, since it was
+ * asked for.
+ */
+async function ignoreRulesFor(
+  folder: string,
+): Promise<Pick<GitignoreRules, "ignores" | "enterFolder">> {
+  let top = folder;
+  while (!existsSync(join(top, ".git")) && dirname(top) !== top) top = dirname(top);
+  if (!existsSync(join(top, ".git"))) top = folder;
+  const prefix = toPosix(relative(top, folder));
+  const fromTop = (path: string) => (prefix === "" ? path : `${prefix}/${path}`);
+  const tracked = [...(await trackedButIgnored(folder))].map(fromTop);
+  const rules = new GitignoreRules(top, new Set(tracked));
+  const parts = prefix === "" ? [] : prefix.split("/");
+  for (let depth = 0; depth <= parts.length; depth++)
+    rules.readFolder(parts.slice(0, depth).join("/"));
+  return {
+    ignores: (path) => rules.ignores(fromTop(path)),
+    enterFolder: (path) => path === "" || rules.enterFolder(fromTop(path)),
+  };
+}
 
 /**
  * The files below `folder` that git tracks although its ignore rules match them, relative to
@@ -326,10 +357,7 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       options.exclude.length > 0
         ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
         : () => false;
-    const gitignore =
-      options.gitignore === false
-        ? undefined
-        : new GitignoreRules(absolute, await trackedButIgnored(absolute));
+    const gitignore = options.gitignore === false ? undefined : await ignoreRulesFor(absolute);
     const isIgnored = (relativePath: string) => gitignore?.ignores(relativePath) ?? false;
     // .gitignore rules read paths from the scanned folder, the config's globs from root.
     const globPathIn = (relativePath: string) =>

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -218,6 +218,27 @@ describe("ignore files and git's index", () => {
       ".gitignore",
       "build/keep.txt",
       "prod.env",
+    ]);
+  });
+
+  it("honours the .gitignore files above a subfolder scanned, and .git/info/exclude", async () => {
+    const repo = makeTempRepo();
+    repo.write({
+      ".gitignore": "*.env\n",
+      "d/.gitignore": "!ok.env\n",
+      "d/ok.env": "x\n",
+      "d/local.env": "x\n",
+      "d/sub/notes.txt": "x\n",
+      "d/sub/local.log": "x\n",
+    });
+    appendFileSync(join(repo.dir, ".git", "info", "exclude"), "*.log\n");
+    const { fragments } = await collect((onSkip) =>
+      fileFragments({ cwd: repo.dir, paths: ["d"], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual([
+      "d/.gitignore",
+      "d/ok.env",
+      "d/sub/notes.txt",
     ]);
   });
 });
