@@ -30275,6 +30275,7 @@ function ruleTakesSecret(rule, secret, entropy) {
 }
 
 // src/engine/detector.ts
+var NAME_BEFORE_RUN = 120;
 var MOST_OF_THE_TEXT = 0.5;
 function allowsPlace(allow, lineText, fragment) {
   if (allow.lines.some((regex) => regex.test(lineText))) return true;
@@ -30290,6 +30291,9 @@ function createDetector(rules, options2 = {}) {
   const keywordLength = rules.map((rule) => Math.max(0, ...rule.keywords.map((k2) => k2.length)));
   const longestKeyword = Math.max(0, ...keywordLength);
   const globalAllow = options2.globalAllow;
+  const companionIds = new Set(
+    rules.flatMap((rule) => rule.requires ? [rule.requires.rule] : [])
+  );
   const maxDecodeDepth = options2.maxDecodeDepth ?? 1;
   const applicable = /* @__PURE__ */ new Map();
   function ruleApplies(index, path) {
@@ -30353,7 +30357,7 @@ function createDetector(rules, options2 = {}) {
     const overlaps = (one, other) => other.start < one.end && one.start < other.end;
     const narrower = hits.filter((hit) => isGeneric(hit) && !hit.rule.tags.includes("catch-all"));
     return hits.filter(
-      (hit) => !isGeneric(hit) || !specific.some((other) => overlaps(hit, other)) && !(hit.rule.tags.includes("catch-all") && narrower.some((other) => other.secret === hit.secret && overlaps(hit, other)))
+      (hit) => !isGeneric(hit) || !specific.some((other) => overlaps(hit, other)) && !(hit.rule.tags.includes("catch-all") && narrower.some((other) => overlaps(hit, other)))
     );
   }
   function matchText(text, path, lines, candidates2, change) {
@@ -30410,7 +30414,8 @@ function createDetector(rules, options2 = {}) {
     const kept = [];
     for (const candidate of candidates2) {
       const { hitStarts, hitLeads } = candidate;
-      if (rules[candidate.rule].reach?.lines !== 0 || hitStarts.length === 0) {
+      const rule = rules[candidate.rule];
+      if (rule.reach?.lines !== 0 || companionIds.has(rule.id) || hitStarts.length === 0) {
         kept.push(candidate);
         continue;
       }
@@ -30470,10 +30475,13 @@ function createDetector(rules, options2 = {}) {
   function scanEncoded(text, spans, lines, fragment, path, depth) {
     const found = [];
     for (const span of spans) {
-      for (const inner of scanText(span.decoded, fragment, path, depth + 1)) {
+      const lineStart = lines.lineStart(lines.lineOf(span.start));
+      const before = text.slice(Math.max(lineStart, span.start - NAME_BEFORE_RUN), span.start);
+      for (const inner of scanText(before + span.decoded, fragment, path, depth + 1)) {
+        if (inner.start < before.length) continue;
         const [start, end] = span.encoding === "base64" ? [span.start, span.end] : [
-          span.start + rawOffsetIn(text, span, inner.start),
-          span.start + rawOffsetIn(text, span, inner.end)
+          span.start + rawOffsetIn(text, span, inner.start - before.length),
+          span.start + rawOffsetIn(text, span, inner.end - before.length)
         ];
         found.push({
           ...inner,
@@ -30509,14 +30517,20 @@ function createDetector(rules, options2 = {}) {
     const lineNumber = (index) => fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings = [];
     const seen = /* @__PURE__ */ new Set();
+    const onContextOnly = (first, last) => {
+      for (let index = first; index <= last; index++) {
+        if (!fragment.contextOnly?.has(lineNumber(index))) return false;
+      }
+      return true;
+    };
     for (const hit of hits) {
       if (!hit.rule.report) continue;
       const startLine = lines.lineOf(hit.start);
-      if (fragment.contextOnly?.has(lineNumber(startLine))) continue;
+      const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
+      if (fragment.contextOnly && onContextOnly(startLine, endLine)) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
       const companion = hit.companion && {
         ruleId: hit.companion.rule.id,
         secret: hit.companion.secret,
@@ -30562,6 +30576,7 @@ function withDecodedHit(hits, decoded) {
     (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end
   );
   if (same.length === 0) return [...hits, decoded];
+  if (same.some((hit) => hit.secret === decoded.secret)) return hits;
   if (!same.every((hit) => decoded.start <= hit.start && hit.end <= decoded.end)) return hits;
   return [...hits.filter((hit) => !same.includes(hit)), decoded];
 }
