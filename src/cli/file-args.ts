@@ -1,14 +1,5 @@
-import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { pathExists } from "../path-exists.js";
 
 /**
  * The arguments of `staged` as the pre-commit framework builds them: the hook's entry and args,
@@ -22,7 +13,7 @@ export function fileNamesAsPaths(args: readonly string[], cwd: string): readonly
   const before = end === -1 ? args : args.slice(0, end);
   const after = end === -1 ? [] : args.slice(end + 1);
   const isFileName = (arg: string) =>
-    arg.length > 1 && arg.startsWith("-") && exists(resolve(cwd, arg));
+    arg.length > 1 && arg.startsWith("-") && pathExists(resolve(cwd, arg));
   const files = before.filter(isFileName);
   if (files.length === 0) return args;
   return [...before.filter((arg) => !isFileName(arg)), "--", ...files, ...after];

@@ -1,6 +1,7 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type GitContext, runGit, runGitRaw } from "../git/run-git.js";
+import { pathExists } from "../path-exists.js";
 import type { Fragment } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { stagedFragments } from "./staged-diff.js";
@@ -85,7 +86,7 @@ export async function* stagedPathFragments(options: StagedPathsOptions): AsyncGe
  * scan's to report.
  */
 async function inHeadOnly(paths: readonly string[], context: GitContext): Promise<Set<string>> {
-  const missing = paths.filter((path) => !exists(join(context.cwd, path)));
+  const missing = paths.filter((path) => !pathExists(join(context.cwd, path)));
   if (missing.length === 0) return new Set();
   const literal = missing.map((path) => `:(literal)${path}`);
   const result = await runGitRaw(
@@ -94,13 +95,4 @@ async function inHeadOnly(paths: readonly string[], context: GitContext): Promis
   );
   if (result.code !== 0) return new Set();
   return new Set(result.stdout.toString("utf8").split("\0").filter(Boolean));
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
