@@ -45,8 +45,7 @@ function parseStrictly(
  * read otherwise or must answer: help, --version, unknown or repeated flags, flag groups (-qf),
  * glued short values (-fjson, -f=json), values starting with a dash, a value outside its choices,
  * conflicting flags, the verify and redact flags, number flags, and positionals or `--` for a
- * command that takes none. Those go to yargs, for its
- * usual answer and exit code.
+ * command that takes none. Those go to yargs, for its usual answer and exit code.
  */
 export function readPlainArgs(
   args: readonly string[],

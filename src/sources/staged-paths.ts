@@ -37,7 +37,7 @@ function fromTop(top: string, cwd: string, path: string): string | undefined {
   return inside.split(sep).join("/");
 }
 
-/** `file` and the folders it is in, innermost last: `a/b/c` → `a/b/c`, `a/b`, `a`, ``. */
+/** `file` and the folders it is in, from the innermost: `a/b/c` → `a/b/c`, `a/b`, `a`, ``. */
 function* selfAndFolders(file: string): Generator<string> {
   yield file;
   for (let end = file.lastIndexOf("/"); end > 0; end = file.lastIndexOf("/", end - 1)) {
