@@ -83,7 +83,9 @@ export function compileRegex(source: string, flags: string, where: string): RegE
       error instanceof Error
         ? error.message.replace(/^Invalid regular expression: /, "")
         : String(error);
-    throw new ConfigError(`${where}: invalid regular expression: ${reason}`);
+    // One line, whatever the pattern holds (a YAML block scalar keeps its line breaks).
+    const oneLine = reason.replace(/\r?\n/g, "\\n");
+    throw new ConfigError(`${where}: invalid regular expression: ${oneLine}`);
   }
 }
 

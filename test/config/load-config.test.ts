@@ -41,6 +41,11 @@ describe("loadConfig on a broken config", () => {
       /^\.keywarden\.yaml:8: rule second-token field pattern: invalid regular expression: /,
     ],
     [
+      "a pattern written as a block over several lines",
+      "    pattern: |\n      (?<secret>second_\n      [a-z]{8}",
+      /^\.keywarden\.yaml:8: rule second-token field pattern: invalid regular expression: \/\(\?<secret>second_\\n\[a-z\]\{8\}\\n\//,
+    ],
+    [
       "a pattern matching the empty string",
       "    pattern: '(?:second_)?'",
       /^\.keywarden\.yaml:8: rule second-token field pattern: matches the empty string/,
