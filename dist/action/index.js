@@ -2277,7 +2277,8 @@ function compileRegex(source, flags, where) {
     return new RegExp(source, flags);
   } catch (error2) {
     const reason = error2 instanceof Error ? error2.message.replace(/^Invalid regular expression: /, "") : String(error2);
-    throw new ConfigError(`${where}: invalid regular expression: ${reason}`);
+    const oneLine = reason.replace(/\r?\n/g, "\\n");
+    throw new ConfigError(`${where}: invalid regular expression: ${oneLine}`);
   }
 }
 function compilePathMatcher(globs) {
