@@ -29742,6 +29742,9 @@ var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
   "tGzv3JOkF0XG5Qx2TlKWIA",
   "SplxlOBeZQQYbYS6WxSbIA",
   "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  // ...and the same credentials decoded (client s6BhdRkqt3, password gX1fBat3bV).
+  "s6BhdRkqt3:gX1fBat3bV",
+  "gX1fBat3bV",
   "7Fjfp0ZBr1KtDRbnfVdmIw",
   // RFC 6750's bearer token, OpenID Connect Core's access token.
   "mF_9.B5f-4.1JqM",
@@ -30401,7 +30404,15 @@ function createDetector(rules, options2 = {}) {
         hits = withDecodedHit(hits, decoded);
       }
     }
-    return dropShadowedGenericHits(hits);
+    return withoutRepeats(dropShadowedGenericHits(hits));
+  }
+  function withoutRepeats(hits) {
+    if (hits.length < 2) return hits;
+    return hits.filter(
+      (hit) => !hits.some(
+        (other) => other !== hit && other.secret === hit.secret && other.rule.provider === hit.rule.provider && other.start < hit.end && hit.start < other.end && rules.indexOf(other.rule) < rules.indexOf(hit.rule)
+      )
+    );
   }
   function matchWhole(text, path, lines, decode2, isContext) {
     let candidates2 = prefilter.candidates(text);

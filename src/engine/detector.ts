@@ -261,7 +261,27 @@ export function createDetector(
         hits = withDecodedHit(hits, decoded);
       }
     }
-    return dropShadowedGenericHits(hits);
+    return withoutRepeats(dropShadowedGenericHits(hits));
+  }
+
+  /**
+   * One hit per key where two rules of one provider report the same secret at one place (a
+   * Together key named TOGETHER_API_KEY next to Together's API host): the first in rule order.
+   */
+  function withoutRepeats(hits: Hit[]): Hit[] {
+    if (hits.length < 2) return hits;
+    return hits.filter(
+      (hit) =>
+        !hits.some(
+          (other) =>
+            other !== hit &&
+            other.secret === hit.secret &&
+            other.rule.provider === hit.rule.provider &&
+            other.start < hit.end &&
+            hit.start < other.end &&
+            rules.indexOf(other.rule) < rules.indexOf(hit.rule),
+        ),
+    );
   }
 
   /** What a scan of the whole text finds before any check. */

@@ -17,6 +17,9 @@ const KNOWN_EXAMPLE_SECRETS = new Set([
   "tGzv3JOkF0XG5Qx2TlKWIA",
   "SplxlOBeZQQYbYS6WxSbIA",
   "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  // ...and the same credentials decoded (client s6BhdRkqt3, password gX1fBat3bV).
+  "s6BhdRkqt3:gX1fBat3bV",
+  "gX1fBat3bV",
   "7Fjfp0ZBr1KtDRbnfVdmIw",
   // RFC 6750's bearer token, OpenID Connect Core's access token.
   "mF_9.B5f-4.1JqM",

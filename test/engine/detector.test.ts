@@ -356,6 +356,26 @@ describe("detector", () => {
     expect(found.map((f) => f.ruleId)).toEqual(["bearer"]);
   });
 
+  it("reports a key once where two rules of its provider find it at one place", () => {
+    const byName = rule({
+      id: "acme-by-name",
+      pattern: "ACME_KEY=(?<secret>[a-f0-9]{32})",
+      keywords: ["acme_key"],
+    });
+    const byHost = rule({
+      id: "acme-by-host",
+      pattern: "=(?<secret>[a-f0-9]{32})(?=[\\s\\S]{0,80}api\\.acme\\.test)",
+      keywords: ["api.acme.test"],
+    });
+    const value = expandTemplate("{{hex:32}}");
+    const found = createDetector(compile(byName, byHost)).detect({
+      text: `ACME_KEY=${value}\nACME_URL=https://api.acme.test/v1\n`,
+      path: ".env",
+      startLine: 1,
+    });
+    expect(found.map((f) => f.ruleId)).toEqual(["acme-by-name"]);
+  });
+
   it("marks GitHub-style checksums without dropping tokens whose checksum fails", () => {
     const rules = compile(
       rule({
