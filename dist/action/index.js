@@ -30410,7 +30410,7 @@ function createDetector(rules, options2 = {}) {
     if (hits.length < 2) return hits;
     return hits.filter(
       (hit) => !hits.some(
-        (other) => other !== hit && other.secret === hit.secret && other.rule.provider === hit.rule.provider && other.start < hit.end && hit.start < other.end && rules.indexOf(other.rule) < rules.indexOf(hit.rule)
+        (other) => other !== hit && other.secret === hit.secret && other.rule.source.file === hit.rule.source.file && other.start < hit.end && hit.start < other.end && rules.indexOf(other.rule) < rules.indexOf(hit.rule)
       )
     );
   }

@@ -265,8 +265,9 @@ export function createDetector(
   }
 
   /**
-   * One hit per key where two rules of one provider report the same secret at one place (a
-   * Together key named TOGETHER_API_KEY next to Together's API host): the first in rule order.
+   * One hit per key where two rules of one file report the same secret at one place (a Together
+   * key named TOGETHER_API_KEY next to Together's API host): the first in rule order. A rule of
+   * the user's own beside a built-in one is reported on its own, as it was asked for.
    */
   function withoutRepeats(hits: Hit[]): Hit[] {
     if (hits.length < 2) return hits;
@@ -276,7 +277,7 @@ export function createDetector(
           (other) =>
             other !== hit &&
             other.secret === hit.secret &&
-            other.rule.provider === hit.rule.provider &&
+            other.rule.source.file === hit.rule.source.file &&
             other.start < hit.end &&
             hit.start < other.end &&
             rules.indexOf(other.rule) < rules.indexOf(hit.rule),

@@ -356,7 +356,7 @@ describe("detector", () => {
     expect(found.map((f) => f.ruleId)).toEqual(["bearer"]);
   });
 
-  it("reports a key once where two rules of its provider find it at one place", () => {
+  it("reports a key once where two rules of one file find it at one place", () => {
     const byName = rule({
       id: "acme-by-name",
       pattern: "ACME_KEY=(?<secret>[a-f0-9]{32})",
