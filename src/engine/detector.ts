@@ -99,6 +99,8 @@ export function createDetector(
   const keywordLength = rules.map((rule) => Math.max(0, ...rule.keywords.map((k) => k.length)));
   const longestKeyword = Math.max(0, ...keywordLength);
   const globalAllow = options.globalAllow;
+  /** Each rule's place in rule order, for choosing between two rules' hits. */
+  const ruleOrder = new Map(rules.map((rule, index) => [rule, index]));
   const companionIds = new Set(
     rules.flatMap((rule) => (rule.requires ? [rule.requires.rule] : [])),
   );
@@ -280,7 +282,7 @@ export function createDetector(
             other.rule.source.file === hit.rule.source.file &&
             other.start < hit.end &&
             hit.start < other.end &&
-            rules.indexOf(other.rule) < rules.indexOf(hit.rule),
+            ruleOrder.get(other.rule)! < ruleOrder.get(hit.rule)!,
         ),
     );
   }
