@@ -28843,7 +28843,7 @@ async function textLines(file, context) {
     const added = await linesAddedTo(parent, blob, context);
     own2 = own2 ? new Map([...own2].filter(([line]) => added.has(line))) : added;
   }
-  own2 ??= await allLines(blob, context);
+  own2 ??= new Map((await decodedLines(blob, context)).map((line, index) => [index + 1, line]));
   return { ...file, isBinary: false, addedLines: [...own2.values()], lineNumbers: [...own2.keys()] };
 }
 async function linesAddedTo(from, to2, context) {
@@ -28867,11 +28867,6 @@ async function linesAddedTo(from, to2, context) {
   }
   parser.flush();
   return added;
-}
-async function allLines(blob, context) {
-  const lines = (await runGit(["cat-file", "blob", blob], context)).split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  return new Map(lines.map((line, index) => [index + 1, line]));
 }
 function addedLinesFragment(file, options2, skip, git) {
   const where = git ? ` (commit ${git.commit.slice(0, 12)})` : "";
@@ -30295,6 +30290,7 @@ function createDetector(rules, options2 = {}) {
   const keywordLength = rules.map((rule) => Math.max(0, ...rule.keywords.map((k2) => k2.length)));
   const longestKeyword = Math.max(0, ...keywordLength);
   const globalAllow = options2.globalAllow;
+  const ruleOrder = new Map(rules.map((rule, index) => [rule, index]));
   const companionIds = new Set(
     rules.flatMap((rule) => rule.requires ? [rule.requires.rule] : [])
   );
@@ -30410,7 +30406,7 @@ function createDetector(rules, options2 = {}) {
     if (hits.length < 2) return hits;
     return hits.filter(
       (hit) => !hits.some(
-        (other) => other !== hit && other.secret === hit.secret && other.rule.source.file === hit.rule.source.file && other.start < hit.end && hit.start < other.end && rules.indexOf(other.rule) < rules.indexOf(hit.rule)
+        (other) => other !== hit && other.secret === hit.secret && other.rule.source.file === hit.rule.source.file && other.start < hit.end && hit.start < other.end && ruleOrder.get(other.rule) < ruleOrder.get(hit.rule)
       )
     );
   }

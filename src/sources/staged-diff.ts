@@ -97,7 +97,10 @@ export async function settleBinaryFiles(
   return settled;
 }
 
-/** A blob's lines, decoded as history and `scan` decode files (UTF-16 after its mark). */
+/**
+ * A blob's lines, decoded as history and `scan` decode files (UTF-16 after its mark, other
+ * bytes as Latin-1), without their line ends, CRLF's included.
+ */
 async function decodedLines(blob: string, context: GitContext): Promise<string[]> {
   const result = await runGitRaw(["cat-file", "blob", blob], context);
   if (result.code !== 0)
@@ -145,7 +148,7 @@ async function textLines(file: DiffFile, context: GitContext): Promise<DiffFile>
     const added = await linesAddedTo(parent, blob, context);
     own = own ? new Map([...own].filter(([line]) => added.has(line))) : added;
   }
-  own ??= await allLines(blob, context);
+  own ??= new Map((await decodedLines(blob, context)).map((line, index) => [index + 1, line]));
   return { ...file, isBinary: false, addedLines: [...own.values()], lineNumbers: [...own.keys()] };
 }
 
@@ -175,13 +178,6 @@ async function linesAddedTo(
   }
   parser.flush();
   return added;
-}
-
-/** Every line of a blob, by line number. */
-async function allLines(blob: string, context: GitContext): Promise<Map<number, string>> {
-  const lines = (await runGit(["cat-file", "blob", blob], context)).split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  return new Map(lines.map((line, index) => [index + 1, line]));
 }
 
 /**
