@@ -12274,6 +12274,7 @@ var init_mini = __esm({
 });
 
 // src/zod-mini.ts
+var nonEmptyString;
 var init_zod_mini = __esm({
   "src/zod-mini.ts"() {
     "use strict";
@@ -12281,6 +12282,7 @@ var init_zod_mini = __esm({
     init_en();
     init_mini();
     config(en_default());
+    nonEmptyString = () => string2().check(_minLength(1));
   }
 });
 
@@ -12290,7 +12292,7 @@ var init_rule_schema = __esm({
   "src/config/rule-schema.ts"() {
     "use strict";
     init_zod_mini();
-    nonEmpty = () => string2().check(_minLength(1));
+    nonEmpty = nonEmptyString;
     regexSource = nonEmpty();
     glob = nonEmpty();
     severitySchema = _enum(["critical", "high", "medium", "low", "info"]);
@@ -19667,7 +19669,7 @@ var init_config_schema = __esm({
     init_rule_schema();
     configRuleSchema = extend2(ruleSchema, {
       remediation: _default(
-        string2().check(_minLength(1)),
+        nonEmptyString(),
         "Rotate the secret and load it from the environment instead."
       ),
       examples: optional(ruleSchema.shape.examples)
@@ -19691,7 +19693,7 @@ var init_config_schema = __esm({
       /** Allowlist applied to every rule. */
       allow: optional(allowSchema),
       /** Path globs that are not scanned at all (in addition to .gitignore). */
-      exclude: _default(array(string2().check(_minLength(1))), []),
+      exclude: _default(array(nonEmptyString()), []),
       maxFileSize: optional(sizeSchema),
       /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
       decodeDepth: _default(int().check(_gte(0), _lte(3)), 1)
@@ -20655,7 +20657,7 @@ var init_baseline = __esm({
         })
       )
     });
-    gitleaksSchema = array(object({ Fingerprint: string2().check(_minLength(1)) }));
+    gitleaksSchema = array(object({ Fingerprint: nonEmptyString() }));
   }
 });
 

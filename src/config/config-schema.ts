@@ -5,7 +5,7 @@ import { allowSchema, ruleSchema } from "./rule-schema.js";
 /** A rule in a user's config: examples and remediation are welcome but not required. */
 const configRuleSchema = z.extend(ruleSchema, {
   remediation: z._default(
-    z.string().check(z.minLength(1)),
+    z.nonEmptyString(),
     "Rotate the secret and load it from the environment instead.",
   ),
   examples: z.optional(ruleSchema.shape.examples),
@@ -33,7 +33,7 @@ export const configSchema = z.strictObject({
   /** Allowlist applied to every rule. */
   allow: z.optional(allowSchema),
   /** Path globs that are not scanned at all (in addition to .gitignore). */
-  exclude: z._default(z.array(z.string().check(z.minLength(1))), []),
+  exclude: z._default(z.array(z.nonEmptyString()), []),
   maxFileSize: z.optional(sizeSchema),
   /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
   decodeDepth: z._default(z.int().check(z.minimum(0), z.maximum(3)), 1),

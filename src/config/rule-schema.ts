@@ -5,7 +5,7 @@ import * as z from "../zod-mini.js";
  * written; compile-rules.ts turns them into CompiledRule for the engine.
  */
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+const nonEmpty = z.nonEmptyString;
 const regexSource = nonEmpty();
 const glob = nonEmpty();
 

@@ -26,7 +26,7 @@ const revocationSchema = z.object({
   httpStatus: z.optional(z.number()),
 });
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+const nonEmpty = z.nonEmptyString;
 const lineNumber = () => z.int().check(z.minimum(1));
 
 const findingSchema = z.object({

@@ -84,7 +84,7 @@ const keywardenSchema = z.object({
 });
 
 /** A gitleaks JSON report, which gitleaks teams use as their baseline. */
-const gitleaksSchema = z.array(z.object({ Fingerprint: z.string().check(z.minLength(1)) }));
+const gitleaksSchema = z.array(z.object({ Fingerprint: z.nonEmptyString() }));
 
 /** Reads a baseline: a keywarden baseline, a keywarden JSON report, or a gitleaks JSON report. */
 export function parseBaseline(text: string, file: string): Baseline {
