@@ -1,8 +1,8 @@
 /**
  * Finds encoded text worth scanning again: base64 (Kubernetes Secret `data:` values, encoded
- * .env files, basic-auth strings) and escapes in plain text (percent-encoding in URLs, `\\|` in
- * Markdown tables). Binary payloads (inline images, fonts) decode to bytes
- * that are not text and are dropped.
+ * .env files, basic-auth strings) and escapes in plain text (percent-encoding in URLs, `\|` in
+ * Markdown tables). Binary payloads (inline images, fonts) decode to bytes that are not text
+ * and are dropped.
  */
 
 import type { Encoding } from "../types.js";
@@ -117,8 +117,8 @@ const MIN_ESCAPED_RUN = 12;
 const MAX_ESCAPED_RUN = 4096;
 
 /**
- * Runs holding the scheme's escapes, decoded. Escapes are rare in text, so the search jumps from one
- * mark to the next, and each run is read once.
+ * Runs holding the scheme's escapes, decoded. Escapes are rare in text, so the search jumps
+ * from one mark to the next, and each run is read once.
  */
 function findEscapedText(
   text: string,

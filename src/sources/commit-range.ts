@@ -15,8 +15,9 @@ import {
 
 /**
  * The lines each commit of a range (`A..B`, what a pull request or a push brings) adds, one
- * Fragment per commit and file, attributed to that commit. One streamed `git log -p -U0`:
- * renames and copies count only their new lines. A merge is read as its combined diff
+ * Fragment per commit and file, attributed to that commit, with the unchanged lines around
+ * them as context (see ADDED_LINES_FLAGS). One streamed `git log -p`: renames and copies count
+ * only their new lines. A merge is read as its combined diff
  * (`--cc`): only lines in none of its parents are its own (a conflict resolution, an evil
  * merge); what it takes from a parent is that parent's, seen in its own commit when that is
  * in the range and not at all when it is not (a branch that merged main in does not bring
