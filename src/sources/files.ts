@@ -17,6 +17,7 @@ import { RuntimeError } from "../errors.js";
 import { runGitRaw } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import { isLfsPointer } from "./lfs-pointer.js";
+import { openablePath } from "./raw-path.js";
 import { decodeText, isBinary } from "./read-text.js";
 
 export interface FileSourceOptions {
@@ -85,7 +86,7 @@ function hookedReaddir(root: string, hooks: WalkHooks): fg.FileSystemAdapter["re
       callback(null, []);
       return;
     }
-    readdir(directory, options, (error, entries) => {
+    readdir(openablePath(directory), options, (error, entries) => {
       if (error) onError?.(directory, error);
       callback(error, entries);
     });
@@ -231,7 +232,7 @@ async function trackedButIgnored(folder: string): Promise<ReadonlySet<string>> {
 /** An ignore file's text; none when it is missing or unreadable (the walk reports folders). */
 function readRules(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(openablePath(file), "utf8");
   } catch {
     return "";
   }
@@ -239,7 +240,7 @@ function readRules(file: string): string {
 
 function isLinkToFile(file: string, displayPath: string, options: FileSourceOptions): boolean {
   try {
-    const target = statSync(file);
+    const target = statSync(openablePath(file));
     if (target.isFile()) return true;
     options.onSkip({
       path: displayPath,
@@ -269,7 +270,7 @@ function readFileFragment(
   try {
     // Callers have seen a regular file. Should it have become a FIFO since, O_NONBLOCK makes
     // the open return at once rather than wait for a writer, and fstat turns it away.
-    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(openablePath(absolute), constants.O_RDONLY | constants.O_NONBLOCK);
     const stats = fstatSync(fd);
     if (!stats.isFile()) {
       skipNotRegular(displayPath, stats, options);

@@ -102,6 +102,32 @@ describe("fileFragments", () => {
     expect(skipped).toEqual([]);
   });
 
+  // Linux keeps a name's bytes as given; macOS and Windows refuse names that are not UTF-8.
+  it.runIf(process.platform === "linux")(
+    "reads files and folders whose names are not UTF-8, and their .gitignore files",
+    async () => {
+      const dir = makeTempDir();
+      const latin1 = (name: string) => Buffer.from(name, "latin1");
+      const under = (...parts: string[]) =>
+        Buffer.concat([Buffer.from(`${dir}/`), latin1(parts.join("/"))]);
+      mkdirSync(under("café"));
+      writeFileSync(under("café", "clé.env"), "A=1\n");
+      writeFileSync(under("café", ".gitignore"), "*.log\n");
+      writeFileSync(under("café", "débug.log"), "ignored\n");
+      symlinkSync(latin1("clé.env"), under("café", "lien"));
+      const { fragments, skipped } = await collect((onSkip) =>
+        fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+      );
+      // Shown as Node reads the names, U+FFFD for each byte that is not UTF-8.
+      expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
+        ["caf\uFFFD/.gitignore", "*.log\n"],
+        ["caf\uFFFD/cl\uFFFD.env", "A=1\n"],
+        ["caf\uFFFD/lien", "A=1\n"],
+      ]);
+      expect(skipped).toEqual([]);
+    },
+  );
+
   it.skipIf(process.platform === "win32")(
     "skips sockets and devices without opening them, in a folder, through a link and by name",
     async () => {
