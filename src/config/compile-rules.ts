@@ -11,6 +11,18 @@ export interface RuleOrigin {
   readonly builtin: boolean;
   /** 1-based line of the rule's entry in the file, for messages. */
   readonly line?: number;
+  /** The line of one of the rule's fields (a path inside the rule's entry), when read from YAML. */
+  readonly fieldLine?: (path: FieldPath) => number | undefined;
+}
+
+/** A field inside a rule or config entry: `["allow", "secrets", 0]`. */
+export type FieldPath = readonly (string | number)[];
+
+/** `allow.secrets[0]`, as a user would write the field's place. */
+export function fieldText(path: FieldPath): string {
+  return path
+    .map((part, index) => (typeof part === "number" ? `[${part}]` : index > 0 ? `.${part}` : part))
+    .join("");
 }
 
 /** `file:line` of a rule's entry, or the file alone when the line is not known. */
@@ -18,9 +30,13 @@ export function originText(source: RuleOrigin): string {
   return `${source.file}${source.line ? `:${source.line}` : ""}`;
 }
 
-/** `file:line: rule id`, the start of every message about one rule. */
-function ruleWhere(source: RuleOrigin, id: string): string {
-  return `${originText(source)}: rule ${id}`;
+/**
+ * `file:line: rule id field name`, the start of every message about one field of a rule: the
+ * line is the field's when it is known, else the rule's.
+ */
+function fieldWhere(source: RuleOrigin, id: string, field: FieldPath): string {
+  const line = source.fieldLine?.(field) ?? source.line;
+  return `${source.file}${line ? `:${line}` : ""}: rule ${id} field ${fieldText(field)}`;
 }
 
 export type PathMatcher = (path: string) => boolean;
@@ -97,13 +113,17 @@ export function compilePathMatcher(globs: readonly string[] | undefined): PathMa
   });
 }
 
-export function compileAllow(allow: RawRule["allow"] | undefined, where: string): CompiledAllow {
+/** `where` names a field of the allowlist's owner (a rule, or the config) for messages. */
+export function compileAllow(
+  allow: RawRule["allow"] | undefined,
+  where: (field: FieldPath) => string,
+): CompiledAllow {
   if (!allow) return EMPTY_ALLOW;
   return {
     secrets: (allow.secrets ?? []).map((s, i) =>
-      compileRegex(s, "", `${where} allow.secrets[${i}]`),
+      compileRegex(s, "", where(["allow", "secrets", i])),
     ),
-    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", `${where} allow.lines[${i}]`)),
+    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", where(["allow", "lines", i]))),
     stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
     paths: compilePathMatcher(allow.paths),
     commits: allow.commits ?? [],
@@ -140,18 +160,18 @@ export function compileRule(
   options: CompileRuleOptions = {},
   scope: PatternScope = options.scopeOf?.(raw) ?? {},
 ): CompiledRule {
-  const where = ruleWhere(source, raw.id);
+  const where = (field: FieldPath) => fieldWhere(source, raw.id, field);
   const groups = namedGroups(raw.pattern);
   let secretGroup = raw.secretGroup;
   if (secretGroup !== undefined && !groups.has(secretGroup)) {
     throw new ConfigError(
-      `${where} field secretGroup: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`,
+      `${where(["secretGroup"])}: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`,
     );
   }
   if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
   const pattern = scope.pattern ?? raw.pattern;
   const buildRegex = (mode: "g" | "y") =>
-    compileRegex(pattern, `${mode}d${raw.flags ?? ""}`, `${where} field pattern`);
+    compileRegex(pattern, `${mode}d${raw.flags ?? ""}`, where(["pattern"]));
   let regex: RegExp | undefined;
   let stickyRegex: RegExp | undefined;
   let allow: CompiledAllow | undefined;
@@ -161,10 +181,10 @@ export function compileRule(
     regex = buildRegex("g");
     if (new RegExp(raw.pattern, raw.flags ?? "").test("")) {
       throw new ConfigError(
-        `${where} field pattern: matches the empty string, so it would match everywhere`,
+        `${where(["pattern"])}: matches the empty string, so it would match everywhere`,
       );
     }
-    allow = compileAllow(raw.allow, `${where} field`);
+    allow = compileAllow(raw.allow, where);
   }
   return {
     id: raw.id,
@@ -184,7 +204,7 @@ export function compileRule(
     keywords: raw.keywords.map((k) => k.toLowerCase()),
     entropy: raw.entropy,
     get allow() {
-      allow ??= compileAllow(raw.allow, `${where} field`);
+      allow ??= compileAllow(raw.allow, where);
       return allow;
     },
     get includePaths() {
@@ -214,7 +234,7 @@ export function assertUniqueIds(rules: readonly CompiledRule[]): void {
     const earlier = ids.get(rule.id);
     if (earlier) {
       throw new ConfigError(
-        `${ruleWhere(rule.source, rule.id)} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`,
+        `${fieldWhere(rule.source, rule.id, ["id"])}: duplicate of the rule in ${earlier.source.file} (disable the other one first)`,
       );
     }
     ids.set(rule.id, rule);
@@ -233,7 +253,7 @@ export function compileRules(
   for (const rule of compiled) {
     if (rule.requires && !ids.has(rule.requires.rule)) {
       throw new ConfigError(
-        `${ruleWhere(rule.source, rule.id)} field requires.rule: no rule with id "${rule.requires.rule}"`,
+        `${fieldWhere(rule.source, rule.id, ["requires", "rule"])}: no rule with id "${rule.requires.rule}"`,
       );
     }
   }

@@ -8,6 +8,8 @@ import {
   compileAllow,
   compileRules,
   EMPTY_ALLOW,
+  type FieldPath,
+  fieldText,
 } from "./compile-rules.js";
 import type { UserConfig } from "./config-schema.js";
 import { findUp } from "./find-up.js";
@@ -109,9 +111,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   });
   const extraFromConfig = config.rules.map((raw, index) => {
     const line = parsed?.lineOf(["rules", index]);
+    const fieldLine = parsed && ((field: FieldPath) => parsed.lineOf(["rules", index, ...field]));
     return {
       raw: { ...raw, examples: raw.examples ?? { match: [], nomatch: [] } },
-      source: { file: display ?? "config", builtin: false, ...(line ? { line } : {}) },
+      source: {
+        file: display ?? "config",
+        builtin: false,
+        ...(line ? { line } : {}),
+        ...(fieldLine ? { fieldLine } : {}),
+      },
     };
   });
   const extraSources = [...extraFromFiles, ...extraFromConfig];
@@ -136,7 +144,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
 
   return {
     rules,
-    allow: config.allow ? compileAllow(config.allow, `${at(["allow"])}: field`) : EMPTY_ALLOW,
+    allow: config.allow
+      ? compileAllow(config.allow, (field) => `${at(field)}: field ${fieldText(field)}`)
+      : EMPTY_ALLOW,
     exclude: config.exclude,
     maxFileSize:
       options.maxFileSize ??

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import type { RuleSource } from "./compile-rules.js";
+import type { FieldPath, RuleSource } from "./compile-rules.js";
 import { builtinRulesDir, packageRoot } from "./load-rules.js";
 import { parseYamlWithSchema } from "./parse-yaml.js";
 import { ruleFileSchema } from "./rule-schema.js";
@@ -20,7 +20,8 @@ export function readRuleFile(path: string, builtin: boolean, displayRoot: string
   const parsed = parseYamlWithSchema(text, display, ruleFileSchema);
   return parsed.value.rules.map((raw, index) => {
     const line = parsed.lineOf(["rules", index]);
-    return { raw, source: { file: display, builtin, ...(line ? { line } : {}) } };
+    const fieldLine = (field: FieldPath) => parsed.lineOf(["rules", index, ...field]);
+    return { raw, source: { file: display, builtin, ...(line ? { line } : {}), fieldLine } };
   });
 }
 

@@ -439,7 +439,7 @@ describe("keywarden scan", () => {
     const badInlineRegex = await runCli(["scan"], { cwd: dir });
     expect(badInlineRegex.exitCode).toBe(2);
     expect(badInlineRegex.stderr).toMatch(
-      /^keywarden: \.keywarden\.yaml:3: rule ok-id field pattern: invalid regular expression: .*\n$/,
+      /^keywarden: \.keywarden\.yaml:6: rule ok-id field pattern: invalid regular expression: .*\n$/,
     );
     writeFileSync(
       join(dir, "rules.yaml"),
@@ -450,7 +450,7 @@ describe("keywarden scan", () => {
     });
     expect(badRuleFile.exitCode).toBe(2);
     expect(badRuleFile.stderr).toMatch(
-      /^keywarden: rules\.yaml:2: rule ok-id field pattern: invalid regular expression/,
+      /^keywarden: rules\.yaml:5: rule ok-id field pattern: invalid regular expression/,
     );
     expect(existsSync(join(dir, "out"))).toBe(false);
   });

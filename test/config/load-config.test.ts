@@ -3,7 +3,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { REPO_ROOT } from "../helpers/run-cli.js";
 
-/** A config whose second rule (line 8) gets `fields`; the first rule is sound. */
+/** A config whose second rule (line 8) gets `fields`, from line 12; the first rule is sound. */
 function configWith(fields: string): string {
   return [
     "useDefault: false",
@@ -38,34 +38,34 @@ describe("loadConfig on a broken config", () => {
     [
       "a pattern that does not compile",
       "    pattern: '(?<secret>second_'",
-      /^\.keywarden\.yaml:8: rule second-token field pattern: invalid regular expression: /,
+      /^\.keywarden\.yaml:12: rule second-token field pattern: invalid regular expression: /,
     ],
     [
       "a pattern written as a block over several lines",
       "    pattern: |\n      (?<secret>second_\n      [a-z]{8}",
-      /^\.keywarden\.yaml:8: rule second-token field pattern: invalid regular expression: \/\(\?<secret>second_\\n\[a-z\]\{8\}\\n\//,
+      /^\.keywarden\.yaml:12: rule second-token field pattern: invalid regular expression: \/\(\?<secret>second_\\n\[a-z\]\{8\}\\n\//,
     ],
     [
       "a pattern matching the empty string",
       "    pattern: '(?:second_)?'",
-      /^\.keywarden\.yaml:8: rule second-token field pattern: matches the empty string/,
+      /^\.keywarden\.yaml:12: rule second-token field pattern: matches the empty string/,
     ],
     [
       "an unknown secretGroup",
       "    pattern: 'second_(?<key>[a-z]{8})'\n    secretGroup: token",
-      /^\.keywarden\.yaml:8: rule second-token field secretGroup: the pattern has no group named "token"/,
+      /^\.keywarden\.yaml:13: rule second-token field secretGroup: the pattern has no group named "token"/,
     ],
     [
       "an allow regex that does not compile",
       "    pattern: 'second_[a-z]{8}'\n    allow:\n      lines: ['ok', '(']",
-      /^\.keywarden\.yaml:8: rule second-token field allow\.lines\[1\]: invalid regular expression: /,
+      /^\.keywarden\.yaml:14: rule second-token field allow\.lines\[1\]: invalid regular expression: /,
     ],
     [
       "a requires naming no rule",
       "    pattern: 'second_[a-z]{8}'\n    requires: {rule: no-such-rule, within: 2}",
-      /^\.keywarden\.yaml:8: rule second-token field requires\.rule: no rule with id "no-such-rule"/,
+      /^\.keywarden\.yaml:13: rule second-token field requires\.rule: no rule with id "no-such-rule"/,
     ],
-  ])("names file:line, rule and field for %s", async (_, fields, expected) => {
+  ])("names the field's file:line, the rule and the field for %s", async (_, fields, expected) => {
     const message = await loadError(configWith(fields));
     expect(message).toMatch(expected);
     expect(message).not.toContain("\n");
@@ -74,7 +74,7 @@ describe("loadConfig on a broken config", () => {
   it("names the line of a bad global allow regex and of an unknown disabled rule", async () => {
     const sound = configWith("    pattern: 'second_[a-z]{8}'");
     expect(await loadError(`${sound}\nallow:\n  secrets:\n    - '['\n`)).toMatch(
-      /^\.keywarden\.yaml:14: field allow\.secrets\[0\]: invalid regular expression: /,
+      /^\.keywarden\.yaml:15: field allow\.secrets\[0\]: invalid regular expression: /,
     );
     expect(await loadError(`${sound}\ndisable:\n  - first-token\n  - no-such-rule\n`)).toMatch(
       /^\.keywarden\.yaml:15: field disable: no rule with id "no-such-rule"/,
