@@ -175,11 +175,26 @@ class GitignoreRules {
       const inside = folder === "" ? relativePath : relativePath.slice(folder.length + 1);
       if (rules && inside !== "") {
         const { ignored, unignored } = rules.test(inside);
-        if (ignored) return true;
+        if (ignored && !this.onlyByFolder(rules, folder, path)) return true;
         if (unignored) return false;
       }
       if (end <= 0) return false;
     }
+  }
+
+  /**
+   * Whether one folder's rules (`rules`, read in `folder`) call a path ignored only because they
+   * ignore a folder above it which a deeper .gitignore takes back: with `build/` at the top and
+   * `!build/` in src/.gitignore, src/build/app.env is not ignored. The `ignore` package judges a
+   * path by its folders first, so its verdict then says nothing about the path itself. (Nor
+   * does it tell whether another of those rules matches the path itself, a top-level `*.log` for
+   * src/build/trace.log: such a file is scanned although git ignores it.)
+   */
+  private onlyByFolder(rules: Ignore, folder: string, path: string): boolean {
+    const parent = path.slice(0, Math.max(path.lastIndexOf("/"), 0));
+    if (parent.length <= folder.length) return false;
+    const parentInside = folder === "" ? parent : parent.slice(folder.length + 1);
+    return rules.test(`${parentInside}/`).ignored && !this.ignores(`${parent}/`);
   }
 }
 

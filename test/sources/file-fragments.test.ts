@@ -227,6 +227,26 @@ describe("ignore files, precedence", () => {
     if (process.platform === "linux") expected.unshift("A.TXT");
     expect(fragments.map((fragment) => fragment.path).sort()).toEqual(expected.sort());
   });
+
+  it("lists what git lists when a deeper .gitignore takes back a folder a parent ignores", async () => {
+    const repo = makeTempRepo({
+      ".gitignore": "build/\n",
+      "build/out.js": "x\n",
+      "src/.gitignore": "!build/\nlocal.env\n",
+      "src/build/app.env": "x\n",
+      "src/build/local.env": "x\n",
+      "src/build/.gitignore": "*.tmp\n",
+      "src/build/cache.tmp": "x\n",
+      "src/build/deeper/app.js": "x\n",
+      "lib/build/out.js": "x\n",
+    });
+    const { fragments } = await collect((onSkip) =>
+      fileFragments({ cwd: repo.dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    const gitLists = repo.git("ls-files", "--others", "--exclude-standard").split("\n");
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual(gitLists.sort());
+    expect(gitLists).toContain("src/build/app.env");
+  });
 });
 
 describe("ignore files and git's index", () => {
