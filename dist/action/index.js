@@ -2266,11 +2266,12 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/config/compile-rules.ts
-function originText(source) {
-  return `${source.file}${source.line ? `:${source.line}` : ""}`;
+function fieldText(path) {
+  return path.map((part, index) => typeof part === "number" ? `[${part}]` : index > 0 ? `.${part}` : part).join("");
 }
-function ruleWhere(source, id) {
-  return `${originText(source)}: rule ${id}`;
+function fieldWhere(source, id, field) {
+  const line = source.fieldLine?.(field) ?? source.line;
+  return `${source.file}${line ? `:${line}` : ""}: rule ${id} field ${fieldText(field)}`;
 }
 function compileRegex(source, flags, where) {
   try {
@@ -2292,9 +2293,9 @@ function compileAllow(allow, where) {
   if (!allow) return EMPTY_ALLOW;
   return {
     secrets: (allow.secrets ?? []).map(
-      (s, i) => compileRegex(s, "", `${where} allow.secrets[${i}]`)
+      (s, i) => compileRegex(s, "", where(["allow", "secrets", i]))
     ),
-    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", `${where} allow.lines[${i}]`)),
+    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", where(["allow", "lines", i]))),
     stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
     paths: compilePathMatcher(allow.paths),
     commits: allow.commits ?? []
@@ -2306,17 +2307,17 @@ function namedGroups(pattern) {
   return names;
 }
 function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw2) ?? {}) {
-  const where = ruleWhere(source, raw2.id);
+  const where = (field) => fieldWhere(source, raw2.id, field);
   const groups = namedGroups(raw2.pattern);
   let secretGroup = raw2.secretGroup;
   if (secretGroup !== void 0 && !groups.has(secretGroup)) {
     throw new ConfigError(
-      `${where} field secretGroup: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`
+      `${where(["secretGroup"])}: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`
     );
   }
   if (secretGroup === void 0 && groups.has("secret")) secretGroup = "secret";
   const pattern = scope.pattern ?? raw2.pattern;
-  const buildRegex = (mode) => compileRegex(pattern, `${mode}d${raw2.flags ?? ""}`, `${where} field pattern`);
+  const buildRegex = (mode) => compileRegex(pattern, `${mode}d${raw2.flags ?? ""}`, where(["pattern"]));
   let regex;
   let stickyRegex;
   let allow;
@@ -2326,10 +2327,10 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
     regex = buildRegex("g");
     if (new RegExp(raw2.pattern, raw2.flags ?? "").test("")) {
       throw new ConfigError(
-        `${where} field pattern: matches the empty string, so it would match everywhere`
+        `${where(["pattern"])}: matches the empty string, so it would match everywhere`
       );
     }
-    allow = compileAllow(raw2.allow, `${where} field`);
+    allow = compileAllow(raw2.allow, where);
   }
   return {
     id: raw2.id,
@@ -2349,7 +2350,7 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
     keywords: raw2.keywords.map((k2) => k2.toLowerCase()),
     entropy: raw2.entropy,
     get allow() {
-      allow ??= compileAllow(raw2.allow, `${where} field`);
+      allow ??= compileAllow(raw2.allow, where);
       return allow;
     },
     get includePaths() {
@@ -2377,7 +2378,7 @@ function assertUniqueIds(rules) {
     const earlier = ids.get(rule.id);
     if (earlier) {
       throw new ConfigError(
-        `${ruleWhere(rule.source, rule.id)} field id: duplicate of the rule in ${earlier.source.file} (disable the other one first)`
+        `${fieldWhere(rule.source, rule.id, ["id"])}: duplicate of the rule in ${earlier.source.file} (disable the other one first)`
       );
     }
     ids.set(rule.id, rule);
@@ -2390,7 +2391,7 @@ function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}
   for (const rule of compiled) {
     if (rule.requires && !ids.has(rule.requires.rule)) {
       throw new ConfigError(
-        `${ruleWhere(rule.source, rule.id)} field requires.rule: no rule with id "${rule.requires.rule}"`
+        `${fieldWhere(rule.source, rule.id, ["requires", "rule"])}: no rule with id "${rule.requires.rule}"`
       );
     }
   }
@@ -12450,7 +12451,8 @@ function readRuleFile(path, builtin, displayRoot) {
   const parsed = parseYamlWithSchema(text, display2, ruleFileSchema);
   return parsed.value.rules.map((raw2, index) => {
     const line = parsed.lineOf(["rules", index]);
-    return { raw: raw2, source: { file: display2, builtin, ...line ? { line } : {} } };
+    const fieldLine = (field) => parsed.lineOf(["rules", index, ...field]);
+    return { raw: raw2, source: { file: display2, builtin, ...line ? { line } : {}, fieldLine } };
   });
 }
 function ruleFilesIn(dir) {
@@ -29470,9 +29472,15 @@ async function loadConfig(options2) {
   });
   const extraFromConfig = config2.rules.map((raw2, index) => {
     const line = parsed?.lineOf(["rules", index]);
+    const fieldLine = parsed && ((field) => parsed.lineOf(["rules", index, ...field]));
     return {
       raw: { ...raw2, examples: raw2.examples ?? { match: [], nomatch: [] } },
-      source: { file: display2 ?? "config", builtin: false, ...line ? { line } : {} }
+      source: {
+        file: display2 ?? "config",
+        builtin: false,
+        ...line ? { line } : {},
+        ...fieldLine ? { fieldLine } : {}
+      }
     };
   });
   const extraSources = [...extraFromFiles, ...extraFromConfig];
@@ -29491,7 +29499,7 @@ async function loadConfig(options2) {
   assertUniqueIds(rules);
   return {
     rules,
-    allow: config2.allow ? compileAllow(config2.allow, `${at2(["allow"])}: field`) : EMPTY_ALLOW,
+    allow: config2.allow ? compileAllow(config2.allow, (field) => `${at2(field)}: field ${fieldText(field)}`) : EMPTY_ALLOW,
     exclude: config2.exclude,
     maxFileSize: options2.maxFileSize ?? (config2.maxFileSize !== void 0 ? parseSize(config2.maxFileSize, `${at2(["maxFileSize"])}: field maxFileSize`) : DEFAULT_MAX_FILE_SIZE),
     decodeDepth: config2.decodeDepth,
