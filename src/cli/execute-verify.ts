@@ -1,4 +1,6 @@
 import { loadConfig } from "../config/load-config.js";
+import { redactAgain } from "../report/read-json-report.js";
+import { lineRedactorFor, withDetailRedacted } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import { readReportFile } from "../sources/report-file.js";
 import { toolInfo } from "../tool-info.js";
@@ -32,18 +34,26 @@ export async function executeVerify(
   const found = recovered.flatMap((item) => ("finding" in item ? [item.finding] : []));
   const verified = await verifyIfAsked(context, config.rules, options.verify, options.quiet, found);
 
+  // The report's own records, hidden again if it was saved with --no-redact; and a provider's
+  // answer may quote the key.
+  const shown = redactAgain(saved.findings, options.redactPercent);
+  const recordOf = new Map(saved.findings.map((finding, index) => [finding, shown[index]!]));
+  const redactLine = lineRedactorFor(found, options.redactPercent);
   const checkedAt = new Date().toISOString();
   let next = 0;
   const findings: ReportFinding[] = recovered.map((item) => {
+    const record = recordOf.get(item.report) ?? item.report;
     if ("missing" in item) {
       return {
-        ...item.report,
+        ...record,
         verification: { status: "unknown", checkedAt, detail: item.missing },
       };
     }
-    // Keep the report's own record (location, commit, redaction); refresh only the verdict.
+    // Keep the report's own record (location, commit); refresh only the verdict.
     const verification = verified[next++]!.verification;
-    return verification ? { ...item.report, verification } : item.report;
+    return verification
+      ? { ...record, verification: withDetailRedacted(verification, redactLine) }
+      : record;
   });
   const reported = reportedFindings(findings, options.verify);
 

@@ -101,6 +101,8 @@ const REPORT_VERIFY_OPTIONS = new Set([
   "color",
   "quiet",
   "debug",
+  // What the new report shows: a --no-redact report is redacted again unless asked not to.
+  "redact",
 ]);
 
 export function withReportVerifyOptions<T>(yargs: Argv<T>): Argv<T> {

@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.js";
 import type { ReportFinding, ScanSummary } from "../types.js";
 import * as z from "../zod-mini.js";
 import { buildLineRedactor } from "./line-redactor.js";
-import { isRedacted, redactSecret } from "./redact.js";
+import { isRedacted, redactSecret, secretLines, withDetailRedacted } from "./redact.js";
 
 /**
  * A saved JSON report (`--format json`) read back, so `keywarden report` can render it in
@@ -115,35 +115,45 @@ function encodedRunsHolding(line: string, secret: string): string[] {
 }
 
 /**
- * What a --no-redact report holds in full: each secret, its companion, and for a secret found
- * inside encoded text the encoded run in its line. The report keeps only part of each line, so
- * the run is found by decoding, not by its column.
+ * What a --no-redact report holds in full: each secret (each of its lines), its companion, and
+ * for a secret found inside encoded text the encoded run in its line. The report keeps only part
+ * of each line, so the run is found by decoding, not by its column.
  */
 function textsToHide(finding: ReportFinding): string[] {
   if (isRedacted(finding.secret)) return [];
   return [
-    finding.secret,
-    ...(finding.companion ? [finding.companion.secret] : []),
+    ...secretLines(finding.secret),
+    ...(finding.companion ? secretLines(finding.companion.secret) : []),
     ...(finding.encoding ? encodedRunsHolding(finding.lineText, finding.secret) : []),
   ];
 }
 
 /**
  * Redacts the findings a --no-redact report holds in full: their secrets and companions, and
- * every one of the report's secrets wherever it stands in any finding's line.
+ * every one of the report's secrets wherever it stands in any finding's line or in a provider's
+ * answer quoted in a verification or revocation.
  */
-function redactAgain(findings: readonly ReportFinding[], percent: number): ReportFinding[] {
+export function redactAgain(findings: readonly ReportFinding[], percent: number): ReportFinding[] {
   const hidden = percent > 0 ? findings.flatMap(textsToHide) : [];
   if (hidden.length === 0) return [...findings];
   const redactLine = buildLineRedactor(hidden, (text) => redactSecret(text, percent));
   return findings.map((finding) => {
     const lineText = redactLine(finding.lineText).text;
-    if (isRedacted(finding.secret)) return { ...finding, lineText };
+    const outcomes = {
+      ...(finding.verification
+        ? { verification: withDetailRedacted(finding.verification, redactLine) }
+        : {}),
+      ...(finding.revocation
+        ? { revocation: withDetailRedacted(finding.revocation, redactLine) }
+        : {}),
+    };
+    if (isRedacted(finding.secret)) return { ...finding, lineText, ...outcomes };
     const companion = finding.companion;
     return {
       ...finding,
       secret: redactSecret(finding.secret, percent),
       lineText,
+      ...outcomes,
       ...(companion
         ? { companion: { ...companion, secret: redactSecret(companion.secret, percent) } }
         : {}),

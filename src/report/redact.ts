@@ -46,24 +46,35 @@ function encodedRunSpan(finding: Finding): { start: number; end: number } | unde
     : undefined;
 }
 
+/**
+ * The lines of a secret that spans several (a private key), each long enough to give something
+ * away: a report shows one line of text, and the secret never stands whole in it.
+ */
+export function secretLines(secret: string): string[] {
+  if (!/[\r\n]/.test(secret)) return [secret];
+  return secret.split(/\r?\n|\r/).filter((line) => line.trim().length >= 4);
+}
+
 /** Where a finding's own secret, or the encoded run that shows it, stands in its raw line. */
 function ownSpan(finding: Finding): { start: number; end: number } {
   const encoded = encodedRunSpan(finding);
   if (encoded) return encoded;
   const start = finding.column - 1;
-  if (finding.lineText.startsWith(finding.secret, start))
-    return { start, end: start + finding.secret.length };
-  const at = Math.max(0, finding.lineText.indexOf(finding.secret));
-  return { start: at, end: at + finding.secret.length };
+  // A secret of several lines shows its first line here.
+  const shown = finding.secret.split(/\r?\n|\r/, 1)[0]!;
+  if (finding.lineText.startsWith(shown, start)) return { start, end: start + shown.length };
+  const at = Math.max(0, finding.lineText.indexOf(shown));
+  return { start: at, end: at + shown.length };
 }
 
 /**
- * What a finding adds to its report's texts to hide: the secret, its companion, and for a secret
- * found inside encoded text the encoded run, which decodes straight back to it.
+ * What a finding adds to its report's texts to hide: the secret (each of its lines, when it has
+ * several), its companion, and for a secret found inside encoded text the encoded run, which
+ * decodes straight back to it.
  */
 function textsToHide(finding: Finding): string[] {
-  const texts = [finding.secret];
-  if (finding.companion) texts.push(finding.companion.secret);
+  const texts = secretLines(finding.secret);
+  if (finding.companion) texts.push(...secretLines(finding.companion.secret));
   const encoded = encodedRunSpan(finding);
   if (encoded) texts.push(finding.lineText.slice(encoded.start, encoded.end));
   return texts;
@@ -149,8 +160,22 @@ export function toReportFinding(
         }
       : {}),
     ...(finding.occurrences ? { occurrences: finding.occurrences } : {}),
-    ...(finding.verification ? { verification: finding.verification } : {}),
-    ...(finding.revocation ? { revocation: finding.revocation } : {}),
+    // A provider's answer can quote the key it was sent ("invalid token xoxb-…").
+    ...(finding.verification
+      ? { verification: withDetailRedacted(finding.verification, redactLine) }
+      : {}),
+    ...(finding.revocation
+      ? { revocation: withDetailRedacted(finding.revocation, redactLine) }
+      : {}),
     remediation,
   };
+}
+
+/** A verification or revocation whose detail (a provider's words) hides the report's secrets. */
+export function withDetailRedacted<T extends { readonly detail: string }>(
+  outcome: T,
+  redactLine: LineRedactor,
+): T {
+  const detail = redactLine(outcome.detail).text;
+  return detail === outcome.detail ? outcome : { ...outcome, detail };
 }

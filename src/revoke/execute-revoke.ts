@@ -2,7 +2,8 @@ import type { Readable } from "node:stream";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { isLive, needsAttention } from "../finding-status.js";
 import { plural } from "../report/format.js";
-import { lineRedactorFor, toReportFinding } from "../report/redact.js";
+import { redactAgain } from "../report/read-json-report.js";
+import { lineRedactorFor, toReportFinding, withDetailRedacted } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import { readReportFile } from "../sources/report-file.js";
 import { type ToolInfo, userAgent } from "../tool-info.js";
@@ -64,6 +65,9 @@ async function fromReport(
   config: ResolvedConfig,
 ): Promise<Collected> {
   const saved = readReportFile(request.cwd, file, 0);
+  // What the new report shows of each record: hidden again if saved with --no-redact.
+  const shown = redactAgain(saved.findings, request.redactPercent);
+  const recordOf = new Map(saved.findings.map((finding, index) => [finding, shown[index]!]));
   const recovered = await recoverSecrets(saved.findings, {
     cwd: request.cwd,
     env: request.env,
@@ -75,9 +79,9 @@ async function fromReport(
   for (const item of recovered) {
     if ("finding" in item) {
       findings.push(item.finding);
-      records.set(item.finding, item.report);
+      records.set(item.finding, recordOf.get(item.report) ?? item.report);
     } else {
-      missing.push({ report: item.report, reason: item.missing });
+      missing.push({ report: recordOf.get(item.report) ?? item.report, reason: item.missing });
     }
   }
   return { findings, missing, records, summary: saved.summary };
@@ -161,11 +165,16 @@ export async function executeRevoke(request: ExecuteRevokeRequest): Promise<Exec
           remediation.get(finding.ruleId) ?? "",
           redactLine,
         );
-      // Keep the report's own record (location, commit, redaction); refresh the verdicts.
+      // Keep the report's own record (location, commit); refresh the verdicts, whose details
+      // may quote the key.
       return {
         ...record,
-        ...(finding.verification ? { verification: finding.verification } : {}),
-        ...(finding.revocation ? { revocation: finding.revocation } : {}),
+        ...(finding.verification
+          ? { verification: withDetailRedacted(finding.verification, redactLine) }
+          : {}),
+        ...(finding.revocation
+          ? { revocation: withDetailRedacted(finding.revocation, redactLine) }
+          : {}),
       };
     }),
     ...collected.missing.map(

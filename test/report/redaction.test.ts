@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -176,11 +177,20 @@ describe("redaction in every format", () => {
 
 describe("every secret hidden in every finding's line", () => {
   /**
-   * Two keys on one line, and a Kubernetes Secret holding a key in base64. `hidden` lists what
-   * must not show in a redacted report: both keys, the encoded key, and the start of its base64
-   * (16 characters decode to the key's first 12, more than any redaction shows).
+   * Two keys on one line, a Kubernetes Secret holding a key in base64, and a private key whose
+   * body starts on its BEGIN line. `hidden` lists what must not show in a redacted report: both
+   * keys, the encoded key, the start of its base64 (16 characters decode to the key's first 12,
+   * more than any redaction shows), and the private key's body: an ed25519 key fits on one line.
    */
   function plantShared(dir: string): { hidden: string[]; full: string[] } {
+    const pem = generateKeyPairSync("ed25519")
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const body = pem.split("\n")[1]!;
+    writeFileSync(
+      join(dir, "signing.env"),
+      `SIGNING_KEY=-----BEGIN PRIVATE KEY-----${body}\n-----END PRIVATE KEY-----\n`,
+    );
     const github = expandTemplate("ghp_{{alnum:36}}");
     const slack = expandTemplate("xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}");
     const token = expandTemplate("ghp_{{alnum:36}}");
@@ -190,7 +200,10 @@ describe("every secret hidden in every finding's line", () => {
       join(dir, "secret.yaml"),
       `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  token: ${run}\n`,
     );
-    return { hidden: [github, slack, token, run.slice(0, 16)], full: [github, slack, run] };
+    return {
+      hidden: [github, slack, token, run.slice(0, 16), body],
+      full: [github, slack, run, body],
+    };
   }
 
   function expectHidden(output: string, hidden: readonly string[], label: string) {

@@ -198,6 +198,31 @@ describe("--verify with code verifiers", () => {
   });
 });
 
+describe("--verify and a provider that quotes the key", () => {
+  it("hides the key in the verification detail of every report, and in a saved report read again", async () => {
+    const token = sample("slack-bot-token");
+    const slack = await standIn({
+      routes: {
+        "POST /api/auth.test": (request) => ({
+          body: { ok: false, error: `invalid_auth: ${request.headers.authorization}` },
+        }),
+      },
+    });
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "prod.env"), `${token.text}\n`);
+    const endpoint = ["--endpoint", `slack=${slack.url}`];
+    const json = await scanJson(dir, ["--verify", ...endpoint]);
+    expect(json.report.findings[0]?.verification?.detail).toContain("invalid_auth: Bearer xoxb-");
+    const text = await runCli(["scan", ".", "--verify", ...endpoint], { cwd: dir });
+    const saved = await scanJson(dir, ["--verify", "--no-redact", "-o", "full.json", ...endpoint]);
+    expect(saved.exitCode).toBe(1);
+    expect(readFileSync(join(dir, "full.json"), "utf8")).toContain(token.secret);
+    const again = await runCli(["report", "full.json", "--format", "json"], { cwd: dir });
+    for (const output of [json.stdout, text.stdout + text.stderr, again.stdout])
+      expect(output).not.toContain(token.secret);
+  });
+});
+
 describe("--verify safety and scheduling", () => {
   it("sends each unique secret once however often it appears", async () => {
     const key = sample("layer-api-key");
@@ -455,6 +480,27 @@ describe("keywarden verify REPORT.json", () => {
     expect(verified.stdout).not.toContain(inTree.secret);
   });
 
+  it("hides the secrets of a report saved with --no-redact, unless --no-redact again", async () => {
+    const key = sample("meta-llama-api-key");
+    const server = await provider("meta-llama-api-key", [key.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    await runCli(["scan", ".", "--format", "json", "--no-redact", "-o", "full.json"], { cwd: dir });
+    expect(readFileSync(join(dir, "full.json"), "utf8")).toContain(key.secret);
+    const verify = (...flags: string[]) =>
+      runCli(["verify", "full.json", "--endpoint", `meta-llama=${server.url}`, ...flags], {
+        cwd: dir,
+      });
+    for (const format of ["json", "text"]) {
+      const redacted = await verify("--format", format);
+      expect(redacted.exitCode, redacted.stderr).toBe(1);
+      expect(redacted.stdout).toContain(key.secret.slice(0, 4));
+      expect(redacted.stdout).not.toContain(key.secret);
+    }
+    const full = await verify("--format", "json", "--no-redact");
+    expect(JSON.parse(full.stdout).findings[0].secret).toBe(key.secret);
+  });
+
   it("reports unknown for a secret that is gone from its recorded place", async () => {
     const key = sample("layer-api-key");
     const server = await provider("layer-api-key", [key.secret]);
@@ -515,7 +561,7 @@ describe("keywarden verify REPORT.json", () => {
 
   it("refuses scan flags it would not read", async () => {
     const dir = makeTempDir();
-    for (const flag of ["--baseline=b.json", "--max-file-size=1MB", "--no-redact"]) {
+    for (const flag of ["--baseline=b.json", "--max-file-size=1MB", "--ignore-file=x"]) {
       const result = await runCli(["verify", "report.json", flag], { cwd: dir });
       expect(result.exitCode, flag).toBe(2);
       expect(result.stderr, flag).toMatch(/^keywarden: Unknown argument/);
