@@ -260,18 +260,22 @@ function clipAround(text, start, end) {
 function encodedRunSpan(finding) {
   return finding.encoding && finding.endLine === finding.line ? { start: finding.column - 1, end: finding.endColumn - 1 } : void 0;
 }
+function secretLines(secret) {
+  if (!/[\r\n]/.test(secret)) return [secret];
+  return secret.split(/\r?\n|\r/).filter((line) => line.trim().length >= 4);
+}
 function ownSpan(finding) {
   const encoded = encodedRunSpan(finding);
   if (encoded) return encoded;
   const start = finding.column - 1;
-  if (finding.lineText.startsWith(finding.secret, start))
-    return { start, end: start + finding.secret.length };
-  const at2 = Math.max(0, finding.lineText.indexOf(finding.secret));
-  return { start: at2, end: at2 + finding.secret.length };
+  const shown = finding.secret.split(/\r?\n|\r/, 1)[0];
+  if (finding.lineText.startsWith(shown, start)) return { start, end: start + shown.length };
+  const at2 = Math.max(0, finding.lineText.indexOf(shown));
+  return { start: at2, end: at2 + shown.length };
 }
 function textsToHide(finding) {
-  const texts = [finding.secret];
-  if (finding.companion) texts.push(finding.companion.secret);
+  const texts = secretLines(finding.secret);
+  if (finding.companion) texts.push(...secretLines(finding.companion.secret));
   const encoded = encodedRunSpan(finding);
   if (encoded) texts.push(finding.lineText.slice(encoded.start, encoded.end));
   return texts;
@@ -323,10 +327,15 @@ function toReportFinding(finding, percent, remediation, redactLine = lineRedacto
       date: finding.git.date
     } : {},
     ...finding.occurrences ? { occurrences: finding.occurrences } : {},
-    ...finding.verification ? { verification: finding.verification } : {},
-    ...finding.revocation ? { revocation: finding.revocation } : {},
+    // A provider's answer can quote the key it was sent ("invalid token xoxb-…").
+    ...finding.verification ? { verification: withDetailRedacted(finding.verification, redactLine) } : {},
+    ...finding.revocation ? { revocation: withDetailRedacted(finding.revocation, redactLine) } : {},
     remediation
   };
+}
+function withDetailRedacted(outcome, redactLine) {
+  const detail = redactLine(outcome.detail).text;
+  return detail === outcome.detail ? outcome : { ...outcome, detail };
 }
 var DEFAULT_REDACT_PERCENT, MAX_VISIBLE, LINE_CONTEXT, FULLY_REDACTED, REDACTED_TAIL;
 var init_redact = __esm({
@@ -6390,10 +6399,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6407,7 +6416,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6431,7 +6440,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6447,7 +6456,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6538,7 +6547,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6552,13 +6561,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -6601,18 +6610,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6666,8 +6675,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6679,7 +6688,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6690,8 +6699,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st2 of sep2) {
+              if (sep3)
+                for (const st2 of sep3) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -6708,7 +6717,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6888,7 +6897,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -6905,24 +6914,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7105,25 +7114,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -7933,14 +7942,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st2 of sep2)
+      if (sep3)
+        for (const st2 of sep3)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
@@ -9107,18 +9116,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9271,15 +9280,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
                   const key = it2.key;
-                  const sep2 = it2.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it2.sep;
+                  sep3.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -9473,13 +9482,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -20542,21 +20551,21 @@ function parseSuppressionEntry(text) {
     error: `"${entry}" is neither a fingerprint (32 hex characters), <path>:<fingerprint>, nor <commit>:<path>:<rule>:<line>`
   };
 }
-function comparablePath(path) {
-  return normalizeEntryPath(path).replace(/^(?:\.\.?\/)+/, "");
+function samePath(entryPath, findingPath, loose) {
+  const written = normalizeEntryPath(entryPath);
+  const path = normalizeEntryPath(findingPath);
+  if (written === path) return true;
+  const entry = written.replace(/^(?:\.\.\/)+/, "");
+  if (loose) return entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
+  return entry !== written && written.endsWith(`/${path}`);
 }
-function samePath(entryPath, findingPath) {
-  const entry = comparablePath(entryPath);
-  const path = comparablePath(findingPath);
-  return entry === path || entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
-}
-function entryMatches(entry, finding) {
+function entryMatches(entry, finding, loosePaths = false) {
   if (entry.kind === "fingerprint") {
     if (entry.fingerprint !== finding.fingerprint) return false;
-    return entry.path === void 0 || samePath(entry.path, finding.path);
+    return entry.path === void 0 || samePath(entry.path, finding.path, loosePaths);
   }
   if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
-  if (!samePath(entry.path, finding.path)) return false;
+  if (!samePath(entry.path, finding.path, loosePaths)) return false;
   if (entry.commit === void 0) return true;
   return finding.commit?.startsWith(entry.commit) ?? false;
 }
@@ -20903,7 +20912,7 @@ function createConcurrencyLimit(limit) {
     waiting.shift()?.();
   };
   return async (task) => {
-    if (active >= limit) await new Promise((resolve11) => waiting.push(resolve11));
+    if (active >= limit) await new Promise((resolve12) => waiting.push(resolve12));
     active++;
     try {
       return await task();
@@ -20936,7 +20945,7 @@ var sleep;
 var init_limiters = __esm({
   "src/verify/limiters.ts"() {
     "use strict";
-    sleep = (ms2) => new Promise((resolve11) => setTimeout(resolve11, ms2));
+    sleep = (ms2) => new Promise((resolve12) => setTimeout(resolve12, ms2));
   }
 });
 
@@ -25879,7 +25888,7 @@ __export(repository_info_exports, {
   repositoryInfo: () => repositoryInfo
 });
 import { statSync as statSync4 } from "node:fs";
-import { dirname as dirname4, resolve as resolve6 } from "node:path";
+import { dirname as dirname5, resolve as resolve7 } from "node:path";
 import { pathToFileURL } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -25895,9 +25904,9 @@ function publicRemoteUri(remote) {
   }
 }
 async function repositoryInfo(path, context) {
-  let dir = resolve6(context.cwd, path);
+  let dir = resolve7(context.cwd, path);
   try {
-    if (!statSync4(dir).isDirectory()) dir = dirname4(dir);
+    if (!statSync4(dir).isDirectory()) dir = dirname5(dir);
   } catch {
     return void 0;
   }
@@ -25929,7 +25938,7 @@ var init_repository_info = __esm({
 
 // src/revoke/audit-log.ts
 import { closeSync, fsyncSync, mkdirSync as mkdirSync2, openSync, readFileSync as readFileSync7, writeSync } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname7 } from "node:path";
 function scrub(value, sensitive) {
   let out = value;
   for (const secret of sensitive) out = out.split(secret).join(SCRUBBED);
@@ -25978,7 +25987,7 @@ function openAuditLog(path) {
   const history = readAuditHistory(existing);
   let fd;
   try {
-    mkdirSync2(dirname6(path), { recursive: true });
+    mkdirSync2(dirname7(path), { recursive: true });
     fd = openSync(path, "a", 384);
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error2) {
@@ -26035,7 +26044,7 @@ function createConfirmPrompt(input, output) {
   return {
     async ask(question) {
       output.write(`${question} [y/N] `);
-      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve11) => pending.push(resolve11)));
+      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve12) => pending.push(resolve12)));
       if (line === void 0) output.write("\n");
       return /^\s*y(?:es)?\s*$/i.test(line ?? "");
     },
@@ -27562,7 +27571,7 @@ var run_revoke_stage_exports = {};
 __export(run_revoke_stage_exports, {
   runRevokeStage: () => runRevokeStage
 });
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 function knownServices(rules) {
   const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
@@ -27581,7 +27590,7 @@ async function runRevokeStage(input) {
     "no rule verifies and no revoker calls a service of that name"
   );
   const http = createHttpClient({ userAgent: input.userAgent });
-  const auditLog = resolve9(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const auditLog = resolve10(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt = settings.mode === "interactive" ? createConfirmPrompt(input.stdin, input.prompt) : void 0;
   try {
@@ -27643,7 +27652,7 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname7, relative as relative5, resolve as resolve10 } from "node:path";
+import { dirname as dirname8, relative as relative6, resolve as resolve11 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/report/escape-controls.ts
@@ -27801,9 +27810,9 @@ function collectStderr(child) {
   return () => Buffer.concat(chunks).toString("utf8");
 }
 function exitCode(child) {
-  const exited = new Promise((resolve11, reject) => {
+  const exited = new Promise((resolve12, reject) => {
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve11(code ?? (signal ? 128 : 1)));
+    child.once("close", (code, signal) => resolve12(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -28454,9 +28463,9 @@ var BlobHeads = class {
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id) {
     const child = this.child ?? this.start();
-    const answer = new Promise((resolve11, reject) => {
+    const answer = new Promise((resolve12, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.push({ resolve: resolve11, reject });
+      else this.waiting.push({ resolve: resolve12, reject });
     });
     answer.catch(() => {
     });
@@ -29389,13 +29398,7 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname5, resolve as resolve7 } from "node:path";
-
-// src/config/load-config.ts
-init_errors();
-init_compile_rules();
-import { existsSync as existsSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import { relative as relative2, resolve as resolve3 } from "node:path";
+import { dirname as dirname6, resolve as resolve8 } from "node:path";
 
 // src/config/find-up.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
@@ -29407,18 +29410,29 @@ function findUp(start, names, withinRepository = false) {
   } catch {
     dir = dirname2(dir);
   }
+  const last = withinRepository ? repositoryTop(dir) ?? dir : void 0;
   for (; ; ) {
     for (const name of names) {
       const candidate = join4(dir, name);
       if (existsSync2(candidate)) return candidate;
     }
     const parent = dirname2(dir);
-    if (parent === dir || withinRepository && existsSync2(join4(dir, ".git"))) return void 0;
+    if (parent === dir || dir === last) return void 0;
     dir = parent;
+  }
+}
+function repositoryTop(start) {
+  for (let dir = resolve2(start); ; dir = dirname2(dir)) {
+    if (existsSync2(join4(dir, ".git"))) return dir;
+    if (dirname2(dir) === dir) return void 0;
   }
 }
 
 // src/config/load-config.ts
+init_errors();
+init_compile_rules();
+import { existsSync as existsSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import { relative as relative2, resolve as resolve3 } from "node:path";
 init_load_rules();
 var CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -30791,6 +30805,8 @@ var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
 init_suppression_entry();
+import { relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+var toPosix = (path) => path.split(sep2).join("/");
 function suppressibleOf(finding) {
   return {
     ruleId: finding.ruleId,
@@ -30800,15 +30816,16 @@ function suppressibleOf(finding) {
     ...finding.git ? { commit: finding.git.commit } : {}
   };
 }
-function applySuppressions(findings, suppressions) {
+function applySuppressions(findings, suppressions, pathsFrom) {
   const used = /* @__PURE__ */ new Set();
   const kept = [];
   const suppressed = [];
   for (const finding of findings) {
     const target = suppressibleOf(finding);
+    const seenFrom = (base) => base === void 0 || pathsFrom === void 0 ? target : { ...target, path: toPosix(relative3(base, resolve4(pathsFrom, target.path))) };
     let firstMatch;
     for (const entry of suppressions.ignore) {
-      if (entryMatches(entry.entry, target)) {
+      if (entryMatches(entry.entry, seenFrom(entry.base))) {
         used.add(entry);
         firstMatch ??= entry;
       }
@@ -30818,7 +30835,7 @@ function applySuppressions(findings, suppressions) {
       continue;
     }
     const baseline = suppressions.baseline;
-    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target)))) {
+    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)))) {
       suppressed.push({ finding, by: "baseline" });
       continue;
     }
@@ -30862,7 +30879,7 @@ function applyInlineAllow(findings) {
 
 // src/suppress/load-suppressions.ts
 import { readFileSync as readFileSync6 } from "node:fs";
-import { relative as relative3, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, relative as relative4, resolve as resolve5 } from "node:path";
 init_errors();
 
 // src/suppress/ignore-file.ts
@@ -30901,7 +30918,7 @@ function parseIgnoreFile(text, file) {
 
 // src/suppress/load-suppressions.ts
 function display(cwd, file) {
-  return relative3(cwd, file) || file;
+  return relative4(cwd, file) || file;
 }
 function readOptional(file, shown, required2, what) {
   try {
@@ -30917,24 +30934,28 @@ function readOptional(file, shown, required2, what) {
     );
   }
 }
+function withBase(entries, file) {
+  const base = dirname3(file);
+  return entries.map((entry) => ({ ...entry, base }));
+}
 async function loadSuppressions(options2) {
-  const root = resolve4(options2.cwd, options2.scanRoot);
+  const root = resolve5(options2.cwd, options2.scanRoot);
   const ignore = [];
-  const ignorePath = options2.ignoreFile ? resolve4(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
+  const ignorePath = options2.ignoreFile ? resolve5(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
   if (ignorePath) {
     const shown = options2.ignoreFile ?? display(options2.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options2.ignoreFile !== void 0, "ignore file");
-    if (text !== void 0) ignore.push(...parseIgnoreFile(text, shown));
+    if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown), ignorePath));
   }
   const gitleaksPath = findUp(root, [GITLEAKS_IGNORE_FILE_NAME], true);
   if (gitleaksPath) {
     const shown = display(options2.cwd, gitleaksPath);
     const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");
-    if (text !== void 0) ignore.push(...parseIgnoreFile(text, shown));
+    if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown), gitleaksPath));
   }
   let baseline;
   if (options2.baselineFile) {
-    const baselinePath = resolve4(options2.cwd, options2.baselineFile);
+    const baselinePath = resolve5(options2.cwd, options2.baselineFile);
     const text = readOptional(baselinePath, options2.baselineFile, true, "baseline");
     const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
     baseline = parseBaseline2(text, options2.baselineFile);
@@ -30944,7 +30965,7 @@ async function loadSuppressions(options2) {
 
 // src/cli/make-folders.ts
 import { mkdirSync, statSync as statSync3 } from "node:fs";
-import { dirname as dirname3, normalize, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, normalize, resolve as resolve6 } from "node:path";
 var REASONS = {
   EACCES: "permission denied",
   EPERM: "operation not permitted",
@@ -30956,13 +30977,13 @@ var REASONS = {
 function makeFolders(cwd, dir) {
   const missing = [];
   let folder = normalize(dir);
-  for (; !isExistingFolder(cwd, folder); folder = dirname3(folder)) {
+  for (; !isExistingFolder(cwd, folder); folder = dirname4(folder)) {
     missing.unshift(folder);
-    if (dirname3(folder) === folder) break;
+    if (dirname4(folder) === folder) break;
   }
   for (const level of missing) {
     try {
-      mkdirSync(resolve5(cwd, level));
+      mkdirSync(resolve6(cwd, level));
     } catch (error2) {
       const code = error2.code ?? String(error2);
       throw new Error(`cannot create folder ${level}: ${REASONS[code] ?? code}`);
@@ -30972,7 +30993,7 @@ function makeFolders(cwd, dir) {
 function isExistingFolder(cwd, folder) {
   let isFolder;
   try {
-    isFolder = statSync3(resolve5(cwd, folder)).isDirectory();
+    isFolder = statSync3(resolve6(cwd, folder)).isDirectory();
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT" || code === "ENOTDIR") return false;
@@ -31023,23 +31044,15 @@ async function executeScan(context, request2) {
     skipped
   });
   const inline = applyInlineAllow(result2.findings);
-  const scanned = request2.afterScan ? request2.afterScan(inline.kept) : inline.kept;
-  const suppression = applySuppressions(scanned, suppressions);
+  const placed = request2.everyPlace ? request2.everyPlace(inline.kept) : inline.kept;
+  const gitSource = request2.source !== "files" && request2.source !== "stdin";
+  const pathsFrom = gitSource ? repositoryTop(io2.cwd) ?? io2.cwd : io2.cwd;
+  const suppression = applySuppressions(placed, suppressions, pathsFrom);
   if (options2.reportUnusedIgnores) io2.stderr.write(describeUnusedEntries(suppression.unused));
+  const kept = request2.afterSuppression ? request2.afterSuppression(suppression.findings) : suppression.findings;
   if (request2.report === false)
-    return {
-      findings: suppression.findings,
-      allowedInline: inline.allowed,
-      summary: result2.summary,
-      config: config2
-    };
-  const verified = await verifyIfAsked(
-    context,
-    config2.rules,
-    options2.verify,
-    options2.quiet,
-    suppression.findings
-  );
+    return { findings: kept, allowedInline: inline.allowed, summary: result2.summary, config: config2 };
+  const verified = await verifyIfAsked(context, config2.rules, options2.verify, options2.quiet, kept);
   const findings = reportedFindings(verified, options2.verify);
   const remediationByRule = new Map(config2.rules.map((rule) => [rule.id, rule.remediation]));
   const reporter = await REPORTERS[options2.format]();
@@ -31083,9 +31096,9 @@ function writeReport(context, output, report, what = "report") {
     context.io.stdout.write(report);
     return;
   }
-  const path = resolve7(context.io.cwd, output);
+  const path = resolve8(context.io.cwd, output);
   try {
-    makeFolders(context.io.cwd, dirname5(output));
+    makeFolders(context.io.cwd, dirname6(output));
     writeFileSync(path, report);
   } catch (error2) {
     const reason = error2.code ?? error2.message;
@@ -31094,16 +31107,9 @@ function writeReport(context, output, report, what = "report") {
 }
 
 // src/pipeline/aggregate-occurrences.ts
-function aggregateOccurrences(findings, addedAgain = /* @__PURE__ */ new Map()) {
+function aggregateOccurrences(findings) {
   const groups = /* @__PURE__ */ new Map();
-  const elsewhere = findings.flatMap(
-    (finding) => (finding.blob === void 0 ? [] : addedAgain.get(finding.blob) ?? []).map((place) => ({
-      ...finding,
-      path: place.path,
-      git: place.git
-    }))
-  );
-  for (const finding of [...findings, ...elsewhere]) {
+  for (const finding of findings) {
     const occurrence = {
       path: finding.path,
       line: finding.line,
@@ -31373,11 +31379,11 @@ var CatFileBatch = class {
     this.child.stdin.write(`${names.join("\n")}
 `);
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;
-    await new Promise((resolve11) => {
+    await new Promise((resolve12) => {
       const done = () => {
         this.child.stdin.off("drain", done);
         this.child.off("close", done);
-        resolve11();
+        resolve12();
       };
       this.child.stdin.on("drain", done);
       this.child.once("close", done);
@@ -31708,7 +31714,7 @@ async function scanChange(input) {
       ...target && "branch" in target ? { branch: target.branch } : {},
       onNote: input.onNote
     }),
-    afterScan: aggregateOccurrences,
+    afterSuppression: aggregateOccurrences,
     report: false
   });
   const findings = await verifyIfAsked(
@@ -31727,7 +31733,7 @@ async function scanChange(input) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute, posix, relative as relative4, resolve as resolve8 } from "node:path";
+import { isAbsolute, posix, relative as relative5, resolve as resolve9 } from "node:path";
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
 async function readAt(commit, path, context, links = 0) {
@@ -31748,13 +31754,13 @@ async function changedPaths(base, head, paths, context) {
   if (result2.code !== 0) return [];
   return result2.stdout.toString("utf8").split("\0").filter(Boolean);
 }
-function toPosix(path) {
+function toPosix2(path) {
   return path.split("\\").join("/");
 }
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
-  const configOnDisk = configInput !== void 0 ? resolve8(options2.cwd, configInput) : void 0;
-  const inRepo = configOnDisk !== void 0 ? relative4(options2.root, configOnDisk) : void 0;
+  const configOnDisk = configInput !== void 0 ? resolve9(options2.cwd, configInput) : void 0;
+  const inRepo = configOnDisk !== void 0 ? relative5(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute(inRepo));
   if (commit === void 0) {
     return {
@@ -31772,7 +31778,7 @@ async function readTrustedConfig(options2) {
     if (text !== void 0) ignore.push(...parseIgnoreFile(text, `${name}@${short2}`));
   }
   const suppressions = { ignore };
-  const candidates2 = inRepo !== void 0 && !outsideRepo ? [toPosix(inRepo)] : [...CONFIG_FILE_NAMES];
+  const candidates2 = inRepo !== void 0 && !outsideRepo ? [toPosix2(inRepo)] : [...CONFIG_FILE_NAMES];
   const watched = [...candidates2, ...IGNORE_FILES];
   const changedFiles = options2.head !== void 0 ? await changedPaths(commit, options2.head, watched, context) : [];
   if (outsideRepo) {
@@ -31842,9 +31848,9 @@ function writeSarif(io2, file, findings, summary, github, resolved) {
       ...resolved.branch ? { branch: resolved.branch } : {}
     }
   });
-  const path = resolve10(io2.cwd, file);
+  const path = resolve11(io2.cwd, file);
   try {
-    mkdirSync3(dirname7(path), { recursive: true });
+    mkdirSync3(dirname8(path), { recursive: true });
     writeFileSync2(path, sarif);
   } catch (error2) {
     throw new RuntimeError(
@@ -31877,7 +31883,7 @@ async function revokeIfAsked(inputs, findings, rules, root, io2, notes) {
     prompt: { write: (text) => notes.push(text.trim()) },
     userAgent: userAgent()
   });
-  notes.push(`revocation audit log: ${relative5(io2.cwd, run.auditLog) || run.auditLog}`);
+  notes.push(`revocation audit log: ${relative6(io2.cwd, run.auditLog) || run.auditLog}`);
   return run.findings;
 }
 async function runSteps(io2) {

@@ -66,7 +66,7 @@ export async function scanChange(input: ScanChangeInput): Promise<ScanChangeResu
         ...(target && "branch" in target ? { branch: target.branch } : {}),
         onNote: input.onNote,
       }),
-    afterScan: aggregateOccurrences,
+    afterSuppression: aggregateOccurrences,
     report: false,
   });
   const findings = await verifyIfAsked(

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { repositoryTop } from "../config/find-up.js";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
 import { runScan } from "../pipeline/run-scan.js";
@@ -33,8 +34,13 @@ export interface ScanRequest {
   readonly suppressions?: Suppressions;
   /** Builds the fragment stream once the config is known; skips go to `onSkip`. */
   fragments(config: ResolvedConfig, onSkip: (notice: SkipNotice) => void): AsyncIterable<Fragment>;
-  /** Source-specific work on the findings before suppression (history: collapse occurrences). */
-  readonly afterScan?: (findings: Finding[]) => Finding[];
+  /**
+   * History: each finding also at the places that added its blob again (read once, seen once),
+   * before suppression, so an entry for one path leaves the copies at other paths reported.
+   */
+  readonly everyPlace?: (findings: Finding[]) => Finding[];
+  /** Source-specific work on the findings after suppression (history: collapse occurrences). */
+  readonly afterSuppression?: (findings: Finding[]) => Finding[];
   /** False: return the findings after suppression, with no verify, report or exit code (baseline create). */
   readonly report?: boolean;
   /** Extra stderr lines when findings block something (the pre-commit message). */
@@ -86,23 +92,18 @@ export async function executeScan(
   });
   // Inline allow comments first: they are part of the scanned text, so every source honours them.
   const inline = applyInlineAllow(result.findings);
-  const scanned = request.afterScan ? request.afterScan(inline.kept) : inline.kept;
-  const suppression = applySuppressions(scanned, suppressions);
+  const placed = request.everyPlace ? request.everyPlace(inline.kept) : inline.kept;
+  // Files scans name paths from here; git sources from the repository's top.
+  const gitSource = request.source !== "files" && request.source !== "stdin";
+  const pathsFrom = gitSource ? (repositoryTop(io.cwd) ?? io.cwd) : io.cwd;
+  const suppression = applySuppressions(placed, suppressions, pathsFrom);
   if (options.reportUnusedIgnores) io.stderr.write(describeUnusedEntries(suppression.unused));
+  const kept = request.afterSuppression
+    ? request.afterSuppression(suppression.findings)
+    : suppression.findings;
   if (request.report === false)
-    return {
-      findings: suppression.findings,
-      allowedInline: inline.allowed,
-      summary: result.summary,
-      config,
-    };
-  const verified = await verifyIfAsked(
-    context,
-    config.rules,
-    options.verify,
-    options.quiet,
-    suppression.findings,
-  );
+    return { findings: kept, allowedInline: inline.allowed, summary: result.summary, config };
+  const verified = await verifyIfAsked(context, config.rules, options.verify, options.quiet, kept);
   const findings = reportedFindings(verified, options.verify);
 
   const remediationByRule = new Map(config.rules.map((rule) => [rule.id, rule.remediation]));

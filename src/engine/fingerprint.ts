@@ -7,7 +7,8 @@ let crypto: typeof import("node:crypto") | undefined;
 
 /**
  * Content fingerprint of a finding: rule id + secret, so it survives line moves, rebases and
- * squashes. 32 hex characters of SHA-256; the secret cannot be recovered from it.
+ * squashes. 32 hex characters of SHA-256: no generated key can be worked back from it, but, as
+ * with any unsalted hash, a weak password can be guessed by hashing candidates (README says so).
  */
 export function fingerprint(ruleId: string, secret: string): string {
   crypto ??= require("node:crypto") as typeof import("node:crypto");

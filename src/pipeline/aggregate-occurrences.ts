@@ -1,22 +1,13 @@
 import type { BlobPlace, Finding, Occurrence } from "../types.js";
 
 /**
- * In a history scan one secret shows up once per blob that holds it: every later version of
- * the file that keeps the key is a new blob. These collapse into one finding per rule and
- * secret (its fingerprint): the first one in input order is kept (history sources yield blobs
- * oldest commit first, so that is the commit that introduced the key) and `occurrences` lists
- * every place it was seen, the first included, so its length is the count of occurrences.
- * `addedAgain`: the later places that added each blob again (a blob is read once), whose
- * findings are then seen there too.
+ * The findings, and each again at the later places that added its blob again (`addedAgain`: a
+ * blob is read once, at its first place), after all of the input.
  */
-export function aggregateOccurrences(
+export function withPlacesAddedAgain(
   findings: readonly Finding[],
-  addedAgain: ReadonlyMap<string, readonly BlobPlace[]> = new Map(),
+  addedAgain: ReadonlyMap<string, readonly BlobPlace[]>,
 ): Finding[] {
-  const groups = new Map<
-    string,
-    { first: Finding; occurrences: Occurrence[]; places: Set<string> }
-  >();
   const elsewhere = findings.flatMap((finding) =>
     (finding.blob === undefined ? [] : (addedAgain.get(finding.blob) ?? [])).map((place) => ({
       ...finding,
@@ -24,7 +15,22 @@ export function aggregateOccurrences(
       git: place.git,
     })),
   );
-  for (const finding of [...findings, ...elsewhere]) {
+  return [...findings, ...elsewhere];
+}
+
+/**
+ * In a history scan one secret shows up once per blob that holds it: every later version of
+ * the file that keeps the key is a new blob. These collapse into one finding per rule and
+ * secret (its fingerprint): the first one in input order is kept (history sources yield blobs
+ * oldest commit first, so that is the commit that introduced the key) and `occurrences` lists
+ * every place it was seen, the first included, so its length is the count of occurrences.
+ */
+export function aggregateOccurrences(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<
+    string,
+    { first: Finding; occurrences: Occurrence[]; places: Set<string> }
+  >();
+  for (const finding of findings) {
     const occurrence: Occurrence = {
       path: finding.path,
       line: finding.line,

@@ -1,7 +1,6 @@
 import {
   closeSync,
   constants,
-  existsSync,
   fstatSync,
   openSync,
   readdir,
@@ -9,10 +8,11 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
+import { repositoryTop } from "../config/find-up.js";
 import { RuntimeError } from "../errors.js";
 import { runGitRaw } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
@@ -213,9 +213,7 @@ const IGNORE_CASE = process.platform === "darwin" || process.platform === "win32
 async function ignoreRulesFor(
   folder: string,
 ): Promise<Pick<GitignoreRules, "ignores" | "enterFolder">> {
-  let top = folder;
-  while (!existsSync(join(top, ".git")) && dirname(top) !== top) top = dirname(top);
-  if (!existsSync(join(top, ".git"))) top = folder;
+  const top = repositoryTop(folder) ?? folder;
   const prefix = toPosix(relative(top, folder));
   const fromTop = (path: string) => (prefix === "" ? path : `${prefix}/${path}`);
   const tracked = [...(await trackedButIgnored(folder))].map(fromTop);

@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from "node:path";
 import type { Finding } from "../types.js";
 import type { Baseline } from "./baseline.js";
 import type { IgnoreFileEntry } from "./ignore-file.js";
@@ -6,6 +7,8 @@ import {
   formatSuppressionEntry,
   type SuppressibleFinding,
 } from "./suppression-entry.js";
+
+const toPosix = (path: string) => path.split(sep).join("/");
 
 /** Everything that can hide a finding, already read and parsed. */
 export interface Suppressions {
@@ -42,19 +45,28 @@ export function suppressibleOf(finding: Finding): SuppressibleFinding {
  * Drops findings named by an ignore entry or present in the baseline. Every ignore entry is
  * checked against every finding (not just until the first match) so that usage is exact:
  * an entry is unused only when it matched nothing at all.
+ *
+ * `pathsFrom`: the folder the findings' paths are relative to (the current folder for a files
+ * scan, the repository's top for git sources). An entry's path is relative to its ignore file's
+ * folder, so each finding's path is read from there before the two are compared.
  */
 export function applySuppressions(
   findings: readonly Finding[],
   suppressions: Suppressions,
+  pathsFrom?: string,
 ): SuppressionResult {
   const used = new Set<IgnoreFileEntry>();
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
     const target = suppressibleOf(finding);
+    const seenFrom = (base: string | undefined): SuppressibleFinding =>
+      base === undefined || pathsFrom === undefined
+        ? target
+        : { ...target, path: toPosix(relative(base, resolve(pathsFrom, target.path))) };
     let firstMatch: IgnoreFileEntry | undefined;
     for (const entry of suppressions.ignore) {
-      if (entryMatches(entry.entry, target)) {
+      if (entryMatches(entry.entry, seenFrom(entry.base))) {
         used.add(entry);
         firstMatch ??= entry;
       }
@@ -67,7 +79,7 @@ export function applySuppressions(
     if (
       baseline &&
       (baseline.fingerprints.has(finding.fingerprint) ||
-        baseline.locations.some((entry) => entryMatches(entry, target)))
+        baseline.locations.some((entry) => entryMatches(entry, target, true)))
     ) {
       suppressed.push({ finding, by: "baseline" });
       continue;

@@ -26,6 +26,8 @@ export interface IgnoreFileEntry {
   /** The file as given to the parser (for messages) and the 1-based line. */
   readonly file: string;
   readonly line: number;
+  /** The folder the entry's path is written from (its file's); unknown: the findings' own. */
+  readonly base?: string;
 }
 
 /** Splits `<entry> [# ]<reason>`; a path may hold spaces when a `#` marks the reason. */

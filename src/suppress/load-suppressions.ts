@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { findUp } from "../config/find-up.js";
 import { ConfigError } from "../errors.js";
 import type { Suppressions } from "./apply-suppressions.js";
@@ -49,6 +49,12 @@ function readOptional(
   }
 }
 
+/** Entries whose paths are written from the folder of `file`, their ignore file. */
+function withBase(entries: readonly IgnoreFileEntry[], file: string): IgnoreFileEntry[] {
+  const base = dirname(file);
+  return entries.map((entry) => ({ ...entry, base }));
+}
+
 /** Reads the ignore files and the baseline that apply to a scan of `scanRoot`. */
 export async function loadSuppressions(options: LoadSuppressionsOptions): Promise<Suppressions> {
   const root = resolve(options.cwd, options.scanRoot);
@@ -60,7 +66,7 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
   if (ignorePath) {
     const shown = options.ignoreFile ?? display(options.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options.ignoreFile !== undefined, "ignore file");
-    if (text !== undefined) ignore.push(...parseIgnoreFile(text, shown));
+    if (text !== undefined) ignore.push(...withBase(parseIgnoreFile(text, shown), ignorePath));
   }
 
   // Teams moving from gitleaks keep their .gitleaksignore working unchanged.
@@ -68,7 +74,7 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
   if (gitleaksPath) {
     const shown = display(options.cwd, gitleaksPath);
     const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");
-    if (text !== undefined) ignore.push(...parseIgnoreFile(text, shown));
+    if (text !== undefined) ignore.push(...withBase(parseIgnoreFile(text, shown), gitleaksPath));
   }
 
   let baseline: Baseline | undefined;

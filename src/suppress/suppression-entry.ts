@@ -80,29 +80,34 @@ export function parseSuppressionEntry(text: string): SuppressionEntry | { readon
   };
 }
 
-/** Without leading `./` and `../`: entries and findings may be relative to different places. */
-function comparablePath(path: string): string {
-  return normalizeEntryPath(path).replace(/^(?:\.\.?\/)+/, "");
-}
-
 /**
- * A path written in an ignore file matches a finding's path when they are equal or one ends
- * with the other at a `/`: entries may be written relative to the repository root, to the
- * scanned directory, or (as gitleaks writes them) to wherever that tool ran.
+ * Whether an entry's path names a finding's path. Exactly, as both are read from one folder (an
+ * ignore file's entries, and the findings rebased to its folder: see applySuppressions), since
+ * `.env` must not also name `config/.env`. An entry that climbs out of its folder was written
+ * from somewhere else (gitleaks writes `../testdata/repos/nogit/api.go` from where it ran), so
+ * it names the file it ends with. A gitleaks report used as a baseline was written wherever
+ * gitleaks ran, so there one path may end with the other at a `/` (`loose`).
  */
-function samePath(entryPath: string, findingPath: string): boolean {
-  const entry = comparablePath(entryPath);
-  const path = comparablePath(findingPath);
-  return entry === path || entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
+function samePath(entryPath: string, findingPath: string, loose: boolean): boolean {
+  const written = normalizeEntryPath(entryPath);
+  const path = normalizeEntryPath(findingPath);
+  if (written === path) return true;
+  const entry = written.replace(/^(?:\.\.\/)+/, "");
+  if (loose) return entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
+  return entry !== written && written.endsWith(`/${path}`);
 }
 
-export function entryMatches(entry: SuppressionEntry, finding: SuppressibleFinding): boolean {
+export function entryMatches(
+  entry: SuppressionEntry,
+  finding: SuppressibleFinding,
+  loosePaths = false,
+): boolean {
   if (entry.kind === "fingerprint") {
     if (entry.fingerprint !== finding.fingerprint) return false;
-    return entry.path === undefined || samePath(entry.path, finding.path);
+    return entry.path === undefined || samePath(entry.path, finding.path, loosePaths);
   }
   if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
-  if (!samePath(entry.path, finding.path)) return false;
+  if (!samePath(entry.path, finding.path, loosePaths)) return false;
   if (entry.commit === undefined) return true;
   // An entry made by a history scan names a commit: it never matches content outside git.
   return finding.commit?.startsWith(entry.commit) ?? false;

@@ -78,6 +78,45 @@ describe("ignore entries across a rebase", () => {
   });
 });
 
+describe("ignore entries that name a path", () => {
+  it("hide the key in that file only: its copies in other files and other folders are reported", async () => {
+    const line = `GITHUB_TOKEN=${githubToken()}\n`;
+    const repo = makeTempRepo();
+    // The same blob in two files (read once), and the key again in a file of its own.
+    repo.commit("fixture", { "fixture.env": line });
+    const deploy = repo.commit("deploy", {
+      "deploy/prod.env": line,
+      "deploy/.env": `# prod\n${line}`,
+      ".env": `# top\n${line}`,
+    });
+    const all = await runCli(["history", "--format", "json"], { cwd: repo.dir });
+    const fingerprint = parseReport(all.stdout).findings[0]!.fingerprint;
+    writeFileSync(
+      join(repo.dir, ".keywardenignore"),
+      `fixture.env:${fingerprint}\n.env:github-pat:2\n`,
+    );
+    const history = await runCli(["history", "--format", "json"], { cwd: repo.dir });
+    expect(history.exitCode, history.stderr).toBe(1);
+    const [finding] = parseReport(history.stdout).findings as (JsonReport["findings"][number] & {
+      occurrences: { path: string }[];
+    })[];
+    expect(finding!.commit).toBe(deploy);
+    expect(finding!.occurrences.map((o) => o.path).sort()).toEqual([
+      "deploy/.env",
+      "deploy/prod.env",
+    ]);
+    // A files scan from a subfolder reads the entries from the ignore file's folder too.
+    const scan = await runCli(["scan", ".", "--format", "json"], {
+      cwd: join(repo.dir, "deploy"),
+    });
+    expect(
+      parseReport(scan.stdout)
+        .findings.map((f) => f.path)
+        .sort(),
+    ).toEqual([".env", "prod.env"]);
+  });
+});
+
 describe("keywarden baseline", () => {
   it("round trip: create, add a key, only the new key is reported; create twice gives the same bytes", async () => {
     const dir = makeTempDir();

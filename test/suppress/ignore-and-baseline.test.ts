@@ -100,6 +100,27 @@ describe("applySuppressions", () => {
   });
 });
 
+describe("applySuppressions and paths", () => {
+  it("reads an entry's path from its ignore file's folder, and each finding's from where it was found", () => {
+    const atTop = finding({ path: ".env", line: 2 });
+    const inConfig = finding({ path: "config/.env", line: 2 });
+    const fromConfig = finding({ path: ".env", line: 2 });
+    const entries = (text: string) =>
+      parseIgnoreFile(text, ".keywardenignore").map((entry) => ({ ...entry, base: "/repo" }));
+    const configOnly = entries("config/.env:github-pat:2\n");
+    const kept = (findings: Finding[], pathsFrom: string, ignore = configOnly) =>
+      applySuppressions(findings, { ignore }, pathsFrom).findings;
+    // From the top: `config/.env` names that file only, and `.env` the top one only.
+    expect(kept([atTop, inConfig], "/repo")).toEqual([atTop]);
+    expect(kept([atTop, inConfig], "/repo", entries(".env:github-pat:2\n"))).toEqual([inConfig]);
+    // A scan run inside config/ names the same file `.env`.
+    expect(kept([fromConfig], "/repo/config")).toEqual([]);
+    expect(kept([fromConfig], "/repo/config", entries(".env:github-pat:2\n"))).toEqual([
+      fromConfig,
+    ]);
+  });
+});
+
 describe("baseline", () => {
   it("is sorted, secret-free and identical for the same findings in any order", () => {
     const findings = [

@@ -88,13 +88,14 @@ describe("entryMatches", () => {
     expect(entryMatches(parse(expandTemplate("{{hex:32}}")), finding)).toBe(false);
   });
 
-  it("scopes a fingerprint to its path", () => {
+  it("scopes a fingerprint to its path, that path alone", () => {
     const entry = parse(`config/app.env:${fingerprint}`);
     expect(entryMatches(entry, finding)).toBe(true);
+    expect(entryMatches(entry, { ...finding, path: "./config/app.env" })).toBe(true);
     expect(entryMatches(entry, { ...finding, path: "other/app.env" })).toBe(false);
-    // Written from the repository root, matched in a scan of a sub-directory and from outside.
-    expect(entryMatches(entry, { ...finding, path: "app.env" })).toBe(true);
-    expect(entryMatches(entry, { ...finding, path: "../repo/config/app.env" })).toBe(true);
+    // Paths from other folders are rebased before they get here (applySuppressions).
+    expect(entryMatches(entry, { ...finding, path: "app.env" })).toBe(false);
+    expect(entryMatches(parse(`app.env:${fingerprint}`), finding)).toBe(false);
   });
 
   it("ties gitleaks entries to rule, line and (when given) commit", () => {
@@ -113,13 +114,16 @@ describe("entryMatches", () => {
     ).toBe(true);
   });
 
-  it("matches entries gitleaks wrote relative to its own working directory", () => {
+  it("reads an entry that climbs out of its folder (gitleaks writes paths from where it ran) by its end", () => {
     const entry = parse("../testdata/repos/nogit/api.go:aws-access-key:20");
-    expect(
-      entryMatches(entry, { ruleId: "aws-access-key", path: "api.go", line: 20, fingerprint }),
-    ).toBe(true);
-    expect(
-      entryMatches(entry, { ruleId: "aws-access-key", path: "main.go", line: 20, fingerprint }),
-    ).toBe(false);
+    const at = (path: string) => ({ ruleId: "aws-access-key", path, line: 20, fingerprint });
+    expect(entryMatches(entry, at("api.go"))).toBe(true);
+    expect(entryMatches(entry, at("main.go"))).toBe(false);
+    // An entry that stays in its folder names that path alone, unless read loosely (a gitleaks
+    // report used as a baseline).
+    const inFolder = parse("repos/nogit/api.go:aws-access-key:20");
+    expect(entryMatches(inFolder, at("api.go"))).toBe(false);
+    expect(entryMatches(inFolder, at("api.go"), true)).toBe(true);
+    expect(entryMatches(parse("api.go:aws-access-key:20"), at("x/api.go"), true)).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
-import { aggregateOccurrences } from "../../pipeline/aggregate-occurrences.js";
+import {
+  aggregateOccurrences,
+  withPlacesAddedAgain,
+} from "../../pipeline/aggregate-occurrences.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { historyScanFragments } from "../../sources/history-scan.js";
 import type { BlobPlace, Fragment } from "../../types.js";
@@ -105,7 +108,8 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
         }),
         bar,
       ),
-    afterScan: (findings) => aggregateOccurrences(findings, addedAgain),
+    everyPlace: (findings) => withPlacesAddedAgain(findings, addedAgain),
+    afterSuppression: aggregateOccurrences,
   });
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { findUp } from "../../config/find-up.js";
+import { findUp, repositoryTop } from "../../config/find-up.js";
 import { RuntimeError, UsageError } from "../../errors.js";
 import {
   appendIgnoreLine,
@@ -15,12 +15,7 @@ import type { CommandContext } from "../io.js";
 
 /** The nearest .keywardenignore up to the repository root, else a new one at that root (or here). */
 function defaultIgnoreFile(cwd: string): string {
-  const found = findUp(cwd, [IGNORE_FILE_NAME], true);
-  if (found) return found;
-  for (let dir = cwd; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, ".git"))) return join(dir, IGNORE_FILE_NAME);
-    if (dirname(dir) === dir) return join(cwd, IGNORE_FILE_NAME);
-  }
+  return findUp(cwd, [IGNORE_FILE_NAME], true) ?? join(repositoryTop(cwd) ?? cwd, IGNORE_FILE_NAME);
 }
 
 function addCommand(context: CommandContext): CommandModule {
