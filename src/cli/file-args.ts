@@ -9,11 +9,17 @@ import { pathExists } from "../path-exists.js";
  * secrets, by the names of its files.
  */
 export function fileNamesAsPaths(args: readonly string[], cwd: string): readonly string[] {
+  const isFileName = (arg: string) =>
+    arg.length > 1 && arg.startsWith("-") && pathExists(resolve(cwd, arg));
+  // A file named `--` comes as one more name: every `--` is then that file, never the end of
+  // the options, or the names after it would hide a key in it (and in names like `--no-redact`).
+  if (args.includes("--") && isFileName("--")) {
+    const files = args.filter(isFileName);
+    return [...args.filter((arg) => !isFileName(arg)), "--", ...files];
+  }
   const end = args.indexOf("--");
   const before = end === -1 ? args : args.slice(0, end);
   const after = end === -1 ? [] : args.slice(end + 1);
-  const isFileName = (arg: string) =>
-    arg.length > 1 && arg.startsWith("-") && pathExists(resolve(cwd, arg));
   const files = before.filter(isFileName);
   if (files.length === 0) return args;
   return [...before.filter((arg) => !isFileName(arg)), "--", ...files, ...after];

@@ -29,6 +29,11 @@ export function installGitHook(target: HookTarget): string[] {
       `core.hooksPath is husky's folder (${target.hooksPath}): husky rewrites it; use keywarden hook install --husky`,
     );
   }
+  if (target.hooksPathScope === "global" || target.hooksPathScope === "system") {
+    throw new UsageError(
+      `core.hooksPath is set in the ${target.hooksPathScope} git config (${target.hooksPath}): a hook there runs in every repository on this machine; set one for this repository first (git config core.hooksPath .githooks), or use --husky or --pre-commit`,
+    );
+  }
   mkdirSync(target.hooksDir, { recursive: true });
   const hook = join(target.hooksDir, "pre-commit");
   const chained = hook + CHAINED_SUFFIX;

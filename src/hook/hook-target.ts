@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { GitError } from "../errors.js";
 import { type GitContext, gitFailure, runGit, runGitRaw } from "../git/run-git.js";
 
@@ -11,15 +11,33 @@ export interface HookTarget {
   readonly hooksDir: string;
   /** core.hooksPath, when set. */
   readonly hooksPath?: string;
+  /** Where core.hooksPath is set (`local`, `global`, `system`, `worktree`, `command`). */
+  readonly hooksPathScope?: string;
   /** `.husky/` exists, husky is a dependency, or core.hooksPath points into `.husky`. */
   readonly usesHusky: boolean;
   /** core.hooksPath is husky's generated folder: husky hooks are active in this clone. */
   readonly huskyActive: boolean;
+  /**
+   * The folder of husky's hooks: the one core.hooksPath makes active (`frontend/.husky`, or
+   * `.config/husky` as husky's docs show), else `.husky` at the top.
+   */
+  readonly huskyDir: string;
   /** keywarden binaries in node_modules between the current directory and the top level. */
   readonly localBins: readonly string[];
 }
 
 const HUSKY_HOOKS_PATH = /(^|[\\/])\.husky([\\/]_)?[\\/]?$/;
+
+/**
+ * The husky folder whose hooks run, when core.hooksPath is husky's: its `_` folder (husky 9
+ * writes `_/h` there), a folder holding `_/husky.sh` (husky 8), or one named `.husky`.
+ */
+function huskyDirOf(hooksDir: string, hooksPath: string): string | undefined {
+  if (basename(hooksDir) === "_" && existsSync(join(hooksDir, "h"))) return dirname(hooksDir);
+  if (existsSync(join(hooksDir, "_", "husky.sh"))) return hooksDir;
+  if (!HUSKY_HOOKS_PATH.test(hooksPath)) return undefined;
+  return basename(hooksDir) === "_" ? dirname(hooksDir) : hooksDir;
+}
 
 function dependsOnHusky(topLevel: string): boolean {
   try {
@@ -69,20 +87,25 @@ export async function findHookTarget(context: GitContext): Promise<HookTarget> {
   const atTop = { ...context, cwd: topLevel };
   const [gitPath, hooksPathResult] = await Promise.all([
     runGit(["rev-parse", "--git-path", "hooks"], atTop),
-    runGitRaw(["config", "--get", "core.hooksPath"], atTop),
+    runGitRaw(["config", "--show-scope", "--get", "core.hooksPath"], atTop),
   ]);
-  const hooksPath =
-    hooksPathResult.code === 0 ? hooksPathResult.stdout.toString("utf8").trim() : "";
+  // "global\t~/.githooks": the scope, a tab, the value.
+  const [hooksPathScope, hooksPath = ""] =
+    hooksPathResult.code === 0
+      ? hooksPathResult.stdout.toString("utf8").trim().split("\t", 2)
+      : [];
   // A relative hooks path is relative to where hooks run: the top of the work tree.
   const hooksLocation = gitPath.trim();
   const hooksDir = isAbsolute(hooksLocation) ? hooksLocation : resolve(topLevel, hooksLocation);
-  const huskyActive = HUSKY_HOOKS_PATH.test(hooksPath);
+  const activeHuskyDir = hooksPath ? huskyDirOf(hooksDir, hooksPath) : undefined;
+  const huskyActive = activeHuskyDir !== undefined;
   return {
     topLevel,
     hooksDir,
-    ...(hooksPath ? { hooksPath } : {}),
+    ...(hooksPath ? { hooksPath, hooksPathScope } : {}),
     usesHusky: existsSync(join(topLevel, ".husky")) || dependsOnHusky(topLevel) || huskyActive,
     huskyActive,
+    huskyDir: activeHuskyDir ?? join(topLevel, ".husky"),
     localBins: findLocalBins(context.cwd, topLevel),
   };
 }

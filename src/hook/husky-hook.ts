@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import {
   hasKeywardenBlock,
   removeKeywardenBlock,
@@ -10,8 +10,13 @@ import type { HookTarget } from "./hook-target.js";
 
 /** `.husky/pre-commit`: the keywarden block goes after what is there (which keeps running). */
 
+/** The husky hook's path as the user knows it: from the top of the work tree. */
+function shownPath(target: HookTarget, hook: string): string {
+  return relative(target.topLevel, hook).split(sep).join("/");
+}
+
 export function installHuskyHook(target: HookTarget): string[] {
-  const dir = join(target.topLevel, ".husky");
+  const dir = target.huskyDir;
   const hook = join(dir, "pre-commit");
   mkdirSync(dir, { recursive: true });
   const existed = existsSync(hook);
@@ -20,7 +25,7 @@ export function installHuskyHook(target: HookTarget): string[] {
   writeFileSync(hook, withKeywardenBlock(before, runKeywardenBlock(target.localBins)));
   if (!existed) chmodSync(hook, 0o755);
   const messages = [
-    `${updating ? "Updated" : "Added"} keywarden staged in .husky/pre-commit${existed && !updating ? " (after the commands already there)" : ""}.`,
+    `${updating ? "Updated" : "Added"} keywarden staged in ${shownPath(target, hook)}${existed && !updating ? " (after the commands already there)" : ""}.`,
   ];
   if (!target.huskyActive) {
     messages.push(
@@ -31,7 +36,7 @@ export function installHuskyHook(target: HookTarget): string[] {
 }
 
 export function uninstallHuskyHook(target: HookTarget): string[] {
-  const hook = join(target.topLevel, ".husky", "pre-commit");
+  const hook = join(target.huskyDir, "pre-commit");
   if (!existsSync(hook)) return [];
   const before = readFileSync(hook, "utf8");
   if (!hasKeywardenBlock(before)) return [];
@@ -39,8 +44,8 @@ export function uninstallHuskyHook(target: HookTarget): string[] {
   // Empty: install created it (or found it empty). A hook of blank lines stays, as it was.
   if (after === "") {
     unlinkSync(hook);
-    return ["Removed .husky/pre-commit (it only ran keywarden)."];
+    return [`Removed ${shownPath(target, hook)} (it only ran keywarden).`];
   }
   writeFileSync(hook, after);
-  return ["Removed keywarden staged from .husky/pre-commit."];
+  return [`Removed keywarden staged from ${shownPath(target, hook)}.`];
 }

@@ -161,6 +161,16 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     expect(typo.stderr).toMatch(/^keywarden: Unknown argument: formt\n/);
   });
 
+  it("takes a file named `--` for that file, not for the end of the options", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    repo.write({ "--": `LLAMA_API_KEY=${plantedKey()}\n`, "a.py": "x = 1\n" });
+    repo.git("add", "-A");
+    // What the framework runs: the names, `--` among them, and nothing before them.
+    expect(await foundAt(["--", "a.py"], repo.dir)).toEqual([["--", 1]]);
+    expect(await foundAt(["a.py", "--"], repo.dir)).toEqual([["--", 1]]);
+  });
+
   it("finds nothing to scan at a staged rename's old name or a deleted file, and names a missing path", async () => {
     const repo = makeTempRepo();
     repo.commit("base", { "old.env": "MODE=prod\n", "gone.env": "MODE=dev\n" });

@@ -20,7 +20,8 @@ export interface RunCliOptions {
 
 /**
  * Runs the built CLI as a child process, the way a user does. CI markers and the user's global
- * git config are cleared so results do not depend on the machine.
+ * git config are cleared (unless `env` names a global config) so results do not depend on the
+ * machine.
  */
 export function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
   const env: Record<string, string> = {};
@@ -31,7 +32,7 @@ export function runCli(args: readonly string[], options: RunCliOptions): Promise
     if (!(options.env && key in options.env)) delete env[key];
   for (const key of Object.keys(env))
     if (key.startsWith("KEYWARDEN_") && !(options.env && key in options.env)) delete env[key];
-  env.GIT_CONFIG_GLOBAL = "/dev/null";
+  env.GIT_CONFIG_GLOBAL = options.env?.GIT_CONFIG_GLOBAL ?? "/dev/null";
   env.GIT_CONFIG_NOSYSTEM = "1";
   return runNode([BIN, ...args], {
     cwd: options.cwd,

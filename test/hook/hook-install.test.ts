@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { plantedKey } from "../git/helpers.js";
-import { makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
+import { makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { BIN, REPO_ROOT, runCli } from "../helpers/run-cli.js";
 import { keywardenOnPath, tryCommit } from "./helpers.js";
 
@@ -130,6 +130,52 @@ describe("keywarden hook install / uninstall", () => {
 
     await runCli(["hook", "uninstall"], { cwd: repo.dir });
     expect(readFileSync(join(repo.dir, ".husky", "pre-commit"), "utf8")).toBe(existing);
+  });
+
+  it("refuses a core.hooksPath from the global git config, whose hooks every repository runs", async () => {
+    const repo = makeTempRepo();
+    const home = makeTempDir();
+    const globalConfig = join(home, "gitconfig");
+    writeFileSync(globalConfig, `[core]\n\thooksPath = ${join(home, "hooks")}\n`);
+    const env = { GIT_CONFIG_GLOBAL: globalConfig };
+    const refused = await runCli(["hook", "install"], { cwd: repo.dir, env });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("core.hooksPath is set in the global git config");
+    expect(existsSync(join(home, "hooks"))).toBe(false);
+    // Set for this repository, it wins, and the hook goes there.
+    repo.git("config", "core.hooksPath", ".githooks");
+    const installed = await runCli(["hook", "install"], { cwd: repo.dir, env });
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    expect(existsSync(join(repo.dir, ".githooks", "pre-commit"))).toBe(true);
+  });
+
+  it("finds husky's folder from core.hooksPath: a custom folder, or a package's own", async () => {
+    const repo = makeTempRepo();
+    repo.write({ ".gitignore": "node_modules\n" });
+    mkdirSync(join(repo.dir, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(BIN, join(repo.dir, "node_modules", ".bin", "keywarden"));
+    const { execFileSync } = await import("node:child_process");
+    // As husky's docs show: `husky .config/husky`, which sets core.hooksPath to .config/husky/_.
+    execFileSync(
+      process.execPath,
+      [join(REPO_ROOT, "node_modules/husky/bin.js"), ".config/husky"],
+      {
+        cwd: repo.dir,
+        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null" },
+      },
+    );
+    expect(repo.git("config", "core.hooksPath")).toBe(".config/husky/_");
+    repo.commit("base");
+
+    const install = await runCli(["hook", "install"], { cwd: repo.dir });
+    expect(install.stdout).toContain("Added keywarden staged in .config/husky/pre-commit.");
+    expect(install.stdout).not.toContain("not active");
+    expect(existsSync(join(repo.dir, ".husky"))).toBe(false);
+    expectGuarding(repo, { PATH: process.env.PATH ?? "" });
+
+    const uninstall = await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(uninstall.stdout).toContain("Removed .config/husky/pre-commit");
+    expect(existsSync(join(repo.dir, ".config/husky/pre-commit"))).toBe(false);
   });
 
   it("gives back a husky hook without a final newline byte for byte", async () => {
