@@ -1,5 +1,5 @@
 import { GitError, UsageError } from "../errors.js";
-import { type GitContext, gitOutputLines, runGit, runGitRaw } from "./run-git.js";
+import { type GitContext, gitFailure, gitOutputLines, runGit, runGitRaw } from "./run-git.js";
 
 /** What a history scan needs to know about a repository before it starts. */
 export interface RepositoryState {
@@ -26,6 +26,22 @@ export async function probeRepository(context: GitContext): Promise<RepositorySt
     ),
     runGitRaw(["rev-list", "--max-count=1", "--all"], context),
   ]);
+  // An empty repository lists nothing and exits 0; a failure means git cannot walk the refs
+  // (a ref to a missing commit, a damaged object), which must not pass for "nothing to scan".
+  if (anyCommit.code !== 0) {
+    const failure = gitFailure(
+      ["rev-list", "--all"],
+      anyCommit.stderr,
+      anyCommit.code,
+      context.cwd,
+    );
+    if (!failure.message.startsWith("git rev-list failed")) throw failure;
+    throw new GitError(
+      `${failure.message} (the repository is damaged: git fsck lists what is missing)`,
+      failure.command,
+      failure.stderr,
+    );
+  }
   const [gitDir = "", isBare, isShallow] = revParse.split("\n");
   const isPartialClone = promisor.stdout
     .toString("utf8")
@@ -36,7 +52,7 @@ export async function probeRepository(context: GitContext): Promise<RepositorySt
     isBare: isBare === "true",
     isShallow: isShallow === "true",
     isPartialClone,
-    hasCommits: anyCommit.code === 0 && anyCommit.stdout.length > 0,
+    hasCommits: anyCommit.stdout.length > 0,
   };
 }
 

@@ -91,9 +91,7 @@ export async function findHookTarget(context: GitContext): Promise<HookTarget> {
   ]);
   // "global\t~/.githooks": the scope, a tab, the value.
   const [hooksPathScope, hooksPath = ""] =
-    hooksPathResult.code === 0
-      ? hooksPathResult.stdout.toString("utf8").trim().split("\t", 2)
-      : [];
+    hooksPathResult.code === 0 ? hooksPathResult.stdout.toString("utf8").trim().split("\t", 2) : [];
   // A relative hooks path is relative to where hooks run: the top of the work tree.
   const hooksLocation = gitPath.trim();
   const hooksDir = isAbsolute(hooksLocation) ? hooksLocation : resolve(topLevel, hooksLocation);

@@ -259,4 +259,16 @@ describe("keywarden history", () => {
     expect(stderr).toMatch(/lost\.txt/);
     expect(stderr).toMatch(/incomplete scan: 1 file or object could not be read/);
   });
+
+  it("never takes a repository whose refs git cannot walk for an empty one", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", { ".env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    const first = repo.commit("two", { "a.txt": "a\n" });
+    repo.commit("three", { "b.txt": "b\n" });
+    rmSync(join(repo.dir, ".git", "objects", first.slice(0, 2), first.slice(2)));
+    const lost = await runCli(["history"], { cwd: repo.dir });
+    expect(lost.exitCode).toBe(2);
+    expect(lost.stderr).toMatch(/^keywarden: git rev-list failed: .*\(the repository is damaged/);
+    expect(lost.stderr).not.toContain("no commits yet");
+  });
 });
