@@ -9,8 +9,7 @@ import { pathExists } from "../path-exists.js";
  * secrets, by the names of its files.
  */
 export function fileNamesAsPaths(args: readonly string[], cwd: string): readonly string[] {
-  const isFileName = (arg: string) =>
-    arg.length > 1 && arg.startsWith("-") && pathExists(resolve(cwd, arg));
+  const isFileName = (arg: string) => arg.startsWith("-") && pathExists(resolve(cwd, arg));
   // A file named `--` comes as one more name: every `--` is then that file, never the end of
   // the options, or the names after it would hide a key in it (and in names like `--no-redact`).
   if (args.includes("--") && isFileName("--")) {

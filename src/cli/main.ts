@@ -145,8 +145,12 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
         ]
       : commandLine;
   const end = argv.indexOf("--");
-  const debug = (end === -1 ? argv : argv.slice(0, end)).includes("--debug");
+  const options = end === -1 ? argv : argv.slice(0, end);
+  const debug = options.includes("--debug");
   try {
+    // yargs drops a lone `-`: a scan of it would quietly scan the current folder instead.
+    if (options.includes("-"))
+      throw new UsageError('"-" is not a path: to scan standard input, use keywarden stdin');
     if (!(await runPlain(argv, context))) {
       const helpOutput = await runWithYargs(argv, context);
       if (helpOutput) io.stdout.write(`${helpOutput}\n`);

@@ -27,7 +27,10 @@ export interface OptionSpec {
 /** Adds the options to a yargs builder, in order (the order of --help). */
 export function withOptions<T>(yargs: Argv<T>, specs: readonly OptionSpec[]): Argv<T> {
   let builder = yargs;
-  for (const { name, ...settings } of specs) builder = builder.option(name, settings);
+  // One value per use of a repeatable option: `--rules extra.yaml /repo` must not take the
+  // path scanned for a second rule file.
+  for (const { name, ...settings } of specs)
+    builder = builder.option(name, settings.array ? { ...settings, nargs: 1 } : settings);
   return builder;
 }
 

@@ -103,10 +103,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   const reader = ruleFiles.length > 0 ? await import("./read-rule-files.js") : undefined;
   const extraFromFiles = ruleFiles.flatMap((path) => {
     const absolute = resolve(options.cwd, path);
-    const files =
-      existsSync(absolute) && statSync(absolute).isDirectory()
-        ? reader!.ruleFilesIn(absolute)
-        : [absolute];
+    const isFolder = existsSync(absolute) && statSync(absolute).isDirectory();
+    const files = isFolder ? reader!.ruleFilesIn(absolute) : [absolute];
+    if (files.length === 0)
+      throw new ConfigError(`--rules ${path}: a folder with no rule files (*.yaml, *.yml) in it`);
     return files.flatMap((file) => reader!.readRuleFile(file, false, options.cwd));
   });
   const extraFromConfig = config.rules.map((raw, index) => {

@@ -547,3 +547,35 @@ describe("keywarden rules", () => {
     expect(rows.length).toBe(rules.length);
   });
 });
+
+describe("keywarden scan, paths as given", () => {
+  it("scans what follows `--`, refuses a lone `-`, and a repeatable option takes one value", async () => {
+    const dir = makeTempDir();
+    const clean = join(dir, "clean");
+    mkdirSync(clean);
+    writeFileSync(join(dir, "-secret.env"), `GITHUB_TOKEN=${expandTemplate("ghp_{{alnum:36}}")}\n`);
+    const dashed = await runCli(["scan", "--format", "json", "--", "-secret.env"], { cwd: dir });
+    expect(dashed.exitCode, dashed.stderr).toBe(1);
+    expect(JSON.parse(dashed.stdout).findings[0].path).toBe("-secret.env");
+    const missing = await runCli(["scan", "--", "nowhere"], { cwd: clean });
+    expect(missing.stderr).toBe("keywarden: nowhere: no such file or directory\n");
+
+    const lone = await runCli(["scan", "-"], { cwd: clean, input: "x\n" });
+    expect(lone.exitCode).toBe(2);
+    expect(lone.stderr.split("\n")[0]).toBe(
+      'keywarden: "-" is not a path: to scan standard input, use keywarden stdin',
+    );
+
+    // `--rules FILE PATH`: PATH is what is scanned, not a second rule file.
+    writeFileSync(
+      join(clean, "rules.yaml"),
+      "rules:\n  - id: acme-token\n    title: t\n    provider: acme\n    pattern: 'acme_[a-z]{12}'\n    keywords: [acme_]\n    remediation: r\n    examples: {match: ['acme_[[{{lower:12}}]]'], nomatch: [acme_]}\n",
+    );
+    const rulesThenPath = await runCli(["scan", "--rules", "rules.yaml", dir], { cwd: clean });
+    expect(rulesThenPath.exitCode, rulesThenPath.stderr).toBe(1);
+    expect(rulesThenPath.stdout).toContain("-secret.env");
+    const emptyFolder = await runCli(["scan", "--rules", dir, "."], { cwd: clean });
+    expect(emptyFolder.exitCode).toBe(2);
+    expect(emptyFolder.stderr).toContain("a folder with no rule files");
+  });
+});

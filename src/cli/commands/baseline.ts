@@ -4,7 +4,7 @@ import { parseSize } from "../../config/load-config.js";
 import { BASELINE_FILE_NAME, createBaseline } from "../../suppress/baseline.js";
 import { commandGroup } from "../command-group.js";
 import { executeScan, writeReport } from "../execute-scan.js";
-import { filesScan } from "../files-scan.js";
+import { filesScan, pathsGiven } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import type { ScanOptions } from "../scan-options.js";
 import { VERIFY_OFF } from "../verify-options.js";
@@ -36,6 +36,7 @@ function createCommand(context: CommandContext): CommandModule {
         .option("rules", {
           type: "string",
           array: true,
+          nargs: 1,
           describe: "Extra rule file or folder (repeatable)",
         })
         .option("ignore-file", {
@@ -76,7 +77,7 @@ function createCommand(context: CommandContext): CommandModule {
           : {}),
       };
       const outcome = await executeScan(context, {
-        ...filesScan(io, argv.paths as string[] | undefined, argv.gitignore !== false),
+        ...filesScan(io, pathsGiven(argv, 2), argv.gitignore !== false),
         options,
         report: false,
       });

@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { executeScan } from "../execute-scan.js";
-import { filesScan } from "../files-scan.js";
+import { filesScan, pathsGiven } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
@@ -22,7 +22,7 @@ export function scanCommand(context: CommandContext): CommandModule {
         }),
     handler: async (argv) => {
       await executeScan(context, {
-        ...filesScan(context.io, argv.paths as string[] | undefined, argv.gitignore !== false),
+        ...filesScan(context.io, pathsGiven(argv, 1), argv.gitignore !== false),
         options: readScanOptions(argv),
       });
     },
