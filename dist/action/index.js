@@ -102,6 +102,58 @@ var init_finding_status = __esm({
   }
 });
 
+// src/make-folders.ts
+import { mkdirSync, statSync } from "node:fs";
+import { dirname, normalize, parse, resolve } from "node:path";
+function makeFolders(cwd, dir) {
+  const missing = [];
+  let folder = normalize(dir);
+  for (; !isExistingFolder(cwd, folder); folder = dirname(folder)) {
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(resolve(cwd, level));
+    } catch (error2) {
+      const code = error2.code ?? String(error2);
+      throw new Error(`cannot create folder ${level}: ${REASONS[code] ?? code}`);
+    }
+  }
+}
+function isExistingFolder(cwd, folder) {
+  let isFolder;
+  try {
+    isFolder = statSync(resolve(cwd, folder)).isDirectory();
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error2;
+  }
+  if (!isFolder) throw new Error(`${folder} is not a directory`);
+  return true;
+}
+function makeFoldersAt(absolute) {
+  makeFolders(parse(absolute).root, absolute);
+}
+function reasonOf(error2) {
+  return error2.code ?? (error2 instanceof Error ? error2.message : String(error2));
+}
+var REASONS;
+var init_make_folders = __esm({
+  "src/make-folders.ts"() {
+    "use strict";
+    REASONS = {
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EROFS: "read-only file system",
+      ENOSPC: "no space left on device",
+      ENOENT: "no such file or directory",
+      EEXIST: "something that is not a folder is in the way"
+    };
+  }
+});
+
 // src/report/format.ts
 function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -1106,7 +1158,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -1114,7 +1166,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -1323,7 +1375,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -1355,7 +1407,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input, options2) => {
+    var parse5 = (input, options2) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -1369,8 +1421,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1525,7 +1577,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options2, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options2, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -2048,7 +2100,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse4.fastpaths = (input, options2) => {
+    parse5.fastpaths = (input, options2) => {
       const opts = { ...options2 };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -2066,7 +2118,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -2113,7 +2165,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -2122,9 +2174,9 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch3 = (glob2, options2, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -2210,7 +2262,7 @@ var require_picomatch = __commonJS({
     picomatch3.isMatch = (str, patterns, options2) => picomatch3(patterns, options2)(str);
     picomatch3.parse = (pattern, options2) => {
       if (Array.isArray(pattern)) return pattern.map((p2) => picomatch3.parse(p2, options2));
-      return parse4(pattern, { ...options2, fastpaths: false });
+      return parse5(pattern, { ...options2, fastpaths: false });
     };
     picomatch3.scan = (input, options2) => scan(input, options2);
     picomatch3.compileRe = (state, options2, returnOutput = false, returnState = false) => {
@@ -2236,10 +2288,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options2.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options2);
+        parsed.output = parse5.fastpaths(input, options2);
       }
       if (!parsed.output) {
-        parsed = parse4(input, options2);
+        parsed = parse5(input, options2);
       }
       return picomatch3.compileRe(parsed, options2, returnOutput, returnState);
     };
@@ -2252,7 +2304,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants;
+    picomatch3.constants = constants2;
     module.exports = picomatch3;
   }
 });
@@ -2432,6 +2484,29 @@ function restoreScope(stored) {
 }
 var init_pattern_scope_store = __esm({
   "src/config/pattern-scope-store.ts"() {
+    "use strict";
+  }
+});
+
+// src/read-regular-file.ts
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+function readRegularFile(path) {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isCharacterDevice() && resolve2(path) === "/dev/null") return "";
+    if (!stats.isFile()) {
+      const code = stats.isDirectory() ? "EISDIR" : "not a regular file";
+      throw Object.assign(new Error(`${path}: ${code}`), { code });
+    }
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+var init_read_regular_file = __esm({
+  "src/read-regular-file.ts"() {
     "use strict";
   }
 });
@@ -9666,7 +9741,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options2) {
+    function parse5(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -9707,7 +9782,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -10432,7 +10507,7 @@ function failure(Err, issues, ctx) {
     }
   };
 }
-var _parse, parse, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAsync, safeParseAsync;
+var _parse, parse2, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAsync, safeParseAsync;
 var init_parse = __esm({
   "node_modules/zod/v4/core/parse.js"() {
     init_core();
@@ -10454,7 +10529,7 @@ var init_parse = __esm({
       };
       return fn2;
     };
-    parse = /* @__PURE__ */ _parse($ZodRealError);
+    parse2 = /* @__PURE__ */ _parse($ZodRealError);
     _parseAsync = (_Err) => {
       const fn2 = async (schema, value, _ctx, params) => {
         const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -10798,7 +10873,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c3) => c3[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -10812,7 +10887,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 function handleArrayResult(result2, final, index) {
@@ -12143,7 +12218,7 @@ var init_schemas2 = __esm({
         own(this, "with", value);
       },
       parse(data, params) {
-        return parse(this, data, params, { callee: this.parse });
+        return parse2(this, data, params, { callee: this.parse });
       },
       parseAsync(data, params) {
         return parseAsync(this, data, params, { callee: this.parseAsync });
@@ -12445,18 +12520,18 @@ __export(read_rule_files_exports, {
   readRuleFile: () => readRuleFile,
   ruleFilesIn: () => ruleFilesIn
 });
-import { readdirSync, readFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { basename, join, relative, resolve as resolve3 } from "node:path";
 function readRuleFile(path, builtin, displayRoot) {
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path);
   } catch (error2) {
     throw new ConfigError(
       `${path}: cannot read rule file (${error2.code ?? error2})`
     );
   }
-  const display2 = relative(displayRoot, resolve(path)) || basename(path);
+  const display2 = relative(displayRoot, resolve3(path)) || basename(path);
   const parsed = parseYamlWithSchema(text, display2, ruleFileSchema);
   return parsed.value.rules.map((raw2, index) => {
     const line = parsed.lineOf(["rules", index]);
@@ -12475,6 +12550,7 @@ var init_read_rule_files = __esm({
   "src/config/read-rule-files.ts"() {
     "use strict";
     init_errors();
+    init_read_regular_file();
     init_load_rules();
     init_parse_yaml();
     init_rule_schema();
@@ -15358,13 +15434,13 @@ var init_pattern_scope = __esm({
 
 // src/config/load-rules.ts
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { dirname, join as join2 } from "node:path";
+import { dirname as dirname2, join as join2 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = dirname2(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     if (existsSync(join2(dir, "package.json")) && existsSync(join2(dir, "rules"))) return dir;
-    dir = dirname(dir);
+    dir = dirname2(dir);
   }
   throw new ConfigError(
     "cannot find keywarden's own rules/ folder: the installation is incomplete"
@@ -15768,7 +15844,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse2(options2) {
+function parse3(options2) {
   let method = options2.method.toUpperCase();
   let url2 = (options2.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options2.headers);
@@ -15832,7 +15908,7 @@ function parse2(options2) {
   );
 }
 function endpointWithDefaults(defaults, route, options2) {
-  return parse2(merge2(defaults, route, options2));
+  return parse3(merge2(defaults, route, options2));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -15841,7 +15917,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse2
+    parse: parse3
   });
 }
 var VERSION, userAgent2, DEFAULTS, urlVariableRegex, endpoint;
@@ -15867,7 +15943,7 @@ var init_dist_bundle = __esm({
 });
 
 // node_modules/content-type/dist/index.js
-function parse3(header, options2) {
+function parse4(header, options2) {
   const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options2?.start ?? 0;
@@ -16551,7 +16627,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse3(contentType);
+  const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -20912,7 +20988,7 @@ function createConcurrencyLimit(limit) {
     waiting.shift()?.();
   };
   return async (task) => {
-    if (active >= limit) await new Promise((resolve12) => waiting.push(resolve12));
+    if (active >= limit) await new Promise((resolve13) => waiting.push(resolve13));
     active++;
     try {
       return await task();
@@ -20945,7 +21021,7 @@ var sleep;
 var init_limiters = __esm({
   "src/verify/limiters.ts"() {
     "use strict";
-    sleep = (ms2) => new Promise((resolve12) => setTimeout(resolve12, ms2));
+    sleep = (ms2) => new Promise((resolve13) => setTimeout(resolve13, ms2));
   }
 });
 
@@ -21712,7 +21788,7 @@ var require_ms = __commonJS({
       options2 = options2 || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options2.long ? fmtLong(val) : fmtShort(val);
       }
@@ -21720,7 +21796,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -25888,7 +25964,7 @@ __export(repository_info_exports, {
   repositoryInfo: () => repositoryInfo
 });
 import { statSync as statSync4 } from "node:fs";
-import { dirname as dirname5, resolve as resolve7 } from "node:path";
+import { dirname as dirname5, resolve as resolve8 } from "node:path";
 import { pathToFileURL } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -25904,7 +25980,7 @@ function publicRemoteUri(remote) {
   }
 }
 async function repositoryInfo(path, context) {
-  let dir = resolve7(context.cwd, path);
+  let dir = resolve8(context.cwd, path);
   try {
     if (!statSync4(dir).isDirectory()) dir = dirname5(dir);
   } catch {
@@ -25937,7 +26013,7 @@ var init_repository_info = __esm({
 });
 
 // src/revoke/audit-log.ts
-import { closeSync, fsyncSync, mkdirSync as mkdirSync2, openSync, readFileSync as readFileSync7, writeSync } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, openSync as openSync2, readFileSync as readFileSync5, writeSync } from "node:fs";
 import { dirname as dirname7 } from "node:path";
 function scrub(value, sensitive) {
   let out = value;
@@ -25974,12 +26050,10 @@ function readAuditHistory(text) {
   return history;
 }
 function openAuditLog(path) {
-  const failure2 = (what, error2) => new RuntimeError(
-    `--audit-log ${path}: cannot ${what} (${error2.code ?? error2})`
-  );
+  const failure2 = (what, error2) => new RuntimeError(`--audit-log ${path}: cannot ${what} (${reasonOf(error2)})`);
   let existing = "";
   try {
-    existing = readFileSync7(path, "utf8");
+    existing = readFileSync5(path, "utf8");
   } catch (error2) {
     if (error2.code !== "ENOENT")
       throw failure2("read the audit log", error2);
@@ -25987,8 +26061,8 @@ function openAuditLog(path) {
   const history = readAuditHistory(existing);
   let fd;
   try {
-    mkdirSync2(dirname7(path), { recursive: true });
-    fd = openSync(path, "a", 384);
+    makeFoldersAt(dirname7(path));
+    fd = openSync2(path, "a", 384);
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error2) {
     throw failure2("open the audit log for writing", error2);
@@ -26011,7 +26085,7 @@ function openAuditLog(path) {
     close() {
       if (!open) return;
       open = false;
-      closeSync(fd);
+      closeSync2(fd);
     }
   };
 }
@@ -26020,6 +26094,7 @@ var init_audit_log = __esm({
   "src/revoke/audit-log.ts"() {
     "use strict";
     init_errors();
+    init_make_folders();
     DEFAULT_AUDIT_LOG = ".keywarden/revocations.jsonl";
     SCRUBBED = "[secret]";
   }
@@ -26044,7 +26119,7 @@ function createConfirmPrompt(input, output) {
   return {
     async ask(question) {
       output.write(`${question} [y/N] `);
-      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve12) => pending.push(resolve12)));
+      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve13) => pending.push(resolve13)));
       if (line === void 0) output.write("\n");
       return /^\s*y(?:es)?\s*$/i.test(line ?? "");
     },
@@ -27571,7 +27646,7 @@ var run_revoke_stage_exports = {};
 __export(run_revoke_stage_exports, {
   runRevokeStage: () => runRevokeStage
 });
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 function knownServices(rules) {
   const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
@@ -27590,7 +27665,7 @@ async function runRevokeStage(input) {
     "no rule verifies and no revoker calls a service of that name"
   );
   const http = createHttpClient({ userAgent: input.userAgent });
-  const auditLog = resolve10(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const auditLog = resolve11(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt = settings.mode === "interactive" ? createConfirmPrompt(input.stdin, input.prompt) : void 0;
   try {
@@ -27651,8 +27726,8 @@ var init_run_revoke_stage = __esm({
 });
 
 // src/action/run-action.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname8, relative as relative6, resolve as resolve11 } from "node:path";
+import { writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname8, relative as relative6, resolve as resolve12 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/report/escape-controls.ts
@@ -27810,9 +27885,9 @@ function collectStderr(child) {
   return () => Buffer.concat(chunks).toString("utf8");
 }
 function exitCode(child) {
-  const exited = new Promise((resolve12, reject) => {
+  const exited = new Promise((resolve13, reject) => {
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve12(code ?? (signal ? 128 : 1)));
+    child.once("close", (code, signal) => resolve13(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -27914,6 +27989,7 @@ async function* gitOutputLines(args, context, shown = args) {
 }
 
 // src/action/run-action.ts
+init_make_folders();
 init_github();
 init_redact();
 init_sarif();
@@ -28463,9 +28539,9 @@ var BlobHeads = class {
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id) {
     const child = this.child ?? this.start();
-    const answer = new Promise((resolve12, reject) => {
+    const answer = new Promise((resolve13, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.push({ resolve: resolve12, reject });
+      else this.waiting.push({ resolve: resolve13, reject });
     });
     answer.catch(() => {
     });
@@ -29398,17 +29474,17 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname6, resolve as resolve8 } from "node:path";
+import { dirname as dirname6, resolve as resolve9 } from "node:path";
 
 // src/config/find-up.ts
-import { existsSync as existsSync2, statSync } from "node:fs";
-import { dirname as dirname2, join as join4, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
+import { dirname as dirname3, join as join4, resolve as resolve4 } from "node:path";
 function findUp(start, names, withinRepository = false) {
-  let dir = resolve2(start);
+  let dir = resolve4(start);
   try {
-    if (!statSync(dir).isDirectory()) dir = dirname2(dir);
+    if (!statSync2(dir).isDirectory()) dir = dirname3(dir);
   } catch {
-    dir = dirname2(dir);
+    dir = dirname3(dir);
   }
   const last = withinRepository ? repositoryTop(dir) ?? dir : void 0;
   for (; ; ) {
@@ -29416,23 +29492,24 @@ function findUp(start, names, withinRepository = false) {
       const candidate = join4(dir, name);
       if (existsSync2(candidate)) return candidate;
     }
-    const parent = dirname2(dir);
+    const parent = dirname3(dir);
     if (parent === dir || dir === last) return void 0;
     dir = parent;
   }
 }
 function repositoryTop(start) {
-  for (let dir = resolve2(start); ; dir = dirname2(dir)) {
+  for (let dir = resolve4(start); ; dir = dirname3(dir)) {
     if (existsSync2(join4(dir, ".git"))) return dir;
-    if (dirname2(dir) === dir) return void 0;
+    if (dirname3(dir) === dir) return void 0;
   }
 }
 
 // src/config/load-config.ts
 init_errors();
+init_read_regular_file();
 init_compile_rules();
-import { existsSync as existsSync3, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import { relative as relative2, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
+import { relative as relative2, resolve as resolve5 } from "node:path";
 init_load_rules();
 var CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -29449,10 +29526,10 @@ function findConfigFile(start) {
 }
 function readConfigText(options2) {
   if (options2.configText) return { text: options2.configText.text, file: options2.configText.name };
-  const file = options2.configPath ? resolve3(options2.cwd, options2.configPath) : findConfigFile(resolve3(options2.cwd, options2.scanRoot ?? "."));
+  const file = options2.configPath ? resolve5(options2.cwd, options2.configPath) : findConfigFile(resolve5(options2.cwd, options2.scanRoot ?? "."));
   if (!file) return void 0;
   try {
-    return { text: readFileSync5(file, "utf8"), file };
+    return { text: readRegularFile(file), file };
   } catch (error2) {
     const code = error2.code;
     const reason = code === "ENOENT" ? "no such file" : code ?? String(error2);
@@ -29480,8 +29557,11 @@ async function loadConfig(options2) {
   const ruleFiles = options2.ruleFiles ?? [];
   const reader = ruleFiles.length > 0 ? await Promise.resolve().then(() => (init_read_rule_files(), read_rule_files_exports)) : void 0;
   const extraFromFiles = ruleFiles.flatMap((path) => {
-    const absolute = resolve3(options2.cwd, path);
-    const files = existsSync3(absolute) && statSync2(absolute).isDirectory() ? reader.ruleFilesIn(absolute) : [absolute];
+    const absolute = resolve5(options2.cwd, path);
+    const isFolder = existsSync3(absolute) && statSync3(absolute).isDirectory();
+    const files = isFolder ? reader.ruleFilesIn(absolute) : [absolute];
+    if (files.length === 0)
+      throw new ConfigError(`--rules ${path}: a folder with no rule files (*.yaml, *.yml) in it`);
     return files.flatMap((file) => reader.readRuleFile(file, false, options2.cwd));
   });
   const extraFromConfig = config2.rules.map((raw2, index) => {
@@ -29523,6 +29603,7 @@ async function loadConfig(options2) {
 
 // src/cli/execute-scan.ts
 init_errors();
+init_make_folders();
 
 // src/engine/checksum.ts
 var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -30805,7 +30886,7 @@ var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
 init_suppression_entry();
-import { relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
 var toPosix = (path) => path.split(sep2).join("/");
 function suppressibleOf(finding) {
   return {
@@ -30822,7 +30903,7 @@ function applySuppressions(findings, suppressions, pathsFrom) {
   const suppressed = [];
   for (const finding of findings) {
     const target = suppressibleOf(finding);
-    const seenFrom = (base) => base === void 0 || pathsFrom === void 0 ? target : { ...target, path: toPosix(relative3(base, resolve4(pathsFrom, target.path))) };
+    const seenFrom = (base) => base === void 0 || pathsFrom === void 0 ? target : { ...target, path: toPosix(relative3(base, resolve6(pathsFrom, target.path))) };
     let firstMatch;
     for (const entry of suppressions.ignore) {
       if (entryMatches(entry.entry, seenFrom(entry.base))) {
@@ -30878,9 +30959,9 @@ function applyInlineAllow(findings) {
 }
 
 // src/suppress/load-suppressions.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { dirname as dirname3, relative as relative4, resolve as resolve5 } from "node:path";
+import { dirname as dirname4, relative as relative4, resolve as resolve7 } from "node:path";
 init_errors();
+init_read_regular_file();
 
 // src/suppress/ignore-file.ts
 init_errors();
@@ -30922,7 +31003,7 @@ function display(cwd, file) {
 }
 function readOptional(file, shown, required2, what) {
   try {
-    return readFileSync6(file, "utf8");
+    return readRegularFile(file);
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT" && !required2) return void 0;
@@ -30935,13 +31016,13 @@ function readOptional(file, shown, required2, what) {
   }
 }
 function withBase(entries, file) {
-  const base = dirname3(file);
+  const base = dirname4(file);
   return entries.map((entry) => ({ ...entry, base }));
 }
 async function loadSuppressions(options2) {
-  const root = resolve5(options2.cwd, options2.scanRoot);
+  const root = resolve7(options2.cwd, options2.scanRoot);
   const ignore = [];
-  const ignorePath = options2.ignoreFile ? resolve5(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
+  const ignorePath = options2.ignoreFile ? resolve7(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
   if (ignorePath) {
     const shown = options2.ignoreFile ?? display(options2.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options2.ignoreFile !== void 0, "ignore file");
@@ -30955,52 +31036,12 @@ async function loadSuppressions(options2) {
   }
   let baseline;
   if (options2.baselineFile) {
-    const baselinePath = resolve5(options2.cwd, options2.baselineFile);
+    const baselinePath = resolve7(options2.cwd, options2.baselineFile);
     const text = readOptional(baselinePath, options2.baselineFile, true, "baseline");
     const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
     baseline = parseBaseline2(text, options2.baselineFile);
   }
   return { ignore, ...baseline ? { baseline } : {} };
-}
-
-// src/cli/make-folders.ts
-import { mkdirSync, statSync as statSync3 } from "node:fs";
-import { dirname as dirname4, normalize, resolve as resolve6 } from "node:path";
-var REASONS = {
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on device",
-  ENOENT: "no such file or directory",
-  EEXIST: "something that is not a folder is in the way"
-};
-function makeFolders(cwd, dir) {
-  const missing = [];
-  let folder = normalize(dir);
-  for (; !isExistingFolder(cwd, folder); folder = dirname4(folder)) {
-    missing.unshift(folder);
-    if (dirname4(folder) === folder) break;
-  }
-  for (const level of missing) {
-    try {
-      mkdirSync(resolve6(cwd, level));
-    } catch (error2) {
-      const code = error2.code ?? String(error2);
-      throw new Error(`cannot create folder ${level}: ${REASONS[code] ?? code}`);
-    }
-  }
-}
-function isExistingFolder(cwd, folder) {
-  let isFolder;
-  try {
-    isFolder = statSync3(resolve6(cwd, folder)).isDirectory();
-  } catch (error2) {
-    const code = error2.code;
-    if (code === "ENOENT" || code === "ENOTDIR") return false;
-    throw error2;
-  }
-  if (!isFolder) throw new Error(`${folder} is not a directory`);
-  return true;
 }
 
 // src/cli/verify-if-asked.ts
@@ -31096,13 +31137,12 @@ function writeReport(context, output, report, what = "report") {
     context.io.stdout.write(report);
     return;
   }
-  const path = resolve8(context.io.cwd, output);
+  const path = resolve9(context.io.cwd, output);
   try {
     makeFolders(context.io.cwd, dirname6(output));
     writeFileSync(path, report);
   } catch (error2) {
-    const reason = error2.code ?? error2.message;
-    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
+    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reasonOf(error2)})`);
   }
 }
 
@@ -31151,6 +31191,20 @@ async function probeRepository(context) {
     ),
     runGitRaw(["rev-list", "--max-count=1", "--all"], context)
   ]);
+  if (anyCommit.code !== 0) {
+    const failure2 = gitFailure(
+      ["rev-list", "--all"],
+      anyCommit.stderr,
+      anyCommit.code,
+      context.cwd
+    );
+    if (!failure2.message.startsWith("git rev-list failed")) throw failure2;
+    throw new GitError(
+      `${failure2.message} (the repository is damaged: git fsck lists what is missing)`,
+      failure2.command,
+      failure2.stderr
+    );
+  }
   const [gitDir = "", isBare, isShallow2] = revParse.split("\n");
   const isPartialClone = promisor.stdout.toString("utf8").split("\n").some((line) => /^extensions\.partialclone \S/i.test(line) || /\.promisor true$/i.test(line));
   return {
@@ -31158,7 +31212,7 @@ async function probeRepository(context) {
     isBare: isBare === "true",
     isShallow: isShallow2 === "true",
     isPartialClone,
-    hasCommits: anyCommit.code === 0 && anyCommit.stdout.length > 0
+    hasCommits: anyCommit.stdout.length > 0
   };
 }
 async function assertCommitExists(revision, context) {
@@ -31379,11 +31433,11 @@ var CatFileBatch = class {
     this.child.stdin.write(`${names.join("\n")}
 `);
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;
-    await new Promise((resolve12) => {
+    await new Promise((resolve13) => {
       const done = () => {
         this.child.stdin.off("drain", done);
         this.child.off("close", done);
-        resolve12();
+        resolve13();
       };
       this.child.stdin.on("drain", done);
       this.child.once("close", done);
@@ -31733,7 +31787,7 @@ async function scanChange(input) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute, posix, relative as relative5, resolve as resolve9 } from "node:path";
+import { isAbsolute, posix, relative as relative5, resolve as resolve10 } from "node:path";
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
 async function readAt(commit, path, context, links = 0) {
@@ -31759,7 +31813,7 @@ function toPosix2(path) {
 }
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
-  const configOnDisk = configInput !== void 0 ? resolve9(options2.cwd, configInput) : void 0;
+  const configOnDisk = configInput !== void 0 ? resolve10(options2.cwd, configInput) : void 0;
   const inRepo = configOnDisk !== void 0 ? relative5(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute(inRepo));
   if (commit === void 0) {
@@ -31848,13 +31902,13 @@ function writeSarif(io2, file, findings, summary, github, resolved) {
       ...resolved.branch ? { branch: resolved.branch } : {}
     }
   });
-  const path = resolve11(io2.cwd, file);
+  const path = resolve12(io2.cwd, file);
   try {
-    mkdirSync3(dirname8(path), { recursive: true });
+    makeFoldersAt(dirname8(path));
     writeFileSync2(path, sarif);
   } catch (error2) {
     throw new RuntimeError(
-      `input sarif-file ${file}: cannot write the SARIF file (${error2.code ?? error2})`
+      `input sarif-file ${file}: cannot write the SARIF file (${reasonOf(error2)})`
     );
   }
 }

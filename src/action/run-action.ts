@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { CliIo } from "../cli/io.js";
@@ -8,6 +8,7 @@ import type { CompiledRule } from "../config/compile-rules.js";
 import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
 import { isLive } from "../finding-status.js";
 import { runGit } from "../git/run-git.js";
+import { makeFoldersAt, reasonOf } from "../make-folders.js";
 import { formatGithub } from "../report/github.js";
 import { DEFAULT_REDACT_PERCENT, lineRedactorFor, toReportFinding } from "../report/redact.js";
 import { formatSarif } from "../report/sarif.js";
@@ -88,11 +89,11 @@ function writeSarif(
   });
   const path = resolve(io.cwd, file);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFoldersAt(dirname(path));
     writeFileSync(path, sarif);
   } catch (error) {
     throw new RuntimeError(
-      `input sarif-file ${file}: cannot write the SARIF file (${(error as NodeJS.ErrnoException).code ?? error})`,
+      `input sarif-file ${file}: cannot write the SARIF file (${reasonOf(error)})`,
     );
   }
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { repositoryTop } from "../config/find-up.js";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
+import { makeFolders, reasonOf } from "../make-folders.js";
 import { runScan } from "../pipeline/run-scan.js";
 import { toReportFindings } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
@@ -16,7 +17,6 @@ import { loadSuppressions } from "../suppress/load-suppressions.js";
 import { toolInfo } from "../tool-info.js";
 import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
 import type { CliIo, CommandContext } from "./io.js";
-import { makeFolders } from "./make-folders.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips, UNREAD_REASONS } from "./skip-notices.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
@@ -176,8 +176,6 @@ export function writeReport(
     makeFolders(context.io.cwd, dirname(output));
     writeFileSync(path, report);
   } catch (error) {
-    // makeFolders explains itself in words; fs errors give their code.
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
+    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reasonOf(error)})`);
   }
 }

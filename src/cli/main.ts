@@ -182,8 +182,16 @@ export function runFromProcess(): Promise<number> {
       if (error.code !== "EPIPE") throw error;
     });
   }
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch {
+    // The folder the shell stands in was deleted: nothing relative can be found from it.
+    process.stderr.write("keywarden: the current folder no longer exists: cd to one that does\n");
+    return Promise.resolve(2);
+  }
   return run(process.argv.slice(2), {
-    cwd: process.cwd(),
+    cwd,
     env: process.env,
     // A getter: making process.stdin builds a stream (about 4 ms), and few commands read it.
     get stdin() {

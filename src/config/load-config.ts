@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { readRegularFile } from "../read-regular-file.js";
 import {
   assertUniqueIds,
   type CompiledAllow,
@@ -65,7 +66,7 @@ function readConfigText(options: LoadConfigOptions): { text: string; file: strin
     : findConfigFile(resolve(options.cwd, options.scanRoot ?? "."));
   if (!file) return undefined;
   try {
-    return { text: readFileSync(file, "utf8"), file };
+    return { text: readRegularFile(file), file };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : (code ?? String(error));

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { readRegularFile } from "../read-regular-file.js";
 import type { FieldPath, RuleSource } from "./compile-rules.js";
 import { builtinRulesDir, packageRoot } from "./load-rules.js";
 import { parseYamlWithSchema } from "./parse-yaml.js";
@@ -10,7 +11,7 @@ import { ruleFileSchema } from "./rule-schema.js";
 export function readRuleFile(path: string, builtin: boolean, displayRoot: string): RuleSource[] {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path);
   } catch (error) {
     throw new ConfigError(
       `${path}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? error})`,

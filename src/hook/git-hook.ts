@@ -1,7 +1,6 @@
 import {
   chmodSync,
   existsSync,
-  mkdirSync,
   readFileSync,
   renameSync,
   unlinkSync,
@@ -10,7 +9,7 @@ import {
 import { join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import { CHAINED_SUFFIX, gitHookScript, hasKeywardenBlock } from "./hook-script.js";
-import type { HookTarget } from "./hook-target.js";
+import { type HookTarget, makeHooksFolder } from "./hook-target.js";
 
 /**
  * A plain git pre-commit hook in the hooks folder (core.hooksPath honoured). An existing hook is
@@ -34,7 +33,7 @@ export function installGitHook(target: HookTarget): string[] {
       `core.hooksPath is set in the ${target.hooksPathScope} git config (${target.hooksPath}): a hook there runs in every repository on this machine; set one for this repository first (git config core.hooksPath .githooks), or use --husky or --pre-commit`,
     );
   }
-  mkdirSync(target.hooksDir, { recursive: true });
+  makeHooksFolder(target.hooksDir);
   const hook = join(target.hooksDir, "pre-commit");
   const chained = hook + CHAINED_SUFFIX;
   const existing = existsSync(hook) ? readFileSync(hook, "utf8") : undefined;

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { GitError } from "../errors.js";
+import { GitError, RuntimeError } from "../errors.js";
 import { type GitContext, gitFailure, runGit, runGitRaw } from "../git/run-git.js";
+import { makeFoldersAt, reasonOf } from "../make-folders.js";
 
 /** Where hooks live in a repository and whether it uses husky. */
 export interface HookTarget {
@@ -106,4 +107,13 @@ export async function findHookTarget(context: GitContext): Promise<HookTarget> {
     huskyDir: activeHuskyDir ?? join(topLevel, ".husky"),
     localBins: findLocalBins(context.cwd, topLevel),
   };
+}
+
+/** Makes a hooks folder and its parents, or says in one line why it cannot. */
+export function makeHooksFolder(dir: string): void {
+  try {
+    makeFoldersAt(dir);
+  } catch (error) {
+    throw new RuntimeError(`cannot create the hooks folder ${dir} (${reasonOf(error)})`);
+  }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import {
   hasKeywardenBlock,
@@ -6,7 +6,7 @@ import {
   runKeywardenBlock,
   withKeywardenBlock,
 } from "./hook-script.js";
-import type { HookTarget } from "./hook-target.js";
+import { type HookTarget, makeHooksFolder } from "./hook-target.js";
 
 /** `.husky/pre-commit`: the keywarden block goes after what is there (which keeps running). */
 
@@ -18,7 +18,7 @@ function shownPath(target: HookTarget, hook: string): string {
 export function installHuskyHook(target: HookTarget): string[] {
   const dir = target.huskyDir;
   const hook = join(dir, "pre-commit");
-  mkdirSync(dir, { recursive: true });
+  makeHooksFolder(dir);
   const existed = existsSync(hook);
   const before = existed ? readFileSync(hook, "utf8") : "";
   const updating = hasKeywardenBlock(before);

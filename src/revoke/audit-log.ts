@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { RuntimeError } from "../errors.js";
+import { makeFoldersAt, reasonOf } from "../make-folders.js";
 import type { RevocationMechanism } from "../types.js";
 
 /**
@@ -110,9 +111,7 @@ export function readAuditHistory(text: string): Map<string, KeyHistory> {
 
 export function openAuditLog(path: string): AuditLog {
   const failure = (what: string, error: unknown) =>
-    new RuntimeError(
-      `--audit-log ${path}: cannot ${what} (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
+    new RuntimeError(`--audit-log ${path}: cannot ${what} (${reasonOf(error)})`);
   let existing = "";
   try {
     existing = readFileSync(path, "utf8");
@@ -123,7 +122,7 @@ export function openAuditLog(path: string): AuditLog {
   const history = readAuditHistory(existing);
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFoldersAt(dirname(path));
     fd = openSync(path, "a", 0o600);
     // A log cut short by a crash gets its torn line ended, so the next entry parses.
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");

@@ -60,6 +60,15 @@ function describeKind(entry: EntryKind): string {
   return "special file";
 }
 
+/** Why a path named on the command line cannot be scanned, for the codes a user can act on. */
+const PATH_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  ENOTDIR: "no such file or directory (a part of the path is a file)",
+  ELOOP: "a symbolic link loop",
+  EACCES: "permission denied",
+  ENAMETOOLONG: "the name is too long",
+};
+
 /** FIFOs, sockets and devices are never opened: opening a FIFO waits for a writer. */
 function skipNotRegular(displayPath: string, entry: EntryKind, options: FileSourceOptions): void {
   options.onSkip({
@@ -352,9 +361,10 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
     const targetPath = toPosix(relative(options.cwd, absolute)) || target;
     let stats: Stats;
     try {
-      stats = statSync(absolute);
-    } catch {
-      throw new RuntimeError(`${target}: no such file or directory`);
+      stats = statSync(openablePath(absolute));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new RuntimeError(`${target}: ${PATH_ERRORS[code] ?? code}`);
     }
     if (stats.isFile()) {
       const globPath = globPathOf(absolute, options.root, targetPath);

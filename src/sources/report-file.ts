@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { readRegularFile } from "../read-regular-file.js";
 import { readJsonReport, type SavedReport } from "../report/read-json-report.js";
 
 /**
@@ -10,7 +10,7 @@ import { readJsonReport, type SavedReport } from "../report/read-json-report.js"
 export function readReportFile(cwd: string, file: string, redactPercent: number): SavedReport {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, file), "utf8");
+    text = readRegularFile(resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(

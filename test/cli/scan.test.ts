@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { compileRules } from "../../src/config/compile-rules.js";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 
 interface JsonReport {
   version: number;
@@ -578,4 +579,47 @@ describe("keywarden scan, paths as given", () => {
     expect(emptyFolder.exitCode).toBe(2);
     expect(emptyFolder.stderr).toContain("a folder with no rule files");
   });
+});
+
+describe("keywarden on paths it cannot use", () => {
+  it.runIf(process.platform === "linux")(
+    "says why in one line: a FIFO for a config, a link loop, a deleted current folder, a hooks folder under /proc",
+    async () => {
+      const dir = makeTempDir();
+      execFileSync("mkfifo", [join(dir, "fifo.yaml")]);
+      const fifo = await runCli(["scan", ".", "--config", "fifo.yaml"], { cwd: dir });
+      expect(fifo.exitCode).toBe(2);
+      expect(fifo.stderr).toBe(
+        "keywarden: fifo.yaml: cannot read config file (not a regular file)\n",
+      );
+      symlinkSync("loop-b", join(dir, "loop-a"));
+      symlinkSync("loop-a", join(dir, "loop-b"));
+      const loop = await runCli(["scan", "loop-a"], { cwd: dir });
+      expect(loop.stderr).toBe("keywarden: loop-a: a symbolic link loop\n");
+
+      const gone = join(dir, "gone");
+      mkdirSync(gone);
+      const { spawnSync } = await import("node:child_process");
+      const deleted = spawnSync(
+        "sh",
+        ["-c", `cd "$1" && rmdir "$1" && "$2" "$3" --version`, "sh", gone, process.execPath, BIN],
+        { encoding: "utf8" },
+      );
+      expect(deleted.status).toBe(2);
+      expect(deleted.stderr).toBe(
+        "keywarden: the current folder no longer exists: cd to one that does\n",
+      );
+
+      const repo = makeTempRepo();
+      repo.git("config", "core.hooksPath", "/proc/keywarden/hooks");
+      const hooks = await runCli(["hook", "install", "--git"], {
+        cwd: repo.dir,
+        timeoutMs: 20_000,
+      });
+      expect(hooks.exitCode).toBe(2);
+      expect(hooks.stderr).toBe(
+        "keywarden: cannot create the hooks folder /proc/keywarden/hooks (cannot create folder /proc/keywarden: no such file or directory)\n",
+      );
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from "node:fs";
-import { dirname, normalize, resolve } from "node:path";
+import { dirname, normalize, parse, resolve } from "node:path";
 
 /** Why a folder could not be made, in words, for the codes a user can act on. */
 const REASONS: Readonly<Record<string, string>> = {
@@ -48,4 +48,17 @@ function isExistingFolder(cwd: string, folder: string): boolean {
   }
   if (!isFolder) throw new Error(`${folder} is not a directory`);
   return true;
+}
+
+/** makeFolders for an absolute folder. */
+export function makeFoldersAt(absolute: string): void {
+  makeFolders(parse(absolute).root, absolute);
+}
+
+/** Why a folder or file could not be made: an fs error's code, or makeFolders' own words. */
+export function reasonOf(error: unknown): string {
+  return (
+    (error as NodeJS.ErrnoException).code ??
+    (error instanceof Error ? error.message : String(error))
+  );
 }

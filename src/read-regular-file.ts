@@ -1,0 +1,24 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+/**
+ * A file's text, read only if it is a regular file: a FIFO named as a config or a report would
+ * otherwise wait for a writer forever. O_NONBLOCK makes opening a FIFO return at once. A folder
+ * fails with EISDIR, anything else but a file (or /dev/null, read as empty) with the code
+ * `not a regular file`, so callers word every failure from its code as before.
+ */
+export function readRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    // `--config /dev/null`: the usual way to say "no config".
+    if (stats.isCharacterDevice() && resolve(path) === "/dev/null") return "";
+    if (!stats.isFile()) {
+      const code = stats.isDirectory() ? "EISDIR" : "not a regular file";
+      throw Object.assign(new Error(`${path}: ${code}`), { code });
+    }
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
