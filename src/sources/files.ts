@@ -14,7 +14,7 @@ import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { repositoryTop } from "../config/find-up.js";
 import { RuntimeError } from "../errors.js";
-import { runGitRaw } from "../git/run-git.js";
+import { gitFailure, runGitRaw } from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import { isLfsPointer } from "./lfs-pointer.js";
 import { openablePath } from "./raw-path.js";
@@ -221,11 +221,20 @@ const IGNORE_CASE = process.platform === "darwin" || process.platform === "win32
  */
 async function ignoreRulesFor(
   folder: string,
+  onGitRefusal: (detail: string) => void,
 ): Promise<Pick<GitignoreRules, "ignores" | "enterFolder">> {
-  const top = repositoryTop(folder) ?? folder;
+  const inRepository = repositoryTop(folder);
+  const top = inRepository ?? folder;
   const prefix = toPosix(relative(top, folder));
   const fromTop = (path: string) => (prefix === "" ? path : `${prefix}/${path}`);
-  const tracked = [...(await trackedButIgnored(folder))].map(fromTop);
+  const listed = inRepository ? await trackedButIgnored(folder) : new Set<string>();
+  if (typeof listed === "string") {
+    // Files git commits although .gitignore matches them would go unscanned without a word.
+    onGitRefusal(
+      `git cannot list the files it tracks (${listed}): tracked files that .gitignore matches were not scanned`,
+    );
+  }
+  const tracked = typeof listed === "string" ? [] : [...listed].map(fromTop);
   const rules = new GitignoreRules(top, new Set(tracked));
   const parts = prefix === "" ? [] : prefix.split("/");
   for (let depth = 0; depth <= parts.length; depth++)
@@ -237,17 +246,20 @@ async function ignoreRulesFor(
 }
 
 /**
- * The files below `folder` that git tracks although its ignore rules match them, relative to
- * it; none outside a repository.
+ * The files below `folder`, inside a repository, that git tracks although its ignore rules
+ * match them, relative to it; or why git could not list them (it refuses another user's
+ * repository, or is not installed).
  */
-async function trackedButIgnored(folder: string): Promise<ReadonlySet<string>> {
+async function trackedButIgnored(folder: string): Promise<ReadonlySet<string> | string> {
   const args = ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"];
   try {
     const result = await runGitRaw(args, { cwd: folder, env: process.env });
-    if (result.code !== 0) return new Set();
+    if (result.code !== 0) return gitFailure(args, result.stderr, result.code, folder).message;
     return new Set(result.stdout.toString("utf8").split("\0").filter(Boolean));
-  } catch {
-    return new Set(); // no git: nothing is tracked
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT"
+      ? "git is not installed"
+      : String(error);
   }
 }
 
@@ -381,7 +393,12 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       options.exclude.length > 0
         ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
         : () => false;
-    const gitignore = options.gitignore === false ? undefined : await ignoreRulesFor(absolute);
+    const gitignore =
+      options.gitignore === false
+        ? undefined
+        : await ignoreRulesFor(absolute, (detail) =>
+            options.onSkip({ path: targetPath, reason: "unreadable", detail }),
+          );
     const isIgnored = (relativePath: string) => gitignore?.ignores(relativePath) ?? false;
     // .gitignore rules read paths from the scanned folder, the config's globs from root.
     const globPathIn = (relativePath: string) =>

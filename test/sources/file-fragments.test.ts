@@ -249,6 +249,27 @@ describe("ignore files, precedence", () => {
   });
 });
 
+describe("ignore files when git cannot list what it tracks", () => {
+  it("says that tracked files .gitignore matches went unscanned", async () => {
+    const repo = makeTempRepo();
+    repo.commit("before the ignore rule", { "prod.env": "A=1\n" });
+    repo.commit("ignore", { ".gitignore": "*.env\n" });
+    // A broken config makes git refuse the repository, as it refuses another user's.
+    appendFileSync(join(repo.dir, ".git", "config"), "[broken\n");
+    const { fragments, skipped } = await collect((onSkip) =>
+      fileFragments({ cwd: repo.dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    expect(fragments.map((fragment) => fragment.path)).toEqual([".gitignore"]);
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        path: ".",
+        reason: "unreadable",
+        detail: expect.stringMatching(/^git cannot list the files it tracks \(.*config/),
+      }),
+    ]);
+  });
+});
+
 describe("ignore files and git's index", () => {
   it("scans files git tracks although .gitignore matches them, inside ignored folders too", async () => {
     const repo = makeTempRepo();
