@@ -4,13 +4,20 @@ import { isUtf8 } from "node:buffer";
 
 /**
  * The byte order a UTF-16 byte-order mark announces (Windows editors and PowerShell's `>`
- * write one). FF FE 00 00 is UTF-32's mark, not taken: such a file stays binary.
+ * write one). FF FE 00 00 is UTF-32's mark, not taken: such a file stays binary. Nor is a mark
+ * with no NUL byte after it: UTF-16 writes one in every line break and ASCII character, so
+ * such bytes are text of another encoding that only starts like a mark (`ÿþ` in Latin-1),
+ * and reading them as UTF-16 would turn every key in them into CJK.
  */
 function utf16ByteOrder(bytes: Uint8Array): "le" | "be" | undefined {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return bytes[2] === 0 && bytes[3] === 0 ? undefined : "le";
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "be";
-  return undefined;
+  const marked =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? "le"
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? "be"
+        : undefined;
+  if (marked === undefined || !bytes.subarray(2, 8002).includes(0)) return undefined;
+  return marked === "le" && bytes[2] === 0 && bytes[3] === 0 ? undefined : marked;
 }
 
 /** Whether bytes open with a UTF-16 byte-order mark (decodeText then reads them as UTF-16). */

@@ -46,7 +46,7 @@ describe("fileFragments", () => {
     ]);
   });
 
-  it("reads UTF-16 text after its byte-order mark, either byte order", async () => {
+  it("reads UTF-16 text after its byte-order mark, either byte order, and only UTF-16 so", async () => {
     const dir = makeTempDir();
     const text = "A=1\r\nname = café ✓\r\n";
     writeFileSync(join(dir, "le.env"), Buffer.from(`\ufeff${text}`, "utf16le"));
@@ -58,11 +58,17 @@ describe("fileFragments", () => {
     );
     // FF FE 00 00 starts UTF-32, which stays binary.
     writeFileSync(join(dir, "utf32.txt"), Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]));
+    // A mark with no NUL after it: other text that starts like one, read as that text.
+    writeFileSync(
+      join(dir, "latin1.env"),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("\nA=1\n")]),
+    );
     const { fragments, skipped } = await collect((onSkip) =>
       fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
     );
     expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
       ["be.env", text],
+      ["latin1.env", "\u00ff\u00fe\nA=1\n"],
       ["le.env", text],
       ["odd.env", text],
     ]);
