@@ -61,8 +61,10 @@ function buildParser(
     .wrap(argv.includes("--help") || argv.includes("-h") ? 100 : null)
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message ?? "invalid command line");
+      // yargs' own parse errors (YError: an option without its value) are usage errors too;
+      // anything else a handler threw goes on as it is.
+      if (error && error.name !== "YError") throw error;
+      throw new UsageError(message ?? error?.message ?? "invalid command line");
     });
   for (const factory of commands) parser = parser.command(factory(context));
   skipHelpCache(parser);

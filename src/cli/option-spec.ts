@@ -27,10 +27,15 @@ export interface OptionSpec {
 /** Adds the options to a yargs builder, in order (the order of --help). */
 export function withOptions<T>(yargs: Argv<T>, specs: readonly OptionSpec[]): Argv<T> {
   let builder = yargs;
-  // One value per use of a repeatable option: `--rules extra.yaml /repo` must not take the
-  // path scanned for a second rule file.
+  // A string option wants its value (`--config` alone must not quietly mean no config), and a
+  // repeatable one takes one value per use: `--rules extra.yaml /repo` must not take the path
+  // scanned for a second rule file.
   for (const { name, ...settings } of specs)
-    builder = builder.option(name, settings.array ? { ...settings, nargs: 1 } : settings);
+    builder = builder.option(name, {
+      ...settings,
+      ...(settings.type === "string" ? { requiresArg: true } : {}),
+      ...(settings.array ? { nargs: 1 } : {}),
+    });
   return builder;
 }
 

@@ -141,21 +141,31 @@ export function readRedact(value: unknown): number {
   return percent;
 }
 
+/** A file option's value; `--config=` names no file, which must not pass for "none given". */
+function fileOption(argv: Record<string, unknown>, name: string): string | undefined {
+  const value = argv[name];
+  if (value === undefined) return undefined;
+  if (value === "") throw new UsageError(`--${name}: needs a file name`);
+  return value as string;
+}
+
 export function readScanOptions(argv: Record<string, unknown>): ScanOptions {
   const maxFileSize = argv["max-file-size"] as string | undefined;
+  const baseline = fileOption(argv, "baseline");
+  const ignoreFile = fileOption(argv, "ignore-file");
   return {
-    config: argv.config as string | undefined,
+    config: fileOption(argv, "config"),
     rules: (argv.rules as string[] | undefined) ?? [],
     format: argv.format as string,
-    output: argv.output as string | undefined,
+    output: fileOption(argv, "output"),
     redactPercent: readRedact(argv.redact),
     color: argv.color as boolean | undefined,
     quiet: argv.quiet === true,
     verbose: argv.verbose === true,
     verify: readVerifyOptions(argv, false),
     reportUnusedIgnores: argv["report-unused-ignores"] === true,
-    ...(argv.baseline !== undefined ? { baseline: argv.baseline as string } : {}),
-    ...(argv["ignore-file"] !== undefined ? { ignoreFile: argv["ignore-file"] as string } : {}),
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(ignoreFile !== undefined ? { ignoreFile } : {}),
     ...(maxFileSize !== undefined
       ? { maxFileSize: parseSize(maxFileSize, "--max-file-size") }
       : {}),

@@ -623,3 +623,23 @@ describe("keywarden on paths it cannot use", () => {
     },
   );
 });
+
+describe("keywarden options that name a file", () => {
+  it("refuses them without a value, in one line, rather than run without them", async () => {
+    const dir = makeTempDir();
+    for (const args of [
+      ["scan", ".", "--config"],
+      ["scan", ".", "--config="],
+      ["scan", ".", "--baseline", "--quiet"],
+      ["staged", "--ignore-file="],
+      ["history", "--output"],
+    ]) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(
+        /^keywarden: (?:Not enough arguments following: \S+|--\S+: needs a file name)\n/,
+      );
+      expect(result.stderr).not.toContain("internal error");
+    }
+  });
+});
