@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { isPlaceholderSecret } from "../engine/placeholder.js";
+import { ConfigError } from "../errors.js";
 
 /**
  * Rule examples are written as templates so the repository holds no key-shaped literals:
@@ -59,7 +60,7 @@ export function expandTemplate(text: string): string {
     if (literalSet) return randomString(literalSet, Number(literalLength));
     const characters = CHARSETS[setName as string];
     if (!characters) {
-      throw new Error(
+      throw new ConfigError(
         `unknown character set "${setName}" in example template (known: ${charsetNames().join(", ")}, chars:<list>, uuid)`,
       );
     }

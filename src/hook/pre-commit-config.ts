@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import {
@@ -11,6 +11,7 @@ import {
   type YAMLSeq,
 } from "yaml";
 import { ConfigError } from "../errors.js";
+import { readRegularFile } from "../read-regular-file.js";
 import type { HookTarget } from "./hook-target.js";
 
 /**
@@ -152,6 +153,18 @@ function withEntry(text: string, repos: ReposList | undefined, release: Keywarde
   return withLines(text, nextLineStart(text, lastItem.range[2]), entryLines(release, indent));
 }
 
+/** The framework's config file, or one line saying why it cannot be read. */
+function readConfigFile(path: string): string {
+  try {
+    return readRegularFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(
+      `${CONFIG_FILE}: cannot read it (${code === "EISDIR" ? "a folder is in its place" : code})`,
+    );
+  }
+}
+
 export function installPreCommitConfig(target: HookTarget, release: KeywardenRelease): string[] {
   const path = join(target.topLevel, CONFIG_FILE);
   const next = "Then run pre-commit install (once per clone) to turn the hooks on.";
@@ -159,7 +172,7 @@ export function installPreCommitConfig(target: HookTarget, release: KeywardenRel
     writeFileSync(path, CREATED_HEADER + preCommitSnippet(release));
     return [`Created ${CONFIG_FILE}:`, "", preCommitSnippet(release), next];
   }
-  const text = readFileSync(path, "utf8");
+  const text = readConfigFile(path);
   const document = readConfig(text, path);
   const repos = findRepos(document, path);
   if (repos?.list.items.some(isKeywardenEntry)) {
@@ -230,7 +243,7 @@ function withoutKeywarden(
 export function uninstallPreCommitConfig(target: HookTarget): string[] {
   const path = join(target.topLevel, CONFIG_FILE);
   if (!existsSync(path)) return [];
-  const text = readFileSync(path, "utf8");
+  const text = readConfigFile(path);
   // A plain `hook uninstall` looks here too: a config that never names keywarden is not its business.
   if (!text.includes(HOOK_ID)) return [];
   const document = readConfig(text, path);
