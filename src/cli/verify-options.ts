@@ -97,6 +97,16 @@ function positiveNumber(value: unknown, flag: string, integer: boolean): number 
   return number;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** --verify-rate: calls per second to one host; slower than one a day would overflow its timer. */
+function rateOption(value: unknown): number {
+  const rate = positiveNumber(value, "--verify-rate", false);
+  if (1000 / rate > DAY_MS)
+    throw new UsageError(`--verify-rate: "${String(value)}" is too slow (one call a day at least)`);
+  return rate;
+}
+
 /**
  * `10s`, `2500ms`, `1.5s` or a bare number of seconds, in milliseconds. Under a millisecond is
  * too short, except an exact zero where `allowZero` says that means "do not wait".
@@ -111,6 +121,8 @@ export function parseDuration(
     throw new UsageError(`${flag}: "${value}" is not a duration (use e.g. 10s or 2500ms)`);
   const ms = match[2] === "ms" ? Number(match[1]) : Number(match[1]) * 1000;
   if (ms < 1 && !(allowZero && ms === 0)) throw new UsageError(`${flag}: "${value}" is too short`);
+  // Timers hold 24.8 days at most; past that Node fires them at once.
+  if (ms > DAY_MS) throw new UsageError(`${flag}: "${value}" is too long (a day at most)`);
   return Math.round(ms);
 }
 
@@ -127,7 +139,7 @@ export function readVerifyOptions(
     enabled,
     concurrency: positiveNumber(argv["verify-concurrency"] ?? 8, "--verify-concurrency", true),
     timeoutMs: parseDuration(String(argv["verify-timeout"] ?? "10s"), "--verify-timeout"),
-    ratePerHost: positiveNumber(argv["verify-rate"] ?? 10, "--verify-rate", false),
+    ratePerHost: rateOption(argv["verify-rate"] ?? 10),
     endpoints: (argv.endpoint as string[] | undefined) ?? [],
     trustConfig: argv["trust-config"] === true,
     onlyLive,

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { loadBuiltinRules } from "../config/load-rules.js";
+import { escapeControls } from "../report/escape-controls.js";
 import { DEFAULT_REDACT_PERCENT, redactSecret } from "../report/redact.js";
 import type { Finding } from "../types.js";
 import { checkEndpointNames, parseEndpointOverrides } from "../verify/endpoint-overrides.js";
@@ -65,6 +66,7 @@ export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeSta
   const builtinRules = await loadBuiltinRules();
   checkEndpointNames(
     settings.endpoints,
+    input.env,
     knownServices([...builtinRules, ...input.rules]),
     "no rule verifies and no revoker calls a service of that name",
   );
@@ -104,7 +106,7 @@ export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeSta
             confirm: (target, plan) => {
               const first = target.findings[0]!;
               return prompt.ask(
-                `Revoke ${target.rule.title} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${first.path}:${first.line}): ${plan}?`,
+                `Revoke ${escapeControls(target.rule.title)} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${escapeControls(first.path)}:${first.line}): ${escapeControls(plan)}?`,
               );
             },
           }

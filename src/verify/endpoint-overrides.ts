@@ -72,23 +72,28 @@ export function parseEndpointOverrides(
 }
 
 /**
- * Refuses an `--endpoint` that names a service nothing in this run calls (a typo would leave the
- * built-in host in place without a word). `unknown` says what a known name would have been.
- * Malformed flags are left to parseEndpointOverrides.
+ * Refuses an `--endpoint`, or a KEYWARDEN_ENDPOINT_<NAME> variable, that names a service nothing
+ * in this run calls (a typo would leave the built-in host in place without a word). `unknown`
+ * says what a known name would have been. Malformed flags are left to parseEndpointOverrides.
  */
 export function checkEndpointNames(
   flags: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
   known: ReadonlySet<string>,
   unknown: string,
 ): void {
+  const knownNames = () => [...known].sort().join(", ");
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || value === undefined || value === "") continue;
+    if (!known.has(serviceFromName(name.slice(ENV_PREFIX.length))))
+      throw new UsageError(`${name}: ${unknown} (known: ${knownNames()})`);
+  }
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0) continue;
     const name = flag.slice(0, eq);
     if (!known.has(serviceFromName(name.trim()))) {
-      throw new UsageError(
-        `--endpoint ${name}: ${unknown} (known: ${[...known].sort().join(", ")})`,
-      );
+      throw new UsageError(`--endpoint ${name}: ${unknown} (known: ${knownNames()})`);
     }
   }
 }

@@ -44,6 +44,7 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<Finding[]
   const builtinRules = await loadBuiltinRules();
   checkEndpointNames(
     settings.endpoints,
+    input.env,
     verifiedServices([...builtinRules, ...input.rules]),
     "no rule verifies with a service of that name",
   );

@@ -414,12 +414,22 @@ describe("--verify safety and scheduling", () => {
       ["--only-live"],
       ["--fail-on", "live"],
       ["--verify", "--fail-on", "sometimes"],
+      // Past a timer's reach: the wait would end at once.
+      ["--verify", "--verify-timeout", "3000000s"],
+      ["--verify", "--verify-rate", "0.000000001"],
     ]) {
       const result = await runCli(["scan", ".", ...args], { cwd: dir });
       expect(result.exitCode, args.join(" ")).toBe(2);
       expect(result.stderr.split("\n")[0], args.join(" ")).toMatch(/^keywarden: /);
       expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
     }
+    // A misspelt variable would leave the keys going to the provider's own host.
+    const typo = await runCli(["scan", ".", "--verify"], {
+      cwd: dir,
+      env: { KEYWARDEN_ENDPOINT_METALLAMA: "http://127.0.0.1:9" },
+    });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toMatch(/^keywarden: KEYWARDEN_ENDPOINT_METALLAMA: .*known: .*meta-llama/);
   });
 });
 
