@@ -44,7 +44,10 @@ export interface ScanRequest {
   /** False: return the findings after suppression, with no verify, report or exit code (baseline create). */
   readonly report?: boolean;
   /** Extra stderr lines when findings block something (the pre-commit message). */
-  readonly onFindings?: (findings: readonly Finding[], context: CommandContext) => void;
+  readonly onFindings?: (
+    findings: readonly Finding[],
+    context: CommandContext,
+  ) => void | Promise<void>;
 }
 
 export interface ScanOutcome {
@@ -140,7 +143,7 @@ export async function executeScan(
     io.stderr.write(`${line}\n`);
   }
   context.exitCode = failOnExitCode(findings, options.verify);
-  if (context.exitCode === 1) request.onFindings?.(findings, context);
+  if (context.exitCode === 1) await request.onFindings?.(findings, context);
   // A scan that could not read part of its input is not a clean result, whatever it found.
   if (unread.length > 0) {
     io.stderr.write(

@@ -4,19 +4,6 @@ import type { ScanRequest } from "./execute-scan.js";
 import type { CliIo } from "./io.js";
 
 /**
- * The paths a files command was given: its positionals, and what follows a `--` (yargs keeps
- * those apart, in `argv._` after the command's own words), so `scan -- -secret.env` scans
- * that file.
- */
-export function pathsGiven(
-  argv: { readonly paths?: unknown; readonly _: readonly (string | number)[] },
-  commandWords: number,
-): string[] {
-  const named = Array.isArray(argv.paths) ? argv.paths.map(String) : [];
-  return [...named, ...argv._.slice(commandWords).map(String)];
-}
-
-/**
  * The source half of a scan of working-tree files and folders (none given: the current
  * directory), for every command that scans files: scan, baseline create, revoke without a report.
  */

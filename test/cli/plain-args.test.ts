@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import yargs from "yargs";
 import { historyCommand, plainHistory } from "../../src/cli/commands/history.js";
-import { plainStaged, stagedCommand, stagedPaths } from "../../src/cli/commands/staged.js";
+import { plainStaged, stagedCommand } from "../../src/cli/commands/staged.js";
 import type { CommandContext } from "../../src/cli/io.js";
 import { parseArgsOptions } from "../../src/cli/option-spec.js";
+import { pathsGiven } from "../../src/cli/paths-given.js";
 import { type PlainCommand, readPlainArgs } from "../../src/cli/plain-args.js";
 import { readScanOptions, SCAN_OPTIONS } from "../../src/cli/scan-options.js";
 
@@ -60,7 +61,7 @@ function scanOptionsOf(record: Record<string, unknown>): unknown {
 
 /** What the staged handler reads of a record: the scan options and the paths. */
 function stagedOptionsOf(record: Record<string, unknown>): unknown {
-  return { scan: scanOptionsOf(record), paths: stagedPaths(record) };
+  return { scan: scanOptionsOf(record), paths: pathsGiven(record, 1) };
 }
 
 /** One example command line per plain option, so an option added later is checked too. */

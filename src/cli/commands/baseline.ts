@@ -4,8 +4,9 @@ import { parseSize } from "../../config/load-config.js";
 import { BASELINE_FILE_NAME, createBaseline } from "../../suppress/baseline.js";
 import { commandGroup } from "../command-group.js";
 import { executeScan, writeReport } from "../execute-scan.js";
-import { filesScan, pathsGiven } from "../files-scan.js";
+import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
+import { pathsGiven } from "../paths-given.js";
 import type { ScanOptions } from "../scan-options.js";
 import { VERIFY_OFF } from "../verify-options.js";
 

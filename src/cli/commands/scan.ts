@@ -1,7 +1,8 @@
 import type { CommandModule } from "yargs";
 import { executeScan } from "../execute-scan.js";
-import { filesScan, pathsGiven } from "../files-scan.js";
+import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
+import { pathsGiven } from "../paths-given.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
 export function scanCommand(context: CommandContext): CommandModule {

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import type { ResolvedConfig } from "../../config/load-config.js";
+import { runGitRaw } from "../../git/run-git.js";
 import { escapeControls } from "../../report/escape-controls.js";
 import type { GitSourceOptions } from "../../sources/git-source-options.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
@@ -7,6 +8,7 @@ import { stagedFragments } from "../../sources/staged-diff.js";
 import type { Finding, Fragment } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
+import { pathsGiven } from "../paths-given.js";
 import type { PlainCommand } from "../plain-args.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
 
@@ -22,7 +24,11 @@ function shellWord(path: string): string {
  * What the person committing reads when the hook stops the commit. `wholeFiles`: paths were
  * named, and those with nothing staged were scanned whole (pre-commit run --all-files).
  */
-function blockedCommitMessage(findings: readonly Finding[], wholeFiles: boolean): string {
+function blockedCommitMessage(
+  findings: readonly Finding[],
+  wholeFiles: boolean,
+  firstCommit: boolean,
+): string {
   // Names shown with their control characters escaped; the unstage hint below quotes them whole.
   const places = findings.map(
     (finding) =>
@@ -34,21 +40,14 @@ function blockedCommitMessage(findings: readonly Finding[], wholeFiles: boolean)
     ...places,
     "To go on, either:",
     "  - move the key out of the code (an environment variable or a secrets manager), then git add the file again;",
-    // `--`: a file named like an option (-x) is still a file.
-    `  - ${wholeFiles ? "if it is staged, " : ""}unstage it: git restore --staged -- ${files.map(shellWord).join(" ")};`,
+    // `--`: a file named like an option (-x) is still a file. `:(top,literal)` reads the path
+    // from the top of the work tree, wherever the person's shell stands (a hook runs at the
+    // top), and takes `*` or `\` in a name as themselves. Before the first commit there is no
+    // HEAD to restore from.
+    `  - ${wholeFiles ? "if it is staged, " : ""}unstage it: git ${firstCommit ? "rm --cached" : "restore --staged"} -- ${files.map((file) => shellWord(`:(top,literal)${file}`)).join(" ")};`,
     "  - or, for a false positive, add a keywarden:allow comment on that line.",
     "",
   ].join("\n");
-}
-
-/**
- * The paths named: yargs puts those after a `--` in `_`, after the command's name; the fast
- * path puts them all in `paths`.
- */
-export function stagedPaths(argv: Record<string, unknown>): readonly string[] {
-  const named = (argv.paths as readonly string[] | undefined) ?? [];
-  const afterDashes = ((argv._ as readonly unknown[] | undefined) ?? []).slice(1).map(String);
-  return [...named, ...afterDashes];
 }
 
 /**
@@ -78,7 +77,7 @@ async function* namedPathFragments(
  */
 async function runStaged(context: CommandContext, argv: Record<string, unknown>): Promise<void> {
   const options = readScanOptions(argv);
-  const paths = stagedPaths(argv);
+  const paths = pathsGiven(argv, 1);
   const { io } = context;
   await executeScan(context, {
     source: "staged",
@@ -95,8 +94,10 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
       if (paths.length === 0) return stagedFragments(git);
       return namedPathFragments(io, paths, git, config);
     },
-    onFindings: (findings) => {
-      if (!options.quiet) io.stderr.write(blockedCommitMessage(findings, paths.length > 0));
+    onFindings: async (findings) => {
+      if (options.quiet) return;
+      const head = await runGitRaw(["rev-parse", "--verify", "--quiet", "HEAD"], io);
+      io.stderr.write(blockedCommitMessage(findings, paths.length > 0, head.code !== 0));
     },
   });
 }
