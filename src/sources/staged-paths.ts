@@ -11,7 +11,7 @@ import { stagedFragments } from "./staged-diff.js";
  * check): the staged lines of the paths named and, for a path with nothing staged in it, the
  * path as it is in the working tree, whole. That second half is what `pre-commit run
  * --all-files` and `--files` ask for, as CI runs them: with nothing staged, a staged scan
- * alone would scan nothing and pass.
+ * alone would scan nothing and pass. Inside a commit only staged lines count.
  */
 export interface StagedPathsOptions extends GitSourceOptions {
   /** As given, relative to cwd. */
@@ -68,6 +68,9 @@ export async function* stagedPathFragments(options: StagedPathsOptions): AsyncGe
     return listed;
   };
   yield* stagedFragments({ ...options, isListed });
+  // Inside a commit (git sets GIT_INDEX_FILE for its hooks) a path with nothing staged adds
+  // nothing: the framework names a merge's resolved files although the merge adds no line.
+  if (options.env.GIT_INDEX_FILE !== undefined) return;
   const unstaged = [...byRepoPath].filter(([inRepo]) => !staged.has(inRepo));
   const gone = await inHeadOnly(
     unstaged.map(([inRepo]) => inRepo),

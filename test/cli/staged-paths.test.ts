@@ -161,6 +161,21 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     expect(typo.stderr).toMatch(/^keywarden: Unknown argument: formt\n/);
   });
 
+  it("inside a commit, scans only staged lines: a merge's resolved files add nothing", async () => {
+    const repo = makeTempRepo();
+    repo.commit("an old key", { "a.py": `LEGACY = "${plantedKey()}"\n` });
+    repo.write({ "b.py": "x = 1\n" });
+    repo.git("add", "b.py");
+    // What the framework runs when git commits: git sets GIT_INDEX_FILE for its hooks.
+    const inCommit = await runCli(["staged", "--format", "json", "a.py", "b.py"], {
+      cwd: repo.dir,
+      env: { GIT_INDEX_FILE: ".git/index" },
+    });
+    expect(inCommit.exitCode, inCommit.stderr).toBe(0);
+    // pre-commit run --files a.py, outside a commit: the file as it is.
+    expect(await foundAt(["a.py", "b.py"], repo.dir)).toEqual([["a.py", 1]]);
+  });
+
   it("takes a file named `--` for that file, not for the end of the options", async () => {
     const repo = makeTempRepo();
     repo.commit("base", { "README.md": "demo\n" });
