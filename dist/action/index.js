@@ -47,6 +47,22 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/report/escape-controls.ts
+function escapeControls(text) {
+  return text.replace(
+    CONTROLS,
+    (char) => NAMED[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`
+  );
+}
+var NAMED, CONTROLS;
+var init_escape_controls = __esm({
+  "src/report/escape-controls.ts"() {
+    "use strict";
+    NAMED = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
+    CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+  }
+});
+
 // src/errors.ts
 function isKeywardenError(error2) {
   return error2 instanceof KeywardenError;
@@ -407,8 +423,12 @@ var sarif_exports = {};
 __export(sarif_exports, {
   SARIF_FINGERPRINT_KEY: () => SARIF_FINGERPRINT_KEY,
   formatSarif: () => formatSarif,
-  pathToUri: () => pathToUri
+  pathToUri: () => pathToUri,
+  sarifFingerprint: () => sarifFingerprint
 });
+function sarifFingerprint(finding) {
+  return `${finding.fingerprint}:${finding.path}`;
+}
 function pathToUri(path) {
   return path.split("/").map((segment) => encodeURIComponent(segment).replace(/%21/g, "!")).join("/");
 }
@@ -450,6 +470,7 @@ function resultProperties(finding) {
     provider: finding.provider,
     severity: finding.severity,
     entropy: finding.entropy,
+    fingerprint: finding.fingerprint,
     ...finding.commit ? { commit: finding.commit, author: finding.author, date: finding.date } : {},
     ...finding.occurrences ? { occurrences: finding.occurrences.length } : {},
     ...finding.verification ? { verification: finding.verification.status } : {},
@@ -476,7 +497,7 @@ function result(finding, ruleIndex) {
         }
       }
     ],
-    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: sarifFingerprint(finding) },
     properties: resultProperties(finding)
   };
 }
@@ -486,7 +507,7 @@ var init_sarif = __esm({
     "use strict";
     init_format();
     SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-    SARIF_FINGERPRINT_KEY = "secretFingerprint/v1";
+    SARIF_FINGERPRINT_KEY = "secretFingerprint/v2";
     LEVEL = {
       critical: "error",
       high: "error",
@@ -20707,6 +20728,12 @@ function parseBaseline(text, file) {
   }
   const ours = keywardenSchema.safeParse(data);
   if (ours.success) {
+    const { version: version2 } = ours.data;
+    if (version2 !== void 0 && version2 !== BASELINE_VERSION)
+      throw new ConfigError(
+        `${file}: baseline version ${version2}, and this keywarden reads version ${BASELINE_VERSION}`,
+        file
+      );
     return { fingerprints: new Set(ours.data.findings.map((f3) => f3.fingerprint)), locations: [] };
   }
   const theirs = gitleaksSchema.safeParse(data);
@@ -20816,15 +20843,19 @@ function parseEndpointOverrides(flags, env) {
   }
   return overrides;
 }
-function checkEndpointNames(flags, known, unknown) {
+function checkEndpointNames(flags, env, known, unknown) {
+  const knownNames = () => [...known].sort().join(", ");
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || value === void 0 || value === "") continue;
+    if (!known.has(serviceFromName(name.slice(ENV_PREFIX.length))))
+      throw new UsageError(`${name}: ${unknown} (known: ${knownNames()})`);
+  }
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0) continue;
     const name = flag.slice(0, eq);
     if (!known.has(serviceFromName(name.trim()))) {
-      throw new UsageError(
-        `--endpoint ${name}: ${unknown} (known: ${[...known].sort().join(", ")})`
-      );
+      throw new UsageError(`--endpoint ${name}: ${unknown} (known: ${knownNames()})`);
     }
   }
 }
@@ -21726,6 +21757,7 @@ async function runVerifyStage(input) {
   const builtinRules2 = await loadBuiltinRules();
   checkEndpointNames(
     settings.endpoints,
+    input.env,
     verifiedServices([...builtinRules2, ...input.rules]),
     "no rule verifies with a service of that name"
   );
@@ -27661,6 +27693,7 @@ async function runRevokeStage(input) {
   const builtinRules2 = await loadBuiltinRules();
   checkEndpointNames(
     settings.endpoints,
+    input.env,
     knownServices([...builtinRules2, ...input.rules]),
     "no rule verifies and no revoker calls a service of that name"
   );
@@ -27697,7 +27730,7 @@ async function runRevokeStage(input) {
         confirm: (target, plan) => {
           const first = target.findings[0];
           return prompt.ask(
-            `Revoke ${target.rule.title} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${first.path}:${first.line}): ${plan}?`
+            `Revoke ${escapeControls(target.rule.title)} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${escapeControls(first.path)}:${first.line}): ${escapeControls(plan)}?`
           );
         }
       } : {},
@@ -27713,6 +27746,7 @@ var init_run_revoke_stage = __esm({
   "src/revoke/run-revoke-stage.ts"() {
     "use strict";
     init_load_rules();
+    init_escape_controls();
     init_redact();
     init_endpoint_overrides();
     init_http_client();
@@ -27730,17 +27764,8 @@ import { writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname as dirname8, relative as relative6, resolve as resolve12 } from "node:path";
 import { Readable } from "node:stream";
 
-// src/report/escape-controls.ts
-var NAMED = { "	": "\\t", "\n": "\\n", "\r": "\\r" };
-var CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-function escapeControls(text) {
-  return text.replace(
-    CONTROLS,
-    (char) => NAMED[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`
-  );
-}
-
 // src/cli/skip-notices.ts
+init_escape_controls();
 var REASON_TEXT = {
   binary: "binary",
   "too-large": "over --max-file-size",
@@ -27782,6 +27807,7 @@ function describeSkips(skipped, verbose) {
 // src/cli/verify-options.ts
 init_errors();
 init_finding_status();
+var DAY_MS = 24 * 60 * 60 * 1e3;
 function reportedFindings(findings, options2) {
   return options2.onlyLive ? findings.filter(isLive) : [...findings];
 }
@@ -28831,10 +28857,9 @@ function areLfsPointerLines(lines) {
 // src/sources/read-text.ts
 import { isUtf8 } from "node:buffer";
 function utf16ByteOrder(bytes) {
-  if (bytes[0] === 255 && bytes[1] === 254)
-    return bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  if (bytes[0] === 254 && bytes[1] === 255) return "be";
-  return void 0;
+  const marked = bytes[0] === 255 && bytes[1] === 254 ? "le" : bytes[0] === 254 && bytes[1] === 255 ? "be" : void 0;
+  if (marked === void 0 || !bytes.subarray(2, 8002).includes(0)) return void 0;
+  return marked === "le" && bytes[2] === 0 && bytes[3] === 0 ? void 0 : marked;
 }
 function hasUtf16ByteOrderMark(bytes) {
   return utf16ByteOrder(bytes) !== void 0;
@@ -30814,8 +30839,9 @@ var formatJson = ({ findings, summary, tool }) => `${JSON.stringify(
 
 // src/report/text.ts
 init_finding_status();
-import { styleText } from "node:util";
+init_escape_controls();
 init_format();
+import { styleText } from "node:util";
 var STATUS_STYLE = {
   live: ["bold", "red"],
   "live-restricted": ["bold", "red"],
@@ -31119,7 +31145,7 @@ async function executeScan(context, request2) {
 `);
   }
   context.exitCode = failOnExitCode(findings, options2.verify);
-  if (context.exitCode === 1) request2.onFindings?.(findings, context);
+  if (context.exitCode === 1) await request2.onFindings?.(findings, context);
   if (unread.length > 0) {
     io2.stderr.write(
       `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2

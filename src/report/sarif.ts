@@ -11,8 +11,17 @@ import { type Reporter, sortFindings } from "./format.js";
 
 const SCHEMA_URI =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-/** Key of our content fingerprint in partialFingerprints (versioned, as the spec suggests). */
-export const SARIF_FINGERPRINT_KEY = "secretFingerprint/v1";
+/**
+ * Key of our fingerprint in partialFingerprints (versioned, as the spec suggests): the secret's
+ * fingerprint and its file. Code scanning takes results with equal fingerprints for one alert,
+ * and the same key leaked in two files is two places to clean.
+ */
+export const SARIF_FINGERPRINT_KEY = "secretFingerprint/v2";
+
+/** The partial fingerprint of a finding (see SARIF_FINGERPRINT_KEY). */
+export function sarifFingerprint(finding: Pick<ReportFinding, "fingerprint" | "path">): string {
+  return `${finding.fingerprint}:${finding.path}`;
+}
 
 const LEVEL: Record<Severity, Sarif.Result.level> = {
   critical: "error",
@@ -73,6 +82,7 @@ function resultProperties(finding: ReportFinding): Sarif.PropertyBag {
     provider: finding.provider,
     severity: finding.severity,
     entropy: finding.entropy,
+    fingerprint: finding.fingerprint,
     ...(finding.commit
       ? { commit: finding.commit, author: finding.author, date: finding.date }
       : {}),
@@ -102,7 +112,7 @@ function result(finding: ReportFinding, ruleIndex: number): Sarif.Result {
         },
       },
     ],
-    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: sarifFingerprint(finding) },
     properties: resultProperties(finding),
   };
 }

@@ -96,6 +96,13 @@ export function parseBaseline(text: string, file: string): Baseline {
   }
   const ours = keywardenSchema.safeParse(data);
   if (ours.success) {
+    // Baselines and JSON reports are both at version 1; another was written by another keywarden.
+    const { version } = ours.data;
+    if (version !== undefined && version !== BASELINE_VERSION)
+      throw new ConfigError(
+        `${file}: baseline version ${version}, and this keywarden reads version ${BASELINE_VERSION}`,
+        file,
+      );
     return { fingerprints: new Set(ours.data.findings.map((f) => f.fingerprint)), locations: [] };
   }
   const theirs = gitleaksSchema.safeParse(data);

@@ -95,7 +95,11 @@ describe("SARIF", () => {
       startColumn: 5,
       endLine: 12,
     });
-    expect(openai.partialFingerprints[SARIF_FINGERPRINT_KEY]).toBe(findings[1]!.fingerprint);
+    // The key and its file: one key in two files is two alerts.
+    expect(openai.partialFingerprints[SARIF_FINGERPRINT_KEY]).toBe(
+      `${findings[1]!.fingerprint}:${findings[1]!.path}`,
+    );
+    expect(openai.properties.fingerprint).toBe(findings[1]!.fingerprint);
     expect(openai.properties.commit).toBe(findings[1]!.git!.commit);
     expect(run.rules?.[openai.ruleIndex] ?? run.tool.driver.rules[openai.ruleIndex].id).toBe(
       "openai-project-key",

@@ -200,6 +200,18 @@ describe("keywarden ignore add", () => {
     expect(bad.stderr).toMatch(/^keywarden: ignore add: "not-a-fingerprint" is neither/);
   });
 
+  it("refuses an entry that would not read back (a path holding ` #`), and writes nothing", async () => {
+    const repo = makeTempRepo();
+    const fingerprint = expandTemplate("{{hex:32}}");
+    const add = await runCli(["ignore", "add", `notes/todo #1.env:${fingerprint}`], {
+      cwd: repo.dir,
+    });
+    expect(add.exitCode).toBe(2);
+    expect(add.stderr).toContain('its path holds " #"');
+    const scan = await runCli(["scan", "."], { cwd: repo.dir });
+    expect(scan.exitCode, scan.stderr).toBe(0);
+  });
+
   it("a broken ignore file stops the scan with its file and line", async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, ".keywardenignore"), "# fine\nnonsense entry here\n");

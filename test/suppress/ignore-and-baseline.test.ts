@@ -172,6 +172,9 @@ describe("baseline", () => {
 
   it("rejects what is not a baseline with one clear line", () => {
     expect(() => parseBaseline("{", "b.json")).toThrow(/^b\.json: baseline is not JSON/);
+    expect(() => parseBaseline('{"version":2,"findings":[]}', "b.json")).toThrow(
+      "b.json: baseline version 2, and this keywarden reads version 1",
+    );
     expect(() => parseBaseline('{"findings":[{"fingerprint":"nope"}]}', "b.json")).toThrow(
       /^b\.json: not a baseline/,
     );

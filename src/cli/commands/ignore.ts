@@ -56,8 +56,22 @@ function addCommand(context: CommandContext): CommandModule {
         return;
       }
       const reason = argv.reason as string | undefined;
+      const line = formatIgnoreLine(parsed, reason);
+      // A path holding ` #` would read back as a shorter entry and a reason: every later scan
+      // would then stop on the broken line.
+      let readBack: string | undefined;
       try {
-        writeFileSync(file, appendIgnoreLine(existing, formatIgnoreLine(parsed, reason)));
+        const entry = parseIgnoreFile(line, shown)[0]?.entry;
+        readBack = entry && formatSuppressionEntry(entry);
+      } catch {
+        readBack = undefined;
+      }
+      if (readBack !== canonical)
+        throw new UsageError(
+          `ignore add: "${canonical}" cannot be written in an ignore file (its path holds " #"); add the fingerprint alone`,
+        );
+      try {
+        writeFileSync(file, appendIgnoreLine(existing, line));
       } catch (error) {
         throw new RuntimeError(
           `${shown}: cannot write the ignore file (${(error as NodeJS.ErrnoException).code ?? error})`,
