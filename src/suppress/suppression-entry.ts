@@ -1,3 +1,4 @@
+import { builtinEquivalents } from "../config/gitleaks-rule-ids.js";
 /**
  * One entry of an ignore file (.keywardenignore, .gitleaksignore) or a baseline, and the test
  * whether a finding falls under it. Three forms:
@@ -97,6 +98,11 @@ function samePath(entryPath: string, findingPath: string, loose: boolean): boole
   return entry !== written && written.endsWith(`/${path}`);
 }
 
+/** A rule id in an entry names a finding's rule: its own id, or a gitleaks id for the rule. */
+function sameRule(entryRule: string, findingRule: string): boolean {
+  return entryRule === findingRule || builtinEquivalents(entryRule).includes(findingRule);
+}
+
 export function entryMatches(
   entry: SuppressionEntry,
   finding: SuppressibleFinding,
@@ -106,7 +112,7 @@ export function entryMatches(
     if (entry.fingerprint !== finding.fingerprint) return false;
     return entry.path === undefined || samePath(entry.path, finding.path, loosePaths);
   }
-  if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
+  if (!sameRule(entry.ruleId, finding.ruleId) || entry.line !== finding.line) return false;
   if (!samePath(entry.path, finding.path, loosePaths)) return false;
   if (entry.commit === undefined) return true;
   // An entry made by a history scan names a commit: it never matches content outside git.

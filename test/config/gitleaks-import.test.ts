@@ -8,7 +8,8 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { builtinEquivalents, importGitleaksConfig } from "../../src/config/gitleaks-import.js";
+import { importGitleaksConfig } from "../../src/config/gitleaks-import.js";
+import { builtinEquivalents } from "../../src/config/gitleaks-rule-ids.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { createDetector } from "../../src/engine/detector.js";

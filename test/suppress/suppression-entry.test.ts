@@ -98,6 +98,14 @@ describe("entryMatches", () => {
     expect(entryMatches(parse(`app.env:${fingerprint}`), finding)).toBe(false);
   });
 
+  it("reads gitleaks' rule ids in gitleaks entries as the keywarden rules doing their work", () => {
+    const aws = { ...finding, ruleId: "aws-access-key-id" };
+    expect(entryMatches(parse("config/app.env:aws-access-token:7"), aws)).toBe(true);
+    expect(entryMatches(parse("config/app.env:aws-access-token:7"), finding)).toBe(false);
+    const openai = { ...finding, ruleId: "openai-project-key" };
+    expect(entryMatches(parse("config/app.env:openai-api-key:7"), openai)).toBe(true);
+  });
+
   it("ties gitleaks entries to rule, line and (when given) commit", () => {
     const location = parse("config/app.env:github-pat:7");
     expect(entryMatches(location, finding)).toBe(true);
