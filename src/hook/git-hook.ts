@@ -8,7 +8,14 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { UsageError } from "../errors.js";
-import { CHAINED_SUFFIX, gitHookScript, hasKeywardenBlock } from "./hook-script.js";
+import {
+  CHAINED_SUFFIX,
+  gitHookScript,
+  hasKeywardenBlock,
+  removeKeywardenBlock,
+  runKeywardenBlock,
+  withKeywardenBlock,
+} from "./hook-script.js";
 import { type HookTarget, makeHooksFolder } from "./hook-target.js";
 
 /**
@@ -47,7 +54,10 @@ export function installGitHook(target: HookTarget): string[] {
     }
     renameSync(hook, chained);
   }
-  writeFileSync(hook, gitHookScript(target.localBins), { mode: 0o755 });
+  // An update replaces only the keywarden block: lines a person added to the hook stay.
+  const block = runKeywardenBlock(target.localBins);
+  const script = isUpdate ? withKeywardenBlock(existing, block) : gitHookScript(target.localBins);
+  writeFileSync(hook, script, { mode: 0o755 });
   // The mode above applies only to a new file, and through the umask.
   chmodSync(hook, 0o755);
   if (isUpdate) return [`Updated the keywarden pre-commit hook: ${shown(target, hook)}`];
@@ -62,15 +72,32 @@ export function installGitHook(target: HookTarget): string[] {
 }
 
 export function uninstallGitHook(target: HookTarget): string[] {
-  const hook = join(target.hooksDir, "pre-commit");
-  const chained = hook + CHAINED_SUFFIX;
-  const ours = existsSync(hook) && hasKeywardenBlock(readFileSync(hook, "utf8"));
-  if (!ours) {
-    if (!existsSync(hook) && existsSync(chained)) {
+  return [...uninstallFrom(target, "pre-commit"), ...uninstallFrom(target, "pre-commit.legacy")];
+}
+
+/**
+ * Takes keywarden out of one hook file. `pre-commit install` (the framework) moves a hook it
+ * finds to pre-commit.legacy and keeps running it there, so keywarden is looked for there too.
+ */
+function uninstallFrom(target: HookTarget, name: string): string[] {
+  const hook = join(target.hooksDir, name);
+  // The hook keywarden chained to keeps its name when the framework moves keywarden's.
+  const chained = join(target.hooksDir, `pre-commit${CHAINED_SUFFIX}`);
+  const text = existsSync(hook) ? readFileSync(hook, "utf8") : undefined;
+  if (text === undefined || !hasKeywardenBlock(text)) {
+    if (text === undefined && existsSync(chained)) {
       renameSync(chained, hook);
-      return [`Restored the previous pre-commit hook: ${shown(target, hook)}`];
+      return [`Restored the previous ${name} hook: ${shown(target, hook)}`];
     }
     return [];
+  }
+  // Lines a person added to the hook since install stay, and so does the hook they chain to.
+  const rest = removeKeywardenBlock(text);
+  if (rest !== removeKeywardenBlock(gitHookScript())) {
+    writeFileSync(hook, rest);
+    return [
+      `Removed keywarden staged from ${shown(target, hook)}; kept the lines added to it since install.`,
+    ];
   }
   unlinkSync(hook);
   if (existsSync(chained)) {
