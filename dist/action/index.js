@@ -20608,6 +20608,63 @@ ${Object.entries(STATUS_COLOR).map(([status, color]) => `.status-${status.replac
   }
 });
 
+// src/config/gitleaks-rule-ids.ts
+function keywardenRuleId(id) {
+  return id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+function builtinEquivalents(gitleaksId) {
+  return BUILTIN_EQUIVALENTS.get(gitleaksId) ?? [keywardenRuleId(gitleaksId)];
+}
+var BUILTIN_EQUIVALENTS;
+var init_gitleaks_rule_ids = __esm({
+  "src/config/gitleaks-rule-ids.ts"() {
+    "use strict";
+    BUILTIN_EQUIVALENTS = /* @__PURE__ */ new Map([
+      ["airtable-personnal-access-token", ["airtable-personal-access-token"]],
+      ["anthropic-admin-api-key", ["anthropic-admin-key"]],
+      ["artifactory-api-key", ["artifactory-api-key"]],
+      ["artifactory-reference-token", ["artifactory-reference-token"]],
+      ["aws-access-token", ["aws-access-key-id"]],
+      ["aws-amazon-bedrock-api-key-long-lived", ["aws-bedrock-api-key"]],
+      ["aws-amazon-bedrock-api-key-short-lived", ["aws-bedrock-short-term-api-key"]],
+      ["bittrex-access-key", ["bittrex-api-key"]],
+      ["bittrex-secret-key", ["bittrex-api-key"]],
+      ["cloudflare-api-key", ["cloudflare-api-token-legacy"]],
+      ["cloudflare-global-api-key", ["cloudflare-global-api-key-legacy"]],
+      ["cohere-api-token", ["cohere-api-key"]],
+      ["datadog-access-token", ["datadog-app-key"]],
+      ["dropbox-api-token", ["dropbox-app-secret"]],
+      ["gcp-api-key", ["google-api-key"]],
+      ["generic-api-key", ["generic-secret"]],
+      ["github-app-token", ["github-installation-token", "github-user-to-server-token"]],
+      ["github-oauth", ["github-oauth-token"]],
+      ["gitlab-cicd-job-token", ["gitlab-ci-job-token"]],
+      ["gitlab-kubernetes-agent-token", ["gitlab-agent-token"]],
+      ["gitlab-pat", ["gitlab-pat"]],
+      ["gitlab-pat-routable", ["gitlab-pat"]],
+      ["gitlab-ptt", ["gitlab-pipeline-trigger-token"]],
+      ["gitlab-rrt", ["gitlab-runner-registration-token"]],
+      ["gitlab-runner-authentication-token", ["gitlab-runner-token"]],
+      ["gitlab-runner-authentication-token-routable", ["gitlab-runner-token"]],
+      ["huggingface-organization-api-token", ["huggingface-org-token"]],
+      ["jfrog-api-key", ["artifactory-api-key"]],
+      ["jfrog-identity-token", ["artifactory-reference-token"]],
+      [
+        "openai-api-key",
+        ["openai-project-key", "openai-service-account-key", "openai-admin-key", "openai-legacy-key"]
+      ],
+      ["sendgrid-api-token", ["sendgrid-api-key"]],
+      ["slack-bot-token", ["slack-bot-token"]],
+      ["slack-legacy-bot-token", ["slack-bot-token"]],
+      ["slack-legacy-token", ["slack-legacy-token"]],
+      ["slack-legacy-workspace-token", ["slack-legacy-token"]],
+      ["stripe-access-token", ["stripe-live-secret-key", "stripe-test-secret-key"]],
+      ["telegram-bot-api-token", ["telegram-bot-token"]],
+      ["twilio-api-key", ["twilio-api-key-sid"]]
+    ]);
+  }
+});
+
 // src/suppress/suppression-entry.ts
 function isFingerprint(text) {
   return FINGERPRINT.test(text);
@@ -20656,12 +20713,15 @@ function samePath(entryPath, findingPath, loose) {
   if (loose) return entry.endsWith(`/${path}`) || path.endsWith(`/${entry}`);
   return entry !== written && written.endsWith(`/${path}`);
 }
+function sameRule(entryRule, findingRule) {
+  return entryRule === findingRule || builtinEquivalents(entryRule).includes(findingRule);
+}
 function entryMatches(entry, finding, loosePaths = false) {
   if (entry.kind === "fingerprint") {
     if (entry.fingerprint !== finding.fingerprint) return false;
     return entry.path === void 0 || samePath(entry.path, finding.path, loosePaths);
   }
-  if (entry.ruleId !== finding.ruleId || entry.line !== finding.line) return false;
+  if (!sameRule(entry.ruleId, finding.ruleId) || entry.line !== finding.line) return false;
   if (!samePath(entry.path, finding.path, loosePaths)) return false;
   if (entry.commit === void 0) return true;
   return finding.commit?.startsWith(entry.commit) ?? false;
@@ -20675,6 +20735,7 @@ var FINGERPRINT, COMMIT, LINE_NUMBER;
 var init_suppression_entry = __esm({
   "src/suppress/suppression-entry.ts"() {
     "use strict";
+    init_gitleaks_rule_ids();
     FINGERPRINT = /^[0-9a-f]{32}$/;
     COMMIT = /^[0-9a-f]{7,64}$/;
     LINE_NUMBER = /^[1-9][0-9]*$/;
@@ -20977,7 +21038,7 @@ var init_http_client = __esm({
       kind;
       name = "HttpFailure";
     };
-    MAX_BODY_BYTES = 64 * 1024;
+    MAX_BODY_BYTES = 4 * 1024 * 1024;
     REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
   }
 });

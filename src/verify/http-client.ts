@@ -48,7 +48,11 @@ export interface HttpClientOptions {
   readonly maxRedirects?: number;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Enough for a management API's page of keys (an organisation's key list runs to hundreds of
+ * kilobytes), while a provider that streams without end still costs bounded memory.
+ */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 async function readCapped(response: Response): Promise<string> {

@@ -242,8 +242,12 @@ export const PROVIDER_CASES: readonly ProviderCase[] = [
         alive.has(bearer(r))
           ? {
               body: {
+                // An organisation's list runs past 64 KB: the leaked key comes last.
                 keys: [
-                  { id: "key_9", keyPrefix: `layer_${hex(6)}` },
+                  ...Array.from({ length: 1500 }, (_, index) => ({
+                    id: `key_other_${index}`,
+                    keyPrefix: `layer_${hex(6)}`,
+                  })),
                   { id: "key_1", keyPrefix: keys.secret.slice(0, 12) },
                 ],
               },
