@@ -21098,6 +21098,10 @@ function createHostRateLimit(perSecond, clock = Date.now, wait = sleep) {
       const start = Math.max(now, nextStart.get(host) ?? now);
       nextStart.set(host, start + interval);
       if (start > now) await wait(start - now);
+    },
+    holdFor(host, waitMs) {
+      const until = clock() + waitMs;
+      nextStart.set(host, Math.max(nextStart.get(host) ?? 0, until));
     }
   };
 }
@@ -21712,7 +21716,7 @@ function planJobs(findings, context) {
 function backoffMs(attempt) {
   return 500 * 2 ** attempt + Math.floor(Math.random() * 250);
 }
-async function runJob(job, options2, rateLimit, wait) {
+async function runJob(job, options2, limit, rateLimit, wait) {
   if ("status" in job.plan) return job.plan;
   const { verifier, base } = job.plan;
   const probe = verifier.prepare(job.input, base);
@@ -21726,13 +21730,15 @@ async function runJob(job, options2, rateLimit, wait) {
     await rateLimit.acquire(url2.host);
     let response;
     try {
-      response = await options2.http.send({
-        method: probe.method,
-        url: url2,
-        headers: probe.headers,
-        ...probe.body === void 0 ? {} : { body: probe.body },
-        timeoutMs: options2.timeoutMs
-      });
+      response = await limit(
+        () => options2.http.send({
+          method: probe.method,
+          url: url2,
+          headers: probe.headers,
+          ...probe.body === void 0 ? {} : { body: probe.body },
+          timeoutMs: options2.timeoutMs
+        })
+      );
     } catch (error2) {
       if (!(error2 instanceof HttpFailure)) throw error2;
       if (error2.kind === "network" && attempt < maxRetries) {
@@ -21751,6 +21757,7 @@ async function runJob(job, options2, rateLimit, wait) {
       const asked = parseRetryAfter(response.headers["retry-after"], Date.now());
       const delay = Math.max(asked ?? 0, backoffMs(attempt));
       if (delay <= maxWait) {
+        if (asked !== void 0) rateLimit.holdFor(url2.host, asked);
         await wait(delay);
         continue;
       }
@@ -21772,14 +21779,12 @@ async function verifyFindings(findings, options2) {
   let done = 0;
   const results = /* @__PURE__ */ new Map();
   await Promise.all(
-    [...jobs.entries()].map(
-      ([key, job]) => limit(async () => {
-        const outcome = await runJob(job, options2, rateLimit, wait);
-        results.set(key, { ...outcome, checkedAt: now().toISOString() });
-        done++;
-        options2.onProgress?.(done, total);
-      })
-    )
+    [...jobs.entries()].map(async ([key, job]) => {
+      const outcome = await runJob(job, options2, limit, rateLimit, wait);
+      results.set(key, { ...outcome, checkedAt: now().toISOString() });
+      done++;
+      options2.onProgress?.(done, total);
+    })
   );
   return findings.map((finding, index) => ({
     ...finding,

@@ -29,6 +29,8 @@ export function createConcurrencyLimit(limit: number): <T>(task: () => Promise<T
 export interface HostRateLimit {
   /** Resolves when a request to `host` may start. */
   acquire(host: string): Promise<void>;
+  /** No request to `host` starts before `waitMs` from now (its Retry-After, for every key). */
+  holdFor(host: string, waitMs: number): void;
 }
 
 /** At most `perSecond` request starts per host, evenly spaced. */
@@ -46,6 +48,10 @@ export function createHostRateLimit(
       // Reserve the slot before waiting so concurrent callers queue behind it.
       nextStart.set(host, start + interval);
       if (start > now) await wait(start - now);
+    },
+    holdFor(host, waitMs) {
+      const until = clock() + waitMs;
+      nextStart.set(host, Math.max(nextStart.get(host) ?? 0, until));
     },
   };
 }

@@ -147,9 +147,15 @@ function backoffMs(attempt: number): number {
   return 500 * 2 ** attempt + Math.floor(Math.random() * 250);
 }
 
+/**
+ * One key's check, with its retries. Only the requests take a concurrency slot: a wait for a
+ * host's turn or its Retry-After holds none, so one rate-limited provider does not hold up the
+ * checks of the others.
+ */
 async function runJob(
   job: Job,
   options: VerifyFindingsOptions,
+  limit: ReturnType<typeof createConcurrencyLimit>,
   rateLimit: ReturnType<typeof createHostRateLimit>,
   wait: Sleep,
 ): Promise<VerifyOutcome> {
@@ -167,13 +173,15 @@ async function runJob(
     await rateLimit.acquire(url.host);
     let response: HttpResponse;
     try {
-      response = await options.http.send({
-        method: probe.method,
-        url,
-        headers: probe.headers,
-        ...(probe.body === undefined ? {} : { body: probe.body }),
-        timeoutMs: options.timeoutMs,
-      });
+      response = await limit(() =>
+        options.http.send({
+          method: probe.method,
+          url,
+          headers: probe.headers,
+          ...(probe.body === undefined ? {} : { body: probe.body }),
+          timeoutMs: options.timeoutMs,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof HttpFailure)) throw error;
       if (error.kind === "network" && attempt < maxRetries) {
@@ -193,6 +201,8 @@ async function runJob(
       const asked = parseRetryAfter(response.headers["retry-after"], Date.now());
       const delay = Math.max(asked ?? 0, backoffMs(attempt));
       if (delay <= maxWait) {
+        // The provider asked the host to wait: the other keys bound there wait too.
+        if (asked !== undefined) rateLimit.holdFor(url.host, asked);
         await wait(delay);
         continue;
       }
@@ -220,14 +230,12 @@ export async function verifyFindings(
   let done = 0;
   const results = new Map<string, Verification>();
   await Promise.all(
-    [...jobs.entries()].map(([key, job]) =>
-      limit(async () => {
-        const outcome = await runJob(job, options, rateLimit, wait);
-        results.set(key, { ...outcome, checkedAt: now().toISOString() });
-        done++;
-        options.onProgress?.(done, total);
-      }),
-    ),
+    [...jobs.entries()].map(async ([key, job]) => {
+      const outcome = await runJob(job, options, limit, rateLimit, wait);
+      results.set(key, { ...outcome, checkedAt: now().toISOString() });
+      done++;
+      options.onProgress?.(done, total);
+    }),
   );
   return findings.map((finding, index) => ({
     ...finding,

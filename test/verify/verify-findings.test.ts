@@ -94,6 +94,36 @@ describe("verifyFindings", () => {
     expect(gap).toBeGreaterThanOrEqual(950);
   });
 
+  it("holds no concurrency slot while waiting out a 429: another provider's keys go on", async () => {
+    const limited = await standIn({
+      routes: {
+        "GET /v1/models": [
+          { status: 429, headers: { "retry-after": "1" } },
+          { status: 429, headers: { "retry-after": "1" } },
+          { status: 200, body: { data: [] } },
+          { status: 200, body: { data: [] } },
+        ],
+      },
+    });
+    const other = await standIn({ routes: { "GET /v1/models": { status: 401 } } });
+    const findings = [
+      buildFinding({ ruleId: "slow", secret: newKey() }),
+      buildFinding({ ruleId: "slow", secret: newKey() }),
+      buildFinding({ ruleId: "other", secret: newKey() }),
+    ];
+    const started = Date.now();
+    const result = await verifyFindings(
+      findings,
+      options([modelsRule("slow", limited.url), modelsRule("other", other.url)], {
+        concurrency: 2,
+      }),
+    );
+    expect(result.map((f) => f.verification?.status)).toEqual(["live", "live", "invalid"]);
+    // Both slots were taken by the rate-limited host's keys; the other provider's check ran
+    // while they waited, not after.
+    expect(other.requests[0]!.time - started).toBeLessThan(800);
+  });
+
   it("reports rate-limited when 429 persists, unknown on 500 and on a 503 that persists", async () => {
     const [limited, broken, down] = [newKey(), newKey(), newKey()];
     const server = await standIn({
