@@ -70,7 +70,7 @@ export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeSta
     knownServices([...builtinRules, ...input.rules]),
     "no rule verifies and no revoker calls a service of that name",
   );
-  const http = createHttpClient({ userAgent: input.userAgent });
+  const http = createHttpClient({ userAgent: input.userAgent, env: input.env });
   const auditLog = resolve(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt =

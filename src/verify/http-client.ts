@@ -46,6 +46,33 @@ export interface HttpClientOptions {
   readonly userAgent: string;
   /** Same-origin redirects followed before giving up (default 3). */
   readonly maxRedirects?: number;
+  /** The runner's environment: HTTPS_PROXY, HTTP_PROXY and NO_PROXY there are honoured. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
+
+/**
+ * Node's fetch reads no proxy variables, and behind a company proxy every check would end in
+ * "could not reach". undici's EnvHttpProxyAgent reads them as curl does (https through
+ * CONNECT, so the proxy sees the host but not the key); it is loaded only when one is set.
+ */
+async function fetchFor(env: Readonly<Record<string, string | undefined>>): Promise<Fetch> {
+  const variable = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
+  const httpsProxy = variable("HTTPS_PROXY");
+  const httpProxy = variable("HTTP_PROXY");
+  if (!httpsProxy && !httpProxy) return fetch;
+  const loaded = await import("undici");
+  // undici is CommonJS: bundled, its exports sit on `default`.
+  const undici = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
+  const noProxy = variable("NO_PROXY");
+  const dispatcher = new undici.EnvHttpProxyAgent({
+    ...(httpProxy ? { httpProxy } : {}),
+    ...((httpsProxy ?? httpProxy) ? { httpsProxy: httpsProxy ?? httpProxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  });
+  return (url, init) =>
+    undici.fetch(url, { ...init, dispatcher } as never) as unknown as Promise<Response>;
 }
 
 /**
@@ -87,13 +114,16 @@ function describeNetworkError(error: unknown): string {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxRedirects = options.maxRedirects ?? 3;
+  let fetcher: Promise<Fetch> | undefined;
 
   const sendOnce = async (request: HttpRequest, url: URL, signal: AbortSignal) => {
     const refused = unsendableReason(url);
     if (refused) throw new HttpFailure("refused-url", refused);
     const headers = { "user-agent": options.userAgent, ...request.headers };
+    fetcher ??= fetchFor(options.env ?? {});
+    const send = await fetcher;
     try {
-      const response = await fetch(url, {
+      const response = await send(url, {
         method: request.method,
         headers,
         body: request.method === "GET" || request.method === "HEAD" ? undefined : request.body,

@@ -55,7 +55,7 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<Finding[]
       builtinRules,
       endpoints,
       trustConfig: settings.trustConfig,
-      http: createHttpClient({ userAgent: input.userAgent }),
+      http: createHttpClient({ userAgent: input.userAgent, env: input.env }),
       concurrency: settings.concurrency,
       timeoutMs: settings.timeoutMs,
       ratePerHost: settings.ratePerHost,

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import type { VerifySpec } from "../../src/config/rule-schema.js";
@@ -195,6 +195,46 @@ describe("--verify with code verifiers", () => {
     expect(aws.requests[0]?.headers.authorization).toContain(`Credential=${awsId.secret}/`);
     expect(twilio.requests).toHaveLength(1);
     expect(slack.requests).toHaveLength(2);
+  });
+});
+
+describe("--verify behind a proxy", () => {
+  /** A proxy on 127.0.0.1 that tunnels CONNECT requests, as company proxies do, and logs them. */
+  async function tunnellingProxy(): Promise<{ url: string; tunnels: string[] }> {
+    const { createServer } = await import("node:http");
+    const { connect } = await import("node:net");
+    const tunnels: string[] = [];
+    const proxy = createServer((_request, response) => response.writeHead(405).end());
+    proxy.on("connect", (request, socket, head) => {
+      tunnels.push(request.url ?? "");
+      const [host, port] = (request.url ?? "").split(":");
+      const upstream = connect(Number(port), host, () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+    });
+    await new Promise<void>((done) => proxy.listen(0, "127.0.0.1", done));
+    onTestFinished(() => new Promise<void>((done) => proxy.close(() => done())));
+    const { port } = proxy.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, tunnels };
+  }
+
+  it("goes through HTTPS_PROXY / HTTP_PROXY, and not for a host NO_PROXY names", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const proxy = await tunnellingProxy();
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const endpoint = ["--verify", "--endpoint", `groq=${server.url}`];
+    const proxied = await scanJson(dir, endpoint, { HTTP_PROXY: proxy.url });
+    expect(proxied.report.findings[0]?.verification?.status).toBe("live");
+    expect(proxy.tunnels).toEqual([new URL(server.url).host]);
+    const direct = await scanJson(dir, endpoint, { HTTP_PROXY: proxy.url, NO_PROXY: "127.0.0.1" });
+    expect(direct.report.findings[0]?.verification?.status).toBe("live");
+    expect(proxy.tunnels).toHaveLength(1);
   });
 });
 
