@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { repositoryTop } from "../config/find-up.js";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
@@ -15,7 +15,7 @@ import {
 import { applyInlineAllow } from "../suppress/inline-allow.js";
 import { loadSuppressions } from "../suppress/load-suppressions.js";
 import { toolInfo } from "../tool-info.js";
-import type { Finding, Fragment, ScanSummary, SkipNotice } from "../types.js";
+import type { Finding, Fragment, ReportFinding, ScanSummary, SkipNotice } from "../types.js";
 import type { CliIo, CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips, UNREAD_REASONS } from "./skip-notices.js";
@@ -56,6 +56,30 @@ export interface ScanOutcome {
   readonly allowedInline: readonly Finding[];
   readonly summary: ScanSummary;
   readonly config: ResolvedConfig;
+}
+
+/**
+ * Formats whose paths are read from the repository's top: SARIF's %SRCROOT% and GitHub's
+ * annotations. A files scan names paths from the current folder, which may be a subfolder.
+ */
+const FROM_REPOSITORY_TOP = new Set(["sarif", "github"]);
+
+/**
+ * Paths from the top of the scanned path's repository for the files inside it; others as they
+ * were.
+ */
+function fromRepositoryTop(
+  findings: readonly ReportFinding[],
+  cwd: string,
+  scanRoot: string,
+): ReportFinding[] {
+  const top = repositoryTop(resolve(cwd, scanRoot));
+  if (top === undefined || top === resolve(cwd)) return [...findings];
+  return findings.map((finding) => {
+    const inside = relative(top, resolve(cwd, finding.path));
+    if (inside.startsWith("..") || isAbsolute(inside)) return finding;
+    return { ...finding, path: inside.split(sep).join("/") };
+  });
 }
 
 /**
@@ -116,14 +140,18 @@ export async function executeScan(
     options.format === "sarif"
       ? await (await import("../git/repository-info.js")).repositoryInfo(request.scanRoot, io)
       : undefined;
+  // Every secret the scan found is hidden in every line, the suppressed ones' included.
+  const reported = toReportFindings(
+    findings,
+    options.redactPercent,
+    (finding) => remediationByRule.get(finding.ruleId) ?? "",
+    result.findings,
+  );
   const report = reporter({
-    // Every secret the scan found is hidden in every line, the suppressed ones' included.
-    findings: toReportFindings(
-      findings,
-      options.redactPercent,
-      (finding) => remediationByRule.get(finding.ruleId) ?? "",
-      result.findings,
-    ),
+    findings:
+      FROM_REPOSITORY_TOP.has(options.format) && request.source === "files"
+        ? fromRepositoryTop(reported, io.cwd, request.scanRoot)
+        : reported,
     summary: result.summary,
     tool: toolInfo(),
     ...(repository ? { repository } : {}),

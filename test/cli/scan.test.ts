@@ -643,3 +643,22 @@ describe("keywarden options that name a file", () => {
     }
   });
 });
+
+describe("keywarden scan from a subfolder, for code scanning", () => {
+  it("writes SARIF and GitHub annotation paths from the repository's top", async () => {
+    const repo = makeTempRepo({
+      "services/api/c.env": `GITHUB_TOKEN=${expandTemplate("ghp_{{alnum:36}}")}\n`,
+    });
+    const cwd = join(repo.dir, "services");
+    const sarif = await runCli(["scan", ".", "--format", "sarif"], { cwd });
+    const result = JSON.parse(sarif.stdout).runs[0].results[0];
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("services/api/c.env");
+    const github = await runCli(["scan", "--format", "github", join(repo.dir, "services")], {
+      cwd: makeTempDir(),
+    });
+    expect(github.stdout).toContain("file=services/api/c.env,");
+    // The text report keeps paths as the person typed them, from where they stand.
+    const text = await runCli(["scan", "."], { cwd });
+    expect(text.stdout).toContain("api/c.env:1:");
+  });
+});
