@@ -15,7 +15,8 @@ function shellQuote(text: string): string {
 
 /**
  * Runs `keywarden staged` from the first place it is found: the project's node_modules (the
- * hook runs at the top of the work tree; `localBins` adds ones of nested packages), then PATH,
+ * hook runs at the top of the work tree; `localBins` adds ones of nested packages), the main
+ * worktree's node_modules (from a linked worktree), then PATH,
  * then npx without installing anything. Its exit code is the hook's: 1 blocks the commit; a
  * missing keywarden blocks too, with a line saying so, rather than letting commits through.
  */
@@ -26,6 +27,14 @@ export function runKeywardenBlock(localBins: readonly string[] = []): string {
     lines.push(`${index === 0 ? "if" : "elif"} [ -x ${shellQuote(bin)} ]; then`);
     lines.push(`  ${shellQuote(bin)} staged`);
   });
+  // A linked worktree (git worktree add) has no node_modules of its own: the main one's serves.
+  for (const bin of candidates) {
+    const inMain = `"$main"/${shellQuote(bin.replace(/^\.\//, ""))}`;
+    lines.push(
+      `elif main="$(git rev-parse --git-common-dir 2>/dev/null)/.." && [ -x ${inMain} ]; then`,
+    );
+    lines.push(`  ${inMain} staged`);
+  }
   lines.push("elif command -v keywarden >/dev/null 2>&1; then");
   lines.push("  keywarden staged");
   // --offline: npx must not go to the registry on every commit when keywarden is missing.

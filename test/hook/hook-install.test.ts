@@ -6,11 +6,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { plantedKey } from "../git/helpers.js";
-import { makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
+import { GIT_ENV, makeTempDir, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { BIN, REPO_ROOT, runCli } from "../helpers/run-cli.js";
 import { keywardenOnPath, tryCommit } from "./helpers.js";
 
@@ -130,6 +130,29 @@ describe("keywarden hook install / uninstall", () => {
 
     await runCli(["hook", "uninstall"], { cwd: repo.dir });
     expect(readFileSync(join(repo.dir, ".husky", "pre-commit"), "utf8")).toBe(existing);
+  });
+
+  it("runs from a linked worktree, which has no node_modules, with the main worktree's keywarden", async () => {
+    const repo = makeTempRepo({ ".gitignore": "node_modules\n", "README.md": "x\n" });
+    repo.commit("base");
+    mkdirSync(join(repo.dir, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(BIN, join(repo.dir, "node_modules", ".bin", "keywarden"));
+    expect((await runCli(["hook", "install", "--git"], { cwd: repo.dir })).exitCode).toBe(0);
+    const worktree = join(makeTempDir(), "feature");
+    repo.git("worktree", "add", "-q", worktree);
+    writeFileSync(join(worktree, "app.env"), `LLAMA_API_KEY=${plantedKey()}\n`);
+    const { spawnSync } = await import("node:child_process");
+    const git = (...args: string[]) =>
+      spawnSync("git", args, {
+        cwd: worktree,
+        // No keywarden on PATH: only the main worktree's node_modules has it.
+        env: { ...process.env, ...GIT_ENV, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` },
+        encoding: "utf8",
+      });
+    git("add", "app.env");
+    const commit = git("commit", "-q", "-m", "key");
+    expect(commit.status).toBe(1);
+    expect(commit.stderr).toContain("app.env:1");
   });
 
   it("keeps lines added to its git hook when it updates or removes its block", async () => {
