@@ -47793,6 +47793,24 @@ function findCompanion(finding, verifier, half, candidates2) {
 function pairKey(verifier, secret, companion) {
   return [`custom:${verifier}`, ...[secret, companion ?? ""].sort()].join("\0");
 }
+function companionsOf(findings, pairOfRule) {
+  const candidates2 = [];
+  for (const finding of findings) {
+    const pair = pairOfRule(finding.ruleId);
+    if (pair) candidates2.push({ finding, verifier: pair.name });
+  }
+  const companions = /* @__PURE__ */ new Map();
+  for (const { finding, verifier } of candidates2) {
+    const companion = findCompanion(
+      finding,
+      verifier,
+      pairOfRule(finding.ruleId).half,
+      candidates2
+    );
+    if (companion) companions.set(finding, companion);
+  }
+  return companions;
+}
 var MAX_DISTANCE;
 var init_pair_halves = __esm({
   "src/verify/pair-halves.ts"() {
@@ -48256,6 +48274,11 @@ var init_declarative_verifier = __esm({
 });
 
 // src/verify/verifier-registry.ts
+function pairOf(config2) {
+  if (!config2 || !("custom" in config2)) return void 0;
+  const half = CUSTOM[config2.custom]?.half;
+  return half ? { name: config2.custom, half } : void 0;
+}
 function resolveVerifier(config2) {
   if ("custom" in config2) {
     const custom = CUSTOM[config2.custom];
@@ -53045,7 +53068,7 @@ var init_anthropic_admin = __esm({
 });
 
 // src/revoke/revokers/aws-iam.ts
-function pairOf(target) {
+function pairOf2(target) {
   return awsPairOf(target.secret, target.companionSecret);
 }
 function adminOf(env, pair) {
@@ -53126,7 +53149,7 @@ var init_aws_iam = __esm({
       credentialEnv: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
       describe: () => "IAM UpdateAccessKey Status=Inactive signed with the leaked pair itself; if denied, with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment",
       blocker: (target) => {
-        const pair = pairOf(target);
+        const pair = pairOf2(target);
         if (!pair)
           return "needs both the access key id and its secret access key (found within a few lines of each other)";
         if (pair.accessKeyId.startsWith("ASIA"))
@@ -53134,7 +53157,7 @@ var init_aws_iam = __esm({
         return void 0;
       },
       revoke: oneByOne(async (target, context) => {
-        const pair = pairOf(target);
+        const pair = pairOf2(target);
         const response = await callIam(
           context,
           { Action: "UpdateAccessKey", AccessKeyId: pair.accessKeyId, Status: "Inactive" },
@@ -54116,9 +54139,11 @@ function targetKey(finding) {
 }
 function groupTargets(findings, rulesById) {
   const targets = /* @__PURE__ */ new Map();
+  const companions = companionsOf(findings, (ruleId) => pairOf(rulesById.get(ruleId)?.raw.verify));
   for (const finding of findings) {
     const rule = rulesById.get(finding.ruleId);
     if (!rule) continue;
+    const companion = finding.companion ?? companions.get(finding);
     const key = targetKey(finding);
     const known = targets.get(key);
     if (known) {
@@ -54130,7 +54155,7 @@ function groupTargets(findings, rulesById) {
       rule,
       findings: [finding],
       secret: finding.secret,
-      ...finding.companion ? { companionSecret: finding.companion.secret } : {},
+      ...companion ? { companion, companionSecret: companion.secret } : {},
       metadata: finding.metadata
     });
   }
@@ -54337,7 +54362,12 @@ function planned(plan) {
   };
 }
 async function verifyTargets(options2, targets) {
-  const verified = await options2.verify(targets.map((target) => target.findings[0]));
+  const verified = await options2.verify(
+    targets.map((target) => {
+      const finding = target.findings[0];
+      return target.companion && !finding.companion ? { ...finding, companion: target.companion } : finding;
+    })
+  );
   return new Map(targets.map((target, index) => [target, verified[index]?.verification]));
 }
 async function confirmDead(options2, chunk, attempts, wait) {
@@ -54384,7 +54414,9 @@ var init_run_revocation = __esm({
     init_redact();
     init_http_client();
     init_limiters();
+    init_pair_halves();
     init_select_verify_config();
+    init_verifier_registry();
     init_plan_revocation();
     init_revoke_context();
   }

@@ -1,5 +1,5 @@
 import type { CompiledRule } from "../config/compile-rules.js";
-import type { Finding, RevocationMechanism } from "../types.js";
+import type { Companion, Finding, RevocationMechanism } from "../types.js";
 import { HttpFailure, type HttpRequest, type HttpResponse } from "../verify/http-client.js";
 import { parseJsonBody } from "../verify/verifier.js";
 
@@ -20,6 +20,8 @@ export interface RevokeTarget {
   /** Every finding of this key; the first one stands for all. */
   readonly findings: readonly Finding[];
   readonly secret: string;
+  /** The other half of a two-part key (an AWS key id and its secret). */
+  readonly companion?: Companion;
   readonly companionSecret?: string;
   readonly metadata: Readonly<Record<string, string>>;
 }

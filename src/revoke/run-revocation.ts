@@ -5,7 +5,9 @@ import type { Finding, Revocation, RevocationMechanism, Verification } from "../
 import type { EndpointOverrides } from "../verify/endpoint-overrides.js";
 import { type HttpClient, HttpFailure } from "../verify/http-client.js";
 import { createHostRateLimit, sleep as realSleep, type Sleep } from "../verify/limiters.js";
+import { companionsOf } from "../verify/pair-halves.js";
 import { hasBuiltinShape } from "../verify/select-verify-config.js";
+import { pairOf } from "../verify/verifier-registry.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
 import { createRevokeContext, resolveRevokerBase } from "./revoke-context.js";
@@ -64,9 +66,13 @@ function groupTargets(
   rulesById: ReadonlyMap<string, CompiledRule>,
 ): RevokeTarget[] {
   const targets = new Map<string, RevokeTarget>();
+  // A two-part key's halves pair up as verification pairs them, not only where a rule
+  // requires a companion: the AWS key id and its secret on neighbouring lines.
+  const companions = companionsOf(findings, (ruleId) => pairOf(rulesById.get(ruleId)?.raw.verify));
   for (const finding of findings) {
     const rule = rulesById.get(finding.ruleId);
     if (!rule) continue;
+    const companion = finding.companion ?? companions.get(finding);
     const key = targetKey(finding);
     const known = targets.get(key);
     if (known) {
@@ -78,7 +84,7 @@ function groupTargets(
       rule,
       findings: [finding],
       secret: finding.secret,
-      ...(finding.companion ? { companionSecret: finding.companion.secret } : {}),
+      ...(companion ? { companion, companionSecret: companion.secret } : {}),
       metadata: finding.metadata,
     });
   }
@@ -319,7 +325,15 @@ async function verifyTargets(
   options: RunRevocationOptions,
   targets: readonly RevokeTarget[],
 ): Promise<Map<RevokeTarget, Verification | undefined>> {
-  const verified = await options.verify(targets.map((target) => target.findings[0]!));
+  // Each key with its other half, when it has one: a two-part key is only checked as a pair.
+  const verified = await options.verify(
+    targets.map((target) => {
+      const finding = target.findings[0]!;
+      return target.companion && !finding.companion
+        ? { ...finding, companion: target.companion }
+        : finding;
+    }),
+  );
   return new Map(targets.map((target, index) => [target, verified[index]?.verification]));
 }
 

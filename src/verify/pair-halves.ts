@@ -44,3 +44,30 @@ export function findCompanion(
 export function pairKey(verifier: string, secret: string, companion: string | undefined): string {
   return [`custom:${verifier}`, ...[secret, companion ?? ""].sort()].join("\0");
 }
+
+/**
+ * Each two-part key's other half, by finding: what revocation needs beside verification (an
+ * AWS key is deactivated by its id, signed with its secret). `pairOfRule` names the rule's code
+ * verifier and its halves, for the rules of two-part keys.
+ */
+export function companionsOf(
+  findings: readonly Finding[],
+  pairOfRule: (ruleId: string) => { readonly name: string; readonly half: KeyHalf } | undefined,
+): Map<Finding, Companion> {
+  const candidates: PairCandidate[] = [];
+  for (const finding of findings) {
+    const pair = pairOfRule(finding.ruleId);
+    if (pair) candidates.push({ finding, verifier: pair.name });
+  }
+  const companions = new Map<Finding, Companion>();
+  for (const { finding, verifier } of candidates) {
+    const companion = findCompanion(
+      finding,
+      verifier,
+      pairOfRule(finding.ruleId)!.half,
+      candidates,
+    );
+    if (companion) companions.set(finding, companion);
+  }
+  return companions;
+}

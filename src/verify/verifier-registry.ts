@@ -48,6 +48,15 @@ export interface ResolvedVerifier {
   readonly pair?: { readonly name: string; readonly half: KeyHalf };
 }
 
+/** For a two-part key's verify config: its code verifier's name and how to tell the halves. */
+export function pairOf(
+  config: VerifyConfig | undefined,
+): { readonly name: string; readonly half: KeyHalf } | undefined {
+  if (!config || !("custom" in config)) return undefined;
+  const half = CUSTOM[config.custom]?.half;
+  return half ? { name: config.custom, half } : undefined;
+}
+
 /** The verifier for a verify config, or undefined for an unknown code verifier name. */
 export function resolveVerifier(config: VerifyConfig): ResolvedVerifier | undefined {
   if ("custom" in config) {

@@ -272,6 +272,58 @@ describe("keywarden revoke (CLI)", () => {
     expect(existsSync(join(dir, ".keywarden"))).toBe(false);
   });
 
+  it("pairs an AWS key id with its secret on the next line, deactivates the key, and confirms it", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const id = expandTemplate("AKIA{{chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}");
+    const secret = expandTemplate("{{b64:40}}");
+    let active = true;
+    const server = await standIn({
+      routes: {
+        "POST /": (request) => {
+          const action = new URLSearchParams(request.body).get("Action");
+          if (action === "UpdateAccessKey") {
+            active = false;
+            return { body: "<UpdateAccessKeyResponse/>" };
+          }
+          return active
+            ? {
+                body: "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/ci</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>",
+              }
+            : {
+                status: 403,
+                body: "<ErrorResponse><Error><Code>InvalidClientTokenId</Code></Error></ErrorResponse>",
+              };
+        },
+      },
+    });
+    // The credentials file's layout: no rule requires the other half, the two lines pair up.
+    writeFileSync(
+      join(dir, "credentials"),
+      `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`,
+    );
+    const result = await runCli(
+      [
+        "revoke",
+        "--yes",
+        "--format",
+        "json",
+        "--confirm-wait",
+        "0",
+        "--endpoint",
+        `aws=${server.url}`,
+      ],
+      { cwd: dir },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const findings = findingsOf(result.stdout);
+    expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`).sort()).toEqual([
+      "aws-access-key-id:revoked",
+      "aws-secret-access-key:revoked",
+    ]);
+    const actions = server.requests.map((r) => new URLSearchParams(r.body).get("Action"));
+    expect(actions.filter((action) => action === "UpdateAccessKey")).toHaveLength(1);
+  });
+
   it("rejects contradicting flags and plain-http endpoints off this machine with one line and exit 2", async () => {
     const dir = makeTempDir("keywarden-revoke-cli-");
     const both = await runCli(["revoke", "--yes", "--dry-run"], { cwd: dir });
