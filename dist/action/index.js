@@ -56538,7 +56538,11 @@ var require2 = createRequire(import.meta.url);
 var crypto;
 function fingerprint(ruleId, secret) {
   crypto ??= require2("node:crypto");
-  return crypto.createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex").slice(0, 32);
+  return crypto.createHash("sha256").update(ruleId).update("\0").update(sameAcrossLayouts(secret)).digest("hex").slice(0, 32);
+}
+function sameAcrossLayouts(secret) {
+  if (!/[\r\n]/.test(secret)) return secret;
+  return secret.split(/\r?\n|\r/).map((line) => line.trim()).join("\n");
 }
 
 // src/engine/line-index.ts

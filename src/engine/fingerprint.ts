@@ -16,7 +16,20 @@ export function fingerprint(ruleId: string, secret: string): string {
     .createHash("sha256")
     .update(ruleId)
     .update("\0")
-    .update(secret)
+    .update(sameAcrossLayouts(secret))
     .digest("hex")
     .slice(0, 32);
+}
+
+/**
+ * A secret of several lines (a private key) as the same text whatever the file's line ends or
+ * indentation: a Windows checkout (CRLF) and the committed blob, or a key moved into an indented
+ * YAML block, are one key with one fingerprint. One-line secrets are taken as they are.
+ */
+function sameAcrossLayouts(secret: string): string {
+  if (!/[\r\n]/.test(secret)) return secret;
+  return secret
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .join("\n");
 }

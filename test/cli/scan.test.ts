@@ -662,3 +662,27 @@ describe("keywarden scan from a subfolder, for code scanning", () => {
     expect(text.stdout).toContain("api/c.env:1:");
   });
 });
+
+describe("keywarden fingerprints of keys over several lines", () => {
+  it("are one fingerprint whatever the line ends and the indentation", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const pem = generateKeyPairSync("rsa", { modulusLength: 1024 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "unix.pem"), pem);
+    writeFileSync(join(dir, "windows.pem"), pem.replace(/\n/g, "\r\n"));
+    const indented = pem
+      .trimEnd()
+      .split("\n")
+      .map((line) => `    ${line}`)
+      .join("\n");
+    writeFileSync(join(dir, "values.yaml"), `tls:\n  key: |\n${indented}\n`);
+    const result = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+    const keys = (
+      JSON.parse(result.stdout).findings as { ruleId: string; fingerprint: string }[]
+    ).filter((finding) => finding.ruleId === "private-key");
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys.map((key) => key.fingerprint)).size).toBe(1);
+  });
+});
