@@ -15,7 +15,15 @@ export function commandGroup(
     builder: (yargs) =>
       subcommands
         .reduce((parser, subcommand) => parser.command(subcommand), yargs)
-        .demandCommand(1),
+        .demandCommand(
+          1,
+          `${firstWord(command)}: name one of: ${subcommands.map((subcommand) => firstWord(subcommand.command)).join(", ")}`,
+        ),
     handler: () => {},
   };
+}
+
+function firstWord(command: CommandModule["command"]): string {
+  const text = Array.isArray(command) ? String(command[0]) : String(command ?? "");
+  return text.split(" ")[0] ?? text;
 }

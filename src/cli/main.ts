@@ -64,7 +64,9 @@ function buildParser(
       // yargs' own parse errors (YError: an option without its value) are usage errors too;
       // anything else a handler threw goes on as it is.
       if (error && error.name !== "YError") throw error;
-      throw new UsageError(message ?? error?.message ?? "invalid command line");
+      // Some of yargs' messages run over several lines; ours are one.
+      const text = message ?? error?.message ?? "invalid command line";
+      throw new UsageError(text.replace(/\s*\n\s*/g, " "));
     });
   for (const factory of commands) parser = parser.command(factory(context));
   skipHelpCache(parser);

@@ -686,3 +686,14 @@ describe("keywarden fingerprints of keys over several lines", () => {
     expect(new Set(keys.map((key) => key.fingerprint)).size).toBe(1);
   });
 });
+
+describe("keywarden command groups", () => {
+  it("name their subcommands when given none they know, in one line", async () => {
+    const dir = makeTempDir();
+    const unknownTool = await runCli(["import", "trufflehog"], { cwd: dir });
+    expect(unknownTool.exitCode).toBe(2);
+    expect(unknownTool.stderr.split("\n")[0]).toBe("keywarden: import: name one of: gitleaks");
+    const unknownAction = await runCli(["baseline", "frob"], { cwd: dir });
+    expect(unknownAction.stderr.split("\n")[0]).toBe("keywarden: baseline: name one of: create");
+  });
+});
