@@ -121,6 +121,24 @@ function statusBySecretStart(
   )?.revocation?.status;
 }
 
+/** `keywarden revoke --yes` of a scan of `dir`, JSON out, with one provider's stand-in. */
+function revokeNow(dir: string, endpoint: string, extra: readonly string[] = []) {
+  return runCli(
+    [
+      "revoke",
+      "--yes",
+      "--format",
+      "json",
+      "--confirm-wait",
+      "0",
+      ...extra,
+      "--endpoint",
+      endpoint,
+    ],
+    { cwd: dir },
+  );
+}
+
 describe("keywarden revoke (CLI)", () => {
   it("plans without acting by default, revokes each live key once with --yes, and never twice", async () => {
     const ctx = await setUp();
@@ -247,21 +265,7 @@ describe("keywarden revoke (CLI)", () => {
       },
     });
     writeFileSync(join(dir, "settings.py"), `LAYER_API_KEY = "${keys.secret}"\n`);
-    const result = await runCli(
-      [
-        "revoke",
-        "--yes",
-        "--format",
-        "json",
-        "--confirm-wait",
-        "0",
-        "--audit-log",
-        "audit/log.jsonl",
-        "--endpoint",
-        `layer=${server.url}`,
-      ],
-      { cwd: dir },
-    );
+    const result = await revokeNow(dir, `layer=${server.url}`, ["--audit-log", "audit/log.jsonl"]);
     expect(result.exitCode, result.stderr).toBe(1);
     const [finding] = findingsOf(result.stdout);
     expect(finding?.revocation).toMatchObject({ status: "revoke-failed", httpStatus: 500 });
@@ -301,19 +305,7 @@ describe("keywarden revoke (CLI)", () => {
       join(dir, "credentials"),
       `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`,
     );
-    const result = await runCli(
-      [
-        "revoke",
-        "--yes",
-        "--format",
-        "json",
-        "--confirm-wait",
-        "0",
-        "--endpoint",
-        `aws=${server.url}`,
-      ],
-      { cwd: dir },
-    );
+    const result = await revokeNow(dir, `aws=${server.url}`);
     expect(result.exitCode, result.stderr).toBe(0);
     const findings = findingsOf(result.stdout);
     expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`).sort()).toEqual([
