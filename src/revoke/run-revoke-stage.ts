@@ -11,6 +11,7 @@ import { verifiedServices } from "../verify/run-verify-stage.js";
 import { verifyFindings } from "../verify/verify-findings.js";
 import { DEFAULT_AUDIT_LOG, openAuditLog } from "./audit-log.js";
 import { createConfirmPrompt } from "./confirm-prompt.js";
+import type { RevokeTarget } from "./revoker.js";
 import { REVOKERS } from "./revoker-registry.js";
 import { type RevocationMode, type RevocationRun, runRevocation } from "./run-revocation.js";
 
@@ -60,6 +61,16 @@ function knownServices(rules: readonly CompiledRule[]): Set<string> {
   return services;
 }
 
+/**
+ * The question asked per key on a terminal. The key is redacted, and a path or a provider's
+ * words have their control characters escaped: a file named with `ESC[2K` must not rewrite the
+ * line the person answers.
+ */
+export function confirmQuestion(target: RevokeTarget, plan: string): string {
+  const first = target.findings[0]!;
+  return `Revoke ${escapeControls(target.rule.title)} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${escapeControls(first.path)}:${first.line}): ${escapeControls(plan)}?`;
+}
+
 export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeStageResult> {
   const { settings } = input;
   const endpoints = parseEndpointOverrides(settings.endpoints, input.env);
@@ -103,12 +114,7 @@ export async function runRevokeStage(input: RevokeStageInput): Promise<RevokeSta
         }),
       ...(prompt
         ? {
-            confirm: (target, plan) => {
-              const first = target.findings[0]!;
-              return prompt.ask(
-                `Revoke ${escapeControls(target.rule.title)} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${escapeControls(first.path)}:${first.line}): ${escapeControls(plan)}?`,
-              );
-            },
+            confirm: (target, plan) => prompt.ask(confirmQuestion(target, plan)),
           }
         : {}),
       confirmWaitMs: settings.confirmWaitMs,
