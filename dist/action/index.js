@@ -54425,6 +54425,7 @@ var init_run_revocation = __esm({
 // src/revoke/run-revoke-stage.ts
 var run_revoke_stage_exports = {};
 __export(run_revoke_stage_exports, {
+  confirmQuestion: () => confirmQuestion,
   runRevokeStage: () => runRevokeStage
 });
 import { resolve as resolve11 } from "node:path";
@@ -54435,6 +54436,10 @@ function knownServices(rules) {
     for (const service of Object.keys(revoker.bases)) services.add(service);
   }
   return services;
+}
+function confirmQuestion(target, plan) {
+  const first = target.findings[0];
+  return `Revoke ${escapeControls(target.rule.title)} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${escapeControls(first.path)}:${first.line}): ${escapeControls(plan)}?`;
 }
 async function runRevokeStage(input) {
   const { settings } = input;
@@ -54476,12 +54481,7 @@ async function runRevokeStage(input) {
         ratePerHost: settings.ratePerHost
       }),
       ...prompt ? {
-        confirm: (target, plan) => {
-          const first = target.findings[0];
-          return prompt.ask(
-            `Revoke ${escapeControls(target.rule.title)} ${redactSecret(target.secret, DEFAULT_REDACT_PERCENT)} (${escapeControls(first.path)}:${first.line}): ${escapeControls(plan)}?`
-          );
-        }
+        confirm: (target, plan) => prompt.ask(confirmQuestion(target, plan))
       } : {},
       confirmWaitMs: settings.confirmWaitMs
     });
