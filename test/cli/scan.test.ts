@@ -697,3 +697,25 @@ describe("keywarden command groups", () => {
     expect(unknownAction.stderr.split("\n")[0]).toBe("keywarden: baseline: name one of: create");
   });
 });
+
+describe("keywarden on what a user got wrong, not the program", () => {
+  it("names an unknown example template and a folder in place of .pre-commit-config.yaml in one line", async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "rules.yaml"),
+      "rules:\n  - id: acme-token\n    title: t\n    provider: acme\n    pattern: 'acme_[a-z]{12}'\n    keywords: [acme_]\n    remediation: r\n    examples: {match: ['acme_[[{{bogus:12}}]]'], nomatch: [acme_]}\n",
+    );
+    const template = await runCli(["rules", "test", "rules.yaml"], { cwd: dir });
+    expect(template.exitCode).toBe(2);
+    expect(template.stderr.split("\n")[0]).toMatch(
+      /^keywarden: unknown character set "bogus" in example template/,
+    );
+    const repo = makeTempRepo();
+    mkdirSync(join(repo.dir, ".pre-commit-config.yaml"));
+    const hook = await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+    expect(hook.exitCode).toBe(2);
+    expect(hook.stderr).toBe(
+      "keywarden: .pre-commit-config.yaml: cannot read it (a folder is in its place)\n",
+    );
+  });
+});

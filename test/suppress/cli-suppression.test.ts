@@ -117,6 +117,28 @@ describe("ignore entries that name a path", () => {
   });
 });
 
+describe("ignore files outside a repository", () => {
+  it("apply from the scanned folder only, not from a folder above it", async () => {
+    const outer = makeTempDir();
+    const dir = join(outer, "project");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "app.env"), `GITHUB_TOKEN=${githubToken()}\n`);
+    const first = await runCli(["scan", ".", "--format", "json"], {
+      cwd: dir,
+      env: { GIT_CEILING_DIRECTORIES: outer },
+    });
+    const fingerprint = parseReport(first.stdout).findings[0]!.fingerprint;
+    // A stray ignore file in a folder above, as in /tmp, hides nothing here.
+    writeFileSync(join(outer, ".keywardenignore"), `${fingerprint}\n`);
+    writeFileSync(join(outer, ".gitleaksignore"), `${fingerprint}\n`);
+    const stray = await runCli(["scan", "."], { cwd: dir });
+    expect(stray.exitCode).toBe(1);
+    writeFileSync(join(dir, ".keywardenignore"), `${fingerprint}\n`);
+    expect((await runCli(["scan", "."], { cwd: dir })).exitCode).toBe(0);
+  });
+});
+
 describe("keywarden baseline", () => {
   it("round trip: create, add a key, only the new key is reported; create twice gives the same bytes", async () => {
     const dir = makeTempDir();
