@@ -180,10 +180,11 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
 
 export function runFromProcess(): Promise<number> {
   // A reader that stops early (`keywarden rules list | head`) closes the pipe: what is left to
-  // print has nowhere to go, and the command's exit code still says what it found.
+  // print has nowhere to go, and the command's exit code still says what it found. A pipe that
+  // is a socket (a parent process's stdio) reports it as ECONNRESET.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") throw error;
     });
   }
   let cwd: string;
