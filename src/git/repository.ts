@@ -29,17 +29,12 @@ export async function probeRepository(context: GitContext): Promise<RepositorySt
   // An empty repository lists nothing and exits 0; a failure means git cannot walk the refs
   // (a ref to a missing commit, a damaged object), which must not pass for "nothing to scan".
   if (anyCommit.code !== 0) {
-    const failure = gitFailure(
+    throw gitFailure(
       ["rev-list", "--all"],
       anyCommit.stderr,
       anyCommit.code,
       context.cwd,
-    );
-    if (!failure.message.startsWith("git rev-list failed")) throw failure;
-    throw new GitError(
-      `${failure.message} (the repository is damaged: git fsck lists what is missing)`,
-      failure.command,
-      failure.stderr,
+      "the repository is damaged: git fsck lists what is missing",
     );
   }
   const [gitDir = "", isBare, isShallow] = revParse.split("\n");

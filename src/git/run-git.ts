@@ -99,12 +99,16 @@ export function firstMeaningfulLine(stderr: string): string {
   return (fatal ?? lines[0] ?? "").replace(/^(fatal|error):\s*/, "");
 }
 
-/** Turns a failed git call into a GitError with one clear line. */
+/**
+ * Turns a failed git call into a GitError with one clear line. `meaning`: what a failure
+ * git gives no known reason for means to the caller, added to git's own line.
+ */
 export function gitFailure(
   args: readonly string[],
   stderr: string,
   code: number,
   cwd: string,
+  meaning?: string,
 ): GitError {
   const command = `git ${args.join(" ")}`;
   const dubious = DUBIOUS_OWNERSHIP.exec(stderr);
@@ -128,7 +132,8 @@ export function gitFailure(
     return new GitError(`not a git repository: ${cwd}`, command, stderr);
   }
   const detail = firstMeaningfulLine(stderr) || `exit code ${code}`;
-  return new GitError(`git ${args[0]} failed: ${detail}`, command, stderr);
+  const why = meaning ? ` (${meaning})` : "";
+  return new GitError(`git ${args[0]} failed: ${detail}${why}`, command, stderr);
 }
 
 /**
