@@ -46,27 +46,25 @@ export function pairKey(verifier: string, secret: string, companion: string | un
 }
 
 /**
- * Each two-part key's other half, by finding: what revocation needs beside verification (an
- * AWS key is deactivated by its id, signed with its secret). `pairOfRule` names the rule's code
- * verifier and its halves, for the rules of two-part keys.
+ * Each two-part key's other half, by finding (see findCompanion): verification checks the pair,
+ * and revocation needs both (an AWS key is deactivated by its id, signed with its secret).
+ * `pairOfRule` names the rule's code verifier and its halves, for the rules of two-part keys.
  */
 export function companionsOf(
   findings: readonly Finding[],
   pairOfRule: (ruleId: string) => { readonly name: string; readonly half: KeyHalf } | undefined,
 ): Map<Finding, Companion> {
-  const candidates: PairCandidate[] = [];
-  for (const finding of findings) {
+  const paired = findings.flatMap((finding) => {
     const pair = pairOfRule(finding.ruleId);
-    if (pair) candidates.push({ finding, verifier: pair.name });
-  }
+    return pair ? [{ finding, pair }] : [];
+  });
+  const candidates: PairCandidate[] = paired.map(({ finding, pair }) => ({
+    finding,
+    verifier: pair.name,
+  }));
   const companions = new Map<Finding, Companion>();
-  for (const { finding, verifier } of candidates) {
-    const companion = findCompanion(
-      finding,
-      verifier,
-      pairOfRule(finding.ruleId)!.half,
-      candidates,
-    );
+  for (const { finding, pair } of paired) {
+    const companion = findCompanion(finding, pair.name, pair.half, candidates);
     if (companion) companions.set(finding, companion);
   }
   return companions;

@@ -62,11 +62,12 @@ export function resolveVerifier(config: VerifyConfig): ResolvedVerifier | undefi
   if ("custom" in config) {
     const custom = CUSTOM[config.custom];
     if (!custom) return undefined;
+    const pair = pairOf(config);
     return {
       verifier: custom.create(),
       service: config.service,
       builtinBase: custom.base,
-      ...(custom.half ? { pair: { name: config.custom, half: custom.half } } : {}),
+      ...(pair ? { pair } : {}),
     };
   }
   return {

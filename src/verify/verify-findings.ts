@@ -13,7 +13,7 @@ import {
   sleep as realSleep,
   type Sleep,
 } from "./limiters.js";
-import { findCompanion, type PairCandidate, pairKey } from "./pair-halves.js";
+import { companionsOf, pairKey } from "./pair-halves.js";
 import {
   hasBuiltinShape,
   selectVerifyConfig,
@@ -103,11 +103,10 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
     }
     return plan;
   };
-  const candidates: PairCandidate[] = [];
-  for (const finding of findings) {
-    const plan = planOf(finding.ruleId);
-    if (!("status" in plan) && plan.pair) candidates.push({ finding, verifier: plan.pair.name });
-  }
+  const companions = companionsOf(findings, (ruleId) => {
+    const plan = planOf(ruleId);
+    return "status" in plan ? undefined : plan.pair;
+  });
 
   const jobs = new Map<string, Job>();
   const keys = findings.map((finding) => {
@@ -123,9 +122,7 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
           detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`,
         };
     const pair = "status" in plan ? undefined : plan.pair;
-    const companion = pair
-      ? findCompanion(finding, pair.name, pair.half, candidates)
-      : finding.companion;
+    const companion = pair ? companions.get(finding) : finding.companion;
     const key = pair
       ? pairKey(pair.name, finding.secret, companion?.secret)
       : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");
