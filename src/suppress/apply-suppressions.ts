@@ -60,10 +60,17 @@ export function applySuppressions(
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
     const target = suppressibleOf(finding);
-    const seenFrom = (base: string | undefined): SuppressibleFinding =>
-      base === undefined || pathsFrom === undefined
-        ? target
-        : { ...target, path: toPosix(relative(base, resolve(pathsFrom, target.path))) };
+    // Entries share one or two folders: each finding's path is worked out once per folder.
+    const fromFolder = new Map<string, SuppressibleFinding>();
+    const seenFrom = (base: string | undefined): SuppressibleFinding => {
+      if (base === undefined || pathsFrom === undefined) return target;
+      let rebased = fromFolder.get(base);
+      if (!rebased) {
+        rebased = { ...target, path: toPosix(relative(base, resolve(pathsFrom, target.path))) };
+        fromFolder.set(base, rebased);
+      }
+      return rebased;
+    };
     let firstMatch: IgnoreFileEntry | undefined;
     for (const entry of suppressions.ignore) {
       if (entryMatches(entry.entry, seenFrom(entry.base))) {
