@@ -47794,19 +47794,17 @@ function pairKey(verifier, secret, companion) {
   return [`custom:${verifier}`, ...[secret, companion ?? ""].sort()].join("\0");
 }
 function companionsOf(findings, pairOfRule) {
-  const candidates2 = [];
-  for (const finding of findings) {
+  const paired = findings.flatMap((finding) => {
     const pair = pairOfRule(finding.ruleId);
-    if (pair) candidates2.push({ finding, verifier: pair.name });
-  }
+    return pair ? [{ finding, pair }] : [];
+  });
+  const candidates2 = paired.map(({ finding, pair }) => ({
+    finding,
+    verifier: pair.name
+  }));
   const companions = /* @__PURE__ */ new Map();
-  for (const { finding, verifier } of candidates2) {
-    const companion = findCompanion(
-      finding,
-      verifier,
-      pairOfRule(finding.ruleId).half,
-      candidates2
-    );
+  for (const { finding, pair } of paired) {
+    const companion = findCompanion(finding, pair.name, pair.half, candidates2);
     if (companion) companions.set(finding, companion);
   }
   return companions;
@@ -48283,11 +48281,12 @@ function resolveVerifier(config2) {
   if ("custom" in config2) {
     const custom = CUSTOM[config2.custom];
     if (!custom) return void 0;
+    const pair = pairOf(config2);
     return {
       verifier: custom.create(),
       service: config2.service,
       builtinBase: custom.base,
-      ...custom.half ? { pair: { name: config2.custom, half: custom.half } } : {}
+      ...pair ? { pair } : {}
     };
   }
   return {
@@ -48355,11 +48354,10 @@ function planJobs(findings, context) {
     }
     return plan;
   };
-  const candidates2 = [];
-  for (const finding of findings) {
-    const plan = planOf(finding.ruleId);
-    if (!("status" in plan) && plan.pair) candidates2.push({ finding, verifier: plan.pair.name });
-  }
+  const companions = companionsOf(findings, (ruleId) => {
+    const plan = planOf(ruleId);
+    return "status" in plan ? void 0 : plan.pair;
+  });
   const jobs = /* @__PURE__ */ new Map();
   const keys = findings.map((finding) => {
     const ruleId = finding.ruleId;
@@ -48372,7 +48370,7 @@ function planJobs(findings, context) {
       detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`
     };
     const pair = "status" in plan ? void 0 : plan.pair;
-    const companion = pair ? findCompanion(finding, pair.name, pair.half, candidates2) : finding.companion;
+    const companion = pair ? companions.get(finding) : finding.companion;
     const key = pair ? pairKey(pair.name, finding.secret, companion?.secret) : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");
     if (!jobs.has(key)) {
       const input = {
@@ -54677,7 +54675,7 @@ function firstMeaningfulLine(stderr) {
   const fatal = lines.find((line) => /^(fatal|error):/.test(line));
   return (fatal ?? lines[0] ?? "").replace(/^(fatal|error):\s*/, "");
 }
-function gitFailure(args, stderr, code, cwd) {
+function gitFailure(args, stderr, code, cwd, meaning) {
   const command = `git ${args.join(" ")}`;
   const dubious = DUBIOUS_OWNERSHIP.exec(stderr);
   if (dubious) {
@@ -54700,7 +54698,8 @@ function gitFailure(args, stderr, code, cwd) {
     return new GitError(`not a git repository: ${cwd}`, command, stderr);
   }
   const detail = firstMeaningfulLine(stderr) || `exit code ${code}`;
-  return new GitError(`git ${args[0]} failed: ${detail}`, command, stderr);
+  const why = meaning ? ` (${meaning})` : "";
+  return new GitError(`git ${args[0]} failed: ${detail}${why}`, command, stderr);
 }
 async function expectGitSuccess(exited, args, stderr, context, shown = args) {
   let code;
@@ -57682,7 +57681,16 @@ function applySuppressions(findings, suppressions, pathsFrom) {
   const suppressed = [];
   for (const finding of findings) {
     const target = suppressibleOf(finding);
-    const seenFrom = (base) => base === void 0 || pathsFrom === void 0 ? target : { ...target, path: toPosix(relative3(base, resolve6(pathsFrom, target.path))) };
+    const fromFolder = /* @__PURE__ */ new Map();
+    const seenFrom = (base) => {
+      if (base === void 0 || pathsFrom === void 0) return target;
+      let rebased = fromFolder.get(base);
+      if (!rebased) {
+        rebased = { ...target, path: toPosix(relative3(base, resolve6(pathsFrom, target.path))) };
+        fromFolder.set(base, rebased);
+      }
+      return rebased;
+    };
     let firstMatch;
     for (const entry of suppressions.ignore) {
       if (entryMatches(entry.entry, seenFrom(entry.base))) {
@@ -57981,17 +57989,12 @@ async function probeRepository(context) {
     runGitRaw(["rev-list", "--max-count=1", "--all"], context)
   ]);
   if (anyCommit.code !== 0) {
-    const failure2 = gitFailure(
+    throw gitFailure(
       ["rev-list", "--all"],
       anyCommit.stderr,
       anyCommit.code,
-      context.cwd
-    );
-    if (!failure2.message.startsWith("git rev-list failed")) throw failure2;
-    throw new GitError(
-      `${failure2.message} (the repository is damaged: git fsck lists what is missing)`,
-      failure2.command,
-      failure2.stderr
+      context.cwd,
+      "the repository is damaged: git fsck lists what is missing"
     );
   }
   const [gitDir = "", isBare, isShallow2] = revParse.split("\n");

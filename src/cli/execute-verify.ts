@@ -1,8 +1,7 @@
 import { loadConfig } from "../config/load-config.js";
-import { redactAgain } from "../report/read-json-report.js";
 import { lineRedactorFor, withDetailRedacted } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
-import { readReportFile } from "../sources/report-file.js";
+import { readReportToRecheck } from "../sources/report-file.js";
 import { toolInfo } from "../tool-info.js";
 import type { ReportFinding } from "../types.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
@@ -23,7 +22,7 @@ export async function executeVerify(
   options: ScanOptions,
 ): Promise<void> {
   const { io } = context;
-  const saved = readReportFile(io.cwd, reportFile, 0);
+  const { saved, shown } = readReportToRecheck(io.cwd, reportFile, options.redactPercent);
   const config = await loadConfig({
     cwd: io.cwd,
     scanRoot: io.cwd,
@@ -34,15 +33,12 @@ export async function executeVerify(
   const found = recovered.flatMap((item) => ("finding" in item ? [item.finding] : []));
   const verified = await verifyIfAsked(context, config.rules, options.verify, options.quiet, found);
 
-  // The report's own records, hidden again if it was saved with --no-redact; and a provider's
-  // answer may quote the key.
-  const shown = redactAgain(saved.findings, options.redactPercent);
-  const recordOf = new Map(saved.findings.map((finding, index) => [finding, shown[index]!]));
+  // A provider's answer may quote the key.
   const redactLine = lineRedactorFor(found, options.redactPercent);
   const checkedAt = new Date().toISOString();
   let next = 0;
   const findings: ReportFinding[] = recovered.map((item) => {
-    const record = recordOf.get(item.report) ?? item.report;
+    const record = shown(item.report);
     if ("missing" in item) {
       return {
         ...record,

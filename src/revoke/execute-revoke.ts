@@ -2,10 +2,9 @@ import type { Readable } from "node:stream";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { isLive, needsAttention } from "../finding-status.js";
 import { plural } from "../report/format.js";
-import { redactAgain } from "../report/read-json-report.js";
 import { lineRedactorFor, toReportFinding, withDetailRedacted } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
-import { readReportFile } from "../sources/report-file.js";
+import { readReportToRecheck } from "../sources/report-file.js";
 import { type ToolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
@@ -64,10 +63,7 @@ async function fromReport(
   file: string,
   config: ResolvedConfig,
 ): Promise<Collected> {
-  const saved = readReportFile(request.cwd, file, 0);
-  // What the new report shows of each record: hidden again if saved with --no-redact.
-  const shown = redactAgain(saved.findings, request.redactPercent);
-  const recordOf = new Map(saved.findings.map((finding, index) => [finding, shown[index]!]));
+  const { saved, shown } = readReportToRecheck(request.cwd, file, request.redactPercent);
   const recovered = await recoverSecrets(saved.findings, {
     cwd: request.cwd,
     env: request.env,
@@ -79,9 +75,9 @@ async function fromReport(
   for (const item of recovered) {
     if ("finding" in item) {
       findings.push(item.finding);
-      records.set(item.finding, recordOf.get(item.report) ?? item.report);
+      records.set(item.finding, shown(item.report));
     } else {
-      missing.push({ report: recordOf.get(item.report) ?? item.report, reason: item.missing });
+      missing.push({ report: shown(item.report), reason: item.missing });
     }
   }
   return { findings, missing, records, summary: saved.summary };

@@ -1,11 +1,12 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { readRegularFile } from "../read-regular-file.js";
-import { readJsonReport, type SavedReport } from "../report/read-json-report.js";
+import { readJsonReport, redactAgain, type SavedReport } from "../report/read-json-report.js";
+import type { ReportFinding } from "../types.js";
 
 /**
- * Reads a report file written with `--format json`: for `keywarden report`, and for `verify` and
- * `revoke`, which find the secrets again in the scanned files (they pass 0: nothing to redact).
+ * Reads a report file written with `--format json`, its secrets redacted again at
+ * `redactPercent` where it holds them in full (0: as saved).
  */
 export function readReportFile(cwd: string, file: string, redactPercent: number): SavedReport {
   let text: string;
@@ -19,4 +20,20 @@ export function readReportFile(cwd: string, file: string, redactPercent: number)
     );
   }
   return readJsonReport(text, file, redactPercent);
+}
+
+/**
+ * A report read for `verify` and `revoke`: as saved (they find its secrets again), and each
+ * record as the new report shows it, hidden again at `redactPercent` if it was saved with
+ * --no-redact.
+ */
+export function readReportToRecheck(
+  cwd: string,
+  file: string,
+  redactPercent: number,
+): { readonly saved: SavedReport; readonly shown: (record: ReportFinding) => ReportFinding } {
+  const saved = readReportFile(cwd, file, 0);
+  const redacted = redactAgain(saved.findings, redactPercent);
+  const byRecord = new Map(saved.findings.map((record, index) => [record, redacted[index]!]));
+  return { saved, shown: (record) => byRecord.get(record) ?? record };
 }
