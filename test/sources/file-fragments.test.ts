@@ -7,6 +7,13 @@ import { fileFragments } from "../../src/sources/files.js";
 import { collect } from "../git/helpers.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 
+/** The fragments and skip notices of a scan of `dir`, with no excludes, as `scan .` there. */
+function scanFolder(dir: string) {
+  return collect((onSkip) =>
+    fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+  );
+}
+
 describe("fileFragments", () => {
   it("skips Git LFS pointer files, and reads files that only start like one", async () => {
     const dir = makeTempDir();
@@ -24,9 +31,7 @@ describe("fileFragments", () => {
     );
     // Short enough, but a pointer holds nothing but its own lines.
     writeFileSync(join(dir, "short.txt"), `${pointer}token = value\n`);
-    const { fragments, skipped } = await collect((onSkip) =>
-      fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments, skipped } = await scanFolder(dir);
     expect(fragments.map((fragment) => fragment.path).sort()).toEqual(["notes.md", "short.txt"]);
     expect(skipped.map((notice) => [notice.path, notice.reason])).toEqual([
       ["model.onnx", "lfs-pointer"],
@@ -37,9 +42,7 @@ describe("fileFragments", () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, "bom.txt"), Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0a]));
     writeFileSync(join(dir, "latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
-    const { fragments } = await collect((onSkip) =>
-      fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments } = await scanFolder(dir);
     expect(fragments.map((fragment) => [fragment.path, fragment.text])).toEqual([
       ["bom.txt", "a\n"],
       ["latin1.txt", "café\n"],
@@ -63,9 +66,7 @@ describe("fileFragments", () => {
       join(dir, "latin1.env"),
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("\nA=1\n")]),
     );
-    const { fragments, skipped } = await collect((onSkip) =>
-      fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments, skipped } = await scanFolder(dir);
     expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
       ["be.env", text],
       ["latin1.env", "\u00ff\u00fe\nA=1\n"],
@@ -121,9 +122,7 @@ describe("fileFragments", () => {
       writeFileSync(under("café", ".gitignore"), "*.log\n");
       writeFileSync(under("café", "débug.log"), "ignored\n");
       symlinkSync(latin1("clé.env"), under("café", "lien"));
-      const { fragments, skipped } = await collect((onSkip) =>
-        fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-      );
+      const { fragments, skipped } = await scanFolder(dir);
       // Shown as Node reads the names, U+FFFD for each byte that is not UTF-8.
       expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
         ["caf\uFFFD/.gitignore", "*.log\n"],
@@ -225,9 +224,7 @@ describe("ignore files, precedence", () => {
       mkdirSync(join(dir, path, ".."), { recursive: true });
       writeFileSync(join(dir, path), text);
     }
-    const { fragments } = await collect((onSkip) =>
-      fileFragments({ cwd: dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments } = await scanFolder(dir);
     const expected = [".gitignore", "config/.gitignore", "config/defaults.env"];
     // Case-insensitive file systems (macOS, Windows) have git match case loosely too.
     if (process.platform === "linux") expected.unshift("A.TXT");
@@ -246,9 +243,7 @@ describe("ignore files, precedence", () => {
       "src/build/deeper/app.js": "x\n",
       "lib/build/out.js": "x\n",
     });
-    const { fragments } = await collect((onSkip) =>
-      fileFragments({ cwd: repo.dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments } = await scanFolder(repo.dir);
     const gitLists = repo.git("ls-files", "--others", "--exclude-standard").split("\n");
     expect(fragments.map((fragment) => fragment.path).sort()).toEqual(gitLists.sort());
     expect(gitLists).toContain("src/build/app.env");
@@ -262,9 +257,7 @@ describe("ignore files when git cannot list what it tracks", () => {
     repo.commit("ignore", { ".gitignore": "*.env\n" });
     // A broken config makes git refuse the repository, as it refuses another user's.
     appendFileSync(join(repo.dir, ".git", "config"), "[broken\n");
-    const { fragments, skipped } = await collect((onSkip) =>
-      fileFragments({ cwd: repo.dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments, skipped } = await scanFolder(repo.dir);
     expect(fragments.map((fragment) => fragment.path)).toEqual([".gitignore"]);
     expect(skipped).toEqual([
       expect.objectContaining({
@@ -284,9 +277,7 @@ describe("ignore files and git's index", () => {
       "build/keep.txt": "x\n",
     });
     repo.write({ ".gitignore": "*.env\nbuild/\n", "local.env": "x\n", "build/out.js": "x\n" });
-    const { fragments } = await collect((onSkip) =>
-      fileFragments({ cwd: repo.dir, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
-    );
+    const { fragments } = await scanFolder(repo.dir);
     expect(fragments.map((fragment) => fragment.path).sort()).toEqual([
       ".gitignore",
       "build/keep.txt",
