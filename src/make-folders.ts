@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, normalize, parse, resolve } from "node:path";
 
 /** Why a folder could not be made, in words, for the codes a user can act on. */
@@ -48,6 +48,29 @@ function isExistingFolder(cwd: string, folder: string): boolean {
   }
   if (!isFolder) throw new Error(`${folder} is not a directory`);
   return true;
+}
+
+/**
+ * Why the file `file` (relative to `cwd`) could not be written, or undefined when it likely can:
+ * asked before a long scan, so a report that cannot be written fails at once, not after it. A
+ * missing file needs its nearest existing folder writable (makeFolders makes the rest).
+ */
+export function whyNotWritable(cwd: string, file: string): string | undefined {
+  let at = normalize(file);
+  for (;;) {
+    try {
+      const isFolder = statSync(resolve(cwd, at)).isDirectory();
+      if (at === normalize(file) && isFolder) return "it is a folder";
+      if (at !== normalize(file) && !isFolder) return `${at} is not a directory`;
+      accessSync(resolve(cwd, at), isFolder ? constants.W_OK | constants.X_OK : constants.W_OK);
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") return REASONS[code ?? ""] ?? reasonOf(error);
+    }
+    if (dirname(at) === at) return undefined;
+    at = dirname(at);
+  }
 }
 
 /** makeFolders for an absolute folder. */

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { repositoryTop } from "../config/find-up.js";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
-import { makeFolders, reasonOf } from "../make-folders.js";
+import { makeFolders, reasonOf, whyNotWritable } from "../make-folders.js";
 import { runScan } from "../pipeline/run-scan.js";
 import { toReportFindings } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
@@ -92,6 +92,7 @@ export async function executeScan(
 ): Promise<ScanOutcome> {
   const { io } = context;
   const { options } = request;
+  if (request.report !== false) assertWritable(context, options.output);
   const config = await loadConfig({
     cwd: io.cwd,
     scanRoot: request.scanRoot,
@@ -189,6 +190,18 @@ export function shouldColor(
   output: string | undefined,
 ): boolean {
   return color ?? (io.stdout.isTTY && !output && io.env.NO_COLOR === undefined);
+}
+
+/** Fails at once when --output cannot be written, rather than after the scan it would report. */
+export function assertWritable(
+  context: CommandContext,
+  output: string | undefined,
+  what = "report",
+): void {
+  const reason = output === undefined ? undefined : whyNotWritable(context.io.cwd, output);
+  if (reason !== undefined) {
+    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
+  }
 }
 
 /** To standard output, or with --output to that file (folders made); `what` names it in errors. */

@@ -5,7 +5,7 @@ import { readReportToRecheck } from "../sources/report-file.js";
 import { toolInfo } from "../tool-info.js";
 import type { ReportFinding } from "../types.js";
 import { recoverSecrets } from "../verify/recover-secrets.js";
-import { shouldColor, writeReport } from "./execute-scan.js";
+import { assertWritable, shouldColor, writeReport } from "./execute-scan.js";
 import type { CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
@@ -22,6 +22,7 @@ export async function executeVerify(
   options: ScanOptions,
 ): Promise<void> {
   const { io } = context;
+  assertWritable(context, options.output);
   const { saved, shown } = readReportToRecheck(io.cwd, reportFile, options.redactPercent);
   const config = await loadConfig({
     cwd: io.cwd,

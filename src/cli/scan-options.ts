@@ -130,8 +130,12 @@ export interface ScanOptions {
   readonly reportUnusedIgnores: boolean;
 }
 
-/** --redact as a percentage: bare flag the default, --no-redact 0, else 0 to 100. */
-export function readRedact(value: unknown): number {
+/**
+ * --redact as a percentage: bare flag the default, --no-redact 0, else 0 to 100. Given more
+ * than once (`--redact 50 --no-redact`), the last one counts, as for every other flag.
+ */
+export function readRedact(given: unknown): number {
+  const value = Array.isArray(given) ? given.at(-1) : given;
   if (value === false) return 0;
   if (value === true || value === undefined || value === "") return DEFAULT_REDACT_PERCENT;
   const percent = Number(value);
@@ -150,6 +154,9 @@ function fileOption(argv: Record<string, unknown>, name: string): string | undef
 }
 
 export function readScanOptions(argv: Record<string, unknown>): ScanOptions {
+  if (argv.quiet === true && argv.verbose === true) {
+    throw new UsageError("--quiet and --verbose contradict each other: pick one");
+  }
   const maxFileSize = argv["max-file-size"] as string | undefined;
   const baseline = fileOption(argv, "baseline");
   const ignoreFile = fileOption(argv, "ignore-file");

@@ -65,6 +65,12 @@ function readConfigText(options: LoadConfigOptions): { text: string; file: strin
     ? resolve(options.cwd, options.configPath)
     : findConfigFile(resolve(options.cwd, options.scanRoot ?? "."));
   if (!file) return undefined;
+  // A gitleaks user's first try: say how to convert it rather than fail on it as YAML.
+  if (/\.toml$/i.test(file)) {
+    throw new ConfigError(
+      `${options.configPath ?? file}: keywarden's config is YAML; convert a gitleaks config with: keywarden import gitleaks ${options.configPath ?? file}`,
+    );
+  }
   try {
     return { text: readRegularFile(file), file };
   } catch (error) {

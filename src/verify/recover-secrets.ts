@@ -29,18 +29,28 @@ function locationOf(report: ReportFinding): string {
     : `${report.path}:${report.line}`;
 }
 
+/** The text at the report's place, or why it cannot be read. */
 async function readSource(
   report: ReportFinding,
   options: RecoverOptions,
-): Promise<string | undefined> {
+): Promise<{ text: string } | { unreadable: string }> {
   if (report.commit) {
     const result = await runGitRaw(["show", `${report.commit}:${report.path}`], options);
-    return result.code === 0 ? decodeText(result.stdout) : undefined;
+    if (result.code === 0) return { text: decodeText(result.stdout) };
+    // git's own words say which: no repository here, no such commit, no such path in it.
+    const said =
+      result.stderr.split("\n")[0]?.replace(/^fatal: /, "") || `git show exited ${result.code}`;
+    return {
+      unreadable: `cannot read ${locationOf(report)} (${said}); a history report is read from the repository it scanned: run verify there`,
+    };
   }
   try {
-    return decodeText(readFileSync(resolve(options.cwd, report.path)));
+    return { text: decodeText(readFileSync(resolve(options.cwd, report.path))) };
   } catch {
-    return undefined;
+    // A working-tree report names files from where the scan ran: the likeliest cause.
+    return {
+      unreadable: `cannot read ${locationOf(report)} from ${options.cwd} (a report's paths are read from where verify runs: run it where the scan ran)`,
+    };
   }
 }
 
@@ -52,15 +62,15 @@ export async function recoverSecrets(
     globalAllow: options.config.allow,
     maxDecodeDepth: options.config.decodeDepth,
   });
-  const scanned = new Map<string, Promise<Finding[] | undefined>>();
+  const scanned = new Map<string, Promise<Finding[] | { unreadable: string }>>();
   const findingsIn = (report: ReportFinding) => {
     const key = `${report.commit ?? ""}\0${report.path}`;
     let found = scanned.get(key);
     if (!found) {
-      found = readSource(report, options).then((text) => {
-        if (text === undefined) return undefined;
+      found = readSource(report, options).then((source) => {
+        if ("unreadable" in source) return source;
         const fragment: Fragment = {
-          text,
+          text: source.text,
           path: report.path,
           startLine: 1,
           ...(report.commit
@@ -84,12 +94,8 @@ export async function recoverSecrets(
   const recovered: Recovered[] = [];
   for (const report of reports) {
     const findings = await findingsIn(report);
-    if (!findings) {
-      // A working-tree report names files from where the scan ran: the likeliest cause.
-      const missing = report.commit
-        ? `cannot read ${locationOf(report)} any more`
-        : `cannot read ${locationOf(report)} from ${options.cwd} (a report's paths are read from where verify runs: run it where the scan ran)`;
-      recovered.push({ report, missing });
+    if ("unreadable" in findings) {
+      recovered.push({ report, missing: findings.unreadable });
       continue;
     }
     const same = findings.filter(

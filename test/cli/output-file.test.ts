@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeTempDir } from "../helpers/git-repo.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 
 /** Long enough for a scan of an empty folder; a hang is killed, not waited on. */
@@ -46,6 +46,31 @@ describe("keywarden scan --output", () => {
       expect(result.exitCode, output).toBe(2);
       expect(result.stderr).toBe(
         `keywarden: --output ${output}: cannot write the report (file is not a directory)\n`,
+      );
+    }
+  });
+});
+
+describe("an --output that cannot be written", () => {
+  // The config here is broken: an error naming --output shows the check ran before the scan.
+  const brokenConfig = { ".keywarden.yaml": "rules: [\n" };
+
+  it("stops history, baseline and verify before they read anything", async () => {
+    const repo = makeTempRepo(brokenConfig);
+    repo.commit("config");
+    writeFileSync(join(repo.dir, "report.json"), "{}\n");
+    const commands = [
+      ["history", "-o", "."],
+      ["scan", ".", "-o", "."],
+      ["baseline", "create", "-o", "."],
+      ["verify", "report.json", "-o", "."],
+    ];
+    for (const args of commands) {
+      const result = await runCli(args, { cwd: repo.dir, timeoutMs: HANG_GUARD_MS });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      const what = args[0] === "baseline" ? "baseline" : "report";
+      expect(result.stderr, args.join(" ")).toBe(
+        `keywarden: --output .: cannot write the ${what} (it is a folder)\n`,
       );
     }
   });

@@ -170,6 +170,15 @@ describe("keywarden scan", () => {
     const written = readFileSync(join(dir, "out/report.json"), "utf8");
     expect(written).not.toContain(key.slice(0, 6));
     expect((JSON.parse(written) as JsonReport).findings[0]!.secret).toBe("REDACTED");
+    // Given twice, the last one counts.
+    const last = async (...flags: string[]) =>
+      (
+        JSON.parse(
+          (await runCli(["scan", ".", "--format", "json", ...flags], { cwd: dir })).stdout,
+        ) as JsonReport
+      ).findings[0]!.secret;
+    expect(await last("--redact=100", "--no-redact")).toBe(key);
+    expect(await last("--no-redact", "--redact=100")).toBe("REDACTED");
   });
 
   it("exits 0 on a clean tree and honours .gitignore and config excludes", async () => {
@@ -407,6 +416,11 @@ describe("keywarden scan", () => {
         ["scan", "--config", "nope.yaml"],
         "",
         /nope\.yaml: cannot read config file \(no such file\)/,
+      ],
+      [
+        ["scan", "--config", ".gitleaks.toml"],
+        "",
+        /^keywarden: \.gitleaks\.toml: keywarden's config is YAML; convert a gitleaks config with: keywarden import gitleaks \.gitleaks\.toml\n/,
       ],
     ];
     for (const [args, , pattern] of cases) {
@@ -717,5 +731,21 @@ describe("keywarden on what a user got wrong, not the program", () => {
     expect(hook.stderr).toBe(
       "keywarden: .pre-commit-config.yaml: cannot read it (a folder is in its place)\n",
     );
+  });
+});
+
+describe("keywarden options that contradict each other", () => {
+  it("refuses --quiet with --verbose in one line", async () => {
+    const dir = makeTempDir();
+    for (const args of [
+      ["scan", ".", "--quiet", "--verbose"],
+      ["history", "-q", "--verbose"],
+    ]) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr.split("\n")[0]).toBe(
+        "keywarden: --quiet and --verbose contradict each other: pick one",
+      );
+    }
   });
 });

@@ -528,6 +528,25 @@ describe("keywarden verify REPORT.json", () => {
       [`Bearer ${inTree.secret}`, `Bearer ${inHistory.secret}`].sort(),
     );
     expect(verified.stdout).not.toContain(inTree.secret);
+
+    // Outside the repository, git's reason and where to run it instead.
+    const outside = await runCli(
+      [
+        "verify",
+        join(repo.dir, "history.json"),
+        "--format",
+        "json",
+        "--endpoint",
+        `meta-llama=${server.url}`,
+      ],
+      { cwd: makeTempDir() },
+    );
+    const lost = (JSON.parse(outside.stdout) as JsonReport).findings.find(
+      (f) => f.path === "old.env",
+    );
+    expect(lost?.verification?.detail).toMatch(
+      /^cannot read [0-9a-f]{12}:old\.env:1 \(not a git repository.*\); a history report is read from the repository it scanned: run verify there$/,
+    );
   });
 
   it("hides the secrets of a report saved with --no-redact, unless --no-redact again", async () => {

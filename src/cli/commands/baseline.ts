@@ -3,7 +3,7 @@ import type { CommandModule } from "yargs";
 import { parseSize } from "../../config/load-config.js";
 import { BASELINE_FILE_NAME, createBaseline } from "../../suppress/baseline.js";
 import { commandGroup } from "../command-group.js";
-import { executeScan, writeReport } from "../execute-scan.js";
+import { assertWritable, executeScan, writeReport } from "../execute-scan.js";
 import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { pathsGiven } from "../paths-given.js";
@@ -62,6 +62,7 @@ function createCommand(context: CommandContext): CommandModule {
     handler: async (argv) => {
       const { io } = context;
       const output = resolve(io.cwd, argv.output as string);
+      assertWritable(context, argv.output as string, "baseline");
       const maxFileSize = argv["max-file-size"] as string | undefined;
       const options: ScanOptions = {
         rules: (argv.rules as string[] | undefined) ?? [],

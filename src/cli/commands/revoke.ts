@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
 import { toolInfo } from "../../tool-info.js";
-import { executeScan, shouldColor, writeReport } from "../execute-scan.js";
+import { assertWritable, executeScan, shouldColor, writeReport } from "../execute-scan.js";
 import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
@@ -54,6 +54,8 @@ export function revokeCommand(context: CommandContext): CommandModule {
           "--only-live does not apply to revoke (only live keys are revoked anyway)",
         );
       const options = readScanOptions({ ...argv, verify: true });
+      // Before any key is revoked: the report is the record of what was done.
+      assertWritable(context, options.output);
       const interactive = (io.stdin as { isTTY?: boolean }).isTTY === true && io.stderr.isTTY;
       const mode =
         argv.yes === true
