@@ -119,7 +119,7 @@ var init_finding_status = __esm({
 });
 
 // src/make-folders.ts
-import { mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, normalize, parse, resolve } from "node:path";
 function makeFolders(cwd, dir) {
   const missing = [];
@@ -148,6 +148,23 @@ function isExistingFolder(cwd, folder) {
   }
   if (!isFolder) throw new Error(`${folder} is not a directory`);
   return true;
+}
+function whyNotWritable(cwd, file) {
+  let at2 = normalize(file);
+  for (; ; ) {
+    try {
+      const isFolder = statSync(resolve(cwd, at2)).isDirectory();
+      if (at2 === normalize(file) && isFolder) return "it is a folder";
+      if (at2 !== normalize(file) && !isFolder) return `${at2} is not a directory`;
+      accessSync(resolve(cwd, at2), isFolder ? constants.W_OK | constants.X_OK : constants.W_OK);
+      return void 0;
+    } catch (error2) {
+      const code = error2.code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") return REASONS[code ?? ""] ?? reasonOf(error2);
+    }
+    if (dirname(at2) === at2) return void 0;
+    at2 = dirname(at2);
+  }
 }
 function makeFoldersAt(absolute) {
   makeFolders(parse(absolute).root, absolute);
@@ -1179,7 +1196,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -1187,7 +1204,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -1396,7 +1413,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -1442,8 +1459,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -2139,7 +2156,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -2197,7 +2214,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse5 = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch3 = (glob2, options2, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -2325,7 +2342,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants2;
+    picomatch3.constants = constants3;
     module.exports = picomatch3;
   }
 });
@@ -2510,10 +2527,10 @@ var init_pattern_scope_store = __esm({
 });
 
 // src/read-regular-file.ts
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants as constants2, fstatSync, openSync, readFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 function readRegularFile(path) {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fd = openSync(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
     if (stats.isCharacterDevice() && resolve2(path) === "/dev/null") return "";
@@ -27590,7 +27607,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants2 = require_constants3();
+    var constants3 = require_constants3();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -27726,7 +27743,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -27822,11 +27839,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants2.ERROR.OK) {
+          if (ret !== constants3.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants2.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants2.ERROR.PAUSED) {
+            } else if (ret === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -27849,10 +27866,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants2.ERROR.OK) {
+        if (ret === constants3.ERROR.OK) {
           return null;
         }
-        if (ret === constants2.ERROR.PAUSED || ret === constants2.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -27869,7 +27886,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants2.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -28080,7 +28097,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants2.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -28106,7 +28123,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
         return 0;
       }
@@ -28146,13 +28163,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -56301,6 +56318,11 @@ function readConfigText(options2) {
   if (options2.configText) return { text: options2.configText.text, file: options2.configText.name };
   const file = options2.configPath ? resolve5(options2.cwd, options2.configPath) : findConfigFile(resolve5(options2.cwd, options2.scanRoot ?? "."));
   if (!file) return void 0;
+  if (/\.toml$/i.test(file)) {
+    throw new ConfigError(
+      `${options2.configPath ?? file}: keywarden's config is YAML; convert a gitleaks config with: keywarden import gitleaks ${options2.configPath ?? file}`
+    );
+  }
   try {
     return { text: readRegularFile(file), file };
   } catch (error2) {
@@ -57860,6 +57882,7 @@ function fromRepositoryTop(findings, cwd, scanRoot) {
 async function executeScan(context, request2) {
   const { io: io2 } = context;
   const { options: options2 } = request2;
+  if (request2.report !== false) assertWritable(context, options2.output);
   const config2 = await loadConfig({
     cwd: io2.cwd,
     scanRoot: request2.scanRoot,
@@ -57928,6 +57951,12 @@ async function executeScan(context, request2) {
 }
 function shouldColor(io2, color, output) {
   return color ?? (io2.stdout.isTTY && !output && io2.env.NO_COLOR === void 0);
+}
+function assertWritable(context, output, what = "report") {
+  const reason = output === void 0 ? void 0 : whyNotWritable(context.io.cwd, output);
+  if (reason !== void 0) {
+    throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
+  }
 }
 function writeReport(context, output, report, what = "report") {
   if (!output) {
