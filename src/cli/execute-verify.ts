@@ -30,7 +30,12 @@ export async function executeVerify(
     ruleFiles: options.rules,
     ...(options.config !== undefined ? { configPath: options.config } : {}),
   });
-  const recovered = await recoverSecrets(saved.findings, { cwd: io.cwd, env: io.env, config });
+  const recovered = await recoverSecrets(saved.findings, {
+    cwd: io.cwd,
+    env: io.env,
+    config,
+    fromIndex: saved.summary.source === "staged",
+  });
   const found = recovered.flatMap((item) => ("finding" in item ? [item.finding] : []));
   const verified = await verifyIfAsked(context, config.rules, options.verify, options.quiet, found);
 

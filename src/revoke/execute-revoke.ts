@@ -68,6 +68,7 @@ async function fromReport(
     cwd: request.cwd,
     env: request.env,
     config,
+    fromIndex: saved.summary.source === "staged",
   });
   const findings: Finding[] = [];
   const missing: Collected["missing"] = [];

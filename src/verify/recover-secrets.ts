@@ -8,9 +8,9 @@ import type { Finding, Fragment, ReportFinding } from "../types.js";
 
 /**
  * Reports hold no secrets, so `keywarden verify` finds each one again where the report says it
- * was: the working-tree file, or `git show <commit>:<path>` for history findings. The file is
- * scanned again with the same rules, and the hit with the report's fingerprint (a hash of rule
- * id + secret) is the secret: nothing else can match it.
+ * was: the working-tree file, the index for a `staged` report, or `git show <commit>:<path>` for
+ * history findings. The file is scanned again with the same rules, and the hit with the report's
+ * fingerprint (a hash of rule id + secret) is the secret: nothing else can match it.
  */
 
 export type Recovered =
@@ -21,6 +21,8 @@ export interface RecoverOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly config: ResolvedConfig;
+  /** A `staged` report: its keys are in the index, whatever the working tree holds since. */
+  readonly fromIndex?: boolean;
 }
 
 function locationOf(report: ReportFinding): string {
@@ -43,6 +45,11 @@ async function readSource(
     return {
       unreadable: `cannot read ${locationOf(report)} (${said}); a history report is read from the repository it scanned: run verify there`,
     };
+  }
+  if (options.fromIndex) {
+    // Stage 0 by path from the repository's top, as staged reports name their files.
+    const staged = await runGitRaw(["show", `:0:${report.path}`], options);
+    if (staged.code === 0) return { text: decodeText(staged.stdout) };
   }
   try {
     return { text: decodeText(readFileSync(resolve(options.cwd, report.path))) };

@@ -549,6 +549,30 @@ describe("keywarden verify REPORT.json", () => {
     );
   });
 
+  it("reads a staged report's keys from the index, not the working tree edited since", async () => {
+    const key = sample("meta-llama-api-key");
+    const server = await provider("meta-llama-api-key", [key.secret]);
+    const repo = makeTempRepo();
+    repo.commit("start", { "README.md": "app\n" });
+    writeFileSync(join(repo.dir, "app.env"), `${key.text}\n`);
+    repo.git("add", "app.env");
+    const staged = await runCli(["staged", "--format", "json", "-o", "staged.json"], {
+      cwd: repo.dir,
+    });
+    expect(staged.exitCode).toBe(1);
+    // Taken out of the file, but the index still holds it: the next commit would carry it.
+    writeFileSync(join(repo.dir, "app.env"), "LLAMA_API_KEY=\n");
+    const verified = await runCli(
+      ["verify", "staged.json", "--format", "json", "--endpoint", `meta-llama=${server.url}`],
+      { cwd: repo.dir },
+    );
+    expect(verified.stderr).toBe("");
+    expect((JSON.parse(verified.stdout) as JsonReport).findings[0]?.verification?.status).toBe(
+      "live",
+    );
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${key.secret}`]);
+  });
+
   it("hides the secrets of a report saved with --no-redact, unless --no-redact again", async () => {
     const key = sample("meta-llama-api-key");
     const server = await provider("meta-llama-api-key", [key.secret]);
