@@ -23709,9 +23709,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve13(data);
+              return err ? reject(err) : resolve14(data);
             });
           });
         }
@@ -23749,9 +23749,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve13(data);
+              return err2 ? reject(err2) : resolve14(data);
             });
           });
         }
@@ -27257,8 +27257,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve13, reject) => {
-        res = resolve13;
+      const promise = new Promise((resolve14, reject) => {
+        res = resolve14;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -28684,12 +28684,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -29573,12 +29573,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -29895,16 +29895,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve13;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve13(null);
+            resolve14(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -29917,7 +29917,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve13(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -30324,8 +30324,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve13) => {
-            this[kClosedResolve] = resolve13;
+          return new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -31447,7 +31447,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve13, reject) => {
+        const socket = await new Promise((resolve14, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -31457,7 +31457,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve13(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -31467,14 +31467,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve13, reject) => {
+        await new Promise((resolve14, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve13();
+            resolve14();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -31483,14 +31483,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve13();
+            resolve14();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve13, reject) => {
+        await new Promise((resolve14, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -31498,7 +31498,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve13();
+            resolve14();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -31541,8 +31541,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve13, reject) => {
-                      finalSocket.once("secureConnect", resolve13);
+                    await new Promise((resolve14, reject) => {
+                      finalSocket.once("secureConnect", resolve14);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -32675,7 +32675,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -32689,11 +32689,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve13(null);
+                resolve14(null);
               }
             });
           } else {
-            this.on("close", resolve13);
+            this.on("close", resolve14);
           }
           this.on("error", noop3).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -32721,7 +32721,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -32736,7 +32736,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve13,
+              resolve: resolve14,
               reject,
               length: 0,
               body: []
@@ -32810,18 +32810,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve13, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve13(chunksDecode(body, length, encoding));
+          resolve14(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve14(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -33011,9 +33011,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -33225,9 +33225,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -33515,9 +33515,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -33610,9 +33610,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -34886,7 +34886,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname9, resolve: resolve13 } = __require("node:path");
+    var { dirname: dirname9, resolve: resolve14 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -35087,7 +35087,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve13(path), "utf8");
+          const data = await readFile(resolve14(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -35116,7 +35116,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve13(path);
+        const resolvedPath = resolve14(path);
         await mkdir(dirname9(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -43096,7 +43096,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url2.pathname + url2.search;
         const hasTrailingQuestionMark = url2.search.length === 0 && url2.href[url2.href.length - url2.hash.length - 1] === "?";
-        return new Promise((resolve13, reject) => agent.dispatch(
+        return new Promise((resolve14, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url2.origin,
@@ -43184,7 +43184,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve13({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -43237,7 +43237,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -43261,7 +43261,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -47748,7 +47748,7 @@ function createConcurrencyLimit(limit) {
     waiting.shift()?.();
   };
   return async (task) => {
-    if (active >= limit) await new Promise((resolve13) => waiting.push(resolve13));
+    if (active >= limit) await new Promise((resolve14) => waiting.push(resolve14));
     active++;
     try {
       return await task();
@@ -47785,7 +47785,7 @@ var sleep;
 var init_limiters = __esm({
   "src/verify/limiters.ts"() {
     "use strict";
-    sleep = (ms2) => new Promise((resolve13) => setTimeout(resolve13, ms2));
+    sleep = (ms2) => new Promise((resolve14) => setTimeout(resolve14, ms2));
   }
 });
 
@@ -52751,7 +52751,7 @@ __export(repository_info_exports, {
   repositoryInfo: () => repositoryInfo
 });
 import { statSync as statSync4 } from "node:fs";
-import { dirname as dirname5, resolve as resolve8 } from "node:path";
+import { dirname as dirname5, resolve as resolve9 } from "node:path";
 import { pathToFileURL } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -52767,7 +52767,7 @@ function publicRemoteUri(remote) {
   }
 }
 async function repositoryInfo(path, context) {
-  let dir = resolve8(context.cwd, path);
+  let dir = resolve9(context.cwd, path);
   try {
     if (!statSync4(dir).isDirectory()) dir = dirname5(dir);
   } catch {
@@ -52800,7 +52800,7 @@ var init_repository_info = __esm({
 });
 
 // src/revoke/audit-log.ts
-import { closeSync as closeSync2, fsyncSync, openSync as openSync2, readFileSync as readFileSync5, writeSync } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, openSync as openSync2, readFileSync as readFileSync6, writeSync } from "node:fs";
 import { dirname as dirname7 } from "node:path";
 function scrub(value, sensitive) {
   let out = value;
@@ -52840,7 +52840,7 @@ function openAuditLog(path) {
   const failure2 = (what, error2) => new RuntimeError(`--audit-log ${path}: cannot ${what} (${reasonOf(error2)})`);
   let existing = "";
   try {
-    existing = readFileSync5(path, "utf8");
+    existing = readFileSync6(path, "utf8");
   } catch (error2) {
     if (error2.code !== "ENOENT")
       throw failure2("read the audit log", error2);
@@ -52906,7 +52906,7 @@ function createConfirmPrompt(input, output) {
   return {
     async ask(question) {
       output.write(`${question} [y/N] `);
-      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve13) => pending.push(resolve13)));
+      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve14) => pending.push(resolve14)));
       if (line === void 0) output.write("\n");
       return /^\s*y(?:es)?\s*$/i.test(line ?? "");
     },
@@ -54443,7 +54443,7 @@ __export(run_revoke_stage_exports, {
   confirmQuestion: () => confirmQuestion,
   runRevokeStage: () => runRevokeStage
 });
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 function knownServices(rules) {
   const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
@@ -54467,7 +54467,7 @@ async function runRevokeStage(input) {
     "no rule verifies and no revoker calls a service of that name"
   );
   const http = createHttpClient({ userAgent: input.userAgent, env: input.env });
-  const auditLog = resolve11(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const auditLog = resolve12(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt = settings.mode === "interactive" ? createConfirmPrompt(input.stdin, input.prompt) : void 0;
   try {
@@ -54525,7 +54525,7 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname8, relative as relative7, resolve as resolve12 } from "node:path";
+import { dirname as dirname8, relative as relative7, resolve as resolve13 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/cli/skip-notices.ts
@@ -54675,9 +54675,9 @@ function collectStderr(child) {
   return () => Buffer.concat(chunks).toString("utf8");
 }
 function exitCode(child) {
-  const exited = new Promise((resolve13, reject) => {
+  const exited = new Promise((resolve14, reject) => {
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve13(code ?? (signal ? 128 : 1)));
+    child.once("close", (code, signal) => resolve14(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -54986,11 +54986,21 @@ async function syncComments(input) {
       throw new CommentsFailed(describeFailure(error2));
     }
   };
-  const tokenUser = await octokit.rest.users.getAuthenticated().then(
+  let tokenUser = await octokit.rest.users.getAuthenticated().then(
     (answer) => answer.data.login,
     () => void 0
   );
-  const isOurs = (author) => author?.type === "Bot" || tokenUser !== void 0 && author?.login === tokenUser;
+  const isOurs = (author) => tokenUser !== void 0 ? author?.login === tokenUser : author?.type === "Bot";
+  const edited = async (edit) => {
+    try {
+      await edit();
+      return true;
+    } catch (error2) {
+      const status = httpError(error2)?.status;
+      if (status === 403 || status === 404) return false;
+      throw new CommentsFailed(describeFailure(error2));
+    }
+  };
   try {
     const reviewComments = await attempt(
       () => octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -55006,7 +55016,7 @@ async function syncComments(input) {
       const marker = parseReviewMarker(comment.body ?? "");
       if (!marker || !isOurs(comment.user)) continue;
       const key = reviewKey(marker);
-      const known = { id: comment.id, marker, body: comment.body };
+      const known = { id: comment.id, marker, body: comment.body, author: comment.user };
       if (existing.has(key)) stale.push(known);
       else existing.set(key, known);
     }
@@ -55026,14 +55036,15 @@ async function syncComments(input) {
           unchanged++;
           continue;
         }
-        await attempt(
+        if (await edited(
           () => octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: known.id, body })
-        );
-        counts.updated++;
-        continue;
+        )) {
+          counts.updated++;
+          continue;
+        }
       }
       try {
-        await octokit.rest.pulls.createReviewComment({
+        const created = await octokit.rest.pulls.createReviewComment({
           owner,
           repo,
           pull_number: input.pullNumber,
@@ -55044,14 +55055,15 @@ async function syncComments(input) {
           body
         });
         counts.created++;
+        tokenUser ??= created.data.user?.login;
       } catch (error2) {
         if (httpError(error2)?.status !== 422) throw new CommentsFailed(describeFailure(error2));
         outside.push(...line.findings);
       }
     }
     for (const left of [...existing.values(), ...stale]) {
-      if (left.marker.state === "resolved") continue;
-      await attempt(
+      if (left.marker.state === "resolved" || !isOurs(left.author)) continue;
+      const resolved = await edited(
         () => octokit.rest.pulls.updateReviewComment({
           owner,
           repo,
@@ -55059,7 +55071,7 @@ async function syncComments(input) {
           body: resolvedReviewBody(left.marker, left.body, input.headSha)
         })
       );
-      counts.resolved++;
+      if (resolved) counts.resolved++;
     }
     const issueComments = await attempt(
       () => octokit.paginate(octokit.rest.issues.listComments, {
@@ -55069,26 +55081,32 @@ async function syncComments(input) {
         per_page: 100
       })
     );
-    const summary = issueComments.find(
+    const summaries = issueComments.filter(
       (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user)
     );
-    if (summary || outside.length > 0) {
+    if (summaries.length > 0 || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,
         reviewedLines: counts.created + counts.updated + unchanged,
         outside,
         commit: input.headSha
       });
-      if (!summary) {
+      let kept = false;
+      for (const summary of summaries) {
+        if (summary.body === body) kept = true;
+        else if (await edited(
+          () => octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body })
+        )) {
+          kept = true;
+          counts.updated++;
+        }
+        if (kept) break;
+      }
+      if (!kept && outside.length > 0) {
         await attempt(
           () => octokit.rest.issues.createComment({ owner, repo, issue_number: input.pullNumber, body })
         );
         counts.created++;
-      } else if (summary.body !== body) {
-        await attempt(
-          () => octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body })
-        );
-        counts.updated++;
       }
     }
     return counts;
@@ -55330,9 +55348,9 @@ var BlobHeads = class {
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id) {
     const child = this.child ?? this.start();
-    const answer = new Promise((resolve13, reject) => {
+    const answer = new Promise((resolve14, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.push({ resolve: resolve13, reject });
+      else this.waiting.push({ resolve: resolve14, reject });
     });
     answer.catch(() => {
     });
@@ -55595,6 +55613,102 @@ var DiffParser = class {
   }
 };
 
+// src/git/repository.ts
+init_errors();
+import { readFileSync as readFileSync4 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
+async function probeRepository(context) {
+  const [revParse, promisor, anyCommit] = await Promise.all([
+    runGit(
+      ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository"],
+      context
+    ),
+    runGitRaw(
+      ["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"],
+      context
+    ),
+    runGitRaw(["rev-list", "--max-count=1", "--all"], context)
+  ]);
+  if (anyCommit.code !== 0) {
+    throw gitFailure(
+      ["rev-list", "--all"],
+      anyCommit.stderr,
+      anyCommit.code,
+      context.cwd,
+      "the repository is damaged: git fsck lists what is missing"
+    );
+  }
+  const [gitDir = "", isBare, isShallow2] = revParse.split("\n");
+  const isPartialClone = promisor.stdout.toString("utf8").split("\n").some((line) => /^extensions\.partialclone \S/i.test(line) || /\.promisor true$/i.test(line));
+  return {
+    gitDir,
+    isBare: isBare === "true",
+    isShallow: isShallow2 === "true",
+    isPartialClone,
+    hasCommits: anyCommit.stdout.length > 0
+  };
+}
+async function assertCommitExists(revision, context) {
+  const result2 = await runGitRaw(
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
+    context
+  );
+  if (result2.code !== 0) {
+    throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
+  }
+}
+async function assertDateParses(value, context) {
+  const invalid = () => new UsageError(`--since: "${value}" is not a date git understands`);
+  const calendar = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])/.exec(value.trim());
+  if (calendar) {
+    const [year, month, day] = calendar.slice(1).map(Number);
+    const date2 = new Date(Date.UTC(year, month - 1, day));
+    if (date2.getUTCMonth() !== month - 1 || date2.getUTCDate() !== day) throw invalid();
+  }
+  const result2 = await runGitRaw(
+    ["-c", `keywarden.since=${value}`, "config", "--type=expiry-date", "keywarden.since"],
+    context
+  );
+  if (result2.code !== 0) throw invalid();
+}
+async function listLocalBlobs(context) {
+  const args = [
+    "cat-file",
+    "--batch-all-objects",
+    "--batch-check=%(objecttype) %(objectname)",
+    "--unordered"
+  ];
+  const blobs = /* @__PURE__ */ new Set();
+  for await (const lines of gitOutputLines(args, context)) {
+    for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
+  }
+  return blobs;
+}
+async function shallowBoundary(context) {
+  const file = (await runGit(["rev-parse", "--git-path", "shallow"], context)).trim();
+  let listed;
+  try {
+    listed = readFileSync4(resolve4(context.cwd, file), "utf8").split("\n").filter(Boolean);
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+  const cut = await Promise.all(
+    listed.map(async (sha2) => {
+      const commit = await runGitRaw(["cat-file", "commit", sha2], context);
+      const header = commit.stdout.toString("utf8").split("\n\n", 1)[0] ?? "";
+      return commit.code === 0 && /^parent /m.test(header) ? [sha2] : [];
+    })
+  );
+  return new Set(cut.flat());
+}
+async function mergeBase(a, b3, context) {
+  const result2 = await runGitRaw(["merge-base", "--end-of-options", a, b3], context);
+  return result2.code === 0 ? result2.stdout.toString("utf8").trim() : void 0;
+}
+async function emptyTree(context) {
+  return (await runGit(["hash-object", "-t", "tree", "--stdin"], context)).trim();
+}
+
 // src/sources/staged-diff.ts
 init_errors();
 
@@ -55800,12 +55914,14 @@ function withContext(file) {
 
 // src/action/locate-in-diff.ts
 async function addedLinesOfChange(base, head, context) {
+  const from = await mergeBase(base, head, context) ?? await emptyTree(context);
   const args = [
     ...ADDED_LINES_DIFF_OPTIONS,
     "diff",
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
-    `${base}...${head}`,
+    from,
+    head,
     "--"
   ];
   const changes = [];
@@ -55868,17 +55984,26 @@ function locateFindings(findings, added) {
     }
     for (const place of places) {
       const key = `${place.path}\0${place.line}`;
-      const entry = byLine.get(key) ?? { path: place.path, line: place.line, findings: [] };
-      if (!entry.findings.some((known) => known.fingerprint === finding.fingerprint)) {
-        entry.findings.push(movedTo(finding, place));
-      }
+      const entry = byLine.get(key) ?? { place, candidates: [] };
+      entry.candidates.push(finding);
       byLine.set(key, entry);
     }
   }
-  const lines = [...byLine.values()].sort(
-    (a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line
-  );
+  const lines = [...byLine.values()].map(({ place, candidates: candidates2 }) => ({
+    path: place.path,
+    line: place.line,
+    findings: onePerSecret(candidates2, place).map((finding) => movedTo(finding, place))
+  })).sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : a.line - b3.line);
   return { lines, outside };
+}
+function onePerSecret(candidates2, place) {
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const finding of candidates2) {
+    const chosen = bySecret.get(finding.secret);
+    const madeHere = (f3) => f3.lineText === place.text;
+    if (!chosen || !madeHere(chosen) && madeHere(finding)) bySecret.set(finding.secret, finding);
+  }
+  return [...bySecret.values()];
 }
 
 // src/action/plan-scan.ts
@@ -55894,7 +56019,7 @@ function planScan(event, scan) {
   }
   if (scan === "range") {
     throw new UsageError(
-      `input scan: range needs a pull_request, pull_request_target, push or merge_group event, not ${event.name} (use auto or full)`
+      `input scan: range needs a pull_request (or pull_request_target, _review, _review_comment), push or merge_group event, not ${event.name} (use auto or full)`
     );
   }
   return { kind: "full" };
@@ -55903,7 +56028,7 @@ function planScan(event, scan) {
 // src/action/read-event.ts
 init_errors();
 init_zod_mini();
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 var sha = string2().check(_regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "not a commit id"));
 var pullRequestPayload = object({
   pull_request: object({
@@ -55928,7 +56053,12 @@ var ZERO_SHA = /^0+$/;
 function branchOf(ref) {
   return ref.replace(/^refs\/heads\//, "");
 }
-var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
+var PULL_REQUEST_EVENTS = [
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment"
+];
 function issuesOf(error2) {
   const first = error2.issues[0];
   return first ? `${first.path.join(".") || "payload"}: ${first.message}` : "invalid";
@@ -55937,7 +56067,7 @@ function readPayload(path, name) {
   if (!path) return {};
   let text;
   try {
-    text = readFileSync4(path, "utf8");
+    text = readFileSync5(path, "utf8");
   } catch (error2) {
     throw new UsageError(
       `GITHUB_EVENT_PATH ${path}: cannot read the ${name} event payload (${error2.code ?? error2})`
@@ -56086,10 +56216,6 @@ async function isShallow(context) {
 }
 async function depthArgs(depth, context) {
   return await isShallow(context) ? [`--depth=${depth}`] : [];
-}
-async function mergeBase(a, b3, context) {
-  const result2 = await runGitRaw(["merge-base", "--end-of-options", a, b3], context);
-  return result2.code === 0 ? result2.stdout.toString("utf8").trim() : void 0;
 }
 async function fetch2(args, refs, options2) {
   const remote = options2.remote ?? "origin";
@@ -56264,13 +56390,13 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname6, isAbsolute, relative as relative5, resolve as resolve9, sep as sep3 } from "node:path";
+import { dirname as dirname6, isAbsolute, relative as relative5, resolve as resolve10, sep as sep3 } from "node:path";
 
 // src/config/find-up.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
-import { dirname as dirname3, join as join4, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, join as join4, resolve as resolve5 } from "node:path";
 function findUp(start, names, withinRepository = false) {
-  let dir = resolve4(start);
+  let dir = resolve5(start);
   try {
     if (!statSync2(dir).isDirectory()) dir = dirname3(dir);
   } catch {
@@ -56288,7 +56414,7 @@ function findUp(start, names, withinRepository = false) {
   }
 }
 function repositoryTop(start) {
-  for (let dir = resolve4(start); ; dir = dirname3(dir)) {
+  for (let dir = resolve5(start); ; dir = dirname3(dir)) {
     if (existsSync2(join4(dir, ".git"))) return dir;
     if (dirname3(dir) === dir) return void 0;
   }
@@ -56299,7 +56425,7 @@ init_errors();
 init_read_regular_file();
 init_compile_rules();
 import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
-import { relative as relative2, resolve as resolve5 } from "node:path";
+import { relative as relative2, resolve as resolve6 } from "node:path";
 init_load_rules();
 var CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -56316,7 +56442,7 @@ function findConfigFile(start) {
 }
 function readConfigText(options2) {
   if (options2.configText) return { text: options2.configText.text, file: options2.configText.name };
-  const file = options2.configPath ? resolve5(options2.cwd, options2.configPath) : findConfigFile(resolve5(options2.cwd, options2.scanRoot ?? "."));
+  const file = options2.configPath ? resolve6(options2.cwd, options2.configPath) : findConfigFile(resolve6(options2.cwd, options2.scanRoot ?? "."));
   if (!file) return void 0;
   if (/\.toml$/i.test(file)) {
     throw new ConfigError(
@@ -56352,7 +56478,7 @@ async function loadConfig(options2) {
   const ruleFiles = options2.ruleFiles ?? [];
   const reader = ruleFiles.length > 0 ? await Promise.resolve().then(() => (init_read_rule_files(), read_rule_files_exports)) : void 0;
   const extraFromFiles = ruleFiles.flatMap((path) => {
-    const absolute = resolve5(options2.cwd, path);
+    const absolute = resolve6(options2.cwd, path);
     const isFolder = existsSync3(absolute) && statSync3(absolute).isDirectory();
     const files = isFolder ? reader.ruleFilesIn(absolute) : [absolute];
     if (files.length === 0)
@@ -57686,7 +57812,7 @@ var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
 init_suppression_entry();
-import { relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
+import { relative as relative3, resolve as resolve7, sep as sep2 } from "node:path";
 var toPosix = (path) => path.split(sep2).join("/");
 function suppressibleOf(finding) {
   return {
@@ -57708,7 +57834,7 @@ function applySuppressions(findings, suppressions, pathsFrom) {
       if (base === void 0 || pathsFrom === void 0) return target;
       let rebased = fromFolder.get(base);
       if (!rebased) {
-        rebased = { ...target, path: toPosix(relative3(base, resolve6(pathsFrom, target.path))) };
+        rebased = { ...target, path: toPosix(relative3(base, resolve7(pathsFrom, target.path))) };
         fromFolder.set(base, rebased);
       }
       return rebased;
@@ -57768,7 +57894,7 @@ function applyInlineAllow(findings) {
 }
 
 // src/suppress/load-suppressions.ts
-import { dirname as dirname4, relative as relative4, resolve as resolve7 } from "node:path";
+import { dirname as dirname4, relative as relative4, resolve as resolve8 } from "node:path";
 init_errors();
 init_read_regular_file();
 
@@ -57829,9 +57955,9 @@ function withBase(entries, file) {
   return entries.map((entry) => ({ ...entry, base }));
 }
 async function loadSuppressions(options2) {
-  const root = resolve7(options2.cwd, options2.scanRoot);
+  const root = resolve8(options2.cwd, options2.scanRoot);
   const ignore = [];
-  const ignorePath = options2.ignoreFile ? resolve7(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
+  const ignorePath = options2.ignoreFile ? resolve8(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
   if (ignorePath) {
     const shown = options2.ignoreFile ?? display(options2.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options2.ignoreFile !== void 0, "ignore file");
@@ -57845,7 +57971,7 @@ async function loadSuppressions(options2) {
   }
   let baseline;
   if (options2.baselineFile) {
-    const baselinePath = resolve7(options2.cwd, options2.baselineFile);
+    const baselinePath = resolve8(options2.cwd, options2.baselineFile);
     const text = readOptional(baselinePath, options2.baselineFile, true, "baseline");
     const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
     baseline = parseBaseline2(text, options2.baselineFile);
@@ -57871,10 +57997,10 @@ async function verifyIfAsked(context, rules, options2, quiet, findings) {
 // src/cli/execute-scan.ts
 var FROM_REPOSITORY_TOP = /* @__PURE__ */ new Set(["sarif", "github"]);
 function fromRepositoryTop(findings, cwd, scanRoot) {
-  const top = repositoryTop(resolve9(cwd, scanRoot));
-  if (top === void 0 || top === resolve9(cwd)) return [...findings];
+  const top = repositoryTop(resolve10(cwd, scanRoot));
+  if (top === void 0 || top === resolve10(cwd)) return [...findings];
   return findings.map((finding) => {
-    const inside = relative5(top, resolve9(cwd, finding.path));
+    const inside = relative5(top, resolve10(cwd, finding.path));
     if (inside.startsWith("..") || isAbsolute(inside)) return finding;
     return { ...finding, path: inside.split(sep3).join("/") };
   });
@@ -57963,7 +58089,7 @@ function writeReport(context, output, report, what = "report") {
     context.io.stdout.write(report);
     return;
   }
-  const path = resolve9(context.io.cwd, output);
+  const path = resolve10(context.io.cwd, output);
   try {
     makeFolders(context.io.cwd, dirname6(output));
     writeFileSync(path, report);
@@ -58001,76 +58127,6 @@ function aggregateOccurrences(findings) {
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 function excludeMatcher(globs) {
   return globs.length > 0 ? (0, import_picomatch2.default)(globs, { dot: true }) : void 0;
-}
-
-// src/git/repository.ts
-init_errors();
-async function probeRepository(context) {
-  const [revParse, promisor, anyCommit] = await Promise.all([
-    runGit(
-      ["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository"],
-      context
-    ),
-    runGitRaw(
-      ["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"],
-      context
-    ),
-    runGitRaw(["rev-list", "--max-count=1", "--all"], context)
-  ]);
-  if (anyCommit.code !== 0) {
-    throw gitFailure(
-      ["rev-list", "--all"],
-      anyCommit.stderr,
-      anyCommit.code,
-      context.cwd,
-      "the repository is damaged: git fsck lists what is missing"
-    );
-  }
-  const [gitDir = "", isBare, isShallow2] = revParse.split("\n");
-  const isPartialClone = promisor.stdout.toString("utf8").split("\n").some((line) => /^extensions\.partialclone \S/i.test(line) || /\.promisor true$/i.test(line));
-  return {
-    gitDir,
-    isBare: isBare === "true",
-    isShallow: isShallow2 === "true",
-    isPartialClone,
-    hasCommits: anyCommit.stdout.length > 0
-  };
-}
-async function assertCommitExists(revision, context) {
-  const result2 = await runGitRaw(
-    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
-    context
-  );
-  if (result2.code !== 0) {
-    throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
-  }
-}
-async function assertDateParses(value, context) {
-  const invalid = () => new UsageError(`--since: "${value}" is not a date git understands`);
-  const calendar = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])/.exec(value.trim());
-  if (calendar) {
-    const [year, month, day] = calendar.slice(1).map(Number);
-    const date2 = new Date(Date.UTC(year, month - 1, day));
-    if (date2.getUTCMonth() !== month - 1 || date2.getUTCDate() !== day) throw invalid();
-  }
-  const result2 = await runGitRaw(
-    ["-c", `keywarden.since=${value}`, "config", "--type=expiry-date", "keywarden.since"],
-    context
-  );
-  if (result2.code !== 0) throw invalid();
-}
-async function listLocalBlobs(context) {
-  const args = [
-    "cat-file",
-    "--batch-all-objects",
-    "--batch-check=%(objecttype) %(objectname)",
-    "--unordered"
-  ];
-  const blobs = /* @__PURE__ */ new Set();
-  for await (const lines of gitOutputLines(args, context)) {
-    for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
-  }
-  return blobs;
 }
 
 // src/git/commit-log.ts
@@ -58196,9 +58252,11 @@ function rangeLogArgs(range) {
 async function* rangeFragments(options2) {
   const args = rangeLogArgs(options2.range);
   let commit;
+  let isCut = false;
   const changes = [];
   const parser = new DiffParser((file) => {
-    if (isScannable(file, options2)) changes.push(commit ? { file, git: commit } : { file });
+    if (isCut || !isScannable(file, options2)) return;
+    changes.push(commit ? { file, git: commit } : { file });
   });
   const blobs = new BlobHeads(options2);
   const ready = async function* () {
@@ -58213,6 +58271,14 @@ async function* rangeFragments(options2) {
         if (!parser.inHunk && line.startsWith(HEADER)) {
           parser.flush();
           commit = parseCommitHeader(line);
+          isCut = options2.shallowBoundary?.has(commit.commit) === true;
+          if (isCut) {
+            options2.onSkip({
+              path: "(range)",
+              reason: "unreadable",
+              detail: `commit ${commit.commit.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown (git fetch --deepen or --unshallow, then scan again)`
+            });
+          }
         } else {
           parser.line(line);
         }
@@ -58254,11 +58320,11 @@ var CatFileBatch = class {
     this.child.stdin.write(`${names.join("\n")}
 `);
     if (this.child.stdin.writableLength < this.options.aheadBytes) return;
-    await new Promise((resolve13) => {
+    await new Promise((resolve14) => {
       const done = () => {
         this.child.stdin.off("drain", done);
         this.child.off("close", done);
-        resolve13();
+        resolve14();
       };
       this.child.stdin.on("drain", done);
       this.child.once("close", done);
@@ -58526,11 +58592,16 @@ async function* historyFragments(options2) {
 
 // src/sources/history-scan.ts
 async function* historyScanFragments(options2) {
+  const state = await probeRepository(options2);
   if (options2.range !== void 0) {
-    yield* rangeFragments({ ...options2, range: options2.range });
+    const shallowBoundaryCommits = state.isShallow ? await shallowBoundary(options2) : void 0;
+    yield* rangeFragments({
+      ...options2,
+      range: options2.range,
+      ...shallowBoundaryCommits ? { shallowBoundary: shallowBoundaryCommits } : {}
+    });
     return;
   }
-  const state = await probeRepository(options2);
   if (!state.hasCommits) {
     options2.onNote("the repository has no commits yet: nothing to scan");
     return;
@@ -58608,7 +58679,7 @@ async function scanChange(input) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute as isAbsolute2, posix, relative as relative6, resolve as resolve10 } from "node:path";
+import { isAbsolute as isAbsolute2, posix, relative as relative6, resolve as resolve11 } from "node:path";
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
 async function readAt(commit, path, context, links = 0) {
@@ -58634,7 +58705,7 @@ function toPosix2(path) {
 }
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
-  const configOnDisk = configInput !== void 0 ? resolve10(options2.cwd, configInput) : void 0;
+  const configOnDisk = configInput !== void 0 ? resolve11(options2.cwd, configInput) : void 0;
   const inRepo = configOnDisk !== void 0 ? relative6(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute2(inRepo));
   if (commit === void 0) {
@@ -58723,7 +58794,7 @@ function writeSarif(io2, file, findings, summary, github, resolved) {
       ...resolved.branch ? { branch: resolved.branch } : {}
     }
   });
-  const path = resolve12(io2.cwd, file);
+  const path = resolve13(io2.cwd, file);
   try {
     makeFoldersAt(dirname8(path));
     writeFileSync2(path, sarif);

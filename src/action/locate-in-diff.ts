@@ -1,5 +1,6 @@
 import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
+import { emptyTree, mergeBase } from "../git/repository.js";
 import { type GitContext, gitOutputLines } from "../git/run-git.js";
 import {
   ADDED_LINES_DIFF_OPTIONS,
@@ -37,18 +38,24 @@ export interface LocatedFindings {
   readonly outside: readonly Finding[];
 }
 
-/** The lines `git diff base...head` adds, by path. */
+/**
+ * The lines `git diff base...head` adds, by path. A head that shares no history with its base
+ * (an orphan branch, a force push of another history) is scanned whole, so all of it counts as
+ * added: the diff is then from the empty tree.
+ */
 export async function addedLinesOfChange(
   base: string,
   head: string,
   context: GitContext,
 ): Promise<Map<string, AddedLine[]>> {
+  const from = (await mergeBase(base, head, context)) ?? (await emptyTree(context));
   const args = [
     ...ADDED_LINES_DIFF_OPTIONS,
     "diff",
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
-    `${base}...${head}`,
+    from,
+    head,
     "--",
   ];
   const changes: ChangedFile[] = [];
@@ -101,13 +108,15 @@ function movedTo(finding: Finding, line: AddedLine): Finding {
 
 /**
  * Each finding on every added line that holds its key: in its own file first, else anywhere in
- * the change (the file was renamed or the key copied by a later commit).
+ * the change (the file was renamed or the key copied by a later commit). A line holding a key
+ * two rules found (a password in a `DB_PASSWORD=` line and in a connection URI) shows the
+ * finding made on that very line, not both.
  */
 export function locateFindings(
   findings: readonly Finding[],
   added: ReadonlyMap<string, readonly AddedLine[]>,
 ): LocatedFindings {
-  const byLine = new Map<string, { path: string; line: number; findings: Finding[] }>();
+  const byLine = new Map<string, { place: AddedLine; candidates: Finding[] }>();
   const outside: Finding[] = [];
   for (const finding of findings) {
     const paths = [finding.path, ...(finding.occurrences ?? []).map((o) => o.path)];
@@ -123,15 +132,28 @@ export function locateFindings(
     }
     for (const place of places) {
       const key = `${place.path}\0${place.line}`;
-      const entry = byLine.get(key) ?? { path: place.path, line: place.line, findings: [] };
-      if (!entry.findings.some((known) => known.fingerprint === finding.fingerprint)) {
-        entry.findings.push(movedTo(finding, place));
-      }
+      const entry = byLine.get(key) ?? { place, candidates: [] };
+      entry.candidates.push(finding);
       byLine.set(key, entry);
     }
   }
-  const lines = [...byLine.values()].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line,
-  );
+  const lines = [...byLine.values()]
+    .map(({ place, candidates }) => ({
+      path: place.path,
+      line: place.line,
+      findings: onePerSecret(candidates, place).map((finding) => movedTo(finding, place)),
+    }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return { lines, outside };
+}
+
+/** Of the findings of one secret on a line, the one made on a line of that text, else the first. */
+function onePerSecret(candidates: readonly Finding[], place: AddedLine): Finding[] {
+  const bySecret = new Map<string, Finding>();
+  for (const finding of candidates) {
+    const chosen = bySecret.get(finding.secret);
+    const madeHere = (f: Finding) => f.lineText === place.text;
+    if (!chosen || (!madeHere(chosen) && madeHere(finding))) bySecret.set(finding.secret, finding);
+  }
+  return [...bySecret.values()];
 }

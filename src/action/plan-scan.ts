@@ -28,7 +28,7 @@ export function planScan(event: ActionEvent, scan: ActionInputs["scan"]): ScanPl
   }
   if (scan === "range") {
     throw new UsageError(
-      `input scan: range needs a pull_request, pull_request_target, push or merge_group event, not ${event.name} (use auto or full)`,
+      `input scan: range needs a pull_request (or pull_request_target, _review, _review_comment), push or merge_group event, not ${event.name} (use auto or full)`,
     );
   }
   return { kind: "full" };

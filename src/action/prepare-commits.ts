@@ -1,5 +1,6 @@
 import { GitError } from "../errors.js";
 import { firstMeaningfulLine, type GitContext, runGit, runGitRaw } from "../git/run-git.js";
+import { mergeBase } from "../git/repository.js";
 import { branchOf, type PullRequestEvent, type PushEvent } from "./read-event.js";
 
 /**
@@ -47,11 +48,6 @@ async function isShallow(context: GitContext): Promise<boolean> {
 /** `--depth` for a fetch into a shallow clone; none into a full one, which it would make shallow. */
 async function depthArgs(depth: number, context: GitContext): Promise<string[]> {
   return (await isShallow(context)) ? [`--depth=${depth}`] : [];
-}
-
-async function mergeBase(a: string, b: string, context: GitContext): Promise<string | undefined> {
-  const result = await runGitRaw(["merge-base", "--end-of-options", a, b], context);
-  return result.code === 0 ? result.stdout.toString("utf8").trim() : undefined;
 }
 
 async function fetch(

@@ -74,7 +74,13 @@ export function branchOf(ref: string): string {
   return ref.replace(/^refs\/heads\//, "");
 }
 
-export const PULL_REQUEST_EVENTS: readonly string[] = ["pull_request", "pull_request_target"];
+/** Events whose payload carries the pull request: its range is scanned, its config not trusted. */
+export const PULL_REQUEST_EVENTS: readonly string[] = [
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment",
+];
 
 function issuesOf(error: z.core.$ZodError): string {
   const first = error.issues[0];

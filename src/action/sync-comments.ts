@@ -79,6 +79,7 @@ interface KnownComment {
   readonly id: number;
   readonly marker: ReviewMarker;
   readonly body: string;
+  readonly author: { login: string; type: string } | null | undefined;
 }
 
 /**
@@ -116,12 +117,27 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
    * and a comment by someone else is never edited. The default token writes as a bot; a
    * personal token writes as its user, whom GitHub names (it refuses the question to a bot).
    */
-  const tokenUser = await octokit.rest.users.getAuthenticated().then(
+  let tokenUser = await octokit.rest.users.getAuthenticated().then(
     (answer) => answer.data.login,
     () => undefined,
   );
+  // Until GitHub names us (a comment this run writes does), any bot's comment may be ours.
   const isOurs = (author: { login: string; type: string } | null | undefined) =>
-    author?.type === "Bot" || (tokenUser !== undefined && author?.login === tokenUser);
+    tokenUser !== undefined ? author?.login === tokenUser : author?.type === "Bot";
+  /**
+   * Edits a comment taken for ours; false when GitHub refuses it (403, 404): another app's bot
+   * wrote it, and a bot token cannot ask GitHub which bot it is. That comment is left alone.
+   */
+  const edited = async (edit: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await edit();
+      return true;
+    } catch (error) {
+      const status = httpError(error)?.status;
+      if (status === 403 || status === 404) return false;
+      throw new CommentsFailed(describeFailure(error));
+    }
+  };
 
   try {
     const reviewComments = await attempt(() =>
@@ -139,7 +155,7 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
       const marker = parseReviewMarker(comment.body ?? "");
       if (!marker || !isOurs(comment.user)) continue;
       const key = reviewKey(marker);
-      const known = { id: comment.id, marker, body: comment.body };
+      const known = { id: comment.id, marker, body: comment.body, author: comment.user };
       if (existing.has(key)) stale.push(known);
       else existing.set(key, known);
     }
@@ -160,14 +176,17 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
           unchanged++;
           continue;
         }
-        await attempt(() =>
-          octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: known.id, body }),
-        );
-        counts.updated++;
-        continue;
+        if (
+          await edited(() =>
+            octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: known.id, body }),
+          )
+        ) {
+          counts.updated++;
+          continue;
+        }
       }
       try {
-        await octokit.rest.pulls.createReviewComment({
+        const created = await octokit.rest.pulls.createReviewComment({
           owner,
           repo,
           pull_number: input.pullNumber,
@@ -178,6 +197,7 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
           body,
         });
         counts.created++;
+        tokenUser ??= created.data.user?.login;
       } catch (error) {
         // 422: GitHub does not see this line in the pull request's diff (its diff may differ
         // from git's); the finding goes in the summary comment instead.
@@ -186,8 +206,8 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
       }
     }
     for (const left of [...existing.values(), ...stale]) {
-      if (left.marker.state === "resolved") continue;
-      await attempt(() =>
+      if (left.marker.state === "resolved" || !isOurs(left.author)) continue;
+      const resolved = await edited(() =>
         octokit.rest.pulls.updateReviewComment({
           owner,
           repo,
@@ -195,7 +215,7 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
           body: resolvedReviewBody(left.marker, left.body, input.headSha),
         }),
       );
-      counts.resolved++;
+      if (resolved) counts.resolved++;
     }
 
     const issueComments = await attempt(() =>
@@ -206,26 +226,36 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
         per_page: 100,
       }),
     );
-    const summary = issueComments.find(
+    const summaries = issueComments.filter(
       (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user),
     );
-    if (summary || outside.length > 0) {
+    if (summaries.length > 0 || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,
         reviewedLines: counts.created + counts.updated + unchanged,
         outside,
         commit: input.headSha,
       });
-      if (!summary) {
+      // The first of them GitHub lets this token edit is ours.
+      let kept = false;
+      for (const summary of summaries) {
+        if (summary.body === body) kept = true;
+        else if (
+          await edited(() =>
+            octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body }),
+          )
+        ) {
+          kept = true;
+          counts.updated++;
+        }
+        if (kept) break;
+      }
+      // Only other apps' summaries and nothing to add: no comment of our own is needed.
+      if (!kept && outside.length > 0) {
         await attempt(() =>
           octokit.rest.issues.createComment({ owner, repo, issue_number: input.pullNumber, body }),
         );
         counts.created++;
-      } else if (summary.body !== body) {
-        await attempt(() =>
-          octokit.rest.issues.updateComment({ owner, repo, comment_id: summary.id, body }),
-        );
-        counts.updated++;
       }
     }
     return counts;

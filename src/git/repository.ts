@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { GitError, UsageError } from "../errors.js";
 import { type GitContext, gitFailure, gitOutputLines, runGit, runGitRaw } from "./run-git.js";
 
@@ -100,4 +102,42 @@ export async function listLocalBlobs(context: GitContext): Promise<Set<string>> 
     for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
   }
   return blobs;
+}
+
+/**
+ * The commits where a shallow clone's history is cut: those its `shallow` file lists that have
+ * parents the clone lacks. Git shows such a commit as a root, so its diff would call its whole
+ * tree added. (A true root commit can be listed too; it has no parent line and is left out.)
+ */
+export async function shallowBoundary(context: GitContext): Promise<Set<string>> {
+  const file = (await runGit(["rev-parse", "--git-path", "shallow"], context)).trim();
+  let listed: string[];
+  try {
+    listed = readFileSync(resolve(context.cwd, file), "utf8").split("\n").filter(Boolean);
+  } catch {
+    return new Set();
+  }
+  const cut = await Promise.all(
+    listed.map(async (sha) => {
+      const commit = await runGitRaw(["cat-file", "commit", sha], context);
+      const header = commit.stdout.toString("utf8").split("\n\n", 1)[0] ?? "";
+      return commit.code === 0 && /^parent /m.test(header) ? [sha] : [];
+    }),
+  );
+  return new Set(cut.flat());
+}
+
+/** The best common ancestor of two commits; undefined when their histories never meet. */
+export async function mergeBase(
+  a: string,
+  b: string,
+  context: GitContext,
+): Promise<string | undefined> {
+  const result = await runGitRaw(["merge-base", "--end-of-options", a, b], context);
+  return result.code === 0 ? result.stdout.toString("utf8").trim() : undefined;
+}
+
+/** The empty tree's name in this repository's hash (SHA-1 or SHA-256). */
+export async function emptyTree(context: GitContext): Promise<string> {
+  return (await runGit(["hash-object", "-t", "tree", "--stdin"], context)).trim();
 }

@@ -25,6 +25,8 @@ import {
  */
 export interface RangeOptions extends GitSourceOptions {
   readonly range: string;
+  /** A shallow clone's cut commits (see shallowBoundary): their diffs are not theirs. */
+  readonly shallowBoundary?: ReadonlySet<string>;
 }
 
 export function rangeLogArgs(range: string): string[] {
@@ -48,9 +50,11 @@ export function rangeLogArgs(range: string): string[] {
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
   const args = rangeLogArgs(options.range);
   let commit: GitProvenance | undefined;
+  let isCut = false;
   const changes: ChangedFile[] = [];
   const parser = new DiffParser((file) => {
-    if (isScannable(file, options)) changes.push(commit ? { file, git: commit } : { file });
+    if (isCut || !isScannable(file, options)) return;
+    changes.push(commit ? { file, git: commit } : { file });
   });
   const blobs = new BlobHeads(options);
   const ready = async function* () {
@@ -65,6 +69,15 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
         if (!parser.inHunk && line.startsWith(HEADER)) {
           parser.flush();
           commit = parseCommitHeader(line);
+          isCut = options.shallowBoundary?.has(commit.commit) === true;
+          // Diffed against nothing, it would report every key of its tree as its own.
+          if (isCut) {
+            options.onSkip({
+              path: "(range)",
+              reason: "unreadable",
+              detail: `commit ${commit.commit.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown (git fetch --deepen or --unshallow, then scan again)`,
+            });
+          }
         } else {
           parser.line(line);
         }

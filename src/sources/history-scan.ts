@@ -3,6 +3,7 @@ import {
   assertDateParses,
   listLocalBlobs,
   probeRepository,
+  shallowBoundary,
 } from "../git/repository.js";
 import type { Fragment } from "../types.js";
 import { rangeFragments } from "./commit-range.js";
@@ -28,11 +29,16 @@ export interface HistoryScanOptions extends GitSourceOptions {
 }
 
 export async function* historyScanFragments(options: HistoryScanOptions): AsyncGenerator<Fragment> {
+  const state = await probeRepository(options);
   if (options.range !== undefined) {
-    yield* rangeFragments({ ...options, range: options.range });
+    const shallowBoundaryCommits = state.isShallow ? await shallowBoundary(options) : undefined;
+    yield* rangeFragments({
+      ...options,
+      range: options.range,
+      ...(shallowBoundaryCommits ? { shallowBoundary: shallowBoundaryCommits } : {}),
+    });
     return;
   }
-  const state = await probeRepository(options);
   if (!state.hasCommits) {
     options.onNote("the repository has no commits yet: nothing to scan");
     return;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -289,6 +290,93 @@ describe("the Action on a pull request", () => {
     expect(github.issueComments[0]).toEqual({ id: 1, body: forged, user: mallory });
     expect(github.issueComments).toHaveLength(2);
     expect(github.issueComments[1]?.body).toContain("keywarden:summary");
+  });
+
+  it("leaves another app's bot comments alone and keeps commenting", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "config", files: { "app.env": `OPENAI_API_KEY=${key}\n` } },
+    ]);
+    const github = await standInGithub();
+    const renovate = { login: "renovate[bot]", type: "Bot" };
+    const theirs = [
+      { id: 1, body: "<!-- keywarden:summary v=1 -->\nRenovate's notes", user: renovate },
+    ];
+    github.issueComments.push(...theirs.map((c) => ({ ...c })));
+    github.reviewComments.push({
+      id: 2,
+      body: "<!-- keywarden:review v=1 state=open path=old.js line=9 fingerprints=deadbeef -->\nnot ours",
+      path: "old.js",
+      line: 9,
+      user: renovate,
+    });
+    const result = await runOnPullRequest(repo, github.url);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).not.toContain("comments not written");
+    expect(github.issueComments).toEqual(theirs);
+    expect(github.reviewComments[0]?.body).toContain("not ours");
+    expect(github.reviewComments.slice(1).map((c) => `${c.path}:${c.line}`)).toEqual(["app.env:1"]);
+    // Known by the comment it wrote, it no longer tries the other app's.
+    expect(github.writes().map((r) => r.method)).toEqual(["POST"]);
+  });
+
+  it("annotates each line with the finding made on it when two rules found one password", async () => {
+    const password = randomBytes(18).toString("base64url");
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      {
+        message: "database",
+        files: {
+          "app.env": `A=1\nDB_PASSWORD="${password}"\nB=2\nDATABASE_URL=postgres://admin:${password}@db.internal:5432/app\n`,
+        },
+      },
+    ]);
+    const github = await standInGithub();
+    const result = await runOnPullRequest(repo, github.url, { inputs: { comment: "false" } });
+    const annotated = result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("::error file=") || line.startsWith("::warning file="))
+      .map((line) => /file=([^,]+),line=(\d+),.*title=([^:]*)::/.exec(line)?.slice(1, 4).join(":"));
+    expect(annotated).toHaveLength(2);
+    expect(annotated[0]).toMatch(/^app\.env:2:/);
+    expect(annotated[1]).toMatch(/^app\.env:4:Password in a connection URI/);
+    expect(annotated[0]).not.toContain("connection URI");
+  });
+
+  it("scans a head that shares no history with its base whole, and says so", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, []);
+    repo.origin.git("checkout", "-q", "--orphan", "unrelated");
+    repo.origin.git("rm", "-q", "-rf", ".");
+    const head = repo.push("another history", { "src/app.env": `OPENAI_API_KEY=${key}\n` });
+    const github = await standInGithub();
+    const result = await runOnPullRequest(repo, github.url, {
+      workspace: fullCheckout(repo.origin, head),
+      inputs: { comment: "false" },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.findings).toBe("1");
+    expect(result.stdout).toMatch(/^::error file=src\/app\.env,line=1,/m);
+    expect(result.stdout).toContain("shares no history with its base");
+  });
+
+  it("scans a pull request's range with the base's config on review events too", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      {
+        message: "key, and the rules off",
+        files: { "app.env": `OPENAI_API_KEY=${key}\n`, ".keywarden.yaml": "useDefault: false\n" },
+      },
+    ]);
+    const github = await standInGithub();
+    for (const eventName of ["pull_request_review", "pull_request_review_comment"]) {
+      const result = await runOnPullRequest(repo, github.url, {
+        eventName,
+        inputs: { comment: "false" },
+      });
+      expect(result.exitCode, eventName).toBe(1);
+      expect(result.stdout, eventName).toMatch(/^::error file=app\.env,line=1,/m);
+      expect(result.summary, eventName).toContain("this change edits .keywarden.yaml");
+    }
   });
 
   it("exits per fail-on, and passes a clean pull request without posting anything", async () => {

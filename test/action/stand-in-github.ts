@@ -72,6 +72,8 @@ export async function startStandInGithub(options: StandInGithubOptions): Promise
       const id = Number(request.path.slice(request.path.lastIndexOf("/") + 1));
       const comment = list.find((c) => c.id === id);
       if (!comment) return { status: 404, body: { message: "Not Found" } };
+      // As GitHub: a token edits only comments its own identity wrote.
+      if (comment.user && comment.user.login !== bot.login) return FORBIDDEN;
       comment.body = String(bodyOf(request).body);
       return { status: 200, body: json(comment) };
     };

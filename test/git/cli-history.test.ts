@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -173,6 +174,37 @@ describe("keywarden history", () => {
     expect(exitCode).toBe(1);
     expect(report!.summary.source).toBe("range");
     expect(report!.findings.map((f) => [f.secret, f.commit, f.line])).toEqual([[added, commit, 2]]);
+  });
+
+  it("with --range past a shallow clone's cut, names the cut commit instead of blaming it for its tree", async () => {
+    const old = plantedKey();
+    const origin = makeTempRepo();
+    origin.commit("old key", { "legacy.env": `LLAMA_API_KEY=${old}\n` });
+    for (const n of [1, 2, 3]) origin.commit(`main ${n}`, { [`m${n}.txt`]: `${n}\n` });
+    origin.git("checkout", "-q", "-b", "feature");
+    for (const n of [1, 2, 3]) origin.commit(`feature ${n}`, { [`f${n}.txt`]: `${n}\n` });
+    const dir = join(makeTempDir(), "clone");
+    execFileSync("git", [
+      "clone",
+      "-q",
+      "--depth=2",
+      "--no-single-branch",
+      `file://${origin.dir}`,
+      dir,
+    ]);
+    const cut = execFileSync("git", ["rev-parse", "origin/feature~1"], { cwd: dir })
+      .toString()
+      .trim();
+    const { exitCode, report, stderr } = await historyJson(
+      dir,
+      "--range",
+      "origin/main..origin/feature",
+    );
+    expect(exitCode).toBe(2);
+    expect(report!.findings).toEqual([]);
+    expect(stderr).toContain(
+      `(range) (commit ${cut.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown`,
+    );
   });
 
   it("with --range, reports keys a merge adds itself and keys attributes mark binary, not main's", async () => {
