@@ -56316,7 +56316,7 @@ async function preparePush(push, options2) {
       return { range: `${push.before}..${after}`, base: push.before, head: after };
     }
     options2.onNote(
-      `the commit before the push (${push.before}) is no longer available: scanning the branch's own commits instead`
+      `the commit before the push (${push.before}) is not in the checkout and could not be fetched: scanning the branch's own commits instead`
     );
   }
   if (push.defaultBranch !== void 0 && push.defaultBranch !== branchOf(push.ref)) {
@@ -56376,7 +56376,8 @@ async function resolveTarget(plan, git) {
       return {
         target,
         configCommit: plan.push.after,
-        scanned: `the new branch ${branch} (its whole history)`,
+        // A new branch, or one whose commit before the push could not be had.
+        scanned: `the branch ${branch} (its whole history)`,
         branch
       };
     }
@@ -56384,7 +56385,7 @@ async function resolveTarget(plan, git) {
       await prepareFullHistory(git);
       return { scanned: "the full history of every branch" };
     case "nothing":
-      return { scanned: `nothing (${plan.reason})` };
+      return { scanned: `no commits (${plan.reason})` };
   }
 }
 
@@ -58913,6 +58914,17 @@ async function runSteps(io2) {
   io2.stdout.write(title.end);
   if (trusted.configMissing)
     io2.stdout.write(annotation2("warning", `keywarden: ${trusted.description}`));
+  for (const skip of summary.skipped) {
+    if (skip.reason !== "too-large" && !UNREAD_REASONS.has(skip.reason)) continue;
+    const inTree = !skip.path.startsWith("(");
+    io2.stdout.write(
+      annotation2(
+        "warning",
+        `keywarden: not scanned: ${skip.path}${skip.detail ? ` (${skip.detail})` : ""}`,
+        inTree ? { file: skip.path, title: "Not scanned for secrets" } : {}
+      )
+    );
+  }
   io2.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
   if (inputs.sarifFile) writeSarif(io2, inputs.sarifFile, reported, summary, github, resolved);
   const pullRequest = github.event.pullRequest;

@@ -193,7 +193,7 @@ export async function preparePush(
       return { range: `${push.before}..${after}`, base: push.before, head: after };
     }
     options.onNote(
-      `the commit before the push (${push.before}) is no longer available: scanning the branch's own commits instead`,
+      `the commit before the push (${push.before}) is not in the checkout and could not be fetched: scanning the branch's own commits instead`,
     );
   }
   if (push.defaultBranch !== undefined && push.defaultBranch !== branchOf(push.ref)) {

@@ -68,7 +68,8 @@ export async function resolveTarget(plan: ScanPlan, git: PrepareOptions): Promis
       return {
         target,
         configCommit: plan.push.after,
-        scanned: `the new branch ${branch} (its whole history)`,
+        // A new branch, or one whose commit before the push could not be had.
+        scanned: `the branch ${branch} (its whole history)`,
         branch,
       };
     }
@@ -76,6 +77,6 @@ export async function resolveTarget(plan: ScanPlan, git: PrepareOptions): Promis
       await prepareFullHistory(git);
       return { scanned: "the full history of every branch" };
     case "nothing":
-      return { scanned: `nothing (${plan.reason})` };
+      return { scanned: `no commits (${plan.reason})` };
   }
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { CliIo } from "../cli/io.js";
-import { describeSkips } from "../cli/skip-notices.js";
+import { describeSkips, UNREAD_REASONS } from "../cli/skip-notices.js";
 import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
@@ -235,6 +235,19 @@ async function runSteps(io: CliIo): Promise<number> {
   // Asked for by name and not there: said aloud, as a missing file is on other events (exit 2).
   if (trusted.configMissing)
     io.stdout.write(annotation("warning", `keywarden: ${trusted.description}`));
+  // Text left unread could hold a key (a change padded past maxFileSize): said on the file,
+  // not only inside the collapsed log group.
+  for (const skip of summary.skipped) {
+    if (skip.reason !== "too-large" && !UNREAD_REASONS.has(skip.reason)) continue;
+    const inTree = !skip.path.startsWith("(");
+    io.stdout.write(
+      annotation(
+        "warning",
+        `keywarden: not scanned: ${skip.path}${skip.detail ? ` (${skip.detail})` : ""}`,
+        inTree ? { file: skip.path, title: "Not scanned for secrets" } : {},
+      ),
+    );
+  }
   io.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
 
   if (inputs.sarifFile) writeSarif(io, inputs.sarifFile, reported, summary, github, resolved);

@@ -359,6 +359,21 @@ describe("the Action on a pull request", () => {
     expect(result.stdout).toContain("shares no history with its base");
   });
 
+  it("warns on each file too large to scan, on the file itself", async () => {
+    const key = openaiKey();
+    const padded = `OPENAI_API_KEY=${key}\n${"# padding\n".repeat(300)}`;
+    const repo = makePullRequestRepo(
+      { "README.md": "# app\n", ".keywarden.yaml": "maxFileSize: 1KB\n" },
+      [{ message: "a big file", files: { "data/big.env": padded } }],
+    );
+    const github = await standInGithub();
+    const result = await runOnPullRequest(repo, github.url, { inputs: { comment: "false" } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /^::warning file=data\/big\.env,title=Not scanned for secrets::keywarden: not scanned: data\/big\.env \(\d+ bytes added, over the 1024-byte limit/m,
+    );
+  });
+
   it("scans a pull request's range with the base's config on review events too", async () => {
     const key = openaiKey();
     const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
