@@ -56306,9 +56306,9 @@ async function defaultBranchTip(branch, options2) {
   return resolveRef(tracking, options2);
 }
 async function preparePush(push, options2) {
-  const { after } = push;
-  if ((await fetchMissing([after], 50, options2)).length > 0)
-    throw missingCommitError(after, "pushed");
+  if ((await fetchMissing([push.after], 50, options2)).length > 0)
+    throw missingCommitError(push.after, "pushed");
+  const after = await resolveRef(push.after, options2) ?? push.after;
   if (push.before !== void 0) {
     const missing = await fetchMissing([push.before], 1, options2);
     if (missing.length === 0) {
@@ -58836,6 +58836,12 @@ async function revokeIfAsked(inputs, findings, rules, root, io2, notes) {
 async function runSteps(io2) {
   const { env } = io2;
   const inputs = readActionInputs(env);
+  const sarifProblem = inputs.sarifFile && whyNotWritable(io2.cwd, inputs.sarifFile);
+  if (sarifProblem) {
+    throw new UsageError(
+      `input sarif-file ${inputs.sarifFile}: cannot write the SARIF file (${sarifProblem})`
+    );
+  }
   const github = readGithubContext(env);
   const notes = [];
   const onNote = (text) => notes.push(text);

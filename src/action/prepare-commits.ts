@@ -183,9 +183,10 @@ export async function preparePush(
   push: PushEvent & { readonly after: string },
   options: PrepareOptions,
 ): Promise<ScanTarget> {
-  const { after } = push;
-  if ((await fetchMissing([after], 50, options)).length > 0)
-    throw missingCommitError(after, "pushed");
+  if ((await fetchMissing([push.after], 50, options)).length > 0)
+    throw missingCommitError(push.after, "pushed");
+  // An annotated tag's push names the tag object: the commit it tags is what is scanned.
+  const after = (await resolveRef(push.after, options)) ?? push.after;
   if (push.before !== undefined) {
     const missing = await fetchMissing([push.before], 1, options);
     if (missing.length === 0) {

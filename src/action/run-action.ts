@@ -5,10 +5,10 @@ import type { CliIo } from "../cli/io.js";
 import { describeSkips, UNREAD_REASONS } from "../cli/skip-notices.js";
 import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
 import type { CompiledRule } from "../config/compile-rules.js";
-import { GitError, isKeywardenError, RuntimeError } from "../errors.js";
+import { GitError, isKeywardenError, RuntimeError, UsageError } from "../errors.js";
 import { isLive } from "../finding-status.js";
 import { runGit } from "../git/run-git.js";
-import { makeFoldersAt, reasonOf } from "../make-folders.js";
+import { makeFoldersAt, reasonOf, whyNotWritable } from "../make-folders.js";
 import { formatGithub } from "../report/github.js";
 import { DEFAULT_REDACT_PERCENT, lineRedactorFor, toReportFinding } from "../report/redact.js";
 import { formatSarif } from "../report/sarif.js";
@@ -138,6 +138,13 @@ async function revokeIfAsked(
 async function runSteps(io: CliIo): Promise<number> {
   const { env } = io;
   const inputs = readActionInputs(env);
+  // Before the scan, the annotations and the comments: a run that cannot write its SARIF fails whole.
+  const sarifProblem = inputs.sarifFile && whyNotWritable(io.cwd, inputs.sarifFile);
+  if (sarifProblem) {
+    throw new UsageError(
+      `input sarif-file ${inputs.sarifFile}: cannot write the SARIF file (${sarifProblem})`,
+    );
+  }
   const github = readGithubContext(env);
   // Nothing is printed before the secrets are masked: notes wait here until then.
   const notes: string[] = [];

@@ -104,6 +104,49 @@ describe("the Action on a push", () => {
     expect(result.stdout).not.toContain("old.env");
   });
 
+  it("scans the commit an annotated tag's push names, by its commit id", async () => {
+    const key = openaiKey();
+    const origin = makeTempRepo();
+    const before = origin.commit("start", { "README.md": "# app\n" });
+    const tagged = origin.commit("release config", { "app.env": `OPENAI_API_KEY=${key}\n` });
+    origin.git("tag", "-a", "v1", "-m", "release 1");
+    const tagObject = origin.git("rev-parse", "v1");
+    const github = await standInGithub();
+    const workspace = fullCheckout(origin, "main");
+    const result = await runBundledAction({
+      action,
+      workspace,
+      eventName: "push",
+      payload: pushPayload("refs/tags/v1", before, tagObject),
+      apiUrl: github.url,
+      sha: tagged,
+      inputs: { "sarif-file": "out/k.sarif" },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.summary).toContain(`(commits ${before.slice(0, 12)}..${tagged.slice(0, 12)})`);
+    const sarif = JSON.parse(readFileSync(join(workspace, "out/k.sarif"), "utf8"));
+    expect(sarif.runs[0].versionControlProvenance[0].revisionId).toBe(tagged);
+  });
+
+  it("refuses a sarif-file it cannot write before scanning or commenting", async () => {
+    const origin = makeTempRepo();
+    const head = origin.commit("start", { "README.md": "# app\n" });
+    const github = await standInGithub();
+    const result = await runBundledAction({
+      action,
+      workspace: fullCheckout(origin, "main"),
+      eventName: "push",
+      payload: pushPayload("refs/heads/main", ZERO, head),
+      apiUrl: github.url,
+      inputs: { "sarif-file": "README.md/k.sarif" },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(loggedLines(result.stdout)).toEqual([
+      "::error::keywarden: input sarif-file README.md/k.sarif: cannot write the SARIF file (README.md is not a directory)",
+      "",
+    ]);
+  });
+
   it("does nothing for a deleted branch", async () => {
     const origin = makeTempRepo();
     const head = origin.commit("start", { "README.md": "# app\n" });
