@@ -211,6 +211,7 @@ var init_format = __esm({
 // src/report/github.ts
 var github_exports = {};
 __export(github_exports, {
+  COMMAND: () => COMMAND,
   escapeCommandData: () => escapeCommandData,
   escapeCommandProperty: () => escapeCommandProperty,
   formatGithub: () => formatGithub
@@ -58931,7 +58932,18 @@ async function runSteps(io2) {
       )
     );
   }
-  io2.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
+  const annotated = located ? leakingLines.flatMap((line) => line.findings) : reported;
+  io2.stdout.write(formatGithub({ findings: annotated, summary, tool: toolInfo(), color: false }));
+  for (const finding of outside) {
+    const where = `${finding.path}:${finding.line}${finding.commit ? ` in commit ${finding.commit.slice(0, 12)}` : ""}`;
+    io2.stdout.write(
+      annotation2(
+        COMMAND[finding.severity],
+        `Secret ${finding.secret} at ${where}, no longer in the head but still in the branch's history. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
+        { title: `${finding.title} (${finding.ruleId})` }
+      )
+    );
+  }
   if (inputs.sarifFile) writeSarif(io2, inputs.sarifFile, reported, summary, github, resolved);
   const pullRequest = github.event.pullRequest;
   const comments = pullRequest && located ? await commentOnPullRequest({

@@ -9,7 +9,7 @@ import { GitError, isKeywardenError, RuntimeError, UsageError } from "../errors.
 import { isLive } from "../finding-status.js";
 import { runGit } from "../git/run-git.js";
 import { makeFoldersAt, reasonOf, whyNotWritable } from "../make-folders.js";
-import { formatGithub } from "../report/github.js";
+import { COMMAND, formatGithub } from "../report/github.js";
 import { DEFAULT_REDACT_PERCENT, lineRedactorFor, toReportFinding } from "../report/redact.js";
 import { formatSarif } from "../report/sarif.js";
 import { toolInfo, userAgent } from "../tool-info.js";
@@ -255,7 +255,20 @@ async function runSteps(io: CliIo): Promise<number> {
       ),
     );
   }
-  io.stdout.write(formatGithub({ findings: reported, summary, tool: toolInfo(), color: false }));
+  // A key the change added and removed again is on no line of the head: an annotation there
+  // would mark whatever text the line holds now. It is named in the message instead.
+  const annotated = located ? leakingLines.flatMap((line) => line.findings) : reported;
+  io.stdout.write(formatGithub({ findings: annotated, summary, tool: toolInfo(), color: false }));
+  for (const finding of outside) {
+    const where = `${finding.path}:${finding.line}${finding.commit ? ` in commit ${finding.commit.slice(0, 12)}` : ""}`;
+    io.stdout.write(
+      annotation(
+        COMMAND[finding.severity],
+        `Secret ${finding.secret} at ${where}, no longer in the head but still in the branch's history. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
+        { title: `${finding.title} (${finding.ruleId})` },
+      ),
+    );
+  }
 
   if (inputs.sarifFile) writeSarif(io, inputs.sarifFile, reported, summary, github, resolved);
 

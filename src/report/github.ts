@@ -7,7 +7,7 @@ import { type Reporter, sortFindings } from "./format.js";
  * `%`, CR and LF in the message; also `:` and `,` in property values.
  */
 
-const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
+export const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
   critical: "error",
   high: "error",
   medium: "warning",

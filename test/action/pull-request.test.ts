@@ -98,6 +98,11 @@ describe("the Action on a pull request", () => {
     expect(github.issueComments).toHaveLength(1);
     expect(github.issueComments[0]!.body).toContain("scratch.txt");
     expect(github.issueComments[0]!.body).toContain("outside the diff");
+    // Its annotation names its place in the history, not a line of the head that holds other text.
+    expect(first.stdout).not.toMatch(/^::\w+ file=scratch\.txt/m);
+    expect(first.stdout).toMatch(
+      /^::error title=.*::Secret sk-proj-\S+ at scratch\.txt:1 in commit [0-9a-f]{12}, no longer in the head/m,
+    );
 
     // No secret reaches the log, the comments, the summary or the SARIF file in full.
     const everything = [
