@@ -50,6 +50,9 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
     "--date-order",
     "--no-show-signature",
     "--no-textconv",
+    // Paths from the repository's top even where the user's diff.relative would cut them to
+    // the current folder (and leave out everything outside it).
+    "--no-relative",
     COMMIT_FORMAT,
   ];
   if (selection.since !== undefined) args.push(`--since=${selection.since}`);
