@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportFinding } from "../../src/types.js";
@@ -29,5 +30,19 @@ describe("keywarden history on unusual repositories", () => {
     const { exitCode, findings } = await historyFindings(join(repo.dir, "sub"));
     expect(exitCode).toBe(1);
     expect(findings.map((f) => [f.secret, f.path, f.commit])).toEqual([[key, "top.env", commit]]);
+  });
+
+  it("walks past a legacy info/grafts file that cuts a commit off from its real parents", async () => {
+    const key = plantedKey();
+    const repo = makeTempRepo();
+    repo.commit("base", { "f.txt": "base\n" });
+    const leak = repo.commit("leak", { "k.env": `KEY=${key}\n` });
+    repo.git("rm", "-q", "k.env");
+    const clean = repo.commit("clean");
+    writeFileSync(join(repo.dir, ".git", "info", "grafts"), `${clean}\n`);
+    const { exitCode, findings, stderr } = await historyFindings(repo.dir);
+    expect(stderr).toBe("");
+    expect(exitCode).toBe(1);
+    expect(findings.map((f) => [f.secret, f.commit])).toEqual([[key, leak]]);
   });
 });
