@@ -1,4 +1,5 @@
 import type { GitProvenance } from "../types.js";
+import { COMMIT_HEADER_ARGS, HEADER_BYTE, HEADER_FIELDS, provenanceOf } from "./commit-header.js";
 import { collectStderr, exitCode, expectGitSuccess, type GitContext, spawnGit } from "./run-git.js";
 
 /**
@@ -30,11 +31,6 @@ export interface CommitLogSelection {
   readonly maxCount?: number;
 }
 
-/** Commit header lines: they start with a byte no diff or raw line starts with. */
-export const HEADER = "\x01";
-const HEADER_BYTE = 1;
-const FIELD = "\x02";
-export const COMMIT_FORMAT = `--format=${HEADER}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
 const NULL_SHA = /^0+$/;
 
 export function commitLogArgs(selection: CommitLogSelection): string[] {
@@ -53,7 +49,7 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
     // Paths from the repository's top even where the user's diff.relative would cut them to
     // the current folder (and leave out everything outside it).
     "--no-relative",
-    COMMIT_FORMAT,
+    ...COMMIT_HEADER_ARGS,
   ];
   if (selection.since !== undefined) args.push(`--since=${selection.since}`);
   if (selection.maxCount !== undefined) args.push(`--max-count=${selection.maxCount}`);
@@ -62,14 +58,6 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
   // `--`: a branch named like a file or folder (docs) is still a revision.
   else args.push("--end-of-options", ...revisions, "--");
   return args;
-}
-
-/** Reads a commit header written with COMMIT_FORMAT. */
-export function parseCommitHeader(token: string): GitProvenance {
-  const [commit = "", author = "", email = "", date = "", message = ""] = token
-    .slice(1)
-    .split(FIELD);
-  return { commit, author, email, date, message };
 }
 
 /**
@@ -111,22 +99,34 @@ export async function* logCommits(
   child.stdin.end();
 
   let current: { info: GitProvenance; blobs: CommitBlob[] } | undefined;
+  /** The fields of a commit header read so far (each is a token of its own). */
+  let header: string[] | undefined;
   let pendingMeta: Buffer | undefined;
   let partial: Buffer[] = [];
   let batch: LoggedCommit[] = [];
 
   const token = (raw: Buffer) => {
-    // Records start on a new line after the previous record's terminator.
-    const bytes = raw[0] === 10 ? raw.subarray(1) : raw;
-    if (pendingMeta !== undefined) {
-      const blob = parseRawMeta(pendingMeta);
-      pendingMeta = undefined;
-      if (blob && current) current.blobs.push({ ...blob, path: bytes.toString("utf8") });
+    if (header !== undefined) {
+      header.push(raw.toString("utf8"));
+      if (header.length === HEADER_FIELDS) {
+        current = { info: provenanceOf(header), blobs: [] };
+        header = undefined;
+      }
       return;
     }
+    if (pendingMeta !== undefined) {
+      // A path is taken whole: a file name may start with a newline.
+      const blob = parseRawMeta(pendingMeta);
+      pendingMeta = undefined;
+      if (blob && current) current.blobs.push({ ...blob, path: raw.toString("utf8") });
+      return;
+    }
+    // A header or a raw line may start on a new line after the previous record's end.
+    const bytes = raw[0] === 10 ? raw.subarray(1) : raw;
     if (bytes[0] === HEADER_BYTE) {
       if (current) batch.push(current);
-      current = { info: parseCommitHeader(bytes.toString("utf8")), blobs: [] };
+      current = undefined;
+      header = [bytes.toString("utf8", 1)];
     } else if (bytes[0] === 58 /* : */) {
       pendingMeta = bytes;
     }

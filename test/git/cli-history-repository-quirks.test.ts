@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportFinding } from "../../src/types.js";
-import { makeTempRepo } from "../helpers/git-repo.js";
+import { GIT_ENV, makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 import { plantedKey } from "./helpers.js";
 
@@ -19,6 +20,24 @@ async function historyFindings(cwd: string, ...args: string[]) {
   const result = await runCli(["history", "--format", "json", "--no-redact", ...args], { cwd });
   const report = result.stdout ? (JSON.parse(result.stdout) as JsonReport) : undefined;
   return { ...result, findings: report?.findings ?? [] };
+}
+
+/** Writes a commit object as given (`git commit` refuses odd author lines) and puts main on it. */
+function writeRawCommit(repo: TempRepo, author: string): string {
+  const tree = repo.git("write-tree");
+  const body = `tree ${tree}\nauthor ${author}\ncommitter C <c@example.test> 1700000000 +0000\n\nimported\n`;
+  const commit = execFileSync(
+    "git",
+    ["hash-object", "-t", "commit", "-w", "--stdin", "--literally"],
+    {
+      cwd: repo.dir,
+      env: { ...process.env, ...GIT_ENV },
+      input: body,
+      encoding: "utf8",
+    },
+  ).trim();
+  repo.git("update-ref", "refs/heads/main", commit);
+  return commit;
 }
 
 describe("keywarden history on unusual repositories", () => {
@@ -44,5 +63,61 @@ describe("keywarden history on unusual repositories", () => {
     expect(stderr).toBe("");
     expect(exitCode).toBe(1);
     expect(findings.map((f) => [f.secret, f.commit])).toEqual([[key, leak]]);
+  });
+
+  it("walks past a commit dated before 1970 west of UTC, and dates it", async () => {
+    const [old, later] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    repo.write({ "a-old.env": `KEY=${old}\n` });
+    repo.git("add", "-A");
+    execFileSync("git", ["commit", "-q", "-m", "old import"], {
+      cwd: repo.dir,
+      env: { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: "@1 -1200" },
+    });
+    repo.commit("later", { "b-new.env": `KEY=${later}\n` });
+    const { exitCode, findings } = await historyFindings(repo.dir);
+    expect(exitCode).toBe(1);
+    expect(findings.map((f) => [f.secret, f.date])).toEqual([
+      [old, "1969-12-31T12:00:01-12:00"],
+      [later, "2026-01-02T03:04:05+00:00"],
+    ]);
+  });
+
+  it("keeps each attribution field whole when an author holds control bytes", async () => {
+    const key = plantedKey();
+    const repo = makeTempRepo();
+    repo.write({ "k.env": `KEY=${key}\n` });
+    repo.git("add", "-A");
+    const commit = writeRawCommit(repo, "Evil\x01\x02Name <x\x02y@example.test> 1700000000 +0000");
+    const { findings } = await historyFindings(repo.dir);
+    expect(findings.map((f) => [f.commit, f.author, f.email, f.date])).toEqual([
+      [commit, "Evil\x01\x02Name", "x\x02y@example.test", "2023-11-14T22:13:20+00:00"],
+    ]);
+  });
+
+  it("leaves author and date empty, not git's placeholders, for an author line git cannot read", async () => {
+    const repo = makeTempRepo();
+    repo.write({ "k.env": `KEY=${plantedKey()}\n` });
+    repo.git("add", "-A");
+    writeRawCommit(repo, "NoMail 1700000000 +0000");
+    const { findings } = await historyFindings(repo.dir);
+    expect(findings.map((f) => [f.author, f.email, f.date])).toEqual([["", "", ""]]);
+  });
+
+  it("keeps a newline that starts a file name", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", { "\nlead.env": `KEY=${plantedKey()}\n` });
+    const { findings } = await historyFindings(repo.dir);
+    expect(findings.map((f) => f.path)).toEqual(["\nlead.env"]);
+  });
+
+  it("names authors as the repository's .mailmap does, as git log shows them", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", {
+      ".mailmap": "Jane Doe <jane@example.test> <ada@example.test>\n",
+      "k.env": `KEY=${plantedKey()}\n`,
+    });
+    const { findings } = await historyFindings(repo.dir);
+    expect(findings.map((f) => [f.author, f.email])).toEqual([["Jane Doe", "jane@example.test"]]);
   });
 });
