@@ -1,6 +1,7 @@
 import {
   assertCommitExists,
   assertDateParses,
+  hasRefs,
   listLocalBlobs,
   probeRepository,
   shallowBoundary,
@@ -39,7 +40,8 @@ export async function* historyScanFragments(options: HistoryScanOptions): AsyncG
     });
     return;
   }
-  if (!state.hasCommits) {
+  // Without a commit, a ref can still name a blob or a tree (a tag of a key file).
+  if (!state.hasCommits && !(await hasRefs(options))) {
     options.onNote("the repository has no commits yet: nothing to scan");
     return;
   }

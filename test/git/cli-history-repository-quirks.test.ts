@@ -120,4 +120,31 @@ describe("keywarden history on unusual repositories", () => {
     const { findings } = await historyFindings(repo.dir);
     expect(findings.map((f) => [f.author, f.email])).toEqual([["Jane Doe", "jane@example.test"]]);
   });
+
+  it("reads a blob a tag of a tag names, and one tagged in a repository without commits", async () => {
+    const [nested, alone] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    const blob = (text: string) =>
+      execFileSync("git", ["hash-object", "-w", "--stdin"], {
+        cwd: repo.dir,
+        input: text,
+        encoding: "utf8",
+      }).trim();
+    repo.git("tag", "-a", "alone", "-m", "a key", blob(`KEY=${alone}\n`));
+    const onlyTag = await historyFindings(repo.dir);
+    expect(onlyTag.stderr).toBe("");
+    expect(onlyTag.findings.map((f) => [f.secret, f.path])).toEqual([[alone, "refs/tags/alone"]]);
+
+    repo.commit("base", { "f.txt": "base\n" });
+    repo.git("tag", "-a", "inner", "-m", "inner", blob(`KEY=${nested}\n`));
+    repo.git("-c", "advice.nestedTag=false", "tag", "-a", "outer", "-m", "outer", "inner");
+    repo.git("tag", "-d", "inner");
+    const { findings } = await historyFindings(repo.dir);
+    expect(findings.map((f) => [f.secret, f.path]).sort()).toEqual(
+      [
+        [alone, "refs/tags/alone"],
+        [nested, "refs/tags/outer"],
+      ].sort(),
+    );
+  });
 });
