@@ -147,4 +147,25 @@ describe("keywarden history on unusual repositories", () => {
       ].sort(),
     );
   });
+
+  it("skips LFS pointers as the spec writes them, and reads a file shaped like one holding a key", async () => {
+    const key = plantedKey();
+    const pointer = (extension: string) =>
+      `version https://git-lfs.github.com/spec/v1\n${extension}oid sha256:${"ab".repeat(32)}\nsize 12\n`;
+    const repo = makeTempRepo();
+    repo.commit("pointers", {
+      "real.bin": pointer(`ext-0-foo sha256:${"cd".repeat(32)}\n`),
+      "fake.bin": pointer(`ext-0-token ${key}\n`),
+    });
+    const result = await runCli(["history", "--format", "json", "--no-redact", "--verbose"], {
+      cwd: repo.dir,
+    });
+    const report = JSON.parse(result.stdout) as JsonReport & {
+      summary: { skipped: { path: string; reason: string }[] };
+    };
+    expect(report.findings.map((f) => [f.secret, f.path])).toEqual([[key, "fake.bin"]]);
+    expect(report.summary.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ["real.bin", "lfs-pointer"],
+    ]);
+  });
 });
