@@ -1,6 +1,11 @@
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
-import { type CommitLogSelection, type LoggedCommit, logCommits } from "../git/commit-log.js";
+import {
+  type CommitLogSelection,
+  isCutWalk,
+  type LoggedCommit,
+  logCommits,
+} from "../git/commit-log.js";
 import { taggedObjects } from "../git/tagged-objects.js";
 import type { BlobPlace, BlobRevision, Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
@@ -39,6 +44,8 @@ interface Introduction {
   readonly path: string;
   readonly git: GitProvenance;
   readonly previous?: string;
+  /** See BlobRevision.mergedFrom. */
+  readonly mergedFrom: readonly string[] | undefined;
   /** See BlobRevision.baseOnly. */
   readonly baseOnly: boolean;
 }
@@ -80,7 +87,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
 
   const { selection } = options;
-  const walkIsCut = selection.since !== undefined || selection.maxCount !== undefined;
+  const walkIsCut = isCutWalk(selection);
 
   /** Queues the new blobs of these commits and asks git for them. */
   const take = async (batch: readonly LoggedCommit[]) => {
@@ -107,28 +114,36 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
-          // A walk cut short by date or count starts inside the life of a file: what the
-          // blob before the cut held was added before it, so that blob is read first, as a base.
-          const local = !localBlobs || localBlobs.has(blob.previous);
-          if (walkIsCut && local && !seen.has(blob.previous)) {
-            seen.add(blob.previous);
+        }
+        // A walk cut short by date or count starts inside the life of a file: what the blobs
+        // before the cut held (the one this revises, a merge's parents' ones) was added before
+        // it, so those blobs are read first, as bases.
+        const mergedFrom = walkIsCut ? blob.mergedFrom : undefined;
+        if (walkIsCut) {
+          for (const base of blob.previous ? [blob.previous] : (mergedFrom ?? [])) {
+            const local = !localBlobs || localBlobs.has(base);
+            if (!local || seen.has(base)) continue;
+            seen.add(base);
             pending.push({
-              sha: blob.previous,
+              sha: base,
               path: blob.path,
               git: commit.info,
               previous: undefined,
+              mergedFrom: undefined,
               baseOnly: true,
             });
-            requests.push(blob.previous);
+            requests.push(base);
           }
         }
-        // Every field set, `previous` or not: one object shape for the queue's reader.
+        // Every field set, `previous` or not: one object shape for the queue's reader. A
+        // file only moved inside a cut walk holds what it held before: a base, nothing new.
         pending.push({
           sha: blob.sha,
           path: blob.path,
           git: commit.info,
           previous: blob.previous,
-          baseOnly: false,
+          mergedFrom,
+          baseOnly: walkIsCut && blob.previous === blob.sha,
         });
         requests.push(blob.sha);
       }
@@ -165,11 +180,10 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   /** Whether a blob not yet taken from the queue revises `sha` (unknown until the walk ends). */
   const revisedLater = (sha: string) => !walkDone || revisions.has(sha);
-  const revisionOf = (
-    sha: string,
-    previous: string | undefined,
-    baseOnly: boolean,
-  ): BlobRevision => {
+  const revisionOf = ({ sha, previous, mergedFrom, baseOnly }: Introduction): BlobRevision => {
+    if (mergedFrom !== undefined) {
+      return { sha, revisedLater: revisedLater(sha), mergedFrom, baseOnly };
+    }
     if (previous === undefined) return { sha, revisedLater: revisedLater(sha), baseOnly };
     const uses = (revisions.get(previous) ?? 1) - 1;
     if (uses > 0) revisions.set(previous, uses);
@@ -185,7 +199,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   const fragmentOf = (object: CatFileObject, intro: Introduction): Fragment | undefined => {
     // Counted for every blob taken, read or skipped.
-    const revision = revisionOf(intro.sha, intro.previous, intro.baseOnly);
+    const revision = revisionOf(intro);
     // A base is no part of the selection: without it, its revision is read as a new text.
     if (intro.baseOnly && (object.kind !== "object" || isBinary(object.content))) return undefined;
     const where = `blob ${object.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;

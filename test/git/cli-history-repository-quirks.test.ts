@@ -40,6 +40,16 @@ function writeRawCommit(repo: TempRepo, author: string): string {
   return commit;
 }
 
+/** Stages everything and commits it at this date (author and committer). */
+function commitAt(repo: TempRepo, date: string, message: string, ...options: string[]): string {
+  repo.git("add", "-A");
+  execFileSync("git", ["commit", "-q", "-m", message, ...options], {
+    cwd: repo.dir,
+    env: { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  });
+  return repo.git("rev-parse", "HEAD");
+}
+
 describe("keywarden history on unusual repositories", () => {
   it("reads paths from the repository's top from a subfolder, whatever diff.relative says", async () => {
     const key = plantedKey();
@@ -167,5 +177,32 @@ describe("keywarden history on unusual repositories", () => {
     expect(report.summary.skipped.map((s) => [s.path, s.reason])).toEqual([
       ["real.bin", "lfs-pointer"],
     ]);
+  });
+
+  it("with --since, leaves out a key from before that an in-window merge or rename carries", async () => {
+    const [merged, moved, added] = [plantedKey(), plantedKey(), plantedKey()];
+    const lines = Array.from({ length: 20 }, (_, index) => `line ${index}`);
+    const repo = makeTempRepo();
+    repo.write({ "f.txt": `${lines.join("\n")}\n`, "old.cfg": `KEY=${moved}\n` });
+    commitAt(repo, "2020-01-01T00:00:00Z", "base");
+    repo.git("checkout", "-q", "-b", "side");
+    repo.write({ "f.txt": `KEY=${merged}\n${lines.slice(1).join("\n")}\n` });
+    commitAt(repo, "2020-01-02T00:00:00Z", "old key on side");
+    repo.git("checkout", "-q", "main");
+    repo.write({ "f.txt": `${lines.slice(0, -1).join("\n")}\nrecent\n` });
+    commitAt(repo, "2024-06-01T00:00:00Z", "recent edit");
+    repo.git("merge", "-q", "--no-commit", "side");
+    commitAt(repo, "2024-06-02T00:00:00Z", "merge side");
+    repo.git("mv", "old.cfg", "new.cfg");
+    commitAt(repo, "2024-06-03T00:00:00Z", "rename");
+    repo.git("mv", "new.cfg", "renamed-and-edited.cfg");
+    repo.write({ "renamed-and-edited.cfg": `KEY=${moved}\nNEW=${added}\n` });
+    const last = commitAt(repo, "2024-06-04T00:00:00Z", "rename and edit");
+    const { findings } = await historyFindings(repo.dir, "--since", "2023-01-01");
+    expect(findings.map((f) => [f.secret, f.commit, f.path])).toEqual([
+      [added, last, "renamed-and-edited.cfg"],
+    ]);
+    const all = await historyFindings(repo.dir);
+    expect(all.findings.map((f) => f.secret).sort()).toEqual([merged, moved, added].sort());
   });
 });
