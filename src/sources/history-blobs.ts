@@ -37,6 +37,12 @@ export interface HistoryOptions extends GitSourceOptions {
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
   readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
+  /**
+   * Whether the config's allowlist covers everything found at this place (allowedPlaceMatcher).
+   * A blob first read at such a place is read again at the first place it is not, so a copy of
+   * an allowed file elsewhere is reported there; allowed places are never added again.
+   */
+  readonly isAllowedPlace?: (path: string, commit: string) => boolean;
 }
 
 interface Introduction {
@@ -70,8 +76,11 @@ class Queue<T> {
 }
 
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
-  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded } = options;
+  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded, isAllowedPlace } =
+    options;
   const seen = new Set<string>();
+  /** Blobs read so far only at places the allowlist covers. */
+  const readOnlyWhereAllowed = new Set<string>();
   const pending = new Queue<Introduction>();
   /** For each blob: how many queued blobs revise it (see BlobRevision.revisedLater). */
   const revisions = new Map<string, number>();
@@ -94,15 +103,23 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     const requests: string[] = [];
     for (const commit of batch) {
       commits++;
-      for (const blob of commit.blobs) {
+      for (const added of commit.blobs) {
         // Submodule pointers name commits of another repository.
-        if (blob.mode === "160000" || isExcluded?.(blob.path)) continue;
-        if (seen.has(blob.sha)) {
-          // Read once, but a copy, a revert or a cherry-pick adds the blob here too.
-          onAddedAgain?.(blob.sha, { path: blob.path, git: commit.info });
-          continue;
+        if (added.mode === "160000" || isExcluded?.(added.path)) continue;
+        const isAllowed = isAllowedPlace?.(added.path, commit.info.commit) === true;
+        let blob = added;
+        if (seen.has(added.sha)) {
+          if (isAllowed) continue;
+          if (!readOnlyWhereAllowed.delete(added.sha)) {
+            // Read once, but a copy, a revert or a cherry-pick adds the blob here too.
+            onAddedAgain?.(added.sha, { path: added.path, git: commit.info });
+            continue;
+          }
+          // Read again here as a text of its own: its first place hid all it holds.
+          blob = { sha: added.sha, path: added.path, mode: added.mode };
         }
         seen.add(blob.sha);
+        if (isAllowed) readOnlyWhereAllowed.add(blob.sha);
         if (localBlobs && !localBlobs.has(blob.sha)) {
           onSkip({
             path: blob.path,

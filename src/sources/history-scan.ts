@@ -27,6 +27,7 @@ export interface HistoryScanOptions extends GitSourceOptions {
   readonly onNote: (text: string) => void;
   readonly onProgress?: (progress: HistoryProgress) => void;
   readonly onAddedAgain?: HistoryOptions["onAddedAgain"];
+  readonly isAllowedPlace?: HistoryOptions["isAllowedPlace"];
 }
 
 export async function* historyScanFragments(options: HistoryScanOptions): AsyncGenerator<Fragment> {

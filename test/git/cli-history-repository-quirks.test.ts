@@ -205,4 +205,31 @@ describe("keywarden history on unusual repositories", () => {
     const all = await historyFindings(repo.dir);
     expect(all.findings.map((f) => f.secret).sort()).toEqual([merged, moved, added].sort());
   });
+
+  it("reports a key copied out of a place the config allows, at the copy", async () => {
+    const [fixture, inCommit] = [plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    const allowed = repo.commit("fixtures", {
+      "test/fixtures/x.env": `KEY=${fixture}\n`,
+      "a.env": `KEY=${inCommit}\n`,
+    });
+    repo.commit("another fixture", { "test/fixtures/y.env": `KEY=${fixture}\n` });
+    const copied = repo.commit("copies", {
+      "src/config.env": `KEY=${fixture}\n`,
+      "b.env": `KEY=${inCommit}\n`,
+    });
+    repo.commit("yet another fixture", { "test/fixtures/z.env": `KEY=${fixture}\n` });
+    repo.write({
+      ".keywarden.yaml": `allow:\n  paths: ["test/fixtures/**"]\n  commits: [${allowed.slice(0, 12)}]\n`,
+    });
+    const { findings } = await historyFindings(repo.dir);
+    expect(
+      findings.map((f) => [f.secret, f.path, f.commit, f.occurrences?.map((o) => o.path)]).sort(),
+    ).toEqual(
+      [
+        [fixture, "src/config.env", copied, ["src/config.env"]],
+        [inCommit, "b.env", copied, ["b.env"]],
+      ].sort(),
+    );
+  });
 });
