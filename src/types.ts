@@ -71,6 +71,11 @@ export interface BlobRevision {
   /** The same for `previous`, now that this blob has used it. */
   readonly previousRevisedLater?: boolean;
   /**
+   * For a merge's blob in a walk cut short (see baseOnly): its parents' blobs at its path.
+   * What they held before the selected commits is not new in the merge either.
+   */
+  readonly mergedFrom?: readonly string[];
+  /**
    * Read only as the base of a later blob: it comes from before the commits selected
    * (`--since`, `--max-count`), so what it holds is not new, and what its revisions keep of
    * it is not either.

@@ -78,7 +78,17 @@ async function changedPaths(
   context: GitContext,
 ): Promise<string[]> {
   const result = await runGitRaw(
-    ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--", ...paths],
+    [
+      "diff",
+      "--name-only",
+      "--no-renames",
+      // Paths from the top whatever the user's diff.relative says.
+      "--no-relative",
+      "-z",
+      `${base}...${head}`,
+      "--",
+      ...paths,
+    ],
     context,
   );
   if (result.code !== 0) return [];

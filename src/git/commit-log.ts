@@ -1,4 +1,5 @@
 import type { GitProvenance } from "../types.js";
+import { COMMIT_HEADER_ARGS, HEADER_BYTE, HEADER_FIELDS, provenanceOf } from "./commit-header.js";
 import { collectStderr, exitCode, expectGitSuccess, type GitContext, spawnGit } from "./run-git.js";
 
 /**
@@ -6,14 +7,21 @@ import { collectStderr, exitCode, expectGitSuccess, type GitContext, spawnGit } 
  * new side of every added or modified file). Merges are diffed with `-c`, so only content that
  * differs from every parent (a conflict resolution, an evil merge) counts as new there; what
  * came from a side branch was already seen on that branch, which the walk visits first.
+ * A walk cut short by date or count follows renames: a file moved inside the selection is
+ * one revision of the file it was before, not a file added there.
  */
 
 export interface CommitBlob {
   readonly sha: string;
   readonly path: string;
   readonly mode: string;
-  /** The blob this one modifies at the same path, for a commit with one parent. */
+  /**
+   * The blob this one modifies, for a commit with one parent: at the same path, or at the
+   * path it was renamed from (renames are followed by a cut walk only).
+   */
   readonly previous?: string;
+  /** For a merge: the blobs its parents hold at the same path, those that have the file. */
+  readonly mergedFrom?: readonly string[];
 }
 
 export interface LoggedCommit {
@@ -30,19 +38,20 @@ export interface CommitLogSelection {
   readonly maxCount?: number;
 }
 
-/** Commit header lines: they start with a byte no diff or raw line starts with. */
-export const HEADER = "\x01";
-const HEADER_BYTE = 1;
-const FIELD = "\x02";
-export const COMMIT_FORMAT = `--format=${HEADER}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
 const NULL_SHA = /^0+$/;
+
+/** Whether the walk starts inside history (a date or a count), not at its roots. */
+export function isCutWalk(selection: CommitLogSelection): boolean {
+  return selection.since !== undefined || selection.maxCount !== undefined;
+}
 
 export function commitLogArgs(selection: CommitLogSelection): string[] {
   const args = [
     "log",
     "--raw",
     "-c",
-    "--no-renames",
+    // Rename detection costs time on every commit: only a cut walk needs it (see above).
+    isCutWalk(selection) ? "--find-renames" : "--no-renames",
     "--no-abbrev",
     "--root",
     "-z",
@@ -50,7 +59,10 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
     "--date-order",
     "--no-show-signature",
     "--no-textconv",
-    COMMIT_FORMAT,
+    // Paths from the repository's top even where the user's diff.relative would cut them to
+    // the current folder (and leave out everything outside it).
+    "--no-relative",
+    ...COMMIT_HEADER_ARGS,
   ];
   if (selection.since !== undefined) args.push(`--since=${selection.since}`);
   if (selection.maxCount !== undefined) args.push(`--max-count=${selection.maxCount}`);
@@ -61,20 +73,20 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
   return args;
 }
 
-/** Reads a commit header written with COMMIT_FORMAT. */
-export function parseCommitHeader(token: string): GitProvenance {
-  const [commit = "", author = "", email = "", date = "", message = ""] = token
-    .slice(1)
-    .split(FIELD);
-  return { commit, author, email, date, message };
+interface RawEntry {
+  readonly sha: string;
+  readonly mode: string;
+  readonly previous?: string;
+  readonly mergedFrom?: readonly string[];
 }
 
 /**
- * Reads the new blob of a raw line: `:old new oldsha newsha S` or `::p1 p2 new s1 s2 new SS`.
+ * Reads a raw line: `:old new oldsha newsha S` or `::p1 p2 new s1 s2 new SS`. Undefined for a
+ * deletion. `paths`: how many path tokens follow (two for a rename: from, to).
  * Fields are read from the bytes into strings of their own: the walk keeps the name of every
  * blob of the history, and a name cut from the line's text would keep the whole line alive.
  */
-function parseRawMeta(meta: Buffer): { sha: string; mode: string; previous?: string } | undefined {
+function parseRawMeta(meta: Buffer): { entry: RawEntry | undefined; paths: number } {
   let parents = 0;
   while (meta[parents] === 58 /* : */) parents++;
   const starts = [parents];
@@ -84,13 +96,24 @@ function parseRawMeta(meta: Buffer): { sha: string; mode: string; previous?: str
   const field = (index: number) =>
     meta.toString("latin1", starts[index], (starts[index + 1] ?? meta.length + 1) - 1);
   const status = field(starts.length - 1);
-  if (status.includes("D")) return undefined;
+  const isRename = parents === 1 && (status.startsWith("R") || status.startsWith("C"));
+  const paths = isRename ? 2 : 1;
+  if (status.includes("D")) return { entry: undefined, paths };
   const mode = field(parents);
   const sha = field(starts.length - 2);
-  if (NULL_SHA.test(sha)) return undefined;
-  // A modification in a commit with one parent: the old blob is the text this one revises.
-  const previous = parents === 1 && status === "M" ? field(2) : undefined;
-  return previous ? { sha, mode, previous } : { sha, mode };
+  if (NULL_SHA.test(sha)) return { entry: undefined, paths };
+  // Parents' blobs follow the modes: one per parent, all zeros where a parent lacks the file.
+  if (parents > 1) {
+    const mergedFrom: string[] = [];
+    for (let index = parents + 1; index <= 2 * parents; index++) {
+      const parentSha = field(index);
+      if (!NULL_SHA.test(parentSha)) mergedFrom.push(parentSha);
+    }
+    return { entry: { sha, mode, mergedFrom }, paths };
+  }
+  // A modification or a rename: the old blob is the text this one revises.
+  const previous = status === "M" || isRename ? field(2) : undefined;
+  return { entry: previous ? { sha, mode, previous } : { sha, mode }, paths };
 }
 
 /**
@@ -108,24 +131,42 @@ export async function* logCommits(
   child.stdin.end();
 
   let current: { info: GitProvenance; blobs: CommitBlob[] } | undefined;
-  let pendingMeta: Buffer | undefined;
+  /** The fields of a commit header read so far (each is a token of its own). */
+  let header: string[] | undefined;
+  /** The raw line read, and how many of its path tokens are still to come. */
+  let pendingEntry: RawEntry | undefined;
+  let pathsToCome = 0;
   let partial: Buffer[] = [];
   let batch: LoggedCommit[] = [];
 
   const token = (raw: Buffer) => {
-    // Records start on a new line after the previous record's terminator.
-    const bytes = raw[0] === 10 ? raw.subarray(1) : raw;
-    if (pendingMeta !== undefined) {
-      const blob = parseRawMeta(pendingMeta);
-      pendingMeta = undefined;
-      if (blob && current) current.blobs.push({ ...blob, path: bytes.toString("utf8") });
+    if (header !== undefined) {
+      header.push(raw.toString("utf8"));
+      if (header.length === HEADER_FIELDS) {
+        current = { info: provenanceOf(header), blobs: [] };
+        header = undefined;
+      }
       return;
     }
+    if (pathsToCome > 0) {
+      // The last path is where the blob is now (a rename's first is where it was). A path is
+      // taken whole: a file name may start with a newline.
+      if (--pathsToCome > 0) return;
+      if (pendingEntry && current)
+        current.blobs.push({ ...pendingEntry, path: raw.toString("utf8") });
+      pendingEntry = undefined;
+      return;
+    }
+    // A header or a raw line may start on a new line after the previous record's end.
+    const bytes = raw[0] === 10 ? raw.subarray(1) : raw;
     if (bytes[0] === HEADER_BYTE) {
       if (current) batch.push(current);
-      current = { info: parseCommitHeader(bytes.toString("utf8")), blobs: [] };
+      current = undefined;
+      header = [bytes.toString("utf8", 1)];
     } else if (bytes[0] === 58 /* : */) {
-      pendingMeta = bytes;
+      const { entry, paths } = parseRawMeta(bytes);
+      pendingEntry = entry;
+      pathsToCome = paths;
     }
   };
 

@@ -53,6 +53,11 @@ export async function probeRepository(context: GitContext): Promise<RepositorySt
   };
 }
 
+/** Whether any ref exists: in a repository without commits, one names a blob, tree or tag. */
+export async function hasRefs(context: GitContext): Promise<boolean> {
+  return (await runGit(["for-each-ref", "--count=1", "--format=%(refname)"], context)) !== "";
+}
+
 /** Fails with one clear line when `revision` names no commit (a mistyped --branch). */
 export async function assertCommitExists(revision: string, context: GitContext): Promise<void> {
   const result = await runGitRaw(

@@ -1,4 +1,5 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { devNull } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { GitError } from "../errors.js";
 import { readLineBatches } from "./read-lines.js";
@@ -17,8 +18,9 @@ export interface GitContext {
  * Options every scanning git call gets whatever the user's config says: paths unquoted (UTF-8
  * as is), no pager, no colours, no external diff tools, no lazy fetches from a promisor remote
  * (a partial clone must not start downloading while we read it), and the objects as they are:
- * `git replace` can show a clean commit in place of the one that leaked a key, while a clone,
- * which does not fetch refs/replace, gets the real one.
+ * `git replace` and a legacy info/grafts file can show a clean commit in place of the one that
+ * leaked a key, or cut its ancestors off, while a clone, which fetches neither, gets the real
+ * ones.
  */
 const CONFIG_OVERRIDES = [
   "-c",
@@ -30,6 +32,10 @@ const CONFIG_OVERRIDES = [
   // Author names and subjects as UTF-8, whatever encoding the user's log output is set to.
   "-c",
   "i18n.logOutputEncoding=UTF-8",
+  // The empty graft file read in place of info/grafts would otherwise bring git's hint that
+  // grafts are deprecated.
+  "-c",
+  "advice.graftFileDeprecated=false",
 ];
 
 export function gitEnv(env: GitContext["env"]): NodeJS.ProcessEnv {
@@ -39,6 +45,7 @@ export function gitEnv(env: GitContext["env"]): NodeJS.ProcessEnv {
     GIT_TERMINAL_PROMPT: "0",
     GIT_NO_LAZY_FETCH: "1",
     GIT_NO_REPLACE_OBJECTS: "1",
+    GIT_GRAFT_FILE: devNull,
     LC_ALL: "C",
     LANGUAGE: "C",
   };

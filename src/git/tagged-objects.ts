@@ -1,5 +1,5 @@
 import type { CommitBlob, LoggedCommit } from "./commit-log.js";
-import { type GitContext, runGit } from "./run-git.js";
+import { type GitContext, runGit, runGitRaw } from "./run-git.js";
 
 /**
  * Blobs and trees that a ref names directly rather than through a commit, as `git tag -a name
@@ -23,13 +23,27 @@ const FIELDS = [
 
 export async function taggedObjects(context: GitContext): Promise<LoggedCommit[]> {
   const refs = await runGit(["for-each-ref", `--format=${FIELDS.join("%00")}`], context);
+  const lines = refs.split("\n").map((line) => line.split("\0"));
+  const nested = await peelNestedTags(lines, context);
   const tagged: LoggedCommit[] = [];
-  for (const line of refs.split("\n")) {
-    const [type, name, peeledType, peeled, ref = "", tagger, email = "", date, subject] =
-      line.split("\0");
-    // An annotated tag names its object one step further.
-    const objectType = type === "tag" ? peeledType : type;
-    const object = type === "tag" ? peeled : name;
+  for (const [
+    type,
+    name = "",
+    peeledType,
+    peeled,
+    ref = "",
+    tagger,
+    email = "",
+    date,
+    subject,
+  ] of lines) {
+    // An annotated tag names its object one step further; a tag of a tag, further still.
+    const [objectType, object] =
+      type !== "tag"
+        ? [type, name]
+        : peeledType === "tag"
+          ? (nested.get(name) ?? [])
+          : [peeledType, peeled];
     if (!object || (objectType !== "blob" && objectType !== "tree")) continue;
     const blobs: CommitBlob[] =
       objectType === "blob"
@@ -47,6 +61,33 @@ export async function taggedObjects(context: GitContext): Promise<LoggedCommit[]
     });
   }
   return tagged;
+}
+
+/**
+ * What tags of tags finally name, by the outer tag's object name: for-each-ref peels one step
+ * only. Such tags are rare, so one `cat-file --batch-check` for all of them, and none without.
+ */
+async function peelNestedTags(
+  lines: readonly string[][],
+  context: GitContext,
+): Promise<Map<string, [type: string, object: string]>> {
+  const names = lines.flatMap(([type, name, peeledType]) =>
+    type === "tag" && peeledType === "tag" && name ? [name] : [],
+  );
+  const peeled = new Map<string, [string, string]>();
+  if (names.length === 0) return peeled;
+  const result = await runGitRaw(
+    ["cat-file", "--batch-check=%(objecttype) %(objectname)"],
+    context,
+    names.map((name) => `${name}^{}\n`).join(""),
+  );
+  // One answer line per name, in order; a missing object says so on its line.
+  const answers = result.stdout.toString("utf8").split("\n");
+  names.forEach((name, index) => {
+    const [type = "", object = ""] = (answers[index] ?? "").split(" ");
+    if (type !== "" && object !== "missing") peeled.set(name, [type, object]);
+  });
+  return peeled;
 }
 
 /** Every blob of a tree, with its path; submodule entries are commits, and left out. */

@@ -28,6 +28,15 @@ function secretKey(finding: Finding): string {
   return `${finding.ruleId}\0${finding.secret}`;
 }
 
+/** What any of these blobs held from before the selected commits (undefined: nothing). */
+function heldInAny(
+  blobs: readonly string[],
+  heldBefore: ReadonlyMap<string, ReadonlySet<string>>,
+): ReadonlySet<string> | undefined {
+  const held = blobs.flatMap((blob) => [...(heldBefore.get(blob) ?? [])]);
+  return held.length > 0 ? new Set(held) : undefined;
+}
+
 /** Sources → engine: every fragment through the detector, findings and counts collected. */
 export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -56,9 +65,11 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       found = scanned.findings;
       const held = fragment.blob.baseOnly
         ? new Set(found.map(secretKey))
-        : previous === undefined
-          ? undefined
-          : heldBefore.get(previous);
+        : fragment.blob.mergedFrom
+          ? heldInAny(fragment.blob.mergedFrom, heldBefore)
+          : previous === undefined
+            ? undefined
+            : heldBefore.get(previous);
       if (held) {
         heldBefore.set(sha, held);
         found = found.filter((finding) => !held.has(secretKey(finding)));

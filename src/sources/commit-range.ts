@@ -1,5 +1,5 @@
 import { BlobHeads } from "../git/blob-heads.js";
-import { COMMIT_FORMAT, HEADER, parseCommitHeader } from "../git/commit-log.js";
+import { COMMIT_HEADER_ARGS, HEADER, parseCommitHeader } from "../git/commit-header.js";
 import { DiffParser } from "../git/diff-parser.js";
 import { gitOutputLines } from "../git/run-git.js";
 import type { Fragment, GitProvenance } from "../types.js";
@@ -39,7 +39,7 @@ export function rangeLogArgs(range: string): string[] {
     "--reverse",
     "--topo-order",
     "--no-show-signature",
-    COMMIT_FORMAT,
+    ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
     range,

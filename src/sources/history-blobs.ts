@@ -1,6 +1,11 @@
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
-import { type CommitLogSelection, type LoggedCommit, logCommits } from "../git/commit-log.js";
+import {
+  type CommitLogSelection,
+  isCutWalk,
+  type LoggedCommit,
+  logCommits,
+} from "../git/commit-log.js";
 import { taggedObjects } from "../git/tagged-objects.js";
 import type { BlobPlace, BlobRevision, Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
@@ -32,6 +37,12 @@ export interface HistoryOptions extends GitSourceOptions {
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
   readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
+  /**
+   * Whether the config's allowlist covers everything found at this place (allowedPlaceMatcher).
+   * A blob first read at such a place is read again at the first place it is not, so a copy of
+   * an allowed file elsewhere is reported there; allowed places are never added again.
+   */
+  readonly isAllowedPlace?: (path: string, commit: string) => boolean;
 }
 
 interface Introduction {
@@ -39,6 +50,8 @@ interface Introduction {
   readonly path: string;
   readonly git: GitProvenance;
   readonly previous?: string;
+  /** See BlobRevision.mergedFrom. */
+  readonly mergedFrom: readonly string[] | undefined;
   /** See BlobRevision.baseOnly. */
   readonly baseOnly: boolean;
 }
@@ -63,8 +76,11 @@ class Queue<T> {
 }
 
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
-  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded } = options;
+  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded, isAllowedPlace } =
+    options;
   const seen = new Set<string>();
+  /** Blobs read so far only at places the allowlist covers. */
+  const readOnlyWhereAllowed = new Set<string>();
   const pending = new Queue<Introduction>();
   /** For each blob: how many queued blobs revise it (see BlobRevision.revisedLater). */
   const revisions = new Map<string, number>();
@@ -80,22 +96,30 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
 
   const { selection } = options;
-  const walkIsCut = selection.since !== undefined || selection.maxCount !== undefined;
+  const walkIsCut = isCutWalk(selection);
 
   /** Queues the new blobs of these commits and asks git for them. */
   const take = async (batch: readonly LoggedCommit[]) => {
     const requests: string[] = [];
     for (const commit of batch) {
       commits++;
-      for (const blob of commit.blobs) {
+      for (const added of commit.blobs) {
         // Submodule pointers name commits of another repository.
-        if (blob.mode === "160000" || isExcluded?.(blob.path)) continue;
-        if (seen.has(blob.sha)) {
-          // Read once, but a copy, a revert or a cherry-pick adds the blob here too.
-          onAddedAgain?.(blob.sha, { path: blob.path, git: commit.info });
-          continue;
+        if (added.mode === "160000" || isExcluded?.(added.path)) continue;
+        const isAllowed = isAllowedPlace?.(added.path, commit.info.commit) === true;
+        let blob = added;
+        if (seen.has(added.sha)) {
+          if (isAllowed) continue;
+          if (!readOnlyWhereAllowed.delete(added.sha)) {
+            // Read once, but a copy, a revert or a cherry-pick adds the blob here too.
+            onAddedAgain?.(added.sha, { path: added.path, git: commit.info });
+            continue;
+          }
+          // Read again here as a text of its own: its first place hid all it holds.
+          blob = { sha: added.sha, path: added.path, mode: added.mode };
         }
         seen.add(blob.sha);
+        if (isAllowed) readOnlyWhereAllowed.add(blob.sha);
         if (localBlobs && !localBlobs.has(blob.sha)) {
           onSkip({
             path: blob.path,
@@ -107,28 +131,36 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
-          // A walk cut short by date or count starts inside the life of a file: what the
-          // blob before the cut held was added before it, so that blob is read first, as a base.
-          const local = !localBlobs || localBlobs.has(blob.previous);
-          if (walkIsCut && local && !seen.has(blob.previous)) {
-            seen.add(blob.previous);
+        }
+        // A walk cut short by date or count starts inside the life of a file: what the blobs
+        // before the cut held (the one this revises, a merge's parents' ones) was added before
+        // it, so those blobs are read first, as bases.
+        const mergedFrom = walkIsCut ? blob.mergedFrom : undefined;
+        if (walkIsCut) {
+          for (const base of blob.previous ? [blob.previous] : (mergedFrom ?? [])) {
+            const local = !localBlobs || localBlobs.has(base);
+            if (!local || seen.has(base)) continue;
+            seen.add(base);
             pending.push({
-              sha: blob.previous,
+              sha: base,
               path: blob.path,
               git: commit.info,
               previous: undefined,
+              mergedFrom: undefined,
               baseOnly: true,
             });
-            requests.push(blob.previous);
+            requests.push(base);
           }
         }
-        // Every field set, `previous` or not: one object shape for the queue's reader.
+        // Every field set, `previous` or not: one object shape for the queue's reader. A
+        // file only moved inside a cut walk holds what it held before: a base, nothing new.
         pending.push({
           sha: blob.sha,
           path: blob.path,
           git: commit.info,
           previous: blob.previous,
-          baseOnly: false,
+          mergedFrom,
+          baseOnly: walkIsCut && blob.previous === blob.sha,
         });
         requests.push(blob.sha);
       }
@@ -165,11 +197,10 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   /** Whether a blob not yet taken from the queue revises `sha` (unknown until the walk ends). */
   const revisedLater = (sha: string) => !walkDone || revisions.has(sha);
-  const revisionOf = (
-    sha: string,
-    previous: string | undefined,
-    baseOnly: boolean,
-  ): BlobRevision => {
+  const revisionOf = ({ sha, previous, mergedFrom, baseOnly }: Introduction): BlobRevision => {
+    if (mergedFrom !== undefined) {
+      return { sha, revisedLater: revisedLater(sha), mergedFrom, baseOnly };
+    }
     if (previous === undefined) return { sha, revisedLater: revisedLater(sha), baseOnly };
     const uses = (revisions.get(previous) ?? 1) - 1;
     if (uses > 0) revisions.set(previous, uses);
@@ -185,7 +216,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   const fragmentOf = (object: CatFileObject, intro: Introduction): Fragment | undefined => {
     // Counted for every blob taken, read or skipped.
-    const revision = revisionOf(intro.sha, intro.previous, intro.baseOnly);
+    const revision = revisionOf(intro);
     // A base is no part of the selection: without it, its revision is read as a new text.
     if (intro.baseOnly && (object.kind !== "object" || isBinary(object.content))) return undefined;
     const where = `blob ${object.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;

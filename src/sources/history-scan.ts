@@ -1,6 +1,7 @@
 import {
   assertCommitExists,
   assertDateParses,
+  hasRefs,
   listLocalBlobs,
   probeRepository,
   shallowBoundary,
@@ -26,6 +27,7 @@ export interface HistoryScanOptions extends GitSourceOptions {
   readonly onNote: (text: string) => void;
   readonly onProgress?: (progress: HistoryProgress) => void;
   readonly onAddedAgain?: HistoryOptions["onAddedAgain"];
+  readonly isAllowedPlace?: HistoryOptions["isAllowedPlace"];
 }
 
 export async function* historyScanFragments(options: HistoryScanOptions): AsyncGenerator<Fragment> {
@@ -39,7 +41,8 @@ export async function* historyScanFragments(options: HistoryScanOptions): AsyncG
     });
     return;
   }
-  if (!state.hasCommits) {
+  // Without a commit, a ref can still name a blob or a tree (a tag of a key file).
+  if (!state.hasCommits && !(await hasRefs(options))) {
     options.onNote("the repository has no commits yet: nothing to scan");
     return;
   }

@@ -9,7 +9,7 @@ import type { Finding, Fragment, ReportFinding } from "../types.js";
 /**
  * Reports hold no secrets, so `keywarden verify` finds each one again where the report says it
  * was: the working-tree file, the index for a `staged` report, or `git show <commit>:<path>` for
- * history findings. The file is scanned again with the same rules, and the hit with the report's
+ * history findings (the blob itself for one a tag names). The file is scanned again with the same rules, and the hit with the report's
  * fingerprint (a hash of rule id + secret) is the secret: nothing else can match it.
  */
 
@@ -31,6 +31,19 @@ function locationOf(report: ReportFinding): string {
     : `${report.path}:${report.line}`;
 }
 
+/**
+ * A blob a tag names without a commit: history reports it with the tag (or, for a lightweight
+ * tag, the blob itself) as its commit and the tag's name as its path, which no tree holds.
+ */
+async function readTaggedBlob(
+  object: string,
+  options: RecoverOptions,
+): Promise<Buffer | undefined> {
+  if (!/^[0-9a-f]{7,64}$/.test(object)) return undefined;
+  const result = await runGitRaw(["cat-file", "blob", `${object}^{blob}`], options);
+  return result.code === 0 ? result.stdout : undefined;
+}
+
 /** The text at the report's place, or why it cannot be read. */
 async function readSource(
   report: ReportFinding,
@@ -39,6 +52,8 @@ async function readSource(
   if (report.commit) {
     const result = await runGitRaw(["show", `${report.commit}:${report.path}`], options);
     if (result.code === 0) return { text: decodeText(result.stdout) };
+    const tagged = await readTaggedBlob(report.commit, options);
+    if (tagged) return { text: decodeText(tagged) };
     // git's own words say which: no repository here, no such commit, no such path in it.
     const said =
       result.stderr.split("\n")[0]?.replace(/^fatal: /, "") || `git show exited ${result.code}`;

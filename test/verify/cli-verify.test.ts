@@ -549,6 +549,33 @@ describe("keywarden verify REPORT.json", () => {
     );
   });
 
+  it("reads again the keys of blobs a tag names without a commit", async () => {
+    const [light, annotated] = [sample("meta-llama-api-key"), sample("meta-llama-api-key")];
+    const server = await provider("meta-llama-api-key", [light.secret, annotated.secret]);
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "app\n" });
+    const blob = (text: string) => {
+      writeFileSync(join(repo.dir, "blob.tmp"), `${text}\n`);
+      return repo.git("hash-object", "-w", "blob.tmp");
+    };
+    repo.git("tag", "light", blob(light.text));
+    repo.git("tag", "-a", "annotated", "-m", "a key", blob(annotated.text));
+    const history = await runCli(["history", "--format", "json", "--output", "history.json"], {
+      cwd: repo.dir,
+    });
+    expect(history.exitCode).toBe(1);
+    const verified = await runCli(
+      ["verify", "history.json", "--format", "json", "--endpoint", `meta-llama=${server.url}`],
+      { cwd: repo.dir },
+    );
+    expect(verified.stderr).toBe("");
+    const report = JSON.parse(verified.stdout) as JsonReport;
+    expect(report.findings.map((f) => [f.path, f.verification?.status]).sort()).toEqual([
+      ["refs/tags/annotated", "live"],
+      ["refs/tags/light", "live"],
+    ]);
+  });
+
   it("reads a staged report's keys from the index, not the working tree edited since", async () => {
     const key = sample("meta-llama-api-key");
     const server = await provider("meta-llama-api-key", [key.secret]);

@@ -4,6 +4,7 @@ import {
   aggregateOccurrences,
   withPlacesAddedAgain,
 } from "../../pipeline/aggregate-occurrences.js";
+import { allowedPlaceMatcher } from "../../sources/allowed-place.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { historyScanFragments } from "../../sources/history-scan.js";
 import type { BlobPlace, Fragment } from "../../types.js";
@@ -92,6 +93,7 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
           maxFileSize: config.maxFileSize,
           onSkip,
           isExcluded: excludeMatcher(config.exclude),
+          isAllowedPlace: allowedPlaceMatcher(config.allow),
           ...(range !== undefined ? { range } : {}),
           ...(branch !== undefined ? { branch } : {}),
           ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
