@@ -54604,6 +54604,7 @@ init_finding_status();
 // src/git/run-git.ts
 init_errors();
 import { spawn } from "node:child_process";
+import { devNull } from "node:os";
 
 // src/git/read-lines.ts
 import { StringDecoder } from "node:string_decoder";
@@ -54643,7 +54644,11 @@ var CONFIG_OVERRIDES = [
   "protocol.allow=never",
   // Author names and subjects as UTF-8, whatever encoding the user's log output is set to.
   "-c",
-  "i18n.logOutputEncoding=UTF-8"
+  "i18n.logOutputEncoding=UTF-8",
+  // The empty graft file read in place of info/grafts would otherwise bring git's hint that
+  // grafts are deprecated.
+  "-c",
+  "advice.graftFileDeprecated=false"
 ];
 function gitEnv(env) {
   return {
@@ -54652,6 +54657,7 @@ function gitEnv(env) {
     GIT_TERMINAL_PROMPT: "0",
     GIT_NO_LAZY_FETCH: "1",
     GIT_NO_REPLACE_OBJECTS: "1",
+    GIT_GRAFT_FILE: devNull,
     LC_ALL: "C",
     LANGUAGE: "C"
   };
@@ -55649,6 +55655,9 @@ async function probeRepository(context) {
     hasCommits: anyCommit.stdout.length > 0
   };
 }
+async function hasRefs(context) {
+  return await runGit(["for-each-ref", "--count=1", "--format=%(refname)"], context) !== "";
+}
 async function assertCommitExists(revision, context) {
   const result2 = await runGitRaw(
     ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
@@ -55714,22 +55723,30 @@ async function emptyTree(context) {
 init_errors();
 
 // src/sources/lfs-pointer.ts
-var POINTER_START = "version https://git-lfs.github.com/spec/";
 var MAX_POINTER_SIZE = 1024;
-var POINTER_LINE = /^(?:version https:\/\/git-lfs\.github\.com\/spec\/\S+|oid sha256:[0-9a-f]{64}|size \d+|ext-\d+-\S+ \S+)$/;
+var VERSION_LINE = "version https://git-lfs.github.com/spec/v1";
+var EXTENSION_LINE = /^ext-\d-[A-Za-z0-9]+ sha256:[0-9a-f]{64}$/;
+var OID_LINE = /^oid sha256:[0-9a-f]{64}$/;
+var SIZE_LINE = /^size \d+$/;
+function isPointerLine(line) {
+  return line === VERSION_LINE || EXTENSION_LINE.test(line) || OID_LINE.test(line) || SIZE_LINE.test(line);
+}
 function isLfsPointer(content) {
   if (content.length > MAX_POINTER_SIZE) return false;
   const text = typeof content === "string" ? content : content.toString("utf8");
-  if (!text.startsWith(POINTER_START)) return false;
-  const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : text.split("\n");
-  return lines.every((line) => POINTER_LINE.test(line)) && lines.some((line) => line.startsWith("oid sha256:")) && lines.some((line) => line.startsWith("size "));
+  if (!text.endsWith("\n")) return false;
+  const lines = text.replace(/\r?\n$/, "").split(/\r?\n/);
+  if (lines.length < 3 || lines[0] !== VERSION_LINE) return false;
+  const extensions = lines.slice(1, -2);
+  const priorities = extensions.map((line) => line.charAt(4));
+  return extensions.every((line) => EXTENSION_LINE.test(line)) && priorities.every((priority, index) => index === 0 || priority > priorities[index - 1]) && OID_LINE.test(lines.at(-2) ?? "") && SIZE_LINE.test(lines.at(-1) ?? "");
 }
 function areLfsPointerLines(lines) {
   if (lines.length === 0 || lines.length > 8) return false;
   let hasOid = false;
   for (const line of lines) {
-    if (!POINTER_LINE.test(line)) return false;
-    if (line.startsWith("oid sha256:")) hasOid = true;
+    if (!isPointerLine(line)) return false;
+    if (OID_LINE.test(line)) hasOid = true;
   }
   return hasOid;
 }
@@ -57669,6 +57686,10 @@ var REVISION_BUDGET = 64 * 1024 * 1024;
 function secretKey(finding) {
   return `${finding.ruleId}\0${finding.secret}`;
 }
+function heldInAny(blobs, heldBefore) {
+  const held = blobs.flatMap((blob) => [...heldBefore.get(blob) ?? []]);
+  return held.length > 0 ? new Set(held) : void 0;
+}
 async function runScan(options2) {
   const started = performance.now();
   const detector = createDetector(options2.config.rules, {
@@ -57689,7 +57710,7 @@ async function runScan(options2) {
       if (previous !== void 0 && !previousRevisedLater) revisions.delete(previous);
       if (revisedLater) revisions.set(sha2, scanned.record);
       found = scanned.findings;
-      const held = fragment.blob.baseOnly ? new Set(found.map(secretKey)) : previous === void 0 ? void 0 : heldBefore.get(previous);
+      const held = fragment.blob.baseOnly ? new Set(found.map(secretKey)) : fragment.blob.mergedFrom ? heldInAny(fragment.blob.mergedFrom, heldBefore) : previous === void 0 ? void 0 : heldBefore.get(previous);
       if (held) {
         heldBefore.set(sha2, held);
         found = found.filter((finding) => !held.has(secretKey(finding)));
@@ -58131,106 +58152,37 @@ function excludeMatcher(globs) {
   return globs.length > 0 ? (0, import_picomatch2.default)(globs, { dot: true }) : void 0;
 }
 
-// src/git/commit-log.ts
+// src/git/commit-header.ts
 var HEADER = "";
 var HEADER_BYTE = 1;
-var FIELD = "";
-var COMMIT_FORMAT = `--format=${HEADER}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
-var NULL_SHA = /^0+$/;
-function commitLogArgs(selection) {
-  const args = [
-    "log",
-    "--raw",
-    "-c",
-    "--no-renames",
-    "--no-abbrev",
-    "--root",
-    "-z",
-    "--reverse",
-    "--date-order",
-    "--no-show-signature",
-    "--no-textconv",
-    COMMIT_FORMAT
-  ];
-  if (selection.since !== void 0) args.push(`--since=${selection.since}`);
-  if (selection.maxCount !== void 0) args.push(`--max-count=${selection.maxCount}`);
-  const revisions = selection.revisions ?? [];
-  if (revisions.length === 0) args.push("--all");
-  else args.push("--end-of-options", ...revisions, "--");
-  return args;
-}
-function parseCommitHeader(token) {
-  const [commit = "", author = "", email2 = "", date2 = "", message = ""] = token.slice(1).split(FIELD);
-  return { commit, author, email: email2, date: date2, message };
-}
-function parseRawMeta(meta2) {
-  let parents = 0;
-  while (meta2[parents] === 58) parents++;
-  const starts = [parents];
-  for (let space = meta2.indexOf(32, parents); space !== -1; space = meta2.indexOf(32, space + 1)) {
-    starts.push(space + 1);
-  }
-  const field = (index) => meta2.toString("latin1", starts[index], (starts[index + 1] ?? meta2.length + 1) - 1);
-  const status = field(starts.length - 1);
-  if (status.includes("D")) return void 0;
-  const mode = field(parents);
-  const sha2 = field(starts.length - 2);
-  if (NULL_SHA.test(sha2)) return void 0;
-  const previous = parents === 1 && status === "M" ? field(2) : void 0;
-  return previous ? { sha: sha2, mode, previous } : { sha: sha2, mode };
-}
-async function* logCommits(selection, context) {
-  const args = commitLogArgs(selection);
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
-  let current;
-  let pendingMeta;
-  let partial2 = [];
-  let batch = [];
-  const token = (raw2) => {
-    const bytes = raw2[0] === 10 ? raw2.subarray(1) : raw2;
-    if (pendingMeta !== void 0) {
-      const blob = parseRawMeta(pendingMeta);
-      pendingMeta = void 0;
-      if (blob && current) current.blobs.push({ ...blob, path: bytes.toString("utf8") });
-      return;
-    }
-    if (bytes[0] === HEADER_BYTE) {
-      if (current) batch.push(current);
-      current = { info: parseCommitHeader(bytes.toString("utf8")), blobs: [] };
-    } else if (bytes[0] === 58) {
-      pendingMeta = bytes;
-    }
+var HEADER_FIELDS = 5;
+var COMMIT_HEADER_ARGS = [
+  "--date=raw",
+  `--format=${HEADER}%H%x00%aN%x00%aE%x00%ad%x00%s`
+];
+function provenanceOf(fields) {
+  const [commit = "", author = "", email2 = "", date2 = "", message = ""] = fields;
+  return {
+    commit,
+    author: author === "%aN" ? "" : author,
+    email: email2 === "%aE" ? "" : email2,
+    date: isoDateOfRaw(date2),
+    message
   };
-  try {
-    for await (const chunk of child.stdout) {
-      let start = 0;
-      for (let end = chunk.indexOf(0); end !== -1; end = chunk.indexOf(0, start)) {
-        const piece = chunk.subarray(start, end);
-        if (partial2.length > 0) {
-          partial2.push(piece);
-          token(Buffer.concat(partial2));
-          partial2 = [];
-        } else {
-          token(piece);
-        }
-        start = end + 1;
-      }
-      if (start < chunk.length) partial2.push(chunk.subarray(start));
-      if (batch.length > 0) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (partial2.length > 0) token(Buffer.concat(partial2));
-    if (current) batch.push(current);
-    if (batch.length > 0) yield batch;
-    await expectGitSuccess(exited, args, stderr, context);
-  } finally {
-    if (child.exitCode === null) child.kill();
-  }
+}
+function parseCommitHeader(line) {
+  return provenanceOf(line.slice(HEADER.length).split("\0"));
+}
+var RAW_DATE = /^(-?\d+) ([+-])(\d\d)(\d\d)$/;
+function isoDateOfRaw(raw2) {
+  const parts = RAW_DATE.exec(raw2);
+  if (!parts) return "";
+  const [, seconds = "", sign = "+", hours = "", minutes = ""] = parts;
+  const offset = (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
+  const local = new Date((Number(seconds) + offset * 60) * 1e3);
+  const year = local.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > 9999) return "";
+  return `${local.toISOString().slice(0, 19)}${sign}${hours}:${minutes}`;
 }
 
 // src/sources/commit-range.ts
@@ -58244,7 +58196,7 @@ function rangeLogArgs(range) {
     "--reverse",
     "--topo-order",
     "--no-show-signature",
-    COMMIT_FORMAT,
+    ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
     "--end-of-options",
     range,
@@ -58370,6 +58322,131 @@ var CatFileBatch = class {
   }
 };
 
+// src/git/commit-log.ts
+var NULL_SHA = /^0+$/;
+function isCutWalk(selection) {
+  return selection.since !== void 0 || selection.maxCount !== void 0;
+}
+function commitLogArgs(selection) {
+  const args = [
+    "log",
+    "--raw",
+    "-c",
+    // Rename detection costs time on every commit: only a cut walk needs it (see above).
+    isCutWalk(selection) ? "--find-renames" : "--no-renames",
+    "--no-abbrev",
+    "--root",
+    "-z",
+    "--reverse",
+    "--date-order",
+    "--no-show-signature",
+    "--no-textconv",
+    // Paths from the repository's top even where the user's diff.relative would cut them to
+    // the current folder (and leave out everything outside it).
+    "--no-relative",
+    ...COMMIT_HEADER_ARGS
+  ];
+  if (selection.since !== void 0) args.push(`--since=${selection.since}`);
+  if (selection.maxCount !== void 0) args.push(`--max-count=${selection.maxCount}`);
+  const revisions = selection.revisions ?? [];
+  if (revisions.length === 0) args.push("--all");
+  else args.push("--end-of-options", ...revisions, "--");
+  return args;
+}
+function parseRawMeta(meta2) {
+  let parents = 0;
+  while (meta2[parents] === 58) parents++;
+  const starts = [parents];
+  for (let space = meta2.indexOf(32, parents); space !== -1; space = meta2.indexOf(32, space + 1)) {
+    starts.push(space + 1);
+  }
+  const field = (index) => meta2.toString("latin1", starts[index], (starts[index + 1] ?? meta2.length + 1) - 1);
+  const status = field(starts.length - 1);
+  const isRename = parents === 1 && (status.startsWith("R") || status.startsWith("C"));
+  const paths = isRename ? 2 : 1;
+  if (status.includes("D")) return { entry: void 0, paths };
+  const mode = field(parents);
+  const sha2 = field(starts.length - 2);
+  if (NULL_SHA.test(sha2)) return { entry: void 0, paths };
+  if (parents > 1) {
+    const mergedFrom = [];
+    for (let index = parents + 1; index <= 2 * parents; index++) {
+      const parentSha = field(index);
+      if (!NULL_SHA.test(parentSha)) mergedFrom.push(parentSha);
+    }
+    return { entry: { sha: sha2, mode, mergedFrom }, paths };
+  }
+  const previous = status === "M" || isRename ? field(2) : void 0;
+  return { entry: previous ? { sha: sha2, mode, previous } : { sha: sha2, mode }, paths };
+}
+async function* logCommits(selection, context) {
+  const args = commitLogArgs(selection);
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+  let current;
+  let header;
+  let pendingEntry;
+  let pathsToCome = 0;
+  let partial2 = [];
+  let batch = [];
+  const token = (raw2) => {
+    if (header !== void 0) {
+      header.push(raw2.toString("utf8"));
+      if (header.length === HEADER_FIELDS) {
+        current = { info: provenanceOf(header), blobs: [] };
+        header = void 0;
+      }
+      return;
+    }
+    if (pathsToCome > 0) {
+      if (--pathsToCome > 0) return;
+      if (pendingEntry && current)
+        current.blobs.push({ ...pendingEntry, path: raw2.toString("utf8") });
+      pendingEntry = void 0;
+      return;
+    }
+    const bytes = raw2[0] === 10 ? raw2.subarray(1) : raw2;
+    if (bytes[0] === HEADER_BYTE) {
+      if (current) batch.push(current);
+      current = void 0;
+      header = [bytes.toString("utf8", 1)];
+    } else if (bytes[0] === 58) {
+      const { entry, paths } = parseRawMeta(bytes);
+      pendingEntry = entry;
+      pathsToCome = paths;
+    }
+  };
+  try {
+    for await (const chunk of child.stdout) {
+      let start = 0;
+      for (let end = chunk.indexOf(0); end !== -1; end = chunk.indexOf(0, start)) {
+        const piece = chunk.subarray(start, end);
+        if (partial2.length > 0) {
+          partial2.push(piece);
+          token(Buffer.concat(partial2));
+          partial2 = [];
+        } else {
+          token(piece);
+        }
+        start = end + 1;
+      }
+      if (start < chunk.length) partial2.push(chunk.subarray(start));
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (partial2.length > 0) token(Buffer.concat(partial2));
+    if (current) batch.push(current);
+    if (batch.length > 0) yield batch;
+    await expectGitSuccess(exited, args, stderr, context);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
 // src/git/tagged-objects.ts
 var FIELDS = [
   "%(objecttype)",
@@ -58384,11 +58461,21 @@ var FIELDS = [
 ];
 async function taggedObjects(context) {
   const refs = await runGit(["for-each-ref", `--format=${FIELDS.join("%00")}`], context);
+  const lines = refs.split("\n").map((line) => line.split("\0"));
+  const nested = await peelNestedTags(lines, context);
   const tagged = [];
-  for (const line of refs.split("\n")) {
-    const [type, name, peeledType, peeled, ref = "", tagger, email2 = "", date2, subject] = line.split("\0");
-    const objectType = type === "tag" ? peeledType : type;
-    const object2 = type === "tag" ? peeled : name;
+  for (const [
+    type,
+    name = "",
+    peeledType,
+    peeled,
+    ref = "",
+    tagger,
+    email2 = "",
+    date2,
+    subject
+  ] of lines) {
+    const [objectType, object2] = type !== "tag" ? [type, name] : peeledType === "tag" ? nested.get(name) ?? [] : [peeledType, peeled];
     if (!object2 || objectType !== "blob" && objectType !== "tree") continue;
     const blobs = objectType === "blob" ? [{ sha: object2, path: ref, mode: "100644" }] : await treeBlobs(object2, context);
     tagged.push({
@@ -58403,6 +58490,25 @@ async function taggedObjects(context) {
     });
   }
   return tagged;
+}
+async function peelNestedTags(lines, context) {
+  const names = lines.flatMap(
+    ([type, name, peeledType]) => type === "tag" && peeledType === "tag" && name ? [name] : []
+  );
+  const peeled = /* @__PURE__ */ new Map();
+  if (names.length === 0) return peeled;
+  const result2 = await runGitRaw(
+    ["cat-file", "--batch-check=%(objecttype) %(objectname)"],
+    context,
+    names.map((name) => `${name}^{}
+`).join("")
+  );
+  const answers = result2.stdout.toString("utf8").split("\n");
+  names.forEach((name, index) => {
+    const [type = "", object2 = ""] = (answers[index] ?? "").split(" ");
+    if (type !== "" && object2 !== "missing") peeled.set(name, [type, object2]);
+  });
+  return peeled;
 }
 async function treeBlobs(tree, context) {
   const listing = await runGit(["ls-tree", "-r", "-z", "--full-tree", tree], context);
@@ -58435,8 +58541,9 @@ var Queue = class {
   }
 };
 async function* historyFragments(options2) {
-  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded } = options2;
+  const { onSkip, onProgress, onAddedAgain, localBlobs, maxFileSize, isExcluded, isAllowedPlace } = options2;
   const seen = /* @__PURE__ */ new Set();
+  const readOnlyWhereAllowed = /* @__PURE__ */ new Set();
   const pending = new Queue();
   const revisions = /* @__PURE__ */ new Map();
   const reader = new CatFileBatch(options2, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
@@ -58448,18 +58555,25 @@ async function* historyFragments(options2) {
   let stopped = false;
   const report = () => onProgress?.({ done, total, walkDone, bytes, commits });
   const { selection } = options2;
-  const walkIsCut = selection.since !== void 0 || selection.maxCount !== void 0;
+  const walkIsCut = isCutWalk(selection);
   const take = async (batch) => {
     const requests = [];
     for (const commit of batch) {
       commits++;
-      for (const blob of commit.blobs) {
-        if (blob.mode === "160000" || isExcluded?.(blob.path)) continue;
-        if (seen.has(blob.sha)) {
-          onAddedAgain?.(blob.sha, { path: blob.path, git: commit.info });
-          continue;
+      for (const added of commit.blobs) {
+        if (added.mode === "160000" || isExcluded?.(added.path)) continue;
+        const isAllowed = isAllowedPlace?.(added.path, commit.info.commit) === true;
+        let blob = added;
+        if (seen.has(added.sha)) {
+          if (isAllowed) continue;
+          if (!readOnlyWhereAllowed.delete(added.sha)) {
+            onAddedAgain?.(added.sha, { path: added.path, git: commit.info });
+            continue;
+          }
+          blob = { sha: added.sha, path: added.path, mode: added.mode };
         }
         seen.add(blob.sha);
+        if (isAllowed) readOnlyWhereAllowed.add(blob.sha);
         if (localBlobs && !localBlobs.has(blob.sha)) {
           onSkip({
             path: blob.path,
@@ -58471,17 +58585,22 @@ async function* historyFragments(options2) {
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
-          const local = !localBlobs || localBlobs.has(blob.previous);
-          if (walkIsCut && local && !seen.has(blob.previous)) {
-            seen.add(blob.previous);
+        }
+        const mergedFrom = walkIsCut ? blob.mergedFrom : void 0;
+        if (walkIsCut) {
+          for (const base of blob.previous ? [blob.previous] : mergedFrom ?? []) {
+            const local = !localBlobs || localBlobs.has(base);
+            if (!local || seen.has(base)) continue;
+            seen.add(base);
             pending.push({
-              sha: blob.previous,
+              sha: base,
               path: blob.path,
               git: commit.info,
               previous: void 0,
+              mergedFrom: void 0,
               baseOnly: true
             });
-            requests.push(blob.previous);
+            requests.push(base);
           }
         }
         pending.push({
@@ -58489,7 +58608,8 @@ async function* historyFragments(options2) {
           path: blob.path,
           git: commit.info,
           previous: blob.previous,
-          baseOnly: false
+          mergedFrom,
+          baseOnly: walkIsCut && blob.previous === blob.sha
         });
         requests.push(blob.sha);
       }
@@ -58521,7 +58641,10 @@ async function* historyFragments(options2) {
   walk.catch(() => {
   });
   const revisedLater = (sha2) => !walkDone || revisions.has(sha2);
-  const revisionOf = (sha2, previous, baseOnly) => {
+  const revisionOf = ({ sha: sha2, previous, mergedFrom, baseOnly }) => {
+    if (mergedFrom !== void 0) {
+      return { sha: sha2, revisedLater: revisedLater(sha2), mergedFrom, baseOnly };
+    }
     if (previous === void 0) return { sha: sha2, revisedLater: revisedLater(sha2), baseOnly };
     const uses = (revisions.get(previous) ?? 1) - 1;
     if (uses > 0) revisions.set(previous, uses);
@@ -58535,7 +58658,7 @@ async function* historyFragments(options2) {
     };
   };
   const fragmentOf = (object2, intro) => {
-    const revision = revisionOf(intro.sha, intro.previous, intro.baseOnly);
+    const revision = revisionOf(intro);
     if (intro.baseOnly && (object2.kind !== "object" || isBinary(object2.content))) return void 0;
     const where = `blob ${object2.sha.slice(0, 12)}, commit ${intro.git.commit.slice(0, 12)}`;
     if (object2.kind === "missing") {
@@ -58604,7 +58727,7 @@ async function* historyScanFragments(options2) {
     });
     return;
   }
-  if (!state.hasCommits) {
+  if (!state.hasCommits && !await hasRefs(options2)) {
     options2.onNote("the repository has no commits yet: nothing to scan");
     return;
   }
@@ -58696,7 +58819,17 @@ async function readAt(commit, path, context, links = 0) {
 }
 async function changedPaths(base, head, paths, context) {
   const result2 = await runGitRaw(
-    ["diff", "--name-only", "--no-renames", "-z", `${base}...${head}`, "--", ...paths],
+    [
+      "diff",
+      "--name-only",
+      "--no-renames",
+      // Paths from the top whatever the user's diff.relative says.
+      "--no-relative",
+      "-z",
+      `${base}...${head}`,
+      "--",
+      ...paths
+    ],
     context
   );
   if (result2.code !== 0) return [];
