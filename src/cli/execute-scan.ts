@@ -27,6 +27,8 @@ export interface ScanRequest {
   readonly source: ScanSummary["source"];
   /** Directory config discovery starts from (the scanned path or the repository root). */
   readonly scanRoot: string;
+  /** Every path a files scan names; they must share one config (see loadConfig). */
+  readonly scanRoots?: readonly string[];
   readonly options: ScanOptions;
   /** Config text to use instead of discovery (the Action reads it from the base commit). */
   readonly configText?: LoadConfigOptions["configText"];
@@ -96,6 +98,7 @@ export async function executeScan(
   const config = await loadConfig({
     cwd: io.cwd,
     scanRoot: request.scanRoot,
+    ...(request.scanRoots ? { scanRoots: request.scanRoots } : {}),
     ruleFiles: options.rules,
     ...(options.config !== undefined ? { configPath: options.config } : {}),
     ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
