@@ -187,8 +187,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
       );
     }
   }
+  // `disable` switches off the built-in rule of an id, so that a rule of one's own may take the
+  // id over (as the duplicate-id error advises); an id no built-in rule has switches off the
+  // extra rule of that id.
   const disabled = new Set(config.disable);
-  const rules = [...builtin, ...extra].filter((rule) => !disabled.has(rule.id));
+  const builtinIds = new Set(builtin.map((rule) => rule.id));
+  const rules = [
+    ...builtin.filter((rule) => !disabled.has(rule.id)),
+    ...extra.filter((rule) => builtinIds.has(rule.id) || !disabled.has(rule.id)),
+  ];
   // Ids must stay unique across built-in and user rules: a config cannot quietly replace a
   // built-in rule (and with it the rule's verification host).
   assertUniqueIds(rules);

@@ -81,3 +81,38 @@ describe("loadConfig on a broken config", () => {
     );
   });
 });
+
+describe("loadConfig's disable", () => {
+  it("switches off the built-in rule of an id, leaving one's own rule of that id in force", async () => {
+    const config = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: {
+        name: ".keywarden.yaml",
+        text: [
+          "disable: [groq-api-key]",
+          "rules:",
+          "  - id: groq-api-key",
+          "    title: Our own Groq rule",
+          "    provider: acme",
+          "    pattern: 'gsk_(?<secret>[A-Za-z0-9]{52})'",
+          "    keywords: [gsk_]",
+        ].join("\n"),
+      },
+    });
+    const groq = config.rules.filter((rule) => rule.id === "groq-api-key");
+    expect(groq.map((rule) => [rule.title, rule.source.builtin])).toEqual([
+      ["Our own Groq rule", false],
+    ]);
+  });
+
+  it("switches off a rule of one's own whose id no built-in rule has", async () => {
+    const config = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: {
+        name: ".keywarden.yaml",
+        text: configWith("    pattern: 'second_[a-z]{8}'\ndisable: [second-token]"),
+      },
+    });
+    expect(config.rules.map((rule) => rule.id)).toEqual(["first-token"]);
+  });
+});
