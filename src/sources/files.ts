@@ -11,7 +11,7 @@ import {
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
-import picomatch from "picomatch";
+import { configGlobMatcher } from "../config/config-globs.js";
 import { repositoryTop } from "../config/find-up.js";
 import { RuntimeError } from "../errors.js";
 import { gitFailure, runGitRaw } from "../git/run-git.js";
@@ -388,11 +388,7 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       skipNotRegular(targetPath, stats, options);
       continue;
     }
-    // `s`: a `**` in an exclude also spans names holding a line break (see LINE_TERMINATOR).
-    const isExcluded =
-      options.exclude.length > 0
-        ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
-        : () => false;
+    const isExcluded = configGlobMatcher(options.exclude) ?? (() => false);
     const gitignore =
       options.gitignore === false
         ? undefined

@@ -83,3 +83,45 @@ describe("config discovery", () => {
     expect(result.stderr).toMatch(/\.keywarden\.yaml and .*\.keywarden\.yml: two config files/);
   });
 });
+
+describe("config globs", () => {
+  it("exclude the folders a gitignore user names, take files back with !, and refuse a \\", async () => {
+    const repo = makeTempRepo({
+      "vendor/lib.env": groqLine(),
+      "sub/prod.env": groqLine(),
+      "top.txt": groqLine(),
+    });
+    for (const glob of ["vendor", "vendor/", "/vendor/**"]) {
+      repo.write({ ".keywarden.yaml": `exclude: ["${glob}", "**/*.env", "!sub/**"]\n` });
+      expect(await foundPaths(["scan"], repo.dir)).toEqual([
+        "groq-api-key sub/prod.env",
+        "groq-api-key top.txt",
+      ]);
+    }
+    repo.write({ ".keywarden.yaml": 'exclude:\n  - "*.snap"\n  - "vendor\\\\**"\n' });
+    const refused = await runCli(["scan"], { cwd: repo.dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^keywarden: \.keywarden\.yaml:3: field exclude\.1: a \\ in a glob/,
+    );
+  });
+
+  it("give allow.paths' *.txt one meaning, alone or beside a glob with a slash", async () => {
+    const acme = expandTemplate("acme_{{alnum:32}}");
+    const rule = [
+      "rules:",
+      "  - id: acme-token",
+      "    title: ACME token",
+      "    provider: acme",
+      "    pattern: 'acme_(?<secret>[A-Za-z0-9]{32})'",
+      "    keywords: [acme_]",
+      "    allow:",
+    ].join("\n");
+    const repo = makeTempRepo({ "a.txt": `${acme}\n`, "sub/b.txt": `${acme}\n` });
+    repo.write({ ".keywarden.yaml": `${rule}\n      paths: ["*.txt"]\n` });
+    const alone = await foundPaths(["scan"], repo.dir);
+    repo.write({ ".keywarden.yaml": `${rule}\n      paths: ["*.txt", "other/**"]\n` });
+    expect(await foundPaths(["scan"], repo.dir)).toEqual(alone);
+    expect(alone).toEqual([]);
+  });
+});
