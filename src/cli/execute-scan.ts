@@ -201,11 +201,17 @@ export function assertWritable(
   output: string | undefined,
   what = "report",
 ): void {
-  const reason = output === undefined ? undefined : whyNotWritable(context.io.cwd, output);
+  const reason =
+    output === undefined || output === STANDARD_OUTPUT
+      ? undefined
+      : whyNotWritable(context.io.cwd, output);
   if (reason !== undefined) {
     throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
   }
 }
+
+/** `--output -`: standard output, as for `keywarden import gitleaks`. */
+export const STANDARD_OUTPUT = "-";
 
 /** To standard output, or with --output to that file (folders made); `what` names it in errors. */
 export function writeReport(
@@ -214,7 +220,7 @@ export function writeReport(
   report: string,
   what = "report",
 ): void {
-  if (!output) {
+  if (!output || output === STANDARD_OUTPUT) {
     context.io.stdout.write(report);
     return;
   }
