@@ -125,3 +125,20 @@ describe("config globs", () => {
     expect(alone).toEqual([]);
   });
 });
+
+describe("config excludes on files named on the command line", () => {
+  it("leave them out of scan and staged, while .gitignore does not", async () => {
+    const repo = makeTempRepo({
+      ".keywarden.yaml": 'exclude: ["sub/**"]\n',
+      ".gitignore": "ignored.env\n",
+      "sub/a.env": groqLine(),
+    });
+    repo.commit("init");
+    repo.write({ "ignored.env": groqLine() });
+    expect(await foundPaths(["scan", "sub/a.env"], repo.dir)).toEqual([]);
+    expect(await foundPaths(["staged", "sub/a.env"], repo.dir)).toEqual([]);
+    expect(await foundPaths(["scan", "ignored.env"], repo.dir)).toEqual([
+      "groq-api-key ignored.env",
+    ]);
+  });
+});
