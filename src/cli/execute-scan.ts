@@ -186,13 +186,16 @@ export async function executeScan(
   return { findings, allowedInline: inline.allowed, summary: result.summary, config };
 }
 
-/** --color or --no-color, else colour only into a terminal, not into a file, and not under NO_COLOR. */
+/**
+ * --color or --no-color, else colour only into a terminal, not into a file, and not under a
+ * NO_COLOR that is set and not empty (no-color.org).
+ */
 export function shouldColor(
   io: CliIo,
   color: boolean | undefined,
   output: string | undefined,
 ): boolean {
-  return color ?? (io.stdout.isTTY && !output && io.env.NO_COLOR === undefined);
+  return color ?? (io.stdout.isTTY && !output && !io.env.NO_COLOR);
 }
 
 /** Fails at once when --output cannot be written, rather than after the scan it would report. */

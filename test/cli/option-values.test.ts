@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { shouldColor } from "../../src/cli/execute-scan.js";
 import { expandTemplate } from "../../src/config/example-template.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -63,5 +64,24 @@ describe("-o -", () => {
     const lone = await runCli(["scan", "-", "-o", "-"], { cwd });
     expect(lone.exitCode).toBe(2);
     expect(lone.stderr).toContain('"-" is not a path');
+  });
+});
+
+describe("--color", () => {
+  it("colours every part of the text report, into a pipe too", async () => {
+    const cwd = makeTempDir();
+    writeFileSync(join(cwd, "a.env"), groqLine());
+    const result = await runCli(["scan", "a.env", "--color"], { cwd });
+    const coloured = result.stdout.split("\n").filter((line) => line.includes("\u001b["));
+    // The finding's place and title, its fix line, and the summary.
+    expect(coloured).toHaveLength(3);
+  });
+
+  it("is on by default on a terminal under an empty NO_COLOR, off under a set one", () => {
+    const io = (NO_COLOR?: string) =>
+      ({ stdout: { isTTY: true }, env: NO_COLOR === undefined ? {} : { NO_COLOR } }) as never;
+    expect(shouldColor(io(), undefined, undefined)).toBe(true);
+    expect(shouldColor(io(""), undefined, undefined)).toBe(true);
+    expect(shouldColor(io("1"), undefined, undefined)).toBe(false);
   });
 });
