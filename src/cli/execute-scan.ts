@@ -27,6 +27,8 @@ export interface ScanRequest {
   readonly source: ScanSummary["source"];
   /** Directory config discovery starts from (the scanned path or the repository root). */
   readonly scanRoot: string;
+  /** Every path a files scan names; they must share one config (see loadConfig). */
+  readonly scanRoots?: readonly string[];
   readonly options: ScanOptions;
   /** Config text to use instead of discovery (the Action reads it from the base commit). */
   readonly configText?: LoadConfigOptions["configText"];
@@ -96,6 +98,7 @@ export async function executeScan(
   const config = await loadConfig({
     cwd: io.cwd,
     scanRoot: request.scanRoot,
+    ...(request.scanRoots ? { scanRoots: request.scanRoots } : {}),
     ruleFiles: options.rules,
     ...(options.config !== undefined ? { configPath: options.config } : {}),
     ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
@@ -183,13 +186,16 @@ export async function executeScan(
   return { findings, allowedInline: inline.allowed, summary: result.summary, config };
 }
 
-/** --color or --no-color, else colour only into a terminal, not into a file, and not under NO_COLOR. */
+/**
+ * --color or --no-color, else colour only into a terminal, not into a file, and not under a
+ * NO_COLOR that is set and not empty (no-color.org).
+ */
 export function shouldColor(
   io: CliIo,
   color: boolean | undefined,
   output: string | undefined,
 ): boolean {
-  return color ?? (io.stdout.isTTY && !output && io.env.NO_COLOR === undefined);
+  return color ?? (io.stdout.isTTY && !output && !io.env.NO_COLOR);
 }
 
 /** Fails at once when --output cannot be written, rather than after the scan it would report. */
@@ -198,11 +204,17 @@ export function assertWritable(
   output: string | undefined,
   what = "report",
 ): void {
-  const reason = output === undefined ? undefined : whyNotWritable(context.io.cwd, output);
+  const reason =
+    output === undefined || output === STANDARD_OUTPUT
+      ? undefined
+      : whyNotWritable(context.io.cwd, output);
   if (reason !== undefined) {
     throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
   }
 }
+
+/** `--output -`: standard output, as for `keywarden import gitleaks`. */
+export const STANDARD_OUTPUT = "-";
 
 /** To standard output, or with --output to that file (folders made); `what` names it in errors. */
 export function writeReport(
@@ -211,7 +223,7 @@ export function writeReport(
   report: string,
   what = "report",
 ): void {
-  if (!output) {
+  if (!output || output === STANDARD_OUTPUT) {
     context.io.stdout.write(report);
     return;
   }

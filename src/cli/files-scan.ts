@@ -11,12 +11,13 @@ export function filesScan(
   io: CliIo,
   paths: readonly string[] | undefined,
   gitignore: boolean,
-): Pick<ScanRequest, "source" | "scanRoot" | "fragments"> {
+): Pick<ScanRequest, "source" | "scanRoot" | "scanRoots" | "fragments"> {
   const roots = paths?.length ? paths : ["."];
   return {
     source: "files",
-    // Config and ignore-file discovery start from the first path given.
+    // Ignore-file discovery starts from the first path given; the config must be every path's.
     scanRoot: roots[0]!,
+    scanRoots: roots,
     fragments: (config, onSkip) =>
       fileFragments({
         cwd: io.cwd,

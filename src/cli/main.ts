@@ -68,9 +68,27 @@ function buildParser(
       const text = message ?? error?.message ?? "invalid command line";
       throw new UsageError(text.replace(/\s*\n\s*/g, " "));
     });
+  parser = parser.middleware(lastValueWins(parser), true);
   for (const factory of commands) parser = parser.command(factory(context));
   skipHelpCache(parser);
   return parser;
+}
+
+/**
+ * An option given twice takes its last value, as a wrapper script adding its own `-f json` after
+ * the user's expects; repeatable options and positionals (--rules, paths) keep them all. Run
+ * before validation, so that `--format` is checked as the one value it now is.
+ */
+function lastValueWins(parser: Argv): (parsed: Record<string, unknown>) => void {
+  // yargs' declared options, of the command being run; its typings leave getOptions out.
+  const declared = parser as unknown as { getOptions: () => { array: readonly string[] } };
+  return (parsed) => {
+    // `_` and `--` hold positionals and what follows a `--`.
+    const repeatable = new Set(["_", "--", ...declared.getOptions().array]);
+    for (const [key, value] of Object.entries(parsed)) {
+      if (Array.isArray(value) && !repeatable.has(key)) parsed[key] = value.at(-1);
+    }
+  };
 }
 
 /**
@@ -135,19 +153,40 @@ async function runWithYargs(argv: readonly string[], context: CommandContext): P
   return helpOutput;
 }
 
+/** The options whose value may be `-`, for standard output. */
+const OUTPUT_FLAGS: ReadonlySet<string> = new Set(["-o", "--output"]);
+
+/**
+ * `-o -` and `--output -` as `--output=-`: yargs reads a lone `-` after a long option as no
+ * value at all (and would write to the default file), and the check below refuses a lone `-`.
+ */
+function withOutputValues(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf("--");
+  const joined: string[] = [];
+  for (const [index, arg] of argv.entries()) {
+    const before = end === -1 || index < end;
+    if (before && arg === "-" && OUTPUT_FLAGS.has(joined.at(-1) ?? "")) {
+      joined.pop();
+      joined.push("--output=-");
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /**
  * Runs one command line and returns the exit code. The only catch in the program: known errors
  * become one line on stderr and exit 2; anything else is a bug, shown with its stack.
  */
 export async function run(commandLine: readonly string[], io: CliIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
-  const argv =
+  const given =
     commandLine[0] === "staged"
       ? [
           "staged",
           ...(await import("./file-args.js")).fileNamesAsPaths(commandLine.slice(1), io.cwd),
         ]
       : commandLine;
+  const argv = withOutputValues(given);
   const end = argv.indexOf("--");
   const options = end === -1 ? argv : argv.slice(0, end);
   const debug = options.includes("--debug");

@@ -32,7 +32,7 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
     name: "output",
     alias: "o",
     type: "string",
-    describe: "Write the report to this file instead of standard output",
+    describe: "Write the report to this file instead of standard output (- for standard output)",
   },
   {
     name: "redact",
@@ -160,11 +160,13 @@ export function readScanOptions(argv: Record<string, unknown>): ScanOptions {
   const maxFileSize = argv["max-file-size"] as string | undefined;
   const baseline = fileOption(argv, "baseline");
   const ignoreFile = fileOption(argv, "ignore-file");
+  const output = fileOption(argv, "output");
   return {
     config: fileOption(argv, "config"),
     rules: (argv.rules as string[] | undefined) ?? [],
     format: argv.format as string,
-    output: fileOption(argv, "output"),
+    // `-o -` is standard output, as when no --output is given (colour then as on a terminal).
+    output: output === "-" ? undefined : output,
     redactPercent: readRedact(argv.redact),
     color: argv.color as boolean | undefined,
     quiet: argv.quiet === true,

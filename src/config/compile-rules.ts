@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { ConfigError } from "../errors.js";
+import { configGlobMatcher, type PathMatcher } from "./config-globs.js";
 import type { KeywordLeads } from "./keyword-leads.js";
 import type { PatternScope } from "./pattern-scope.js";
 import type { RegexReach } from "./regex-reach.js";
@@ -39,7 +39,7 @@ function fieldWhere(source: RuleOrigin, id: string, field: FieldPath): string {
   return `${source.file}${line ? `:${line}` : ""}: rule ${id} field ${fieldText(field)}`;
 }
 
-export type PathMatcher = (path: string) => boolean;
+export type { PathMatcher };
 
 export interface CompiledAllow {
   readonly secrets: readonly RegExp[];
@@ -105,14 +105,6 @@ export function compileRegex(source: string, flags: string, where: string): RegE
   }
 }
 
-export function compilePathMatcher(globs: readonly string[] | undefined): PathMatcher | undefined {
-  if (!globs || globs.length === 0) return undefined;
-  return picomatch(globs as string[], {
-    dot: true,
-    matchBase: !globs.some((g) => g.includes("/")),
-  });
-}
-
 /** `where` names a field of the allowlist's owner (a rule, or the config) for messages. */
 export function compileAllow(
   allow: RawRule["allow"] | undefined,
@@ -125,7 +117,7 @@ export function compileAllow(
     ),
     lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", where(["allow", "lines", i]))),
     stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
-    paths: compilePathMatcher(allow.paths),
+    paths: configGlobMatcher(allow.paths),
     commits: allow.commits ?? [],
   };
 }
@@ -208,11 +200,11 @@ export function compileRule(
       return allow;
     },
     get includePaths() {
-      if (includePaths === null) includePaths = compilePathMatcher(raw.paths?.include);
+      if (includePaths === null) includePaths = configGlobMatcher(raw.paths?.include);
       return includePaths;
     },
     get excludePaths() {
-      if (excludePaths === null) excludePaths = compilePathMatcher(raw.paths?.exclude);
+      if (excludePaths === null) excludePaths = configGlobMatcher(raw.paths?.exclude);
       return excludePaths;
     },
     requires: raw.requires,

@@ -1,6 +1,6 @@
 import * as z from "../zod-mini.js";
 import { type ParsedYaml, parseYamlWithSchema } from "./parse-yaml.js";
-import { allowSchema, ruleSchema } from "./rule-schema.js";
+import { allowSchema, globSchema, ruleSchema } from "./rule-schema.js";
 
 /** A rule in a user's config: examples and remediation are welcome but not required. */
 const configRuleSchema = z.extend(ruleSchema, {
@@ -33,7 +33,7 @@ export const configSchema = z.strictObject({
   /** Allowlist applied to every rule. */
   allow: z.optional(allowSchema),
   /** Path globs that are not scanned at all (in addition to .gitignore). */
-  exclude: z._default(z.array(z.nonEmptyString()), []),
+  exclude: z._default(z.array(globSchema), []),
   maxFileSize: z.optional(sizeSchema),
   /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
   decodeDepth: z._default(z.int().check(z.minimum(0), z.maximum(3)), 1),

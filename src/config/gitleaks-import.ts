@@ -372,6 +372,13 @@ function convertAllowlist(
   for (const regex of list.paths ?? []) {
     try {
       const converted = pathRegexToGlobs(regex);
+      // Globs looser than the regex would hide findings gitleaks reports: left out instead.
+      if (converted.widenings.length > 0) {
+        notes.push(
+          `${where}: path ${JSON.stringify(regex)} not converted: ${converted.widenings.join("; ")}, which would allow more paths than gitleaks does`,
+        );
+        continue;
+      }
       paths.push(...converted.globs);
       for (const note of converted.notes)
         notes.push(`${where}: path ${JSON.stringify(regex)}: ${note}`);
@@ -449,7 +456,8 @@ function convertRule(
     try {
       const converted = pathRegexToGlobs(rule.path);
       include = [...converted.globs];
-      for (const note of converted.notes)
+      // A looser include only looks in more files: kept, and said.
+      for (const note of [...converted.widenings, ...converted.notes])
         notes.push(`${where}: path ${JSON.stringify(rule.path)}: ${note}`);
     } catch (error) {
       notes.push(
@@ -506,18 +514,37 @@ export function importGitleaksConfig(options: ImportOptions): ImportResult {
   const taken = new Set<string>();
   const disable = new Set<string>();
   const convertible = [...merged.rules.values()];
+  const disabledDefaults = new Set(merged.disabledRules);
   for (const rule of convertible) {
     let id = keywardenRuleId(rule.id) || "gitleaks-rule";
-    if (merged.useDefault && builtin.has(id) && rule.regex) {
-      // gitleaks: a rule with a default rule's id replaces it. Here: the built-in is switched off.
-      disable.add(id);
+    // The built-in rules doing the work of the gitleaks default rule this one redefines, under
+    // its id or another (gitleaks' aws-access-token is keywarden's aws-access-key-id).
+    const redefined = merged.useDefault
+      ? builtinEquivalents(rule.id).filter((target) => builtin.has(target))
+      : [];
+    if (redefined.length > 0 && rule.regex) {
+      // gitleaks: a rule with a default rule's id replaces it. Here: the built-in is switched
+      // off, else it would go on reporting what the new rule's allowlists let pass. One that
+      // also does another default rule's work stays on, as for disabledRules.
+      for (const target of redefined) {
+        const stillOn = gitleaksRulesDoneBy(target).filter(
+          (other) => other !== rule.id && !merged.rules.has(other) && !disabledDefaults.has(other),
+        );
+        if (stillOn.length > 0) {
+          notes.push(
+            `rule ${rule.id}: redefines a gitleaks default rule; keywarden's ${target} also does the work of ${stillOn.join(", ")}, which stays on; ${target} not disabled`,
+          );
+          continue;
+        }
+        disable.add(target);
+        notes.push(
+          `rule ${rule.id}: replaces the keywarden built-in rule ${target}, which is disabled${target === id ? `; imported as gitleaks-${id}` : ""}`,
+        );
+      }
+      if (builtin.has(id)) id = `gitleaks-${id}`;
+    } else if (redefined.length > 0 && !rule.regex) {
       notes.push(
-        `rule ${rule.id}: replaces the keywarden built-in rule ${id}, which is disabled; imported as gitleaks-${id}`,
-      );
-      id = `gitleaks-${id}`;
-    } else if (merged.useDefault && builtin.has(id) && !rule.regex) {
-      notes.push(
-        `rule ${rule.id}: changes a gitleaks default rule; keywarden's built-in ${id} cannot be changed from a config; not converted`,
+        `rule ${rule.id}: changes a gitleaks default rule; keywarden's built-in ${redefined.join(", ")} cannot be changed from a config; not converted`,
       );
       continue;
     }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { readRegularFile } from "../read-regular-file.js";
 import {
@@ -33,8 +33,16 @@ export interface LoadConfigOptions {
   readonly cwd: string;
   /** --config: an explicit file (must exist). */
   readonly configPath?: string;
-  /** Where discovery starts: the scanned directory; it walks up to the filesystem root. */
+  /**
+   * Where discovery starts: the scanned directory; it walks up to the repository's top (outside
+   * a repository it looks in that folder alone).
+   */
   readonly scanRoot?: string;
+  /**
+   * Every path a scan names, when it names several: their nearest configs must be one and the
+   * same, since a scan runs under one config.
+   */
+  readonly scanRoots?: readonly string[];
   /** --rules: extra rule files or folders given on the command line. */
   readonly ruleFiles?: readonly string[];
   /** --max-file-size from the command line, which wins over the config. */
@@ -54,16 +62,52 @@ export function parseSize(value: number | string, where: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
-/** The nearest config file from `start` upward, if any. */
+/**
+ * The nearest config file from `start` up to the repository's top, if any: a config above the
+ * repository (a home folder's, a CI workspace's) is not the repository's and never applies.
+ * Both spellings in one folder are refused rather than one of them silently ignored.
+ */
 export function findConfigFile(start: string): string | undefined {
-  return findUp(start, CONFIG_FILE_NAMES);
+  const found = findUp(start, CONFIG_FILE_NAMES, true);
+  if (found === undefined) return undefined;
+  const folder = dirname(found);
+  const both = CONFIG_FILE_NAMES.map((name) => join(folder, name));
+  if (both.every((file) => existsSync(file))) {
+    throw new ConfigError(
+      `${both.join(" and ")}: two config files in one folder; keep one (keywarden would read only ${basename(found)})`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The one config file for a scan of several paths. Paths under different configs are refused:
+ * applying the first path's config to the others would scan them under rules they did not ask
+ * for (a folder's disabled rule hiding another folder's key).
+ */
+function findSharedConfigFile(cwd: string, roots: readonly string[]): string | undefined {
+  const found = roots.map((root) => findConfigFile(resolve(cwd, root)));
+  const differing = found.findIndex((file) => file !== found[0]);
+  if (differing === -1) return found[0];
+  const describe = (index: number) => {
+    const file = found[index];
+    return `${roots[index]} (${file === undefined ? "no config" : relative(cwd, file) || file})`;
+  };
+  throw new ConfigError(
+    `the paths given fall under different configs: ${describe(0)} and ${describe(differing)}; scan them one at a time, or name one config for all with --config`,
+  );
 }
 
 function readConfigText(options: LoadConfigOptions): { text: string; file: string } | undefined {
   if (options.configText) return { text: options.configText.text, file: options.configText.name };
   const file = options.configPath
     ? resolve(options.cwd, options.configPath)
-    : findConfigFile(resolve(options.cwd, options.scanRoot ?? "."));
+    : findSharedConfigFile(
+        options.cwd,
+        options.scanRoots && options.scanRoots.length > 0
+          ? options.scanRoots
+          : [options.scanRoot ?? "."],
+      );
   if (!file) return undefined;
   // A gitleaks user's first try: say how to convert it rather than fail on it as YAML.
   if (/\.toml$/i.test(file)) {
@@ -143,8 +187,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
       );
     }
   }
+  // `disable` switches off the built-in rule of an id, so that a rule of one's own may take the
+  // id over (as the duplicate-id error advises); an id no built-in rule has switches off the
+  // extra rule of that id.
   const disabled = new Set(config.disable);
-  const rules = [...builtin, ...extra].filter((rule) => !disabled.has(rule.id));
+  const builtinIds = new Set(builtin.map((rule) => rule.id));
+  const rules = [
+    ...builtin.filter((rule) => !disabled.has(rule.id)),
+    ...extra.filter((rule) => builtinIds.has(rule.id) || !disabled.has(rule.id)),
+  ];
   // Ids must stay unique across built-in and user rules: a config cannot quietly replace a
   // built-in rule (and with it the rule's verification host).
   assertUniqueIds(rules);

@@ -19,6 +19,9 @@ function describePath(path: readonly PropertyKey[], value: unknown): string {
   return path.length > 0 ? `field ${path.join(".")}` : "top level";
 }
 
+/** How many nodes aliases may expand to, in all; the yaml package's default (100) is too few. */
+const MAX_ALIAS_EXPANSION = 100_000;
+
 /**
  * Parses a YAML file and validates it with a schema. Every problem becomes one ConfigError line
  * naming the file, its line, the rule and the field, so a user can go straight to it.
@@ -29,7 +32,13 @@ export function parseYamlWithSchema<S extends z.ZodMiniType>(
   schema: S,
 ): ParsedYaml<z.infer<S>> {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // `merge`: `<<: *anchor` merge keys, which configs sharing fields between rules use.
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
   const syntaxError = document.errors[0];
   if (syntaxError) {
     const line = lineCounter.linePos(syntaxError.pos[0]).line;
@@ -45,7 +54,14 @@ export function parseYamlWithSchema<S extends z.ZodMiniType>(
     }
     return undefined;
   };
-  const raw: unknown = document.toJS();
+  let raw: unknown;
+  try {
+    // One small anchor reused by every rule is usual; the cap only stops a document whose aliases
+    // of aliases expand without bound (a "billion laughs").
+    raw = document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (error) {
+    throw new ConfigError(`${file}: not usable YAML: ${(error as Error).message}`, file);
+  }
   const result = schema.safeParse(raw ?? {});
   if (!result.success) {
     const messages = result.error.issues.map((issue) => {

@@ -14,8 +14,19 @@
 
 export interface GlobConversion {
   readonly globs: readonly string[];
-  /** Where the globs are looser or stricter than the regex. */
+  /** Where the globs are stricter than the regex: they match fewer paths. */
   readonly notes: readonly string[];
+  /**
+   * Where the globs are looser than the regex: they match paths it does not. An allowlist must
+   * not take such globs (it would hide what gitleaks reports); a rule's paths may.
+   */
+  readonly widenings: readonly string[];
+}
+
+/** What a conversion gathers besides its tokens. */
+interface Remarks {
+  readonly notes: Set<string>;
+  readonly widenings: Set<string>;
 }
 
 export class PathRegexError extends Error {
@@ -77,9 +88,9 @@ function literalGlob(ch: string): string {
 }
 
 /** The group body `(a|b)` as a brace list, each alternative plain text. */
-function groupAlternatives(body: string, notes: Set<string>): string[] {
+function groupAlternatives(body: string, remarks: Remarks): string[] {
   return splitAlternation(body).map((alternative) => {
-    const tokens = tokenize(alternative, notes, true);
+    const tokens = tokenize(alternative, remarks, true);
     return tokens
       .map((token) => {
         if (token.kind === "text") return token.glob;
@@ -100,7 +111,7 @@ function matchingParen(source: string, open: number): number {
   throw new PathRegexError("missing closing )");
 }
 
-function tokenize(source: string, notes: Set<string>, inGroup = false): Token[] {
+function tokenize(source: string, remarks: Remarks, inGroup = false): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const optional = () => {
@@ -143,7 +154,9 @@ function tokenize(source: string, notes: Set<string>, inGroup = false): Token[] 
         i += quantifier[0].length;
         if (body === "^/") tokens.push({ kind: "text", glob: "*" });
         else {
-          notes.add(`[${body}] repeated becomes * (any characters within a path segment)`);
+          remarks.widenings.add(
+            `[${body}] repeated would become * (any characters within a path segment)`,
+          );
           tokens.push({ kind: "text", glob: "*" });
         }
         continue;
@@ -169,7 +182,7 @@ function tokenize(source: string, notes: Set<string>, inGroup = false): Token[] 
         tokens.push({ kind: "wild" });
         continue;
       }
-      const alternatives = groupAlternatives(body, notes);
+      const alternatives = groupAlternatives(body, remarks);
       if (isOptional) alternatives.push("");
       tokens.push({
         kind: "text",
@@ -194,7 +207,8 @@ function tokenize(source: string, notes: Set<string>, inGroup = false): Token[] 
   return tokens;
 }
 
-function convertBranch(branch: string, notes: Set<string>): string[] {
+function convertBranch(branch: string, remarks: Remarks): string[] {
+  const { notes } = remarks;
   let body = branch;
   let startAnchor: "start" | "segment" | "none" = "none";
   const segmentStart = /^\((?:\?:)?\^\|\/\)/.exec(body);
@@ -210,7 +224,7 @@ function convertBranch(branch: string, notes: Set<string>): string[] {
     endAnchored = true;
     body = body.slice(0, -1);
   }
-  const tokens = tokenize(body, notes);
+  const tokens = tokenize(body, remarks);
   // Unanchored ends already mean "anything here": a wildcard there adds nothing.
   if (startAnchor === "none") while (tokens[0]?.kind === "wild") tokens.shift();
   if (!endAnchored) while (tokens[tokens.length - 1]?.kind === "wild") tokens.pop();
@@ -243,24 +257,33 @@ function convertBranch(branch: string, notes: Set<string>): string[] {
         ? "**/"
         : "**/*";
   const core = `${prefix}${glob.startsWith("/") ? glob.slice(1) : glob}`;
-  if (endAnchored) return [core];
-  if (core.endsWith("/")) return [`${core}**`];
-  if (core.endsWith("**")) return [core];
-  return [`${core}*`, `${core}*/**`];
+  const globs = endAnchored
+    ? [core]
+    : core.endsWith("/")
+      ? [`${core}**`]
+      : core.endsWith("**")
+        ? [core]
+        : [`${core}*`, `${core}*/**`];
+  // A config glob with no slash matches at any depth; `^name` means the top folder's alone.
+  return startAnchor === "start"
+    ? globs.map((result) => (result.includes("/") ? result : `/${result}`))
+    : globs;
 }
 
 /** Converts one gitleaks path regex; throws PathRegexError with a reason when it cannot. */
 export function pathRegexToGlobs(regex: string): GlobConversion {
   const notes = new Set<string>();
+  const remarks: Remarks = { notes, widenings: new Set() };
   let source = regex;
   const flags = /^\(\?([imsU]+)\)/.exec(source);
   if (flags) {
     source = source.slice(flags[0].length);
     if (flags[1]!.includes("i")) notes.add("the regex ignored case; globs match case exactly");
   }
-  const globs = splitAlternation(source).flatMap((branch) => convertBranch(branch, notes));
+  const globs = splitAlternation(source).flatMap((branch) => convertBranch(branch, remarks));
   return {
     globs: [...new Set(globs.map((glob) => glob.replace(/\*\*\/\*\*\//g, "**/")))],
     notes: [...notes],
+    widenings: [...remarks.widenings],
   };
 }

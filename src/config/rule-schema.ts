@@ -1,4 +1,5 @@
 import * as z from "../zod-mini.js";
+import { GLOB_CHECKS } from "./config-globs.js";
 
 /**
  * The one schema for rule files (rules/*.yaml and the `rules:` of a user config). Raw rules as
@@ -7,7 +8,11 @@ import * as z from "../zod-mini.js";
 
 const nonEmpty = z.nonEmptyString;
 const regexSource = nonEmpty();
-const glob = nonEmpty();
+/** A path glob, read as config-globs.ts says; what it cannot honour is refused at its line. */
+export const globSchema = nonEmpty().check(
+  ...GLOB_CHECKS.map((check) => z.refine<string>(check.accepts, check.message)),
+);
+const glob = globSchema;
 
 export const severitySchema = z.enum(["critical", "high", "medium", "low", "info"]);
 

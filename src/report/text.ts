@@ -15,6 +15,18 @@ const STATUS_STYLE: Record<VerificationStatus, Style> = {
   unsupported: "gray",
 };
 
+/**
+ * styleText, told that the caller has decided: from Node 22.13 it otherwise drops the colour
+ * when process.stdout is no terminal, which would defeat --color in a pipe or a file. (Node 20
+ * never checks and ignores the option.)
+ */
+const forcedStyle = (style: Style, text: string): string =>
+  (styleText as (style: Style, text: string, options: { validateStream: boolean }) => string)(
+    style,
+    text,
+    { validateStream: false },
+  );
+
 function describeFinding(
   finding: ReportFinding,
   paint: (style: Style, text: string) => string,
@@ -48,7 +60,7 @@ function describeFinding(
 
 /** Human-readable report for a terminal or a log. */
 export const formatText: Reporter = ({ findings, summary, color }) => {
-  const paint = (style: Style, text: string) => (color ? styleText(style, text) : text);
+  const paint = (style: Style, text: string) => (color ? forcedStyle(style, text) : text);
   const sorted = sortFindings(findings);
   const blocks = sorted.map((finding) => describeFinding(finding, paint));
   const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;

@@ -11,7 +11,7 @@ import {
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
-import picomatch from "picomatch";
+import { configGlobMatcher } from "../config/config-globs.js";
 import { repositoryTop } from "../config/find-up.js";
 import { RuntimeError } from "../errors.js";
 import { gitFailure, runGitRaw } from "../git/run-git.js";
@@ -368,6 +368,7 @@ function globPathOf(file: string, root: string | undefined, fallback: string): s
  * are skipped with a notice, and so are folders that cannot be listed.
  */
 export async function* fileFragments(options: FileSourceOptions): AsyncGenerator<Fragment> {
+  const isExcluded = configGlobMatcher(options.exclude) ?? (() => false);
   for (const target of options.paths) {
     const absolute = resolve(options.cwd, target);
     const targetPath = toPosix(relative(options.cwd, absolute)) || target;
@@ -380,6 +381,9 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
     }
     if (stats.isFile()) {
       const globPath = globPathOf(absolute, options.root, targetPath);
+      // The config's excludes hold for a file named too (the pre-commit framework names every
+      // file); .gitignore does not, as a file asked for by name is scanned.
+      if (isExcluded(globPath)) continue;
       const fragment = readFileFragment(absolute, targetPath, globPath, options);
       if (fragment) yield fragment;
       continue;
@@ -388,11 +392,6 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       skipNotRegular(targetPath, stats, options);
       continue;
     }
-    // `s`: a `**` in an exclude also spans names holding a line break (see LINE_TERMINATOR).
-    const isExcluded =
-      options.exclude.length > 0
-        ? picomatch(options.exclude as string[], { dot: true, flags: "s" })
-        : () => false;
     const gitignore =
       options.gitignore === false
         ? undefined

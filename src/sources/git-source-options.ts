@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { configGlobMatcher } from "../config/config-globs.js";
 import type { GitContext } from "../git/run-git.js";
 import type { SkipNotice } from "../types.js";
 
@@ -14,5 +14,5 @@ export interface GitSourceOptions extends GitContext {
 
 /** The config's exclude globs as a predicate (undefined when there are none). */
 export function excludeMatcher(globs: readonly string[]): ((path: string) => boolean) | undefined {
-  return globs.length > 0 ? picomatch(globs as string[], { dot: true }) : undefined;
+  return configGlobMatcher(globs);
 }

@@ -291,6 +291,62 @@ describe("keywarden import gitleaks: [extend] disabledRules", () => {
     );
   });
 
+  it("disables keywarden's equivalent of a default rule redefined under gitleaks' id", async () => {
+    const redefine = (ids: string[]) =>
+      importText(
+        [
+          "[extend]",
+          "useDefault = true",
+          ...ids.flatMap((id) => [
+            "[[rules]]",
+            `id = "${id}"`,
+            `regex = '${id}_[A-Z2-7]{16}'`,
+            `keywords = ["${id}"]`,
+            "[[rules.allowlists]]",
+            "regexTarget = 'line'",
+            "regexes = ['test-only']",
+          ]),
+        ].join("\n"),
+      );
+    const aws = await redefine(["aws-access-token"]);
+    const config = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: { text: aws.yaml, name: ".keywarden.yaml" },
+    });
+    const ids = new Set(config.rules.map((rule) => rule.id));
+    expect(ids.has("aws-access-key-id")).toBe(false);
+    expect(ids.has("aws-access-token")).toBe(true);
+    expect(aws.notes).toContain(
+      "rule aws-access-token: replaces the keywarden built-in rule aws-access-key-id, which is disabled",
+    );
+    // keywarden's one bittrex rule does the work of both gitleaks rules: off only when both are redefined.
+    const one = await redefine(["bittrex-access-key"]);
+    expect(one.yaml).not.toMatch(/disable:/);
+    expect(one.notes).toContain(
+      "rule bittrex-access-key: redefines a gitleaks default rule; keywarden's bittrex-api-key also does the work of bittrex-secret-key, which stays on; bittrex-api-key not disabled",
+    );
+    const both = await redefine(["bittrex-access-key", "bittrex-secret-key"]);
+    expect(both.yaml).toMatch(/disable:\n {2}- bittrex-api-key\n/);
+  });
+
+  it("leaves out an allowlist path whose globs would allow more paths than its regex", async () => {
+    const result = await importText(
+      [
+        "[[rules]]",
+        'id = "tok-token"',
+        "regex = 'tok_[a-z0-9]{24}'",
+        'keywords = ["tok_"]',
+        "[[rules.allowlists]]",
+        "paths = ['[0-9]+\\.json$', '^fixtures/']",
+      ].join("\n"),
+    );
+    expect(result.yaml).toContain("- fixtures/**");
+    expect(result.yaml).not.toMatch(/^\s+- .*\.json/m);
+    expect(result.notes).toContain(
+      'rule tok-token allowlists[0]: path "[0-9]+\\\\.json$" not converted: [0-9] repeated would become * (any characters within a path segment), which would allow more paths than gitleaks does',
+    );
+  });
+
   it.skipIf(!hasCorpus)(
     "maps gitleaks default rule ids only to keywarden built-in rules",
     async () => {

@@ -81,3 +81,86 @@ describe("loadConfig on a broken config", () => {
     );
   });
 });
+
+describe("loadConfig's disable", () => {
+  it("switches off the built-in rule of an id, leaving one's own rule of that id in force", async () => {
+    const config = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: {
+        name: ".keywarden.yaml",
+        text: [
+          "disable: [groq-api-key]",
+          "rules:",
+          "  - id: groq-api-key",
+          "    title: Our own Groq rule",
+          "    provider: acme",
+          "    pattern: 'gsk_(?<secret>[A-Za-z0-9]{52})'",
+          "    keywords: [gsk_]",
+        ].join("\n"),
+      },
+    });
+    const groq = config.rules.filter((rule) => rule.id === "groq-api-key");
+    expect(groq.map((rule) => [rule.title, rule.source.builtin])).toEqual([
+      ["Our own Groq rule", false],
+    ]);
+  });
+
+  it("switches off a rule of one's own whose id no built-in rule has", async () => {
+    const config = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: {
+        name: ".keywarden.yaml",
+        text: configWith("    pattern: 'second_[a-z]{8}'\ndisable: [second-token]"),
+      },
+    });
+    expect(config.rules.map((rule) => rule.id)).toEqual(["first-token"]);
+  });
+});
+
+describe("loadConfig on YAML anchors", () => {
+  it("honours merge keys, and an anchor reused by many rules", async () => {
+    const rules = Array.from({ length: 150 }, (_, index) =>
+      [
+        `  - <<: *first`,
+        `    id: r${index}-token`,
+        `    pattern: 'r${index}tok_[A-Za-z0-9]{32}'`,
+        `    keywords: [r${index}tok_]`,
+        "    allow: *allow",
+      ].join("\n"),
+    );
+    const sound = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: {
+        name: ".keywarden.yaml",
+        text: [
+          "useDefault: false",
+          "allow: &allow",
+          "  stopwords: [example]",
+          "rules:",
+          "  - &first",
+          "    id: first-token",
+          "    title: Shared",
+          "    provider: acme",
+          "    pattern: 'first_[A-Za-z0-9]{32}'",
+          "    keywords: [first_]",
+          ...rules,
+        ].join("\n"),
+      },
+    });
+    expect(sound.rules).toHaveLength(151);
+    expect(sound.rules.every((rule) => rule.title === "Shared")).toBe(true);
+  });
+
+  it("refuses aliases expanding without bound as a config error", async () => {
+    const levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level < 9; level++)
+      levels.push(
+        `a${level}: &a${level} [${Array(10)
+          .fill(`*a${level - 1}`)
+          .join(", ")}]`,
+      );
+    expect(await loadError(`${levels.join("\n")}\n`)).toMatch(
+      /^\.keywarden\.yaml: not usable YAML/,
+    );
+  });
+});

@@ -143,6 +143,18 @@ describe("pathRegexToGlobs", () => {
     expect(pathRegexToGlobs(regex).globs).toEqual(globs);
   });
 
+  it("anchors a regex anchored at the start to the config's folder, not to any depth", () => {
+    expect(pathRegexToGlobs("^config\\.json$").globs).toEqual(["/config.json"]);
+    expect(pathRegexToGlobs("^build").globs).toEqual(["/build*", "build*/**"]);
+  });
+
+  it("says where the globs would match more than the regex, apart from stricter notes", () => {
+    expect(pathRegexToGlobs("[0-9]+\\.json$").widenings).toEqual([
+      "[0-9] repeated would become * (any characters within a path segment)",
+    ]);
+    expect(pathRegexToGlobs("[^/]+\\.json$").widenings).toEqual([]);
+  });
+
   it("refuses regexes with no glob form", () => {
     expect(() => pathRegexToGlobs("\\d+\\.log")).toThrow(/no glob form/);
     expect(() => pathRegexToGlobs("(ab)+")).toThrow(/no glob form/);

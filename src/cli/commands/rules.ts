@@ -1,10 +1,15 @@
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileRules } from "../../config/compile-rules.js";
-import { loadConfig } from "../../config/load-config.js";
+import { CONFIG_FILE_NAMES, loadConfig } from "../../config/load-config.js";
 import { loadBuiltinRules } from "../../config/load-rules.js";
 import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
+
+/** A keywarden config (.keywarden.yaml) rather than a rule file: its rules are read from it. */
+function isConfigFileName(file: string): boolean {
+  return (CONFIG_FILE_NAMES as readonly string[]).includes(basename(file));
+}
 
 function listCommand(context: CommandContext): CommandModule {
   return {
@@ -62,29 +67,47 @@ function listCommand(context: CommandContext): CommandModule {
 function testCommand(context: CommandContext): CommandModule {
   return {
     command: "test [files..]",
-    describe: "Run every rule's match and no-match examples (default: the built-in rules)",
+    describe:
+      "Run every rule's match and no-match examples (default: the built-in rules and the config's own)",
     builder: (yargs) =>
-      yargs.positional("files", { type: "string", array: true, describe: "Rule files to test" }),
+      yargs.positional("files", {
+        type: "string",
+        array: true,
+        describe: "Rule files, or .keywarden.yaml configs, to test",
+      }),
     handler: async (argv) => {
       const { checkRules } = await import("../../config/check-rules.js");
       const { readBuiltinRuleSources, readRuleFile } = await import(
         "../../config/read-rule-files.js"
       );
+      const { cwd } = context.io;
       const files = (argv.files as string[] | undefined) ?? [];
+      const configFiles = files.filter((file) => isConfigFileName(file));
+      const ruleFiles = files.filter((file) => !isConfigFileName(file));
       const sources =
         files.length > 0
-          ? files.flatMap((file) =>
-              readRuleFile(resolve(context.io.cwd, file), false, context.io.cwd),
-            )
+          ? ruleFiles.flatMap((file) => readRuleFile(resolve(cwd, file), false, cwd))
           : readBuiltinRuleSources();
       // Rules in the given files may name built-in rules as their `requires` companion.
-      // The working folder's config plays no part: testing rule files must not depend on it.
-      const builtin = files.length > 0 ? await loadBuiltinRules() : [];
+      // The working folder's config plays no part when files are named: testing rule files must
+      // not depend on it. Named, or found when none is, a config's own rules are tested too.
+      const builtin = await loadBuiltinRules();
+      const configs = await Promise.all(
+        (files.length > 0 ? configFiles : [undefined]).map((configPath) =>
+          loadConfig({ cwd, scanRoot: ".", ...(configPath ? { configPath } : {}) }),
+        ),
+      );
+      const configRules = configs.flatMap((config) =>
+        config.rules.filter((rule) => !rule.source.builtin),
+      );
       const { ruleScope } = await import("../../config/pattern-scope.js");
-      const subjects = compileRules(sources, new Set(builtin.map((rule) => rule.id)), {
-        scopeOf: ruleScope,
-      });
-      const result = checkRules(subjects, { companions: builtin });
+      const subjects = [
+        ...compileRules(sources, new Set(builtin.map((rule) => rule.id)), {
+          scopeOf: ruleScope,
+        }),
+        ...configRules,
+      ];
+      const result = checkRules(subjects, { companions: [...builtin, ...configRules] });
       for (const problem of result.problems) {
         context.io.stdout.write(`${problem.where}: rule ${problem.ruleId}: ${problem.message}\n`);
       }

@@ -1,0 +1,87 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { shouldColor } from "../../src/cli/execute-scan.js";
+import { expandTemplate } from "../../src/config/example-template.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+const groqLine = () => `GROQ_API_KEY=${expandTemplate("gsk_{{alnum:52}}")}\n`;
+
+describe("an option given twice", () => {
+  it("takes its last value, in every command, rather than fail", async () => {
+    const repo = makeTempRepo({
+      "a.env": groqLine(),
+      "x.yaml": "",
+      "y.yaml": "useDefault: true\n",
+    });
+    const cwd = repo.dir;
+    const csv = await runCli(["scan", "a.env", "-f", "json", "-f", "csv"], { cwd });
+    expect(csv.stderr).toBe("");
+    expect(csv.stdout).toMatch(/^rule_id,/);
+    for (const args of [
+      ["-c", "x.yaml", "-c", "y.yaml"],
+      ["--max-file-size", "1MB", "--max-file-size", "2MB"],
+      ["-o", "first.txt", "-o", "second.json", "-f", "json"],
+    ]) {
+      const result = await runCli(["scan", "a.env", ...args], { cwd });
+      expect(result.stderr, args.join(" ")).not.toContain("internal error");
+      expect(result.exitCode, args.join(" ")).toBe(1);
+    }
+    repo.git("add", "a.env");
+    const staged = await runCli(["staged", "-f", "csv", "-f", "json", "-q"], { cwd });
+    expect(JSON.parse(staged.stdout).findings).toHaveLength(1);
+    const saved = await runCli(["report", "second.json", "-f", "csv", "-f", "markdown"], { cwd });
+    expect(saved.stderr).toBe("");
+    expect(saved.stdout).toContain("keywarden");
+    writeFileSync(
+      join(cwd, ".gitleaks.toml"),
+      "[[rules]]\nid = 'x-token'\nregex = 'xtok_[a-z]{20}'\n",
+    );
+    const imported = await runCli(["import", "gitleaks", "-o", "a.yaml", "-o", "b.yaml"], { cwd });
+    expect(imported.stderr).toContain("converted to b.yaml");
+  });
+});
+
+describe("-o -", () => {
+  it("writes to standard output, for import and for a scan, while a lone - is still no path", async () => {
+    const cwd = makeTempDir();
+    writeFileSync(
+      join(cwd, ".gitleaks.toml"),
+      "[[rules]]\nid = 'x-token'\nregex = 'xtok_[a-z]{20}'\n",
+    );
+    for (const args of [
+      ["-o", "-"],
+      ["--output", "-"],
+    ]) {
+      const result = await runCli(["import", "gitleaks", ...args], { cwd });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain("id: x-token");
+    }
+    writeFileSync(join(cwd, "a.env"), groqLine());
+    const scan = await runCli(["scan", "a.env", "-f", "json", "-o", "-"], { cwd });
+    expect(JSON.parse(scan.stdout).findings).toHaveLength(1);
+    const lone = await runCli(["scan", "-", "-o", "-"], { cwd });
+    expect(lone.exitCode).toBe(2);
+    expect(lone.stderr).toContain('"-" is not a path');
+  });
+});
+
+describe("--color", () => {
+  it("colours every part of the text report, into a pipe too", async () => {
+    const cwd = makeTempDir();
+    writeFileSync(join(cwd, "a.env"), groqLine());
+    const result = await runCli(["scan", "a.env", "--color"], { cwd });
+    const coloured = result.stdout.split("\n").filter((line) => line.includes("\u001b["));
+    // The finding's place and title, its fix line, and the summary.
+    expect(coloured).toHaveLength(3);
+  });
+
+  it("is on by default on a terminal under an empty NO_COLOR, off under a set one", () => {
+    const io = (NO_COLOR?: string) =>
+      ({ stdout: { isTTY: true }, env: NO_COLOR === undefined ? {} : { NO_COLOR } }) as never;
+    expect(shouldColor(io(), undefined, undefined)).toBe(true);
+    expect(shouldColor(io(""), undefined, undefined)).toBe(true);
+    expect(shouldColor(io("1"), undefined, undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,33 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeTempRepo } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+/** A config rule whose no-match example does match: `rules test` must say so. */
+const CONFIG = [
+  "rules:",
+  "  - id: beta-token",
+  "    title: Beta token",
+  "    provider: beta",
+  "    pattern: 'beta_(?<secret>[A-Za-z0-9]{32})'",
+  "    keywords: [beta_]",
+  "    examples:",
+  "      match: ['beta_[[{{alnum:32}}]]']",
+  "      nomatch: ['beta_{{alnum:32}}']",
+  "",
+].join("\n");
+
+describe("keywarden rules test on a config's own rules", () => {
+  it("runs their examples, with the built-in rules or from the config named", async () => {
+    const repo = makeTempRepo({ ".keywarden.yaml": CONFIG });
+    mkdirSync(join(repo.dir, "sub"));
+    writeFileSync(join(repo.dir, "sub", "other.yaml"), "useDefault: true\n");
+    for (const args of [[], [".keywarden.yaml"]]) {
+      const result = await runCli(["rules", "test", ...args], { cwd: repo.dir });
+      expect(result.exitCode, args.join(" ")).toBe(1);
+      expect(result.stdout).toMatch(/^\.keywarden\.yaml:2: rule beta-token: .*nomatch/m);
+      expect(result.stdout).toMatch(/, 1 problems\n$/);
+    }
+  });
+});
