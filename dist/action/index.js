@@ -2217,9 +2217,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob2, options2, returnState = false) => {
+    var picomatch2 = (glob2, options2, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input) => picomatch3(input, options2, returnState));
+        const fns = glob2.map((input) => picomatch2(input, options2, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -2235,16 +2235,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options2 || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob2, options2) : picomatch3.makeRe(glob2, options2, false, true);
+      const regex = isState ? picomatch2.compileRe(glob2, options2) : picomatch2.makeRe(glob2, options2, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options2, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options2, { glob: glob2, posix: posix2 });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options2, { glob: glob2, posix: posix2 });
         const result2 = { glob: glob2, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -2270,7 +2270,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options2, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options2, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -2287,24 +2287,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options2, posix2);
+          match = picomatch2.matchBase(input, regex, options2, posix2);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob2, options2, posix2 = options2 && options2.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options2);
+    picomatch2.matchBase = (input, glob2, options2, posix2 = options2 && options2.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options2);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
-    picomatch3.isMatch = (str, patterns, options2) => picomatch3(patterns, options2)(str);
-    picomatch3.parse = (pattern, options2) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch3.parse(p2, options2));
+    picomatch2.isMatch = (str, patterns, options2) => picomatch2(patterns, options2)(str);
+    picomatch2.parse = (pattern, options2) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options2));
       return parse5(pattern, { ...options2, fastpaths: false });
     };
-    picomatch3.scan = (input, options2) => scan(input, options2);
-    picomatch3.compileRe = (state, options2, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options2) => scan(input, options2);
+    picomatch2.compileRe = (state, options2, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -2315,13 +2315,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch3.toRegex(source, options2);
+      const regex = picomatch2.toRegex(source, options2);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch3.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -2332,9 +2332,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input, options2);
       }
-      return picomatch3.compileRe(parsed, options2, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options2, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options2) => {
+    picomatch2.toRegex = (source, options2) => {
       try {
         const opts = options2 || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -2343,8 +2343,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants3;
-    module.exports = picomatch3;
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
   }
 });
 
@@ -2354,14 +2354,61 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch3(glob2, options2, returnState = false) {
+    function picomatch2(glob2, options2, returnState = false) {
       if (options2 && (options2.windows === null || options2.windows === void 0)) {
         options2 = { ...options2, windows: utils.isWindows() };
       }
       return pico(glob2, options2, returnState);
     }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
+// src/config/config-globs.ts
+function expand(glob2) {
+  const folderOnly = glob2.endsWith("/");
+  const trimmed = glob2.replace(/\/+$/, "");
+  const anchored = trimmed.startsWith("/") || trimmed.includes("/");
+  const path = trimmed.replace(/^\/+/, "");
+  const base = anchored ? path : `**/${path}`;
+  return folderOnly ? [`${base}/`, `${base}/**/*`] : [base, `${base}/**`];
+}
+function configGlobMatcher(globs) {
+  if (!globs || globs.length === 0) return void 0;
+  const entries = globs.map((glob2) => {
+    const negated = glob2.startsWith("!");
+    return { negated, test: (0, import_picomatch.default)(expand(negated ? glob2.slice(1) : glob2), OPTIONS) };
+  });
+  if (!entries.some((entry) => entry.negated)) {
+    const any = (0, import_picomatch.default)(globs.flatMap(expand), OPTIONS);
+    return (path) => any(path);
+  }
+  return (path) => {
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const entry = entries[index];
+      if (entry.test(path)) return !entry.negated;
+    }
+    return false;
+  };
+}
+var import_picomatch, GLOB_CHECKS, OPTIONS;
+var init_config_globs = __esm({
+  "src/config/config-globs.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    GLOB_CHECKS = [
+      {
+        // On Windows a \ separates folders; in a glob it escapes, so `vendor\**` would match nothing.
+        accepts: (glob2) => !glob2.includes("\\"),
+        message: "a \\ in a glob escapes the next character: separate folders with /, and write [*] for a character taken literally"
+      },
+      {
+        accepts: (glob2) => glob2.replace(/^!/, "").replace(/^\/+|\/+$/g, "") !== "",
+        message: "names no path"
+      }
+    ];
+    OPTIONS = { dot: true, flags: "s" };
   }
 });
 
@@ -2382,13 +2429,6 @@ function compileRegex(source, flags, where) {
     throw new ConfigError(`${where}: invalid regular expression: ${oneLine}`);
   }
 }
-function compilePathMatcher(globs) {
-  if (!globs || globs.length === 0) return void 0;
-  return (0, import_picomatch.default)(globs, {
-    dot: true,
-    matchBase: !globs.some((g2) => g2.includes("/"))
-  });
-}
 function compileAllow(allow, where) {
   if (!allow) return EMPTY_ALLOW;
   return {
@@ -2397,7 +2437,7 @@ function compileAllow(allow, where) {
     ),
     lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", where(["allow", "lines", i]))),
     stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
-    paths: compilePathMatcher(allow.paths),
+    paths: configGlobMatcher(allow.paths),
     commits: allow.commits ?? []
   };
 }
@@ -2454,11 +2494,11 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
       return allow;
     },
     get includePaths() {
-      if (includePaths === null) includePaths = compilePathMatcher(raw2.paths?.include);
+      if (includePaths === null) includePaths = configGlobMatcher(raw2.paths?.include);
       return includePaths;
     },
     get excludePaths() {
-      if (excludePaths === null) excludePaths = compilePathMatcher(raw2.paths?.exclude);
+      if (excludePaths === null) excludePaths = configGlobMatcher(raw2.paths?.exclude);
       return excludePaths;
     },
     requires: raw2.requires,
@@ -2497,12 +2537,12 @@ function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}
   }
   return compiled;
 }
-var import_picomatch, EMPTY_ALLOW;
+var EMPTY_ALLOW;
 var init_compile_rules = __esm({
   "src/config/compile-rules.ts"() {
     "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
     init_errors();
+    init_config_globs();
     EMPTY_ALLOW = { secrets: [], lines: [], stopwords: [], commits: [] };
   }
 });
@@ -9893,7 +9933,12 @@ function describePath(path, value) {
 }
 function parseYamlWithSchema(text, file, schema) {
   const lineCounter = new import_yaml.LineCounter();
-  const document2 = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document2 = (0, import_yaml.parseDocument)(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true
+  });
   const syntaxError = document2.errors[0];
   if (syntaxError) {
     const line = lineCounter.linePos(syntaxError.pos[0]).line;
@@ -9909,7 +9954,12 @@ function parseYamlWithSchema(text, file, schema) {
     }
     return void 0;
   };
-  const raw2 = document2.toJS();
+  let raw2;
+  try {
+    raw2 = document2.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (error2) {
+    throw new ConfigError(`${file}: not usable YAML: ${error2.message}`, file);
+  }
   const result2 = schema.safeParse(raw2 ?? {});
   if (!result2.success) {
     const messages = result2.error.issues.map((issue2) => {
@@ -9922,12 +9972,13 @@ function parseYamlWithSchema(text, file, schema) {
   }
   return { value: result2.data, lineOf };
 }
-var import_yaml;
+var import_yaml, MAX_ALIAS_EXPANSION;
 var init_parse_yaml = __esm({
   "src/config/parse-yaml.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
+    MAX_ALIAS_EXPANSION = 1e5;
   }
 });
 
@@ -12411,14 +12462,18 @@ var init_zod_mini = __esm({
 });
 
 // src/config/rule-schema.ts
-var nonEmpty, regexSource, glob, severitySchema, matchExampleSchema, nomatchExampleSchema, allowSchema, serviceName, verifySpecSchema, verifySchema, revokeSchema, ruleSchema, ruleFileSchema;
+var nonEmpty, regexSource, globSchema, glob, severitySchema, matchExampleSchema, nomatchExampleSchema, allowSchema, serviceName, verifySpecSchema, verifySchema, revokeSchema, ruleSchema, ruleFileSchema;
 var init_rule_schema = __esm({
   "src/config/rule-schema.ts"() {
     "use strict";
     init_zod_mini();
+    init_config_globs();
     nonEmpty = nonEmptyString;
     regexSource = nonEmpty();
-    glob = nonEmpty();
+    globSchema = nonEmpty().check(
+      ...GLOB_CHECKS.map((check) => refine(check.accepts, check.message))
+    );
+    glob = globSchema;
     severitySchema = _enum(["critical", "high", "medium", "low", "info"]);
     matchExampleSchema = union([
       nonEmpty(),
@@ -15842,10 +15897,10 @@ function getValues(context, operator, key, modifier) {
 }
 function parseUrl(template) {
   return {
-    expand: expand.bind(null, template)
+    expand: expand2.bind(null, template)
   };
 }
-function expand(template, context) {
+function expand2(template, context) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
@@ -19819,7 +19874,7 @@ var init_config_schema = __esm({
       /** Allowlist applied to every rule. */
       allow: optional(allowSchema),
       /** Path globs that are not scanned at all (in addition to .gitignore). */
-      exclude: _default(array(nonEmptyString()), []),
+      exclude: _default(array(globSchema), []),
       maxFileSize: optional(sizeSchema),
       /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
       decodeDepth: _default(int().check(_gte(0), _lte(3)), 1)
@@ -34887,7 +34942,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname9, resolve: resolve14 } = __require("node:path");
+    var { dirname: dirname10, resolve: resolve14 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -35118,7 +35173,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve14(path);
-        await mkdir(dirname9(resolvedPath), { recursive: true });
+        await mkdir(dirname10(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -52752,7 +52807,7 @@ __export(repository_info_exports, {
   repositoryInfo: () => repositoryInfo
 });
 import { statSync as statSync4 } from "node:fs";
-import { dirname as dirname5, resolve as resolve9 } from "node:path";
+import { dirname as dirname6, resolve as resolve9 } from "node:path";
 import { pathToFileURL } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -52770,7 +52825,7 @@ function publicRemoteUri(remote) {
 async function repositoryInfo(path, context) {
   let dir = resolve9(context.cwd, path);
   try {
-    if (!statSync4(dir).isDirectory()) dir = dirname5(dir);
+    if (!statSync4(dir).isDirectory()) dir = dirname6(dir);
   } catch {
     return void 0;
   }
@@ -52802,7 +52857,7 @@ var init_repository_info = __esm({
 
 // src/revoke/audit-log.ts
 import { closeSync as closeSync2, fsyncSync, openSync as openSync2, readFileSync as readFileSync6, writeSync } from "node:fs";
-import { dirname as dirname7 } from "node:path";
+import { dirname as dirname8 } from "node:path";
 function scrub(value, sensitive) {
   let out = value;
   for (const secret of sensitive) out = out.split(secret).join(SCRUBBED);
@@ -52849,7 +52904,7 @@ function openAuditLog(path) {
   const history = readAuditHistory(existing);
   let fd;
   try {
-    makeFoldersAt(dirname7(path));
+    makeFoldersAt(dirname8(path));
     fd = openSync2(path, "a", 384);
     if (existing.length > 0 && !existing.endsWith("\n")) writeSync(fd, "\n");
   } catch (error2) {
@@ -54526,7 +54581,7 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname8, relative as relative7, resolve as resolve13 } from "node:path";
+import { dirname as dirname9, relative as relative7, resolve as resolve13 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/cli/skip-notices.ts
@@ -56409,7 +56464,7 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname6, isAbsolute, relative as relative5, resolve as resolve10, sep as sep3 } from "node:path";
+import { dirname as dirname7, isAbsolute, relative as relative5, resolve as resolve10, sep as sep3 } from "node:path";
 
 // src/config/find-up.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
@@ -56444,7 +56499,7 @@ init_errors();
 init_read_regular_file();
 init_compile_rules();
 import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
-import { relative as relative2, resolve as resolve6 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join5, relative as relative2, resolve as resolve6 } from "node:path";
 init_load_rules();
 var CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -56457,11 +56512,35 @@ function parseSize(value, where) {
   return Math.round(Number(match[1]) * unit);
 }
 function findConfigFile(start) {
-  return findUp(start, CONFIG_FILE_NAMES);
+  const found = findUp(start, CONFIG_FILE_NAMES, true);
+  if (found === void 0) return void 0;
+  const folder = dirname4(found);
+  const both = CONFIG_FILE_NAMES.map((name) => join5(folder, name));
+  if (both.every((file) => existsSync3(file))) {
+    throw new ConfigError(
+      `${both.join(" and ")}: two config files in one folder; keep one (keywarden would read only ${basename2(found)})`
+    );
+  }
+  return found;
+}
+function findSharedConfigFile(cwd, roots) {
+  const found = roots.map((root) => findConfigFile(resolve6(cwd, root)));
+  const differing = found.findIndex((file) => file !== found[0]);
+  if (differing === -1) return found[0];
+  const describe2 = (index) => {
+    const file = found[index];
+    return `${roots[index]} (${file === void 0 ? "no config" : relative2(cwd, file) || file})`;
+  };
+  throw new ConfigError(
+    `the paths given fall under different configs: ${describe2(0)} and ${describe2(differing)}; scan them one at a time, or name one config for all with --config`
+  );
 }
 function readConfigText(options2) {
   if (options2.configText) return { text: options2.configText.text, file: options2.configText.name };
-  const file = options2.configPath ? resolve6(options2.cwd, options2.configPath) : findConfigFile(resolve6(options2.cwd, options2.scanRoot ?? "."));
+  const file = options2.configPath ? resolve6(options2.cwd, options2.configPath) : findSharedConfigFile(
+    options2.cwd,
+    options2.scanRoots && options2.scanRoots.length > 0 ? options2.scanRoots : [options2.scanRoot ?? "."]
+  );
   if (!file) return void 0;
   if (/\.toml$/i.test(file)) {
     throw new ConfigError(
@@ -56529,7 +56608,11 @@ async function loadConfig(options2) {
     }
   }
   const disabled = new Set(config2.disable);
-  const rules = [...builtin, ...extra].filter((rule) => !disabled.has(rule.id));
+  const builtinIds = new Set(builtin.map((rule) => rule.id));
+  const rules = [
+    ...builtin.filter((rule) => !disabled.has(rule.id)),
+    ...extra.filter((rule) => builtinIds.has(rule.id) || !disabled.has(rule.id))
+  ];
   assertUniqueIds(rules);
   return {
     rules,
@@ -57773,6 +57856,11 @@ var STATUS_STYLE = {
   unknown: "yellow",
   unsupported: "gray"
 };
+var forcedStyle = (style, text) => styleText(
+  style,
+  text,
+  { validateStream: false }
+);
 function describeFinding(finding, paint) {
   const where = paint("bold", `${escapeControls(finding.path)}:${finding.line}:${finding.column}`);
   const status = finding.verification ? ` ${paint(STATUS_STYLE[finding.verification.status], `[${finding.verification.status}]`)}` : "";
@@ -57794,7 +57882,7 @@ function describeFinding(finding, paint) {
   return lines.join("\n");
 }
 var formatText = ({ findings, summary, color }) => {
-  const paint = (style, text) => color ? styleText(style, text) : text;
+  const paint = (style, text) => color ? forcedStyle(style, text) : text;
   const sorted = sortFindings(findings);
   const blocks = sorted.map((finding) => describeFinding(finding, paint));
   const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;
@@ -57917,7 +58005,7 @@ function applyInlineAllow(findings) {
 }
 
 // src/suppress/load-suppressions.ts
-import { dirname as dirname4, relative as relative4, resolve as resolve8 } from "node:path";
+import { dirname as dirname5, relative as relative4, resolve as resolve8 } from "node:path";
 init_errors();
 init_read_regular_file();
 
@@ -57974,7 +58062,7 @@ function readOptional(file, shown, required2, what) {
   }
 }
 function withBase(entries, file) {
-  const base = dirname4(file);
+  const base = dirname5(file);
   return entries.map((entry) => ({ ...entry, base }));
 }
 async function loadSuppressions(options2) {
@@ -58035,6 +58123,7 @@ async function executeScan(context, request2) {
   const config2 = await loadConfig({
     cwd: io2.cwd,
     scanRoot: request2.scanRoot,
+    ...request2.scanRoots ? { scanRoots: request2.scanRoots } : {},
     ruleFiles: options2.rules,
     ...options2.config !== void 0 ? { configPath: options2.config } : {},
     ...options2.maxFileSize !== void 0 ? { maxFileSize: options2.maxFileSize } : {},
@@ -58099,22 +58188,23 @@ async function executeScan(context, request2) {
   return { findings, allowedInline: inline.allowed, summary: result2.summary, config: config2 };
 }
 function shouldColor(io2, color, output) {
-  return color ?? (io2.stdout.isTTY && !output && io2.env.NO_COLOR === void 0);
+  return color ?? (io2.stdout.isTTY && !output && !io2.env.NO_COLOR);
 }
 function assertWritable(context, output, what = "report") {
-  const reason = output === void 0 ? void 0 : whyNotWritable(context.io.cwd, output);
+  const reason = output === void 0 || output === STANDARD_OUTPUT ? void 0 : whyNotWritable(context.io.cwd, output);
   if (reason !== void 0) {
     throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reason})`);
   }
 }
+var STANDARD_OUTPUT = "-";
 function writeReport(context, output, report, what = "report") {
-  if (!output) {
+  if (!output || output === STANDARD_OUTPUT) {
     context.io.stdout.write(report);
     return;
   }
   const path = resolve10(context.io.cwd, output);
   try {
-    makeFolders(context.io.cwd, dirname6(output));
+    makeFolders(context.io.cwd, dirname7(output));
     writeFileSync(path, report);
   } catch (error2) {
     throw new RuntimeError(`--output ${output}: cannot write the ${what} (${reasonOf(error2)})`);
@@ -58147,9 +58237,9 @@ function aggregateOccurrences(findings) {
 }
 
 // src/sources/git-source-options.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+init_config_globs();
 function excludeMatcher(globs) {
-  return globs.length > 0 ? (0, import_picomatch2.default)(globs, { dot: true }) : void 0;
+  return configGlobMatcher(globs);
 }
 
 // src/git/commit-header.ts
@@ -58931,7 +59021,7 @@ function writeSarif(io2, file, findings, summary, github, resolved) {
   });
   const path = resolve13(io2.cwd, file);
   try {
-    makeFoldersAt(dirname8(path));
+    makeFoldersAt(dirname9(path));
     writeFileSync2(path, sarif);
   } catch (error2) {
     throw new RuntimeError(
