@@ -1,6 +1,6 @@
 import { GitError } from "../errors.js";
-import { firstMeaningfulLine, type GitContext, runGit, runGitRaw } from "../git/run-git.js";
 import { mergeBase } from "../git/repository.js";
+import { firstMeaningfulLine, type GitContext, runGit, runGitRaw } from "../git/run-git.js";
 import { branchOf, type PullRequestEvent, type PushEvent } from "./read-event.js";
 
 /**
