@@ -18,6 +18,7 @@ import {
 import { revisionSteps } from "./revision-steps.js";
 import { matchRule, type RawMatch } from "./rule-matcher.js";
 import { allowsSecret, hasValidChecksum, ruleTakesSecret } from "./secret-checks.js";
+import { widenToWrappedBlocks } from "./wrapped-base64.js";
 
 export interface DetectorOptions {
   /** Allowlist from the user's config, applied to every rule. */
@@ -351,8 +352,11 @@ export function createDetector(
     const candidates = mergeHits(base.candidates, fresh, zone, longestKeyword);
     const matches = matchText(text, path, lines, candidates, { base, zone });
     if (maxDecodeDepth === 0) return { candidates, matches, spans: [] };
-    const { before, after } = keptSpans(base.spans, zone);
-    const spans = [...before, ...findEncodedText(text, zone.start, zone.end), ...after];
+    // Base64 wrapped over lines is decoded as one: the blocks the change touches are read whole.
+    const { from, to } = widenToWrappedBlocks(text, zone.start, zone.end);
+    const encodedZone = { start: from, end: to, oldEnd: to - zone.shift, shift: zone.shift };
+    const { before, after } = keptSpans(base.spans, encodedZone);
+    const spans = [...before, ...findEncodedText(text, from, to), ...after];
     return { candidates, matches, spans };
   }
 

@@ -181,6 +181,45 @@ describe("detector", () => {
     ).toEqual([]);
   });
 
+  it("decodes base64 after `NAME=`, base64 without digits, and base64 wrapped over lines", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const encoded = Buffer.from(`API_TOKEN=${secret}\n`).toString("base64");
+    // `=` and `_` are base64url and padding characters too: the run must not take in the name.
+    for (const line of [`ENV_FILE=${encoded}`, `https://ci.example.test/hook?payload=${encoded}`]) {
+      const found = detector.detect({ text: line, path: "a", startLine: 1 });
+      expect(
+        found.map((f) => [f.secret, f.column, f.encoding]),
+        line,
+      ).toEqual([[secret, line.length - encoded.length + 1, "base64"]]);
+    }
+    // Base64 of upper-case text often holds no digit, `+` or `/` (an AWS key id's, one in ten).
+    const keyIdRule = rule({ id: "key-id", pattern: "QKEY[A-Z]{16}", keywords: ["qkey"] });
+    let keyId = "";
+    let keyIdEncoded = "";
+    while (keyIdEncoded === "" || /[0-9+/]/.test(keyIdEncoded)) {
+      keyId = `QKEY${expandTemplate("{{upper:16}}")}`;
+      keyIdEncoded = Buffer.from(keyId).toString("base64");
+    }
+    expect(
+      createDetector(compile(keyIdRule)).detect({
+        text: `ID_B64: ${keyIdEncoded}`,
+        path: "a",
+        startLine: 1,
+      }),
+    ).toMatchObject([{ secret: keyId, encoding: "base64" }]);
+    // `base64` wraps at 76 columns: the lines are decoded as one, reported from the first.
+    const long = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const wrapped = Buffer.from(`# generated\nNOTE=${"n".repeat(40)}\nAPI_TOKEN=${long}\n`)
+      .toString("base64")
+      .match(/.{1,76}/g)!;
+    expect(wrapped.length).toBeGreaterThan(1);
+    const text = `payload:\n${wrapped.map((line) => `  ${line}`).join("\r\n")}\n`;
+    expect(
+      detector.detect({ text, path: "a", startLine: 1 }).map((f) => [f.secret, f.line, f.column]),
+    ).toEqual([[long, 2, 3]]);
+  });
+
   it("reads decoded text after the name it is assigned to on its line", () => {
     const namedRule = rule({
       id: "acme",
