@@ -2,6 +2,7 @@ import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compileAllow, compileRules } from "../../src/config/compile-rules.js";
 import { expandTemplate } from "../../src/config/example-template.js";
+import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import type { RawRule } from "../../src/config/rule-schema.js";
 import { base62 } from "../../src/engine/checksum.js";
 import { createDetector } from "../../src/engine/detector.js";
@@ -393,6 +394,35 @@ describe("detector", () => {
       startLine: 1,
     });
     expect(found.map((f) => f.ruleId)).toEqual(["bearer"]);
+  });
+
+  it("reports one key at one place once, by the rule that knows its format", async () => {
+    const detector = createDetector(await loadBuiltinRules());
+    const part = (value: string) => Buffer.from(value).toString("base64url");
+    const jwt = [
+      part('{"alg":"HS256","typ":"JWT"}'),
+      part(`{"sub":"${expandTemplate("{{alpha:12}}")}","iat":1716239022}`),
+      expandTemplate("{{b64url:43}}"),
+    ].join(".");
+    const password = expandTemplate("{{alnum:12}}{{digits:4}}");
+    const secretOf = (name: string, value: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  ${name}: ${Buffer.from(value).toString("base64")}\n`;
+    const cases = [
+      [`curl -H "Authorization: Bearer ${jwt}" https://api.example.test/me\n`, "call.sh", "jwt"],
+      [secretOf("token", jwt), "secret.yaml", "jwt"],
+      [
+        secretOf("DATABASE_URL", `postgres://app:${password}@db:5432/app`),
+        "db-secret.yaml",
+        "connection-uri-password",
+      ],
+    ] as const;
+    for (const [text, path, ruleId] of cases) {
+      const found = detector.detect({ text, path, startLine: 1 });
+      expect(
+        found.map((f) => f.ruleId),
+        path,
+      ).toEqual([ruleId]);
+    }
   });
 
   it("reports a key once where two rules of one file find it at one place", () => {
