@@ -6,6 +6,7 @@
  */
 
 import type { Encoding } from "../types.js";
+import { isElided } from "./placeholder.js";
 import { wrappedBlock } from "./wrapped-base64.js";
 
 export interface EncodedSpan {
@@ -170,6 +171,8 @@ function findBase64Text(text: string, from: number, to: number): EncodedSpan[] {
     while (end < to && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
     const value = valueStart(text, start, end);
+    // A run cut short by `...` is an elided example, and decodes to a value cut short too.
+    if (isElided(text, value, end)) continue;
     const block = wrappedBlock(text, value, end, to);
     const wrapped = block && base64Span(value, block.end, block.joined);
     if (wrapped) {

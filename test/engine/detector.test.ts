@@ -194,6 +194,10 @@ describe("detector", () => {
         line,
       ).toEqual([[secret, line.length - encoded.length + 1, "base64"]]);
     }
+    // An encoded value followed by `...` is an elided example, as a plain one is.
+    expect(detector.detect({ text: `ENV_FILE=${encoded}...`, path: "a", startLine: 1 })).toEqual(
+      [],
+    );
     // Base64 of upper-case text often holds no digit, `+` or `/` (an AWS key id's, one in ten).
     const keyIdRule = rule({ id: "key-id", pattern: "QKEY[A-Z]{16}", keywords: ["qkey"] });
     let keyId = "";
