@@ -20,6 +20,22 @@ describe("isPlaceholderSecret", () => {
     expect(detector.detect({ text, path: "README.md", startLine: 1 })).toEqual([]);
   });
 
+  it("knows the Azure Storage emulator's account key, which the account key rule skips", async () => {
+    const emulatorKeys = [...KNOWN_EXAMPLE_SECRETS].filter((secret) => secret.length === 88);
+    expect(emulatorKeys).toHaveLength(1);
+    const detector = createDetector(await loadBuiltinRules());
+    const text = `AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${emulatorKeys[0]};"\n`;
+    expect(detector.detect({ text, path: "a.env", startLine: 1 })).toEqual([]);
+    // Another key of the same shape is reported.
+    const other = `${expandTemplate("{{b64:86}}")}==`;
+    const found = detector.detect({
+      text: text.replace(emulatorKeys[0]!, other),
+      path: "a.env",
+      startLine: 1,
+    });
+    expect(found.map((finding) => finding.ruleId)).toEqual(["azure-storage-account-key"]);
+  });
+
   it("takes random tokens of the same shape for keys", () => {
     for (const template of ["{{alnum:22}}", "{{alnum:10}}"]) {
       const token = expandTemplate(template);
