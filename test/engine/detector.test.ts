@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compileAllow, compileRules } from "../../src/config/compile-rules.js";
 import { expandTemplate } from "../../src/config/example-template.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
+import { ruleScope } from "../../src/config/pattern-scope.js";
 import type { RawRule } from "../../src/config/rule-schema.js";
 import { base62 } from "../../src/engine/checksum.js";
 import { createDetector } from "../../src/engine/detector.js";
@@ -61,6 +62,45 @@ describe("prefilter", () => {
       { rule: 0, hitStarts: [2] },
       { rule: 1, hitStarts: [2, 13] },
     ]);
+  });
+});
+
+describe("prefilter, in a run of one character", () => {
+  const runRule = compileRules(
+    [
+      {
+        raw: rule({
+          id: "run",
+          pattern: "a{20}(?<secret>[0-9]{6}[a-z]{4})",
+          keywords: ["aaaaaaaaaaaaaaaaaaaa"],
+        }),
+        source,
+      },
+    ],
+    new Set(),
+    { scopeOf: ruleScope },
+  );
+
+  it("keeps a hit every few characters, and the run's last", () => {
+    const [candidate] = buildPrefilter(runRule).candidates("a".repeat(100_000));
+    expect(candidate!.hitStarts.length).toBeLessThan(10_000);
+    expect(candidate!.hitStarts.at(-1)).toBe(100_000 - 20);
+  });
+
+  it("finds what a hit at every position would, in a whole text and in a revision", () => {
+    const detector = createDetector(runRule);
+    const value = expandTemplate("{{digits:6}}{{lower:4}}");
+    const text = `${"a".repeat(5000)}${value} ${"a".repeat(5000)}\n`;
+    const found = detector.detect({ text, path: "a", startLine: 1 });
+    expect(found.map((f) => [f.secret, f.column])).toEqual([[value, 5001]]);
+    const base = detector.detectRevision({
+      text: text.replace(value, "x"),
+      path: "a",
+      startLine: 1,
+    });
+    expect(base.findings).toEqual([]);
+    const again = detector.detectRevision({ text, path: "a", startLine: 1 }, base.record);
+    expect(again.findings.map((f) => [f.secret, f.column])).toEqual([[value, 5001]]);
   });
 });
 
