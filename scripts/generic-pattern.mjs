@@ -319,8 +319,9 @@ const valueChar = "[^\\s\"'\\x60\\\\(){}\\[\\]<>,;|&]";
 const value =
   "(\\\\?[\"'\\x60]?)(?:(?:Bearer|bearer|BEARER|Basic|basic|Token|token)[ \\t]{1,40})?" +
   `(?<secret>(?=${valueChar}{0,199}[0-9])(?=${valueChar}{0,199}[A-Za-z])${valueChar}{8,200})\\1` +
-  // a quoted value ends at its quote; a bare one at a blank, the line end, a comment or `&`
-  "(?:(?<=[\"'\\x60])(?![^\\s,;)}\\]<&|\\\\])|(?<![\"'\\x60])(?=\\s|$|</|\\\\[nrt]|&|#|[\"'\\x60]))";
+  // a quoted value ends at its quote (an XML attribute's may close its element: value="..."/>);
+  // a bare one at a blank, the line end, a comment or `&`
+  "(?:(?<=[\"'\\x60])(?:(?=\\/>)|(?![^\\s,;)}\\]<&|\\\\]))|(?<![\"'\\x60])(?=\\s|$|</|\\\\[nrt]|&|#|[\"'\\x60]))";
 
 export const genericSecretPattern = keyword + keyTail + operators + value;
 

@@ -6,6 +6,8 @@
  */
 
 import type { Encoding } from "../types.js";
+import { isElided } from "./placeholder.js";
+import { wrappedBlock } from "./wrapped-base64.js";
 
 export interface EncodedSpan {
   readonly start: number;
@@ -36,13 +38,16 @@ function looksLikeText(decoded: string): boolean {
 }
 
 function hasMixedAlphabet(run: string): boolean {
-  // Real base64 of text mixes cases and digits; long identifiers and words do not.
-  return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9+/]/.test(run);
+  // Real base64 of text mixes cases; words, hex digests and upper-case names do not. Digits are
+  // not required: base64 of upper-case text (an AWS key id) often holds none, and a long
+  // camel-case identifier that slips through decodes to bytes looksLikeText drops.
+  return /[a-z]/.test(run) && /[A-Z]/.test(run);
 }
 
 /**
  * The encoded runs in text[from, to), at offsets of the whole text, ascending by start. The
- * range must not cut a run: history scans pass whole lines, which no run crosses.
+ * range must not cut a run: history scans pass whole lines, which no run crosses, widened to
+ * the wrapped blocks they touch (widenToWrappedBlocks).
  */
 export function findEncodedText(text: string, from = 0, to = text.length): EncodedSpan[] {
   const base64 = findBase64Text(text, from, to);
@@ -165,14 +170,48 @@ function findBase64Text(text: string, from: number, to: number): EncodedSpan[] {
     let end = probe + 1;
     while (end < to && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
-    const runLength = end - start;
-    if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
+    const value = valueStart(text, start, end);
+    // A run cut short by `...` is an elided example, and decodes to a value cut short too.
+    if (isElided(text, value, end)) continue;
+    const block = wrappedBlock(text, value, end, to);
+    const wrapped = block && base64Span(value, block.end, block.joined);
+    if (wrapped) {
+      spans.push(wrapped);
+      from = block.end + 1;
       continue;
-    const run = text.slice(start, end);
-    if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) continue;
-    const decoded = Buffer.from(run, "base64").toString("latin1");
-    if (!looksLikeText(decoded)) continue;
-    spans.push({ start, end, decoded, encoding: "base64" });
+    }
+    const span = base64Span(value, end, text.slice(value, end));
+    if (span) spans.push(span);
   }
   return spans;
+}
+
+/**
+ * Where the value of a run starts: after the last `=`, `_` or `-` before its padding. The run
+ * is taken over the characters of base64url and padding too, so `NAME=<base64>` (a .env line,
+ * a URL's `?payload=`) reaches back over its name; standard base64 holds none of them.
+ */
+function valueStart(text: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === EQUALS) last--;
+  for (let at = last - 1; at >= start; at--) {
+    const code = text.charCodeAt(at);
+    if (code === EQUALS || code === UNDERSCORE || code === DASH) return at + 1;
+  }
+  return start;
+}
+
+const EQUALS = 0x3d;
+const UNDERSCORE = 0x5f;
+const DASH = 0x2d;
+
+/** The run at text[start, end) (its lines joined) as a decoded span, when it is base64 of text. */
+function base64Span(start: number, end: number, run: string): EncodedSpan | undefined {
+  const runLength = run.length;
+  if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
+    return undefined;
+  if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) return undefined;
+  const decoded = Buffer.from(run, "base64").toString("latin1");
+  if (!looksLikeText(decoded)) return undefined;
+  return { start, end, decoded, encoding: "base64" };
 }

@@ -18,6 +18,7 @@ import {
 import { revisionSteps } from "./revision-steps.js";
 import { matchRule, type RawMatch } from "./rule-matcher.js";
 import { allowsSecret, hasValidChecksum, ruleTakesSecret } from "./secret-checks.js";
+import { widenToWrappedBlocks } from "./wrapped-base64.js";
 
 export interface DetectorOptions {
   /** Allowlist from the user's config, applied to every rule. */
@@ -180,22 +181,19 @@ export function createDetector(
   }
 
   /**
-   * Generic rules step aside where a provider rule already explains the same text, and a
-   * catch-all rule (tagged so: generic-secret) where a narrower generic rule reports there too
-   * (a bearer header in a curl command, a Kubernetes Secret's value, encoded or decoded).
+   * One finding per key per place: where hits overlap, only the most specific rule's stand
+   * (see specificity). A generic rule steps aside where a provider rule explains the same text;
+   * a rule that finds a value by the place it stands (a curl header, a Kubernetes Secret's
+   * value) where a rule that knows the value's own format (a JWT, a password in a URL, encoded
+   * or decoded) reports there; the catch-all generic-secret where any of them does.
    */
   function dropShadowedGenericHits(hits: Hit[]): Hit[] {
-    const isGeneric = (hit: Hit) => hit.rule.tags.includes("generic");
-    const specific = hits.filter((hit) => !isGeneric(hit));
-    if (specific.length === hits.length) return hits;
+    if (hits.every((hit) => !hit.rule.tags.includes("generic"))) return hits;
     const overlaps = (one: Hit, other: Hit) => other.start < one.end && one.start < other.end;
-    const narrower = hits.filter((hit) => isGeneric(hit) && !hit.rule.tags.includes("catch-all"));
-    return hits.filter(
-      (hit) =>
-        !isGeneric(hit) ||
-        (!specific.some((other) => overlaps(hit, other)) &&
-          !(hit.rule.tags.includes("catch-all") && narrower.some((other) => overlaps(hit, other)))),
-    );
+    return hits.filter((hit) => {
+      const rank = specificity(hit.rule);
+      return !hits.some((other) => specificity(other.rule) > rank && overlaps(hit, other));
+    });
   }
 
   /**
@@ -351,8 +349,11 @@ export function createDetector(
     const candidates = mergeHits(base.candidates, fresh, zone, longestKeyword);
     const matches = matchText(text, path, lines, candidates, { base, zone });
     if (maxDecodeDepth === 0) return { candidates, matches, spans: [] };
-    const { before, after } = keptSpans(base.spans, zone);
-    const spans = [...before, ...findEncodedText(text, zone.start, zone.end), ...after];
+    // Base64 wrapped over lines is decoded as one: the blocks the change touches are read whole.
+    const { from, to } = widenToWrappedBlocks(text, zone.start, zone.end);
+    const encodedZone = { start: from, end: to, oldEnd: to - zone.shift, shift: zone.shift };
+    const { before, after } = keptSpans(base.spans, encodedZone);
+    const spans = [...before, ...findEncodedText(text, from, to), ...after];
     return { candidates, matches, spans };
   }
 
@@ -577,4 +578,16 @@ function withoutOverlaps(matches: RawMatch[]): RawMatch[] {
     end = match.matchStart + match.match.length;
     return true;
   });
+}
+
+/**
+ * How specific a rule is, for choosing between rules reporting at one place: a provider's
+ * rule (3) over a generic rule that knows a format (2), over one tagged `by-place` that reads a
+ * value by where it stands (1), over the `catch-all` (0).
+ */
+function specificity(rule: CompiledRule): number {
+  const { tags } = rule;
+  if (!tags.includes("generic")) return 3;
+  if (tags.includes("catch-all")) return 0;
+  return tags.includes("by-place") ? 1 : 2;
 }

@@ -4,14 +4,19 @@
  */
 
 /**
- * The most copied fake credentials there are: AWS's documentation key pair, and the example
+ * The most copied fake credentials there are: AWS's documentation key pair, Stripe's
+ * documentation test key (printed in every page of its API reference), the Azure Storage
+ * emulator's account key, and the example
  * tokens of the OAuth 2.0 and OpenID Connect specifications (RFC 6749, RFC 6750, OpenID
  * Connect Core), which every OAuth library repeats in its docstrings and tests.
  */
-const KNOWN_EXAMPLE_SECRETS = new Set([
+export const KNOWN_EXAMPLE_SECRETS: ReadonlySet<string> = new Set([
   "AKIAIOSFODNN7EXAMPLE",
   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
   "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  // The Azure Storage emulator's (Azurite's) fixed account key, for account devstoreaccount1.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
   // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
   "2YotnFZFEjr1zCsicMWpAA",
   "tGzv3JOkF0XG5Qx2TlKWIA",

@@ -11,6 +11,9 @@ import type { CompiledRule } from "../config/compile-rules.js";
  * at ~230 MB/s, against ~140 MB/s for the Aho-Corasick automaton it replaced, whose every step
  * waits on a table lookup the step before computed.
  */
+/** The widest gap left between two hits of a rule in a run of one character (see runStride). */
+export const MAX_RUN_STRIDE = 64;
+
 export interface Prefilter {
   /**
    * The rules worth running on `text`, by ascending index into the rule list. With `from` and
@@ -141,6 +144,17 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const endLeads = ends.map((indices, end) =>
     indices.map((index) => rules[index]!.leads?.[endKeywords[end]!]),
   );
+  const longest = Math.max(0, ...endKeywords.map((keyword) => keyword.length));
+  // Inside a run of one character the same keywords start at every position (a line of `a`,
+  // base64 of zeros, against a keyword of twenty A's). A rule searched in windows needs only
+  // some of those hits: windows around hits closer than its reach merge into the one window all
+  // the hits make, so a hit every `runStride` characters (half the reach, at most 64) will do.
+  // Rules tried at their keyword leads keep every hit.
+  const runStride = rules.map((rule) =>
+    rule.leads !== undefined
+      ? 1
+      : Math.max(1, Math.min(MAX_RUN_STRIDE, Math.floor((rule.reach?.chars ?? Infinity) / 2))),
+  );
 
   // The hits of the call under way, by rule index, and the rules hit. Kept from call to call
   // and cleared after each: most calls read a few hundred changed characters and hit a few
@@ -151,36 +165,49 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   );
   const hitRules: number[] = [];
 
+  /** The entries of `ends` the last walk reached, for runs of one character to repeat. */
+  const walked: number[] = [];
+
+  /** Records the hits at `start` of the rules whose keyword ends at entry `end` of `ends`. */
+  function recordEnd(end: number, start: number, inRun: boolean): void {
+    const indices = ends[end]!;
+    const leadsOf = endLeads[end]!;
+    for (let k = 0; k < indices.length; k++) {
+      const index = indices[k]!;
+      const starts = hitStarts[index];
+      if (withLeads[index]) {
+        // Two keywords starting here have leads of their own: both hits count.
+        if (starts === undefined) {
+          hitStarts[index] = [start];
+          hitLeads[index] = [leadsOf[k]];
+          hitRules.push(index);
+        } else {
+          starts.push(start);
+          hitLeads[index]!.push(leadsOf[k]);
+        }
+      } else if (starts === undefined) {
+        hitStarts[index] = [start];
+        hitRules.push(index);
+      } else {
+        const last = starts[starts.length - 1]!;
+        if (last !== start && (!inRun || start - last >= runStride[index]!)) starts.push(start);
+      }
+    }
+  }
+
   /**
    * Records every keyword that starts two characters before `i`, whose first three classes are
    * `prefix`. Kept out of the scan loop: that loop then compiles to far tighter code.
    */
   function walkFrom(text: string, i: number, prefix: number): void {
     const start = i - 2;
+    walked.length = 0;
     let row = prefixRows[prefix]!;
     for (let j = i + 1; ; j++) {
       const end = rows[row]!;
       if (end !== 0) {
-        const indices = ends[end - 1]!;
-        const leadsOf = endLeads[end - 1]!;
-        for (let k = 0; k < indices.length; k++) {
-          const index = indices[k]!;
-          const starts = hitStarts[index];
-          if (withLeads[index]) {
-            // Two keywords starting here have leads of their own: both hits count.
-            if (starts === undefined) {
-              hitStarts[index] = [start];
-              hitLeads[index] = [leadsOf[k]];
-              hitRules.push(index);
-            } else {
-              starts.push(start);
-              hitLeads[index]!.push(leadsOf[k]);
-            }
-          } else if (starts === undefined) {
-            hitStarts[index] = [start];
-            hitRules.push(index);
-          } else if (starts[starts.length - 1] !== start) starts.push(start);
-        }
+        walked.push(end - 1);
+        recordEnd(end - 1, start, false);
       }
       if (j >= text.length) return;
       const charClass = classOf[text.charCodeAt(j)]!;
@@ -188,6 +215,14 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       row = rows[row + charClass]!;
       if (row === -1) return;
     }
+  }
+
+  /** Where the run of characters of one class that holds `at` ends. */
+  function runEndFrom(text: string, at: number): number {
+    const charClass = classOf[text.charCodeAt(at)]!;
+    let end = at + 1;
+    while (end < text.length && classOf[text.charCodeAt(end)] === charClass) end++;
+    return end;
   }
 
   return {
@@ -201,11 +236,31 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       // The classes of the last three characters, packed: the prefix starting two back. Class 0
       // starts no keyword, so the zeros it begins with match nothing.
       let prefix = 0;
+      // The start of the last walk, and the run of one class known to follow it.
+      let walkedStart = -2;
+      let runFrom = 0;
+      let runEnd = 0;
       for (let i = from; i < stop; i++) {
         prefix = ((prefix << classBits) | classOf[text.charCodeAt(i)]!) & prefixMask;
         if ((prefixes[prefix >>> 5]! & (1 << (prefix & 31))) === 0) continue;
+        const start = i - 2;
+        if (start - 1 === walkedStart) {
+          // The walk one character back read what this one would, shifted by one, when both
+          // read inside one run of a class: its keywords start here too.
+          if (start - 1 < runFrom || start - 1 >= runEnd) {
+            runFrom = start - 1;
+            runEnd = runEndFrom(text, runFrom);
+          }
+          // The run's last start of the longest keyword is walked, so that hit is kept.
+          if (start + longest < runEnd) {
+            for (const end of walked) recordEnd(end, start, true);
+            walkedStart = start;
+            continue;
+          }
+        }
         // Some keyword starts with these three characters: walk the trie on from there.
         walkFrom(text, i, prefix);
+        walkedStart = start;
       }
       // In rule order, as the rules are declared.
       hitRules.sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 import type { CompiledRule } from "../config/compile-rules.js";
 import { type LineIndex, spanAround } from "./line-index.js";
-import type { Candidate } from "./prefilter.js";
+import { type Candidate, MAX_RUN_STRIDE } from "./prefilter.js";
 import { keywordWindows } from "./windows.js";
 
 /** A regex match of a rule, before the rule's checks and allowlists. Offsets are the text's. */
@@ -84,7 +84,11 @@ function matchStarts(
   return starts;
 }
 
-/** Hits within `chars` characters and `lines` line breaks of the band. */
+/**
+ * Hits within `chars` characters and `lines` line breaks of the band, and those up to two
+ * strides beyond: in a run of one character the prefilter keeps a hit every stride, and the
+ * ones on either side of the band's reach stand for those it left out (see prefilter.ts).
+ */
 function hitsNear(
   hitStarts: readonly number[],
   band: Span,
@@ -93,7 +97,9 @@ function hitsNear(
   text: string,
 ): number[] {
   const near = spanAround(text, band.from, band.to, chars, lineReach, lineReach + 1);
-  return hitStarts.filter((start) => start >= near.from && start < near.to);
+  const from = near.from - 2 * MAX_RUN_STRIDE;
+  const to = near.to + 2 * MAX_RUN_STRIDE;
+  return hitStarts.filter((start) => start >= from && start < to);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
-import type { Fragment, SkipNotice } from "../types.js";
-import { decodeText, hasUtf16ByteOrderMark, isBinary } from "./read-text.js";
+import type { Fragment } from "../types.js";
+import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
 
 /**
  * Standard input, as it streams in: a log tailed into `keywarden stdin` may never end, or hold
@@ -8,11 +8,14 @@ import { decodeText, hasUtf16ByteOrderMark, isBinary } from "./read-text.js";
  * numbered from the line it starts on. Each piece is read after the last lines of the one
  * before, as context (see Fragment.contextOnly), so a private key or a provider's name across
  * a cut is still read whole. Memory holds one piece, or one line longer than a piece.
+ *
+ * A stream is read as text whatever bytes it holds, as other scanners read a pipe: a NUL byte
+ * in a log (a container runtime's frame headers, a stray control character) must not hide the
+ * lines around it, and a file's binary test, made on its start, would skip the whole stream.
  */
 export interface StdinOptions {
   /** The name reported (`<stdin>` by default). */
   readonly path: string;
-  readonly onSkip: (notice: SkipNotice) => void;
   /** Pieces are cut at the last line end before this many bytes (default 4 MB). */
   readonly pieceBytes?: number;
 }
@@ -24,6 +27,14 @@ const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** What of a piece's end the next piece reads again: a private key's lines, a name above a key. */
 const OVERLAP_LINES = 64;
 const OVERLAP_BYTES = 16 * 1024;
+/**
+ * How far back an armored block still open at a cut is read again whole: a PEM or PGP private
+ * key block outgrows the line overlap (an RSA-8192 key has ~100 lines), and its rule needs
+ * both markers. Larger PGP key blocks (many subkeys) are rare; the bound keeps the overlap small.
+ */
+const OPEN_BLOCK_BYTES = 256 * 1024;
+const BEGIN_MARKER = Buffer.from("-----BEGIN");
+const END_MARKER = Buffer.from("-----END");
 
 /** The newlines in `bytes`. */
 function countLines(bytes: Buffer): number {
@@ -49,7 +60,10 @@ function pieceEnd(bytes: Buffer, limit: number, final: boolean): number | undefi
   return end > 0 ? end : Math.min(bytes.length, MAX_LINE_BYTES);
 }
 
-/** The last lines of a piece (whole lines, within the overlap bounds), to read again. */
+/**
+ * The last lines of a piece (whole lines, within the overlap bounds), to read again; from the
+ * line of an armored block's `-----BEGIN` when the block is still open at the piece's end.
+ */
 function overlapOf(piece: Buffer): Buffer {
   let start = piece.length;
   for (let lines = 0; lines < OVERLAP_LINES && start > 0; lines++) {
@@ -58,14 +72,24 @@ function overlapOf(piece: Buffer): Buffer {
     if (piece.length - next > OVERLAP_BYTES) break;
     start = next;
   }
-  return piece.subarray(start);
+  return piece.subarray(Math.min(start, openBlockStart(piece)));
+}
+
+/** Where the line of a `-----BEGIN` marker with no `-----END` after it starts, near the end. */
+function openBlockStart(piece: Buffer): number {
+  const tailStart = Math.max(0, piece.length - OPEN_BLOCK_BYTES);
+  const inTail = piece.subarray(tailStart).lastIndexOf(BEGIN_MARKER);
+  if (inTail === -1) return piece.length;
+  const begin = tailStart + inTail;
+  if (piece.indexOf(END_MARKER, begin) !== -1) return piece.length;
+  return begin === 0 ? 0 : piece.lastIndexOf(NEWLINE, begin - 1) + 1;
 }
 
 export async function* stdinFragments(
   stdin: Readable,
   options: StdinOptions,
 ): AsyncGenerator<Fragment> {
-  const { path, onSkip } = options;
+  const { path } = options;
   let pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
   let held: Buffer[] = [];
   let heldBytes = 0;
@@ -73,20 +97,12 @@ export async function* stdinFragments(
   let first = true;
   /** The end of the last piece, read again before the next. */
   let overlap = Buffer.alloc(0);
-  /** Set when the input is binary (judged, as git does, by its start): the rest is drained. */
-  let binary = false;
 
   function* pieces(final: boolean): Generator<Fragment> {
     let bytes = Buffer.concat(held, heldBytes);
     while (bytes.length > 0 && (final || bytes.length >= pieceBytes)) {
       if (first) {
         first = false;
-        if (isBinary(bytes)) {
-          binary = true;
-          onSkip({ path, reason: "binary", detail: "standard input holds binary data" });
-          bytes = Buffer.alloc(0);
-          break;
-        }
         if (hasUtf16ByteOrderMark(bytes)) {
           // UTF-16 is decoded whole: only its first piece would carry the byte-order mark.
           pieceBytes = Number.POSITIVE_INFINITY;
@@ -116,7 +132,6 @@ export async function* stdinFragments(
   }
 
   for await (const chunk of stdin) {
-    if (binary) continue;
     const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
     held.push(bytes);
     heldBytes += bytes.length;
@@ -125,5 +140,5 @@ export async function* stdinFragments(
     const canCut = bytes.includes(NEWLINE) || heldBytes >= MAX_LINE_BYTES;
     if (heldBytes >= pieceBytes && canCut) yield* pieces(false);
   }
-  if (!binary) yield* pieces(true);
+  yield* pieces(true);
 }

@@ -518,6 +518,38 @@ describe("keywarden stdin", () => {
       at.map((line, i) => [line + 1, keys[i]]),
     );
   });
+  it("finds a private key block longer than the lines read again across a cut, once", async () => {
+    const body = [expandTemplate("MIISKAIBAAKCBAEA{{b64:48}}")];
+    for (let i = 0; i < 98; i++) body.push(expandTemplate("{{b64:64}}"));
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${body.join("\n")}\n-----END RSA PRIVATE KEY-----\n`;
+    const filler = "2026-11-22T10:00:00Z INFO request path=/api/v1/items status=200 took=12ms\n";
+    // 90 of the key's lines before the first 4 MB cut, the rest after it.
+    const keyHead = key.split("\n").slice(0, 90).join("\n").length + 1;
+    const before = Math.floor((4 * 1024 * 1024 - keyHead) / filler.length);
+    const result = await runCli(["stdin", "--format", "json"], {
+      cwd: makeTempDir(),
+      input: `${filler.repeat(before)}${key}${filler.repeat(1000)}`,
+    });
+    expect(result.exitCode, result.stderr).toBe(1);
+    const { findings } = JSON.parse(result.stdout) as JsonReport;
+    expect(findings.map((finding) => [finding.ruleId, finding.line])).toEqual([
+      ["private-key", before + 1],
+    ]);
+  });
+
+  it("reads a stream holding NUL bytes as text, as a log with binary frame headers", async () => {
+    const key = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
+    const header = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0x1a]);
+    const lines = Array.from({ length: 2000 }, (_, i) => `step ${i} ok\n`).join("");
+    const result = await runCli(["stdin", "--format", "json", "--no-redact"], {
+      cwd: makeTempDir(),
+      input: Buffer.concat([header, Buffer.from(`build started\n${lines}LLAMA_API_KEY=${key}\n`)]),
+    });
+    expect(result.exitCode, result.stderr).toBe(1);
+    const { findings, summary } = JSON.parse(result.stdout) as JsonReport;
+    expect(findings.map((finding) => [finding.line, finding.secret])).toEqual([[2002, key]]);
+    expect(summary.skipped).toEqual([]);
+  });
 });
 
 describe("keywarden rules", () => {

@@ -2,6 +2,8 @@ import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compileAllow, compileRules } from "../../src/config/compile-rules.js";
 import { expandTemplate } from "../../src/config/example-template.js";
+import { loadBuiltinRules } from "../../src/config/load-rules.js";
+import { ruleScope } from "../../src/config/pattern-scope.js";
 import type { RawRule } from "../../src/config/rule-schema.js";
 import { base62 } from "../../src/engine/checksum.js";
 import { createDetector } from "../../src/engine/detector.js";
@@ -60,6 +62,45 @@ describe("prefilter", () => {
       { rule: 0, hitStarts: [2] },
       { rule: 1, hitStarts: [2, 13] },
     ]);
+  });
+});
+
+describe("prefilter, in a run of one character", () => {
+  const runRule = compileRules(
+    [
+      {
+        raw: rule({
+          id: "run",
+          pattern: "a{20}(?<secret>[0-9]{6}[a-z]{4})",
+          keywords: ["aaaaaaaaaaaaaaaaaaaa"],
+        }),
+        source,
+      },
+    ],
+    new Set(),
+    { scopeOf: ruleScope },
+  );
+
+  it("keeps a hit every few characters, and the run's last", () => {
+    const [candidate] = buildPrefilter(runRule).candidates("a".repeat(100_000));
+    expect(candidate!.hitStarts.length).toBeLessThan(10_000);
+    expect(candidate!.hitStarts.at(-1)).toBe(100_000 - 20);
+  });
+
+  it("finds what a hit at every position would, in a whole text and in a revision", () => {
+    const detector = createDetector(runRule);
+    const value = expandTemplate("{{digits:6}}{{lower:4}}");
+    const text = `${"a".repeat(5000)}${value} ${"a".repeat(5000)}\n`;
+    const found = detector.detect({ text, path: "a", startLine: 1 });
+    expect(found.map((f) => [f.secret, f.column])).toEqual([[value, 5001]]);
+    const base = detector.detectRevision({
+      text: text.replace(value, "x"),
+      path: "a",
+      startLine: 1,
+    });
+    expect(base.findings).toEqual([]);
+    const again = detector.detectRevision({ text, path: "a", startLine: 1 }, base.record);
+    expect(again.findings.map((f) => [f.secret, f.column])).toEqual([[value, 5001]]);
   });
 });
 
@@ -179,6 +220,49 @@ describe("detector", () => {
         startLine: 1,
       }),
     ).toEqual([]);
+  });
+
+  it("decodes base64 after `NAME=`, base64 without digits, and base64 wrapped over lines", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const encoded = Buffer.from(`API_TOKEN=${secret}\n`).toString("base64");
+    // `=` and `_` are base64url and padding characters too: the run must not take in the name.
+    for (const line of [`ENV_FILE=${encoded}`, `https://ci.example.test/hook?payload=${encoded}`]) {
+      const found = detector.detect({ text: line, path: "a", startLine: 1 });
+      expect(
+        found.map((f) => [f.secret, f.column, f.encoding]),
+        line,
+      ).toEqual([[secret, line.length - encoded.length + 1, "base64"]]);
+    }
+    // An encoded value followed by `...` is an elided example, as a plain one is.
+    expect(detector.detect({ text: `ENV_FILE=${encoded}...`, path: "a", startLine: 1 })).toEqual(
+      [],
+    );
+    // Base64 of upper-case text often holds no digit, `+` or `/` (an AWS key id's, one in ten).
+    const keyIdRule = rule({ id: "key-id", pattern: "QKEY[A-Z]{16}", keywords: ["qkey"] });
+    let keyId = "";
+    let keyIdEncoded = "";
+    while (keyIdEncoded === "" || /[0-9+/]/.test(keyIdEncoded)) {
+      keyId = `QKEY${expandTemplate("{{upper:16}}")}`;
+      keyIdEncoded = Buffer.from(keyId).toString("base64");
+    }
+    expect(
+      createDetector(compile(keyIdRule)).detect({
+        text: `ID_B64: ${keyIdEncoded}`,
+        path: "a",
+        startLine: 1,
+      }),
+    ).toMatchObject([{ secret: keyId, encoding: "base64" }]);
+    // `base64` wraps at 76 columns: the lines are decoded as one, reported from the first.
+    const long = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const wrapped = Buffer.from(`# generated\nNOTE=${"n".repeat(40)}\nAPI_TOKEN=${long}\n`)
+      .toString("base64")
+      .match(/.{1,76}/g)!;
+    expect(wrapped.length).toBeGreaterThan(1);
+    const text = `payload:\n${wrapped.map((line) => `  ${line}`).join("\r\n")}\n`;
+    expect(
+      detector.detect({ text, path: "a", startLine: 1 }).map((f) => [f.secret, f.line, f.column]),
+    ).toEqual([[long, 2, 3]]);
   });
 
   it("reads decoded text after the name it is assigned to on its line", () => {
@@ -354,6 +438,35 @@ describe("detector", () => {
       startLine: 1,
     });
     expect(found.map((f) => f.ruleId)).toEqual(["bearer"]);
+  });
+
+  it("reports one key at one place once, by the rule that knows its format", async () => {
+    const detector = createDetector(await loadBuiltinRules());
+    const part = (value: string) => Buffer.from(value).toString("base64url");
+    const jwt = [
+      part('{"alg":"HS256","typ":"JWT"}'),
+      part(`{"sub":"${expandTemplate("{{alpha:12}}")}","iat":1716239022}`),
+      expandTemplate("{{b64url:43}}"),
+    ].join(".");
+    const password = expandTemplate("{{alnum:12}}{{digits:4}}");
+    const secretOf = (name: string, value: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  ${name}: ${Buffer.from(value).toString("base64")}\n`;
+    const cases = [
+      [`curl -H "Authorization: Bearer ${jwt}" https://api.example.test/me\n`, "call.sh", "jwt"],
+      [secretOf("token", jwt), "secret.yaml", "jwt"],
+      [
+        secretOf("DATABASE_URL", `postgres://app:${password}@db:5432/app`),
+        "db-secret.yaml",
+        "connection-uri-password",
+      ],
+    ] as const;
+    for (const [text, path, ruleId] of cases) {
+      const found = detector.detect({ text, path, startLine: 1 });
+      expect(
+        found.map((f) => f.ruleId),
+        path,
+      ).toEqual([ruleId]);
+    }
   });
 
   it("reports a key once where two rules of one file find it at one place", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileRules } from "../../src/config/compile-rules.js";
-import { expandTemplate } from "../../src/config/example-template.js";
+import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { ruleScope } from "../../src/config/pattern-scope.js";
 import { createDetector, type ScanRecord } from "../../src/engine/detector.js";
@@ -131,7 +131,15 @@ describe("scanning a revision by its change", () => {
     const encodedExamples = examples
       .slice(0, 40)
       .map((example) => `data: ${Buffer.from(example).toString("base64")}`);
-    const pieces = [...examples, ...encodedExamples];
+    // Base64 wrapped at 76 columns, as `base64` writes it: decoded as one, across lines.
+    const wrappedExamples = examples.slice(40, 60).map((example) =>
+      (
+        Buffer.from(`KEY=${expandExample(example).text}\n`)
+          .toString("base64")
+          .match(/.{1,76}/g) ?? []
+      ).join("\n"),
+    );
+    const pieces = [...examples, ...encodedExamples, ...wrappedExamples];
     let compared = 0;
     let revisions = 0;
     for (let chain = 0; chain < 12; chain++) {
@@ -236,6 +244,28 @@ describe("scanning a revision by its change", () => {
       ]);
     },
   );
+
+  it("reads a block of wrapped base64 again whole when one of its lines changes", async () => {
+    const detector = createDetector(await loadBuiltinRules());
+    const digits = expandTemplate("{{digits:16}}");
+    const wrappedEnv = (key: string) =>
+      (
+        Buffer.from(`# ${"settings for the deploy job ".repeat(4)}\nLLAMA_API_KEY=${key}\n`)
+          .toString("base64")
+          .match(/.{1,76}/g) ?? []
+      ).join("\n");
+    const filler = "line of text\n".repeat(30);
+    let record: ScanRecord | undefined;
+    for (const body of [expandTemplate("{{b64url:27}}"), expandTemplate("{{b64url:27}}")]) {
+      const text = `${filler}${wrappedEnv(`LLM|${digits}|${body}`)}\n${filler}`;
+      const fragment = { path: "env.b64", text, startLine: 1 };
+      const expected = detector.detect(fragment).map(describeFinding);
+      expect(expected).toEqual([expect.stringContaining(`|${body} base64`)]);
+      const scanned = detector.detectRevision(fragment, record);
+      expect(scanned.findings.map(describeFinding)).toEqual(expected);
+      record = scanned.record;
+    }
+  });
 
   it("scans a text whose base was at another path as a new text", async () => {
     const rules = await loadBuiltinRules();

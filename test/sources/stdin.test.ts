@@ -1,21 +1,16 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { stdinFragments } from "../../src/sources/stdin.js";
-import type { Fragment, SkipNotice } from "../../src/types.js";
+import type { Fragment } from "../../src/types.js";
 
 /** The fragments of a stream arriving in these chunks, read in pieces of `pieceBytes`. */
 async function read(chunks: readonly (string | Buffer)[], pieceBytes: number) {
-  const skipped: SkipNotice[] = [];
   const fragments: Fragment[] = [];
   const stream = Readable.from(chunks.map((chunk) => Buffer.from(chunk)));
-  for await (const fragment of stdinFragments(stream, {
-    path: "<stdin>",
-    onSkip: (notice) => skipped.push(notice),
-    pieceBytes,
-  })) {
+  for await (const fragment of stdinFragments(stream, { path: "<stdin>", pieceBytes })) {
     fragments.push(fragment);
   }
-  return { fragments, skipped };
+  return { fragments };
 }
 
 describe("standard input", () => {
@@ -55,13 +50,32 @@ describe("standard input", () => {
     ]);
   });
 
-  it("skips binary input by its start, and reads UTF-16 whole", async () => {
-    const binary = await read([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]), "more"], 4);
-    expect(binary.fragments).toEqual([]);
-    expect(binary.skipped.map((notice) => notice.reason)).toEqual(["binary"]);
+  it("reads input with NUL bytes as text, and UTF-16 whole", async () => {
+    const withNul = await read([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]), "more\n"], 4);
+    expect(withNul.fragments.map((fragment) => fragment.text)).toEqual(["\x89PNG\0\0\x01more\n"]);
 
     const text = "A=1\r\nB=2\r\n".repeat(20);
     const utf16 = await read([Buffer.from(`\ufeff${text}`, "utf16le")], 16);
     expect(utf16.fragments.map((fragment) => fragment.text)).toEqual([text]);
+  });
+
+  it("reads an armored block still open at a cut again from its first line", async () => {
+    const block = [
+      "-----BEGIN PRIVATE KEY-----",
+      ...Array.from({ length: 80 }, (_, i) => `body ${i}`),
+    ];
+    const { fragments } = await read(
+      [`${block.join("\n")}\nmore\n-----END PRIVATE KEY-----\n`],
+      500,
+    );
+    const second = fragments[1]!;
+    expect(second.text.startsWith(`${block[0]}\n`)).toBe(true);
+    expect(second.contextOnly?.has(1)).toBe(true);
+    // A closed block is read again by the usual few lines only.
+    const closed = await read(
+      [`${block.join("\n")}\n-----END PRIVATE KEY-----\n${"x\n".repeat(300)}`],
+      700,
+    );
+    expect(closed.fragments[1]!.text.startsWith(block[0]!)).toBe(false);
   });
 });

@@ -19,8 +19,7 @@ export function stdinCommand(context: CommandContext): CommandModule {
         source: "stdin",
         scanRoot: ".",
         options: readScanOptions(argv),
-        fragments: (_config, onSkip) =>
-          stdinFragments(context.io.stdin, { path: argv.path as string, onSkip }),
+        fragments: () => stdinFragments(context.io.stdin, { path: argv.path as string }),
       });
     },
   };
