@@ -16040,11 +16040,11 @@ var init_dist_bundle = __esm({
 function parse4(header, options2) {
   const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
-  let valueStart = options2?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
+  let valueStart2 = options2?.start ?? 0;
+  while ((CHAR_MAP[header.charCodeAt(valueStart2)] & OWS) !== 0) {
+    valueStart2++;
   }
-  let index = valueStart;
+  let index = valueStart2;
   let typeFlags = 0;
   let whitespace = -1;
   let stop = options2?.parameters === false ? COMMA_FLAG : 0;
@@ -16065,7 +16065,7 @@ function parse4(header, options2) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header.slice(valueStart2, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
@@ -16131,7 +16131,7 @@ function parseParameters(header, type, index, len, stopFlags) {
           }
           continue parameter;
         }
-        const valueStart = index;
+        const valueStart2 = index;
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
@@ -16151,7 +16151,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header.slice(valueStart2, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -46931,22 +46931,22 @@ var require_eventsource_stream = __commonJS({
           return;
         }
         let fieldLength = line.length;
-        let valueStart = line.length;
+        let valueStart2 = line.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
-          valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
-            ++valueStart;
+          valueStart2 = colonPosition + 1;
+          if (line[valueStart2] === SPACE) {
+            ++valueStart2;
           }
         }
         if (isFieldName(line, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line.length - valueStart2;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value = line.toString("utf8", valueStart2);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -46957,23 +46957,23 @@ ${value}`;
           return;
         }
         if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+          if (isASCIINumberBytes(line, valueStart2)) {
+            this.setEventFieldSize("retry", line.length - valueStart2);
+            event.retry = line.toString("utf8", valueStart2);
           }
           return;
         }
         if (isFieldName(line, fieldLength, ID)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+          if (isValidLastEventIdBytes(line, valueStart2)) {
+            this.setEventFieldSize("id", line.length - valueStart2);
+            event.id = line.toString("utf8", valueStart2);
           }
           return;
         }
         if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+          if (valueStart2 < line.length) {
+            this.setEventFieldSize("event", line.length - valueStart2);
+            event.event = line.toString("utf8", valueStart2);
           }
         }
       }
@@ -56661,6 +56661,113 @@ function hasValidGithubChecksum(token) {
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
+// src/engine/placeholder.ts
+var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  // The Azure Storage emulator's (Azurite's) fixed account key, for account devstoreaccount1.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  // ...and the same credentials decoded (client s6BhdRkqt3, password gX1fBat3bV).
+  "s6BhdRkqt3:gX1fBat3bV",
+  "gX1fBat3bV",
+  "7Fjfp0ZBr1KtDRbnfVdmIw",
+  // RFC 6750's bearer token, OpenID Connect Core's access token.
+  "mF_9.B5f-4.1JqM",
+  "SlAV32hkKG"
+]);
+var TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
+var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
+var LONG_SECRET = 128;
+var LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
+var REPEATED_RUN = /(.)\1{5,}/;
+function isPlaceholderSecret(secret) {
+  if (KNOWN_EXAMPLE_SECRETS.has(secret)) return true;
+  if (TEMPLATE_MARKERS.test(secret)) return true;
+  if (secret.length > LONG_SECRET) return LONG_PLACEHOLDER.test(secret);
+  if (PLACEHOLDER_WORDS.test(secret)) return true;
+  if (REPEATED_RUN.test(secret)) return true;
+  if (secret.length >= 10 && new Set(secret).size <= 3) return true;
+  return false;
+}
+function isElided(text, start, end) {
+  const after = text.slice(end, end + 3);
+  const before = text.slice(Math.max(0, start - 3), start);
+  return after === "..." || after.startsWith("…") || before === "..." || before.endsWith("…");
+}
+
+// src/engine/wrapped-base64.ts
+var MIN_WRAP_WIDTH = 40;
+var MAX_BLOCK_LENGTH = 16 * 1024;
+var BASE64_CHAR = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") {
+  BASE64_CHAR[char.charCodeAt(0)] = 1;
+}
+var isBase64Char = (code) => code < 128 && BASE64_CHAR[code] === 1;
+var EQUALS = 61;
+var NEWLINE = 10;
+var RETURN = 13;
+function pureRun(text, lineStart, to2) {
+  let start = lineStart;
+  while (start < to2 && (text[start] === " " || text[start] === "	")) start++;
+  let end = start;
+  while (end < to2 && isBase64Char(text.charCodeAt(end))) end++;
+  if (end === start) return void 0;
+  const after = text.charCodeAt(end);
+  if (end < to2 && after !== NEWLINE && !(after === RETURN && text.charCodeAt(end + 1) === NEWLINE)) {
+    return void 0;
+  }
+  return { start, end };
+}
+function nextLineStart(text, end) {
+  if (text.charCodeAt(end) === NEWLINE) return end + 1;
+  if (text.charCodeAt(end) === RETURN && text.charCodeAt(end + 1) === NEWLINE) return end + 2;
+  return -1;
+}
+function wrappedBlock(text, start, end, to2) {
+  const width = end - start;
+  if (width < MIN_WRAP_WIDTH || width % 4 !== 0 || text.charCodeAt(end - 1) === EQUALS) {
+    return void 0;
+  }
+  const runs = [text.slice(start, end)];
+  let length = width;
+  let blockEnd = end;
+  for (let line = nextLineStart(text, end); line !== -1 && line < to2; ) {
+    const run = pureRun(text, line, to2);
+    if (!run) break;
+    const runLength = run.end - run.start;
+    if (runLength > width || length + runLength > MAX_BLOCK_LENGTH) break;
+    runs.push(text.slice(run.start, run.end));
+    length += runLength;
+    blockEnd = run.end;
+    if (runLength < width || text.charCodeAt(run.end - 1) === EQUALS) break;
+    line = nextLineStart(text, run.end);
+  }
+  return runs.length > 1 ? { end: blockEnd, joined: runs.join("") } : void 0;
+}
+function widenToWrappedBlocks(text, from, to2) {
+  let start = from;
+  while (start > 0 && from - start <= MAX_BLOCK_LENGTH) {
+    const previous = text.lastIndexOf("\n", start - 2) + 1;
+    start = previous;
+    if (!pureRun(text, previous, text.length)) break;
+  }
+  let end = to2;
+  while (end < text.length && end - to2 <= MAX_BLOCK_LENGTH) {
+    const line = nextLineStart(text, end);
+    if (line === -1 || !pureRun(text, line, text.length)) break;
+    const newline = text.indexOf("\n", line);
+    end = newline === -1 ? text.length : newline;
+  }
+  return { from: start, to: end };
+}
+
 // src/engine/decode.ts
 var MIN_ENCODED_LENGTH = 16;
 var STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -56678,7 +56785,7 @@ function looksLikeText(decoded) {
   return printable / decoded.length >= 0.95;
 }
 function hasMixedAlphabet(run) {
-  return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9+/]/.test(run);
+  return /[a-z]/.test(run) && /[A-Z]/.test(run);
 }
 function findEncodedText(text, from = 0, to2 = text.length) {
   const base64 = findBase64Text(text, from, to2);
@@ -56755,16 +56862,40 @@ function findBase64Text(text, from, to2) {
     let end = probe + 1;
     while (end < to2 && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
-    const runLength = end - start;
-    if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
+    const value = valueStart(text, start, end);
+    if (isElided(text, value, end)) continue;
+    const block = wrappedBlock(text, value, end, to2);
+    const wrapped = block && base64Span(value, block.end, block.joined);
+    if (wrapped) {
+      spans.push(wrapped);
+      from = block.end + 1;
       continue;
-    const run = text.slice(start, end);
-    if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) continue;
-    const decoded = Buffer.from(run, "base64").toString("latin1");
-    if (!looksLikeText(decoded)) continue;
-    spans.push({ start, end, decoded, encoding: "base64" });
+    }
+    const span = base64Span(value, end, text.slice(value, end));
+    if (span) spans.push(span);
   }
   return spans;
+}
+function valueStart(text, start, end) {
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === EQUALS2) last--;
+  for (let at2 = last - 1; at2 >= start; at2--) {
+    const code = text.charCodeAt(at2);
+    if (code === EQUALS2 || code === UNDERSCORE || code === DASH) return at2 + 1;
+  }
+  return start;
+}
+var EQUALS2 = 61;
+var UNDERSCORE = 95;
+var DASH = 45;
+function base64Span(start, end, run) {
+  const runLength = run.length;
+  if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
+    return void 0;
+  if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) return void 0;
+  const decoded = Buffer.from(run, "base64").toString("latin1");
+  if (!looksLikeText(decoded)) return void 0;
+  return { start, end, decoded, encoding: "base64" };
 }
 
 // src/engine/entropy.ts
@@ -56859,45 +56990,8 @@ function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
   return { from: Math.max(0, start), to: Math.min(text.length, end) };
 }
 
-// src/engine/placeholder.ts
-var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
-  "AKIAIOSFODNN7EXAMPLE",
-  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-  // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
-  "2YotnFZFEjr1zCsicMWpAA",
-  "tGzv3JOkF0XG5Qx2TlKWIA",
-  "SplxlOBeZQQYbYS6WxSbIA",
-  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-  // ...and the same credentials decoded (client s6BhdRkqt3, password gX1fBat3bV).
-  "s6BhdRkqt3:gX1fBat3bV",
-  "gX1fBat3bV",
-  "7Fjfp0ZBr1KtDRbnfVdmIw",
-  // RFC 6750's bearer token, OpenID Connect Core's access token.
-  "mF_9.B5f-4.1JqM",
-  "SlAV32hkKG"
-]);
-var TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
-var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
-var LONG_SECRET = 128;
-var LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
-var REPEATED_RUN = /(.)\1{5,}/;
-function isPlaceholderSecret(secret) {
-  if (KNOWN_EXAMPLE_SECRETS.has(secret)) return true;
-  if (TEMPLATE_MARKERS.test(secret)) return true;
-  if (secret.length > LONG_SECRET) return LONG_PLACEHOLDER.test(secret);
-  if (PLACEHOLDER_WORDS.test(secret)) return true;
-  if (REPEATED_RUN.test(secret)) return true;
-  if (secret.length >= 10 && new Set(secret).size <= 3) return true;
-  return false;
-}
-function isElided(text, start, end) {
-  const after = text.slice(end, end + 3);
-  const before = text.slice(Math.max(0, start - 3), start);
-  return after === "..." || after.startsWith("…") || before === "..." || before.endsWith("…");
-}
-
 // src/engine/prefilter.ts
+var MAX_RUN_STRIDE = 64;
 function characterClasses(keywords) {
   const classOf = new Uint8Array(65536);
   let classCount = 1;
@@ -56978,36 +57072,49 @@ function buildPrefilter(rules) {
   const endLeads = ends.map(
     (indices, end) => indices.map((index) => rules[index].leads?.[endKeywords[end]])
   );
+  const longest = Math.max(0, ...endKeywords.map((keyword) => keyword.length));
+  const runStride = rules.map(
+    (rule) => rule.leads !== void 0 ? 1 : Math.max(1, Math.min(MAX_RUN_STRIDE, Math.floor((rule.reach?.chars ?? Infinity) / 2)))
+  );
   const hitStarts = new Array(rules.length).fill(void 0);
   const hitLeads = new Array(rules.length).fill(
     void 0
   );
   const hitRules = [];
+  const walked = [];
+  function recordEnd(end, start, inRun) {
+    const indices = ends[end];
+    const leadsOf = endLeads[end];
+    for (let k2 = 0; k2 < indices.length; k2++) {
+      const index = indices[k2];
+      const starts = hitStarts[index];
+      if (withLeads[index]) {
+        if (starts === void 0) {
+          hitStarts[index] = [start];
+          hitLeads[index] = [leadsOf[k2]];
+          hitRules.push(index);
+        } else {
+          starts.push(start);
+          hitLeads[index].push(leadsOf[k2]);
+        }
+      } else if (starts === void 0) {
+        hitStarts[index] = [start];
+        hitRules.push(index);
+      } else {
+        const last = starts[starts.length - 1];
+        if (last !== start && (!inRun || start - last >= runStride[index])) starts.push(start);
+      }
+    }
+  }
   function walkFrom(text, i, prefix) {
     const start = i - 2;
+    walked.length = 0;
     let row3 = prefixRows[prefix];
     for (let j3 = i + 1; ; j3++) {
       const end = rows[row3];
       if (end !== 0) {
-        const indices = ends[end - 1];
-        const leadsOf = endLeads[end - 1];
-        for (let k2 = 0; k2 < indices.length; k2++) {
-          const index = indices[k2];
-          const starts = hitStarts[index];
-          if (withLeads[index]) {
-            if (starts === void 0) {
-              hitStarts[index] = [start];
-              hitLeads[index] = [leadsOf[k2]];
-              hitRules.push(index);
-            } else {
-              starts.push(start);
-              hitLeads[index].push(leadsOf[k2]);
-            }
-          } else if (starts === void 0) {
-            hitStarts[index] = [start];
-            hitRules.push(index);
-          } else if (starts[starts.length - 1] !== start) starts.push(start);
-        }
+        walked.push(end - 1);
+        recordEnd(end - 1, start, false);
       }
       if (j3 >= text.length) return;
       const charClass = classOf[text.charCodeAt(j3)];
@@ -57015,6 +57122,12 @@ function buildPrefilter(rules) {
       row3 = rows[row3 + charClass];
       if (row3 === -1) return;
     }
+  }
+  function runEndFrom(text, at2) {
+    const charClass = classOf[text.charCodeAt(at2)];
+    let end = at2 + 1;
+    while (end < text.length && classOf[text.charCodeAt(end)] === charClass) end++;
+    return end;
   }
   return {
     candidates(text, from = 0, to2 = text.length) {
@@ -57024,10 +57137,26 @@ function buildPrefilter(rules) {
       }
       const stop = Math.min(text.length, to2 + 2);
       let prefix = 0;
+      let walkedStart = -2;
+      let runFrom = 0;
+      let runEnd = 0;
       for (let i = from; i < stop; i++) {
         prefix = (prefix << classBits | classOf[text.charCodeAt(i)]) & prefixMask;
         if ((prefixes[prefix >>> 5] & 1 << (prefix & 31)) === 0) continue;
+        const start = i - 2;
+        if (start - 1 === walkedStart) {
+          if (start - 1 < runFrom || start - 1 >= runEnd) {
+            runFrom = start - 1;
+            runEnd = runEndFrom(text, runFrom);
+          }
+          if (start + longest < runEnd) {
+            for (const end of walked) recordEnd(end, start, true);
+            walkedStart = start;
+            continue;
+          }
+        }
         walkFrom(text, i, prefix);
+        walkedStart = start;
       }
       hitRules.sort((a, b3) => a - b3);
       const result2 = [];
@@ -57336,7 +57465,9 @@ function matchStarts(hitStarts, hitLeads, band) {
 }
 function hitsNear(hitStarts, band, chars, lineReach, text) {
   const near = spanAround(text, band.from, band.to, chars, lineReach, lineReach + 1);
-  return hitStarts.filter((start) => start >= near.from && start < near.to);
+  const from = near.from - 2 * MAX_RUN_STRIDE;
+  const to2 = near.to + 2 * MAX_RUN_STRIDE;
+  return hitStarts.filter((start) => start >= from && start < to2);
 }
 function matchAt(rule, text, starts, found) {
   const regex = rule.stickyRegex;
@@ -57483,14 +57614,12 @@ function createDetector(rules, options2 = {}) {
     return companions;
   }
   function dropShadowedGenericHits(hits) {
-    const isGeneric = (hit) => hit.rule.tags.includes("generic");
-    const specific = hits.filter((hit) => !isGeneric(hit));
-    if (specific.length === hits.length) return hits;
+    if (hits.every((hit) => !hit.rule.tags.includes("generic"))) return hits;
     const overlaps = (one, other) => other.start < one.end && one.start < other.end;
-    const narrower = hits.filter((hit) => isGeneric(hit) && !hit.rule.tags.includes("catch-all"));
-    return hits.filter(
-      (hit) => !isGeneric(hit) || !specific.some((other) => overlaps(hit, other)) && !(hit.rule.tags.includes("catch-all") && narrower.some((other) => overlaps(hit, other)))
-    );
+    return hits.filter((hit) => {
+      const rank = specificity(hit.rule);
+      return !hits.some((other) => specificity(other.rule) > rank && overlaps(hit, other));
+    });
   }
   function matchText(text, path, lines, candidates2, change) {
     const matches = /* @__PURE__ */ new Map();
@@ -57578,8 +57707,10 @@ function createDetector(rules, options2 = {}) {
     const candidates2 = mergeHits(base.candidates, fresh, zone, longestKeyword);
     const matches = matchText(text, path, lines, candidates2, { base, zone });
     if (maxDecodeDepth === 0) return { candidates: candidates2, matches, spans: [] };
-    const { before, after } = keptSpans(base.spans, zone);
-    const spans = [...before, ...findEncodedText(text, zone.start, zone.end), ...after];
+    const { from, to: to2 } = widenToWrappedBlocks(text, zone.start, zone.end);
+    const encodedZone = { start: from, end: to2, oldEnd: to2 - zone.shift, shift: zone.shift };
+    const { before, after } = keptSpans(base.spans, encodedZone);
+    const spans = [...before, ...findEncodedText(text, from, to2), ...after];
     return { candidates: candidates2, matches, spans };
   }
   function matchRevision(text, path, lines, base) {
@@ -57727,6 +57858,12 @@ function withoutOverlaps(matches) {
     end = match.matchStart + match.match.length;
     return true;
   });
+}
+function specificity(rule) {
+  const { tags } = rule;
+  if (!tags.includes("generic")) return 3;
+  if (tags.includes("catch-all")) return 0;
+  return tags.includes("by-place") ? 1 : 2;
 }
 
 // src/pipeline/revision-cache.ts
