@@ -56862,6 +56862,7 @@ function findBase64Text(text, from, to2) {
     let end = probe + 1;
     while (end < to2 && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
+    if (end - start < MIN_ENCODED_LENGTH) continue;
     const value = valueStart(text, start, end);
     if (isElided(text, value, end)) continue;
     const block = wrappedBlock(text, value, end, to2);
@@ -57081,7 +57082,8 @@ function buildPrefilter(rules) {
     void 0
   );
   const hitRules = [];
-  const walked = [];
+  const walked = new Int32Array(longest + 1);
+  let walkedCount = 0;
   function recordEnd(end, start, inRun) {
     const indices = ends[end];
     const leadsOf = endLeads[end];
@@ -57108,12 +57110,12 @@ function buildPrefilter(rules) {
   }
   function walkFrom(text, i, prefix) {
     const start = i - 2;
-    walked.length = 0;
+    walkedCount = 0;
     let row3 = prefixRows[prefix];
     for (let j3 = i + 1; ; j3++) {
       const end = rows[row3];
       if (end !== 0) {
-        walked.push(end - 1);
+        walked[walkedCount++] = end - 1;
         recordEnd(end - 1, start, false);
       }
       if (j3 >= text.length) return;
@@ -57150,7 +57152,7 @@ function buildPrefilter(rules) {
             runEnd = runEndFrom(text, runFrom);
           }
           if (start + longest < runEnd) {
-            for (const end of walked) recordEnd(end, start, true);
+            for (let w2 = 0; w2 < walkedCount; w2++) recordEnd(walked[w2], start, true);
             walkedStart = start;
             continue;
           }

@@ -170,6 +170,8 @@ function findBase64Text(text: string, from: number, to: number): EncodedSpan[] {
     let end = probe + 1;
     while (end < to && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
     from = end + 1;
+    // Most runs are words: too short for a payload or for a wrapped block's first line.
+    if (end - start < MIN_ENCODED_LENGTH) continue;
     const value = valueStart(text, start, end);
     // A run cut short by `...` is an elided example, and decodes to a value cut short too.
     if (isElided(text, value, end)) continue;

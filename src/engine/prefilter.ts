@@ -165,8 +165,13 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   );
   const hitRules: number[] = [];
 
-  /** The entries of `ends` the last walk reached, for runs of one character to repeat. */
-  const walked: number[] = [];
+  /**
+   * The entries of `ends` the last walk reached, for runs of one character to repeat: at most
+   * one per character of the longest keyword. A typed array and a count, since resetting an
+   * array's length on every walk costs more than the walk.
+   */
+  const walked = new Int32Array(longest + 1);
+  let walkedCount = 0;
 
   /** Records the hits at `start` of the rules whose keyword ends at entry `end` of `ends`. */
   function recordEnd(end: number, start: number, inRun: boolean): void {
@@ -201,12 +206,12 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
    */
   function walkFrom(text: string, i: number, prefix: number): void {
     const start = i - 2;
-    walked.length = 0;
+    walkedCount = 0;
     let row = prefixRows[prefix]!;
     for (let j = i + 1; ; j++) {
       const end = rows[row]!;
       if (end !== 0) {
-        walked.push(end - 1);
+        walked[walkedCount++] = end - 1;
         recordEnd(end - 1, start, false);
       }
       if (j >= text.length) return;
@@ -253,7 +258,7 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
           }
           // The run's last start of the longest keyword is walked, so that hit is kept.
           if (start + longest < runEnd) {
-            for (const end of walked) recordEnd(end, start, true);
+            for (let w = 0; w < walkedCount; w++) recordEnd(walked[w]!, start, true);
             walkedStart = start;
             continue;
           }
