@@ -176,9 +176,16 @@ function findBase64Text(text: string, from: number, to: number): EncodedSpan[] {
     // A run cut short by `...` is an elided example, and decodes to a value cut short too.
     if (isElided(text, value, end)) continue;
     const block = wrappedBlock(text, value, end, to);
-    const wrapped = block && base64Span(value, block.end, block.joined);
-    if (wrapped) {
-      spans.push(wrapped);
+    if (block) {
+      const wrapped = base64Span(value, block.end, block.joined);
+      // Not base64 of text as a whole (an attachment, a genome's letters): each line is read
+      // alone, as any run, and the block is passed, not joined again from each of its lines.
+      const spansOfBlock = wrapped
+        ? [wrapped]
+        : block.runs.flatMap(
+            (run) => base64Span(run.start, run.end, text.slice(run.start, run.end)) ?? [],
+          );
+      spans.push(...spansOfBlock);
       from = block.end + 1;
       continue;
     }

@@ -51,35 +51,42 @@ function nextLineStart(text: string, end: number): number {
   return -1;
 }
 
+/** A wrapped block: its lines' runs, where it ends, and the runs joined. */
+export interface WrappedBlock {
+  readonly runs: readonly { readonly start: number; readonly end: number }[];
+  readonly end: number;
+  readonly joined: string;
+}
+
 /**
- * The wrapped block whose first line's run is text[start, end), read up to `to`: where it
- * ends and its runs joined. Undefined when the run is not the first line of such a block.
+ * The wrapped block whose first line's run is text[start, end), read up to `to`. Undefined when
+ * the run is not the first line of such a block.
  */
 export function wrappedBlock(
   text: string,
   start: number,
   end: number,
   to: number,
-): { end: number; joined: string } | undefined {
+): WrappedBlock | undefined {
   const width = end - start;
   if (width < MIN_WRAP_WIDTH || width % 4 !== 0 || text.charCodeAt(end - 1) === EQUALS) {
     return undefined;
   }
-  const runs = [text.slice(start, end)];
+  const runs = [{ start, end }];
   let length = width;
-  let blockEnd = end;
   for (let line = nextLineStart(text, end); line !== -1 && line < to; ) {
     const run = pureRun(text, line, to);
     if (!run) break;
     const runLength = run.end - run.start;
     if (runLength > width || length + runLength > MAX_BLOCK_LENGTH) break;
-    runs.push(text.slice(run.start, run.end));
+    runs.push(run);
     length += runLength;
-    blockEnd = run.end;
     if (runLength < width || text.charCodeAt(run.end - 1) === EQUALS) break;
     line = nextLineStart(text, run.end);
   }
-  return runs.length > 1 ? { end: blockEnd, joined: runs.join("") } : undefined;
+  if (runs.length === 1) return undefined;
+  const joined = runs.map((run) => text.slice(run.start, run.end)).join("");
+  return { runs, end: runs.at(-1)!.end, joined };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compileAllow, compileRules } from "../../src/config/compile-rules.js";
@@ -263,6 +264,18 @@ describe("detector", () => {
     expect(
       detector.detect({ text, path: "a", startLine: 1 }).map((f) => [f.secret, f.line, f.column]),
     ).toEqual([[long, 2, 3]]);
+  });
+
+  it("reads each line of a wrapped block that is no text as a whole on its own", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    // 57 bytes encode to one 76-column line; random bytes around it make the block no text.
+    const line = Buffer.from(`API_TOKEN=${secret}`.padEnd(57, " ")).toString("base64");
+    const binary = () => randomBytes(57).toString("base64");
+    const lines = [binary(), binary(), line, binary(), binary()];
+    expect(lines.every((l) => l.length === 76)).toBe(true);
+    const found = detector.detect({ text: `${lines.join("\n")}\n`, path: "a", startLine: 1 });
+    expect(found.map((f) => [f.secret, f.line, f.encoding])).toEqual([[secret, 3, "base64"]]);
   });
 
   it("reads decoded text after the name it is assigned to on its line", () => {
