@@ -16,12 +16,18 @@ export function hasValidChecksum(rule: CompiledRule, secret: string): boolean {
   return rule.checksum === "github-crc32" && hasValidGithubChecksum(secret);
 }
 
+/** C0 controls and DEL, line breaks and tabs aside (a private key spans lines). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control bytes are what it finds.
+const CONTROL_BYTE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
 /**
  * Whether a rule takes a secret by the checks that read the secret alone: its entropy floor,
  * the placeholder check, and its own allowed secrets and stop words. The detector applies them
  * to every match; example checks draw again a random value a rule would drop by them.
  */
 export function ruleTakesSecret(rule: CompiledRule, secret: string, entropy?: number): boolean {
+  // No key or password holds a control byte; a binary string table read as text does.
+  if (CONTROL_BYTE.test(secret)) return false;
   if (rule.entropy !== undefined && (entropy ?? shannonEntropy(secret)) < rule.entropy) {
     return false;
   }

@@ -550,6 +550,16 @@ describe("keywarden stdin", () => {
     expect(findings.map((finding) => [finding.line, finding.secret])).toEqual([[2002, key]]);
     expect(summary.skipped).toEqual([]);
   });
+
+  it("takes no value holding a control byte for a secret, as a binary's string table has them", async () => {
+    // A compiler's strings: NUL-separated names, one of them `Token:`.
+    const table = ["backchain", "jnle", "Token:", "vector-packed-decimal-enhancement", "vector-3"];
+    const result = await runCli(["stdin", "--format", "json"], {
+      cwd: makeTempDir(),
+      input: `${table.join("\0")}\0`,
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+  });
 });
 
 describe("keywarden rules", () => {
