@@ -55072,9 +55072,28 @@ async function syncComments(input) {
         per_page: 100
       })
     );
+    const marked = reviewComments.filter(
+      (comment) => parseReviewMarker(comment.body ?? "") && isOurs(comment.user)
+    );
+    const names = [...new Set(marked.map((comment) => comment.user?.login))];
+    for (const name of tokenUser === void 0 && names.length > 1 ? names : []) {
+      const first = marked.find((comment) => comment.user?.login === name);
+      const rewritten = await edited(
+        () => octokit.rest.pulls.updateReviewComment({
+          owner,
+          repo,
+          comment_id: first.id,
+          body: first.body
+        })
+      );
+      if (rewritten) {
+        tokenUser = name;
+        break;
+      }
+    }
     const existing = /* @__PURE__ */ new Map();
     const stale = [];
-    for (const comment of reviewComments) {
+    for (const comment of marked) {
       const marker = parseReviewMarker(comment.body ?? "");
       if (!marker || !isOurs(comment.user)) continue;
       const key = reviewKey(marker);
@@ -56735,21 +56754,21 @@ function wrappedBlock(text, start, end, to2) {
   if (width < MIN_WRAP_WIDTH || width % 4 !== 0 || text.charCodeAt(end - 1) === EQUALS) {
     return void 0;
   }
-  const runs = [text.slice(start, end)];
+  const runs = [{ start, end }];
   let length = width;
-  let blockEnd = end;
   for (let line = nextLineStart(text, end); line !== -1 && line < to2; ) {
     const run = pureRun(text, line, to2);
     if (!run) break;
     const runLength = run.end - run.start;
     if (runLength > width || length + runLength > MAX_BLOCK_LENGTH) break;
-    runs.push(text.slice(run.start, run.end));
+    runs.push(run);
     length += runLength;
-    blockEnd = run.end;
     if (runLength < width || text.charCodeAt(run.end - 1) === EQUALS) break;
     line = nextLineStart(text, run.end);
   }
-  return runs.length > 1 ? { end: blockEnd, joined: runs.join("") } : void 0;
+  if (runs.length === 1) return void 0;
+  const joined = runs.map((run) => text.slice(run.start, run.end)).join("");
+  return { runs, end: runs.at(-1).end, joined };
 }
 function widenToWrappedBlocks(text, from, to2) {
   let start = from;
@@ -56866,9 +56885,12 @@ function findBase64Text(text, from, to2) {
     const value = valueStart(text, start, end);
     if (isElided(text, value, end)) continue;
     const block = wrappedBlock(text, value, end, to2);
-    const wrapped = block && base64Span(value, block.end, block.joined);
-    if (wrapped) {
-      spans.push(wrapped);
+    if (block) {
+      const wrapped = base64Span(value, block.end, block.joined);
+      const spansOfBlock = wrapped ? [wrapped] : block.runs.flatMap(
+        (run) => base64Span(run.start, run.end, text.slice(run.start, run.end)) ?? []
+      );
+      spans.push(...spansOfBlock);
       from = block.end + 1;
       continue;
     }
@@ -57528,7 +57550,9 @@ function allowsSecret(allow, secret) {
 function hasValidChecksum(rule, secret) {
   return rule.checksum === "github-crc32" && hasValidGithubChecksum(secret);
 }
+var CONTROL_BYTE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 function ruleTakesSecret(rule, secret, entropy) {
+  if (CONTROL_BYTE.test(secret)) return false;
   if (rule.entropy !== void 0 && (entropy ?? shannonEntropy(secret)) < rule.entropy) {
     return false;
   }

@@ -148,10 +148,31 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
         per_page: 100,
       }),
     );
+    // Marked comments by bots of more than one name: only an edit tells which name is ours.
+    // Each name's first comment is written again as it is until GitHub lets one through.
+    const marked = reviewComments.filter(
+      (comment) => parseReviewMarker(comment.body ?? "") && isOurs(comment.user),
+    );
+    const names = [...new Set(marked.map((comment) => comment.user?.login))];
+    for (const name of tokenUser === undefined && names.length > 1 ? names : []) {
+      const first = marked.find((comment) => comment.user?.login === name)!;
+      const rewritten = await edited(() =>
+        octokit.rest.pulls.updateReviewComment({
+          owner,
+          repo,
+          comment_id: first.id,
+          body: first.body,
+        }),
+      );
+      if (rewritten) {
+        tokenUser = name;
+        break;
+      }
+    }
     const existing = new Map<string, KnownComment>();
     // A second comment for the same line and keys (two runs that raced) is marked resolved below.
     const stale: KnownComment[] = [];
-    for (const comment of reviewComments) {
+    for (const comment of marked) {
       const marker = parseReviewMarker(comment.body ?? "");
       if (!marker || !isOurs(comment.user)) continue;
       const key = reviewKey(marker);

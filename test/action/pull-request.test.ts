@@ -325,6 +325,25 @@ describe("the Action on a pull request", () => {
     expect(github.writes().map((r) => r.method)).toEqual(["POST"]);
   });
 
+  it("keeps its own comment open when another app's copy of it comes first", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "config", files: { "app.env": `OPENAI_API_KEY=${key}\n` } },
+    ]);
+    const github = await standInGithub();
+    expect((await runOnPullRequest(repo, github.url)).exitCode).toBe(1);
+    const ours = github.reviewComments[0]!;
+    const firstBody = ours.body;
+    const copy = { ...ours, id: 1, user: { login: "other-app[bot]", type: "Bot" } };
+    github.reviewComments.unshift(copy);
+    const again = await runOnPullRequest(repo, github.url);
+    expect(again.exitCode).toBe(1);
+    expect(github.reviewComments).toHaveLength(2);
+    expect(ours.body).toBe(firstBody);
+    expect(ours.body).toContain("state=open");
+    expect(github.reviewComments[0]).toEqual(copy);
+  });
+
   it("annotates each line with the finding made on it when two rules found one password", async () => {
     const password = randomBytes(18).toString("base64url");
     const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
