@@ -59058,6 +59058,7 @@ async function scanChange(input) {
 
 // src/action/trusted-config.ts
 import { isAbsolute as isAbsolute2, posix, relative as relative6, resolve as resolve11 } from "node:path";
+init_errors();
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
 async function readAt(commit, path, context, links = 0) {
@@ -59123,8 +59124,15 @@ async function readTrustedConfig(options2) {
       changedFiles
     };
   }
-  for (const path of candidates2) {
-    const text = await readAt(commit, path, context);
+  const texts = await Promise.all(candidates2.map((path) => readAt(commit, path, context)));
+  const present = candidates2.filter((_3, index) => texts[index] !== void 0);
+  if (present.length > 1) {
+    throw new ConfigError(
+      `${present.join(" and ")} at ${label} ${short2}: two config files in one folder; keep one (keywarden would read only ${present[0]})`
+    );
+  }
+  for (const [index, path] of candidates2.entries()) {
+    const text = texts[index];
     if (text !== void 0) {
       return {
         configText: { text, name: `${path}@${short2}` },

@@ -1,5 +1,6 @@
 import { isAbsolute, posix, relative, resolve } from "node:path";
 import { CONFIG_FILE_NAMES } from "../config/load-config.js";
+import { ConfigError } from "../errors.js";
 import type { GitContext } from "../git/run-git.js";
 import { runGitRaw } from "../git/run-git.js";
 import type { Suppressions } from "../suppress/apply-suppressions.js";
@@ -138,8 +139,16 @@ export async function readTrustedConfig(options: TrustedConfigOptions): Promise<
       changedFiles,
     };
   }
-  for (const path of candidates) {
-    const text = await readAt(commit, path, context);
+  const texts = await Promise.all(candidates.map((path) => readAt(commit, path, context)));
+  const present = candidates.filter((_, index) => texts[index] !== undefined);
+  // As the CLI refuses them: one of the two would be read and the other silently not.
+  if (present.length > 1) {
+    throw new ConfigError(
+      `${present.join(" and ")} at ${label} ${short}: two config files in one folder; keep one (keywarden would read only ${present[0]})`,
+    );
+  }
+  for (const [index, path] of candidates.entries()) {
+    const text = texts[index];
     if (text !== undefined) {
       return {
         configText: { text, name: `${path}@${short}` },

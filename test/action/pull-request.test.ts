@@ -383,6 +383,23 @@ describe("the Action on a pull request", () => {
     expect(result.stdout).toContain("shares no history with its base");
   });
 
+  it("refuses a base commit holding both .keywarden.yaml and .keywarden.yml", async () => {
+    const repo = makePullRequestRepo(
+      {
+        "README.md": "# app\n",
+        ".keywarden.yaml": "disable: [openai-project-key]\n",
+        ".keywarden.yml": "exclude: [docs]\n",
+      },
+      [{ message: "config", files: { "app.env": `OPENAI_API_KEY=${openaiKey()}\n` } }],
+    );
+    const github = await standInGithub();
+    const result = await runOnPullRequest(repo, github.url, { inputs: { comment: "false" } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toMatch(
+      /^::error::keywarden: \.keywarden\.yaml and \.keywarden\.yml at base commit [0-9a-f]{12}: two config files in one folder; keep one/m,
+    );
+  });
+
   it("warns on each file too large to scan, on the file itself", async () => {
     const key = openaiKey();
     const padded = `OPENAI_API_KEY=${key}\n${"# padding\n".repeat(300)}`;
