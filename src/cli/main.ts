@@ -165,8 +165,12 @@ function withOutputValues(argv: readonly string[]): readonly string[] {
   const joined: string[] = [];
   for (const [index, arg] of argv.entries()) {
     const before = end === -1 || index < end;
-    if (before && arg === "-" && OUTPUT_FLAGS.has(joined.at(-1) ?? "")) {
+    const previous = joined.at(-1) ?? "";
+    // `-qo -`: short flags run together, the last of them -o.
+    const grouped = /^-[a-zA-Z]+o$/.test(previous);
+    if (before && arg === "-" && (OUTPUT_FLAGS.has(previous) || grouped)) {
       joined.pop();
+      if (grouped) joined.push(previous.slice(0, -1));
       joined.push("--output=-");
     } else joined.push(arg);
   }

@@ -61,6 +61,9 @@ describe("-o -", () => {
     writeFileSync(join(cwd, "a.env"), groqLine());
     const scan = await runCli(["scan", "a.env", "-f", "json", "-o", "-"], { cwd });
     expect(JSON.parse(scan.stdout).findings).toHaveLength(1);
+    // Short flags run together, -o last.
+    const grouped = await runCli(["scan", "a.env", "-f", "json", "-qo", "-"], { cwd });
+    expect(JSON.parse(grouped.stdout).findings).toHaveLength(1);
     const lone = await runCli(["scan", "-", "-o", "-"], { cwd });
     expect(lone.exitCode).toBe(2);
     expect(lone.stderr).toContain('"-" is not a path');
