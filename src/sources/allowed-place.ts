@@ -7,9 +7,10 @@ import type { CompiledAllow } from "../config/compile-rules.js";
  */
 export function allowedPlaceMatcher(
   allow: CompiledAllow,
+  globPath: (path: string) => string = (path) => path,
 ): ((path: string, commit: string) => boolean) | undefined {
   const { paths, commits } = allow;
   if (!paths && commits.length === 0) return undefined;
   return (path, commit) =>
-    paths?.(path) === true || commits.some((allowed) => commit.startsWith(allowed));
+    paths?.(globPath(path)) === true || commits.some((allowed) => commit.startsWith(allowed));
 }

@@ -12,7 +12,15 @@ export interface GitSourceOptions extends GitContext {
   readonly isExcluded?: (path: string) => boolean;
 }
 
-/** The config's exclude globs as a predicate (undefined when there are none). */
-export function excludeMatcher(globs: readonly string[]): ((path: string) => boolean) | undefined {
-  return configGlobMatcher(globs);
+/**
+ * The config's exclude globs as a predicate on paths from the repository's top (undefined when
+ * there are none); `globPath` reads such a path from the config's folder (see globPathFromTop).
+ */
+export function excludeMatcher(
+  globs: readonly string[],
+  globPath?: (path: string) => string,
+): ((path: string) => boolean) | undefined {
+  const matches = configGlobMatcher(globs);
+  if (!matches || !globPath) return matches;
+  return (path) => matches(globPath(path));
 }

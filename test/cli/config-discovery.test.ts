@@ -142,3 +142,26 @@ describe("config excludes on files named on the command line", () => {
     ]);
   });
 });
+
+describe("a config in a subfolder, for git sources", () => {
+  it("reads its globs from its folder in staged and history, as scan does", async () => {
+    const repo = makeTempRepo({
+      "pkg/.keywarden.yaml": 'exclude: ["/fixtures/"]\nallow:\n  paths: ["/allowed.env"]\n',
+    });
+    repo.commit("config");
+    repo.write({
+      "pkg/fixtures/f.env": groqLine(),
+      "pkg/allowed.env": groqLine(),
+      "pkg/app.env": groqLine(),
+      // Above the config's folder: its globs do not reach here.
+      "fixtures/top.env": groqLine(),
+    });
+    repo.git("add", "-A");
+    const pkg = join(repo.dir, "pkg");
+    const expected = ["groq-api-key fixtures/top.env", "groq-api-key pkg/app.env"];
+    expect(await foundPaths(["scan", "."], pkg)).toEqual(["groq-api-key app.env"]);
+    expect(await foundPaths(["staged", "-q"], pkg)).toEqual(expected);
+    repo.git("commit", "-q", "-m", "keys", "--no-verify");
+    expect(await foundPaths(["history"], pkg)).toEqual(expected);
+  });
+});

@@ -5,6 +5,7 @@ import {
   withPlacesAddedAgain,
 } from "../../pipeline/aggregate-occurrences.js";
 import { allowedPlaceMatcher } from "../../sources/allowed-place.js";
+import { globPathFromTop, withGlobPaths } from "../../sources/config-paths.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { historyScanFragments } from "../../sources/history-scan.js";
 import type { BlobPlace, Fragment } from "../../types.js";
@@ -85,31 +86,31 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
     source: range === undefined ? "history" : "range",
     scanRoot: ".",
     options,
-    fragments: (config, onSkip) =>
-      clearingProgress(
-        historyScanFragments({
-          cwd: io.cwd,
-          env: io.env,
-          maxFileSize: config.maxFileSize,
-          onSkip,
-          isExcluded: excludeMatcher(config.exclude),
-          isAllowedPlace: allowedPlaceMatcher(config.allow),
-          ...(range !== undefined ? { range } : {}),
-          ...(branch !== undefined ? { branch } : {}),
-          ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
-          ...(maxCount !== undefined ? { maxCount } : {}),
-          onNote: (text) => {
-            if (!options.quiet) io.stderr.write(`keywarden: ${text}\n`);
-          },
-          onProgress: (progress) => bar.update(progress),
-          onAddedAgain: (sha, place) => {
-            const places = addedAgain.get(sha);
-            if (places) places.push(place);
-            else addedAgain.set(sha, [place]);
-          },
-        }),
-        bar,
-      ),
+    fragments: (config, onSkip) => {
+      const globPath = globPathFromTop(config.configFile, io.cwd);
+      const fragments = historyScanFragments({
+        cwd: io.cwd,
+        env: io.env,
+        maxFileSize: config.maxFileSize,
+        onSkip,
+        isExcluded: excludeMatcher(config.exclude, globPath),
+        isAllowedPlace: allowedPlaceMatcher(config.allow, globPath),
+        ...(range !== undefined ? { range } : {}),
+        ...(branch !== undefined ? { branch } : {}),
+        ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
+        ...(maxCount !== undefined ? { maxCount } : {}),
+        onNote: (text) => {
+          if (!options.quiet) io.stderr.write(`keywarden: ${text}\n`);
+        },
+        onProgress: (progress) => bar.update(progress),
+        onAddedAgain: (sha, place) => {
+          const places = addedAgain.get(sha);
+          if (places) places.push(place);
+          else addedAgain.set(sha, [place]);
+        },
+      });
+      return clearingProgress(withGlobPaths(fragments, globPath), bar);
+    },
     everyPlace: (findings) => withPlacesAddedAgain(findings, addedAgain),
     afterSuppression: aggregateOccurrences,
   });

@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import type { ResolvedConfig } from "../../config/load-config.js";
 import { runGitRaw } from "../../git/run-git.js";
 import { escapeControls } from "../../report/escape-controls.js";
+import { globPathFromTop, withGlobPaths } from "../../sources/config-paths.js";
 import type { GitSourceOptions } from "../../sources/git-source-options.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
 import { stagedFragments } from "../../sources/staged-diff.js";
@@ -84,15 +85,17 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
     scanRoot: ".",
     options,
     fragments: (config, onSkip) => {
+      const globPath = globPathFromTop(config.configFile, io.cwd);
       const git = {
         cwd: io.cwd,
         env: io.env,
         maxFileSize: config.maxFileSize,
         onSkip,
-        isExcluded: excludeMatcher(config.exclude),
+        isExcluded: excludeMatcher(config.exclude, globPath),
       };
-      if (paths.length === 0) return stagedFragments(git);
-      return namedPathFragments(io, paths, git, config);
+      const fragments =
+        paths.length === 0 ? stagedFragments(git) : namedPathFragments(io, paths, git, config);
+      return withGlobPaths(fragments, globPath);
     },
     onFindings: async (findings) => {
       if (options.quiet) return;
