@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.js";
 import { configGlobMatcher, type PathMatcher } from "./config-globs.js";
+import { type FieldPath, fieldText } from "./field-text.js";
 import type { KeywordLeads } from "./keyword-leads.js";
 import type { PatternScope } from "./pattern-scope.js";
 import type { RegexReach } from "./regex-reach.js";
@@ -15,15 +16,8 @@ export interface RuleOrigin {
   readonly fieldLine?: (path: FieldPath) => number | undefined;
 }
 
-/** A field inside a rule or config entry: `["allow", "secrets", 0]`. */
-export type FieldPath = readonly (string | number)[];
-
-/** `allow.secrets[0]`, as a user would write the field's place. */
-export function fieldText(path: FieldPath): string {
-  return path
-    .map((part, index) => (typeof part === "number" ? `[${part}]` : index > 0 ? `.${part}` : part))
-    .join("");
-}
+export type { FieldPath };
+export { fieldText };
 
 /** `file:line` of a rule's entry, or the file alone when the line is not known. */
 export function originText(source: RuleOrigin): string {

@@ -82,6 +82,43 @@ describe("loadConfig on a broken config", () => {
   });
 });
 
+describe("loadConfig on keys and values the schema refuses", () => {
+  it("names a misspelt key of a rule at its own line, with the key it most likely means", async () => {
+    const message = await loadError(
+      configWith("    pattern: 'second_[a-z]{8}'\n    entropyy: 3.5"),
+    );
+    expect(message).toMatch(
+      /^\.keywarden\.yaml:13: rule second-token field entropyy: unknown key \(did you mean entropy\?\)$/,
+    );
+  });
+
+  it("suggests a top-level key too, and nothing for a key like no known one", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nexcludes: [dist]\n`)).toMatch(
+      /^\.keywarden\.yaml:13: field excludes: unknown key \(did you mean exclude\?\)$/,
+    );
+    expect(await loadError(`${sound}\nwhatever: 1\n`)).toMatch(
+      /^\.keywarden\.yaml:13: field whatever: unknown key$/,
+    );
+  });
+
+  it("writes a field's place one way, whichever check refused it", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nallow:\n  commits: [abcdef, 12]\n`)).toMatch(
+      /^\.keywarden\.yaml:14: field allow\.commits\[1\]: /,
+    );
+  });
+
+  it("refuses a !!binary value in one line", async () => {
+    const message = await loadError(
+      configWith("    pattern: 'second_[a-z]{8}'\nallow: !!binary aGVsbG8="),
+    );
+    expect(message).toBe(
+      ".keywarden.yaml:13: field allow: a binary value (!!binary) is not allowed here",
+    );
+  });
+});
+
 describe("loadConfig's disable", () => {
   it("switches off the built-in rule of an id, leaving one's own rule of that id in force", async () => {
     const config = await loadConfig({
