@@ -56,6 +56,16 @@ describe("loadConfig on a broken config", () => {
       /^\.keywarden\.yaml:13: rule second-token field secretGroup: the pattern has no group named "token"/,
     ],
     [
+      "a flag written twice",
+      "    pattern: 'second_[a-z]{8}'\n    flags: ii",
+      /^\.keywarden\.yaml:13: rule second-token field flags: "ii" repeats a flag \(write each of i, m, s, u once\)$/,
+    ],
+    [
+      "a secretGroup that is no group name",
+      "    pattern: 'second_(?<key>[a-z]{8})'\n    secretGroup: my-key",
+      /^\.keywarden\.yaml:13: rule second-token field secretGroup: the pattern has no group named "my-key" \(a group name is letters, digits, _ and \$ and does not start with a digit; a number names the n-th capturing group\)$/,
+    ],
+    [
       "an allow regex that does not compile",
       "    pattern: 'second_[a-z]{8}'\n    allow:\n      lines: ['ok', '(']",
       /^\.keywarden\.yaml:14: rule second-token field allow\.lines\[1\]: invalid regular expression: /,
