@@ -1,4 +1,5 @@
 import type { ReportFinding } from "../types.js";
+import { attributionText } from "./attribution.js";
 import { type Reporter, sortFindings } from "./format.js";
 
 /**
@@ -38,10 +39,8 @@ function details(finding: ReportFinding): string {
     `line: ${finding.lineText.trim()}`,
     `fingerprint: ${finding.fingerprint}`,
   ];
-  if (finding.commit)
-    lines.push(
-      `commit: ${finding.commit} by ${finding.author} <${finding.email}> on ${finding.date}`,
-    );
+  const attribution = attributionText(finding, { quote: (text) => text, abbreviate: false });
+  if (attribution) lines.push(attribution);
   if (finding.verification)
     lines.push(`verification: ${finding.verification.status}: ${finding.verification.detail}`);
   if (finding.revocation)
