@@ -14,6 +14,12 @@ export interface GitProvenance {
   /** ISO 8601 author date. */
   readonly date: string;
   readonly message?: string;
+  /**
+   * The ref that names this content when no commit does (a tag of a blob or a tree): `commit`
+   * is then the object that ref names, the tag's or the tree's, and author and date are the
+   * tagger's (empty for a lightweight tag).
+   */
+  readonly ref?: string;
 }
 
 /** Where a commit adds a blob. */
@@ -181,6 +187,8 @@ export interface ReportFinding {
   readonly encoding?: Encoding;
   readonly checksumValid?: boolean;
   readonly commit?: string;
+  /** For content a tag names without a commit: the tag's ref (see GitProvenance). */
+  readonly ref?: string;
   readonly author?: string;
   readonly email?: string;
   readonly date?: string;

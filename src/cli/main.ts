@@ -1,6 +1,8 @@
 import type { Argv, CommandModule, default as createYargs } from "yargs";
 import { isKeywardenError, UsageError } from "../errors.js";
+import { DEBUG_OPTION } from "./debug-option.js";
 import type { CliIo, CommandContext } from "./io.js";
+import { withOptions } from "./option-spec.js";
 import type { PlainCommand } from "./plain-args.js";
 
 type CommandFactory = (context: CommandContext) => CommandModule;
@@ -44,7 +46,9 @@ function buildParser(
   context: CommandContext,
   commands: readonly CommandFactory[],
 ): Argv {
-  let parser = yargs([...argv])
+  // --debug is declared at the top level, where yargs makes an option global: every command
+  // takes it and lists it in its --help.
+  let parser = withOptions(yargs([...argv]), [DEBUG_OPTION])
     .scriptName("keywarden")
     .usage(
       "$0 <command> [options]\n\nFinds leaked keys in files and git history, checks whether they are live, revokes them.",

@@ -3,6 +3,7 @@ import { parseSize } from "../config/load-config.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REDACT_PERCENT } from "../report/redact.js";
 import { FORMAT_NAMES } from "../report/registry.js";
+import { DEBUG_OPTION } from "./debug-option.js";
 import { type OptionSpec, withOptions } from "./option-spec.js";
 import { readVerifyOptions, type VerifyCliOptions, withVerifyOptions } from "./verify-options.js";
 
@@ -75,13 +76,7 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB)",
   },
-  {
-    name: "debug",
-    type: "boolean",
-    default: false,
-    hidden: true,
-    describe: "Show stack traces",
-  },
+  DEBUG_OPTION,
 ];
 
 export function withScanOptions<T>(yargs: Argv<T>): Argv<T> {

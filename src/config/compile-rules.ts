@@ -1,9 +1,11 @@
 import { ConfigError } from "../errors.js";
 import { configGlobMatcher, type PathMatcher } from "./config-globs.js";
+import { type FieldPath, fieldText } from "./field-text.js";
 import type { KeywordLeads } from "./keyword-leads.js";
 import type { PatternScope } from "./pattern-scope.js";
 import type { RegexReach } from "./regex-reach.js";
 import type { RawRule } from "./rule-schema.js";
+import { resolveSecretGroup, type SecretGroup } from "./secret-group.js";
 
 /** Where a rule came from: built-in rules may verify and revoke, a repository's config may not. */
 export interface RuleOrigin {
@@ -15,15 +17,8 @@ export interface RuleOrigin {
   readonly fieldLine?: (path: FieldPath) => number | undefined;
 }
 
-/** A field inside a rule or config entry: `["allow", "secrets", 0]`. */
-export type FieldPath = readonly (string | number)[];
-
-/** `allow.secrets[0]`, as a user would write the field's place. */
-export function fieldText(path: FieldPath): string {
-  return path
-    .map((part, index) => (typeof part === "number" ? `[${part}]` : index > 0 ? `.${part}` : part))
-    .join("");
-}
+export type { FieldPath };
+export { fieldText };
 
 /** `file:line` of a rule's entry, or the file alone when the line is not known. */
 export function originText(source: RuleOrigin): string {
@@ -61,8 +56,8 @@ export interface CompiledRule {
   readonly regex: RegExp;
   /** The same regex sticky (`yd`): tried at one position, set by lastIndex. */
   readonly stickyRegex: RegExp;
-  /** Named group holding the secret, or undefined for the whole match. */
-  readonly secretGroup: string | undefined;
+  /** Group holding the secret (a name or a 1-based index), or undefined for the whole match. */
+  readonly secretGroup: SecretGroup;
   /** Lowercased; empty means the rule runs on every fragment. */
   readonly keywords: readonly string[];
   readonly entropy: number | undefined;
@@ -122,11 +117,13 @@ export function compileAllow(
   };
 }
 
-function namedGroups(pattern: string): Set<string> {
-  // Read from the source: `(?<=` and `(?<!` lookbehinds do not fit the name pattern.
-  const names = new Set<string>();
-  for (const match of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]!);
-  return names;
+/** Flags a pattern may carry; the schema admits only i, m, s and u, but each may come twice. */
+function checkFlags(flags: string, where: string): void {
+  try {
+    new RegExp("", flags);
+  } catch {
+    throw new ConfigError(`${where}: "${flags}" repeats a flag (write each of i, m, s, u once)`);
+  }
 }
 
 export interface CompileRuleOptions {
@@ -153,14 +150,6 @@ export function compileRule(
   scope: PatternScope = options.scopeOf?.(raw) ?? {},
 ): CompiledRule {
   const where = (field: FieldPath) => fieldWhere(source, raw.id, field);
-  const groups = namedGroups(raw.pattern);
-  let secretGroup = raw.secretGroup;
-  if (secretGroup !== undefined && !groups.has(secretGroup)) {
-    throw new ConfigError(
-      `${where(["secretGroup"])}: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`,
-    );
-  }
-  if (secretGroup === undefined && groups.has("secret")) secretGroup = "secret";
   const pattern = scope.pattern ?? raw.pattern;
   const buildRegex = (mode: "g" | "y") =>
     compileRegex(pattern, `${mode}d${raw.flags ?? ""}`, where(["pattern"]));
@@ -170,6 +159,7 @@ export function compileRule(
   let includePaths: PathMatcher | undefined | null = null;
   let excludePaths: PathMatcher | undefined | null = null;
   if (!options.prevalidated) {
+    if (raw.flags) checkFlags(raw.flags, where(["flags"]));
     regex = buildRegex("g");
     if (new RegExp(raw.pattern, raw.flags ?? "").test("")) {
       throw new ConfigError(
@@ -178,6 +168,12 @@ export function compileRule(
     }
     allow = compileAllow(raw.allow, where);
   }
+  const secretGroup = resolveSecretGroup(
+    raw.pattern,
+    regex,
+    raw.secretGroup,
+    where(["secretGroup"]),
+  );
   return {
     id: raw.id,
     title: raw.title,

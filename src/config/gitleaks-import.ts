@@ -5,6 +5,7 @@ import { ConfigError } from "../errors.js";
 import * as z from "../zod-mini.js";
 import { compileRule } from "./compile-rules.js";
 import { configSchema } from "./config-schema.js";
+import { fieldText, issueFieldPath } from "./field-text.js";
 import { BUILTIN_EQUIVALENTS, builtinEquivalents, keywardenRuleId } from "./gitleaks-rule-ids.js";
 import { type PathRegexError, pathRegexToGlobs } from "./path-regex-to-glob.js";
 import type { AllowConfig } from "./rule-schema.js";
@@ -149,7 +150,10 @@ function parseGitleaks(text: string, file: string, notes: string[]): GitleaksCon
   const parsed = gitleaksSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${file}: field ${issue.path.join(".")}: ${issue.message}`, file);
+    throw new ConfigError(
+      `${file}: field ${fieldText(issueFieldPath(issue.path))}: ${issue.message}`,
+      file,
+    );
   }
   const data = raw as Record<string, unknown>;
   unknownKeys(data, "config", file, notes);
@@ -661,14 +665,14 @@ export function importGitleaksConfig(options: ImportOptions): ImportResult {
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     throw new ConfigError(
-      `${options.file}: converted config does not validate at ${issue.path.join(".")}: ${issue.message}`,
+      `${options.file}: converted config does not validate at ${fieldText(issueFieldPath(issue.path))}: ${issue.message}`,
     );
   }
 
   const doc = new Document(config);
   const header = [
     ` Converted from the gitleaks config ${options.file} by keywarden import gitleaks.`,
-    " Review it before use (README: Importing a gitleaks config).",
+    " Review it before use (README: Switching from gitleaks).",
   ];
   if (notes.length > 0)
     header.push(

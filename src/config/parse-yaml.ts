@@ -1,6 +1,10 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import type * as z from "../zod-mini.js";
+import { findBinaryValue } from "./binary-value.js";
+import { closestName } from "./closest-name.js";
+import { type FieldPath, fieldText, issueFieldPath } from "./field-text.js";
+import { knownKeysAt } from "./schema-keys.js";
 
 export interface ParsedYaml<T> {
   readonly value: T;
@@ -8,15 +12,40 @@ export interface ParsedYaml<T> {
   lineOf(path: readonly (string | number)[]): number | undefined;
 }
 
-function describePath(path: readonly PropertyKey[], value: unknown): string {
+function describePath(path: FieldPath, value: unknown): string {
   const [head, index, ...rest] = path;
   if (head === "rules" && typeof index === "number") {
     const rules = (value as { rules?: { id?: unknown }[] } | undefined)?.rules;
     const id = rules?.[index]?.id;
     const name = typeof id === "string" ? `rule ${id}` : `rules[${index}]`;
-    return rest.length > 0 ? `${name} field ${rest.join(".")}` : name;
+    return rest.length > 0 ? `${name} field ${fieldText(rest)}` : name;
   }
-  return path.length > 0 ? `field ${path.join(".")}` : "top level";
+  return path.length > 0 ? `field ${fieldText(path)}` : "top level";
+}
+
+/** One problem the schema found: where it is and what it is. */
+interface Problem {
+  readonly path: FieldPath;
+  readonly message: string;
+}
+
+/**
+ * The schema's issues as problems. zod reports unknown keys at the object holding them; each is
+ * reported at its own place instead, with the known key it most likely misspells.
+ */
+function problemsOf(issues: readonly z.core.$ZodIssue[], schema: z.ZodMiniType): Problem[] {
+  return issues.flatMap((issue) => {
+    const path = issueFieldPath(issue.path);
+    if (issue.code !== "unrecognized_keys") return [{ path, message: issue.message }];
+    const known = knownKeysAt(schema, path);
+    return issue.keys.map((key) => {
+      const meant = closestName(key, known);
+      return {
+        path: [...path, key],
+        message: `unknown key${meant ? ` (did you mean ${meant}?)` : ""}`,
+      };
+    });
+  });
 }
 
 /** How many nodes aliases may expand to, in all; the yaml package's default (100) is too few. */
@@ -62,13 +91,24 @@ export function parseYamlWithSchema<S extends z.ZodMiniType>(
   } catch (error) {
     throw new ConfigError(`${file}: not usable YAML: ${(error as Error).message}`, file);
   }
+  const binaryAt = findBinaryValue(raw);
+  if (binaryAt) {
+    const line = lineOf(binaryAt);
+    throw new ConfigError(
+      `${file}${line ? `:${line}` : ""}: ${describePath(binaryAt, raw)}: a binary value (!!binary) is not allowed here`,
+      file,
+    );
+  }
   const result = schema.safeParse(raw ?? {});
   if (!result.success) {
-    const messages = result.error.issues.map((issue) => {
-      const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-      const line = lineOf(path);
-      return `${file}${line ? `:${line}` : ""}: ${describePath(issue.path, raw)}: ${issue.message}`;
-    });
+    // In the file's order, so the first problem named is the first a reader meets.
+    const messages = problemsOf(result.error.issues, schema)
+      .map((problem) => ({ ...problem, line: lineOf(problem.path) }))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      .map(
+        ({ path, message, line }) =>
+          `${file}${line ? `:${line}` : ""}: ${describePath(path, raw)}: ${message}`,
+      );
     const more =
       messages.length > 1
         ? ` (and ${messages.length - 1} more problem${messages.length > 2 ? "s" : ""})`

@@ -114,8 +114,11 @@ export const ruleSchema = z.strictObject({
   pattern: regexSource,
   /** RegExp flags among i, m, s, u (g and d are added by the compiler). */
   flags: z.optional(z.string().check(z.regex(/^[imsu]*$/, "may only hold i, m, s, u"))),
-  /** Named group holding the secret; default `secret` when the pattern has it, else the match. */
-  secretGroup: z.optional(z.string()),
+  /**
+   * Group holding the secret: a group's name, or the 1-based index of a capturing group (as
+   * gitleaks writes it); default `secret` when the pattern has it, else the whole match.
+   */
+  secretGroup: z.optional(z.union([z.string(), z.int()])),
   /**
    * Literal substrings (case-insensitive), one of which must occur for the rule to run. An empty
    * list makes the rule run on every fragment: say why in `description`.

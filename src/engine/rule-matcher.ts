@@ -161,13 +161,24 @@ function addMatch(
   offset: number,
   found: RawMatch[],
 ): void {
-  const groupName = rule.secretGroup;
-  const secret = groupName ? match.groups?.[groupName] : match[0];
-  const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
+  const group = rule.secretGroup;
+  const secret =
+    typeof group === "number" ? match[group] : group ? match.groups?.[group] : match[0];
+  const span =
+    typeof group === "number"
+      ? match.indices?.[group]
+      : group
+        ? match.indices?.groups?.[group]
+        : match.indices?.[0];
   if (secret === undefined || span === undefined || secret.length === 0) return;
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(match.groups ?? {})) {
-    if (name !== groupName && value !== undefined) metadata[name] = value;
+    if (name === group || value === undefined) continue;
+    // A secret group given by index may itself be named: its name is no metadata, or the
+    // secret would travel unredacted beside the finding.
+    const at = match.indices?.groups?.[name];
+    if (typeof group === "number" && at?.[0] === span[0] && at[1] === span[1]) continue;
+    metadata[name] = value;
   }
   found.push({
     rule,

@@ -56,6 +56,7 @@ export async function taggedObjects(context: GitContext): Promise<LoggedCommit[]
         email: email.replace(/^<|>$/g, ""),
         date: date ?? "",
         message: subject ?? "",
+        ref,
       },
       blobs,
     });

@@ -2,8 +2,9 @@ import type { ReportFinding } from "../types.js";
 import { type Reporter, sortFindings } from "./format.js";
 
 /**
- * CSV (RFC 4180, CRLF line ends) for spreadsheets and ticket imports: a header, then exactly one
- * line per finding (line breaks inside values become spaces).
+ * CSV (RFC 4180, CRLF line ends) for spreadsheets and ticket imports: a header, then one record
+ * per finding. A value holding a line break (a file name may) is a quoted field that keeps it,
+ * as RFC 4180 allows, so the path a record names is the file's own.
  */
 
 const COLUMNS: readonly [string, (finding: ReportFinding) => string | number | undefined][] = [
@@ -35,9 +36,9 @@ const COLUMNS: readonly [string, (finding: ReportFinding) => string | number | u
  */
 export function csvField(value: string | number | undefined): string {
   if (value === undefined) return "";
-  let text = String(value).replace(/\r\n|\r|\n/g, " ");
-  if (typeof value === "string" && /^[=+\-@\t]/.test(text)) text = `'${text}`;
-  return /[",]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const formatCsv: Reporter = ({ findings }) => {

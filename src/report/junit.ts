@@ -1,4 +1,5 @@
 import type { ReportFinding } from "../types.js";
+import { attributionText } from "./attribution.js";
 import { type Reporter, sortFindings } from "./format.js";
 
 /**
@@ -10,6 +11,7 @@ import { type Reporter, sortFindings } from "./format.js";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what must go.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** Text for XML element content. A parser turns a raw CR into LF: it is written as `&#13;`. */
 export function escapeXml(text: string): string {
   return text
     .replace(INVALID_XML, "\uFFFD")
@@ -17,7 +19,16 @@ export function escapeXml(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
+    .replace(/'/g, "&apos;")
+    .replace(/\r/g, "&#13;");
+}
+
+/**
+ * Text for an XML attribute value. A parser reads a raw line break or tab in an attribute as a
+ * space, so a file name holding one would come back changed: they are written as references.
+ */
+export function escapeXmlAttribute(text: string): string {
+  return escapeXml(text).replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
 }
 
 function details(finding: ReportFinding): string {
@@ -28,10 +39,8 @@ function details(finding: ReportFinding): string {
     `line: ${finding.lineText.trim()}`,
     `fingerprint: ${finding.fingerprint}`,
   ];
-  if (finding.commit)
-    lines.push(
-      `commit: ${finding.commit} by ${finding.author} <${finding.email}> on ${finding.date}`,
-    );
+  const attribution = attributionText(finding, { quote: (text) => text, abbreviate: false });
+  if (attribution) lines.push(attribution);
   if (finding.verification)
     lines.push(`verification: ${finding.verification.status}: ${finding.verification.detail}`);
   if (finding.revocation)
@@ -44,8 +53,8 @@ function testcase(finding: ReportFinding): string {
   const name = `${finding.ruleId} at ${finding.path}:${finding.line}:${finding.column}`;
   const message = `${finding.title} found: ${finding.secret}`;
   return [
-    `    <testcase classname="${escapeXml(finding.path)}" name="${escapeXml(name)}" file="${escapeXml(finding.path)}" line="${finding.line}">`,
-    `      <failure type="${escapeXml(finding.ruleId)}" message="${escapeXml(message)}">${escapeXml(details(finding))}</failure>`,
+    `    <testcase classname="${escapeXmlAttribute(finding.path)}" name="${escapeXmlAttribute(name)}" file="${escapeXmlAttribute(finding.path)}" line="${finding.line}">`,
+    `      <failure type="${escapeXmlAttribute(finding.ruleId)}" message="${escapeXmlAttribute(message)}">${escapeXml(details(finding))}</failure>`,
     "    </testcase>",
   ].join("\n");
 }
@@ -53,10 +62,10 @@ function testcase(finding: ReportFinding): string {
 export const formatJunit: Reporter = ({ findings, tool }) => {
   const sorted = sortFindings(findings);
   const count = sorted.length;
-  const suiteName = escapeXml(`${tool.name} secret scan`);
+  const suiteName = escapeXmlAttribute(`${tool.name} secret scan`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(tool.name)}" tests="${count}" failures="${count}" errors="0">`,
+    `<testsuites name="${escapeXmlAttribute(tool.name)}" tests="${count}" failures="${count}" errors="0">`,
     `  <testsuite name="${suiteName}" tests="${count}" failures="${count}" errors="0" skipped="0">`,
     ...sorted.map(testcase),
     "  </testsuite>",

@@ -50,6 +50,7 @@ const findingSchema = z.object({
   checksumValid: z.optional(z.boolean()),
   // verify and revoke hand it to git: a commit id and nothing else.
   commit: z.optional(z.string().check(z.regex(/^[0-9a-f]{4,64}$/i, "not a commit id"))),
+  ref: z.optional(z.string()),
   author: z.optional(z.string()),
   email: z.optional(z.string()),
   date: z.optional(z.string()),

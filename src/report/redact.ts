@@ -154,6 +154,7 @@ export function toReportFinding(
     ...(finding.git
       ? {
           commit: finding.git.commit,
+          ...(finding.git.ref ? { ref: finding.git.ref } : {}),
           author: finding.git.author,
           email: finding.git.email,
           date: finding.git.date,

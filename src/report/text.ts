@@ -1,6 +1,7 @@
 import { styleText } from "node:util";
 import { needsAttention } from "../finding-status.js";
 import type { ReportFinding, VerificationStatus } from "../types.js";
+import { attributionText } from "./attribution.js";
 import { escapeControls as inert } from "./escape-controls.js";
 import { plural, type Reporter, scannedAmount, sortFindings } from "./format.js";
 
@@ -41,14 +42,13 @@ function describeFinding(
     `${where}  ${paint("red", inert(finding.title))} (${finding.ruleId})${status}`,
     `    secret: ${inert(finding.secret)}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`,
   ];
-  if (finding.commit) {
+  const attribution = attributionText(finding, { quote: inert, abbreviate: true });
+  if (attribution) {
     const count =
       finding.occurrences && finding.occurrences.length > 1
         ? `, seen ${finding.occurrences.length} times`
         : "";
-    lines.push(
-      `    commit: ${finding.commit.slice(0, 12)} by ${inert(finding.author ?? "")} <${inert(finding.email ?? "")}> on ${finding.date}${count}`,
-    );
+    lines.push(`    ${attribution}${count}`);
   }
   if (finding.verification?.detail) lines.push(`    verify: ${inert(finding.verification.detail)}`);
   if (finding.revocation)

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ResolvedConfig } from "../config/load-config.js";
 import { createDetector } from "../engine/detector.js";
+import { blobByPathText } from "../git/blob-by-path-text.js";
 import { runGitRaw } from "../git/run-git.js";
 import { decodeText } from "../sources/read-text.js";
 import type { Finding, Fragment, ReportFinding } from "../types.js";
@@ -44,6 +45,18 @@ async function readTaggedBlob(
   return result.code === 0 ? result.stdout : undefined;
 }
 
+/** A blob at a path whose name is not UTF-8, as the report wrote it (see blob-by-path-text.ts). */
+async function readBlobByPathText(
+  commit: string,
+  path: string,
+  options: RecoverOptions,
+): Promise<Buffer | undefined> {
+  const blob = await blobByPathText(commit, path, options);
+  if (!blob) return undefined;
+  const result = await runGitRaw(["cat-file", "blob", blob], options);
+  return result.code === 0 ? result.stdout : undefined;
+}
+
 /** The text at the report's place, or why it cannot be read. */
 async function readSource(
   report: ReportFinding,
@@ -52,6 +65,8 @@ async function readSource(
   if (report.commit) {
     const result = await runGitRaw(["show", `${report.commit}:${report.path}`], options);
     if (result.code === 0) return { text: decodeText(result.stdout) };
+    const byBytes = await readBlobByPathText(report.commit, report.path, options);
+    if (byBytes) return { text: decodeText(byBytes) };
     const tagged = await readTaggedBlob(report.commit, options);
     if (tagged) return { text: decodeText(tagged) };
     // git's own words say which: no repository here, no such commit, no such path in it.

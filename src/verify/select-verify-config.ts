@@ -1,4 +1,5 @@
 import type { VerifyConfig } from "../config/rule-schema.js";
+import type { SecretGroup } from "../config/secret-group.js";
 
 /**
  * Which verify config applies to a rule. A scanned repository's config could otherwise send
@@ -15,7 +16,7 @@ export interface VerifiableRule {
   readonly source: { readonly file: string; readonly builtin: boolean };
   /** The rule's pattern and the group holding the secret, for hasBuiltinShape. */
   readonly regex?: RegExp;
-  readonly secretGroup?: string | undefined;
+  readonly secretGroup?: SecretGroup;
 }
 
 export type VerifyConfigChoice =
@@ -60,6 +61,8 @@ export function hasBuiltinShape(
   if (!builtin.regex) return false;
   const alone = new RegExp(builtin.regex.source, builtin.regex.flags.replace(/[gy]/g, ""));
   const match = alone.exec(secret);
-  const found = builtin.secretGroup ? match?.groups?.[builtin.secretGroup] : match?.[0];
+  const group = builtin.secretGroup;
+  const found =
+    typeof group === "number" ? match?.[group] : group ? match?.groups?.[group] : match?.[0];
   return found === secret;
 }

@@ -102,7 +102,7 @@ describe("config globs", () => {
     const refused = await runCli(["scan"], { cwd: repo.dir });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(
-      /^keywarden: \.keywarden\.yaml:3: field exclude\.1: a \\ in a glob/,
+      /^keywarden: \.keywarden\.yaml:3: field exclude\[1\]: a \\ in a glob/,
     );
   });
 

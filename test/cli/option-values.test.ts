@@ -88,3 +88,19 @@ describe("--color", () => {
     expect(shouldColor(io("1"), undefined, undefined)).toBe(false);
   });
 });
+
+describe("--debug", () => {
+  it("is listed in --help, and every command takes it", async () => {
+    const cwd = makeTempDir();
+    for (const args of [["--help"], ["scan", "--help"], ["rules", "list", "--help"]]) {
+      const help = await runCli(args, { cwd });
+      expect(help.stdout, args.join(" ")).toMatch(/--debug +On an error, print its stack trace/);
+    }
+    const rules = await runCli(["rules", "list", "--debug"], { cwd });
+    expect(rules.stderr).toBe("");
+    expect(rules.exitCode).toBe(0);
+    const broken = await runCli(["scan", ".", "--debug", "--max-file-size", "banana"], { cwd });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/\n {4}at /);
+  });
+});

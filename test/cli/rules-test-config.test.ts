@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeTempRepo } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
 
 /** A config rule whose no-match example does match: `rules test` must say so. */
 const CONFIG = [
@@ -29,5 +29,22 @@ describe("keywarden rules test on a config's own rules", () => {
       expect(result.stdout).toMatch(/^\.keywarden\.yaml:2: rule beta-token: .*nomatch/m);
       expect(result.stdout).toMatch(/, 1 problems\n$/);
     }
+  });
+});
+
+describe("the count of built-in rules", () => {
+  it("is one number in rules list, rules test and the README, helper rules counted apart", async () => {
+    const cwd = makeTempDir();
+    const lastLine = (text: string) => text.trimEnd().split("\n").at(-1)!;
+    const listed = lastLine((await runCli(["rules", "list"], { cwd })).stdout);
+    const tested = lastLine((await runCli(["rules", "test"], { cwd })).stdout);
+    const count = /^(\d+) rules/.exec(listed)?.[1];
+    expect(count).toBeDefined();
+    expect(tested).toMatch(new RegExp(`^${count} rules and \\d+ helper rules?, `));
+    expect(listed).toMatch(new RegExp(`^${count} rules, and \\d+ helper rules? not listed`));
+    const readme = readFileSync(`${REPO_ROOT}/README.md`, "utf8");
+    const stated = [...readme.matchAll(/\b(\d+) rules(?: for|,|`)/g)].map((match) => match[1]);
+    expect(stated.length).toBeGreaterThan(0);
+    for (const number of stated) expect(number).toBe(count);
   });
 });

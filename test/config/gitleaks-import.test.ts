@@ -263,6 +263,17 @@ describe("keywarden import gitleaks: [extend] disabledRules", () => {
     });
   }
 
+  it("heads the converted file with a pointer to a README section that exists", async () => {
+    const result = await importText("[extend]\nuseDefault = true\n");
+    const section = /\(README: ([^)]+)\)/.exec(result.yaml)?.[1];
+    expect(section).toBeDefined();
+    const headings = readFileSync(join(REPO_ROOT, "README.md"), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("#"))
+      .map((line) => line.replace(/^#+ /, ""));
+    expect(headings).toContain(section);
+  });
+
   it("disables keywarden's equivalents of gitleaks default rules with other ids", async () => {
     const result = await importText(
       [

@@ -56,6 +56,16 @@ describe("loadConfig on a broken config", () => {
       /^\.keywarden\.yaml:13: rule second-token field secretGroup: the pattern has no group named "token"/,
     ],
     [
+      "a flag written twice",
+      "    pattern: 'second_[a-z]{8}'\n    flags: ii",
+      /^\.keywarden\.yaml:13: rule second-token field flags: "ii" repeats a flag \(write each of i, m, s, u once\)$/,
+    ],
+    [
+      "a secretGroup that is no group name",
+      "    pattern: 'second_(?<key>[a-z]{8})'\n    secretGroup: my-key",
+      /^\.keywarden\.yaml:13: rule second-token field secretGroup: the pattern has no group named "my-key" \(a group name is letters, digits, _ and \$ and does not start with a digit; a number names the n-th capturing group\)$/,
+    ],
+    [
       "an allow regex that does not compile",
       "    pattern: 'second_[a-z]{8}'\n    allow:\n      lines: ['ok', '(']",
       /^\.keywarden\.yaml:14: rule second-token field allow\.lines\[1\]: invalid regular expression: /,
@@ -78,6 +88,43 @@ describe("loadConfig on a broken config", () => {
     );
     expect(await loadError(`${sound}\ndisable:\n  - first-token\n  - no-such-rule\n`)).toMatch(
       /^\.keywarden\.yaml:15: field disable: no rule with id "no-such-rule"/,
+    );
+  });
+});
+
+describe("loadConfig on keys and values the schema refuses", () => {
+  it("names a misspelt key of a rule at its own line, with the key it most likely means", async () => {
+    const message = await loadError(
+      configWith("    pattern: 'second_[a-z]{8}'\n    entropyy: 3.5"),
+    );
+    expect(message).toMatch(
+      /^\.keywarden\.yaml:13: rule second-token field entropyy: unknown key \(did you mean entropy\?\)$/,
+    );
+  });
+
+  it("suggests a top-level key too, and nothing for a key like no known one", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nexcludes: [dist]\n`)).toMatch(
+      /^\.keywarden\.yaml:13: field excludes: unknown key \(did you mean exclude\?\)$/,
+    );
+    expect(await loadError(`${sound}\nwhatever: 1\n`)).toMatch(
+      /^\.keywarden\.yaml:13: field whatever: unknown key$/,
+    );
+  });
+
+  it("writes a field's place one way, whichever check refused it", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nallow:\n  commits: [abcdef, 12]\n`)).toMatch(
+      /^\.keywarden\.yaml:14: field allow\.commits\[1\]: /,
+    );
+  });
+
+  it("refuses a !!binary value in one line", async () => {
+    const message = await loadError(
+      configWith("    pattern: 'second_[a-z]{8}'\nallow: !!binary aGVsbG8="),
+    );
+    expect(message).toBe(
+      ".keywarden.yaml:13: field allow: a binary value (!!binary) is not allowed here",
     );
   });
 });

@@ -106,6 +106,20 @@ describe("keywarden history", () => {
     expect(found).toContainEqual([inBlob, "refs/tags/pubkey", repo.git("rev-parse", "pubkey")]);
     expect(found).toContainEqual([inTree, "llama.env", tree]);
     expect(found).toHaveLength(2);
+    const refs = report!.findings.map((f) => [f.path, f.ref]);
+    expect(refs).toContainEqual(["llama.env", "refs/tags/keys-tree"]);
+    expect(refs).toContainEqual(["refs/tags/pubkey", "refs/tags/pubkey"]);
+
+    // Text and JUnit name the tag and leave out what a lightweight tag does not have.
+    const text = (await runCli(["history"], { cwd: repo.dir })).stdout;
+    expect(text).toContain(`    ref: refs/tags/keys-tree (${tree.slice(0, 12)})\n`);
+    expect(text).toMatch(
+      / {4}ref: refs\/tags\/pubkey \([0-9a-f]{12}\) by Ada Tester <[^>]+> on \d{4}-/,
+    );
+    expect(text).not.toContain("commit:");
+    const junit = (await runCli(["history", "--format", "junit"], { cwd: repo.dir })).stdout;
+    expect(junit).toContain(`ref: refs/tags/keys-tree (${tree})\n`);
+    expect(junit).not.toMatch(/by +&lt;&gt;|on *\n/);
   });
 
   it("reads the real objects whatever the repository's refs/replace, log encoding and file names", async () => {

@@ -11,37 +11,37 @@ import { formatText } from "../../src/report/text.js";
 import { sarifSchemaErrors } from "../helpers/sarif-schema.js";
 import { makeFixture } from "./report-fixture.js";
 
-/** RFC 4180 records (quoted fields may hold commas and quotes). */
+/** RFC 4180 records: quoted fields may hold commas, quotes and line breaks. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  for (const line of text.split("\r\n").filter((l) => l.length > 0)) {
-    const fields: string[] = [];
-    let i = 0;
-    while (i <= line.length) {
-      if (line[i] === '"') {
-        let value = "";
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
         i++;
-        while (i < line.length) {
-          if (line[i] === '"' && line[i + 1] === '"') {
-            value += '"';
-            i += 2;
-          } else if (line[i] === '"') {
-            i++;
-            break;
-          } else value += line[i++];
-        }
-        fields.push(value);
-        i++;
-      } else {
-        const end = line.indexOf(",", i);
-        fields.push(line.slice(i, end < 0 ? line.length : end));
-        i = end < 0 ? line.length + 1 : end + 1;
-      }
-    }
-    rows.push(fields);
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") {
+      row.push(field);
+      field = "";
+    } else if (char === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += char;
   }
   return rows;
 }
+
+/** File names holding a line feed, a carriage return and a tab: legal on Linux, and lost easily. */
+const WHITESPACE_PATHS = ["new\nline.env", "carriage\rreturn.env", "tab\there.env"];
 
 describe("SARIF", () => {
   it("validates against the official SARIF 2.1.0 schema, with and without git provenance", () => {
@@ -141,6 +141,29 @@ describe("JUnit", () => {
     expect(cases.some((c) => c["@_name"].includes("dir with space/ä|b,c:d.py:12:5"))).toBe(true);
   });
 
+  it("writes a line break or tab in an attribute as a character reference, so it reads back", () => {
+    const { input } = makeFixture();
+    const report = input();
+    const findings = WHITESPACE_PATHS.map((path) => ({ ...report.findings[0]!, path }));
+    const xml = formatJunit({ ...report, findings });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('file="new&#10;line.env"');
+    expect(xml).toContain('file="carriage&#13;return.env"');
+    expect(xml).toContain('file="tab&#9;here.env"');
+    // No raw line break or tab is left inside any tag (where a parser would read a space).
+    expect(xml).not.toMatch(/<[^>]*[\r\t][^>]*>/);
+    expect(xml.match(/<testcase [^>]*>/g)!.every((tag) => !tag.includes("\n"))).toBe(true);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      htmlEntities: true,
+      isArray: (name) => name === "testcase",
+    }).parse(xml);
+    const files = (doc.testsuites.testsuite.testcase as { "@_file": string }[]).map(
+      (c) => c["@_file"],
+    );
+    expect(files.sort()).toEqual([...WHITESPACE_PATHS].sort());
+  });
+
   it("a clean scan is an empty, valid suite", () => {
     const xml = formatJunit({ ...makeFixture().input(), findings: [] });
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -149,11 +172,11 @@ describe("JUnit", () => {
 });
 
 describe("CSV", () => {
-  it("has a header and exactly one line per finding, commas and quotes escaped", () => {
+  it("has a header and one record per finding, commas and quotes escaped", () => {
     const { input, findings } = makeFixture();
     const csv = formatCsv(input());
-    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(findings.length + 1);
     const rows = parseCsv(csv);
+    expect(rows).toHaveLength(findings.length + 1);
     const header = rows[0]!;
     expect(header.slice(0, 6)).toEqual([
       "rule_id",
@@ -166,6 +189,19 @@ describe("CSV", () => {
     for (const row of rows.slice(1)) expect(row).toHaveLength(header.length);
     const paths = rows.slice(1).map((row) => row[header.indexOf("path")]);
     expect(paths).toContain("dir with space/ä|b,c:d.py");
+  });
+
+  it("keeps a line break or tab in a path, inside a quoted field", () => {
+    const { input } = makeFixture();
+    const report = input();
+    const findings = WHITESPACE_PATHS.map((path) => ({ ...report.findings[0]!, path }));
+    const csv = formatCsv({ ...report, findings });
+    expect(csv).toContain('"new\nline.env"');
+    const rows = parseCsv(csv);
+    expect(rows).toHaveLength(findings.length + 1);
+    for (const row of rows) expect(row).toHaveLength(rows[0]!.length);
+    const paths = rows.slice(1).map((row) => row[rows[0]!.indexOf("path")]);
+    expect(paths.sort()).toEqual([...WHITESPACE_PATHS].sort());
   });
 
   it("defuses values a spreadsheet would run as formulas", () => {

@@ -576,6 +576,35 @@ describe("keywarden verify REPORT.json", () => {
     ]);
   });
 
+  it("reads again a history key in a file whose name is not UTF-8", async () => {
+    const key = sample("meta-llama-api-key");
+    const server = await provider("meta-llama-api-key", [key.secret]);
+    const repo = makeTempRepo();
+    // A Latin-1 café.env, beside a name that reads the same but for its last letter.
+    const latin1 = Buffer.concat([
+      Buffer.from(`${repo.dir}/caf`),
+      Buffer.from([0xe9]),
+      Buffer.from(".env"),
+    ]);
+    writeFileSync(latin1, `${key.text}\n`);
+    writeFileSync(join(repo.dir, "cafe.env"), "NAME=x\n");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "add a key");
+    const history = await runCli(["history", "--format", "json", "--output", "history.json"], {
+      cwd: repo.dir,
+    });
+    expect(history.exitCode).toBe(1);
+    const verified = await runCli(
+      ["verify", "history.json", "--format", "json", "--endpoint", `meta-llama=${server.url}`],
+      { cwd: repo.dir },
+    );
+    expect(verified.stderr).toBe("");
+    const report = JSON.parse(verified.stdout) as JsonReport;
+    expect(report.findings.map((f) => [f.path, f.verification?.status])).toEqual([
+      ["caf\uFFFD.env", "live"],
+    ]);
+  });
+
   it("reads a staged report's keys from the index, not the working tree edited since", async () => {
     const key = sample("meta-llama-api-key");
     const server = await provider("meta-llama-api-key", [key.secret]);

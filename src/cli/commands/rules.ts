@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAMES, loadConfig } from "../../config/load-config.js";
 import { loadBuiltinRules } from "../../config/load-rules.js";
 import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
+import { ruleCountText } from "../rule-count.js";
 
 /** A keywarden config (.keywarden.yaml) rather than a rule file: its rules are read from it. */
 function isConfigFileName(file: string): boolean {
@@ -59,7 +60,7 @@ function listCommand(context: CommandContext): CommandModule {
           `${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}${extras ? `  [${extras}]` : ""}\n`,
         );
       }
-      context.io.stdout.write(`${rules.length} rules\n`);
+      context.io.stdout.write(`${ruleCountText(config.rules, "listed")}\n`);
     },
   };
 }
@@ -111,7 +112,7 @@ function testCommand(context: CommandContext): CommandModule {
       for (const problem of result.problems) {
         context.io.stdout.write(`${problem.where}: rule ${problem.ruleId}: ${problem.message}\n`);
       }
-      const summary = `${result.rules} rules, ${result.examples} example checks, ${result.problems.length} problems`;
+      const summary = `${ruleCountText(subjects, "tested")}, ${result.examples} example checks, ${result.problems.length} problems`;
       context.io.stdout.write(`${summary}\n`);
       context.exitCode = result.problems.length > 0 ? 1 : 0;
     },
