@@ -408,6 +408,7 @@ function toReportFinding(finding, percent, remediation, redactLine = lineRedacto
     ...finding.checksumValid !== void 0 ? { checksumValid: finding.checksumValid } : {},
     ...finding.git ? {
       commit: finding.git.commit,
+      ...finding.git.ref ? { ref: finding.git.ref } : {},
       author: finding.git.author,
       email: finding.git.email,
       date: finding.git.date
@@ -2412,10 +2413,58 @@ var init_config_globs = __esm({
   }
 });
 
-// src/config/compile-rules.ts
+// src/config/field-text.ts
 function fieldText(path) {
   return path.map((part, index) => typeof part === "number" ? `[${part}]` : index > 0 ? `.${part}` : part).join("");
 }
+function issueFieldPath(path) {
+  return path.filter((part) => typeof part !== "symbol");
+}
+var init_field_text = __esm({
+  "src/config/field-text.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/secret-group.ts
+function namedGroups(pattern) {
+  const names = /* @__PURE__ */ new Set();
+  for (const match of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]);
+  return names;
+}
+function capturingGroupCount(regex) {
+  return new RegExp(`${regex.source}|`, regex.flags.replace(/[gy]/g, "")).exec("").length - 1;
+}
+function resolveSecretGroup(pattern, regex, declared, where) {
+  const names = namedGroups(pattern);
+  if (declared === void 0) return names.has("secret") ? "secret" : void 0;
+  if (typeof declared === "number" || /^\d+$/.test(declared)) {
+    const index = Number(declared);
+    if (index < 1)
+      throw new ConfigError(
+        `${where}: group 0 is the whole match, which is the default: remove secretGroup`
+      );
+    const count = regex ? capturingGroupCount(regex) : index;
+    if (index > count) {
+      const groups = count === 0 ? "no capturing group" : `only ${count} capturing group${count === 1 ? "" : "s"}`;
+      throw new ConfigError(`${where}: the pattern has ${groups}, so no group ${index}`);
+    }
+    return index;
+  }
+  if (names.has(declared)) return declared;
+  const advice = GROUP_NAME.test(declared) ? `add (?<${declared}>...) or remove secretGroup` : "a group name is letters, digits, _ and $ and does not start with a digit; a number names the n-th capturing group";
+  throw new ConfigError(`${where}: the pattern has no group named "${declared}" (${advice})`);
+}
+var GROUP_NAME;
+var init_secret_group = __esm({
+  "src/config/secret-group.ts"() {
+    "use strict";
+    init_errors();
+    GROUP_NAME = /^[A-Za-z_$][\w$]*$/;
+  }
+});
+
+// src/config/compile-rules.ts
 function fieldWhere(source, id, field) {
   const line = source.fieldLine?.(field) ?? source.line;
   return `${source.file}${line ? `:${line}` : ""}: rule ${id} field ${fieldText(field)}`;
@@ -2441,21 +2490,15 @@ function compileAllow(allow, where) {
     commits: allow.commits ?? []
   };
 }
-function namedGroups(pattern) {
-  const names = /* @__PURE__ */ new Set();
-  for (const match of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) names.add(match[1]);
-  return names;
+function checkFlags(flags, where) {
+  try {
+    new RegExp("", flags);
+  } catch {
+    throw new ConfigError(`${where}: "${flags}" repeats a flag (write each of i, m, s, u once)`);
+  }
 }
 function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw2) ?? {}) {
   const where = (field) => fieldWhere(source, raw2.id, field);
-  const groups = namedGroups(raw2.pattern);
-  let secretGroup = raw2.secretGroup;
-  if (secretGroup !== void 0 && !groups.has(secretGroup)) {
-    throw new ConfigError(
-      `${where(["secretGroup"])}: the pattern has no group named "${secretGroup}" (add (?<${secretGroup}>...) or remove secretGroup)`
-    );
-  }
-  if (secretGroup === void 0 && groups.has("secret")) secretGroup = "secret";
   const pattern = scope.pattern ?? raw2.pattern;
   const buildRegex = (mode) => compileRegex(pattern, `${mode}d${raw2.flags ?? ""}`, where(["pattern"]));
   let regex;
@@ -2464,6 +2507,7 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
   let includePaths = null;
   let excludePaths = null;
   if (!options2.prevalidated) {
+    if (raw2.flags) checkFlags(raw2.flags, where(["flags"]));
     regex = buildRegex("g");
     if (new RegExp(raw2.pattern, raw2.flags ?? "").test("")) {
       throw new ConfigError(
@@ -2472,6 +2516,12 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
     }
     allow = compileAllow(raw2.allow, where);
   }
+  const secretGroup = resolveSecretGroup(
+    raw2.pattern,
+    regex,
+    raw2.secretGroup,
+    where(["secretGroup"])
+  );
   return {
     id: raw2.id,
     title: raw2.title,
@@ -2543,6 +2593,8 @@ var init_compile_rules = __esm({
     "use strict";
     init_errors();
     init_config_globs();
+    init_field_text();
+    init_secret_group();
     EMPTY_ALLOW = { secrets: [], lines: [], stopwords: [], commits: [] };
   }
 });
@@ -9920,6 +9972,101 @@ var require_dist = __commonJS({
   }
 });
 
+// src/config/binary-value.ts
+function findBinaryValue(value, path = []) {
+  if (value instanceof Uint8Array) return path;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findBinaryValue(item, [...path, index]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findBinaryValue(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+var init_binary_value = __esm({
+  "src/config/binary-value.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/closest-name.ts
+function editDistance(a, b3) {
+  const rows = a.length + 1;
+  const columns = b3.length + 1;
+  const cost = Array.from(
+    { length: rows },
+    (_3, i) => Array.from({ length: columns }, (_4, j3) => i === 0 ? j3 : j3 === 0 ? i : 0)
+  );
+  for (let i = 1; i < rows; i++) {
+    for (let j3 = 1; j3 < columns; j3++) {
+      const replace = a[i - 1] === b3[j3 - 1] ? 0 : 1;
+      let best = Math.min(
+        cost[i - 1][j3] + 1,
+        cost[i][j3 - 1] + 1,
+        cost[i - 1][j3 - 1] + replace
+      );
+      if (i > 1 && j3 > 1 && a[i - 1] === b3[j3 - 2] && a[i - 2] === b3[j3 - 1])
+        best = Math.min(best, cost[i - 2][j3 - 2] + 1);
+      cost[i][j3] = best;
+    }
+  }
+  return cost[a.length][b3.length];
+}
+function closestName(word, known) {
+  const allowed = Math.max(1, Math.floor(word.length / 3));
+  let best;
+  for (const name of known) {
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= allowed && (best === void 0 || distance < best.distance))
+      best = { name, distance };
+  }
+  return best?.name;
+}
+var init_closest_name = __esm({
+  "src/config/closest-name.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/schema-keys.ts
+function unwrap(node) {
+  const def = node._zod.def;
+  if (def.innerType) return unwrap(def.innerType);
+  if (def.type === "pipe" && def.in) return unwrap(def.in);
+  if (def.options) return def.options.flatMap(unwrap);
+  return [node];
+}
+function child(node, part) {
+  const def = node._zod.def;
+  if (def.type === "object" && typeof part === "string") return def.shape?.[part];
+  if (def.type === "array" && typeof part === "number") return def.element;
+  if (def.type === "record") return def.valueType;
+  return void 0;
+}
+function knownKeysAt(schema, path) {
+  let nodes = unwrap(schema);
+  for (const part of path) {
+    nodes = nodes.flatMap((node) => {
+      const next = child(node, part);
+      return next ? unwrap(next) : [];
+    });
+  }
+  const keys = nodes.flatMap(
+    (node) => node._zod.def.type === "object" ? Object.keys(node._zod.def.shape ?? {}) : []
+  );
+  return [...new Set(keys)];
+}
+var init_schema_keys = __esm({
+  "src/config/schema-keys.ts"() {
+    "use strict";
+  }
+});
+
 // src/config/parse-yaml.ts
 function describePath(path, value) {
   const [head, index, ...rest] = path;
@@ -9927,9 +10074,23 @@ function describePath(path, value) {
     const rules = value?.rules;
     const id = rules?.[index]?.id;
     const name = typeof id === "string" ? `rule ${id}` : `rules[${index}]`;
-    return rest.length > 0 ? `${name} field ${rest.join(".")}` : name;
+    return rest.length > 0 ? `${name} field ${fieldText(rest)}` : name;
   }
-  return path.length > 0 ? `field ${path.join(".")}` : "top level";
+  return path.length > 0 ? `field ${fieldText(path)}` : "top level";
+}
+function problemsOf(issues, schema) {
+  return issues.flatMap((issue2) => {
+    const path = issueFieldPath(issue2.path);
+    if (issue2.code !== "unrecognized_keys") return [{ path, message: issue2.message }];
+    const known = knownKeysAt(schema, path);
+    return issue2.keys.map((key) => {
+      const meant = closestName(key, known);
+      return {
+        path: [...path, key],
+        message: `unknown key${meant ? ` (did you mean ${meant}?)` : ""}`
+      };
+    });
+  });
 }
 function parseYamlWithSchema(text, file, schema) {
   const lineCounter = new import_yaml.LineCounter();
@@ -9960,13 +10121,19 @@ function parseYamlWithSchema(text, file, schema) {
   } catch (error2) {
     throw new ConfigError(`${file}: not usable YAML: ${error2.message}`, file);
   }
+  const binaryAt = findBinaryValue(raw2);
+  if (binaryAt) {
+    const line = lineOf(binaryAt);
+    throw new ConfigError(
+      `${file}${line ? `:${line}` : ""}: ${describePath(binaryAt, raw2)}: a binary value (!!binary) is not allowed here`,
+      file
+    );
+  }
   const result2 = schema.safeParse(raw2 ?? {});
   if (!result2.success) {
-    const messages = result2.error.issues.map((issue2) => {
-      const path = issue2.path.filter((p2) => typeof p2 !== "symbol");
-      const line = lineOf(path);
-      return `${file}${line ? `:${line}` : ""}: ${describePath(issue2.path, raw2)}: ${issue2.message}`;
-    });
+    const messages = problemsOf(result2.error.issues, schema).map((problem) => ({ ...problem, line: lineOf(problem.path) })).sort((a, b3) => (a.line ?? 0) - (b3.line ?? 0)).map(
+      ({ path, message, line }) => `${file}${line ? `:${line}` : ""}: ${describePath(path, raw2)}: ${message}`
+    );
     const more = messages.length > 1 ? ` (and ${messages.length - 1} more problem${messages.length > 2 ? "s" : ""})` : "";
     throw new ConfigError(`${messages[0]}${more}`, file);
   }
@@ -9978,6 +10145,10 @@ var init_parse_yaml = __esm({
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
+    init_binary_value();
+    init_closest_name();
+    init_field_text();
+    init_schema_keys();
     MAX_ALIAS_EXPANSION = 1e5;
   }
 });
@@ -12561,8 +12732,11 @@ var init_rule_schema = __esm({
       pattern: regexSource,
       /** RegExp flags among i, m, s, u (g and d are added by the compiler). */
       flags: optional(string2().check(_regex(/^[imsu]*$/, "may only hold i, m, s, u"))),
-      /** Named group holding the secret; default `secret` when the pattern has it, else the match. */
-      secretGroup: optional(string2()),
+      /**
+       * Group holding the secret: a group's name, or the 1-based index of a capturing group (as
+       * gitleaks writes it); default `secret` when the pattern has it, else the whole match.
+       */
+      secretGroup: optional(union([string2(), int()])),
       /**
        * Literal substrings (case-insensitive), one of which must occur for the rule to run. An empty
        * list makes the rule run on every fragment: say why in `description`.
@@ -20249,14 +20423,34 @@ var require_build = __commonJS({
   }
 });
 
+// src/report/attribution.ts
+function attributionText(finding, { quote, abbreviate }) {
+  if (!finding.commit) return void 0;
+  const id = abbreviate ? finding.commit.slice(0, 12) : finding.commit;
+  const place = finding.ref ? `ref: ${quote(finding.ref)} (${id})` : `commit: ${id}`;
+  const name = finding.author ? quote(finding.author) : "";
+  const email2 = finding.email ? `<${quote(finding.email)}>` : "";
+  const who = [name, email2].filter(Boolean).join(" ");
+  return [place, who && `by ${who}`, finding.date && `on ${quote(finding.date)}`].filter(Boolean).join(" ");
+}
+var init_attribution = __esm({
+  "src/report/attribution.ts"() {
+    "use strict";
+  }
+});
+
 // src/report/junit.ts
 var junit_exports = {};
 __export(junit_exports, {
   escapeXml: () => escapeXml,
+  escapeXmlAttribute: () => escapeXmlAttribute,
   formatJunit: () => formatJunit
 });
 function escapeXml(text) {
-  return text.replace(INVALID_XML, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return text.replace(INVALID_XML, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\r/g, "&#13;");
+}
+function escapeXmlAttribute(text) {
+  return escapeXml(text).replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
 }
 function details(finding) {
   const lines = [
@@ -20266,10 +20460,8 @@ function details(finding) {
     `line: ${finding.lineText.trim()}`,
     `fingerprint: ${finding.fingerprint}`
   ];
-  if (finding.commit)
-    lines.push(
-      `commit: ${finding.commit} by ${finding.author} <${finding.email}> on ${finding.date}`
-    );
+  const attribution = attributionText(finding, { quote: (text) => text, abbreviate: false });
+  if (attribution) lines.push(attribution);
   if (finding.verification)
     lines.push(`verification: ${finding.verification.status}: ${finding.verification.detail}`);
   if (finding.revocation)
@@ -20281,8 +20473,8 @@ function testcase(finding) {
   const name = `${finding.ruleId} at ${finding.path}:${finding.line}:${finding.column}`;
   const message = `${finding.title} found: ${finding.secret}`;
   return [
-    `    <testcase classname="${escapeXml(finding.path)}" name="${escapeXml(name)}" file="${escapeXml(finding.path)}" line="${finding.line}">`,
-    `      <failure type="${escapeXml(finding.ruleId)}" message="${escapeXml(message)}">${escapeXml(details(finding))}</failure>`,
+    `    <testcase classname="${escapeXmlAttribute(finding.path)}" name="${escapeXmlAttribute(name)}" file="${escapeXmlAttribute(finding.path)}" line="${finding.line}">`,
+    `      <failure type="${escapeXmlAttribute(finding.ruleId)}" message="${escapeXmlAttribute(message)}">${escapeXml(details(finding))}</failure>`,
     "    </testcase>"
   ].join("\n");
 }
@@ -20290,15 +20482,16 @@ var INVALID_XML, formatJunit;
 var init_junit = __esm({
   "src/report/junit.ts"() {
     "use strict";
+    init_attribution();
     init_format();
     INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
     formatJunit = ({ findings, tool }) => {
       const sorted = sortFindings(findings);
       const count = sorted.length;
-      const suiteName = escapeXml(`${tool.name} secret scan`);
+      const suiteName = escapeXmlAttribute(`${tool.name} secret scan`);
       return [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="${escapeXml(tool.name)}" tests="${count}" failures="${count}" errors="0">`,
+        `<testsuites name="${escapeXmlAttribute(tool.name)}" tests="${count}" failures="${count}" errors="0">`,
         `  <testsuite name="${suiteName}" tests="${count}" failures="${count}" errors="0" skipped="0">`,
         ...sorted.map(testcase),
         "  </testsuite>",
@@ -20317,9 +20510,9 @@ __export(csv_exports, {
 });
 function csvField(value) {
   if (value === void 0) return "";
-  let text = String(value).replace(/\r\n|\r|\n/g, " ");
-  if (typeof value === "string" && /^[=+\-@\t]/.test(text)) text = `'${text}`;
-  return /[",]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 var COLUMNS, formatCsv;
 var init_csv = __esm({
@@ -47909,7 +48102,8 @@ function hasBuiltinShape(inForce, builtin, secret) {
   if (!builtin.regex) return false;
   const alone = new RegExp(builtin.regex.source, builtin.regex.flags.replace(/[gy]/g, ""));
   const match = alone.exec(secret);
-  const found = builtin.secretGroup ? match?.groups?.[builtin.secretGroup] : match?.[0];
+  const group2 = builtin.secretGroup;
+  const found = typeof group2 === "number" ? match?.[group2] : group2 ? match?.groups?.[group2] : match?.[0];
   return found === secret;
 }
 var init_select_verify_config = __esm({
@@ -54718,28 +54912,28 @@ function gitEnv(env) {
   };
 }
 function spawnGit(args, context) {
-  const child = spawn("git", [...CONFIG_OVERRIDES, ...args], {
+  const child2 = spawn("git", [...CONFIG_OVERRIDES, ...args], {
     cwd: context.cwd,
     env: gitEnv(context.env),
     stdio: ["pipe", "pipe", "pipe"]
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
-  return child;
+  return child2;
 }
-function collectStderr(child) {
+function collectStderr(child2) {
   const chunks = [];
   let size = 0;
-  child.stderr.on("data", (chunk) => {
+  child2.stderr.on("data", (chunk) => {
     if (size < 64 * 1024) chunks.push(chunk);
     size += chunk.length;
   });
   return () => Buffer.concat(chunks).toString("utf8");
 }
-function exitCode(child) {
+function exitCode(child2) {
   const exited = new Promise((resolve14, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => resolve14(code ?? (signal ? 128 : 1)));
+    child2.once("error", reject);
+    child2.once("close", (code, signal) => resolve14(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -54810,14 +55004,14 @@ function spawnFailure(error2, args) {
   return new GitError(`cannot run git: ${error2.message}`, `git ${args.join(" ")}`);
 }
 async function runGitRaw(args, context, input) {
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
+  const child2 = spawnGit(args, context);
+  const stderr = collectStderr(child2);
   const chunks = [];
-  child.stdout.on("data", (chunk) => chunks.push(chunk));
-  child.stdin.end(input ?? "");
+  child2.stdout.on("data", (chunk) => chunks.push(chunk));
+  child2.stdin.end(input ?? "");
   let code;
   try {
-    code = await exitCode(child);
+    code = await exitCode(child2);
   } catch (error2) {
     throw spawnFailure(error2, args);
   }
@@ -54829,15 +55023,15 @@ async function runGit(args, context) {
   return result2.stdout.toString("utf8");
 }
 async function* gitOutputLines(args, context, shown = args) {
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
+  const child2 = spawnGit(args, context);
+  const stderr = collectStderr(child2);
+  const exited = exitCode(child2);
+  child2.stdin.end();
   try {
-    yield* readLineBatches(child.stdout);
+    yield* readLineBatches(child2.stdout);
     await expectGitSuccess(exited, args, stderr, context, shown);
   } finally {
-    if (child.exitCode === null) child.kill();
+    if (child2.exitCode === null) child2.kill();
   }
 }
 
@@ -55428,36 +55622,36 @@ var BlobHeads = class {
   output;
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id) {
-    const child = this.child ?? this.start();
+    const child2 = this.child ?? this.start();
     const answer = new Promise((resolve14, reject) => {
       if (this.failure) reject(this.failure);
       else this.waiting.push({ resolve: resolve14, reject });
     });
     answer.catch(() => {
     });
-    if (!this.failure) child.stdin.write(`${id}
+    if (!this.failure) child2.stdin.write(`${id}
 `);
     return answer;
   }
   /** No more requests: git exits once it has answered; stopped at once if answers are due. */
   close() {
-    const child = this.child;
-    if (!child) return;
-    child.stdin.end();
-    if (this.waiting.length > 0 && child.exitCode === null) child.kill();
+    const child2 = this.child;
+    if (!child2) return;
+    child2.stdin.end();
+    if (this.waiting.length > 0 && child2.exitCode === null) child2.kill();
   }
   start() {
-    const child = spawnGit(this.args, this.context);
-    this.child = child;
-    const stderr = collectStderr(child);
-    child.stdout.on("data", (chunk) => this.output.push(chunk));
-    exitCode(child).then(
+    const child2 = spawnGit(this.args, this.context);
+    this.child = child2;
+    const stderr = collectStderr(child2);
+    child2.stdout.on("data", (chunk) => this.output.push(chunk));
+    exitCode(child2).then(
       (code) => this.fail(
         code === 0 ? new GitError("git cat-file stopped before answering", `git ${this.args.join(" ")}`) : gitFailure(this.args, stderr(), code, this.context.cwd)
       ),
       (error2) => this.fail(spawnFailure(error2, this.args))
     );
-    return child;
+    return child2;
   }
   fail(error2) {
     this.failure = error2;
@@ -57521,13 +57715,16 @@ function matchIn(rule, text, from, to2, acceptFrom, acceptTo, found, band) {
   }
 }
 function addMatch(rule, match, offset, found) {
-  const groupName = rule.secretGroup;
-  const secret = groupName ? match.groups?.[groupName] : match[0];
-  const span = groupName ? match.indices?.groups?.[groupName] : match.indices?.[0];
+  const group2 = rule.secretGroup;
+  const secret = typeof group2 === "number" ? match[group2] : group2 ? match.groups?.[group2] : match[0];
+  const span = typeof group2 === "number" ? match.indices?.[group2] : group2 ? match.indices?.groups?.[group2] : match.indices?.[0];
   if (secret === void 0 || span === void 0 || secret.length === 0) return;
   const metadata = {};
   for (const [name, value] of Object.entries(match.groups ?? {})) {
-    if (name !== groupName && value !== void 0) metadata[name] = value;
+    if (name === group2 || value === void 0) continue;
+    const at2 = match.indices?.groups?.[name];
+    if (typeof group2 === "number" && at2?.[0] === span[0] && at2[1] === span[1]) continue;
+    metadata[name] = value;
   }
   found.push({
     rule,
@@ -58008,6 +58205,7 @@ var formatJson = ({ findings, summary, tool }) => `${JSON.stringify(
 
 // src/report/text.ts
 init_finding_status();
+init_attribution();
 init_escape_controls();
 init_format();
 import { styleText } from "node:util";
@@ -58031,11 +58229,10 @@ function describeFinding(finding, paint) {
     `${where}  ${paint("red", escapeControls(finding.title))} (${finding.ruleId})${status}`,
     `    secret: ${escapeControls(finding.secret)}${finding.encoding ? ` (inside ${finding.encoding}-encoded text)` : ""}`
   ];
-  if (finding.commit) {
+  const attribution = attributionText(finding, { quote: escapeControls, abbreviate: true });
+  if (attribution) {
     const count = finding.occurrences && finding.occurrences.length > 1 ? `, seen ${finding.occurrences.length} times` : "";
-    lines.push(
-      `    commit: ${finding.commit.slice(0, 12)} by ${escapeControls(finding.author ?? "")} <${escapeControls(finding.email ?? "")}> on ${finding.date}${count}`
-    );
+    lines.push(`    ${attribution}${count}`);
   }
   if (finding.verification?.detail) lines.push(`    verify: ${escapeControls(finding.verification.detail)}`);
   if (finding.revocation)
@@ -58401,8 +58598,10 @@ function aggregateOccurrences(findings) {
 
 // src/sources/git-source-options.ts
 init_config_globs();
-function excludeMatcher(globs) {
-  return configGlobMatcher(globs);
+function excludeMatcher(globs, globPath) {
+  const matches = configGlobMatcher(globs);
+  if (!matches || !globPath) return matches;
+  return (path) => matches(globPath(path));
 }
 
 // src/git/commit-header.ts
@@ -58634,10 +58833,10 @@ function parseRawMeta(meta2) {
 }
 async function* logCommits(selection, context) {
   const args = commitLogArgs(selection);
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
+  const child2 = spawnGit(args, context);
+  const stderr = collectStderr(child2);
+  const exited = exitCode(child2);
+  child2.stdin.end();
   let current;
   let header;
   let pendingEntry;
@@ -58672,7 +58871,7 @@ async function* logCommits(selection, context) {
     }
   };
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       let start = 0;
       for (let end = chunk.indexOf(0); end !== -1; end = chunk.indexOf(0, start)) {
         const piece = chunk.subarray(start, end);
@@ -58696,7 +58895,7 @@ async function* logCommits(selection, context) {
     if (batch.length > 0) yield batch;
     await expectGitSuccess(exited, args, stderr, context);
   } finally {
-    if (child.exitCode === null) child.kill();
+    if (child2.exitCode === null) child2.kill();
   }
 }
 
@@ -58737,7 +58936,8 @@ async function taggedObjects(context) {
         author: tagger ?? "",
         email: email2.replace(/^<|>$/g, ""),
         date: date2 ?? "",
-        message: subject ?? ""
+        message: subject ?? "",
+        ref
       },
       blobs
     });
