@@ -73,6 +73,20 @@ function maxInAnySecond(times: readonly number[]): number {
   );
 }
 
+/** `history` of a repository saved as JSON, then `verify` of that report against `url`. */
+async function historyVerified(dir: string, url: string): Promise<JsonReport> {
+  const history = await runCli(["history", "--format", "json", "--output", "history.json"], {
+    cwd: dir,
+  });
+  expect(history.exitCode).toBe(1);
+  const verified = await runCli(
+    ["verify", "history.json", "--format", "json", "--endpoint", `meta-llama=${url}`],
+    { cwd: dir },
+  );
+  expect(verified.stderr).toBe("");
+  return JSON.parse(verified.stdout) as JsonReport;
+}
+
 describe("--verify with the seed providers", () => {
   it.each([
     ["meta-llama-api-key", "meta-llama"],
@@ -560,16 +574,7 @@ describe("keywarden verify REPORT.json", () => {
     };
     repo.git("tag", "light", blob(light.text));
     repo.git("tag", "-a", "annotated", "-m", "a key", blob(annotated.text));
-    const history = await runCli(["history", "--format", "json", "--output", "history.json"], {
-      cwd: repo.dir,
-    });
-    expect(history.exitCode).toBe(1);
-    const verified = await runCli(
-      ["verify", "history.json", "--format", "json", "--endpoint", `meta-llama=${server.url}`],
-      { cwd: repo.dir },
-    );
-    expect(verified.stderr).toBe("");
-    const report = JSON.parse(verified.stdout) as JsonReport;
+    const report = await historyVerified(repo.dir, server.url);
     expect(report.findings.map((f) => [f.path, f.verification?.status]).sort()).toEqual([
       ["refs/tags/annotated", "live"],
       ["refs/tags/light", "live"],
@@ -590,16 +595,7 @@ describe("keywarden verify REPORT.json", () => {
     writeFileSync(join(repo.dir, "cafe.env"), "NAME=x\n");
     repo.git("add", "-A");
     repo.git("commit", "-q", "-m", "add a key");
-    const history = await runCli(["history", "--format", "json", "--output", "history.json"], {
-      cwd: repo.dir,
-    });
-    expect(history.exitCode).toBe(1);
-    const verified = await runCli(
-      ["verify", "history.json", "--format", "json", "--endpoint", `meta-llama=${server.url}`],
-      { cwd: repo.dir },
-    );
-    expect(verified.stderr).toBe("");
-    const report = JSON.parse(verified.stdout) as JsonReport;
+    const report = await historyVerified(repo.dir, server.url);
     expect(report.findings.map((f) => [f.path, f.verification?.status])).toEqual([
       ["caf\uFFFD.env", "live"],
     ]);
