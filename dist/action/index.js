@@ -2367,24 +2367,29 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/config/config-globs.ts
-function expand(glob2) {
+function baseOf(glob2) {
   const folderOnly = glob2.endsWith("/");
   const trimmed = glob2.replace(/\/+$/, "");
   const anchored = trimmed.startsWith("/") || trimmed.includes("/");
   const path = trimmed.replace(/^\/+/, "");
-  const base = anchored ? path : `**/${path}`;
-  return folderOnly ? [`${base}/`, `${base}/**/*`] : [base, `${base}/**`];
+  return { pattern: anchored ? path : `**/${path}`, folderOnly };
 }
 function configGlobMatcher(globs) {
   if (!globs || globs.length === 0) return void 0;
+  const key = JSON.stringify(globs);
+  let matcher = made.get(key);
+  if (!matcher) {
+    matcher = compileGlobs(globs);
+    made.set(key, matcher);
+  }
+  return matcher;
+}
+function compileGlobs(globs) {
+  if (!globs.some((glob2) => glob2.startsWith("!"))) return listMatcher(globs);
   const entries = globs.map((glob2) => {
     const negated = glob2.startsWith("!");
-    return { negated, test: (0, import_picomatch.default)(expand(negated ? glob2.slice(1) : glob2), OPTIONS) };
+    return { negated, test: listMatcher([negated ? glob2.slice(1) : glob2]) };
   });
-  if (!entries.some((entry) => entry.negated)) {
-    const any = (0, import_picomatch.default)(globs.flatMap(expand), OPTIONS);
-    return (path) => any(path);
-  }
   return (path) => {
     for (let index = entries.length - 1; index >= 0; index--) {
       const entry = entries[index];
@@ -2393,7 +2398,26 @@ function configGlobMatcher(globs) {
     return false;
   };
 }
-var import_picomatch, GLOB_CHECKS, OPTIONS;
+function listMatcher(globs) {
+  const bases = globs.map(baseOf);
+  const any = union(bases.filter((base) => !base.folderOnly).map((base) => base.pattern));
+  const folders = union(bases.filter((base) => base.folderOnly).map((base) => `${base.pattern}/`));
+  return (path) => {
+    if (any?.test(path) || path.endsWith("/") && folders?.test(path)) return true;
+    for (let end = path.lastIndexOf("/", path.length - 2); end > 0; ) {
+      const folder = path.slice(0, end);
+      if (any?.test(folder) || folders?.test(`${folder}/`)) return true;
+      end = path.lastIndexOf("/", end - 1);
+    }
+    return false;
+  };
+}
+function union(patterns) {
+  if (patterns.length === 0) return void 0;
+  const sources = patterns.map((pattern) => `(?:${import_picomatch.default.makeRe(pattern, OPTIONS).source})`);
+  return new RegExp(sources.join("|"), OPTIONS.flags);
+}
+var import_picomatch, GLOB_CHECKS, OPTIONS, made;
 var init_config_globs = __esm({
   "src/config/config-globs.ts"() {
     "use strict";
@@ -2410,6 +2434,7 @@ var init_config_globs = __esm({
       }
     ];
     OPTIONS = { dot: true, flags: "s" };
+    made = /* @__PURE__ */ new Map();
   }
 });
 
@@ -12404,7 +12429,7 @@ function extend2(schema, shape) {
   return extend(schema, shape);
 }
 // @__NO_SIDE_EFFECTS__
-function union(options2, params) {
+function union2(options2, params) {
   return new ZodMiniUnion({
     type: "union",
     options: options2,
@@ -12646,7 +12671,7 @@ var init_rule_schema = __esm({
     );
     glob = globSchema;
     severitySchema = _enum(["critical", "high", "medium", "low", "info"]);
-    matchExampleSchema = union([
+    matchExampleSchema = union2([
       nonEmpty(),
       strictObject({
         text: nonEmpty(),
@@ -12657,7 +12682,7 @@ var init_rule_schema = __esm({
         path: optional(string2())
       })
     ]);
-    nomatchExampleSchema = union([
+    nomatchExampleSchema = union2([
       nonEmpty(),
       strictObject({ text: nonEmpty(), path: optional(string2()) })
     ]);
@@ -12697,14 +12722,14 @@ var init_rule_schema = __esm({
           strictObject({
             status: optional(int()),
             field: optional(string2()),
-            equals: optional(union([string2(), number2(), boolean2()])),
+            equals: optional(union2([string2(), number2(), boolean2()])),
             contains: optional(string2()),
             result: _enum(["live", "live-restricted", "invalid", "rate-limited", "unknown"])
           })
         )
       )
     });
-    verifySchema = union([
+    verifySchema = union2([
       verifySpecSchema,
       /** A verifier written in code (src/verify/custom/<name>.ts), for signing or two-part keys. */
       strictObject({ custom: nonEmpty(), service: serviceName() })
@@ -12736,7 +12761,7 @@ var init_rule_schema = __esm({
        * Group holding the secret: a group's name, or the 1-based index of a capturing group (as
        * gitleaks writes it); default `secret` when the pattern has it, else the whole match.
        */
-      secretGroup: optional(union([string2(), int()])),
+      secretGroup: optional(union2([string2(), int()])),
       /**
        * Literal substrings (case-insensitive), one of which must occur for the rule to run. An empty
        * list makes the rule run on every fragment: say why in `description`.
@@ -16071,10 +16096,10 @@ function getValues(context, operator, key, modifier) {
 }
 function parseUrl(template) {
   return {
-    expand: expand2.bind(null, template)
+    expand: expand.bind(null, template)
   };
 }
-function expand2(template, context) {
+function expand(template, context) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
@@ -20029,7 +20054,7 @@ var init_config_schema = __esm({
       ),
       examples: optional(ruleSchema.shape.examples)
     });
-    sizeSchema = union([
+    sizeSchema = union2([
       int().check(_positive()),
       string2().check(
         _regex(
@@ -53695,9 +53720,9 @@ var init_llmos_token = __esm({
       bases: {},
       credentialEnv: [],
       describe: (target) => `DELETE /v1/management.llmos.ai.tokens/${tokenName(target) ?? "<name>"} on the LLMOS server with the key itself`,
-      blocker: (target, _env, baseOf) => {
+      blocker: (target, _env, baseOf2) => {
         if (!tokenName(target)) return "the key has no <name>:<secret> form";
-        if (!baseOf("llmos")) {
+        if (!baseOf2("llmos")) {
           return "LLMOS is self-hosted: pass --endpoint llmos=https://<server>:8443 (or KEYWARDEN_ENDPOINT_LLMOS) to revoke it automatically";
         }
         return void 0;
@@ -54266,9 +54291,9 @@ function planRevocation(input) {
     ...config2.dashboard ? { url: config2.dashboard } : {}
   };
 }
-function withOverrides(detail, revoker, baseOf) {
+function withOverrides(detail, revoker, baseOf2) {
   const moved = Object.entries(revoker.bases).flatMap(([service, builtin]) => {
-    const base = baseOf(revoker, service);
+    const base = baseOf2(revoker, service);
     return base && base.origin !== new URL(builtin).origin ? [`${service} at ${base.origin}`] : [];
   });
   return moved.length > 0 ? `${detail} (--endpoint: ${moved.join(", ")})` : detail;
@@ -54303,7 +54328,7 @@ function toResponse(answer) {
   return response;
 }
 function createRevokeContext(options2) {
-  const baseOf = (service) => resolveRevokerBase(options2.revoker, options2.endpoints, service);
+  const baseOf2 = (service) => resolveRevokerBase(options2.revoker, options2.endpoints, service);
   const sendTo = async (base, request2, destructive) => {
     const record2 = (entry) => {
       for (const target of options2.targets) {
@@ -54334,7 +54359,7 @@ function createRevokeContext(options2) {
     return response;
   };
   const baseOrFail = (service) => {
-    const base = baseOf(service);
+    const base = baseOf2(service);
     if (!base)
       throw new HttpFailure(
         "refused-url",
@@ -54344,7 +54369,7 @@ function createRevokeContext(options2) {
   };
   return {
     env: options2.env,
-    baseOf,
+    baseOf: baseOf2,
     async send(call) {
       const base = baseOrFail(call.service ?? options2.revoker.service);
       const url2 = joinBase(base, call.path);

@@ -9,7 +9,7 @@ import picomatch from "picomatch";
  * - a glob also matches everything inside the folders it names (`vendor`, `vendor/`, `build/out`);
  * - `!` takes back what an earlier glob of the list matched; the last glob that matches decides.
  *
- * Paths are POSIX, relative to the config's folder (the repository's top for git sources).
+ * Paths are POSIX, relative to the config's folder (git sources' too: see sources/config-paths.ts).
  */
 export type PathMatcher = (path: string) => boolean;
 
@@ -30,32 +30,42 @@ export const GLOB_CHECKS: readonly {
   },
 ];
 
-/** The picomatch patterns one config glob stands for (itself, and what lies inside it). */
-function expand(glob: string): string[] {
+/** A glob as picomatch reads it, and whether it names folders only (a trailing `/`). */
+function baseOf(glob: string): { pattern: string; folderOnly: boolean } {
   const folderOnly = glob.endsWith("/");
   const trimmed = glob.replace(/\/+$/, "");
   const anchored = trimmed.startsWith("/") || trimmed.includes("/");
   const path = trimmed.replace(/^\/+/, "");
-  const base = anchored ? path : `**/${path}`;
-  // `vendor/` names a folder (a path ending in a slash, as the walk names folders) and its
-  // contents, never a file.
-  return folderOnly ? [`${base}/`, `${base}/**/*`] : [base, `${base}/**`];
+  return { pattern: anchored ? path : `**/${path}`, folderOnly };
 }
 
 // `s`: a `**` also spans names holding a line break (picomatch's `.` leaves them out otherwise).
 const OPTIONS = { dot: true, flags: "s" } as const;
 
+/**
+ * Matchers made, by their list: compiling globs is most of what testing a path costs on the
+ * pre-commit path, and rules share lists (the lock files generic rules pass over).
+ */
+const made = new Map<string, PathMatcher>();
+
 /** One matcher for a list of config globs; undefined for none. */
 export function configGlobMatcher(globs: readonly string[] | undefined): PathMatcher | undefined {
   if (!globs || globs.length === 0) return undefined;
+  const key = JSON.stringify(globs);
+  let matcher = made.get(key);
+  if (!matcher) {
+    matcher = compileGlobs(globs);
+    made.set(key, matcher);
+  }
+  return matcher;
+}
+
+function compileGlobs(globs: readonly string[]): PathMatcher {
+  if (!globs.some((glob) => glob.startsWith("!"))) return listMatcher(globs);
   const entries = globs.map((glob) => {
     const negated = glob.startsWith("!");
-    return { negated, test: picomatch(expand(negated ? glob.slice(1) : glob), OPTIONS) };
+    return { negated, test: listMatcher([negated ? glob.slice(1) : glob]) };
   });
-  if (!entries.some((entry) => entry.negated)) {
-    const any = picomatch(globs.flatMap(expand), OPTIONS);
-    return (path) => any(path);
-  }
   return (path) => {
     for (let index = entries.length - 1; index >= 0; index--) {
       const entry = entries[index]!;
@@ -63,4 +73,32 @@ export function configGlobMatcher(globs: readonly string[] | undefined): PathMat
     }
     return false;
   };
+}
+
+/**
+ * Whether a path, or a folder it lies in, matches one of the globs: a glob also covers what is
+ * inside what it names. A folder-only glob matches folders, named with their trailing slash.
+ * Each kind is one expression, compiled once per list: compiling globs is most of what path
+ * tests cost on the pre-commit path.
+ */
+function listMatcher(globs: readonly string[]): PathMatcher {
+  const bases = globs.map(baseOf);
+  const any = union(bases.filter((base) => !base.folderOnly).map((base) => base.pattern));
+  const folders = union(bases.filter((base) => base.folderOnly).map((base) => `${base.pattern}/`));
+  return (path) => {
+    if (any?.test(path) || (path.endsWith("/") && folders?.test(path))) return true;
+    for (let end = path.lastIndexOf("/", path.length - 2); end > 0; ) {
+      const folder = path.slice(0, end);
+      if (any?.test(folder) || folders?.test(`${folder}/`)) return true;
+      end = path.lastIndexOf("/", end - 1);
+    }
+    return false;
+  };
+}
+
+/** The patterns as one expression, each as picomatch reads it; undefined for none. */
+function union(patterns: readonly string[]): RegExp | undefined {
+  if (patterns.length === 0) return undefined;
+  const sources = patterns.map((pattern) => `(?:${picomatch.makeRe(pattern, OPTIONS).source})`);
+  return new RegExp(sources.join("|"), OPTIONS.flags);
 }
