@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, resolve } from "node:path";
 import { repositoryTop } from "../config/find-up.js";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
 import { makeFolders, reasonOf, whyNotWritable } from "../make-folders.js";
 import { runScan } from "../pipeline/run-scan.js";
+import { pathInside } from "../posix-path.js";
 import { toReportFindings } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
 import {
@@ -78,9 +79,8 @@ function fromRepositoryTop(
   const top = repositoryTop(resolve(cwd, scanRoot));
   if (top === undefined || top === resolve(cwd)) return [...findings];
   return findings.map((finding) => {
-    const inside = relative(top, resolve(cwd, finding.path));
-    if (inside.startsWith("..") || isAbsolute(inside)) return finding;
-    return { ...finding, path: inside.split(sep).join("/") };
+    const inside = pathInside(top, resolve(cwd, finding.path));
+    return inside === undefined ? finding : { ...finding, path: inside };
   });
 }
 

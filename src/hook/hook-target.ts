@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { GitError, RuntimeError } from "../errors.js";
 import { type GitContext, gitFailure, runGit, runGitRaw } from "../git/run-git.js";
 import { makeFoldersAt, reasonOf } from "../make-folders.js";
+import { toPosix } from "../posix-path.js";
 
 /** Where hooks live in a repository and whether it uses husky. */
 export interface HookTarget {
@@ -61,7 +62,7 @@ function findLocalBins(cwd: string, topLevel: string): string[] {
   for (;;) {
     const bin = join(dir, "node_modules", ".bin", "keywarden");
     if (existsSync(bin)) {
-      const path = relative(topLevel, bin).split(sep).join("/");
+      const path = toPosix(relative(topLevel, bin));
       bins.push(`./${path}`);
     }
     if (dir === topLevel || !dir.startsWith(topLevel)) break;

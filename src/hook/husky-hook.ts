@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, relative } from "node:path";
+import { toPosix } from "../posix-path.js";
 import {
   hasKeywardenBlock,
   removeKeywardenBlock,
@@ -12,7 +13,7 @@ import { type HookTarget, makeHooksFolder } from "./hook-target.js";
 
 /** The husky hook's path as the user knows it: from the top of the work tree. */
 function shownPath(target: HookTarget, hook: string): string {
-  return relative(target.topLevel, hook).split(sep).join("/");
+  return toPosix(relative(target.topLevel, hook));
 }
 
 export function installHuskyHook(target: HookTarget): string[] {

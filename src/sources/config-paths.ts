@@ -1,5 +1,6 @@
-import { dirname, isAbsolute, posix, relative, sep } from "node:path";
+import { dirname, posix } from "node:path";
 import { repositoryTop } from "../config/find-up.js";
+import { pathInside } from "../posix-path.js";
 import type { Fragment } from "../types.js";
 
 /**
@@ -16,8 +17,8 @@ export function globPathFromTop(
   if (configFile === undefined) return undefined;
   const top = repositoryTop(cwd);
   if (top === undefined) return undefined;
-  const folder = relative(top, dirname(configFile)).split(sep).join("/");
-  if (folder === "" || folder.startsWith("..") || isAbsolute(folder)) return undefined;
+  const folder = pathInside(top, dirname(configFile));
+  if (!folder) return undefined;
   return (path) => posix.relative(folder, path);
 }
 

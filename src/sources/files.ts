@@ -8,13 +8,14 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import { configGlobMatcher } from "../config/config-globs.js";
 import { repositoryTop } from "../config/find-up.js";
 import { RuntimeError } from "../errors.js";
 import { gitFailure, runGitRaw } from "../git/run-git.js";
+import { pathInside, toPosix } from "../posix-path.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import { isLfsPointer } from "./lfs-pointer.js";
 import { openablePath } from "./raw-path.js";
@@ -36,8 +37,6 @@ export interface FileSourceOptions {
   readonly gitignore?: boolean;
   readonly onSkip: (notice: SkipNotice) => void;
 }
-
-const toPosix = (path: string) => path.split(sep).join("/");
 
 /**
  * Line terminators. picomatch compiles `**` to a loop of `.` without the `s` flag, so a `**`
@@ -356,10 +355,9 @@ function readFileFragment(
  * folder's trailing slash is kept, as the globs tell folders by it.
  */
 function globPathOf(file: string, root: string | undefined, fallback: string): string {
-  if (root === undefined) return fallback;
-  const inside = relative(root, file);
-  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return fallback;
-  return `${toPosix(inside)}${fallback.endsWith("/") ? "/" : ""}`;
+  const inside = root === undefined ? undefined : pathInside(root, file);
+  if (!inside) return fallback;
+  return `${inside}${fallback.endsWith("/") ? "/" : ""}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { realpathSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { type GitContext, runGit, runGitRaw } from "../git/run-git.js";
 import { pathExists } from "../path-exists.js";
+import { pathInside } from "../posix-path.js";
 import type { Fragment } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { stagedFragments } from "./staged-diff.js";
@@ -32,9 +33,7 @@ function realPath(path: string): string {
 function fromTop(top: string, cwd: string, path: string): string | undefined {
   // The folder's real path, not the file's: a staged symbolic link is a file of its own.
   const absolute = resolve(cwd, path);
-  const inside = relative(top, join(realPath(dirname(absolute)), basename(absolute)));
-  if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return undefined;
-  return inside.split(sep).join("/");
+  return pathInside(top, join(realPath(dirname(absolute)), basename(absolute)));
 }
 
 /** `file` and the folders it is in, from the innermost: `a/b/c` → `a/b/c`, `a/b`, `a`, ``. */

@@ -1,4 +1,5 @@
-import { relative, resolve, sep } from "node:path";
+import { relative, resolve } from "node:path";
+import { toPosix } from "../posix-path.js";
 import type { Finding } from "../types.js";
 import type { Baseline } from "./baseline.js";
 import type { IgnoreFileEntry } from "./ignore-file.js";
@@ -7,8 +8,6 @@ import {
   formatSuppressionEntry,
   type SuppressibleFinding,
 } from "./suppression-entry.js";
-
-const toPosix = (path: string) => path.split(sep).join("/");
 
 /** Everything that can hide a finding, already read and parsed. */
 export interface Suppressions {
