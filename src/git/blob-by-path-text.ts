@@ -1,4 +1,5 @@
-import { type GitContext, runGitRaw } from "./run-git.js";
+import type { GitContext } from "./run-git.js";
+import { treeBlobs } from "./tree-blobs.js";
 
 /**
  * Git stores file names as bytes; a name that is not UTF-8 (a Latin-1 `café.txt`) is reported
@@ -19,20 +20,12 @@ export async function blobByPathText(
   context: GitContext,
 ): Promise<string | undefined> {
   if (!path.includes(REPLACEMENT)) return undefined;
-  const listed = await runGitRaw(["ls-tree", "-r", "-z", "--full-tree", commit], context);
-  if (listed.code !== 0) return undefined;
-  const matches: string[] = [];
-  let start = 0;
-  while (start < listed.stdout.length) {
-    let end = listed.stdout.indexOf(0, start);
-    if (end === -1) end = listed.stdout.length;
-    // `<mode> SP <type> SP <object> TAB <path>`, the path as raw bytes under -z.
-    const entry = listed.stdout.subarray(start, end);
-    const tab = entry.indexOf(9);
-    const [, type, object] = entry.subarray(0, tab).toString("latin1").split(" ");
-    if (tab !== -1 && type === "blob" && entry.subarray(tab + 1).toString("utf8") === path)
-      matches.push(object!);
-    start = end + 1;
+  let blobs: Awaited<ReturnType<typeof treeBlobs>>;
+  try {
+    blobs = await treeBlobs(commit, context);
+  } catch {
+    return undefined;
   }
-  return matches.length === 1 ? matches[0] : undefined;
+  const matches = blobs.filter((blob) => blob.path === path);
+  return matches.length === 1 ? matches[0]!.sha : undefined;
 }

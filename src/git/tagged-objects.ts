@@ -1,5 +1,6 @@
 import type { CommitBlob, LoggedCommit } from "./commit-log.js";
 import { type GitContext, runGit, runGitRaw } from "./run-git.js";
+import { treeBlobs } from "./tree-blobs.js";
 
 /**
  * Blobs and trees that a ref names directly rather than through a commit, as `git tag -a name
@@ -89,18 +90,4 @@ async function peelNestedTags(
     if (type !== "" && object !== "missing") peeled.set(name, [type, object]);
   });
   return peeled;
-}
-
-/** Every blob of a tree, with its path; submodule entries are commits, and left out. */
-async function treeBlobs(tree: string, context: GitContext): Promise<CommitBlob[]> {
-  const listing = await runGit(["ls-tree", "-r", "-z", "--full-tree", tree], context);
-  const blobs: CommitBlob[] = [];
-  for (const entry of listing.split("\0")) {
-    // `<mode> <type> <sha>\t<path>`
-    const tab = entry.indexOf("\t");
-    const [mode = "", type, sha = ""] = entry.slice(0, tab).split(" ");
-    if (tab === -1 || type !== "blob") continue;
-    blobs.push({ sha, path: entry.slice(tab + 1), mode });
-  }
-  return blobs;
 }

@@ -10,8 +10,9 @@ import type { Finding, Fragment, ReportFinding } from "../types.js";
 /**
  * Reports hold no secrets, so `keywarden verify` finds each one again where the report says it
  * was: the working-tree file, the index for a `staged` report, or `git show <commit>:<path>` for
- * history findings (the blob itself for one a tag names). The file is scanned again with the same rules, and the hit with the report's
- * fingerprint (a hash of rule id + secret) is the secret: nothing else can match it.
+ * history findings (the blob itself for one a tag names). The file is scanned again with the
+ * same rules, and the hit with the report's fingerprint (a hash of rule id + secret) is the
+ * secret: nothing else can match it.
  */
 
 export type Recovered =
@@ -32,17 +33,19 @@ function locationOf(report: ReportFinding): string {
     : `${report.path}:${report.line}`;
 }
 
+/** A blob's bytes; undefined when git cannot read it. */
+async function readBlob(object: string, options: RecoverOptions): Promise<Buffer | undefined> {
+  const result = await runGitRaw(["cat-file", "blob", object], options);
+  return result.code === 0 ? result.stdout : undefined;
+}
+
 /**
  * A blob a tag names without a commit: history reports it with the tag (or, for a lightweight
  * tag, the blob itself) as its commit and the tag's name as its path, which no tree holds.
  */
-async function readTaggedBlob(
-  object: string,
-  options: RecoverOptions,
-): Promise<Buffer | undefined> {
-  if (!/^[0-9a-f]{7,64}$/.test(object)) return undefined;
-  const result = await runGitRaw(["cat-file", "blob", `${object}^{blob}`], options);
-  return result.code === 0 ? result.stdout : undefined;
+function readTaggedBlob(object: string, options: RecoverOptions): Promise<Buffer | undefined> {
+  if (!/^[0-9a-f]{7,64}$/.test(object)) return Promise.resolve(undefined);
+  return readBlob(`${object}^{blob}`, options);
 }
 
 /** A blob at a path whose name is not UTF-8, as the report wrote it (see blob-by-path-text.ts). */
@@ -52,9 +55,7 @@ async function readBlobByPathText(
   options: RecoverOptions,
 ): Promise<Buffer | undefined> {
   const blob = await blobByPathText(commit, path, options);
-  if (!blob) return undefined;
-  const result = await runGitRaw(["cat-file", "blob", blob], options);
-  return result.code === 0 ? result.stdout : undefined;
+  return blob ? readBlob(blob, options) : undefined;
 }
 
 /** The text at the report's place, or why it cannot be read. */
