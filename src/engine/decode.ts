@@ -6,6 +6,7 @@
  */
 
 import type { Encoding } from "../types.js";
+import { BASE64_ALPHABET, charTable } from "./char-table.js";
 import { isElided } from "./placeholder.js";
 import { wrappedBlock } from "./wrapped-base64.js";
 
@@ -21,10 +22,7 @@ const MIN_ENCODED_LENGTH = 16;
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** 1 for characters of the base64 and base64url alphabets (padding included), by char code. */
-const TOKEN_CHAR = new Uint8Array(65536);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") {
-  TOKEN_CHAR[char.charCodeAt(0)] = 1;
-}
+const TOKEN_CHAR = charTable(`${BASE64_ALPHABET}=_-`);
 /** Decoded payloads larger than this are documents, not secrets; skipping them bounds the work. */
 const MAX_ENCODED_LENGTH = 16 * 1024;
 
@@ -112,11 +110,10 @@ export function rawOffsetIn(text: string, span: EncodedSpan, decoded: number): n
  * 1 for the characters an escaped run is made of: those of a URL and a backslash, less the
  * quotes and brackets that stand around one in code.
  */
-const RUN_CHAR = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\") {
-  RUN_CHAR[char.charCodeAt(0)] = 1;
-}
-const isRunChar = (code: number) => code < 128 && RUN_CHAR[code] === 1;
+const RUN_CHAR = charTable(
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\",
+);
+const isRunChar = (code: number) => RUN_CHAR[code] === 1;
 /** Shorter runs hold no key; longer ones are payloads, not values. */
 const MIN_ESCAPED_RUN = 12;
 const MAX_ESCAPED_RUN = 4096;

@@ -8,16 +8,15 @@
  * last line holding a run no longer than that. Padding ends it.
  */
 
+import { BASE64_ALPHABET, charTable } from "./char-table.js";
+
 /** Lines narrower than this are not wrapped by any tool; shorter runs stand alone. */
 const MIN_WRAP_WIDTH = 40;
 /** A block is read this far at most: longer base64 is a document, not a secret. */
 const MAX_BLOCK_LENGTH = 16 * 1024;
 
-const BASE64_CHAR = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") {
-  BASE64_CHAR[char.charCodeAt(0)] = 1;
-}
-const isBase64Char = (code: number) => code < 128 && BASE64_CHAR[code] === 1;
+const BASE64_CHAR = charTable(`${BASE64_ALPHABET}=`);
+const isBase64Char = (code: number) => BASE64_CHAR[code] === 1;
 const EQUALS = 0x3d;
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
