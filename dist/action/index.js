@@ -6630,10 +6630,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6647,7 +6647,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6671,7 +6671,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6687,7 +6687,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6778,7 +6778,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6792,13 +6792,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -6841,18 +6841,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6906,8 +6906,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6919,7 +6919,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6930,8 +6930,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st2 of sep4) {
+              if (sep3)
+                for (const st2 of sep3) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -6948,7 +6948,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7128,7 +7128,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -7145,24 +7145,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7345,25 +7345,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep4 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8173,14 +8173,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st2 of sep4)
+      if (sep3)
+        for (const st2 of sep3)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
@@ -9347,18 +9347,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep3;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9511,15 +9511,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
                   const key = it2.key;
-                  const sep4 = it2.sep;
-                  sep4.push(this.sourceToken);
+                  const sep3 = it2.sep;
+                  sep3.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -9713,13 +9713,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -55938,15 +55938,18 @@ async function probeRepository(context) {
       "the repository is damaged: git fsck lists what is missing"
     );
   }
-  const [gitDir = "", isBare, isShallow2] = revParse.split("\n");
+  const [gitDir = "", isBare, isShallow] = revParse.split("\n");
   const isPartialClone = promisor.stdout.toString("utf8").split("\n").some((line) => /^extensions\.partialclone \S/i.test(line) || /\.promisor true$/i.test(line));
   return {
     gitDir,
     isBare: isBare === "true",
-    isShallow: isShallow2 === "true",
+    isShallow: isShallow === "true",
     isPartialClone,
     hasCommits: anyCommit.stdout.length > 0
   };
+}
+async function isShallowRepository(context) {
+  return (await runGit(["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
 }
 async function hasRefs(context) {
   return await runGit(["for-each-ref", "--count=1", "--format=%(refname)"], context) !== "";
@@ -56522,11 +56525,8 @@ async function hasCommit(sha2, context) {
   );
   return result2.code === 0;
 }
-async function isShallow(context) {
-  return (await runGit(["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
-}
 async function depthArgs(depth, context) {
-  return await isShallow(context) ? [`--depth=${depth}`] : [];
+  return await isShallowRepository(context) ? [`--depth=${depth}`] : [];
 }
 async function fetch2(args, refs, options2) {
   const remote = options2.remote ?? "origin";
@@ -56558,11 +56558,11 @@ async function fetchMissing(shas, depth, options2) {
 async function reachMergeBase(base, head, options2) {
   let found = await mergeBase(base, head, options2);
   for (const step of DEEPEN_STEPS) {
-    if (found !== void 0 || !await isShallow(options2)) return found;
+    if (found !== void 0 || !await isShallowRepository(options2)) return found;
     await fetch2([`--deepen=${step}`], [base, head], options2);
     found = await mergeBase(base, head, options2);
   }
-  if (found === void 0 && await isShallow(options2)) {
+  if (found === void 0 && await isShallowRepository(options2)) {
     const whole = await fetch2(["--unshallow"], [base, head], options2);
     if (!whole.ok) options2.onNote(`could not fetch the full history: ${whole.detail}`);
     found = await mergeBase(base, head, options2);
@@ -56640,7 +56640,7 @@ async function preparePush(push, options2) {
   return { branch: after };
 }
 async function prepareFullHistory(options2) {
-  if (!await isShallow(options2)) return;
+  if (!await isShallowRepository(options2)) return;
   const fetched = await fetch2(["--unshallow"], [], options2);
   if (!fetched.ok) options2.onNote(`could not fetch the full history: ${fetched.detail}`);
 }
@@ -56702,7 +56702,7 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname7, isAbsolute, relative as relative5, resolve as resolve10, sep as sep3 } from "node:path";
+import { dirname as dirname7, resolve as resolve10 } from "node:path";
 
 // src/config/find-up.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
@@ -56899,6 +56899,14 @@ function hasValidGithubChecksum(token) {
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
+// src/engine/char-table.ts
+var BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function charTable(chars) {
+  const table = new Uint8Array(65536);
+  for (const char of chars) table[char.charCodeAt(0)] = 1;
+  return table;
+}
+
 // src/engine/placeholder.ts
 var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
   "AKIAIOSFODNN7EXAMPLE",
@@ -56943,11 +56951,8 @@ function isElided(text, start, end) {
 // src/engine/wrapped-base64.ts
 var MIN_WRAP_WIDTH = 40;
 var MAX_BLOCK_LENGTH = 16 * 1024;
-var BASE64_CHAR = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") {
-  BASE64_CHAR[char.charCodeAt(0)] = 1;
-}
-var isBase64Char = (code) => code < 128 && BASE64_CHAR[code] === 1;
+var BASE64_CHAR = charTable(`${BASE64_ALPHABET}=`);
+var isBase64Char = (code) => BASE64_CHAR[code] === 1;
 var EQUALS = 61;
 var NEWLINE = 10;
 var RETURN = 13;
@@ -57009,10 +57014,7 @@ function widenToWrappedBlocks(text, from, to2) {
 // src/engine/decode.ts
 var MIN_ENCODED_LENGTH = 16;
 var STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-var TOKEN_CHAR = new Uint8Array(65536);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") {
-  TOKEN_CHAR[char.charCodeAt(0)] = 1;
-}
+var TOKEN_CHAR = charTable(`${BASE64_ALPHABET}=_-`);
 var MAX_ENCODED_LENGTH = 16 * 1024;
 function looksLikeText(decoded) {
   let printable = 0;
@@ -57060,11 +57062,10 @@ function rawOffsetIn(text, span, decoded) {
   for (let i = 0; i < decoded; i++) raw2 += scheme.width(text, span.start + raw2) || 1;
   return raw2;
 }
-var RUN_CHAR = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\") {
-  RUN_CHAR[char.charCodeAt(0)] = 1;
-}
-var isRunChar = (code) => code < 128 && RUN_CHAR[code] === 1;
+var RUN_CHAR = charTable(
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\"
+);
+var isRunChar = (code) => RUN_CHAR[code] === 1;
 var MIN_ESCAPED_RUN = 12;
 var MAX_ESCAPED_RUN = 4096;
 function findEscapedText(text, from, to2, scheme) {
@@ -58204,6 +58205,17 @@ async function runScan(options2) {
   };
 }
 
+// src/posix-path.ts
+import { isAbsolute, relative as relative3, sep as sep2 } from "node:path";
+function toPosix(path) {
+  return path.split(sep2).join("/");
+}
+function pathInside(root, target) {
+  const inside = relative3(root, target);
+  if (inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) return void 0;
+  return toPosix(inside);
+}
+
 // src/cli/execute-scan.ts
 init_redact();
 
@@ -58307,9 +58319,8 @@ var FORMAT_NAMES = Object.keys(REPORTERS).filter(
 var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
+import { relative as relative4, resolve as resolve7 } from "node:path";
 init_suppression_entry();
-import { relative as relative3, resolve as resolve7, sep as sep2 } from "node:path";
-var toPosix = (path) => path.split(sep2).join("/");
 function suppressibleOf(finding) {
   return {
     ruleId: finding.ruleId,
@@ -58330,7 +58341,7 @@ function applySuppressions(findings, suppressions, pathsFrom) {
       if (base === void 0 || pathsFrom === void 0) return target;
       let rebased = fromFolder.get(base);
       if (!rebased) {
-        rebased = { ...target, path: toPosix(relative3(base, resolve7(pathsFrom, target.path))) };
+        rebased = { ...target, path: toPosix(relative4(base, resolve7(pathsFrom, target.path))) };
         fromFolder.set(base, rebased);
       }
       return rebased;
@@ -58390,7 +58401,7 @@ function applyInlineAllow(findings) {
 }
 
 // src/suppress/load-suppressions.ts
-import { dirname as dirname5, relative as relative4, resolve as resolve8 } from "node:path";
+import { dirname as dirname5, relative as relative5, resolve as resolve8 } from "node:path";
 init_errors();
 init_read_regular_file();
 
@@ -58430,7 +58441,7 @@ function parseIgnoreFile(text, file) {
 
 // src/suppress/load-suppressions.ts
 function display(cwd, file) {
-  return relative4(cwd, file) || file;
+  return relative5(cwd, file) || file;
 }
 function readOptional(file, shown, required2, what) {
   try {
@@ -58496,9 +58507,8 @@ function fromRepositoryTop(findings, cwd, scanRoot) {
   const top = repositoryTop(resolve10(cwd, scanRoot));
   if (top === void 0 || top === resolve10(cwd)) return [...findings];
   return findings.map((finding) => {
-    const inside = relative5(top, resolve10(cwd, finding.path));
-    if (inside.startsWith("..") || isAbsolute(inside)) return finding;
-    return { ...finding, path: inside.split(sep3).join("/") };
+    const inside = pathInside(top, resolve10(cwd, finding.path));
+    return inside === void 0 ? finding : { ...finding, path: inside };
   });
 }
 async function executeScan(context, request2) {
@@ -58924,6 +58934,19 @@ async function* logCommits(selection, context) {
   }
 }
 
+// src/git/tree-blobs.ts
+async function treeBlobs(tree, context) {
+  const listing = await runGit(["ls-tree", "-r", "-z", "--full-tree", tree], context);
+  const blobs = [];
+  for (const entry of listing.split("\0")) {
+    const tab = entry.indexOf("	");
+    const [mode = "", type, sha2 = ""] = entry.slice(0, tab).split(" ");
+    if (tab === -1 || type !== "blob") continue;
+    blobs.push({ sha: sha2, path: entry.slice(tab + 1), mode });
+  }
+  return blobs;
+}
+
 // src/git/tagged-objects.ts
 var FIELDS = [
   "%(objecttype)",
@@ -58987,17 +59010,6 @@ async function peelNestedTags(lines, context) {
     if (type !== "" && object2 !== "missing") peeled.set(name, [type, object2]);
   });
   return peeled;
-}
-async function treeBlobs(tree, context) {
-  const listing = await runGit(["ls-tree", "-r", "-z", "--full-tree", tree], context);
-  const blobs = [];
-  for (const entry of listing.split("\0")) {
-    const tab = entry.indexOf("	");
-    const [mode = "", type, sha2 = ""] = entry.slice(0, tab).split(" ");
-    if (tab === -1 || type !== "blob") continue;
-    blobs.push({ sha: sha2, path: entry.slice(tab + 1), mode });
-  }
-  return blobs;
 }
 
 // src/sources/history-blobs.ts
@@ -59195,9 +59207,8 @@ async function* historyFragments(options2) {
 
 // src/sources/history-scan.ts
 async function* historyScanFragments(options2) {
-  const state = await probeRepository(options2);
   if (options2.range !== void 0) {
-    const shallowBoundaryCommits = state.isShallow ? await shallowBoundary(options2) : void 0;
+    const shallowBoundaryCommits = await isShallowRepository(options2) ? await shallowBoundary(options2) : void 0;
     yield* rangeFragments({
       ...options2,
       range: options2.range,
@@ -59205,6 +59216,7 @@ async function* historyScanFragments(options2) {
     });
     return;
   }
+  const state = await probeRepository(options2);
   if (!state.hasCommits && !await hasRefs(options2)) {
     options2.onNote("the repository has no commits yet: nothing to scan");
     return;

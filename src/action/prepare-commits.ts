@@ -1,6 +1,6 @@
 import { GitError } from "../errors.js";
-import { mergeBase } from "../git/repository.js";
-import { firstMeaningfulLine, type GitContext, runGit, runGitRaw } from "../git/run-git.js";
+import { isShallowRepository, mergeBase } from "../git/repository.js";
+import { firstMeaningfulLine, type GitContext, runGitRaw } from "../git/run-git.js";
 import { branchOf, type PullRequestEvent, type PushEvent } from "./read-event.js";
 
 /**
@@ -41,13 +41,9 @@ export async function hasCommit(sha: string, context: GitContext): Promise<boole
   return result.code === 0;
 }
 
-async function isShallow(context: GitContext): Promise<boolean> {
-  return (await runGit(["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
-}
-
 /** `--depth` for a fetch into a shallow clone; none into a full one, which it would make shallow. */
 async function depthArgs(depth: number, context: GitContext): Promise<string[]> {
-  return (await isShallow(context)) ? [`--depth=${depth}`] : [];
+  return (await isShallowRepository(context)) ? [`--depth=${depth}`] : [];
 }
 
 async function fetch(
@@ -99,11 +95,11 @@ async function reachMergeBase(
 ): Promise<string | undefined> {
   let found = await mergeBase(base, head, options);
   for (const step of DEEPEN_STEPS) {
-    if (found !== undefined || !(await isShallow(options))) return found;
+    if (found !== undefined || !(await isShallowRepository(options))) return found;
     await fetch([`--deepen=${step}`], [base, head], options);
     found = await mergeBase(base, head, options);
   }
-  if (found === undefined && (await isShallow(options))) {
+  if (found === undefined && (await isShallowRepository(options))) {
     const whole = await fetch(["--unshallow"], [base, head], options);
     if (!whole.ok) options.onNote(`could not fetch the full history: ${whole.detail}`);
     found = await mergeBase(base, head, options);
@@ -209,7 +205,7 @@ export async function preparePush(
 
 /** A full scan: the whole history of every ref the checkout has, unshallowed when it can be. */
 export async function prepareFullHistory(options: PrepareOptions): Promise<void> {
-  if (!(await isShallow(options))) return;
+  if (!(await isShallowRepository(options))) return;
   const fetched = await fetch(["--unshallow"], [], options);
   if (!fetched.ok) options.onNote(`could not fetch the full history: ${fetched.detail}`);
 }

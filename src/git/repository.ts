@@ -53,6 +53,11 @@ export async function probeRepository(context: GitContext): Promise<RepositorySt
   };
 }
 
+/** Whether the clone is shallow: its history stops at grafted boundary commits. */
+export async function isShallowRepository(context: GitContext): Promise<boolean> {
+  return (await runGit(["rev-parse", "--is-shallow-repository"], context)).trim() === "true";
+}
+
 /** Whether any ref exists: in a repository without commits, one names a blob, tree or tag. */
 export async function hasRefs(context: GitContext): Promise<boolean> {
   return (await runGit(["for-each-ref", "--count=1", "--format=%(refname)"], context)) !== "";

@@ -2,6 +2,7 @@ import {
   assertCommitExists,
   assertDateParses,
   hasRefs,
+  isShallowRepository,
   listLocalBlobs,
   probeRepository,
   shallowBoundary,
@@ -31,9 +32,11 @@ export interface HistoryScanOptions extends GitSourceOptions {
 }
 
 export async function* historyScanFragments(options: HistoryScanOptions): AsyncGenerator<Fragment> {
-  const state = await probeRepository(options);
   if (options.range !== undefined) {
-    const shallowBoundaryCommits = state.isShallow ? await shallowBoundary(options) : undefined;
+    // A range reads its own commits: of the repository, only whether its history is cut.
+    const shallowBoundaryCommits = (await isShallowRepository(options))
+      ? await shallowBoundary(options)
+      : undefined;
     yield* rangeFragments({
       ...options,
       range: options.range,
@@ -41,6 +44,7 @@ export async function* historyScanFragments(options: HistoryScanOptions): AsyncG
     });
     return;
   }
+  const state = await probeRepository(options);
   // Without a commit, a ref can still name a blob or a tree (a tag of a key file).
   if (!state.hasCommits && !(await hasRefs(options))) {
     options.onNote("the repository has no commits yet: nothing to scan");
