@@ -127,10 +127,9 @@ export interface ScanOptions {
 
 /**
  * --redact as a percentage: bare flag the default, --no-redact 0, else 0 to 100. Given more
- * than once (`--redact 50 --no-redact`), the last one counts, as for every other flag.
+ * than once, the last one counts, as for every flag (main.ts keeps only the last value).
  */
-export function readRedact(given: unknown): number {
-  const value = Array.isArray(given) ? given.at(-1) : given;
+export function readRedact(value: unknown): number {
   if (value === false) return 0;
   if (value === true || value === undefined || value === "") return DEFAULT_REDACT_PERCENT;
   const percent = Number(value);

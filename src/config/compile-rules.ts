@@ -17,9 +17,6 @@ export interface RuleOrigin {
   readonly fieldLine?: (path: FieldPath) => number | undefined;
 }
 
-export type { FieldPath };
-export { fieldText };
-
 /** `file:line` of a rule's entry, or the file alone when the line is not known. */
 export function originText(source: RuleOrigin): string {
   return `${source.file}${source.line ? `:${source.line}` : ""}`;

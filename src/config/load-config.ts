@@ -9,10 +9,9 @@ import {
   compileAllow,
   compileRules,
   EMPTY_ALLOW,
-  type FieldPath,
-  fieldText,
 } from "./compile-rules.js";
 import type { UserConfig } from "./config-schema.js";
+import { type FieldPath, fieldText } from "./field-text.js";
 import { findUp } from "./find-up.js";
 import { loadBuiltinRules } from "./load-rules.js";
 

@@ -12,7 +12,6 @@ const regexSource = nonEmpty();
 export const globSchema = nonEmpty().check(
   ...GLOB_CHECKS.map((check) => z.refine<string>(check.accepts, check.message)),
 );
-const glob = globSchema;
 
 export const severitySchema = z.enum(["critical", "high", "medium", "low", "info"]);
 
@@ -42,7 +41,7 @@ export const allowSchema = z.strictObject({
   /** Case-insensitive substrings: a secret containing one is not reported. */
   stopwords: z.optional(z.array(nonEmpty())),
   /** Path globs where the rule does not report. */
-  paths: z.optional(z.array(glob)),
+  paths: z.optional(z.array(globSchema)),
   /** Commits (full or abbreviated sha) whose content is not reported. */
   commits: z.optional(z.array(z.string().check(z.minLength(4)))),
 });
@@ -138,7 +137,10 @@ export const ruleSchema = z.strictObject({
   entropy: z.optional(z.number().check(z.minimum(0), z.maximum(8))),
   allow: z.optional(allowSchema),
   paths: z.optional(
-    z.strictObject({ include: z.optional(z.array(glob)), exclude: z.optional(z.array(glob)) }),
+    z.strictObject({
+      include: z.optional(z.array(globSchema)),
+      exclude: z.optional(z.array(globSchema)),
+    }),
   ),
   /** Report only when a finding of another rule lies within `within` lines. */
   requires: z.optional(
