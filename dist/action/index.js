@@ -1109,7 +1109,7 @@ var require_scan = __commonJS({
       }
       let base = str;
       let prefix = "";
-      let glob2 = "";
+      let glob = "";
       if (start > 0) {
         prefix = str.slice(0, start);
         str = str.slice(start);
@@ -1117,10 +1117,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str.slice(0, lastIndex);
-        glob2 = str.slice(lastIndex);
+        glob = str.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str;
+        glob = str;
       } else {
         base = str;
       }
@@ -1130,7 +1130,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (glob) glob = utils.removeBackslashes(glob);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -1140,7 +1140,7 @@ var require_scan = __commonJS({
         input,
         start,
         base,
-        glob: glob2,
+        glob,
         isBrace,
         isBracket,
         isGlob,
@@ -2218,9 +2218,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob2, options2, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input) => picomatch2(input, options2, returnState));
+    var picomatch2 = (glob, options2, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options2, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -2230,13 +2230,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject2(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+      const isState = isObject2(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options2 || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob2, options2) : picomatch2.makeRe(glob2, options2, false, true);
+      const regex = isState ? picomatch2.compileRe(glob, options2) : picomatch2.makeRe(glob, options2, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -2245,8 +2245,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options2, { glob: glob2, posix: posix2 });
-        const result2 = { glob: glob2, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options2, { glob, posix: posix2 });
+        const result2 = { glob, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -2271,7 +2271,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options2, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options2, { glob, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -2280,11 +2280,11 @@ var require_picomatch = __commonJS({
       }
       const opts = options2 || {};
       const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input === glob2;
+      let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
         output = format ? format(input) : input;
-        match = output === glob2;
+        match = output === glob;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
@@ -2295,8 +2295,8 @@ var require_picomatch = __commonJS({
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob2, options2, posix2 = options2 && options2.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options2);
+    picomatch2.matchBase = (input, glob, options2, posix2 = options2 && options2.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options2);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
     picomatch2.isMatch = (str, patterns, options2) => picomatch2(patterns, options2)(str);
@@ -2355,11 +2355,11 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob2, options2, returnState = false) {
+    function picomatch2(glob, options2, returnState = false) {
       if (options2 && (options2.windows === null || options2.windows === void 0)) {
         options2 = { ...options2, windows: utils.isWindows() };
       }
-      return pico(glob2, options2, returnState);
+      return pico(glob, options2, returnState);
     }
     Object.assign(picomatch2, pico);
     module.exports = picomatch2;
@@ -2367,9 +2367,9 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/config/config-globs.ts
-function baseOf(glob2) {
-  const folderOnly = glob2.endsWith("/");
-  const trimmed = glob2.replace(/\/+$/, "");
+function baseOf(glob) {
+  const folderOnly = glob.endsWith("/");
+  const trimmed = glob.replace(/\/+$/, "");
   const anchored = trimmed.startsWith("/") || trimmed.includes("/");
   const path = trimmed.replace(/^\/+/, "");
   return { pattern: anchored ? path : `**/${path}`, folderOnly };
@@ -2385,10 +2385,10 @@ function configGlobMatcher(globs) {
   return matcher;
 }
 function compileGlobs(globs) {
-  if (!globs.some((glob2) => glob2.startsWith("!"))) return listMatcher(globs);
-  const entries = globs.map((glob2) => {
-    const negated = glob2.startsWith("!");
-    return { negated, test: listMatcher([negated ? glob2.slice(1) : glob2]) };
+  if (!globs.some((glob) => glob.startsWith("!"))) return listMatcher(globs);
+  const entries = globs.map((glob) => {
+    const negated = glob.startsWith("!");
+    return { negated, test: listMatcher([negated ? glob.slice(1) : glob]) };
   });
   return (path) => {
     for (let index = entries.length - 1; index >= 0; index--) {
@@ -2425,11 +2425,11 @@ var init_config_globs = __esm({
     GLOB_CHECKS = [
       {
         // On Windows a \ separates folders; in a glob it escapes, so `vendor\**` would match nothing.
-        accepts: (glob2) => !glob2.includes("\\"),
+        accepts: (glob) => !glob.includes("\\"),
         message: "a \\ in a glob escapes the next character: separate folders with /, and write [*] for a character taken literally"
       },
       {
-        accepts: (glob2) => glob2.replace(/^!/, "").replace(/^\/+|\/+$/g, "") !== "",
+        accepts: (glob) => glob.replace(/^!/, "").replace(/^\/+|\/+$/g, "") !== "",
         message: "names no path"
       }
     ];
@@ -12658,7 +12658,7 @@ var init_zod_mini = __esm({
 });
 
 // src/config/rule-schema.ts
-var nonEmpty, regexSource, globSchema, glob, severitySchema, matchExampleSchema, nomatchExampleSchema, allowSchema, serviceName, verifySpecSchema, verifySchema, revokeSchema, ruleSchema, ruleFileSchema;
+var nonEmpty, regexSource, globSchema, severitySchema, matchExampleSchema, nomatchExampleSchema, allowSchema, serviceName, verifySpecSchema, verifySchema, revokeSchema, ruleSchema, ruleFileSchema;
 var init_rule_schema = __esm({
   "src/config/rule-schema.ts"() {
     "use strict";
@@ -12669,7 +12669,6 @@ var init_rule_schema = __esm({
     globSchema = nonEmpty().check(
       ...GLOB_CHECKS.map((check) => refine(check.accepts, check.message))
     );
-    glob = globSchema;
     severitySchema = _enum(["critical", "high", "medium", "low", "info"]);
     matchExampleSchema = union2([
       nonEmpty(),
@@ -12694,7 +12693,7 @@ var init_rule_schema = __esm({
       /** Case-insensitive substrings: a secret containing one is not reported. */
       stopwords: optional(array(nonEmpty())),
       /** Path globs where the rule does not report. */
-      paths: optional(array(glob)),
+      paths: optional(array(globSchema)),
       /** Commits (full or abbreviated sha) whose content is not reported. */
       commits: optional(array(string2().check(_minLength(4))))
     });
@@ -12779,7 +12778,10 @@ var init_rule_schema = __esm({
       entropy: optional(number2().check(_gte(0), _lte(8))),
       allow: optional(allowSchema),
       paths: optional(
-        strictObject({ include: optional(array(glob)), exclude: optional(array(glob)) })
+        strictObject({
+          include: optional(array(globSchema)),
+          exclude: optional(array(globSchema))
+        })
       ),
       /** Report only when a finding of another rule lies within `within` lines. */
       requires: optional(
@@ -55291,12 +55293,13 @@ async function syncComments(input) {
         per_page: 100
       })
     );
-    const marked = reviewComments.filter(
-      (comment) => parseReviewMarker(comment.body ?? "") && isOurs(comment.user)
-    );
-    const names = [...new Set(marked.map((comment) => comment.user?.login))];
+    const marked = reviewComments.flatMap((comment) => {
+      const marker = parseReviewMarker(comment.body ?? "");
+      return marker && isOurs(comment.user) ? [{ comment, marker }] : [];
+    });
+    const names = [...new Set(marked.map(({ comment }) => comment.user?.login))];
     for (const name of tokenUser === void 0 && names.length > 1 ? names : []) {
-      const first = marked.find((comment) => comment.user?.login === name);
+      const first = marked.find(({ comment }) => comment.user?.login === name).comment;
       const rewritten = await edited(
         () => octokit.rest.pulls.updateReviewComment({
           owner,
@@ -55312,9 +55315,8 @@ async function syncComments(input) {
     }
     const existing = /* @__PURE__ */ new Map();
     const stale = [];
-    for (const comment of marked) {
-      const marker = parseReviewMarker(comment.body ?? "");
-      if (!marker || !isOurs(comment.user)) continue;
+    for (const { comment, marker } of marked) {
+      if (!isOurs(comment.user)) continue;
       const key = reviewKey(marker);
       const known = { id: comment.id, marker, body: comment.body, author: comment.user };
       if (existing.has(key)) stale.push(known);
@@ -56736,6 +56738,7 @@ function repositoryTop(start) {
 init_errors();
 init_read_regular_file();
 init_compile_rules();
+init_field_text();
 import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
 import { basename as basename2, dirname as dirname4, join as join5, relative as relative2, resolve as resolve6 } from "node:path";
 init_load_rules();
@@ -59361,23 +59364,23 @@ async function readTrustedConfig(options2) {
       changedFiles
     };
   }
-  const texts = await Promise.all(candidates2.map((path) => readAt(commit, path, context)));
-  const present = candidates2.filter((_3, index) => texts[index] !== void 0);
+  const read = await Promise.all(
+    candidates2.map(async (path) => ({ path, text: await readAt(commit, path, context) }))
+  );
+  const present = read.filter((file) => file.text !== void 0);
   if (present.length > 1) {
     throw new ConfigError(
-      `${present.join(" and ")} at ${label} ${short2}: two config files in one folder; keep one (keywarden would read only ${present[0]})`
+      `${present.map((file) => file.path).join(" and ")} at ${label} ${short2}: two config files in one folder; keep one (keywarden would read only ${present[0].path})`
     );
   }
-  for (const [index, path] of candidates2.entries()) {
-    const text = texts[index];
-    if (text !== void 0) {
-      return {
-        configText: { text, name: `${path}@${short2}` },
-        suppressions,
-        description: `config ${path} from ${label} ${short2}`,
-        changedFiles
-      };
-    }
+  const [found] = present;
+  if (found?.text !== void 0) {
+    return {
+      configText: { text: found.text, name: `${found.path}@${short2}` },
+      suppressions,
+      description: `config ${found.path} from ${label} ${short2}`,
+      changedFiles
+    };
   }
   return {
     // No config at the base: built-in rules only, whatever the change adds.

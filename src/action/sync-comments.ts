@@ -150,12 +150,13 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     );
     // Marked comments by bots of more than one name: only an edit tells which name is ours.
     // Each name's first comment is written again as it is until GitHub lets one through.
-    const marked = reviewComments.filter(
-      (comment) => parseReviewMarker(comment.body ?? "") && isOurs(comment.user),
-    );
-    const names = [...new Set(marked.map((comment) => comment.user?.login))];
+    const marked = reviewComments.flatMap((comment) => {
+      const marker = parseReviewMarker(comment.body ?? "");
+      return marker && isOurs(comment.user) ? [{ comment, marker }] : [];
+    });
+    const names = [...new Set(marked.map(({ comment }) => comment.user?.login))];
     for (const name of tokenUser === undefined && names.length > 1 ? names : []) {
-      const first = marked.find((comment) => comment.user?.login === name)!;
+      const first = marked.find(({ comment }) => comment.user?.login === name)!.comment;
       const rewritten = await edited(() =>
         octokit.rest.pulls.updateReviewComment({
           owner,
@@ -172,9 +173,9 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     const existing = new Map<string, KnownComment>();
     // A second comment for the same line and keys (two runs that raced) is marked resolved below.
     const stale: KnownComment[] = [];
-    for (const comment of marked) {
-      const marker = parseReviewMarker(comment.body ?? "");
-      if (!marker || !isOurs(comment.user)) continue;
+    for (const { comment, marker } of marked) {
+      // Once a no-op edit has named us, another bot's comments are no longer taken for ours.
+      if (!isOurs(comment.user)) continue;
       const key = reviewKey(marker);
       const known = { id: comment.id, marker, body: comment.body, author: comment.user };
       if (existing.has(key)) stale.push(known);

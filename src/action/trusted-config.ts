@@ -139,24 +139,24 @@ export async function readTrustedConfig(options: TrustedConfigOptions): Promise<
       changedFiles,
     };
   }
-  const texts = await Promise.all(candidates.map((path) => readAt(commit, path, context)));
-  const present = candidates.filter((_, index) => texts[index] !== undefined);
+  const read = await Promise.all(
+    candidates.map(async (path) => ({ path, text: await readAt(commit, path, context) })),
+  );
+  const present = read.filter((file) => file.text !== undefined);
   // As the CLI refuses them: one of the two would be read and the other silently not.
   if (present.length > 1) {
     throw new ConfigError(
-      `${present.join(" and ")} at ${label} ${short}: two config files in one folder; keep one (keywarden would read only ${present[0]})`,
+      `${present.map((file) => file.path).join(" and ")} at ${label} ${short}: two config files in one folder; keep one (keywarden would read only ${present[0]!.path})`,
     );
   }
-  for (const [index, path] of candidates.entries()) {
-    const text = texts[index];
-    if (text !== undefined) {
-      return {
-        configText: { text, name: `${path}@${short}` },
-        suppressions,
-        description: `config ${path} from ${label} ${short}`,
-        changedFiles,
-      };
-    }
+  const [found] = present;
+  if (found?.text !== undefined) {
+    return {
+      configText: { text: found.text, name: `${found.path}@${short}` },
+      suppressions,
+      description: `config ${found.path} from ${label} ${short}`,
+      changedFiles,
+    };
   }
   return {
     // No config at the base: built-in rules only, whatever the change adds.
