@@ -211,6 +211,8 @@ export interface SkipNotice {
     | "symlink"
     | "not-a-file";
   readonly detail?: string;
+  /** About the scan as a whole, not one file: `path` is then a label, `(history)` or `(range)`. */
+  readonly wholeScan?: true;
 }
 
 /** Everything a reporter needs besides findings. */

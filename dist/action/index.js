@@ -58719,6 +58719,7 @@ async function* rangeFragments(options2) {
           if (isCut) {
             options2.onSkip({
               path: "(range)",
+              wholeScan: true,
               reason: "unreadable",
               detail: `commit ${commit.commit.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown (git fetch --deepen or --unshallow, then scan again)`
             });
@@ -59123,6 +59124,7 @@ async function* historyFragments(options2) {
       if (!(error2 instanceof GitError) || commits === 0) throw error2;
       onSkip({
         path: "(history)",
+        wholeScan: true,
         reason: "unreadable",
         detail: `the commit walk stopped after ${commits} commit${commits === 1 ? "" : "s"}: ${error2.message}`
       });
@@ -59557,12 +59559,11 @@ async function runSteps(io2) {
     io2.stdout.write(annotation2("warning", `keywarden: ${trusted.description}`));
   for (const skip of summary.skipped) {
     if (skip.reason !== "too-large" && !UNREAD_REASONS.has(skip.reason)) continue;
-    const inTree = !skip.path.startsWith("(");
     io2.stdout.write(
       annotation2(
         "warning",
         `keywarden: not scanned: ${skip.path}${skip.detail ? ` (${skip.detail})` : ""}`,
-        inTree ? { file: skip.path, title: "Not scanned for secrets" } : {}
+        skip.wholeScan ? {} : { file: skip.path, title: "Not scanned for secrets" }
       )
     );
   }

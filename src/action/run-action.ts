@@ -246,12 +246,11 @@ async function runSteps(io: CliIo): Promise<number> {
   // not only inside the collapsed log group.
   for (const skip of summary.skipped) {
     if (skip.reason !== "too-large" && !UNREAD_REASONS.has(skip.reason)) continue;
-    const inTree = !skip.path.startsWith("(");
     io.stdout.write(
       annotation(
         "warning",
         `keywarden: not scanned: ${skip.path}${skip.detail ? ` (${skip.detail})` : ""}`,
-        inTree ? { file: skip.path, title: "Not scanned for secrets" } : {},
+        skip.wholeScan ? {} : { file: skip.path, title: "Not scanned for secrets" },
       ),
     );
   }

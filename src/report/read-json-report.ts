@@ -92,6 +92,7 @@ const reportSchema = z.object({
               "not-a-file",
             ]),
             detail: z.optional(z.string()),
+            wholeScan: z.optional(z.literal(true)),
           }),
         ),
         [],

@@ -74,6 +74,7 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
           if (isCut) {
             options.onSkip({
               path: "(range)",
+              wholeScan: true,
               reason: "unreadable",
               detail: `commit ${commit.commit.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown (git fetch --deepen or --unshallow, then scan again)`,
             });

@@ -184,6 +184,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       if (!(error instanceof GitError) || commits === 0) throw error;
       onSkip({
         path: "(history)",
+        wholeScan: true,
         reason: "unreadable",
         detail: `the commit walk stopped after ${commits} commit${commits === 1 ? "" : "s"}: ${error.message}`,
       });

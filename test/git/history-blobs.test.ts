@@ -243,6 +243,7 @@ describe("historyFragments", () => {
     expect(skipped).toEqual([
       {
         path: "(history)",
+        wholeScan: true,
         reason: "unreadable",
         detail: `the commit walk stopped after 1 commit: git log failed: unable to read tree ${tree}`,
       },
