@@ -53361,7 +53361,7 @@ var init_anthropic_admin = __esm({
 
 // src/revoke/revokers/aws-iam.ts
 function pairOf2(target) {
-  return awsPairOf(target.secret, target.companionSecret);
+  return awsPairOf(target.secret, target.companion?.secret);
 }
 function adminOf(env, pair) {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
@@ -54117,7 +54117,7 @@ var init_slack_auth_revoke = __esm({
 
 // src/revoke/revokers/twilio-keys.ts
 function keySid(target) {
-  return [target.secret, target.companionSecret, ...Object.values(target.metadata)].find(
+  return [target.secret, target.companion?.secret, ...Object.values(target.metadata)].find(
     (value) => value !== void 0 && KEY_SID.test(value)
   );
 }
@@ -54447,7 +54447,7 @@ function groupTargets(findings, rulesById) {
       rule,
       findings: [finding],
       secret: finding.secret,
-      ...companion ? { companion, companionSecret: companion.secret } : {},
+      ...companion ? { companion } : {},
       metadata: finding.metadata
     });
   }
@@ -54488,7 +54488,7 @@ async function runRevocation(options2) {
         mechanism,
         ...entry
       },
-      [target.secret, target.companionSecret]
+      [target.secret, target.companion?.secret]
     );
   };
   const verificationOf = await verifyTargets(options2, targets);
@@ -54601,7 +54601,7 @@ async function runRevocation(options2) {
     const own2 = results.get(target);
     if (own2.revocation.status !== "manual" && own2.revocation.status !== "skipped") continue;
     const pair = targets.find(
-      (other) => other.companionSecret === target.secret && results.get(other)?.revocation.status === "revoked"
+      (other) => other.companion?.secret === target.secret && results.get(other)?.revocation.status === "revoked"
     );
     if (!pair) continue;
     const pairResult = results.get(pair);

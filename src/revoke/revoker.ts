@@ -22,7 +22,6 @@ export interface RevokeTarget {
   readonly secret: string;
   /** The other half of a two-part key (an AWS key id and its secret). */
   readonly companion?: Companion;
-  readonly companionSecret?: string;
   readonly metadata: Readonly<Record<string, string>>;
 }
 

@@ -84,7 +84,7 @@ function groupTargets(
       rule,
       findings: [finding],
       secret: finding.secret,
-      ...(companion ? { companion, companionSecret: companion.secret } : {}),
+      ...(companion ? { companion } : {}),
       metadata: finding.metadata,
     });
   }
@@ -138,7 +138,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         mechanism,
         ...entry,
       },
-      [target.secret, target.companionSecret],
+      [target.secret, target.companion?.secret],
     );
   };
 
@@ -263,7 +263,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
     if (own.revocation.status !== "manual" && own.revocation.status !== "skipped") continue;
     const pair = targets.find(
       (other) =>
-        other.companionSecret === target.secret &&
+        other.companion?.secret === target.secret &&
         results.get(other)?.revocation.status === "revoked",
     );
     if (!pair) continue;

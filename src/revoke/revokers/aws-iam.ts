@@ -24,7 +24,7 @@ const IAM_VERSION = "2010-05-08";
 type Pair = NonNullable<ReturnType<typeof awsPairOf>>;
 
 function pairOf(target: RevokeTarget): Pair | undefined {
-  return awsPairOf(target.secret, target.companionSecret);
+  return awsPairOf(target.secret, target.companion?.secret);
 }
 
 function adminOf(env: Env, pair: Pair): AwsCredentials | undefined {

@@ -10,7 +10,7 @@ import { attemptFrom, type Env, oneByOne, type Revoker, type RevokeTarget } from
 const KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
 function keySid(target: RevokeTarget): string | undefined {
-  return [target.secret, target.companionSecret, ...Object.values(target.metadata)].find(
+  return [target.secret, target.companion?.secret, ...Object.values(target.metadata)].find(
     (value): value is string => value !== undefined && KEY_SID.test(value),
   );
 }
