@@ -44,6 +44,24 @@ function shallowCheckout(originDir: string, branch: string): string {
   return dir;
 }
 
+/** The Action on a push event of a repository with one commit, checked out whole. */
+async function pushToOneCommitRepo(
+  payload: (head: string) => unknown,
+  inputs?: Readonly<Record<string, string>>,
+) {
+  const origin = makeTempRepo();
+  const head = origin.commit("start", { "README.md": "# app\n" });
+  const github = await standInGithub();
+  return runBundledAction({
+    action,
+    workspace: fullCheckout(origin, "main"),
+    eventName: "push",
+    payload: payload(head),
+    apiUrl: github.url,
+    ...(inputs ? { inputs } : {}),
+  });
+}
+
 describe("the Action on a push", () => {
   it("scans the pushed commits only, fetching what a shallow checkout lacks", async () => {
     const [oldKey, newKey] = [openaiKey(), openaiKey()];
@@ -129,16 +147,8 @@ describe("the Action on a push", () => {
   });
 
   it("refuses a sarif-file it cannot write before scanning or commenting", async () => {
-    const origin = makeTempRepo();
-    const head = origin.commit("start", { "README.md": "# app\n" });
-    const github = await standInGithub();
-    const result = await runBundledAction({
-      action,
-      workspace: fullCheckout(origin, "main"),
-      eventName: "push",
-      payload: pushPayload("refs/heads/main", ZERO, head),
-      apiUrl: github.url,
-      inputs: { "sarif-file": "README.md/k.sarif" },
+    const result = await pushToOneCommitRepo((head) => pushPayload("refs/heads/main", ZERO, head), {
+      "sarif-file": "README.md/k.sarif",
     });
     expect(result.exitCode).toBe(2);
     expect(loggedLines(result.stdout)).toEqual([
@@ -148,16 +158,7 @@ describe("the Action on a push", () => {
   });
 
   it("does nothing for a deleted branch", async () => {
-    const origin = makeTempRepo();
-    const head = origin.commit("start", { "README.md": "# app\n" });
-    const github = await standInGithub();
-    const result = await runBundledAction({
-      action,
-      workspace: fullCheckout(origin, "main"),
-      eventName: "push",
-      payload: pushPayload("refs/heads/gone", head, ZERO),
-      apiUrl: github.url,
-    });
+    const result = await pushToOneCommitRepo((head) => pushPayload("refs/heads/gone", head, ZERO));
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toMatchObject({ findings: "0", "exit-code": "0" });
     expect(result.summary).toContain("the push deleted a branch");
