@@ -2,11 +2,15 @@
  * gitleaks names paths with regular expressions; keywarden uses globs (picomatch, dot files
  * included). This turns the path regexes people actually write into globs:
  *
- *   \.env\.prod$                      → **\/*.env.prod
- *   (?:^|/)vendor/                    → **\/vendor/**
- *   ^docs/.*\.md$                     → docs/**\/*.md
- *   (.*?)(jpg|gif|svg)$               → **\/*{jpg,gif,svg}
- *   (go.mod|go.sum)$                  → **\/*{go?mod,go?sum}
+ *   (?:^|/)vendor/                    → **\/vendor/*
+ *   ^docs/.*$                         → docs/*
+ *   \.env\.prod                       → **\/*.env.prod*
+ *   \.env\.prod$                      → **\/*.env.prod (wider: also a.env.prod/b)
+ *   (.*?)(jpg|gif|svg)$               → **\/*{jpg,gif,svg} (wider, the same way)
+ *
+ * A glob also covers everything inside a folder it names (config-globs.ts). A regex that does
+ * not end at `$` does too; one that does names paths ending there, so its globs are wider
+ * (listed in `widenings`) unless a wildcard ends it.
  *
  * Regexes beyond that (classes with quantifiers, \d, nested repetition...) are refused with a
  * reason, for the import report.
@@ -239,7 +243,10 @@ function convertBranch(branch: string, remarks: Remarks): string[] {
       const atSegmentStart =
         before === undefined ? startAnchor !== "none" : before.kind === "slash";
       const atSegmentEnd = after === undefined || after.kind === "slash";
-      if (atSegmentStart && atSegmentEnd) glob += "**";
+      // A wildcard that ends the path: one name is enough, a glob covers what a folder holds.
+      // (`docs/**` would also match a file named `docs`, which `^docs/.*$` does not.)
+      if (after === undefined) glob += "*";
+      else if (atSegmentStart && atSegmentEnd) glob += "**";
       else if (atSegmentStart) glob += "**/*";
       else if (atSegmentEnd) glob += "*/**";
       else {
@@ -257,17 +264,19 @@ function convertBranch(branch: string, remarks: Remarks): string[] {
         ? "**/"
         : "**/*";
   const core = `${prefix}${glob.startsWith("/") ? glob.slice(1) : glob}`;
-  const globs = endAnchored
-    ? [core]
-    : core.endsWith("/")
-      ? [`${core}**`]
-      : core.endsWith("**")
-        ? [core]
-        : [`${core}*`, `${core}*/**`];
+  // Unanchored at the end, the regex also matches whatever lies inside what it matches, as the
+  // glob covers a folder's contents. Anchored, it names a path that ends there: unless a
+  // wildcard ends it, the glob would also cover the files in a folder of that name (`bin/x.env`
+  // under `(jpg|bin)$`), and no glob names files alone.
+  const unanchored = endAnchored ? core : `${core}*`;
   // A config glob with no slash matches at any depth; `^name` means the top folder's alone.
-  return startAnchor === "start"
-    ? globs.map((result) => (result.includes("/") ? result : `/${result}`))
-    : globs;
+  const result =
+    startAnchor === "start" && !unanchored.includes("/") ? `/${unanchored}` : unanchored;
+  if (endAnchored && tokens[tokens.length - 1]?.kind !== "wild")
+    remarks.widenings.add(
+      `${result} would also cover the files in a folder so named (the regex ends at $)`,
+    );
+  return [result];
 }
 
 /** Converts one gitleaks path regex; throws PathRegexError with a reason when it cannot. */

@@ -5,15 +5,18 @@ import {
   readdirSync,
   readFileSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { importGitleaksConfig } from "../../src/config/gitleaks-import.js";
 import { builtinEquivalents } from "../../src/config/gitleaks-rule-ids.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { createDetector } from "../../src/engine/detector.js";
 import { ConfigError } from "../../src/errors.js";
+import { plantedKey } from "../git/helpers.js";
 import { makeTempDir } from "../helpers/git-repo.js";
 import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
 
@@ -125,7 +128,10 @@ describe.skipIf(!hasCorpus)("keywarden import gitleaks on gitleaks' fixture conf
     expect(and.notes.some((note) => note.includes("condition AND"))).toBe(true);
     expect(and.yaml).toContain("- fake");
     const targeted = await convert("valid/allowlist_global_target_rules.toml");
-    expect(targeted.yaml).toContain("'**/@octokit/auth-token/README.md'");
+    // The path ends at $: no glob names that file alone (see the test of targetRules below).
+    expect(targeted.notes).toContainEqual(
+      expect.stringMatching(/allowlists\[1\]: path .*@octokit.* not converted: /),
+    );
     const useDefault = await convert("valid/allowlist_rule_extend_default.toml");
     expect(useDefault.yaml).toMatch(/^useDefault: true$/m);
   });
@@ -351,11 +357,59 @@ describe("keywarden import gitleaks: [extend] disabledRules", () => {
         "paths = ['[0-9]+\\.json$', '^fixtures/']",
       ].join("\n"),
     );
-    expect(result.yaml).toContain("- fixtures/**");
+    expect(result.yaml).toContain("- fixtures/*");
     expect(result.yaml).not.toMatch(/^\s+- .*\.json/m);
     expect(result.notes).toContain(
-      'rule tok-token allowlists[0]: path "[0-9]+\\\\.json$" not converted: [0-9] repeated would become * (any characters within a path segment), which would allow more paths than gitleaks does',
+      'rule tok-token allowlists[0]: path "[0-9]+\\\\.json$" not converted: [0-9] repeated would become * (any characters within a path segment); **/**.json would also cover the files in a folder so named (the regex ends at $), which would allow more paths than gitleaks does',
     );
+  });
+
+  it("attaches a global allowlist with targetRules to those rules only", async () => {
+    const result = await importText(
+      [
+        "[[rules]]",
+        'id = "tok-token"',
+        "regex = 'tok_[a-z0-9]{24}'",
+        'keywords = ["tok_"]',
+        "[[rules]]",
+        'id = "pat-token"',
+        "regex = 'pat_[a-z0-9]{24}'",
+        'keywords = ["pat_"]',
+        "[[allowlists]]",
+        'targetRules = ["pat-token"]',
+        "paths = ['(?:^|/)fixtures/']",
+      ].join("\n"),
+    );
+    const rules = (parseYaml(result.yaml) as { rules: { id: string; allow?: unknown }[] }).rules;
+    expect(rules.map((rule) => [rule.id, rule.allow])).toEqual([
+      ["tok-token", undefined],
+      ["pat-token", { paths: ["**/fixtures/*"] }],
+    ]);
+  });
+
+  it("leaves out an allowlist path ending at $: its glob would also allow the files of a folder so named", async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, ".gitleaks.toml"),
+      "[extend]\nuseDefault = true\n[[allowlists]]\npaths = ['(.*?)(jpg|gif|doc|pdf|bin)$', '\\.lock$', '^fixtures/']\n",
+    );
+    const imported = await runCli(["import", "gitleaks"], { cwd: dir });
+    expect(imported.exitCode, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(
+      'path "(.*?)(jpg|gif|doc|pdf|bin)$" not converted: **/*{jpg,gif,doc,pdf,bin} would also cover the files in a folder so named',
+    );
+    expect(imported.stderr).toContain('path "\\\\.lock$" not converted');
+    const key = plantedKey();
+    const paths = ["bin/config.env", "deps.lock/app.env", "fixtures/app.env", "src/robin/app.env"];
+    for (const path of paths) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), `LLAMA_API_KEY=${key}\n`);
+    }
+    const scan = await runCli(["scan", "-q", "--format", "json"], { cwd: dir });
+    expect(scan.exitCode, scan.stderr).toBe(1);
+    const found = (JSON.parse(scan.stdout).findings as { path: string }[]).map((f) => f.path);
+    // As gitleaks reports them: none of these paths ends in bin or .lock.
+    expect(found).toEqual(["bin/config.env", "deps.lock/app.env", "src/robin/app.env"]);
   });
 
   it.skipIf(!hasCorpus)(

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { configGlobMatcher } from "../../src/config/config-globs.js";
 import { pathRegexToGlobs } from "../../src/config/path-regex-to-glob.js";
 import { Re2Error, translateRe2 } from "../../src/config/translate-re2.js";
 import { REPO_ROOT } from "../helpers/run-cli.js";
@@ -130,29 +131,85 @@ describe("translateRe2", () => {
 describe("pathRegexToGlobs", () => {
   it.each([
     ["\\.env\\.prod$", ["**/*.env.prod"]],
-    ["(?:^|/)vendor/", ["**/vendor/**"]],
+    ["(?:^|/)vendor/", ["**/vendor/*"]],
     ["^docs/.*\\.md$", ["docs/**/*.md"]],
+    ["^docs/.*$", ["docs/*"]],
     ["(.*?)(jpg|gif|svg)$", ["**/*{jpg,gif,svg}"]],
     ["(go.mod|go.sum)$", ["**/*{go?mod,go?sum}"]],
-    ["^node_modules/.*", ["node_modules/**"]],
+    ["^node_modules/.*", ["node_modules/*"]],
     ["(?:^|/)@octokit/auth-token/README\\.md$", ["**/@octokit/auth-token/README.md"]],
     ["^.*\\.(xml|log|json)$", ["**/*.{xml,log,json}"]],
     ["\\.(?:jpe?g|tiff?)$", ["**/*.{jp{e,}g,tif{f,}}"]],
-    ["ignore\\.xaml", ["**/*ignore.xaml*", "**/*ignore.xaml*/**"]],
+    ["ignore\\.xaml", ["**/*ignore.xaml*"]],
   ])("%s", (regex, globs) => {
     expect(pathRegexToGlobs(regex).globs).toEqual(globs);
   });
 
   it("anchors a regex anchored at the start to the config's folder, not to any depth", () => {
     expect(pathRegexToGlobs("^config\\.json$").globs).toEqual(["/config.json"]);
-    expect(pathRegexToGlobs("^build").globs).toEqual(["/build*", "build*/**"]);
+    expect(pathRegexToGlobs("^build").globs).toEqual(["/build*"]);
+  });
+
+  it("never gives globs that match a path the regex does not, unless it lists a widening", () => {
+    const paths = [
+      "bin",
+      "bin/config.env",
+      "src/robin/app.env",
+      "src/robin",
+      "docs.bin/x.env",
+      "x.lock",
+      "x.lock/app.env",
+      "a/b.lock",
+      "package-lock.json",
+      "package-lock.json/app.env",
+      "web/package-lock.json",
+      "docs",
+      "docs/a.md",
+      "docs/a.md/app.env",
+      "docs/sub/b.md",
+      "other/docs/a.md",
+      "vendor",
+      "vendor/lib/app.env",
+      "x/vendor/app.env",
+      "build",
+      "build.env",
+      "builder/app.env",
+      "go.mod",
+      "go.mod/app.env",
+      "a/ignore.xaml.bak/app.env",
+      "logo.jpg",
+      "assets/logo.jpg",
+    ];
+    const cases = [
+      ["(.*?)(jpg|gif|doc|pdf|bin)$", true],
+      ["\\.lock$", true],
+      ["package-lock\\.json$", true],
+      ["^docs/.*\\.md$", true],
+      ["(go.mod|go.sum)$", true],
+      ["^config\\.json$", true],
+      ["^docs/.*$", false],
+      ["^docs/", false],
+      ["(?:^|/)vendor/", false],
+      ["^node_modules/.*", false],
+      ["^build", false],
+      ["ignore\\.xaml", false],
+      ["\\.jpg", false],
+    ] as const;
+    for (const [regex, widens] of cases) {
+      const conversion = pathRegexToGlobs(regex);
+      expect(conversion.widenings.length > 0, regex).toBe(widens);
+      if (widens) continue;
+      const globs = configGlobMatcher(conversion.globs)!;
+      const re = new RegExp(regex);
+      for (const path of paths) expect(globs(path), `${regex} on ${path}`).toBe(re.test(path));
+    }
   });
 
   it("says where the globs would match more than the regex, apart from stricter notes", () => {
-    expect(pathRegexToGlobs("[0-9]+\\.json$").widenings).toEqual([
+    expect(pathRegexToGlobs("[0-9]+\\.json").widenings).toEqual([
       "[0-9] repeated would become * (any characters within a path segment)",
     ]);
-    expect(pathRegexToGlobs("[^/]+\\.json$").widenings).toEqual([]);
+    expect(pathRegexToGlobs("[^/]+\\.json").widenings).toEqual([]);
   });
 
   it("refuses regexes with no glob form", () => {
