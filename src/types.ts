@@ -44,6 +44,11 @@ export interface Fragment {
   /** 1-based line number of the first line of `text` in the file. */
   readonly startLine: number;
   /**
+   * How many characters at the start of `text` an earlier fragment of the stream also held
+   * (the lines stdin reads again before a piece): scanned, not counted again as scanned.
+   */
+  readonly readAgainChars?: number;
+  /**
    * For sources whose lines are not contiguous (added lines of a diff): the file line number of
    * each line of `text`, by 0-based line index. When present it wins over `startLine`.
    */

@@ -79,7 +79,7 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       found = detector.detect(fragment);
     }
     scannedFragments++;
-    scannedBytes += fragment.text.length;
+    scannedBytes += fragment.text.length - (fragment.readAgainChars ?? 0);
     for (const finding of found) findings.push(finding);
     options.onFragment?.(fragment);
   }

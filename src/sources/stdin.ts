@@ -117,11 +117,15 @@ export async function* stdinFragments(
       const context = new Set(
         Array.from({ length: contextLines }, (_, index) => startLine - contextLines + index),
       );
+      const text = decodeText(Buffer.concat([overlap, piece]));
+      let readAgainChars = 0;
+      for (let line = 0; line < contextLines; line++)
+        readAgainChars = text.indexOf("\n", readAgainChars) + 1;
       yield {
-        text: decodeText(Buffer.concat([overlap, piece])),
+        text,
         path,
         startLine: startLine - contextLines,
-        ...(contextLines > 0 ? { contextOnly: context } : {}),
+        ...(contextLines > 0 ? { contextOnly: context, readAgainChars } : {}),
       };
       startLine += countLines(piece);
       // A piece cut inside a line leaves nothing whole to read again.

@@ -29,7 +29,7 @@ interface JsonReport {
     fingerprint: string;
     encoding?: string;
   }[];
-  summary: { skipped: { path: string; reason: string }[] };
+  summary: { scannedBytes: number; skipped: { path: string; reason: string; detail?: string }[] };
 }
 
 const rules = compileRules(readBuiltinRuleSources()).filter((rule) => rule.report);
@@ -508,15 +508,18 @@ describe("keywarden stdin", () => {
     );
     const at = [3, 59_917, 159_999];
     for (const [i, line] of at.entries()) lines[line] = `token=${keys[i]}`;
+    const input = `${lines.join("\n")}\n`;
     const result = await runCli(["stdin", "--format", "json", "--no-redact"], {
       cwd: makeTempDir(),
-      input: `${lines.join("\n")}\n`,
+      input,
     });
     expect(result.exitCode).toBe(1);
-    const { findings } = JSON.parse(result.stdout) as JsonReport;
+    const { findings, summary } = JSON.parse(result.stdout) as JsonReport;
     expect(findings.map((finding) => [finding.line, finding.secret])).toEqual(
       at.map((line, i) => [line + 1, keys[i]]),
     );
+    // The lines read again before each piece are not counted again.
+    expect(summary.scannedBytes).toBe(input.length);
   });
   it("finds a private key block longer than the lines read again across a cut, once", async () => {
     const body = [expandTemplate("MIISKAIBAAKCBAEA{{b64:48}}")];

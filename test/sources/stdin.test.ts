@@ -50,6 +50,18 @@ describe("standard input", () => {
     ]);
   });
 
+  it("says how much of each fragment an earlier one held, so no byte counts twice", async () => {
+    const input = Array.from({ length: 500 }, (_, i) => `line ${i}\n`).join("");
+    const { fragments } = await read([input], 256);
+    expect(fragments.length).toBeGreaterThan(5);
+    const counted = fragments.map((f) => f.text.length - (f.readAgainChars ?? 0));
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(input.length);
+    for (const fragment of fragments.slice(1)) {
+      const again = fragment.text.slice(0, fragment.readAgainChars);
+      expect(again.split("\n").length - 1).toBe(fragment.contextOnly?.size);
+    }
+  });
+
   it("reads input with NUL bytes as text, and UTF-16 whole", async () => {
     const withNul = await read([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]), "more\n"], 4);
     expect(withNul.fragments.map((fragment) => fragment.text)).toEqual(["\x89PNG\0\0\x01more\n"]);
