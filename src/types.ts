@@ -44,6 +44,11 @@ export interface Fragment {
   /** 1-based line number of the first line of `text` in the file. */
   readonly startLine: number;
   /**
+   * 1-based column at which `text` starts on its first line, for a piece of a line too long to
+   * hold whole (stdin); default 1.
+   */
+  readonly startColumn?: number;
+  /**
    * How many characters at the start of `text` an earlier fragment of the stream also held
    * (the lines stdin reads again before a piece): scanned, not counted again as scanned.
    */
@@ -149,6 +154,11 @@ export interface Finding {
   readonly secret: string;
   readonly match: string;
   readonly lineText: string;
+  /**
+   * The column of `lineText`'s first character when it is only the part of the line a fragment
+   * held (see Fragment.startColumn); absent: 1, the whole line.
+   */
+  readonly lineTextColumn?: number;
   /** Named groups of the rule's pattern other than the secret (e.g. the numeric id of a key). */
   readonly metadata: Readonly<Record<string, string>>;
   readonly entropy: number;
@@ -214,7 +224,9 @@ export interface SkipNotice {
     | "lfs-pointer"
     | "missing-object"
     | "symlink"
-    | "not-a-file";
+    | "not-a-file"
+    /** A line too long to hold whole, read in pieces: a key across a cut may be missed. */
+    | "line-cut";
   readonly detail?: string;
   /** About the scan as a whole, not one file: `path` is then a label, `(history)` or `(range)`. */
   readonly wholeScan?: true;

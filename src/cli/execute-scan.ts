@@ -19,7 +19,7 @@ import { toolInfo } from "../tool-info.js";
 import type { Finding, Fragment, ReportFinding, ScanSummary, SkipNotice } from "../types.js";
 import type { CliIo, CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
-import { describeSkips, UNREAD_REASONS } from "./skip-notices.js";
+import { describeSkips, describeUnread, UNREAD_REASONS } from "./skip-notices.js";
 import { verifyIfAsked } from "./verify-if-asked.js";
 import { failOnExitCode, reportedFindings } from "./verify-options.js";
 
@@ -179,7 +179,7 @@ export async function executeScan(
   // A scan that could not read part of its input is not a clean result, whatever it found.
   if (unread.length > 0) {
     io.stderr.write(
-      `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2\n`,
+      `keywarden: incomplete scan: ${describeUnread(unread)} (listed above); exit code 2\n`,
     );
     context.exitCode = 2;
   }

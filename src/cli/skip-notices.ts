@@ -9,13 +9,38 @@ const REASON_TEXT: Record<SkipNotice["reason"], string> = {
   "missing-object": "missing from the repository (partial or damaged clone)",
   symlink: "symbolic link",
   "not-a-file": "not a regular file",
+  "line-cut": "a key across the cut may be missed",
 };
 
 /** Reasons that mean content went unread: listed in full, and the scan is incomplete (exit 2). */
 export const UNREAD_REASONS: ReadonlySet<SkipNotice["reason"]> = new Set([
   "unreadable",
   "missing-object",
+  "line-cut",
 ]);
+
+/** The first line of a reason's notices: what happened to how many. */
+function headOf(reason: SkipNotice["reason"], count: number): string {
+  if (reason === "line-cut")
+    return `cut ${count} ${count === 1 ? "line" : "lines"} too long to read whole: ${REASON_TEXT[reason]}`;
+  return `skipped ${count} ${count === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`;
+}
+
+/**
+ * What an incomplete scan missed, for its closing line: "2 files or objects could not be
+ * read", "1 line was cut".
+ */
+export function describeUnread(unread: readonly SkipNotice[]): string {
+  const cuts = unread.filter((notice) => notice.reason === "line-cut").length;
+  const others = unread.length - cuts;
+  const parts: string[] = [];
+  if (others > 0)
+    parts.push(
+      `${others} ${others === 1 ? "file or object" : "files or objects"} could not be read`,
+    );
+  if (cuts > 0) parts.push(`${cuts} ${cuts === 1 ? "line was" : "lines were"} cut`);
+  return parts.join(" and ");
+}
 
 /** Examples listed per reason before the rest is summarised as a count. */
 const EXAMPLES_PER_REASON = 5;
@@ -36,9 +61,7 @@ export function describeSkips(skipped: readonly SkipNotice[], verbose: boolean):
   for (const [reason, notices] of byReason) {
     const listAll = verbose || UNREAD_REASONS.has(reason) || reason === "too-large";
     const shown = listAll ? notices : notices.slice(0, EXAMPLES_PER_REASON);
-    lines.push(
-      `skipped ${notices.length} ${notices.length === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`,
-    );
+    lines.push(headOf(reason, notices.length));
     // Paths come from the scanned tree: escaped, so a name cannot drive the terminal.
     for (const notice of shown)
       lines.push(

@@ -487,6 +487,10 @@ export function createDetector(
       fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    // A piece of a long line starts past its first column: positions on it are moved along.
+    const shift = (fragment.startColumn ?? 1) - 1;
+    const columnOf = (offset: number, line: number) =>
+      offset - lines.lineStart(line) + 1 + (line === 0 ? shift : 0);
     const onContextOnly = (first: number, last: number) => {
       for (let index = first; index <= last; index++) {
         if (!fragment.contextOnly?.has(lineNumber(index))) return false;
@@ -516,12 +520,13 @@ export function createDetector(
         tags: hit.rule.tags,
         path: fragment.path,
         line: lineNumber(startLine),
-        column: hit.start - lines.lineStart(startLine) + 1,
+        column: columnOf(hit.start, startLine),
         endLine: lineNumber(endLine),
-        endColumn: hit.end - lines.lineStart(endLine) + 1,
+        endColumn: columnOf(hit.end, endLine),
         secret: hit.secret,
         match: hit.match,
         lineText: lines.lineText(startLine),
+        ...(startLine === 0 && shift > 0 ? { lineTextColumn: shift + 1 } : {}),
         metadata: hit.metadata,
         entropy: Math.round(hit.entropy * 1000) / 1000,
         fingerprint: fingerprint(hit.rule.id, hit.secret),

@@ -90,6 +90,7 @@ const reportSchema = z.object({
               "missing-object",
               "symlink",
               "not-a-file",
+              "line-cut",
             ]),
             detail: z.optional(z.string()),
             wholeScan: z.optional(z.literal(true)),

@@ -41,8 +41,9 @@ function clipAround(text: string, start: number, end: number): string {
  * whole run (see scanEncoded in engine/detector.ts), and a run holds no line break.
  */
 function encodedRunSpan(finding: Finding): { start: number; end: number } | undefined {
+  const shown = (finding.lineTextColumn ?? 1) - 1;
   return finding.encoding && finding.endLine === finding.line
-    ? { start: finding.column - 1, end: finding.endColumn - 1 }
+    ? { start: finding.column - 1 - shown, end: finding.endColumn - 1 - shown }
     : undefined;
 }
 
@@ -59,7 +60,7 @@ export function secretLines(secret: string): string[] {
 function ownSpan(finding: Finding): { start: number; end: number } {
   const encoded = encodedRunSpan(finding);
   if (encoded) return encoded;
-  const start = finding.column - 1;
+  const start = finding.column - (finding.lineTextColumn ?? 1);
   // A secret of several lines shows its first line here.
   const shown = finding.secret.split(/\r?\n|\r/, 1)[0]!;
   if (finding.lineText.startsWith(shown, start)) return { start, end: start + shown.length };

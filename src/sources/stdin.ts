@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Fragment } from "../types.js";
+import type { Fragment, SkipNotice } from "../types.js";
 import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
 
 /**
@@ -7,7 +7,10 @@ import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
  * gigabytes, so it is scanned in pieces of about `pieceBytes`, each cut after a line end and
  * numbered from the line it starts on. Each piece is read after the last lines of the one
  * before, as context (see Fragment.contextOnly), so a private key or a provider's name across
- * a cut is still read whole. Memory holds one piece, or one line longer than a piece.
+ * a cut is still read whole. Memory holds one piece, or one line longer than a piece, up to
+ * 64 MB: a longer line is cut, after a character no key holds where one is near the cut, and
+ * read on from there with its columns counted from the line's start; each cut is a notice,
+ * since a key (or the name before it) across it may be missed.
  *
  * A stream is read as text whatever bytes it holds, as other scanners read a pipe: a NUL byte
  * in a log (a container runtime's frame headers, a stray control character) must not hide the
@@ -18,12 +21,22 @@ export interface StdinOptions {
   readonly path: string;
   /** Pieces are cut at the last line end before this many bytes (default 4 MB). */
   readonly pieceBytes?: number;
+  /** Where a line too long to hold whole was cut (a notice the scan reports). */
+  readonly onSkip?: (notice: SkipNotice) => void;
+  /** A line is kept whole up to this many bytes (default 64 MB). */
+  readonly maxLineBytes?: number;
 }
 
 const NEWLINE = 0x0a;
 const DEFAULT_PIECE_BYTES = 4 * 1024 * 1024;
 /** A line is kept whole up to this size (a minified bundle); a longer one is cut. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes no key holds (quotes, brackets, separators, blanks): a line cut after one of them cuts
+ * no key in two. One is looked for this far back from where the line must be cut.
+ */
+const CUT_AFTER = new Set([..." \t\"'`,;<>()[]{}"].map((char) => char.charCodeAt(0)));
+const CUT_SEARCH_BYTES = 64 * 1024;
 /** What of a piece's end the next piece reads again: a private key's lines, a name above a key. */
 const OVERLAP_LINES = 64;
 const OVERLAP_BYTES = 16 * 1024;
@@ -45,19 +58,45 @@ function countLines(bytes: Buffer): number {
 
 /**
  * Where to end a piece of `bytes`: after the last line end before `limit`, or after a longer
- * first line; undefined while that line's end has not arrived. A line over MAX_LINE_BYTES (or
- * the input's last one) is cut where it stands, moved back off the middle of a UTF-8 character.
+ * first line; undefined while that line's end has not arrived. A line over `maxLineBytes` is
+ * cut after the last byte no key holds (CUT_AFTER) within CUT_SEARCH_BYTES of that size, else
+ * at it, moved back off the middle of a UTF-8 character.
  */
-function pieceEnd(bytes: Buffer, limit: number, final: boolean): number | undefined {
+function pieceEnd(
+  bytes: Buffer,
+  limit: number,
+  final: boolean,
+  maxLineBytes: number,
+): number | undefined {
   if (final && bytes.length <= limit) return bytes.length;
   const before = bytes.lastIndexOf(NEWLINE, limit - 1);
   if (before !== -1) return before + 1;
   const after = bytes.indexOf(NEWLINE, limit);
-  if (after !== -1 && after < MAX_LINE_BYTES) return after + 1;
-  if (!final && bytes.length < MAX_LINE_BYTES) return undefined;
-  let end = Math.min(bytes.length, MAX_LINE_BYTES);
-  while (end > 0 && end < bytes.length && (bytes[end]! & 0xc0) === 0x80) end--;
-  return end > 0 ? end : Math.min(bytes.length, MAX_LINE_BYTES);
+  if (after !== -1 && after < maxLineBytes) return after + 1;
+  if (!final && bytes.length < maxLineBytes) return undefined;
+  const most = Math.min(bytes.length, maxLineBytes);
+  if (final && most === bytes.length) return most;
+  for (let at = most - 1; at > 0 && at >= most - CUT_SEARCH_BYTES; at--) {
+    if (CUT_AFTER.has(bytes[at]!)) return at + 1;
+  }
+  const end = characterStart(bytes, most);
+  return end > 0 ? end : most;
+}
+
+/**
+ * `end`, or where the UTF-8 character it falls in starts: at the end of the bytes held, the
+ * last character may still be missing its continuation bytes.
+ */
+function characterStart(bytes: Buffer, end: number): number {
+  let start = end;
+  while (start > 0 && end - start < 4 && (bytes[start]! & 0xc0) === 0x80) start--;
+  if (start < end) return start;
+  if (end < bytes.length) return end;
+  let lead = end - 1;
+  while (lead > 0 && end - lead < 4 && (bytes[lead]! & 0xc0) === 0x80) lead--;
+  const byte = bytes[lead]!;
+  const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+  return lead + length > end ? lead : end;
 }
 
 /**
@@ -90,7 +129,10 @@ export async function* stdinFragments(
   options: StdinOptions,
 ): AsyncGenerator<Fragment> {
   const { path } = options;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   let pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
+  /** Where the next piece starts on its line: past 1 when the piece before cut a long line. */
+  let startColumn = 1;
   let held: Buffer[] = [];
   let heldBytes = 0;
   let startLine = 1;
@@ -109,7 +151,7 @@ export async function* stdinFragments(
           continue;
         }
       }
-      const end = pieceEnd(bytes, pieceBytes, final);
+      const end = pieceEnd(bytes, pieceBytes, final, maxLineBytes);
       if (end === undefined) break;
       const piece = bytes.subarray(0, end);
       bytes = bytes.subarray(end);
@@ -121,15 +163,29 @@ export async function* stdinFragments(
       let readAgainChars = 0;
       for (let line = 0; line < contextLines; line++)
         readAgainChars = text.indexOf("\n", readAgainChars) + 1;
+      if (startColumn > 1) {
+        options.onSkip?.({
+          path,
+          reason: "line-cut",
+          detail: `line ${startLine} is over ${Math.round(maxLineBytes / 2 ** 20)} MB: cut at column ${startColumn}`,
+        });
+      }
       yield {
         text,
         path,
         startLine: startLine - contextLines,
+        ...(startColumn > 1 ? { startColumn } : {}),
         ...(contextLines > 0 ? { contextOnly: context, readAgainChars } : {}),
       };
       startLine += countLines(piece);
-      // A piece cut inside a line leaves nothing whole to read again.
-      overlap = piece.at(-1) === NEWLINE ? Buffer.from(overlapOf(piece)) : Buffer.alloc(0);
+      // A piece cut inside a line leaves nothing whole to read again, and the next goes on
+      // along that line.
+      const ended = piece.at(-1) === NEWLINE;
+      overlap = ended ? Buffer.from(overlapOf(piece)) : Buffer.alloc(0);
+      const lastLineStart = text.lastIndexOf("\n") + 1;
+      startColumn = ended
+        ? 1
+        : (lastLineStart === 0 ? startColumn : 1) + text.length - lastLineStart;
     }
     held = bytes.length > 0 ? [bytes] : [];
     heldBytes = bytes.length;
@@ -141,7 +197,7 @@ export async function* stdinFragments(
     heldBytes += bytes.length;
     // Only a line end, or a line grown too long, can end a piece: joining the chunks of a long
     // line at every chunk would cost its length each time.
-    const canCut = bytes.includes(NEWLINE) || heldBytes >= MAX_LINE_BYTES;
+    const canCut = bytes.includes(NEWLINE) || heldBytes >= maxLineBytes;
     if (heldBytes >= pieceBytes && canCut) yield* pieces(false);
   }
   yield* pieces(true);

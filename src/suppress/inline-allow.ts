@@ -24,8 +24,9 @@ const NEAR = 256;
 function isAllowedInline(finding: Finding): boolean {
   const line = finding.lineText;
   if (line.length <= LONG_LINE) return hasInlineAllow(line);
-  const from = Math.max(0, finding.column - 1 - NEAR);
-  const to = finding.endLine === finding.line ? finding.endColumn - 1 + NEAR : line.length;
+  const shown = (finding.lineTextColumn ?? 1) - 1;
+  const from = Math.max(0, finding.column - 1 - shown - NEAR);
+  const to = finding.endLine === finding.line ? finding.endColumn - 1 - shown + NEAR : line.length;
   return hasInlineAllow(line.slice(from, to));
 }
 

@@ -521,6 +521,32 @@ describe("keywarden stdin", () => {
     // The lines read again before each piece are not counted again.
     expect(summary.scannedBytes).toBe(input.length);
   });
+
+  it("cuts a line over 64 MB where no key stands, keeps its columns, and calls the scan incomplete", async () => {
+    const together = expandTemplate("tgp_v1_{{b64url:43}}");
+    const llama = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
+    // The Together key stands across the 64 MB mark; the Llama key lies past it.
+    const head = `${"x".repeat(2 ** 26 - 20)} TOGETHER_API_KEY=`;
+    const middle = ` ${"y".repeat(1000)} LLAMA_API_KEY=`;
+    const result = await runCli(["stdin", "--format", "json"], {
+      cwd: makeTempDir(),
+      input: `${head}${together}${middle}${llama}\n`,
+    });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      "cut 1 line too long to read whole: a key across the cut may be missed\n  <stdin> (line 1 is over 64 MB: cut at column 67108846)",
+    );
+    expect(result.stderr).toContain("keywarden: incomplete scan: 1 line was cut (listed above)");
+    const { findings, summary } = JSON.parse(result.stdout) as JsonReport;
+    const llamaColumn = head.length + together.length + middle.length + 1;
+    expect(findings.map((finding) => [finding.ruleId, finding.line, finding.column])).toEqual([
+      ["together-api-key", 1, head.length + 1],
+      ["meta-llama-api-key", 1, llamaColumn],
+    ]);
+    expect(summary.skipped.map((notice) => notice.reason)).toEqual(["line-cut"]);
+    expect(result.stdout).not.toContain(together.slice(12));
+    expect(result.stdout).not.toContain(llama.slice(-12));
+  });
   it("finds a private key block longer than the lines read again across a cut, once", async () => {
     const body = [expandTemplate("MIISKAIBAAKCBAEA{{b64:48}}")];
     for (let i = 0; i < 98; i++) body.push(expandTemplate("{{b64:64}}"));

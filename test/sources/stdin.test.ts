@@ -1,16 +1,25 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { stdinFragments } from "../../src/sources/stdin.js";
-import type { Fragment } from "../../src/types.js";
+import type { Fragment, SkipNotice } from "../../src/types.js";
 
 /** The fragments of a stream arriving in these chunks, read in pieces of `pieceBytes`. */
-async function read(chunks: readonly (string | Buffer)[], pieceBytes: number) {
+async function read(
+  chunks: readonly (string | Buffer)[],
+  pieceBytes: number,
+  maxLineBytes?: number,
+) {
   const fragments: Fragment[] = [];
+  const skipped: SkipNotice[] = [];
   const stream = Readable.from(chunks.map((chunk) => Buffer.from(chunk)));
-  for await (const fragment of stdinFragments(stream, { path: "<stdin>", pieceBytes })) {
-    fragments.push(fragment);
-  }
-  return { fragments };
+  const options = {
+    path: "<stdin>",
+    pieceBytes,
+    onSkip: (notice: SkipNotice) => skipped.push(notice),
+    ...(maxLineBytes ? { maxLineBytes } : {}),
+  };
+  for await (const fragment of stdinFragments(stream, options)) fragments.push(fragment);
+  return { fragments, skipped };
 }
 
 describe("standard input", () => {
@@ -48,6 +57,37 @@ describe("standard input", () => {
       [line, ""],
       ["next", ""],
     ]);
+  });
+
+  it("cuts a line too long to hold after a character no key holds, says so, and counts its columns on", async () => {
+    const line = `${"a".repeat(150)} key=${"b".repeat(40)} ${"é".repeat(60)}`;
+    const { fragments, skipped } = await read(
+      [line.slice(0, 90), line.slice(90), "\nnext\n"],
+      64,
+      160,
+    );
+    // The first cut falls after the space before `key=`, not inside the value.
+    expect(fragments.map((fragment) => [fragment.startLine, fragment.startColumn])).toEqual([
+      [1, undefined],
+      [1, 152],
+      [1, 197],
+      [1, undefined], // line 2, after line 1 read again as context
+    ]);
+    expect(fragments[1]!.text.startsWith(`key=${"b".repeat(40)} `)).toBe(true);
+    expect(
+      fragments
+        .slice(0, 3)
+        .map((fragment) => fragment.text)
+        .join(""),
+    ).toBe(`${line}\n`);
+    expect(skipped).toEqual([
+      { path: "<stdin>", reason: "line-cut", detail: "line 1 is over 0 MB: cut at column 152" },
+      { path: "<stdin>", reason: "line-cut", detail: "line 1 is over 0 MB: cut at column 197" },
+    ]);
+    // A long line the input ends with, at the limit, is whole: nothing was cut.
+    const whole = await read(["c".repeat(160)], 64, 160);
+    expect(whole.fragments.map((fragment) => fragment.text)).toEqual(["c".repeat(160)]);
+    expect(whole.skipped).toEqual([]);
   });
 
   it("says how much of each fragment an earlier one held, so no byte counts twice", async () => {

@@ -19,7 +19,8 @@ export function stdinCommand(context: CommandContext): CommandModule {
         source: "stdin",
         scanRoot: ".",
         options: readScanOptions(argv),
-        fragments: () => stdinFragments(context.io.stdin, { path: argv.path as string }),
+        fragments: (_config, onSkip) =>
+          stdinFragments(context.io.stdin, { path: argv.path as string, onSkip }),
       });
     },
   };
