@@ -74,7 +74,7 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
   {
     name: "max-file-size",
     type: "string",
-    describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB)",
+    describe: "Skip files larger than this (e.g. 500KB, 10MB; default 10MB; 0: no limit)",
   },
   DEBUG_OPTION,
 ];

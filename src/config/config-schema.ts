@@ -11,14 +11,15 @@ const configRuleSchema = z.extend(ruleSchema, {
   examples: z.optional(ruleSchema.shape.examples),
 });
 
+/** A size in bytes or with a unit; 0 is no limit (see parseSize). */
 const sizeSchema = z.union([
-  z.int().check(z.positive()),
+  z.int().check(z.minimum(0)),
   z
     .string()
     .check(
       z.regex(
         /^\d+(?:\.\d+)?\s*(?:[kKmMgG]i?[bB]?|[bB])?$/,
-        'a size such as 1048576, "500KB" or "10MB"',
+        'a size such as 1048576, "500KB" or "10MB" (0: no limit)',
       ),
     ),
 ]);

@@ -50,15 +50,22 @@ export interface LoadConfigOptions {
   readonly configText?: { readonly text: string; readonly name: string };
 }
 
+/**
+ * A size limit in bytes, from the config's `maxFileSize` or --max-file-size: `0` means no limit
+ * (Infinity), as gitleaks' `--max-target-megabytes 0` does, in both places alike.
+ */
 export function parseSize(value: number | string, where: string): number {
-  if (typeof value === "number") return value;
+  if (typeof value === "number") return value === 0 ? Number.POSITIVE_INFINITY : value;
   const match = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(i?)[bB]?$/.exec(value.trim());
   if (!match)
-    throw new ConfigError(`${where}: "${value}" is not a size (use e.g. 1048576, 500KB, 10MB)`);
+    throw new ConfigError(
+      `${where}: "${value}" is not a size (use e.g. 1048576, 500KB, 10MB, or 0 for no limit)`,
+    );
   const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
     match[2]!.toLowerCase() as "" | "k" | "m" | "g"
   ];
-  return Math.round(Number(match[1]) * unit);
+  const bytes = Math.round(Number(match[1]) * unit);
+  return bytes === 0 ? Number.POSITIVE_INFINITY : bytes;
 }
 
 /**

@@ -43,6 +43,32 @@ describe("an option given twice", () => {
   });
 });
 
+describe("a size limit of 0", () => {
+  it("means no limit, on the command line and in the config alike, as in gitleaks", async () => {
+    // Over the default limit of 10MB, with a key at its end.
+    const big = `${"filler line of a large log\n".repeat(420_000)}${groqLine()}`;
+    const repo = makeTempRepo({ "a.env": groqLine(), "big.log": big });
+    const cwd = repo.dir;
+    const count = (stdout: string) => JSON.parse(stdout).findings.length as number;
+    const byDefault = await runCli(["scan", "-f", "json"], { cwd });
+    expect(count(byDefault.stdout)).toBe(1);
+    expect(byDefault.stderr).toContain("big.log");
+    for (const value of ["0", "0MB"]) {
+      const flag = await runCli(["scan", "-f", "json", "--max-file-size", value], { cwd });
+      expect(flag.exitCode, flag.stderr).toBe(1);
+      expect(flag.stderr, value).toBe("");
+      expect(count(flag.stdout), value).toBe(2);
+    }
+    for (const value of ["0", '"0"']) {
+      writeFileSync(join(cwd, ".keywarden.yaml"), `maxFileSize: ${value}\n`);
+      const config = await runCli(["scan", "-f", "json"], { cwd });
+      expect(config.exitCode, config.stderr).toBe(1);
+      expect(config.stderr, value).toBe("");
+      expect(count(config.stdout), value).toBe(2);
+    }
+  });
+});
+
 describe("-o -", () => {
   it("writes to standard output, for import and for a scan, while a lone - is still no path", async () => {
     const cwd = makeTempDir();

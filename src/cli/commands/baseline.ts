@@ -51,7 +51,7 @@ function createCommand(context: CommandContext): CommandModule {
         })
         .option("max-file-size", {
           type: "string",
-          describe: "Skip files larger than this (default 10MB)",
+          describe: "Skip files larger than this (default 10MB; 0: no limit)",
         })
         .option("quiet", {
           alias: "q",
