@@ -222,6 +222,51 @@ describe("keywarden ignore add", () => {
     expect(bad.stderr).toMatch(/^keywarden: ignore add: "not-a-fingerprint" is neither/);
   });
 
+  it("run in a subfolder, writes the path from the ignore file's folder, as the report named it", async () => {
+    const repo = makeTempRepo({
+      ".keywardenignore": "# fixtures\n",
+      "sub/dev.env": `TOKEN=${githubToken()}\n`,
+      "sub/old.env": `TOKEN=${githubToken()}\n`,
+    });
+    repo.commit("init");
+    const cwd = join(repo.dir, "sub");
+    // A files scan names paths from where it ran; history from the repository's top.
+    const scanned = await runCli(["scan", "dev.env", "--format", "json"], { cwd });
+    const fromHere = parseReport(scanned.stdout).findings[0]!;
+    expect(fromHere.path).toBe("dev.env");
+    const added = await runCli(["ignore", "add", `${fromHere.path}:${fromHere.fingerprint}`], {
+      cwd,
+    });
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(added.stderr).toContain(
+      `added sub/dev.env:${fromHere.fingerprint} to ../.keywardenignore`,
+    );
+    const history = await runCli(["history", "--format", "json"], { cwd });
+    const old = parseReport(history.stdout).findings.find((f) => f.path === "sub/old.env")!;
+    const entry = `${old.commit}:${old.path}:${old.ruleId}:${old.line}`;
+    expect((await runCli(["ignore", "add", entry], { cwd })).exitCode).toBe(0);
+    const file = readFileSync(join(repo.dir, ".keywardenignore"), "utf8");
+    expect(file.split("\n").filter((line) => /^[^#]/.test(line))).toEqual([
+      `sub/dev.env:${fromHere.fingerprint}`,
+      entry,
+    ]);
+    for (const args of [["scan", "dev.env"], ["history"]])
+      expect((await runCli(args, { cwd })).exitCode, args.join(" ")).toBe(0);
+    expect((await runCli(["scan", "sub/dev.env"], { cwd: repo.dir })).exitCode).toBe(0);
+
+    // `both.env` is a file here and at the top: which one is meant cannot be told.
+    repo.write({ "sub/both.env": "", "both.env": "" });
+    for (const [path, says] of [
+      ["both.env", "names a file both from here and from the repository's top"],
+      ["gone.env", "names no file from here nor from the repository's top"],
+    ]) {
+      const refused = await runCli(["ignore", "add", `${path}:${fromHere.fingerprint}`], { cwd });
+      expect(refused.exitCode, path).toBe(2);
+      expect(refused.stderr, path).toContain(`keywarden: ignore add: ${path} ${says}`);
+    }
+    expect(readFileSync(join(repo.dir, ".keywardenignore"), "utf8")).toBe(file);
+  });
+
   it("refuses an entry that would not read back (a path holding ` #`), and writes nothing", async () => {
     const repo = makeTempRepo();
     const fingerprint = expandTemplate("{{hex:32}}");
