@@ -64,3 +64,14 @@ export const BUILTIN_EQUIVALENTS: ReadonlyMap<string, readonly string[]> = new M
 export function builtinEquivalents(gitleaksId: string): readonly string[] {
   return BUILTIN_EQUIVALENTS.get(gitleaksId) ?? [keywardenRuleId(gitleaksId)];
 }
+
+/**
+ * gitleaks' catch-all rules: what gitleaks has no rule for (many AI providers' keys) it reports
+ * under these ids, where keywarden reports the provider's rule. An entry naming one names any
+ * keywarden rule at its place (with its secret, when the entry records one).
+ */
+const GENERIC_GITLEAKS_RULES: ReadonlySet<string> = new Set(["generic-api-key"]);
+
+export function isGenericGitleaksRule(gitleaksId: string): boolean {
+  return GENERIC_GITLEAKS_RULES.has(gitleaksId);
+}

@@ -36,6 +36,7 @@ export function suppressibleOf(finding: Finding): SuppressibleFinding {
     path: finding.path,
     line: finding.line,
     fingerprint: finding.fingerprint,
+    secret: finding.secret,
     ...(finding.git ? { commit: finding.git.commit } : {}),
   };
 }

@@ -84,7 +84,9 @@ const keywardenSchema = z.object({
 });
 
 /** A gitleaks JSON report, which gitleaks teams use as their baseline. */
-const gitleaksSchema = z.array(z.object({ Fingerprint: z.nonEmptyString() }));
+const gitleaksSchema = z.array(
+  z.object({ Fingerprint: z.nonEmptyString(), Secret: z.optional(z.string()) }),
+);
 
 /** Reads a baseline: a keywarden baseline, a keywarden JSON report, or a gitleaks JSON report. */
 export function parseBaseline(text: string, file: string): Baseline {
@@ -112,7 +114,12 @@ export function parseBaseline(text: string, file: string): Baseline {
       const parsed = parseSuppressionEntry(finding.Fingerprint);
       if ("error" in parsed)
         throw new ConfigError(`${file}: finding ${index}: Fingerprint ${parsed.error}`, file);
-      locations.push(parsed);
+      // The secret tells which finding a catch-all entry (generic-api-key) was about.
+      locations.push(
+        parsed.kind === "location" && finding.Secret
+          ? { ...parsed, secret: finding.Secret }
+          : parsed,
+      );
     });
     return { fingerprints: new Set(), locations };
   }

@@ -1,4 +1,4 @@
-import { builtinEquivalents } from "../config/gitleaks-rule-ids.js";
+import { builtinEquivalents, isGenericGitleaksRule } from "../config/gitleaks-rule-ids.js";
 /**
  * One entry of an ignore file (.keywardenignore, .gitleaksignore) or a baseline, and the test
  * whether a finding falls under it. Three forms:
@@ -15,6 +15,8 @@ export interface SuppressibleFinding {
   readonly line: number;
   readonly fingerprint: string;
   readonly commit?: string;
+  /** The raw secret (in memory only), for entries of a gitleaks report that record theirs. */
+  readonly secret?: string;
 }
 
 export type SuppressionEntry =
@@ -25,6 +27,11 @@ export type SuppressionEntry =
       readonly path: string;
       readonly ruleId: string;
       readonly line: number;
+      /**
+       * The secret a gitleaks report recorded for it (`Secret`, maybe redacted): an entry of a
+       * catch-all rule then names only a finding of that secret.
+       */
+      readonly secret?: string;
     };
 
 /** The engine's fingerprints: 32 lowercase hex characters (see engine/fingerprint.ts). */
@@ -98,9 +105,28 @@ function samePath(entryPath: string, findingPath: string, loose: boolean): boole
   return entry !== written && written.endsWith(`/${path}`);
 }
 
-/** A rule id in an entry names a finding's rule: its own id, or a gitleaks id for the rule. */
+/**
+ * A rule id in an entry names a finding's rule: its own id, or a gitleaks id for the rule. A
+ * gitleaks catch-all id names any rule: gitleaks calls a key it has no rule for (a Together AI
+ * key) `generic-api-key` where keywarden names the provider.
+ */
 function sameRule(entryRule: string, findingRule: string): boolean {
-  return entryRule === findingRule || builtinEquivalents(entryRule).includes(findingRule);
+  return (
+    entryRule === findingRule ||
+    builtinEquivalents(entryRule).includes(findingRule) ||
+    isGenericGitleaksRule(entryRule)
+  );
+}
+
+/**
+ * Whether the secret a gitleaks report recorded is the finding's: the same, or one holding the
+ * other (the two rules may take a little more or less of the value). gitleaks' --redact writes
+ * `REDACTED`, or a prefix and `...`, which are read as far as they go.
+ */
+function sameSecret(recorded: string, secret: string | undefined): boolean {
+  if (secret === undefined || recorded === "REDACTED") return true;
+  if (recorded.endsWith("...")) return secret.startsWith(recorded.slice(0, -3));
+  return recorded === secret || recorded.includes(secret) || secret.includes(recorded);
 }
 
 export function entryMatches(
@@ -114,6 +140,9 @@ export function entryMatches(
   }
   if (!sameRule(entry.ruleId, finding.ruleId) || entry.line !== finding.line) return false;
   if (!samePath(entry.path, finding.path, loosePaths)) return false;
+  if (entry.secret !== undefined && isGenericGitleaksRule(entry.ruleId)) {
+    if (!sameSecret(entry.secret, finding.secret)) return false;
+  }
   if (entry.commit === undefined) return true;
   // An entry made by a history scan names a commit: it never matches content outside git.
   return finding.commit?.startsWith(entry.commit) ?? false;

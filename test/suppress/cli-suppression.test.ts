@@ -287,6 +287,41 @@ describe("keywarden ignore add", () => {
     expect(result.stderr).toMatch(/^keywarden: \.keywardenignore:2: "nonsense" is neither/);
   });
 
+  it("takes gitleaks' generic-api-key entries for the provider rule keywarden reports there", async () => {
+    const dir = makeTempDir();
+    const together = expandTemplate("tgp_v1_{{b64url:43}}");
+    const other = expandTemplate("tgp_v1_{{b64url:43}}");
+    writeFileSync(join(dir, "app.env"), `TOGETHER_API_KEY=${together}\n`);
+    writeFileSync(join(dir, "new.env"), `TOGETHER_API_KEY=${other}\n`);
+    const before = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+    expect(parseReport(before.stdout).findings.map((f) => [f.path, f.ruleId])).toEqual([
+      ["app.env", "together-api-key"],
+      ["new.env", "together-api-key"],
+    ]);
+    // What `gitleaks dir . --report-format json` writes: gitleaks has no Together AI rule.
+    const gitleaksFinding = (file: string, secret: string) => ({
+      RuleID: "generic-api-key",
+      File: file,
+      StartLine: 1,
+      Secret: secret,
+      Fingerprint: `${file}:generic-api-key:1`,
+    });
+    // Kept outside the scanned folder: it holds the key.
+    const report = join(makeTempDir(), "gitleaks-report.json");
+    writeFileSync(
+      report,
+      JSON.stringify([gitleaksFinding("app.env", together), gitleaksFinding("new.env", together)]),
+    );
+    const withBaseline = await runCli(["scan", ".", "--format", "json", "--baseline", report], {
+      cwd: dir,
+    });
+    // new.env holds another key than the one gitleaks recorded there: still reported.
+    expect(parseReport(withBaseline.stdout).findings.map((f) => f.path)).toEqual(["new.env"]);
+    writeFileSync(join(dir, ".gitleaksignore"), "app.env:generic-api-key:1\n");
+    const ignored = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+    expect(parseReport(ignored.stdout).findings.map((f) => f.path)).toEqual(["new.env"]);
+  });
+
   it("honours .gitleaksignore entries (path:rule:line)", async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, "a.env"), `\nTOKEN=${githubToken()}\n`);

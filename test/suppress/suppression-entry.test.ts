@@ -106,6 +106,23 @@ describe("entryMatches", () => {
     expect(entryMatches(parse("config/app.env:openai-api-key:7"), openai)).toBe(true);
   });
 
+  it("reads gitleaks' catch-all generic-api-key as any rule at its place, with its secret when recorded", () => {
+    const together = { ...finding, ruleId: "together-api-key", secret: "tgp_v1_abc" };
+    const generic = parse("config/app.env:generic-api-key:7");
+    expect(entryMatches(generic, together)).toBe(true);
+    expect(entryMatches(generic, { ...together, line: 8 })).toBe(false);
+    expect(entryMatches(generic, { ...together, path: "other.env" })).toBe(false);
+    const recorded = (secret: string) => ({ ...generic, secret });
+    expect(entryMatches(recorded("tgp_v1_abc"), together, true)).toBe(true);
+    expect(entryMatches(recorded("tgp_v1_xyz"), together, true)).toBe(false);
+    // As gitleaks --redact writes it.
+    expect(entryMatches(recorded("REDACTED"), together, true)).toBe(true);
+    expect(entryMatches(recorded("tgp_v1..."), together, true)).toBe(true);
+    expect(entryMatches(recorded("tgp_v2..."), together, true)).toBe(false);
+    // Other gitleaks ids still name their own rules only.
+    expect(entryMatches(parse("config/app.env:github-pat:7"), together)).toBe(false);
+  });
+
   it("ties gitleaks entries to rule, line and (when given) commit", () => {
     const location = parse("config/app.env:github-pat:7");
     expect(entryMatches(location, finding)).toBe(true);
