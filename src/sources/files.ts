@@ -367,6 +367,14 @@ function globPathOf(file: string, root: string | undefined, fallback: string): s
  */
 export async function* fileFragments(options: FileSourceOptions): AsyncGenerator<Fragment> {
   const isExcluded = configGlobMatcher(options.exclude) ?? (() => false);
+  // A file named twice, or named and inside a folder named too (`scan . .env`), is read once:
+  // one key at one place is one finding.
+  const seen = new Set<string>();
+  const isFirstTime = (file: string) => {
+    if (seen.has(file)) return false;
+    seen.add(file);
+    return true;
+  };
   for (const target of options.paths) {
     const absolute = resolve(options.cwd, target);
     const targetPath = toPosix(relative(options.cwd, absolute)) || target;
@@ -381,7 +389,7 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       const globPath = globPathOf(absolute, options.root, targetPath);
       // The config's excludes hold for a file named too (the pre-commit framework names every
       // file); .gitignore does not, as a file asked for by name is scanned.
-      if (isExcluded(globPath)) continue;
+      if (isExcluded(globPath) || !isFirstTime(absolute)) continue;
       const fragment = readFileFragment(absolute, targetPath, globPath, options);
       if (fragment) yield fragment;
       continue;
@@ -423,6 +431,7 @@ export async function* fileFragments(options: FileSourceOptions): AsyncGenerator
       const globPath = globPathIn(relativePath);
       if (isLeftOut(relativePath, globPath)) continue;
       const file = join(absolute, relativePath);
+      if (!isFirstTime(file)) continue;
       const displayPath = toPosix(relative(options.cwd, file));
       // Symbolic links to files are read through (gitleaks users expect it); links to folders
       // are not followed, which rules out loops; broken links are reported.

@@ -471,6 +471,36 @@ describe("keywarden scan", () => {
   });
 });
 
+describe("keywarden scan of paths that overlap", () => {
+  it("reads a file named twice, or named inside a folder named too, once", async () => {
+    const dir = makeTempDir();
+    const key = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
+    writeFileSync(join(dir, ".env"), `LLAMA_API_KEY=${key}\n`);
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "sub", "app.env"), `LLAMA_API_KEY=${key}\n`);
+    const both = [".env", "sub/app.env"];
+    for (const [paths, expected] of [
+      [[".", ".env"], both],
+      [[".env", "./.env"], [".env"]],
+      [[".env", "."], both],
+      [[".", "sub", "sub/app.env", "."], both],
+    ]) {
+      const result = await runCli(["scan", ...paths!, "--format", "json"], { cwd: dir });
+      expect(result.exitCode, paths!.join(" ")).toBe(1);
+      const report = JSON.parse(result.stdout) as JsonReport & {
+        summary: { scannedFragments: number };
+      };
+      expect(
+        report.findings.map((finding) => finding.path),
+        paths!.join(" "),
+      ).toEqual(expected);
+      expect(report.summary.scannedFragments, paths!.join(" ")).toBe(expected!.length);
+    }
+    const sarif = await runCli(["scan", ".", ".env", "--format", "sarif"], { cwd: dir });
+    expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(2);
+  });
+});
+
 describe("keywarden stdin", () => {
   it("scans standard input under the given path", async () => {
     const key = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
