@@ -4,6 +4,7 @@ import { DEBUG_OPTION } from "./debug-option.js";
 import type { CliIo, CommandContext } from "./io.js";
 import { withOptions } from "./option-spec.js";
 import type { PlainCommand } from "./plain-args.js";
+import type { describeUnknownOptions } from "./unknown-options.js";
 
 type CommandFactory = (context: CommandContext) => CommandModule;
 
@@ -45,6 +46,7 @@ function buildParser(
   argv: readonly string[],
   context: CommandContext,
   commands: readonly CommandFactory[],
+  describeUnknown: typeof describeUnknownOptions,
 ): Argv {
   // --debug is declared at the top level, where yargs makes an option global: every command
   // takes it and lists it in its --help.
@@ -70,12 +72,21 @@ function buildParser(
       if (error && error.name !== "YError") throw error;
       // Some of yargs' messages run over several lines; ours are one.
       const text = message ?? error?.message ?? "invalid command line";
-      throw new UsageError(text.replace(/\s*\n\s*/g, " "));
+      throw new UsageError(
+        describeUnknown(text.replace(/\s*\n\s*/g, " "), argv, declaredOptions(parser)),
+      );
     });
   parser = parser.middleware(lastValueWins(parser), true);
   for (const factory of commands) parser = parser.command(factory(context));
   skipHelpCache(parser);
   return parser;
+}
+
+/** The long options of the command being run (and the global ones), dashed as declared. */
+function declaredOptions(parser: Argv): string[] {
+  // yargs' typings leave getOptions out.
+  const declared = parser as unknown as { getOptions: () => { key: Record<string, unknown> } };
+  return Object.keys(declared.getOptions().key).filter((name) => !/[A-Z]/.test(name));
 }
 
 /**
@@ -141,19 +152,24 @@ async function runPlain(argv: readonly string[], context: CommandContext): Promi
  */
 async function runWithYargs(argv: readonly string[], context: CommandContext): Promise<string> {
   let helpOutput = "";
-  const [{ default: yargs }, { toolInfo }, commands] = await Promise.all([
-    import("yargs"),
-    import("../tool-info.js"),
-    loadCommands(argv),
-  ]);
-  await buildParser(yargs, toolInfo().version, argv, context, commands).parseAsync(
-    [...argv],
-    {},
-    (error, _parsed, output) => {
-      if (error) throw error;
-      helpOutput = output;
-    },
-  );
+  const [{ default: yargs }, { toolInfo }, { describeUnknownOptions }, commands] =
+    await Promise.all([
+      import("yargs"),
+      import("../tool-info.js"),
+      import("./unknown-options.js"),
+      loadCommands(argv),
+    ]);
+  await buildParser(
+    yargs,
+    toolInfo().version,
+    argv,
+    context,
+    commands,
+    describeUnknownOptions,
+  ).parseAsync([...argv], {}, (error, _parsed, output) => {
+    if (error) throw error;
+    helpOutput = output;
+  });
   return helpOutput;
 }
 

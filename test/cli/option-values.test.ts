@@ -43,6 +43,30 @@ describe("an option given twice", () => {
   });
 });
 
+describe("an unknown option", () => {
+  it("is named once, as typed, with the option it most likely meant", async () => {
+    const cwd = makeTempDir();
+    const cases: [string[], string][] = [
+      [["history", "--max-cont", "3"], "Unknown argument: --max-cont (did you mean --max-count?)"],
+      [["scan", "--no-redcat"], "Unknown argument: --no-redcat (did you mean --no-redact?)"],
+      [["scan", "--formt=json"], "Unknown argument: --formt (did you mean --format?)"],
+      [["scan", "--frobnicate"], "Unknown argument: --frobnicate"],
+      [["scan", "-Z"], "Unknown argument: -Z"],
+      [
+        ["scan", "--verfy", "--no-redcat"],
+        "Unknown arguments: --verfy (did you mean --verify?), --no-redcat (did you mean --no-redact?)",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, { cwd });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toBe(
+        `keywarden: ${message}\nRun keywarden --help for usage.\n`,
+      );
+    }
+  });
+});
+
 describe("a size limit of 0", () => {
   it("means no limit, on the command line and in the config alike, as in gitleaks", async () => {
     // Over the default limit of 10MB, with a key at its end.

@@ -409,7 +409,7 @@ describe("keywarden scan", () => {
   it("answers bad input with one line and exit 2", async () => {
     const dir = makeTempDir();
     const cases: [string[], string, RegExp][] = [
-      [["scan", "--frobnicate"], "", /Unknown argument: frobnicate/],
+      [["scan", "--frobnicate"], "", /Unknown argument: --frobnicate\n/],
       [["scan", "missing-dir"], "", /missing-dir: no such file or directory/],
       [["scan", "--redact=150"], "", /--redact: "150" is not a percentage/],
       [

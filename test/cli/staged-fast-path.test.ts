@@ -184,7 +184,7 @@ describe("keywarden staged without yargs", () => {
     expect(answer(unknown)).toEqual({
       exitCode: 2,
       stdout: "",
-      stderr: "keywarden: Unknown argument: frobnicate\nRun keywarden --help for usage.\n",
+      stderr: "keywarden: Unknown argument: --frobnicate\nRun keywarden --help for usage.\n",
     });
     const badFormat = await runCli(["staged", "--format", "xml"], { cwd: repo.dir });
     expect(badFormat.exitCode).toBe(2);

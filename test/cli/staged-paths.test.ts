@@ -158,7 +158,9 @@ describe("keywarden staged PATH... (as the pre-commit framework runs it)", () =>
     expect(named.stderr).toContain("--no-redact:1");
     const typo = await runCli(["staged", "--formt", "json"], { cwd: repo.dir });
     expect(typo.exitCode).toBe(2);
-    expect(typo.stderr).toMatch(/^keywarden: Unknown argument: formt\n/);
+    expect(typo.stderr).toMatch(
+      /^keywarden: Unknown argument: --formt \(did you mean --format\?\)\n/,
+    );
   });
 
   it("inside a commit, scans only staged lines: a merge's resolved files add nothing", async () => {
