@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { repositoryTop } from "../config/find-up.js";
 import { type LoadConfigOptions, loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { RuntimeError } from "../errors.js";
@@ -104,6 +104,14 @@ export async function executeScan(
     ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
     ...(request.configText ? { configText: request.configText } : {}),
   });
+  // A config with `useDefault: false` and no rules of its own (as an import of a gitleaks
+  // config holding only allowlists gives) finds nothing, and would pass every scan unnoticed.
+  if (!config.rules.some((rule) => rule.report)) {
+    const file = config.configFile;
+    io.stderr.write(
+      `keywarden: warning: ${file ? relative(io.cwd, file) || file : "the config"} leaves no rule to scan with (useDefault: false and no rules of its own, or every rule disabled): nothing can be found\n`,
+    );
+  }
   // Read before scanning: a broken ignore file or baseline fails in a second, not after a history scan.
   const suppressions =
     request.suppressions ??

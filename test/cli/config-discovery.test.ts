@@ -84,6 +84,32 @@ describe("config discovery", () => {
   });
 });
 
+describe("a config that leaves no rule", () => {
+  it("is warned about in one line, by every scanning command, as a gitleaks import gives it", async () => {
+    const repo = makeTempRepo({ "a.env": groqLine() });
+    repo.write({ ".gitleaks.toml": "[[allowlists]]\npaths = ['^vendor/']\n" });
+    const imported = await runCli(["import", "gitleaks"], { cwd: repo.dir });
+    expect(imported.exitCode, imported.stderr).toBe(0);
+    repo.git("add", "a.env");
+    const warning =
+      "keywarden: warning: .keywarden.yaml leaves no rule to scan with (useDefault: false and no rules of its own, or every rule disabled): nothing can be found\n";
+    for (const args of [["scan", "."], ["staged"], ["scan", ".", "-q"]]) {
+      const result = await runCli(args, { cwd: repo.dir });
+      expect(result.exitCode, args.join(" ")).toBe(0);
+      expect(result.stderr, args.join(" ")).toBe(warning);
+    }
+    // From a subfolder the config is named from there.
+    mkdirSync(join(repo.dir, "sub"));
+    const below = await runCli(["scan", "."], { cwd: join(repo.dir, "sub") });
+    expect(below.stderr).toBe(warning.replace(" .keywarden.yaml ", " ../.keywarden.yaml "));
+    // With the built-in rules on, no word.
+    writeFileSync(join(repo.dir, ".keywarden.yaml"), "useDefault: true\n");
+    const on = await runCli(["scan", "."], { cwd: repo.dir });
+    expect(on.exitCode).toBe(1);
+    expect(on.stderr).toBe("");
+  });
+});
+
 describe("config globs", () => {
   it("exclude the folders a gitignore user names, take files back with !, and refuse a \\", async () => {
     const repo = makeTempRepo({
