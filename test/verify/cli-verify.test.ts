@@ -477,6 +477,17 @@ describe("--verify safety and scheduling", () => {
       expect(result.stderr.split("\n")[0], args.join(" ")).toMatch(/^keywarden: /);
       expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
     }
+    // The error quotes the value as typed, not what a number parser made of it.
+    for (const [flag, value] of [
+      ["--verify-concurrency", "8x"],
+      ["--verify-concurrency", "2.5"],
+      ["--verify-rate", "fast"],
+      ["--verify-rate", "1e400"],
+    ] as const) {
+      const result = await runCli(["scan", ".", "--verify", flag, value], { cwd: dir });
+      expect(result.exitCode, `${flag} ${value}`).toBe(2);
+      expect(result.stderr.split("\n")[0]).toMatch(new RegExp(`^keywarden: ${flag}: "${value}" `));
+    }
     // A misspelt variable would leave the keys going to the provider's own host.
     const typo = await runCli(["scan", ".", "--verify"], {
       cwd: dir,
