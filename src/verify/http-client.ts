@@ -1,3 +1,9 @@
+import {
+  type ProxyServer,
+  type ProxySettings,
+  proxyFor,
+  readProxySettings,
+} from "./proxy-settings.js";
 import { unsendableReason } from "./url-policy.js";
 
 /**
@@ -52,27 +58,42 @@ export interface HttpClientOptions {
 
 type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
 
+/** How one URL is called: directly, or through the proxy the environment names for it. */
+interface Route {
+  readonly fetch: Fetch;
+  readonly proxy?: ProxyServer;
+}
+
 /**
  * Node's fetch reads no proxy variables, and behind a company proxy every check would end in
- * "could not reach". undici's EnvHttpProxyAgent reads them as curl does (https through
- * CONNECT, so the proxy sees the host but not the key); it is loaded only when one is set.
+ * "could not reach". Calls go through undici's ProxyAgent where the environment names a proxy
+ * (https through CONNECT, so the proxy sees the host but not the key); undici is loaded only
+ * when one is set. Which calls it takes is decided here (see proxyFor).
  */
-async function fetchFor(env: Readonly<Record<string, string | undefined>>): Promise<Fetch> {
-  const variable = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
-  const httpsProxy = variable("HTTPS_PROXY");
-  const httpProxy = variable("HTTP_PROXY");
-  if (!httpsProxy && !httpProxy) return fetch;
-  const loaded = await import("undici");
-  // undici is CommonJS: bundled, its exports sit on `default`.
-  const undici = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
-  const noProxy = variable("NO_PROXY");
-  const dispatcher = new undici.EnvHttpProxyAgent({
-    ...(httpProxy ? { httpProxy } : {}),
-    ...((httpsProxy ?? httpProxy) ? { httpsProxy: httpsProxy ?? httpProxy } : {}),
-    ...(noProxy ? { noProxy } : {}),
-  });
-  return (url, init) =>
-    undici.fetch(url, { ...init, dispatcher } as never) as unknown as Promise<Response>;
+function routerFor(settings: ProxySettings): (url: URL) => Promise<Route> {
+  if (!settings.http && !settings.https) return async () => ({ fetch });
+  let loaded: Promise<typeof import("undici")> | undefined;
+  const agents = new Map<string, Promise<Fetch>>();
+  const viaProxy = (proxy: ProxyServer): Promise<Fetch> => {
+    let agent = agents.get(proxy.url.href);
+    if (!agent) {
+      loaded ??= import("undici").then(
+        // undici is CommonJS: bundled, its exports sit on `default`.
+        (module) => (module as unknown as { default?: typeof module }).default ?? module,
+      );
+      agent = loaded.then((undici) => {
+        const dispatcher = new undici.ProxyAgent({ uri: proxy.url.href });
+        return (url: URL, init: RequestInit) =>
+          undici.fetch(url, { ...init, dispatcher } as never) as unknown as Promise<Response>;
+      });
+      agents.set(proxy.url.href, agent);
+    }
+    return agent;
+  };
+  return async (url) => {
+    const proxy = proxyFor(settings, url);
+    return proxy ? { fetch: await viaProxy(proxy), proxy } : { fetch };
+  };
 }
 
 /**
@@ -114,14 +135,14 @@ function describeNetworkError(error: unknown): string {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxRedirects = options.maxRedirects ?? 3;
-  let fetcher: Promise<Fetch> | undefined;
+  // Read now: a proxy variable that is no address fails before the first call, naming it.
+  const route = routerFor(readProxySettings(options.env ?? {}));
 
   const sendOnce = async (request: HttpRequest, url: URL, signal: AbortSignal) => {
     const refused = unsendableReason(url);
     if (refused) throw new HttpFailure("refused-url", refused);
     const headers = { "user-agent": options.userAgent, ...request.headers };
-    fetcher ??= fetchFor(options.env ?? {});
-    const send = await fetcher;
+    const { fetch: send } = await route(url);
     try {
       const response = await send(url, {
         method: request.method,

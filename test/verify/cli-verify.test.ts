@@ -213,14 +213,23 @@ describe("--verify with code verifiers", () => {
 });
 
 describe("--verify behind a proxy", () => {
-  /** A proxy on 127.0.0.1 that tunnels CONNECT requests, as company proxies do, and logs them. */
-  async function tunnellingProxy(): Promise<{ url: string; tunnels: string[] }> {
+  /**
+   * A proxy on 127.0.0.1 that tunnels CONNECT requests, as company proxies do, and logs them.
+   * `drop`: one that closes the connection instead, as a proxy refusing a host may.
+   */
+  async function tunnellingProxy(
+    behaviour: "tunnel" | "drop" = "tunnel",
+  ): Promise<{ url: string; port: number; tunnels: string[] }> {
     const { createServer } = await import("node:http");
     const { connect } = await import("node:net");
     const tunnels: string[] = [];
     const proxy = createServer((_request, response) => response.writeHead(405).end());
     proxy.on("connect", (request, socket, head) => {
       tunnels.push(request.url ?? "");
+      if (behaviour === "drop") {
+        socket.destroy();
+        return;
+      }
       const [host, port] = (request.url ?? "").split(":");
       const upstream = connect(Number(port), host, () => {
         socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -233,7 +242,7 @@ describe("--verify behind a proxy", () => {
     await new Promise<void>((done) => proxy.listen(0, "127.0.0.1", done));
     onTestFinished(() => new Promise<void>((done) => proxy.close(() => done())));
     const { port } = proxy.address() as { port: number };
-    return { url: `http://127.0.0.1:${port}`, tunnels };
+    return { url: `http://127.0.0.1:${port}`, port, tunnels };
   }
 
   it("goes through HTTPS_PROXY / HTTP_PROXY, and not for a host NO_PROXY names", async () => {
@@ -249,6 +258,47 @@ describe("--verify behind a proxy", () => {
     const direct = await scanJson(dir, endpoint, { HTTP_PROXY: proxy.url, NO_PROXY: "127.0.0.1" });
     expect(direct.report.findings[0]?.verification?.status).toBe("live");
     expect(proxy.tunnels).toHaveLength(1);
+  });
+
+  it("takes a proxy written host:port, without a scheme, as curl does", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const proxy = await tunnellingProxy();
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const proxied = await scanJson(dir, ["--verify", "--endpoint", `groq=${server.url}`], {
+      HTTP_PROXY: `127.0.0.1:${proxy.port}`,
+    });
+    expect(proxied.stderr).toBe("");
+    expect(proxied.report.findings[0]?.verification?.status).toBe("live");
+    expect(proxy.tunnels).toEqual([new URL(server.url).host]);
+  });
+
+  it("refuses a proxy variable that is no address, in one line naming it, and sends nothing", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const expected = "(expected host:port or http://host:port)";
+    for (const [name, value, said] of [
+      ["HTTPS_PROXY", "proxy:port", `"proxy:port" is not a proxy address ${expected}`],
+      ["https_proxy", "http://", `"http://" is not a proxy address ${expected}`],
+      ["HTTPS_PROXY", "http://user:pw@[x:1", `"http://…@[x:1" is not a proxy address ${expected}`],
+      [
+        "HTTP_PROXY",
+        "socks5://127.0.0.1:1080",
+        "socks5:// proxies are not supported (use an http:// or https:// proxy)",
+      ],
+    ] as const) {
+      const result = await runCli(["scan", ".", "--verify", "--endpoint", `groq=${server.url}`], {
+        cwd: dir,
+        env: { [name]: value },
+      });
+      expect(result.exitCode, value).toBe(2);
+      expect(result.stdout, value).toBe("");
+      expect(result.stderr, value).toBe(`keywarden: ${name}: ${said}\n`);
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });
 
