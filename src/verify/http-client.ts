@@ -1,6 +1,7 @@
 import {
   type ProxyServer,
   type ProxySettings,
+  proxyAddress,
   proxyFor,
   readProxySettings,
 } from "./proxy-settings.js";
@@ -58,6 +59,14 @@ export interface HttpClientOptions {
 
 type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
 
+/** The proxy closed the connection before a tunnel was set up. */
+class TunnelDropped extends Error {
+  override readonly name = "TunnelDropped";
+  constructor(cause: unknown) {
+    super("the proxy closed the connection", { cause });
+  }
+}
+
 /** How one URL is called: directly, or through the proxy the environment names for it. */
 interface Route {
   readonly fetch: Fetch;
@@ -68,7 +77,8 @@ interface Route {
  * Node's fetch reads no proxy variables, and behind a company proxy every check would end in
  * "could not reach". Calls go through undici's ProxyAgent where the environment names a proxy
  * (https through CONNECT, so the proxy sees the host but not the key); undici is loaded only
- * when one is set. Which calls it takes is decided here (see proxyFor).
+ * when one is set. Which calls it takes is decided here (see proxyFor), so a failure can say
+ * whether the proxy or the provider could not be reached.
  */
 function routerFor(settings: ProxySettings): (url: URL) => Promise<Route> {
   if (!settings.http && !settings.https) return async () => ({ fetch });
@@ -82,7 +92,24 @@ function routerFor(settings: ProxySettings): (url: URL) => Promise<Route> {
         (module) => (module as unknown as { default?: typeof module }).default ?? module,
       );
       agent = loaded.then((undici) => {
-        const dispatcher = new undici.ProxyAgent({ uri: proxy.url.href });
+        const dispatcher = new undici.ProxyAgent({
+          uri: proxy.url.href,
+          clientFactory: (origin, options) => {
+            const pool = new undici.Pool(origin, options);
+            type Connect = (options: object) => Promise<unknown>;
+            const connect = (pool.connect as unknown as Connect).bind(pool);
+            // A proxy that drops the connection while a tunnel is set up makes undici (7.x)
+            // reconnect in a tight loop until the call times out, and go on after it: a plain
+            // error here fails the call at once instead (nodejs/undici#3897).
+            const connectOnce: Connect = (params) =>
+              connect(params).catch((error: unknown) => {
+                if ((error as { code?: unknown }).code !== "UND_ERR_SOCKET") throw error;
+                throw new TunnelDropped(error);
+              });
+            pool.connect = connectOnce as unknown as typeof pool.connect;
+            return pool;
+          },
+        });
         return (url: URL, init: RequestInit) =>
           undici.fetch(url, { ...init, dispatcher } as never) as unknown as Promise<Response>;
       });
@@ -127,10 +154,48 @@ export function headerRecord(headers: RequestInit["headers"]): Record<string, st
   return record;
 }
 
+/** The errors an error's `cause` chain holds, outermost first. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let at: unknown = error; at !== undefined && chain.length < 8; ) {
+    chain.push(at);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return chain;
+}
+
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  if (cause?.code) return cause.code;
+  for (const cause of causes(error).slice(1)) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+  }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Failures of the connection to the proxy itself: with a proxy, the only one opened here. */
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** What went wrong on a call through a proxy: the proxy, or what lies behind it. */
+function describeProxyFailure(error: unknown, url: URL, proxy: ProxyServer): string {
+  const where = `the proxy ${proxyAddress(proxy)} (${proxy.variable})`;
+  for (const cause of causes(error)) {
+    const refused = /Proxy response \((\d+)\)/.exec(cause instanceof Error ? cause.message : "");
+    if (refused) return `${where} answered ${refused[1]} when asked to connect to ${url.host}`;
+  }
+  if (causes(error).some((cause) => cause instanceof TunnelDropped))
+    return `${where} closed the connection when asked to connect to ${url.host}`;
+  const reason = describeNetworkError(error);
+  return CONNECT_FAILURES.has(reason)
+    ? `could not reach ${where}: ${reason}`
+    : `could not reach ${url.host} through ${where}: ${reason}`;
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -142,7 +207,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const refused = unsendableReason(url);
     if (refused) throw new HttpFailure("refused-url", refused);
     const headers = { "user-agent": options.userAgent, ...request.headers };
-    const { fetch: send } = await route(url);
+    const { fetch: send, proxy } = await route(url);
     try {
       const response = await send(url, {
         method: request.method,
@@ -153,15 +218,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       return { response, body: await readCapped(response) };
     } catch (error) {
+      const through = proxy ? ` through the proxy ${proxyAddress(proxy)}` : "";
       if (signal.aborted) {
         throw new HttpFailure(
           "timeout",
-          `no answer from ${url.host} within ${request.timeoutMs} ms`,
+          `no answer from ${url.host}${through} within ${request.timeoutMs} ms`,
         );
       }
       throw new HttpFailure(
         "network",
-        `could not reach ${url.host}: ${describeNetworkError(error)}`,
+        proxy
+          ? describeProxyFailure(error, url, proxy)
+          : `could not reach ${url.host}: ${describeNetworkError(error)}`,
       );
     }
   };

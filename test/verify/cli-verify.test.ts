@@ -215,10 +215,11 @@ describe("--verify with code verifiers", () => {
 describe("--verify behind a proxy", () => {
   /**
    * A proxy on 127.0.0.1 that tunnels CONNECT requests, as company proxies do, and logs them.
-   * `drop`: one that closes the connection instead, as a proxy refusing a host may.
+   * `drop`: one that closes the connection instead, as a proxy refusing a host may; `refuse`:
+   * one that answers 403.
    */
   async function tunnellingProxy(
-    behaviour: "tunnel" | "drop" = "tunnel",
+    behaviour: "tunnel" | "drop" | "refuse" = "tunnel",
   ): Promise<{ url: string; port: number; tunnels: string[] }> {
     const { createServer } = await import("node:http");
     const { connect } = await import("node:net");
@@ -228,6 +229,10 @@ describe("--verify behind a proxy", () => {
       tunnels.push(request.url ?? "");
       if (behaviour === "drop") {
         socket.destroy();
+        return;
+      }
+      if (behaviour === "refuse") {
+        socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
         return;
       }
       const [host, port] = (request.url ?? "").split(":");
@@ -243,6 +248,16 @@ describe("--verify behind a proxy", () => {
     onTestFinished(() => new Promise<void>((done) => proxy.close(() => done())));
     const { port } = proxy.address() as { port: number };
     return { url: `http://127.0.0.1:${port}`, port, tunnels };
+  }
+
+  /** A port on 127.0.0.1 where nothing listens. */
+  async function closedPort(): Promise<number> {
+    const { createServer } = await import("node:net");
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((done) => server.close(() => done()));
+    return port;
   }
 
   it("goes through HTTPS_PROXY / HTTP_PROXY, and not for a host NO_PROXY names", async () => {
@@ -298,6 +313,45 @@ describe("--verify behind a proxy", () => {
       expect(result.stdout, value).toBe("");
       expect(result.stderr, value).toBe(`keywarden: ${name}: ${said}\n`);
     }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("says it is the proxy that cannot be reached, dropped the call or refused it", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const args = ["--verify", "--verify-timeout", "5s", "--endpoint", `groq=${server.url}`];
+    const port = await closedPort();
+    const down = await scanJson(dir, args, { HTTP_PROXY: `http://127.0.0.1:${port}` });
+    expect(down.report.findings[0]?.verification).toMatchObject({
+      status: "unknown",
+      detail: `could not reach the proxy 127.0.0.1:${port} (HTTP_PROXY): ECONNREFUSED`,
+    });
+
+    // A proxy that closes the connection instead of tunnelling: each try fails at once (no
+    // reconnecting in a loop), and the run ends.
+    const dropping = await tunnellingProxy("drop");
+    const started = Date.now();
+    const dropped = await runCli(["scan", ".", "--format", "json", ...args], {
+      cwd: dir,
+      env: { HTTP_PROXY: dropping.url },
+      timeoutMs: 20_000,
+    });
+    expect(dropped.exitCode).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((JSON.parse(dropped.stdout) as JsonReport).findings[0]?.verification).toMatchObject({
+      status: "unknown",
+      detail: `the proxy 127.0.0.1:${dropping.port} (HTTP_PROXY) closed the connection when asked to connect to ${new URL(server.url).host}`,
+    });
+    // The first try and two retries.
+    expect(dropping.tunnels).toHaveLength(3);
+
+    const refusing = await tunnellingProxy("refuse");
+    const refused = await scanJson(dir, args, { HTTP_PROXY: refusing.url });
+    expect(refused.report.findings[0]?.verification?.detail).toBe(
+      `the proxy 127.0.0.1:${refusing.port} (HTTP_PROXY) answered 403 when asked to connect to ${new URL(server.url).host}`,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });
