@@ -9,8 +9,8 @@ import { unsendableReason } from "./url-policy.js";
 
 /**
  * The one HTTP client for verification and revocation, on Node's built-in fetch. It refuses
- * URLs the policy forbids, never follows a redirect to another origin, caps the body it reads
- * and gives every request a timeout. It does not retry: the scheduler decides that.
+ * URLs the policy forbids, never follows a redirect to another origin (nor any, when asked),
+ * caps the body it reads and gives every request a timeout. It does not retry: the scheduler decides that.
  */
 
 export interface HttpRequest {
@@ -20,6 +20,11 @@ export interface HttpRequest {
   readonly body?: string;
   /** Per-request time limit in milliseconds (whole exchange, body included). */
   readonly timeoutMs: number;
+  /**
+   * False: a redirect is the answer, returned as it came. Otherwise same-origin redirects are
+   * followed (a few at most) and one to another origin is an HttpFailure.
+   */
+  readonly followRedirects?: boolean;
 }
 
 export interface HttpResponse {
@@ -242,7 +247,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for (let hop = 0; ; hop++) {
         const { response, body } = await sendOnce(current, url, signal);
         const location = response.headers.get("location");
-        if (!REDIRECTS.has(response.status) || location === null || hop >= maxRedirects) {
+        if (
+          request.followRedirects === false ||
+          !REDIRECTS.has(response.status) ||
+          location === null ||
+          hop >= maxRedirects
+        ) {
           return { status: response.status, headers: headerRecord(response.headers), body, url };
         }
         const next = new URL(location, url);

@@ -19,7 +19,7 @@ import {
   selectVerifyConfig,
   type VerifiableRule,
 } from "./select-verify-config.js";
-import { isOutcome, type VerifyInput, type VerifyOutcome } from "./verifier.js";
+import { isOutcome, type VerifyInput, type VerifyOutcome, webPageAnswer } from "./verifier.js";
 import { type ResolvedVerifier, resolveVerifier } from "./verifier-registry.js";
 
 /**
@@ -140,6 +140,36 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
   return { jobs, keys };
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Unknown for a redirect, saying where it pointed: host and path only (a query may carry
+ * anything), and the key, should the path hold it (Telegram's /bot<token>/...), left out.
+ */
+function redirectAnswer(response: HttpResponse, input: VerifyInput): VerifyOutcome | undefined {
+  if (!REDIRECTS.has(response.status)) return undefined;
+  const httpStatus = response.status;
+  let target: URL | undefined;
+  try {
+    target = new URL(response.headers.location ?? "", response.url);
+  } catch {
+    target = undefined;
+  }
+  if (!response.headers.location || !target)
+    return { status: "unknown", httpStatus, detail: `redirected (${httpStatus}); not followed` };
+  let place = `${target.host}${target.pathname}`;
+  for (const secret of [input.secret, input.companion?.secret]) {
+    if (!secret) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      place = place.split(form).join("…");
+  }
+  return {
+    status: "unknown",
+    httpStatus,
+    detail: `redirected (${httpStatus}) to ${place}; not followed: the provider's API answers this call itself`,
+  };
+}
+
 function backoffMs(attempt: number): number {
   return 500 * 2 ** attempt + Math.floor(Math.random() * 250);
 }
@@ -177,6 +207,8 @@ async function runJob(
           headers: probe.headers,
           ...(probe.body === undefined ? {} : { body: probe.body }),
           timeoutMs: options.timeoutMs,
+          // A who-am-I call is not redirected by the provider: a redirect is the answer.
+          followRedirects: false,
         }),
       );
     } catch (error) {
@@ -188,12 +220,14 @@ async function runJob(
       return { status: "unknown", detail: error.message };
     }
     if (response.url.origin !== base.origin) {
-      // The client never follows a cross-origin redirect; this only guards that promise.
+      // The client follows no redirect here; this only guards that promise.
       return {
         status: "unknown",
         detail: `answer came from ${response.url.host}, not ${base.host}`,
       };
     }
+    const redirect = redirectAnswer(response, job.input);
+    if (redirect) return redirect;
     if (RETRY_STATUSES.has(response.status) && attempt < maxRetries) {
       const asked = parseRetryAfter(response.headers["retry-after"], Date.now());
       const delay = Math.max(asked ?? 0, backoffMs(attempt));
@@ -204,7 +238,7 @@ async function runJob(
         continue;
       }
     }
-    return verifier.interpret(response, job.input);
+    return webPageAnswer(response) ?? verifier.interpret(response, job.input);
   }
 }
 

@@ -453,6 +453,30 @@ describe("--verify safety and scheduling", () => {
     expect(maxInAnySecond(times)).toBeLessThanOrEqual(6);
   });
 
+  it("reports a sign-in page, served directly or by a redirect, as unknown", async () => {
+    const key = sample("openai-project-key");
+    const page = { headers: { "content-type": "text/html" }, body: "<html>Sign in</html>" };
+    const gateway = await standIn({
+      routes: {
+        "GET /page/v1/models": { status: 200, ...page },
+        "GET /moved/v1/models": { status: 302, headers: { location: "/login?next=/v1/models" } },
+        "GET /login": { status: 200, ...page },
+      },
+    });
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const verdict = async (prefix: string) =>
+      (await scanJson(dir, ["--verify", "--endpoint", `openai=${gateway.url}/${prefix}`])).report
+        .findings[0]?.verification;
+    expect(await verdict("page")).toMatchObject({ status: "unknown", httpStatus: 200 });
+    expect(await verdict("moved")).toMatchObject({
+      status: "unknown",
+      httpStatus: 302,
+      detail: `redirected (302) to ${new URL(gateway.url).host}/login; not followed: the provider's API answers this call itself`,
+    });
+    expect(gateway.requestsTo("/login")).toHaveLength(0);
+  });
+
   it("reports timeouts as unknown within --verify-timeout", async () => {
     const key = sample("meta-llama-api-key");
     const server = await standIn({
