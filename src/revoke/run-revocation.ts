@@ -12,6 +12,8 @@ import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
 import { createRevokeContext, resolveRevokerBase } from "./revoke-context.js";
 import type { Env, RevokeAttempt, Revoker, RevokeTarget } from "./revoker.js";
+import { REVOKERS } from "./revoker-registry.js";
+import { credentialsFromEnv } from "./scrub-credentials.js";
 
 /**
  * The revocation stage: verify every unique key again, plan, and (only when asked) act, then
@@ -117,6 +119,11 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options.builtinRules.map((rule) => [rule.id, rule]));
   const targets = groupTargets(options.findings, rulesById);
+  // What keywarden reads from the environment to act: never written, whatever quotes it.
+  const credentials = credentialsFromEnv(
+    options.env,
+    REVOKERS.flatMap((revoker) => revoker.credentialEnv),
+  );
 
   const write = (
     target: RevokeTarget,
@@ -138,7 +145,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         mechanism,
         ...entry,
       },
-      [target.secret, target.companion?.secret],
+      [target.secret, target.companion?.secret, ...credentials.map((c) => c.value)],
     );
   };
 
@@ -223,6 +230,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
           http: options.http,
           timeoutMs: options.timeoutMs,
           rateLimit,
+          credentials,
           record: (target, record) =>
             write(target, revoker.mechanism, { revoker: revoker.name, ...record }),
         });

@@ -316,6 +316,49 @@ describe("keywarden revoke (CLI)", () => {
     expect(actions.filter((action) => action === "UpdateAccessKey")).toHaveLength(1);
   });
 
+  it("never writes an admin credential a provider quotes back, not even with --no-redact", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const keys = openai.keys();
+    const admin = `sk-admin-${expandTemplate("{{alnum:58}}")}`;
+    // The management API rejects the admin key, quoting what it was sent, as OpenAI's does.
+    const server = await standIn({
+      routes: {
+        "GET /v1/models": { body: { object: "list", data: [] } },
+        "/v1/organization/*": (request) => ({
+          status: 401,
+          body: {
+            error: { message: `Incorrect API key provided: ${request.headers.authorization}` },
+          },
+        }),
+      },
+    });
+    writeFileSync(join(dir, "app.env"), `OPENAI_API_KEY=${keys.secret}\n`);
+    const revoke = (...extra: string[]) =>
+      runCli(
+        ["revoke", "--yes", "--confirm-wait", "0", "--endpoint", `openai=${server.url}`, ...extra],
+        { cwd: dir, env: { OPENAI_ADMIN_KEY: admin } },
+      );
+    const json = await revoke("--format", "json", "-o", "report.json");
+    const text = await revoke("--no-redact");
+    expect(json.exitCode, json.stderr).toBe(1);
+    const [finding] = findingsOf(readFileSync(join(dir, "report.json"), "utf8"));
+    expect(finding?.revocation?.status).toBe("revoke-failed");
+    expect(finding?.revocation?.detail).toContain(
+      "answered 401: Incorrect API key provided: Bearer [OPENAI_ADMIN_KEY]",
+    );
+    expect(text.stdout).toContain("Incorrect API key provided: Bearer [OPENAI_ADMIN_KEY]");
+    const written = [
+      json.stdout,
+      json.stderr,
+      text.stdout,
+      text.stderr,
+      readFileSync(join(dir, "report.json"), "utf8"),
+      readFileSync(join(dir, ".keywarden", "revocations.jsonl"), "utf8"),
+    ];
+    for (const output of written) expect(output).not.toContain(admin.slice(9));
+    expect(server.requests.some((r) => r.headers.authorization === `Bearer ${admin}`)).toBe(true);
+  });
+
   it("rejects contradicting flags and plain-http endpoints off this machine with one line and exit 2", async () => {
     const dir = makeTempDir("keywarden-revoke-cli-");
     const both = await runCli(["revoke", "--yes", "--dry-run"], { cwd: dir });
