@@ -6,7 +6,7 @@ import type { EndpointOverrides } from "../verify/endpoint-overrides.js";
 import { type HttpClient, HttpFailure } from "../verify/http-client.js";
 import { createHostRateLimit, sleep as realSleep, type Sleep } from "../verify/limiters.js";
 import { companionsOf } from "../verify/pair-halves.js";
-import { hasBuiltinShape } from "../verify/select-verify-config.js";
+import { hasBuiltinShape, isTrustedHalf } from "../verify/select-verify-config.js";
 import { pairOf } from "../verify/verifier-registry.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
@@ -66,15 +66,27 @@ function targetKey(finding: Finding): string {
 function groupTargets(
   findings: readonly Finding[],
   rulesById: ReadonlyMap<string, CompiledRule>,
+  builtinById: ReadonlyMap<string, CompiledRule>,
+  trustConfig: boolean,
 ): RevokeTarget[] {
   const targets = new Map<string, RevokeTarget>();
+  // As verification takes them: a half a config's rule found is no one's other half.
+  const trusted = (ruleId: string, secret: string) =>
+    isTrustedHalf(ruleId, secret, rulesById, builtinById, trustConfig);
+  const verifyConfigOf = (ruleId: string) =>
+    builtinById.get(ruleId)?.raw.verify ??
+    (trustConfig && !builtinById.has(ruleId) ? rulesById.get(ruleId)?.raw.verify : undefined);
   // A two-part key's halves pair up as verification pairs them, not only where a rule
   // requires a companion: the AWS key id and its secret on neighbouring lines.
-  const companions = companionsOf(findings, (ruleId) => pairOf(rulesById.get(ruleId)?.raw.verify));
+  const companions = companionsOf(findings, (finding) =>
+    trusted(finding.ruleId, finding.secret) ? pairOf(verifyConfigOf(finding.ruleId)) : undefined,
+  );
   for (const finding of findings) {
     const rule = rulesById.get(finding.ruleId);
     if (!rule) continue;
-    const companion = finding.companion ?? companions.get(finding);
+    const own = finding.companion;
+    const companion =
+      own && trusted(own.ruleId, own.secret) ? own : own ? undefined : companions.get(finding);
     const key = targetKey(finding);
     const known = targets.get(key);
     if (known) {
@@ -118,7 +130,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   const auditMode: AuditEntry["mode"] = options.mode === "dry-run" ? "dry-run" : "executed";
   const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options.builtinRules.map((rule) => [rule.id, rule]));
-  const targets = groupTargets(options.findings, rulesById);
+  const targets = groupTargets(options.findings, rulesById, builtinById, options.trustConfig);
   // What keywarden reads from the environment to act: never written, whatever quotes it.
   const credentials = credentialsFromEnv(
     options.env,

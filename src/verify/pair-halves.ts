@@ -3,9 +3,10 @@ import type { KeyHalf } from "./verifier-registry.js";
 
 /**
  * Two-part keys (AWS key id + secret, Twilio SID + secret) are only verifiable as a pair. The
- * engine attaches a companion where a rule `requires` one; for the other half, and for rules
- * that do not require one, the partner is the nearest finding of the other half, checked by the
- * same code verifier, in the same file (and commit) within a few lines.
+ * engine attaches a companion where a rule `requires` one (callers use that one first); for
+ * the other half, and for rules that do not require one, the partner is the nearest finding of
+ * the other half, checked by the same code verifier, in the same file (and commit) within a
+ * few lines.
  */
 
 const MAX_DISTANCE = 5;
@@ -26,7 +27,6 @@ export function findCompanion(
   half: KeyHalf,
   candidates: readonly PairCandidate[],
 ): Companion | undefined {
-  if (finding.companion) return finding.companion;
   const wanted = half(finding.secret) === "id" ? "secret" : "id";
   let best: Finding | undefined;
   for (const candidate of candidates) {
@@ -48,14 +48,15 @@ export function pairKey(verifier: string, secret: string, companion: string | un
 /**
  * Each two-part key's other half, by finding (see findCompanion): verification checks the pair,
  * and revocation needs both (an AWS key is deactivated by its id, signed with its secret).
- * `pairOfRule` names the rule's code verifier and its halves, for the rules of two-part keys.
+ * `pairOf` names a finding's code verifier and its halves, for findings of two-part keys that
+ * may pair (a finding it leaves out is neither paired nor anyone's other half).
  */
 export function companionsOf(
   findings: readonly Finding[],
-  pairOfRule: (ruleId: string) => { readonly name: string; readonly half: KeyHalf } | undefined,
+  pairOf: (finding: Finding) => { readonly name: string; readonly half: KeyHalf } | undefined,
 ): Map<Finding, Companion> {
   const paired = findings.flatMap((finding) => {
-    const pair = pairOfRule(finding.ruleId);
+    const pair = pairOf(finding);
     return pair ? [{ finding, pair }] : [];
   });
   const candidates: PairCandidate[] = paired.map(({ finding, pair }) => ({

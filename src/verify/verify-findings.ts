@@ -1,4 +1,4 @@
-import type { Finding, Verification } from "../types.js";
+import type { Companion, Finding, Verification } from "../types.js";
 import {
   type EndpointOverrides,
   endpointEnvName,
@@ -16,6 +16,7 @@ import {
 import { companionsOf, pairKey } from "./pair-halves.js";
 import {
   hasBuiltinShape,
+  isTrustedHalf,
   selectVerifyConfig,
   type VerifiableRule,
 } from "./select-verify-config.js";
@@ -103,15 +104,33 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
     }
     return plan;
   };
-  const companions = companionsOf(findings, (ruleId) => {
-    const plan = planOf(ruleId);
+  const pairOf = (finding: Finding) => {
+    const plan = planOf(finding.ruleId);
     return "status" in plan ? undefined : plan.pair;
+  };
+  const trusted = (ruleId: string, secret: string) =>
+    isTrustedHalf(
+      ruleId,
+      secret,
+      context.rulesById,
+      context.builtinById,
+      context.options.trustConfig,
+    );
+  // Halves found by a config's rule are no one's other half: they would go to the provider of
+  // the built-in rule beside them. The nearest of all halves only says why a pair is missing.
+  const companions = companionsOf(findings, (finding) =>
+    trusted(finding.ruleId, finding.secret) ? pairOf(finding) : undefined,
+  );
+  const nearest = companionsOf(findings, pairOf);
+  const untrusted = (companion: Companion): VerifyOutcome => ({
+    status: "unsupported",
+    detail: `its other half (line ${companion.line}) was found by the config's rule ${companion.ruleId}, not keywarden's own: it is not sent to the provider without --trust-config`,
   });
 
   const jobs = new Map<string, Job>();
   const keys = findings.map((finding) => {
     const ruleId = finding.ruleId;
-    const plan = hasBuiltinShape(
+    let plan = hasBuiltinShape(
       context.rulesById.get(ruleId),
       context.builtinById.get(ruleId),
       finding.secret,
@@ -122,7 +141,14 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
           detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`,
         };
     const pair = "status" in plan ? undefined : plan.pair;
-    const companion = pair ? companions.get(finding) : finding.companion;
+    const own = finding.companion;
+    let companion = own ?? (pair ? companions.get(finding) : undefined);
+    if (!("status" in plan)) {
+      const near = pair ? nearest.get(finding) : undefined;
+      if (own && !trusted(own.ruleId, own.secret)) plan = untrusted(own);
+      else if (!companion && near) plan = untrusted(near);
+    }
+    if ("status" in plan) companion = undefined;
     const key = pair
       ? pairKey(pair.name, finding.secret, companion?.secret)
       : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");

@@ -552,6 +552,72 @@ describe("--verify safety and scheduling", () => {
     expect(real.requests).toHaveLength(2);
   });
 
+  it("never sends a config rule's match as the other half of a built-in two-part key", async () => {
+    const sid = sample("twilio-api-key-sid").secret;
+    const mistral = expandTemplate("{{alnum:32}}");
+    const twilio = await standIn({ routes: { "GET /v2/Services": { status: 401 } } });
+    const repo = makeTempRepo();
+    const redefined = {
+      id: "twilio-api-key-secret",
+      title: "not Twilio at all",
+      provider: "twilio",
+      pattern: "MISTRAL_API_KEY=(?<secret>[A-Za-z0-9]{32})",
+      keywords: ["mistral"],
+      verify: { custom: "twilio-basic", service: "twilio" },
+    };
+    const sent = () => twilio.requests.map((r) => r.headers.authorization ?? "").join("\n");
+    const basicWith = (secret: string) =>
+      `Basic ${Buffer.from(`${sid}:${secret}`).toString("base64")}`;
+    for (const config of [
+      { disable: ["twilio-api-key-secret"], rules: [redefined] },
+      {
+        useDefault: false,
+        rules: [
+          redefined,
+          { ...RULES.find((r) => r.id === "twilio-api-key-sid")!, examples: undefined },
+        ],
+      },
+    ]) {
+      repo.commit("config", {
+        ".keywarden.yaml": JSON.stringify(config),
+        ".env": `TWILIO_API_KEY=${sid}\nMISTRAL_API_KEY=${mistral}\n`,
+      });
+      const { report, stderr } = await scanJson(repo.dir, [
+        "--verify",
+        "--endpoint",
+        `twilio=${twilio.url}`,
+      ]);
+      expect(stderr).toBe("");
+      const byRule = Object.fromEntries(report.findings.map((f) => [f.ruleId, f.verification]));
+      expect(byRule["twilio-api-key-sid"]).toEqual({
+        status: "unsupported",
+        checkedAt: expect.any(String),
+        detail:
+          "its other half (line 2) was found by the config's rule twilio-api-key-secret, not keywarden's own: it is not sent to the provider without --trust-config",
+      });
+      expect(byRule["twilio-api-key-secret"]?.status).toBe("unsupported");
+      expect(sent()).not.toContain(basicWith(mistral));
+
+      // Nor does revoke, which checks each key again before acting.
+      await runCli(
+        ["revoke", "--yes", "--confirm-wait", "0", "--endpoint", `twilio=${twilio.url}`],
+        {
+          cwd: repo.dir,
+          env: {
+            TWILIO_ACCOUNT_SID: `AC${expandTemplate("{{hex:32}}")}`,
+            TWILIO_AUTH_TOKEN: expandTemplate("{{hex:32}}"),
+          },
+        },
+      );
+      expect(sent()).not.toContain(basicWith(mistral));
+    }
+    expect(twilio.requests).toHaveLength(0);
+
+    // Trusted, the config is the runner's own: the pair is checked.
+    await scanJson(repo.dir, ["--verify", "--trust-config", "--endpoint", `twilio=${twilio.url}`]);
+    expect(sent()).toContain(basicWith(mistral));
+  });
+
   it("verifies a config rule only with --trust-config", async () => {
     const key = sample("layer-api-key");
     const team = await standIn({ routes: { "GET /check": { status: 200 } } });

@@ -288,6 +288,30 @@ describe("verifyFindings", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("sends a companion a rule requires only when a built-in rule found it, or with trustConfig", async () => {
+    const server = await standIn({ routes: { "GET /v1/models": { status: 200 } } });
+    const pairRule = modelsRule("paired", server.url, {
+      headers: { Authorization: "Bearer {{companion}}:{{secret}}" },
+    });
+    const helper = buildRule("helper", undefined, { file: ".keywarden.yaml", builtin: false });
+    const rules = [pairRule, helper];
+    const companion = { ruleId: "helper", secret: newKey(), line: 4 };
+    const finding = buildFinding({ ruleId: "paired", secret: newKey(), line: 5, companion });
+
+    const [untrusted] = await verifyFindings([finding], options(rules));
+    expect(untrusted?.verification).toMatchObject({
+      status: "unsupported",
+      detail:
+        "its other half (line 4) was found by the config's rule helper, not keywarden's own: it is not sent to the provider without --trust-config",
+    });
+    expect(server.requests).toHaveLength(0);
+    const [trusted] = await verifyFindings([finding], options(rules, { trustConfig: true }));
+    expect(trusted?.verification?.status).toBe("live");
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Bearer ${companion.secret}:${finding.secret}`,
+    );
+  });
+
   it("uses an endpoint override, and says how to give one for a self-hosted service", async () => {
     const server = await standIn({ routes: { "GET /gw/v1/models": { status: 200 } } });
     const rule = modelsRule("selfhosted", undefined);
