@@ -58,18 +58,20 @@ export interface RevocationRun {
 
 type ActPlan = Extract<RevocationPlan, { kind: "act" }>;
 
-function targetKey(finding: Finding): string {
-  return `${finding.fingerprint}\0${finding.companion?.secret ?? ""}`;
-}
-
-/** One target per unique key; findings whose rule is not in the run belong to none. */
+/**
+ * One target per unique key (a secret, with the other half it pairs with); findings whose
+ * rule is not in the run belong to none. `verified` holds each finding verified: a two-part
+ * key's other half is the one its verification paired it with (see Finding.pairedWith), so the
+ * revocation goes with the pair the provider accepted.
+ */
 function groupTargets(
   findings: readonly Finding[],
+  verified: readonly Finding[],
   rulesById: ReadonlyMap<string, CompiledRule>,
   builtinById: ReadonlyMap<string, CompiledRule>,
   trustConfig: boolean,
-): RevokeTarget[] {
-  const targets = new Map<string, RevokeTarget>();
+): { targets: RevokeTarget[]; verificationOf: Map<RevokeTarget, Verification | undefined> } {
+  const groups = new Map<string, { target: RevokeTarget; verification?: Verification }>();
   // As verification takes them: a half a config's rule found is no one's other half.
   const trusted = (ruleId: string, secret: string) =>
     isTrustedHalf(ruleId, secret, rulesById, builtinById, trustConfig);
@@ -77,32 +79,44 @@ function groupTargets(
     builtinById.get(ruleId)?.raw.verify ??
     (trustConfig && !builtinById.has(ruleId) ? rulesById.get(ruleId)?.raw.verify : undefined);
   // A two-part key's halves pair up as verification pairs them, not only where a rule
-  // requires a companion: the AWS key id and its secret on neighbouring lines.
+  // requires a companion: the AWS key id and its secret on neighbouring lines. These are for
+  // halves verification did not pair (a rule it cannot check).
   const companions = companionsOf(findings, (finding) =>
     trusted(finding.ruleId, finding.secret) ? pairOf(verifyConfigOf(finding.ruleId)) : undefined,
   );
-  for (const finding of findings) {
+  findings.forEach((finding, index) => {
     const rule = rulesById.get(finding.ruleId);
-    if (!rule) continue;
+    if (!rule) return;
     const own = finding.companion;
-    const companion =
-      own && trusted(own.ruleId, own.secret) ? own : own ? undefined : companions.get(finding);
-    const key = targetKey(finding);
-    const known = targets.get(key);
+    const companion = own
+      ? trusted(own.ruleId, own.secret)
+        ? own
+        : undefined
+      : (verified[index]?.pairedWith ?? companions.get(finding));
+    const key = `${finding.fingerprint}\0${companion?.secret ?? ""}`;
+    const known = groups.get(key);
     if (known) {
-      targets.set(key, { ...known, findings: [...known.findings, finding] });
-      continue;
+      known.target = { ...known.target, findings: [...known.target.findings, finding] };
+      return;
     }
-    targets.set(key, {
-      fingerprint: finding.fingerprint,
-      rule,
-      findings: [finding],
-      secret: finding.secret,
-      ...(companion ? { companion } : {}),
-      metadata: finding.metadata,
+    const verification = verified[index]?.verification;
+    groups.set(key, {
+      target: {
+        fingerprint: finding.fingerprint,
+        rule,
+        findings: [finding],
+        secret: finding.secret,
+        ...(companion ? { companion } : {}),
+        metadata: finding.metadata,
+      },
+      ...(verification ? { verification } : {}),
     });
-  }
-  return [...targets.values()];
+  });
+  const targets = [...groups.values()].map((group) => group.target);
+  return {
+    targets,
+    verificationOf: new Map([...groups.values()].map((g) => [g.target, g.verification])),
+  };
 }
 
 /** The audit fields that record a verification. */
@@ -130,7 +144,16 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   const auditMode: AuditEntry["mode"] = options.mode === "dry-run" ? "dry-run" : "executed";
   const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options.builtinRules.map((rule) => [rule.id, rule]));
-  const targets = groupTargets(options.findings, rulesById, builtinById, options.trustConfig);
+  // 1. Verify every key again: a report may be old, and only live keys are worth a call. All
+  // findings at once, so each two-part key is checked beside its neighbours, paired as they are.
+  const verified = await options.verify(options.findings);
+  const { targets, verificationOf } = groupTargets(
+    options.findings,
+    verified,
+    rulesById,
+    builtinById,
+    options.trustConfig,
+  );
   // What keywarden reads from the environment to act: never written, whatever quotes it.
   const credentials = credentialsFromEnv(
     options.env,
@@ -161,8 +184,6 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
     );
   };
 
-  // 1. Verify every key again: a report may be old, and only live keys are worth a call.
-  const verificationOf = await verifyTargets(options, targets);
   for (const target of targets) {
     write(target, target.rule.raw.revoke?.mechanism ?? "manual", {
       step: "verify-before",

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
 import type { ReportFinding } from "../../src/types.js";
+import { awsStandIn, newAwsKeyPair } from "../helpers/aws-stand-in.js";
 import { makeTempDir } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 import { standIn } from "../helpers/stand-in.js";
@@ -314,6 +315,34 @@ describe("keywarden revoke (CLI)", () => {
     ]);
     const actions = server.requests.map((r) => new URLSearchParams(r.body).get("Action"));
     expect(actions.filter((action) => action === "UpdateAccessKey")).toHaveLength(1);
+  });
+
+  it("revokes each of two AWS keys with the other half it verified with", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const [one, two] = [newAwsKeyPair(), newAwsKeyPair()];
+    const aws = await awsStandIn([one, two]);
+    // Both ids, then both secrets: each secret lies nearer the other pair's id.
+    writeFileSync(
+      join(dir, "two.env"),
+      [
+        `AWS_ACCESS_KEY_ID=${one.id}`,
+        `AWS_ACCESS_KEY_ID=${two.id}`,
+        `AWS_SECRET_ACCESS_KEY=${one.secret}`,
+        `AWS_SECRET_ACCESS_KEY=${two.secret}`,
+        "",
+      ].join("\n"),
+    );
+    const result = await revokeNow(dir, `aws=${aws.server.url}`);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(findingsOf(result.stdout).map((f) => `${f.line}:${f.revocation?.status}`)).toEqual([
+      "1:revoked",
+      "2:revoked",
+      "3:revoked",
+      "4:revoked",
+    ]);
+    expect([...aws.inactive].sort()).toEqual([one.id, two.id].sort());
+    const updates = aws.calls.filter((call) => call.action === "UpdateAccessKey");
+    expect(updates.map((call) => call.result)).toEqual(["OK", "OK"]);
   });
 
   it("never writes an admin credential a provider quotes back, not even with --no-redact", async () => {

@@ -5,6 +5,7 @@ import { expandExample, expandTemplate } from "../../src/config/example-template
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import type { VerifySpec } from "../../src/config/rule-schema.js";
 import type { ReportFinding } from "../../src/types.js";
+import { type AwsKeyPair, awsStandIn, newAwsKeyPair } from "../helpers/aws-stand-in.js";
 import { mainOutput, readCliMetafile, staticClosure } from "../helpers/cli-bundle.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -209,6 +210,72 @@ describe("--verify with code verifiers", () => {
     expect(aws.requests[0]?.headers.authorization).toContain(`Credential=${awsId.secret}/`);
     expect(twilio.requests).toHaveLength(1);
     expect(slack.requests).toHaveLength(2);
+  });
+});
+
+describe("--verify of neighbouring two-part keys", () => {
+  it("pairs each AWS key id with its own secret, whichever comes first, trying the others in reach", async () => {
+    const [one, two] = [newAwsKeyPair(), newAwsKeyPair()];
+    const aws = await awsStandIn([one, two]);
+    const id = (pair: AwsKeyPair) => `AWS_ACCESS_KEY_ID=${pair.id}`;
+    const secret = (pair: AwsKeyPair) => `AWS_SECRET_ACCESS_KEY=${pair.secret}`;
+    const dir = makeTempDir();
+    const layouts = {
+      "interleaved.env": [id(one), secret(one), id(two), secret(two)],
+      "secret-first.env": [secret(one), id(one), secret(two), id(two)],
+      "ids-then-secrets.env": [id(one), id(two), secret(one), secret(two)],
+    };
+    for (const [file, lines] of Object.entries(layouts))
+      writeFileSync(join(dir, file), `${lines.join("\n")}\n`);
+
+    const { report, stderr } = await scanJson(dir, [
+      "--verify",
+      "--endpoint",
+      `aws=${aws.server.url}`,
+    ]);
+    expect(stderr).toBe("");
+    expect(report.findings).toHaveLength(12);
+    for (const finding of report.findings) {
+      const where = `${finding.path}:${finding.line}`;
+      expect(finding.verification?.status, where).toBe("live");
+      // The ARN names the pair signed for: the one this finding's line belongs to.
+      const line = layouts[finding.path as keyof typeof layouts][finding.line - 1]!;
+      const user = line.endsWith(one.id) || line.endsWith(one.secret) ? "key-0" : "key-1";
+      expect(finding.verification?.detail, where).toContain(`user/${user}`);
+    }
+    // Neighbours in order pair at once; ids before their secrets take one wrong pair each first.
+    const mismatches = aws.calls.filter((call) => call.result === "SignatureDoesNotMatch");
+    expect(mismatches).toHaveLength(2);
+    expect(aws.calls).toHaveLength(4);
+    const blocks = report.findings.filter((f) => f.path === "ids-then-secrets.env");
+    expect(blocks.every((f) => f.verification?.detail?.includes("(paired with the"))).toBe(true);
+  });
+
+  it("pairs each Twilio SID with its own secret on the next line", async () => {
+    const pairs = [0, 1].map(() => ({
+      sid: sample("twilio-api-key-sid").secret,
+      secret: expandTemplate("{{alnum:32}}"),
+    }));
+    const basic = ({ sid, secret }: { sid: string; secret: string }) =>
+      `Basic ${Buffer.from(`${sid}:${secret}`).toString("base64")}`;
+    const twilio = await standIn({
+      routes: {
+        "GET /v2/Services": (request) =>
+          pairs.some((pair) => request.headers.authorization === basic(pair))
+            ? { body: { services: [] } }
+            : { status: 401, body: { code: 20003, message: "Authenticate" } },
+      },
+    });
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "twilio.env"),
+      `${pairs.flatMap((pair) => [`TWILIO_API_KEY=${pair.sid}`, `TWILIO_API_SECRET=${pair.secret}`]).join("\n")}\n`,
+    );
+    const { report } = await scanJson(dir, ["--verify", "--endpoint", `twilio=${twilio.url}`]);
+    expect(statusByLine(report, "twilio.env")).toEqual(["1:live", "2:live", "3:live", "4:live"]);
+    expect(twilio.requests.map((r) => r.headers.authorization).sort()).toEqual(
+      pairs.map(basic).sort(),
+    );
   });
 });
 
