@@ -169,6 +169,11 @@ export interface Finding {
   /** True when a format checksum (GitHub, npm CRC32) holds: more confidence, never a filter. */
   readonly checksumValid?: boolean;
   readonly companion?: Companion;
+  /**
+   * For a two-part key checked as a pair (an AWS key id and its secret): the other half its
+   * verification was made with. Set by the verify stage, for revocation; never reported.
+   */
+  readonly pairedWith?: Companion;
   readonly git?: GitProvenance;
   /** The history blob it was found in: other commits may add the same blob again. */
   readonly blob?: string;

@@ -20,7 +20,7 @@ import type { Finding, Fragment, ReportFinding, ScanSummary, SkipNotice } from "
 import type { CliIo, CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips, describeUnread, UNREAD_REASONS } from "./skip-notices.js";
-import { verifyIfAsked } from "./verify-if-asked.js";
+import { checkVerifyEnvironment, verifyIfAsked } from "./verify-if-asked.js";
 import { failOnExitCode, reportedFindings } from "./verify-options.js";
 
 /** What a command hands over: where to look for config, and how to produce fragments. */
@@ -95,6 +95,7 @@ export async function executeScan(
   const { io } = context;
   const { options } = request;
   if (request.report !== false) assertWritable(context, options.output);
+  await checkVerifyEnvironment(context, options.verify);
   const config = await loadConfig({
     cwd: io.cwd,
     scanRoot: request.scanRoot,

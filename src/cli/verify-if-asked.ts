@@ -28,3 +28,16 @@ export async function verifyIfAsked<T extends Finding>(
     userAgent: userAgent(),
   });
 }
+
+/**
+ * What verification will read from the environment, checked before a scan starts when it is
+ * on: a proxy variable that is no address fails at once, naming it, not after a history scan.
+ */
+export async function checkVerifyEnvironment(
+  context: CommandContext,
+  options: VerifyCliOptions,
+): Promise<void> {
+  if (!options.enabled) return;
+  const { readProxySettings } = await import("../verify/proxy-settings.js");
+  readProxySettings(context.io.env);
+}

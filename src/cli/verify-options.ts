@@ -34,9 +34,11 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
     default: false,
     describe: "Check whether each key found is live, with one read-only call to its provider",
   },
+  // Number flags are read as given (see positiveNumber), so an error can quote what was typed:
+  // yargs would turn "8x" into NaN and "1e400" into Infinity.
   {
     name: "verify-concurrency",
-    type: "number",
+    type: "string",
     default: 8,
     describe: "Provider calls in flight at once",
   },
@@ -48,7 +50,7 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   },
   {
     name: "verify-rate",
-    type: "number",
+    type: "string",
     default: 10,
     describe: "Provider calls started per second per host",
   },
@@ -87,11 +89,16 @@ export function withVerifyOptions<T>(yargs: Argv<T>, withSwitch: boolean): Argv<
   );
 }
 
+/** A plain decimal number as a person types one: 8, 2.5, .5, 1e3. */
+const DECIMAL = /^\s*(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
 function positiveNumber(value: unknown, flag: string, integer: boolean): number {
-  const number = Number(value);
+  const text = String(value);
+  const number = DECIMAL.test(text) ? Number(text) : Number.NaN;
+  if (number === Number.POSITIVE_INFINITY) throw new UsageError(`${flag}: "${text}" is too large`);
   if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
     throw new UsageError(
-      `${flag}: "${String(value)}" is not a positive ${integer ? "whole number" : "number"}`,
+      `${flag}: "${text}" is not a positive ${integer ? "whole number" : "number"}`,
     );
   }
   return number;

@@ -8,6 +8,7 @@ import {
 } from "../verify/http-client.js";
 import type { HostRateLimit } from "../verify/limiters.js";
 import type { Env, RevokeCall, RevokeContext, Revoker, RevokeTarget } from "./revoker.js";
+import { type Credential, credentialsInHeaders, scrubCredentials } from "./scrub-credentials.js";
 
 /**
  * Builds the context a revoker works through, for one call group (one key, or one GitHub
@@ -37,6 +38,8 @@ export interface RevokeContextOptions {
   readonly rateLimit?: HostRateLimit;
   /** Called before and after each request, for every target of the group. */
   readonly record: (target: RevokeTarget, record: CallRecord) => void;
+  /** Credentials from the environment, scrubbed from every answer (see scrub-credentials.ts). */
+  readonly credentials?: readonly Credential[];
 }
 
 /** The base URL a revoker's service resolves to. */
@@ -66,9 +69,27 @@ function toResponse(answer: HttpResponse): Response {
   return response;
 }
 
+/**
+ * An answer with credentials scrubbed: the environment's first, so they keep their names, then
+ * whatever else went out in the request's headers.
+ */
+function withoutCredentials(
+  response: HttpResponse,
+  ...credentials: readonly (readonly Credential[])[]
+): HttpResponse {
+  const scrub = (text: string) =>
+    credentials.reduce((out, group) => scrubCredentials(out, group), text);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name] = scrub(value);
+  return { ...response, headers, body: scrub(response.body) };
+}
+
 export function createRevokeContext(options: RevokeContextOptions): RevokeContext {
   const baseOf = (service: string) =>
     resolveRevokerBase(options.revoker, options.endpoints, service);
+  // The leaked keys themselves stay: report redaction hides them, and a revoker may need to
+  // find them in an answer.
+  const ownSecrets = options.targets.flatMap((target) => [target.secret, target.companion?.secret]);
 
   const sendTo = async (
     base: URL,
@@ -101,7 +122,11 @@ export function createRevokeContext(options: RevokeContextOptions): RevokeContex
       throw new HttpFailure("cross-origin-redirect", detail);
     }
     record({ step: "response", outcome: "answered", httpStatus: response.status });
-    return response;
+    return withoutCredentials(
+      response,
+      options.credentials ?? [],
+      credentialsInHeaders(request.headers, ownSecrets),
+    );
   };
 
   const baseOrFail = (service: string): URL => {

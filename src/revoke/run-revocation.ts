@@ -6,12 +6,14 @@ import type { EndpointOverrides } from "../verify/endpoint-overrides.js";
 import { type HttpClient, HttpFailure } from "../verify/http-client.js";
 import { createHostRateLimit, sleep as realSleep, type Sleep } from "../verify/limiters.js";
 import { companionsOf } from "../verify/pair-halves.js";
-import { hasBuiltinShape } from "../verify/select-verify-config.js";
+import { hasBuiltinShape, isTrustedHalf } from "../verify/select-verify-config.js";
 import { pairOf } from "../verify/verifier-registry.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { planRevocation, type RevocationPlan, selectRevokeConfig } from "./plan-revocation.js";
 import { createRevokeContext, resolveRevokerBase } from "./revoke-context.js";
 import type { Env, RevokeAttempt, Revoker, RevokeTarget } from "./revoker.js";
+import { REVOKERS } from "./revoker-registry.js";
+import { credentialsFromEnv } from "./scrub-credentials.js";
 
 /**
  * The revocation stage: verify every unique key again, plan, and (only when asked) act, then
@@ -56,39 +58,65 @@ export interface RevocationRun {
 
 type ActPlan = Extract<RevocationPlan, { kind: "act" }>;
 
-function targetKey(finding: Finding): string {
-  return `${finding.fingerprint}\0${finding.companion?.secret ?? ""}`;
-}
-
-/** One target per unique key; findings whose rule is not in the run belong to none. */
+/**
+ * One target per unique key (a secret, with the other half it pairs with); findings whose
+ * rule is not in the run belong to none. `verified` holds each finding verified: a two-part
+ * key's other half is the one its verification paired it with (see Finding.pairedWith), so the
+ * revocation goes with the pair the provider accepted.
+ */
 function groupTargets(
   findings: readonly Finding[],
+  verified: readonly Finding[],
   rulesById: ReadonlyMap<string, CompiledRule>,
-): RevokeTarget[] {
-  const targets = new Map<string, RevokeTarget>();
+  builtinById: ReadonlyMap<string, CompiledRule>,
+  trustConfig: boolean,
+): { targets: RevokeTarget[]; verificationOf: Map<RevokeTarget, Verification | undefined> } {
+  const groups = new Map<string, { target: RevokeTarget; verification?: Verification }>();
+  // As verification takes them: a half a config's rule found is no one's other half.
+  const trusted = (ruleId: string, secret: string) =>
+    isTrustedHalf(ruleId, secret, rulesById, builtinById, trustConfig);
+  const verifyConfigOf = (ruleId: string) =>
+    builtinById.get(ruleId)?.raw.verify ??
+    (trustConfig && !builtinById.has(ruleId) ? rulesById.get(ruleId)?.raw.verify : undefined);
   // A two-part key's halves pair up as verification pairs them, not only where a rule
-  // requires a companion: the AWS key id and its secret on neighbouring lines.
-  const companions = companionsOf(findings, (ruleId) => pairOf(rulesById.get(ruleId)?.raw.verify));
-  for (const finding of findings) {
+  // requires a companion: the AWS key id and its secret on neighbouring lines. These are for
+  // halves verification did not pair (a rule it cannot check).
+  const companions = companionsOf(findings, (finding) =>
+    trusted(finding.ruleId, finding.secret) ? pairOf(verifyConfigOf(finding.ruleId)) : undefined,
+  );
+  findings.forEach((finding, index) => {
     const rule = rulesById.get(finding.ruleId);
-    if (!rule) continue;
-    const companion = finding.companion ?? companions.get(finding);
-    const key = targetKey(finding);
-    const known = targets.get(key);
+    if (!rule) return;
+    const own = finding.companion;
+    const companion = own
+      ? trusted(own.ruleId, own.secret)
+        ? own
+        : undefined
+      : (verified[index]?.pairedWith ?? companions.get(finding));
+    const key = `${finding.fingerprint}\0${companion?.secret ?? ""}`;
+    const known = groups.get(key);
     if (known) {
-      targets.set(key, { ...known, findings: [...known.findings, finding] });
-      continue;
+      known.target = { ...known.target, findings: [...known.target.findings, finding] };
+      return;
     }
-    targets.set(key, {
-      fingerprint: finding.fingerprint,
-      rule,
-      findings: [finding],
-      secret: finding.secret,
-      ...(companion ? { companion } : {}),
-      metadata: finding.metadata,
+    const verification = verified[index]?.verification;
+    groups.set(key, {
+      target: {
+        fingerprint: finding.fingerprint,
+        rule,
+        findings: [finding],
+        secret: finding.secret,
+        ...(companion ? { companion } : {}),
+        metadata: finding.metadata,
+      },
+      ...(verification ? { verification } : {}),
     });
-  }
-  return [...targets.values()];
+  });
+  const targets = [...groups.values()].map((group) => group.target);
+  return {
+    targets,
+    verificationOf: new Map([...groups.values()].map((g) => [g.target, g.verification])),
+  };
 }
 
 /** The audit fields that record a verification. */
@@ -116,7 +144,21 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   const auditMode: AuditEntry["mode"] = options.mode === "dry-run" ? "dry-run" : "executed";
   const rulesById = new Map(options.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options.builtinRules.map((rule) => [rule.id, rule]));
-  const targets = groupTargets(options.findings, rulesById);
+  // 1. Verify every key again: a report may be old, and only live keys are worth a call. All
+  // findings at once, so each two-part key is checked beside its neighbours, paired as they are.
+  const verified = await options.verify(options.findings);
+  const { targets, verificationOf } = groupTargets(
+    options.findings,
+    verified,
+    rulesById,
+    builtinById,
+    options.trustConfig,
+  );
+  // What keywarden reads from the environment to act: never written, whatever quotes it.
+  const credentials = credentialsFromEnv(
+    options.env,
+    REVOKERS.flatMap((revoker) => revoker.credentialEnv),
+  );
 
   const write = (
     target: RevokeTarget,
@@ -138,12 +180,10 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         mechanism,
         ...entry,
       },
-      [target.secret, target.companion?.secret],
+      [target.secret, target.companion?.secret, ...credentials.map((c) => c.value)],
     );
   };
 
-  // 1. Verify every key again: a report may be old, and only live keys are worth a call.
-  const verificationOf = await verifyTargets(options, targets);
   for (const target of targets) {
     write(target, target.rule.raw.revoke?.mechanism ?? "manual", {
       step: "verify-before",
@@ -223,6 +263,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
           http: options.http,
           timeoutMs: options.timeoutMs,
           rateLimit,
+          credentials,
           record: (target, record) =>
             write(target, revoker.mechanism, { revoker: revoker.name, ...record }),
         });

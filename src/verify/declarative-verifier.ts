@@ -3,6 +3,7 @@ import type { VerificationStatus } from "../types.js";
 import { fillTemplate, TemplateError } from "./fill-template.js";
 import type { HttpResponse } from "./http-client.js";
 import {
+  notJsonAnswer,
   parseJsonBody,
   unexpectedAnswer,
   type Verifier,
@@ -79,8 +80,11 @@ export function classifyResponse(spec: VerifySpec, response: HttpResponse): Veri
     [spec.rateLimited, "rate-limited"],
   ];
   for (const [codes, status] of lists) {
-    if (codes.includes(httpStatus))
-      return { status, httpStatus, detail: `${DETAIL[status]} (${httpStatus})` };
+    if (!codes.includes(httpStatus)) continue;
+    // The services these blocks call answer JSON: a body that is not cannot prove a key works.
+    const stranger =
+      status === "live" || status === "live-restricted" ? notJsonAnswer(response) : undefined;
+    return stranger ?? { status, httpStatus, detail: `${DETAIL[status]} (${httpStatus})` };
   }
   return unexpectedAnswer(response);
 }

@@ -1,9 +1,16 @@
+import {
+  type ProxyServer,
+  type ProxySettings,
+  proxyAddress,
+  proxyFor,
+  readProxySettings,
+} from "./proxy-settings.js";
 import { unsendableReason } from "./url-policy.js";
 
 /**
  * The one HTTP client for verification and revocation, on Node's built-in fetch. It refuses
- * URLs the policy forbids, never follows a redirect to another origin, caps the body it reads
- * and gives every request a timeout. It does not retry: the scheduler decides that.
+ * URLs the policy forbids, never follows a redirect to another origin (nor any, when asked),
+ * caps the body it reads and gives every request a timeout. It does not retry: the scheduler decides that.
  */
 
 export interface HttpRequest {
@@ -13,6 +20,11 @@ export interface HttpRequest {
   readonly body?: string;
   /** Per-request time limit in milliseconds (whole exchange, body included). */
   readonly timeoutMs: number;
+  /**
+   * False: a redirect is the answer, returned as it came. Otherwise same-origin redirects are
+   * followed (a few at most) and one to another origin is an HttpFailure.
+   */
+  readonly followRedirects?: boolean;
 }
 
 export interface HttpResponse {
@@ -52,27 +64,68 @@ export interface HttpClientOptions {
 
 type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
 
+/** The proxy closed the connection before a tunnel was set up. */
+class TunnelDropped extends Error {
+  override readonly name = "TunnelDropped";
+  constructor(cause: unknown) {
+    super("the proxy closed the connection", { cause });
+  }
+}
+
+/** How one URL is called: directly, or through the proxy the environment names for it. */
+interface Route {
+  readonly fetch: Fetch;
+  readonly proxy?: ProxyServer;
+}
+
 /**
  * Node's fetch reads no proxy variables, and behind a company proxy every check would end in
- * "could not reach". undici's EnvHttpProxyAgent reads them as curl does (https through
- * CONNECT, so the proxy sees the host but not the key); it is loaded only when one is set.
+ * "could not reach". Calls go through undici's ProxyAgent where the environment names a proxy
+ * (https through CONNECT, so the proxy sees the host but not the key); undici is loaded only
+ * when one is set. Which calls it takes is decided here (see proxyFor), so a failure can say
+ * whether the proxy or the provider could not be reached.
  */
-async function fetchFor(env: Readonly<Record<string, string | undefined>>): Promise<Fetch> {
-  const variable = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
-  const httpsProxy = variable("HTTPS_PROXY");
-  const httpProxy = variable("HTTP_PROXY");
-  if (!httpsProxy && !httpProxy) return fetch;
-  const loaded = await import("undici");
-  // undici is CommonJS: bundled, its exports sit on `default`.
-  const undici = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
-  const noProxy = variable("NO_PROXY");
-  const dispatcher = new undici.EnvHttpProxyAgent({
-    ...(httpProxy ? { httpProxy } : {}),
-    ...((httpsProxy ?? httpProxy) ? { httpsProxy: httpsProxy ?? httpProxy } : {}),
-    ...(noProxy ? { noProxy } : {}),
-  });
-  return (url, init) =>
-    undici.fetch(url, { ...init, dispatcher } as never) as unknown as Promise<Response>;
+function routerFor(settings: ProxySettings): (url: URL) => Promise<Route> {
+  if (!settings.http && !settings.https) return async () => ({ fetch });
+  let loaded: Promise<typeof import("undici")> | undefined;
+  const agents = new Map<string, Promise<Fetch>>();
+  const viaProxy = (proxy: ProxyServer): Promise<Fetch> => {
+    let agent = agents.get(proxy.url.href);
+    if (!agent) {
+      loaded ??= import("undici").then(
+        // undici is CommonJS: bundled, its exports sit on `default`.
+        (module) => (module as unknown as { default?: typeof module }).default ?? module,
+      );
+      agent = loaded.then((undici) => {
+        const dispatcher = new undici.ProxyAgent({
+          uri: proxy.url.href,
+          clientFactory: (origin, options) => {
+            const pool = new undici.Pool(origin, options);
+            type Connect = (options: object) => Promise<unknown>;
+            const connect = (pool.connect as unknown as Connect).bind(pool);
+            // A proxy that drops the connection while a tunnel is set up makes undici (7.x)
+            // reconnect in a tight loop until the call times out, and go on after it: a plain
+            // error here fails the call at once instead (nodejs/undici#3897).
+            const connectOnce: Connect = (params) =>
+              connect(params).catch((error: unknown) => {
+                if ((error as { code?: unknown }).code !== "UND_ERR_SOCKET") throw error;
+                throw new TunnelDropped(error);
+              });
+            pool.connect = connectOnce as unknown as typeof pool.connect;
+            return pool;
+          },
+        });
+        return (url: URL, init: RequestInit) =>
+          undici.fetch(url, { ...init, dispatcher } as never) as unknown as Promise<Response>;
+      });
+      agents.set(proxy.url.href, agent);
+    }
+    return agent;
+  };
+  return async (url) => {
+    const proxy = proxyFor(settings, url);
+    return proxy ? { fetch: await viaProxy(proxy), proxy } : { fetch };
+  };
 }
 
 /**
@@ -106,22 +159,60 @@ export function headerRecord(headers: RequestInit["headers"]): Record<string, st
   return record;
 }
 
+/** The errors an error's `cause` chain holds, outermost first. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let at: unknown = error; at !== undefined && chain.length < 8; ) {
+    chain.push(at);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return chain;
+}
+
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  if (cause?.code) return cause.code;
+  for (const cause of causes(error).slice(1)) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+  }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Failures of the connection to the proxy itself: with a proxy, the only one opened here. */
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** What went wrong on a call through a proxy: the proxy, or what lies behind it. */
+function describeProxyFailure(error: unknown, url: URL, proxy: ProxyServer): string {
+  const where = `the proxy ${proxyAddress(proxy)} (${proxy.variable})`;
+  for (const cause of causes(error)) {
+    const refused = /Proxy response \((\d+)\)/.exec(cause instanceof Error ? cause.message : "");
+    if (refused) return `${where} answered ${refused[1]} when asked to connect to ${url.host}`;
+  }
+  if (causes(error).some((cause) => cause instanceof TunnelDropped))
+    return `${where} closed the connection when asked to connect to ${url.host}`;
+  const reason = describeNetworkError(error);
+  return CONNECT_FAILURES.has(reason)
+    ? `could not reach ${where}: ${reason}`
+    : `could not reach ${url.host} through ${where}: ${reason}`;
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxRedirects = options.maxRedirects ?? 3;
-  let fetcher: Promise<Fetch> | undefined;
+  // Read now: a proxy variable that is no address fails before the first call, naming it.
+  const route = routerFor(readProxySettings(options.env ?? {}));
 
   const sendOnce = async (request: HttpRequest, url: URL, signal: AbortSignal) => {
     const refused = unsendableReason(url);
     if (refused) throw new HttpFailure("refused-url", refused);
     const headers = { "user-agent": options.userAgent, ...request.headers };
-    fetcher ??= fetchFor(options.env ?? {});
-    const send = await fetcher;
+    const { fetch: send, proxy } = await route(url);
     try {
       const response = await send(url, {
         method: request.method,
@@ -132,15 +223,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       return { response, body: await readCapped(response) };
     } catch (error) {
+      const through = proxy ? ` through the proxy ${proxyAddress(proxy)}` : "";
       if (signal.aborted) {
         throw new HttpFailure(
           "timeout",
-          `no answer from ${url.host} within ${request.timeoutMs} ms`,
+          `no answer from ${url.host}${through} within ${request.timeoutMs} ms`,
         );
       }
       throw new HttpFailure(
         "network",
-        `could not reach ${url.host}: ${describeNetworkError(error)}`,
+        proxy
+          ? describeProxyFailure(error, url, proxy)
+          : `could not reach ${url.host}: ${describeNetworkError(error)}`,
       );
     }
   };
@@ -153,7 +247,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for (let hop = 0; ; hop++) {
         const { response, body } = await sendOnce(current, url, signal);
         const location = response.headers.get("location");
-        if (!REDIRECTS.has(response.status) || location === null || hop >= maxRedirects) {
+        if (
+          request.followRedirects === false ||
+          !REDIRECTS.has(response.status) ||
+          location === null ||
+          hop >= maxRedirects
+        ) {
           return { status: response.status, headers: headerRecord(response.headers), body, url };
         }
         const next = new URL(location, url);

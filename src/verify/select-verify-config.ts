@@ -66,3 +66,24 @@ export function hasBuiltinShape(
     typeof group === "number" ? match?.[group] : group ? match?.groups?.[group] : match?.[0];
   return found === secret;
 }
+
+/**
+ * Whether a finding's secret may travel as the other half of another finding's key (an AWS
+ * secret beside its key id, the companion a rule `requires`): that other finding's verify block
+ * is the built-in one, so without this a config's rule could hand it any string to send. Only a
+ * secret a built-in rule takes may (see hasBuiltinShape), unless the runner trusts the config.
+ */
+export function isTrustedHalf(
+  ruleId: string,
+  secret: string,
+  rulesById: ReadonlyMap<string, VerifiableRule>,
+  builtinById: ReadonlyMap<string, VerifiableRule>,
+  trustConfig: boolean,
+): boolean {
+  if (trustConfig) return true;
+  const inForce = rulesById.get(ruleId);
+  const builtin = builtinById.get(ruleId);
+  return (
+    inForce !== undefined && builtin !== undefined && hasBuiltinShape(inForce, builtin, secret)
+  );
+}

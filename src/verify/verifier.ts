@@ -51,6 +51,44 @@ export function parseJsonBody(body: string): unknown {
   }
 }
 
+/** The media type of an answer, lower case, without parameters ("" when none is given). */
+function mediaType(response: HttpResponse): string {
+  return (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/**
+ * Unknown for an answer that is a web page: no provider API verifiers call answers HTML, while
+ * a captive portal, a gateway's error page or an SSO sign-in page in front of it does, with any
+ * status. Its status says nothing about the key.
+ */
+export function webPageAnswer(response: HttpResponse): VerifyOutcome | undefined {
+  const type = mediaType(response);
+  const isPage =
+    type === "text/html" ||
+    type === "application/xhtml+xml" ||
+    /^\s*<(?:!doctype\s+html|html)[\s>]/i.test(response.body.slice(0, 1024));
+  if (!isPage) return undefined;
+  return {
+    status: "unknown",
+    httpStatus: response.status,
+    detail: `the answer (${response.status}) is a web page (${type || "HTML"}), not the provider's API: a proxy, gateway or sign-in page may stand in front of it`,
+  };
+}
+
+/**
+ * Unknown for a body that is not JSON, from an API that answers JSON: said where it would
+ * otherwise count as live. An empty body passes (the status alone speaks).
+ */
+export function notJsonAnswer(response: HttpResponse): VerifyOutcome | undefined {
+  if (response.body.trim() === "" || parseJsonBody(response.body) !== undefined) return undefined;
+  const type = mediaType(response);
+  return {
+    status: "unknown",
+    httpStatus: response.status,
+    detail: `the answer (${response.status}) is not JSON${type ? ` (${type})` : ""}, as the provider's API answers: something else may stand in front of it`,
+  };
+}
+
 /** The outcome for an answer no rule classified. */
 export function unexpectedAnswer(response: HttpResponse): VerifyOutcome {
   const status = response.status;

@@ -1,4 +1,4 @@
-import type { Finding, Verification } from "../types.js";
+import type { Companion, Finding, Verification } from "../types.js";
 import {
   type EndpointOverrides,
   endpointEnvName,
@@ -13,13 +13,14 @@ import {
   sleep as realSleep,
   type Sleep,
 } from "./limiters.js";
-import { companionsOf, pairKey } from "./pair-halves.js";
+import { companionsOf, pairKey, partnersOf } from "./pair-halves.js";
 import {
   hasBuiltinShape,
+  isTrustedHalf,
   selectVerifyConfig,
   type VerifiableRule,
 } from "./select-verify-config.js";
-import { isOutcome, type VerifyInput, type VerifyOutcome } from "./verifier.js";
+import { isOutcome, type VerifyInput, type VerifyOutcome, webPageAnswer } from "./verifier.js";
 import { type ResolvedVerifier, resolveVerifier } from "./verifier-registry.js";
 
 /**
@@ -92,7 +93,11 @@ interface PlanContext {
   readonly options: VerifyFindingsOptions;
 }
 
-/** Groups findings into unique checks: by rule + secret, or by pair for two-part keys. */
+/**
+ * Groups findings into unique checks: by rule + secret, or by pair for two-part keys. Each
+ * finding gets the checks to try in turn: one, or for a two-part key one per other half in
+ * reach (see partnersOf), the next tried only when the provider rejects a pair.
+ */
 function planJobs(findings: readonly Finding[], context: PlanContext) {
   const rulePlans = new Map<string, RulePlan>();
   const planOf = (ruleId: string): RulePlan => {
@@ -103,26 +108,32 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
     }
     return plan;
   };
-  const companions = companionsOf(findings, (ruleId) => {
-    const plan = planOf(ruleId);
+  const pairOf = (finding: Finding) => {
+    const plan = planOf(finding.ruleId);
     return "status" in plan ? undefined : plan.pair;
+  };
+  const trusted = (ruleId: string, secret: string) =>
+    isTrustedHalf(
+      ruleId,
+      secret,
+      context.rulesById,
+      context.builtinById,
+      context.options.trustConfig,
+    );
+  // Halves found by a config's rule are no one's other half: they would go to the provider of
+  // the built-in rule beside them. The nearest of all halves only says why a pair is missing.
+  const partners = partnersOf(findings, (finding) =>
+    trusted(finding.ruleId, finding.secret) ? pairOf(finding) : undefined,
+  );
+  const nearest = companionsOf(findings, pairOf);
+  const untrusted = (companion: Companion): VerifyOutcome => ({
+    status: "unsupported",
+    detail: `its other half (line ${companion.line}) was found by the config's rule ${companion.ruleId}, not keywarden's own: it is not sent to the provider without --trust-config`,
   });
 
   const jobs = new Map<string, Job>();
-  const keys = findings.map((finding) => {
-    const ruleId = finding.ruleId;
-    const plan = hasBuiltinShape(
-      context.rulesById.get(ruleId),
-      context.builtinById.get(ruleId),
-      finding.secret,
-    )
-      ? planOf(ruleId)
-      : {
-          status: "unsupported" as const,
-          detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`,
-        };
+  const jobFor = (finding: Finding, plan: RulePlan, companion: Companion | undefined) => {
     const pair = "status" in plan ? undefined : plan.pair;
-    const companion = pair ? companions.get(finding) : finding.companion;
     const key = pair
       ? pairKey(pair.name, finding.secret, companion?.secret)
       : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");
@@ -136,8 +147,72 @@ function planJobs(findings: readonly Finding[], context: PlanContext) {
       jobs.set(key, { input, plan });
     }
     return key;
+  };
+  const chains = findings.map((finding): Chain => {
+    const ruleId = finding.ruleId;
+    let plan = hasBuiltinShape(
+      context.rulesById.get(ruleId),
+      context.builtinById.get(ruleId),
+      finding.secret,
+    )
+      ? planOf(ruleId)
+      : {
+          status: "unsupported" as const,
+          detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`,
+        };
+    const paired = !("status" in plan) && plan.pair !== undefined;
+    const own = finding.companion;
+    let companions = own ? [own] : paired ? (partners.get(finding) ?? []) : [];
+    if (!("status" in plan)) {
+      const near = paired ? nearest.get(finding) : undefined;
+      if (own && !trusted(own.ruleId, own.secret)) plan = untrusted(own);
+      else if (companions.length === 0 && near) plan = untrusted(near);
+    }
+    if ("status" in plan || companions.length === 0) companions = [];
+    const tries =
+      companions.length === 0
+        ? [{ key: jobFor(finding, plan, undefined) }]
+        : companions.map((companion) => ({ key: jobFor(finding, plan, companion), companion }));
+    return { tries, paired };
   });
-  return { jobs, keys };
+  return { jobs, chains };
+}
+
+/** The checks a finding takes in turn, with the other half each is made with. */
+interface Chain {
+  readonly tries: readonly { readonly key: string; readonly companion?: Companion }[];
+  /** A two-part key: the half its verdict came with is kept (Finding.pairedWith). */
+  readonly paired: boolean;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Unknown for a redirect, saying where it pointed: host and path only (a query may carry
+ * anything), and the key, should the path hold it (Telegram's /bot<token>/...), left out.
+ */
+function redirectAnswer(response: HttpResponse, input: VerifyInput): VerifyOutcome | undefined {
+  if (!REDIRECTS.has(response.status)) return undefined;
+  const httpStatus = response.status;
+  let target: URL | undefined;
+  try {
+    target = new URL(response.headers.location ?? "", response.url);
+  } catch {
+    target = undefined;
+  }
+  if (!response.headers.location || !target)
+    return { status: "unknown", httpStatus, detail: `redirected (${httpStatus}); not followed` };
+  let place = `${target.host}${target.pathname}`;
+  for (const secret of [input.secret, input.companion?.secret]) {
+    if (!secret) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      place = place.split(form).join("…");
+  }
+  return {
+    status: "unknown",
+    httpStatus,
+    detail: `redirected (${httpStatus}) to ${place}; not followed: the provider's API answers this call itself`,
+  };
 }
 
 function backoffMs(attempt: number): number {
@@ -177,6 +252,8 @@ async function runJob(
           headers: probe.headers,
           ...(probe.body === undefined ? {} : { body: probe.body }),
           timeoutMs: options.timeoutMs,
+          // A who-am-I call is not redirected by the provider: a redirect is the answer.
+          followRedirects: false,
         }),
       );
     } catch (error) {
@@ -188,12 +265,14 @@ async function runJob(
       return { status: "unknown", detail: error.message };
     }
     if (response.url.origin !== base.origin) {
-      // The client never follows a cross-origin redirect; this only guards that promise.
+      // The client follows no redirect here; this only guards that promise.
       return {
         status: "unknown",
         detail: `answer came from ${response.url.host}, not ${base.host}`,
       };
     }
+    const redirect = redirectAnswer(response, job.input);
+    if (redirect) return redirect;
     if (RETRY_STATUSES.has(response.status) && attempt < maxRetries) {
       const asked = parseRetryAfter(response.headers["retry-after"], Date.now());
       const delay = Math.max(asked ?? 0, backoffMs(attempt));
@@ -204,8 +283,34 @@ async function runJob(
         continue;
       }
     }
-    return verifier.interpret(response, job.input);
+    return webPageAnswer(response) ?? verifier.interpret(response, job.input);
   }
+}
+
+/**
+ * A chain's verdict: the first check the provider does not reject, else the first check's, and
+ * which try it came from.
+ */
+async function runChain(
+  chain: Chain,
+  check: (key: string) => Promise<VerifyOutcome>,
+): Promise<{ outcome: VerifyOutcome; at: number }> {
+  const firstOutcome = await check(chain.tries[0]!.key);
+  if (firstOutcome.status !== "invalid" || chain.tries.length === 1)
+    return { outcome: firstOutcome, at: 0 };
+  for (let at = 1; at < chain.tries.length; at++) {
+    const outcome = await check(chain.tries[at]!.key);
+    if (outcome.status === "invalid") continue;
+    return { outcome, at };
+  }
+  const others = chain.tries.length - 1;
+  return {
+    outcome: {
+      ...firstOutcome,
+      detail: `${firstOutcome.detail}; nor with the other ${others === 1 ? "half" : `${others} halves`} in reach`,
+    },
+    at: 0,
+  };
 }
 
 /** Adds `verification` to every finding; the input array is not changed. */
@@ -215,7 +320,7 @@ export async function verifyFindings(
 ): Promise<Finding[]> {
   const now = options.now ?? (() => new Date());
   const wait = options.sleep ?? realSleep;
-  const { jobs, keys } = planJobs(findings, {
+  const { jobs, chains } = planJobs(findings, {
     rulesById: new Map(options.rules.map((rule) => [rule.id, rule])),
     builtinById: new Map(options.builtinRules.map((rule) => [rule.id, rule])),
     options,
@@ -223,19 +328,47 @@ export async function verifyFindings(
 
   const limit = createConcurrencyLimit(Math.max(1, options.concurrency));
   const rateLimit = createHostRateLimit(options.ratePerHost, Date.now, wait);
-  const total = jobs.size;
+  // One request per unique check, however many findings (or chains) take it.
+  const checks = new Map<string, Promise<VerifyOutcome>>();
+  const check = (key: string) => {
+    let outcome = checks.get(key);
+    if (!outcome) {
+      outcome = runJob(jobs.get(key)!, options, limit, rateLimit, wait);
+      checks.set(key, outcome);
+    }
+    return outcome;
+  };
+  // Chains of the same checks in the same order have one verdict (the halves of one pair, or
+  // a key seen in many places); each finding then takes its own other half from it.
+  const unique = new Map<string, Chain>();
+  const chainKeys = chains.map((chain) => {
+    const key = chain.tries.map((one) => one.key).join("\u0001");
+    if (!unique.has(key)) unique.set(key, chain);
+    return key;
+  });
+  const total = unique.size;
   let done = 0;
-  const results = new Map<string, Verification>();
+  const results = new Map<string, { verification: Verification; at: number }>();
   await Promise.all(
-    [...jobs.entries()].map(async ([key, job]) => {
-      const outcome = await runJob(job, options, limit, rateLimit, wait);
-      results.set(key, { ...outcome, checkedAt: now().toISOString() });
+    [...unique.entries()].map(async ([key, chain]) => {
+      const { outcome, at } = await runChain(chain, check);
+      results.set(key, { verification: { ...outcome, checkedAt: now().toISOString() }, at });
       done++;
       options.onProgress?.(done, total);
     }),
   );
-  return findings.map((finding, index) => ({
-    ...finding,
-    verification: results.get(keys[index]!)!,
-  }));
+  return findings.map((finding, index) => {
+    const chain = chains[index]!;
+    const result = results.get(chainKeys[index]!)!;
+    const pairedWith = chain.paired ? chain.tries[result.at]?.companion : undefined;
+    // A verdict made with another half than the first in reach says which.
+    const verification =
+      result.at > 0 && pairedWith
+        ? {
+            ...result.verification,
+            detail: `${result.verification.detail} (paired with the ${pairedWith.ruleId} on line ${pairedWith.line})`,
+          }
+        : result.verification;
+    return { ...finding, verification, ...(pairedWith ? { pairedWith } : {}) };
+  });
 }

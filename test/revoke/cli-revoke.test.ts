@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
 import type { ReportFinding } from "../../src/types.js";
+import { awsStandIn, newAwsKeyPair } from "../helpers/aws-stand-in.js";
 import { makeTempDir } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 import { standIn } from "../helpers/stand-in.js";
@@ -314,6 +315,77 @@ describe("keywarden revoke (CLI)", () => {
     ]);
     const actions = server.requests.map((r) => new URLSearchParams(r.body).get("Action"));
     expect(actions.filter((action) => action === "UpdateAccessKey")).toHaveLength(1);
+  });
+
+  it("revokes each of two AWS keys with the other half it verified with", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const [one, two] = [newAwsKeyPair(), newAwsKeyPair()];
+    const aws = await awsStandIn([one, two]);
+    // Both ids, then both secrets: each secret lies nearer the other pair's id.
+    writeFileSync(
+      join(dir, "two.env"),
+      [
+        `AWS_ACCESS_KEY_ID=${one.id}`,
+        `AWS_ACCESS_KEY_ID=${two.id}`,
+        `AWS_SECRET_ACCESS_KEY=${one.secret}`,
+        `AWS_SECRET_ACCESS_KEY=${two.secret}`,
+        "",
+      ].join("\n"),
+    );
+    const result = await revokeNow(dir, `aws=${aws.server.url}`);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(findingsOf(result.stdout).map((f) => `${f.line}:${f.revocation?.status}`)).toEqual([
+      "1:revoked",
+      "2:revoked",
+      "3:revoked",
+      "4:revoked",
+    ]);
+    expect([...aws.inactive].sort()).toEqual([one.id, two.id].sort());
+    const updates = aws.calls.filter((call) => call.action === "UpdateAccessKey");
+    expect(updates.map((call) => call.result)).toEqual(["OK", "OK"]);
+  });
+
+  it("never writes an admin credential a provider quotes back, not even with --no-redact", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const keys = openai.keys();
+    const admin = `sk-admin-${expandTemplate("{{alnum:58}}")}`;
+    // The management API rejects the admin key, quoting what it was sent, as OpenAI's does.
+    const server = await standIn({
+      routes: {
+        "GET /v1/models": { body: { object: "list", data: [] } },
+        "/v1/organization/*": (request) => ({
+          status: 401,
+          body: {
+            error: { message: `Incorrect API key provided: ${request.headers.authorization}` },
+          },
+        }),
+      },
+    });
+    writeFileSync(join(dir, "app.env"), `OPENAI_API_KEY=${keys.secret}\n`);
+    const revoke = (...extra: string[]) =>
+      runCli(
+        ["revoke", "--yes", "--confirm-wait", "0", "--endpoint", `openai=${server.url}`, ...extra],
+        { cwd: dir, env: { OPENAI_ADMIN_KEY: admin } },
+      );
+    const json = await revoke("--format", "json", "-o", "report.json");
+    const text = await revoke("--no-redact");
+    expect(json.exitCode, json.stderr).toBe(1);
+    const [finding] = findingsOf(readFileSync(join(dir, "report.json"), "utf8"));
+    expect(finding?.revocation?.status).toBe("revoke-failed");
+    expect(finding?.revocation?.detail).toContain(
+      "answered 401: Incorrect API key provided: Bearer [OPENAI_ADMIN_KEY]",
+    );
+    expect(text.stdout).toContain("Incorrect API key provided: Bearer [OPENAI_ADMIN_KEY]");
+    const written = [
+      json.stdout,
+      json.stderr,
+      text.stdout,
+      text.stderr,
+      readFileSync(join(dir, "report.json"), "utf8"),
+      readFileSync(join(dir, ".keywarden", "revocations.jsonl"), "utf8"),
+    ];
+    for (const output of written) expect(output).not.toContain(admin.slice(9));
+    expect(server.requests.some((r) => r.headers.authorization === `Bearer ${admin}`)).toBe(true);
   });
 
   it("rejects contradicting flags and plain-http endpoints off this machine with one line and exit 2", async () => {

@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileRule } from "../../src/config/compile-rules.js";
@@ -342,6 +342,43 @@ describe("runRevocation", () => {
 
     const trusted = await revokeInProcess({ ...setup, trustConfig: true });
     expect(trusted.findings[0]?.revocation?.status).toBe("revoked");
+  });
+
+  it("keeps a token a management API handed out, and the environment's credentials, out of what it writes", async () => {
+    const pinecone = PROVIDER_CASES.find((c) => c.name === "pinecone-admin")!;
+    const keys = pinecone.keys();
+    const env = pinecone.env!(keys);
+    const token = `sa-${expandTemplate("{{alnum:40}}")}`;
+    const server = await standIn({
+      routes: {
+        ...pinecone.routes(keys, new Set([keys.secret])),
+        "POST /oauth/token": { body: { access_token: token, token_type: "Bearer" } },
+        // Quoting the token it was sent, and the client secret it was made from.
+        "DELETE /admin/api-keys/k-leak": (request) => ({
+          status: 403,
+          body: {
+            message: `${request.headers.authorization} (client ${env.PINECONE_CLIENT_SECRET}) may not delete keys`,
+          },
+        }),
+      },
+    });
+    const path = auditPath();
+    const result = await revokeInProcess({
+      findings: [findingFor(pinecone.rule, keys.secret)],
+      rules: [pinecone.rule],
+      endpoints: { pinecone: server.url, "pinecone-login": server.url },
+      env,
+      auditPath: path,
+    });
+    expect(result.findings[0]?.revocation?.detail).toContain(
+      "answered 403: [credential] (client [PINECONE_CLIENT_SECRET]) may not delete keys",
+    );
+    const audit = readFileSync(path, "utf8");
+    expect(audit).toContain("outcome");
+    for (const written of [JSON.stringify(result.findings), audit]) {
+      expect(written).not.toContain(token);
+      expect(written).not.toContain(env.PINECONE_CLIENT_SECRET);
+    }
   });
 
   it("marks findings whose rule is not in the run as skipped", async () => {

@@ -5,6 +5,7 @@ import { expandExample, expandTemplate } from "../../src/config/example-template
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import type { VerifySpec } from "../../src/config/rule-schema.js";
 import type { ReportFinding } from "../../src/types.js";
+import { type AwsKeyPair, awsStandIn, newAwsKeyPair } from "../helpers/aws-stand-in.js";
 import { mainOutput, readCliMetafile, staticClosure } from "../helpers/cli-bundle.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -212,15 +213,95 @@ describe("--verify with code verifiers", () => {
   });
 });
 
+describe("--verify of neighbouring two-part keys", () => {
+  it("pairs each AWS key id with its own secret, whichever comes first, trying the others in reach", async () => {
+    const [one, two] = [newAwsKeyPair(), newAwsKeyPair()];
+    const aws = await awsStandIn([one, two]);
+    const id = (pair: AwsKeyPair) => `AWS_ACCESS_KEY_ID=${pair.id}`;
+    const secret = (pair: AwsKeyPair) => `AWS_SECRET_ACCESS_KEY=${pair.secret}`;
+    const dir = makeTempDir();
+    const layouts = {
+      "interleaved.env": [id(one), secret(one), id(two), secret(two)],
+      "secret-first.env": [secret(one), id(one), secret(two), id(two)],
+      "ids-then-secrets.env": [id(one), id(two), secret(one), secret(two)],
+    };
+    for (const [file, lines] of Object.entries(layouts))
+      writeFileSync(join(dir, file), `${lines.join("\n")}\n`);
+
+    const { report, stderr } = await scanJson(dir, [
+      "--verify",
+      "--endpoint",
+      `aws=${aws.server.url}`,
+    ]);
+    expect(stderr).toBe("");
+    expect(report.findings).toHaveLength(12);
+    for (const finding of report.findings) {
+      const where = `${finding.path}:${finding.line}`;
+      expect(finding.verification?.status, where).toBe("live");
+      // The ARN names the pair signed for: the one this finding's line belongs to.
+      const line = layouts[finding.path as keyof typeof layouts][finding.line - 1]!;
+      const user = line.endsWith(one.id) || line.endsWith(one.secret) ? "key-0" : "key-1";
+      expect(finding.verification?.detail, where).toContain(`user/${user}`);
+    }
+    // Neighbours in order pair at once; ids before their secrets take one wrong pair each first.
+    const mismatches = aws.calls.filter((call) => call.result === "SignatureDoesNotMatch");
+    expect(mismatches).toHaveLength(2);
+    expect(aws.calls).toHaveLength(4);
+    const blocks = report.findings.filter((f) => f.path === "ids-then-secrets.env");
+    expect(blocks.every((f) => f.verification?.detail?.includes("(paired with the"))).toBe(true);
+  });
+
+  it("pairs each Twilio SID with its own secret on the next line", async () => {
+    const pairs = [0, 1].map(() => ({
+      sid: sample("twilio-api-key-sid").secret,
+      secret: expandTemplate("{{alnum:32}}"),
+    }));
+    const basic = ({ sid, secret }: { sid: string; secret: string }) =>
+      `Basic ${Buffer.from(`${sid}:${secret}`).toString("base64")}`;
+    const twilio = await standIn({
+      routes: {
+        "GET /v2/Services": (request) =>
+          pairs.some((pair) => request.headers.authorization === basic(pair))
+            ? { body: { services: [] } }
+            : { status: 401, body: { code: 20003, message: "Authenticate" } },
+      },
+    });
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "twilio.env"),
+      `${pairs.flatMap((pair) => [`TWILIO_API_KEY=${pair.sid}`, `TWILIO_API_SECRET=${pair.secret}`]).join("\n")}\n`,
+    );
+    const { report } = await scanJson(dir, ["--verify", "--endpoint", `twilio=${twilio.url}`]);
+    expect(statusByLine(report, "twilio.env")).toEqual(["1:live", "2:live", "3:live", "4:live"]);
+    expect(twilio.requests.map((r) => r.headers.authorization).sort()).toEqual(
+      pairs.map(basic).sort(),
+    );
+  });
+});
+
 describe("--verify behind a proxy", () => {
-  /** A proxy on 127.0.0.1 that tunnels CONNECT requests, as company proxies do, and logs them. */
-  async function tunnellingProxy(): Promise<{ url: string; tunnels: string[] }> {
+  /**
+   * A proxy on 127.0.0.1 that tunnels CONNECT requests, as company proxies do, and logs them.
+   * `drop`: one that closes the connection instead, as a proxy refusing a host may; `refuse`:
+   * one that answers 403.
+   */
+  async function tunnellingProxy(
+    behaviour: "tunnel" | "drop" | "refuse" = "tunnel",
+  ): Promise<{ url: string; port: number; tunnels: string[] }> {
     const { createServer } = await import("node:http");
     const { connect } = await import("node:net");
     const tunnels: string[] = [];
     const proxy = createServer((_request, response) => response.writeHead(405).end());
     proxy.on("connect", (request, socket, head) => {
       tunnels.push(request.url ?? "");
+      if (behaviour === "drop") {
+        socket.destroy();
+        return;
+      }
+      if (behaviour === "refuse") {
+        socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+        return;
+      }
       const [host, port] = (request.url ?? "").split(":");
       const upstream = connect(Number(port), host, () => {
         socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -233,7 +314,17 @@ describe("--verify behind a proxy", () => {
     await new Promise<void>((done) => proxy.listen(0, "127.0.0.1", done));
     onTestFinished(() => new Promise<void>((done) => proxy.close(() => done())));
     const { port } = proxy.address() as { port: number };
-    return { url: `http://127.0.0.1:${port}`, tunnels };
+    return { url: `http://127.0.0.1:${port}`, port, tunnels };
+  }
+
+  /** A port on 127.0.0.1 where nothing listens. */
+  async function closedPort(): Promise<number> {
+    const { createServer } = await import("node:net");
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((done) => server.close(() => done()));
+    return port;
   }
 
   it("goes through HTTPS_PROXY / HTTP_PROXY, and not for a host NO_PROXY names", async () => {
@@ -249,6 +340,86 @@ describe("--verify behind a proxy", () => {
     const direct = await scanJson(dir, endpoint, { HTTP_PROXY: proxy.url, NO_PROXY: "127.0.0.1" });
     expect(direct.report.findings[0]?.verification?.status).toBe("live");
     expect(proxy.tunnels).toHaveLength(1);
+  });
+
+  it("takes a proxy written host:port, without a scheme, as curl does", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const proxy = await tunnellingProxy();
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const proxied = await scanJson(dir, ["--verify", "--endpoint", `groq=${server.url}`], {
+      HTTP_PROXY: `127.0.0.1:${proxy.port}`,
+    });
+    expect(proxied.stderr).toBe("");
+    expect(proxied.report.findings[0]?.verification?.status).toBe("live");
+    expect(proxy.tunnels).toEqual([new URL(server.url).host]);
+  });
+
+  it("refuses a proxy variable that is no address, in one line naming it, and sends nothing", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const expected = "(expected host:port or http://host:port)";
+    for (const [name, value, said] of [
+      ["HTTPS_PROXY", "proxy:port", `"proxy:port" is not a proxy address ${expected}`],
+      ["https_proxy", "http://", `"http://" is not a proxy address ${expected}`],
+      ["HTTPS_PROXY", "http://user:pw@[x:1", `"http://…@[x:1" is not a proxy address ${expected}`],
+      [
+        "HTTP_PROXY",
+        "socks5://127.0.0.1:1080",
+        "socks5:// proxies are not supported (use an http:// or https:// proxy)",
+      ],
+    ] as const) {
+      const result = await runCli(["scan", ".", "--verify", "--endpoint", `groq=${server.url}`], {
+        cwd: dir,
+        env: { [name]: value },
+      });
+      expect(result.exitCode, value).toBe(2);
+      expect(result.stdout, value).toBe("");
+      expect(result.stderr, value).toBe(`keywarden: ${name}: ${said}\n`);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("says it is the proxy that cannot be reached, dropped the call or refused it", async () => {
+    const key = sample("groq-api-key");
+    const server = await provider("groq-api-key", [key.secret]);
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const args = ["--verify", "--verify-timeout", "5s", "--endpoint", `groq=${server.url}`];
+    const port = await closedPort();
+    const down = await scanJson(dir, args, { HTTP_PROXY: `http://127.0.0.1:${port}` });
+    expect(down.report.findings[0]?.verification).toMatchObject({
+      status: "unknown",
+      detail: `could not reach the proxy 127.0.0.1:${port} (HTTP_PROXY): ECONNREFUSED`,
+    });
+
+    // A proxy that closes the connection instead of tunnelling: each try fails at once (no
+    // reconnecting in a loop), and the run ends.
+    const dropping = await tunnellingProxy("drop");
+    const started = Date.now();
+    const dropped = await runCli(["scan", ".", "--format", "json", ...args], {
+      cwd: dir,
+      env: { HTTP_PROXY: dropping.url },
+      timeoutMs: 20_000,
+    });
+    expect(dropped.exitCode).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((JSON.parse(dropped.stdout) as JsonReport).findings[0]?.verification).toMatchObject({
+      status: "unknown",
+      detail: `the proxy 127.0.0.1:${dropping.port} (HTTP_PROXY) closed the connection when asked to connect to ${new URL(server.url).host}`,
+    });
+    // The first try and two retries.
+    expect(dropping.tunnels).toHaveLength(3);
+
+    const refusing = await tunnellingProxy("refuse");
+    const refused = await scanJson(dir, args, { HTTP_PROXY: refusing.url });
+    expect(refused.report.findings[0]?.verification?.detail).toBe(
+      `the proxy 127.0.0.1:${refusing.port} (HTTP_PROXY) answered 403 when asked to connect to ${new URL(server.url).host}`,
+    );
+    expect(server.requests).toHaveLength(0);
   });
 });
 
@@ -349,6 +520,30 @@ describe("--verify safety and scheduling", () => {
     expect(maxInAnySecond(times)).toBeLessThanOrEqual(6);
   });
 
+  it("reports a sign-in page, served directly or by a redirect, as unknown", async () => {
+    const key = sample("openai-project-key");
+    const page = { headers: { "content-type": "text/html" }, body: "<html>Sign in</html>" };
+    const gateway = await standIn({
+      routes: {
+        "GET /page/v1/models": { status: 200, ...page },
+        "GET /moved/v1/models": { status: 302, headers: { location: "/login?next=/v1/models" } },
+        "GET /login": { status: 200, ...page },
+      },
+    });
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "app.env"), `${key.text}\n`);
+    const verdict = async (prefix: string) =>
+      (await scanJson(dir, ["--verify", "--endpoint", `openai=${gateway.url}/${prefix}`])).report
+        .findings[0]?.verification;
+    expect(await verdict("page")).toMatchObject({ status: "unknown", httpStatus: 200 });
+    expect(await verdict("moved")).toMatchObject({
+      status: "unknown",
+      httpStatus: 302,
+      detail: `redirected (302) to ${new URL(gateway.url).host}/login; not followed: the provider's API answers this call itself`,
+    });
+    expect(gateway.requestsTo("/login")).toHaveLength(0);
+  });
+
   it("reports timeouts as unknown within --verify-timeout", async () => {
     const key = sample("meta-llama-api-key");
     const server = await standIn({
@@ -424,6 +619,72 @@ describe("--verify safety and scheduling", () => {
     expect(real.requests).toHaveLength(2);
   });
 
+  it("never sends a config rule's match as the other half of a built-in two-part key", async () => {
+    const sid = sample("twilio-api-key-sid").secret;
+    const mistral = expandTemplate("{{alnum:32}}");
+    const twilio = await standIn({ routes: { "GET /v2/Services": { status: 401 } } });
+    const repo = makeTempRepo();
+    const redefined = {
+      id: "twilio-api-key-secret",
+      title: "not Twilio at all",
+      provider: "twilio",
+      pattern: "MISTRAL_API_KEY=(?<secret>[A-Za-z0-9]{32})",
+      keywords: ["mistral"],
+      verify: { custom: "twilio-basic", service: "twilio" },
+    };
+    const sent = () => twilio.requests.map((r) => r.headers.authorization ?? "").join("\n");
+    const basicWith = (secret: string) =>
+      `Basic ${Buffer.from(`${sid}:${secret}`).toString("base64")}`;
+    for (const config of [
+      { disable: ["twilio-api-key-secret"], rules: [redefined] },
+      {
+        useDefault: false,
+        rules: [
+          redefined,
+          { ...RULES.find((r) => r.id === "twilio-api-key-sid")!, examples: undefined },
+        ],
+      },
+    ]) {
+      repo.commit("config", {
+        ".keywarden.yaml": JSON.stringify(config),
+        ".env": `TWILIO_API_KEY=${sid}\nMISTRAL_API_KEY=${mistral}\n`,
+      });
+      const { report, stderr } = await scanJson(repo.dir, [
+        "--verify",
+        "--endpoint",
+        `twilio=${twilio.url}`,
+      ]);
+      expect(stderr).toBe("");
+      const byRule = Object.fromEntries(report.findings.map((f) => [f.ruleId, f.verification]));
+      expect(byRule["twilio-api-key-sid"]).toEqual({
+        status: "unsupported",
+        checkedAt: expect.any(String),
+        detail:
+          "its other half (line 2) was found by the config's rule twilio-api-key-secret, not keywarden's own: it is not sent to the provider without --trust-config",
+      });
+      expect(byRule["twilio-api-key-secret"]?.status).toBe("unsupported");
+      expect(sent()).not.toContain(basicWith(mistral));
+
+      // Nor does revoke, which checks each key again before acting.
+      await runCli(
+        ["revoke", "--yes", "--confirm-wait", "0", "--endpoint", `twilio=${twilio.url}`],
+        {
+          cwd: repo.dir,
+          env: {
+            TWILIO_ACCOUNT_SID: `AC${expandTemplate("{{hex:32}}")}`,
+            TWILIO_AUTH_TOKEN: expandTemplate("{{hex:32}}"),
+          },
+        },
+      );
+      expect(sent()).not.toContain(basicWith(mistral));
+    }
+    expect(twilio.requests).toHaveLength(0);
+
+    // Trusted, the config is the runner's own: the pair is checked.
+    await scanJson(repo.dir, ["--verify", "--trust-config", "--endpoint", `twilio=${twilio.url}`]);
+    expect(sent()).toContain(basicWith(mistral));
+  });
+
   it("verifies a config rule only with --trust-config", async () => {
     const key = sample("layer-api-key");
     const team = await standIn({ routes: { "GET /check": { status: 200 } } });
@@ -476,6 +737,17 @@ describe("--verify safety and scheduling", () => {
       expect(result.exitCode, args.join(" ")).toBe(2);
       expect(result.stderr.split("\n")[0], args.join(" ")).toMatch(/^keywarden: /);
       expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    }
+    // The error quotes the value as typed, not what a number parser made of it.
+    for (const [flag, value] of [
+      ["--verify-concurrency", "8x"],
+      ["--verify-concurrency", "2.5"],
+      ["--verify-rate", "fast"],
+      ["--verify-rate", "1e400"],
+    ] as const) {
+      const result = await runCli(["scan", ".", "--verify", flag, value], { cwd: dir });
+      expect(result.exitCode, `${flag} ${value}`).toBe(2);
+      expect(result.stderr.split("\n")[0]).toMatch(new RegExp(`^keywarden: ${flag}: "${value}" `));
     }
     // A misspelt variable would leave the keys going to the provider's own host.
     const typo = await runCli(["scan", ".", "--verify"], {

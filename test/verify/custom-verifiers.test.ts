@@ -13,10 +13,15 @@ function run(
   base: string,
   findings: ReturnType<typeof buildFinding>[],
 ) {
-  const rule = buildRule(ruleId, { custom, service });
+  // The rules that found the companions are built-in ones too: a config's never pairs.
+  const ids = new Set([
+    ruleId,
+    ...findings.flatMap((f) => (f.companion ? [f.companion.ruleId] : [])),
+  ]);
+  const rules = [...ids].map((id) => buildRule(id, { custom, service }));
   return verifyFindings(findings, {
-    rules: [rule],
-    builtinRules: [rule],
+    rules,
+    builtinRules: rules,
     endpoints: new Map([[service, new URL(base)]]),
     trustConfig: false,
     http: createHttpClient({ userAgent: "keywarden-test" }),

@@ -288,6 +288,30 @@ describe("verifyFindings", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("sends a companion a rule requires only when a built-in rule found it, or with trustConfig", async () => {
+    const server = await standIn({ routes: { "GET /v1/models": { status: 200 } } });
+    const pairRule = modelsRule("paired", server.url, {
+      headers: { Authorization: "Bearer {{companion}}:{{secret}}" },
+    });
+    const helper = buildRule("helper", undefined, { file: ".keywarden.yaml", builtin: false });
+    const rules = [pairRule, helper];
+    const companion = { ruleId: "helper", secret: newKey(), line: 4 };
+    const finding = buildFinding({ ruleId: "paired", secret: newKey(), line: 5, companion });
+
+    const [untrusted] = await verifyFindings([finding], options(rules));
+    expect(untrusted?.verification).toMatchObject({
+      status: "unsupported",
+      detail:
+        "its other half (line 4) was found by the config's rule helper, not keywarden's own: it is not sent to the provider without --trust-config",
+    });
+    expect(server.requests).toHaveLength(0);
+    const [trusted] = await verifyFindings([finding], options(rules, { trustConfig: true }));
+    expect(trusted?.verification?.status).toBe("live");
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Bearer ${companion.secret}:${finding.secret}`,
+    );
+  });
+
   it("uses an endpoint override, and says how to give one for a self-hosted service", async () => {
     const server = await standIn({ routes: { "GET /gw/v1/models": { status: 200 } } });
     const rule = modelsRule("selfhosted", undefined);
@@ -304,34 +328,88 @@ describe("verifyFindings", () => {
     expect(server.requests.map((r) => r.path)).toEqual(["/gw/v1/models"]);
   });
 
-  it("does not follow a redirect to another host", async () => {
+  it("follows no redirect, to another host or its own, and says where it pointed", async () => {
     const elsewhere = await standIn({ fallback: { status: 200 } });
+    const key = newKey();
     const server = await standIn({
       routes: {
-        "GET /v1/models": { status: 302, headers: { location: `${elsewhere.url}/v1/models` } },
+        "GET /a/v1/models": { status: 302, headers: { location: `${elsewhere.url}/v1/models` } },
+        // A gateway sending a rejected key to its sign-in page, the key in the path and query.
+        "GET /b/v1/models": {
+          status: 302,
+          headers: { location: `/login/${key}?next=/b/v1/models&key=${key}` },
+        },
+        "GET /login/*": { status: 200, body: { signIn: true } },
       },
     });
-    const result = await verifyFindings(
-      [buildFinding({ ruleId: "acme", secret: newKey() })],
-      options([modelsRule("acme", server.url)]),
+    const finding = buildFinding({ ruleId: "acme", secret: key });
+    const [toOther] = await verifyFindings(
+      [finding],
+      options([modelsRule("acme", `${server.url}/a`)]),
     );
+    const [toOwn] = await verifyFindings(
+      [finding],
+      options([modelsRule("acme", `${server.url}/b`)]),
+    );
+
     expect(elsewhere.requests).toHaveLength(0);
-    expect(result[0]?.verification?.status).toBe("unknown");
-    expect(result[0]?.verification?.detail).toMatch(/redirected to 127\.0\.0\.1:\d+; not followed/);
+    expect(server.requestsTo("/login/*")).toHaveLength(0);
+    expect(toOther?.verification).toMatchObject({
+      status: "unknown",
+      httpStatus: 302,
+      detail: `redirected (302) to ${new URL(elsewhere.url).host}/v1/models; not followed: the provider's API answers this call itself`,
+    });
+    expect(toOwn?.verification).toMatchObject({ status: "unknown", httpStatus: 302 });
+    expect(toOwn?.verification?.detail).toMatch(
+      new RegExp(`^redirected \\(302\\) to ${new URL(server.url).host}/login/…; not followed`),
+    );
+    expect(toOwn?.verification?.detail).not.toContain(key.slice(3));
   });
 
-  it("follows a same-host redirect", async () => {
+  it("reports unknown, not live, for a web page or a body that is not JSON", async () => {
+    const page = "<!DOCTYPE html><html><body><form>Sign in</form></body></html>";
     const server = await standIn({
       routes: {
-        "GET /v1/models": { status: 301, headers: { location: "/v2/models" } },
-        "GET /v2/models": (request) => ({ status: request.headers.authorization ? 200 : 401 }),
+        "GET /html/v1/models": {
+          status: 200,
+          headers: { "content-type": "text/html" },
+          body: page,
+        },
+        "GET /untyped/v1/models": { status: 200, body: page },
+        "GET /html401/v1/models": {
+          status: 401,
+          headers: { "content-type": "text/html; charset=utf-8" },
+          body: page,
+        },
+        "GET /text/v1/models": {
+          status: 200,
+          headers: { "content-type": "text/plain" },
+          body: "OK",
+        },
+        "GET /json/v1/models": { status: 200, body: { data: [] } },
       },
     });
-    const result = await verifyFindings(
-      [buildFinding({ ruleId: "acme", secret: newKey() })],
-      options([modelsRule("acme", server.url)]),
-    );
-    expect(result[0]?.verification?.status).toBe("live");
+    const statusAt = async (prefix: string) => {
+      const [verified] = await verifyFindings(
+        [buildFinding({ ruleId: "acme", secret: newKey() })],
+        options([modelsRule("acme", `${server.url}/${prefix}`)]),
+      );
+      return verified?.verification;
+    };
+    for (const prefix of ["html", "untyped", "html401"]) {
+      const verification = await statusAt(prefix);
+      expect(verification?.status, prefix).toBe("unknown");
+      expect(verification?.detail, prefix).toMatch(
+        /is a web page \((text\/html|HTML)\), not the provider's API/,
+      );
+    }
+    expect(await statusAt("text")).toMatchObject({
+      status: "unknown",
+      httpStatus: 200,
+      detail:
+        "the answer (200) is not JSON (text/plain), as the provider's API answers: something else may stand in front of it",
+    });
+    expect((await statusAt("json"))?.status).toBe("live");
   });
 
   it("never reports live for a provider answer the rule does not list", async () => {

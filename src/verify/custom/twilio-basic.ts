@@ -1,4 +1,4 @@
-import { unexpectedAnswer, type Verifier, type VerifyOutcome } from "../verifier.js";
+import { notJsonAnswer, unexpectedAnswer, type Verifier, type VerifyOutcome } from "../verifier.js";
 
 /**
  * Twilio: HTTP Basic with an SID (Account `AC…` or API key `SK…`) as user and the auth token or
@@ -33,8 +33,15 @@ export function twilioBasicVerifier(): Verifier {
     },
     interpret(response): VerifyOutcome {
       const httpStatus = response.status;
-      if (httpStatus === 200)
-        return { status: "live", httpStatus, detail: "the provider accepted the key (200)" };
+      if (httpStatus === 200) {
+        return (
+          notJsonAnswer(response) ?? {
+            status: "live",
+            httpStatus,
+            detail: "the provider accepted the key (200)",
+          }
+        );
+      }
       if (httpStatus === 401 || httpStatus === 403) {
         return {
           status: "invalid",
