@@ -38,6 +38,15 @@ describe("built-in rules", () => {
     expect(result.status).toBe(0);
   });
 
+  it("hold the patterns that scripts/name-gated-pattern.mjs builds for keys without a prefix", () => {
+    const result = spawnSync(process.execPath, ["scripts/name-gated-pattern.mjs", "--check"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    expect(result.stderr + result.stdout).toBe("");
+    expect(result.status).toBe(0);
+  });
+
   it("have unique ids and at least one example each way", () => {
     expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
     for (const rule of rules) {
