@@ -72,10 +72,18 @@ const AFTER_PROVIDER = [
  * A rule's pattern: the provider's names, then one of the ways above, then the key; `extra`
  * adds other ways to reach the key (a name that does not start with the provider's).
  */
-function nameGatedPattern({ names, extra, secret }) {
+function nameGatedPattern({ names, extra = [], secret }) {
   const ways = AFTER_PROVIDER.join("|");
-  const lead = extra ? `(?:${names}(?:${ways})|${extra})` : `(?:${names})(?:${ways})`;
-  return `${lead}(?<secret>${secret})(?![A-Za-z0-9_-])`;
+  const lead = [`(?:${names})(?:${ways})`, ...extra].join("|");
+  return `(?:${lead})(?<secret>${secret})(?![A-Za-z0-9_-])`;
+}
+
+/**
+ * A key given as an API key or a bearer token (a curl header, an OpenAI client's api_key) with
+ * the provider's API host within a few lines, whatever the name: the provider's own examples.
+ */
+function nearHost(host, secret) {
+  return `(?<![A-Za-z0-9_])(?:api[_-]?key|apikey|token|bearer|authorization)["']?[ \\t]{0,4}(?:[:=]|\\s)[ \\t]{0,4}(?:bearer[ \\t]{1,4})?["']?(?=${secret}(?![A-Za-z0-9_-])(?:(?<=${host}[\\s\\S]{0,240})|[\\s\\S]{0,240}?${host}))`;
 }
 
 /**
@@ -114,13 +122,20 @@ function telegramPattern() {
 export const NAME_GATED_RULES = {
   "mistral-api-key": {
     file: "mistral.yaml",
-    pattern: nameGatedPattern({ names: "mistral|codestral", secret: "[A-Za-z0-9]{32}" }),
+    pattern: nameGatedPattern({
+      names: "mistral|codestral",
+      extra: [nearHost("(?:api|codestral)\\.mistral\\.ai", "[A-Za-z0-9]{32}")],
+      secret: "[A-Za-z0-9]{32}",
+    }),
   },
   "cohere-api-key": {
     file: "cohere.yaml",
     pattern: nameGatedPattern({
       names: "cohere",
-      extra: `(?<![A-Za-z0-9])co_api_key[\\w.-]{0,12}?(?:${ASSIGN}|${VALUE_FIELD})`,
+      extra: [
+        `(?<![A-Za-z0-9])co_api_key[\\w.-]{0,12}?(?:${ASSIGN}|${VALUE_FIELD})`,
+        nearHost("api\\.cohere\\.(?:com|ai)", "[A-Za-z0-9]{40}"),
+      ],
       secret: "[A-Za-z0-9]{40}",
     }),
   },
@@ -144,7 +159,9 @@ export const NAME_GATED_RULES = {
     pattern: nameGatedPattern({
       names: "azure",
       // A bare api_key whose value an Azure OpenAI endpoint stands near.
-      extra: `api[_-]?key${ASSIGN}(?=[a-f0-9]{32}(?![A-Za-z0-9_-])(?:(?<=openai\\.azure\\.com[\\s\\S]{0,600})|[\\s\\S]{0,600}?openai\\.azure\\.com))`,
+      extra: [
+        `api[_-]?key${ASSIGN}(?=[a-f0-9]{32}(?![A-Za-z0-9_-])(?:(?<=openai\\.azure\\.com[\\s\\S]{0,600})|[\\s\\S]{0,600}?openai\\.azure\\.com))`,
+      ],
       secret: "[a-f0-9]{32}",
     }),
   },
