@@ -74,3 +74,21 @@ describe("an AWS secret access key with no name before it", () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe("an sk-<32 hex> key beside DeepSeek's name", () => {
+  it("is DeepSeek's only when the name it is assigned to does not name another service", async () => {
+    const deepseek = expandTemplate("sk-{{hex:32}}");
+    const dashscope = expandTemplate("sk-{{hex:32}}");
+    const viaOpenAi = expandTemplate("sk-{{hex:32}}");
+    const findings = await scan({
+      ".env": `DEEPSEEK_API_KEY=${deepseek}\nDASHSCOPE_API_KEY=${dashscope}\nDASHSCOPE_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n`,
+      "app/.env": `OPENAI_BASE_URL=https://api.deepseek.com/v1\nOPENAI_API_KEY=${viaOpenAi}\n`,
+    });
+    const ruleOf = (secret: string) =>
+      findings.filter((f) => f.secret === secret).map((f) => f.ruleId);
+    expect(ruleOf(deepseek)).toEqual(["deepseek-api-key"]);
+    // Still reported, by the rule that makes no claim about the service.
+    expect(ruleOf(dashscope)).toEqual(["generic-secret"]);
+    expect(ruleOf(viaOpenAi)).toEqual(["deepseek-api-key"]);
+  });
+});
