@@ -92,3 +92,19 @@ describe("an sk-<32 hex> key beside DeepSeek's name", () => {
     expect(ruleOf(viaOpenAi)).toEqual(["deepseek-api-key"]);
   });
 });
+
+describe("a two-part key whose separator is escaped", () => {
+  it("is one finding at its place, the whole key, not also its secret half", async () => {
+    const alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    const key = expandTemplate(`llmos-{{chars:${alphabet}:5}}:{{chars:${alphabet}:54}}`);
+    const findings = await scan({
+      "access.log": `10.0.0.1 - - "GET /v1/models?api_key=${encodeURIComponent(key)}&x=1 HTTP/1.1" 200 512\n`,
+      "plain.log": `10.0.0.1 - - "GET /v1/models?api_key=${key}&x=1 HTTP/1.1" 200 512\n`,
+    });
+    const at = (path: string) => findings.filter((f) => f.path === path);
+    expect(at("plain.log").map((f) => [f.ruleId, f.secret])).toEqual([["llmos-api-key", key]]);
+    expect(at("access.log").map((f) => [f.ruleId, f.secret, f.encoding])).toEqual([
+      ["llmos-api-key", key, "percent"],
+    ]);
+  });
+});
