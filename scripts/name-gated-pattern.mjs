@@ -1,7 +1,8 @@
 /**
  * Builds the patterns of the rules for keys without a prefix (Mistral, Cohere, Together legacy,
- * DeepInfra, Pinecone legacy, Azure OpenAI, the AWS secret access key, Twilio's secrets): such a
- * key is only known by the name it is assigned to, so these rules spell the same ways of
+ * DeepInfra, Pinecone legacy, Azure OpenAI, the AWS secret access key, Twilio's secrets, Telegram
+ * bot tokens outside BotFather's current shape): such a key is only known by the name it is
+ * assigned to, so these rules spell the same ways of
  * assigning a value to a name (NAME=..., "name": "...", ENV['NAME'] ||= ..., ${NAME:-...}, a
  * YAML block scalar, a client's options, a TOML section, a Terraform variable's default, a
  * name/value pair). They are written once here, so a way added is added to all.
@@ -88,14 +89,15 @@ function nearHost(host, secret) {
 
 /**
  * The AWS secret access key: 40 base64 characters assigned to a secret-key name
- * (aws_secret_access_key, AWSSecretKey, SecretAccessKey, secret_key), or to a name that is just
- * `secret` when an access key id stands near it (a PHP SDK array's 'secret' => '...').
+ * (aws_secret_access_key, AWSSecretKey, SecretAccessKey, secret_key; not secret_key_id or
+ * secret_key_hash), or to a name that is just `secret` when an access key id stands near it (a
+ * PHP SDK array's 'secret' => '...').
  */
 function awsSecretPattern() {
   const id = "(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}";
   const secret = "[A-Za-z0-9/+]{40}";
   const end = "(?![A-Za-z0-9/+=_-])";
-  const named = `(?:aws[\\w.-]{0,20}?secret[\\w.-]{0,20}?|secret[_.-]?(?:access[_.-]?)?key[\\w.-]{0,10}?)(?:${ASSIGN}|${VALUE_FIELD}|${VARIABLE_DEFAULT})`;
+  const named = `(?:aws[\\w.-]{0,20}?secret${NOT_KEY_AFTER}[\\w.-]{0,20}?|secret[_.-]?(?:access[_.-]?)?key${NOT_KEY_AFTER}[\\w.-]{0,10}?)(?:${ASSIGN}|${VALUE_FIELD}|${VARIABLE_DEFAULT})`;
   const nearId = `(?<![\\w.-])secret${ASSIGN}(?=${secret}${end}(?:(?<=${id}[\\s\\S]{0,400})|[\\s\\S]{0,400}?${id}))`;
   return `(?:${named}|${nearId})(?<secret>${secret})${end}`;
 }
