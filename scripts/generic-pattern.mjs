@@ -307,8 +307,9 @@ const operators = `(?:${[
   "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]{1,40})",
   // <password>value</password>
   "(?<=<[\\w.\\-:]{1,60})>\\s{0,8}(?=[^<\\n]{1,200}\\s{0,16}</)",
-  // NAME = value, "name": value, name := value, ENV["NAME"] = value, if (name == value)
-  `\\\\?["'\\x60]?\\]?${typeAnnotation}[ \\t]{0,4}(?:={1,3}|!==?|:{1,3}=|\\?=|=>|:|\\.=|\\+=)[ \\t]{0,6}@?`,
+  // NAME = value, "name": value, name := value, ENV["NAME"] = value, if (name == value),
+  // ENV["NAME"] ||= value, name ??= value, R's name <- value
+  `\\\\?["'\\x60]?\\]?${typeAnnotation}[ \\t]{0,4}(?:={1,3}|!==?|:{1,3}=|\\?\\??=|\\|\\|=|<<?-|=>|:|\\.=|\\+=)[ \\t]{0,6}@?`,
   // setProperty("NAME", "value")
   "(?<=[\"'\\x60][\\w.\\-]{1,80})\\\\?[\"'\\x60][ \\t]{0,40},[ \\t]{0,40}",
   // <add key="NAME" value="value" />

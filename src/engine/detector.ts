@@ -265,9 +265,11 @@ export function createDetector(
   }
 
   /**
-   * One hit per key where two rules of one file report the same secret at one place (a Together
-   * key named TOGETHER_API_KEY next to Together's API host): the first in rule order. A rule of
-   * the user's own beside a built-in one is reported on its own, as it was asked for.
+   * One hit per key where two rules of one file report it at one place: where they report the
+   * same secret (a Together key named TOGETHER_API_KEY next to Together's API host), the first in
+   * rule order; where one reports part of what a rule of the same provider reports whole (the
+   * secret half of an LLMOS key whose `:` is written `%3A`, read whole once decoded), the whole.
+   * A rule of the user's own beside a built-in one is reported on its own, as it was asked for.
    */
   function withoutRepeats(hits: Hit[]): Hit[] {
     if (hits.length < 2) return hits;
@@ -276,11 +278,16 @@ export function createDetector(
         !hits.some(
           (other) =>
             other !== hit &&
-            other.secret === hit.secret &&
             other.rule.source.file === hit.rule.source.file &&
-            other.start < hit.end &&
-            hit.start < other.end &&
-            ruleOrder.get(other.rule)! < ruleOrder.get(hit.rule)!,
+            ((other.secret === hit.secret &&
+              other.start < hit.end &&
+              hit.start < other.end &&
+              ruleOrder.get(other.rule)! < ruleOrder.get(hit.rule)!) ||
+              (other.rule.provider === hit.rule.provider &&
+                other.start <= hit.start &&
+                hit.end <= other.end &&
+                other.end - other.start > hit.end - hit.start &&
+                other.secret.length > hit.secret.length)),
         ),
     );
   }

@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { expandTemplate } from "../../src/config/example-template.js";
+import { shannonEntropy } from "../../src/engine/entropy.js";
+import { makeTempDir } from "../helpers/git-repo.js";
+import { runCli } from "../helpers/run-cli.js";
+
+interface Finding {
+  ruleId: string;
+  path: string;
+  line: number;
+  column: number;
+  endColumn: number;
+  secret: string;
+  encoding?: string;
+  companion?: { ruleId: string; secret: string; line: number };
+}
+
+/** Scans files written to a new folder, as a user would; the findings, unredacted. */
+async function scan(files: Readonly<Record<string, string>>): Promise<Finding[]> {
+  const dir = makeTempDir();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const result = await runCli(["scan", ".", "--format", "json", "--no-redact"], { cwd: dir });
+  expect(result.stderr).toBe("");
+  expect([0, 1]).toContain(result.exitCode);
+  return (JSON.parse(result.stdout) as { findings: Finding[] }).findings;
+}
+
+/** A random AWS access key id and secret access key. */
+function awsPair(): { id: string; secret: string } {
+  // A rare draw without a digit, a lower or an upper case letter, or with many repeats, is no
+  // secret the rules take.
+  for (;;) {
+    const secret = expandTemplate("{{b64:40}}");
+    const mixed = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret);
+    if (mixed && shannonEntropy(secret) >= 4.3) {
+      return { id: expandTemplate("AKIA{{base32:16}}"), secret };
+    }
+  }
+}
+
+describe("an AWS secret access key with no name before it", () => {
+  it("is reported next to its key id, with the id as its companion for verification", async () => {
+    const java = awsPair();
+    const go = awsPair();
+    const findings = await scan({
+      "S3.java": `class S3 {\n  AWSCredentials creds = new BasicAWSCredentials("${java.id}", "${java.secret}");\n}\n`,
+      "main.go": `cfg := &aws.Config{\n\tCredentials: credentials.NewStaticCredentials(\n\t\t"${go.id}",\n\t\t"${go.secret}",\n\t\t"",\n\t),\n}\n`,
+    });
+    for (const [path, pair, idLine] of [
+      ["S3.java", java, 2],
+      ["main.go", go, 3],
+    ] as const) {
+      const secret = findings.find((f) => f.path === path && f.secret === pair.secret);
+      expect(secret?.ruleId, path).toBe("aws-secret-access-key-by-id");
+      expect(secret?.companion).toEqual({
+        ruleId: "aws-access-key-id",
+        secret: pair.id,
+        line: idLine,
+      });
+    }
+  });
+
+  it("is not reported without a key id near it, nor for the documentation key id", async () => {
+    const { secret } = awsPair();
+    const findings = await scan({
+      "S3.java": `new BasicAWSCredentials(accessKeyId, "${secret}");\n`,
+      "Docs.java": `new BasicAWSCredentials("AKIAIOSFODNN7EXAMPLE", "${secret}");\n`,
+    });
+    expect(findings).toEqual([]);
+  });
+});
+
+describe("an sk-<32 hex> key beside DeepSeek's name", () => {
+  it("is DeepSeek's only when the name it is assigned to does not name another service", async () => {
+    const deepseek = expandTemplate("sk-{{hex:32}}");
+    const dashscope = expandTemplate("sk-{{hex:32}}");
+    const viaOpenAi = expandTemplate("sk-{{hex:32}}");
+    const findings = await scan({
+      ".env": `DEEPSEEK_API_KEY=${deepseek}\nDASHSCOPE_API_KEY=${dashscope}\nDASHSCOPE_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n`,
+      "app/.env": `OPENAI_BASE_URL=https://api.deepseek.com/v1\nOPENAI_API_KEY=${viaOpenAi}\n`,
+    });
+    const ruleOf = (secret: string) =>
+      findings.filter((f) => f.secret === secret).map((f) => f.ruleId);
+    expect(ruleOf(deepseek)).toEqual(["deepseek-api-key"]);
+    // Still reported, by the rule that makes no claim about the service.
+    expect(ruleOf(dashscope)).toEqual(["generic-secret"]);
+    expect(ruleOf(viaOpenAi)).toEqual(["deepseek-api-key"]);
+  });
+});
+
+describe("a two-part key whose separator is escaped", () => {
+  it("is one finding at its place, the whole key, not also its secret half", async () => {
+    const alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    const key = expandTemplate(`llmos-{{chars:${alphabet}:5}}:{{chars:${alphabet}:54}}`);
+    const findings = await scan({
+      "access.log": `10.0.0.1 - - "GET /v1/models?api_key=${encodeURIComponent(key)}&x=1 HTTP/1.1" 200 512\n`,
+      "plain.log": `10.0.0.1 - - "GET /v1/models?api_key=${key}&x=1 HTTP/1.1" 200 512\n`,
+    });
+    const at = (path: string) => findings.filter((f) => f.path === path);
+    expect(at("plain.log").map((f) => [f.ruleId, f.secret])).toEqual([["llmos-api-key", key]]);
+    expect(at("access.log").map((f) => [f.ruleId, f.secret, f.encoding])).toEqual([
+      ["llmos-api-key", key, "percent"],
+    ]);
+  });
+});
