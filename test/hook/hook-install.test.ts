@@ -172,6 +172,67 @@ describe("keywarden hook install / uninstall", () => {
     expect(left).not.toContain("keywarden staged");
   });
 
+  it("ends its hook with keywarden's exit code, whatever lines follow its block, and an update rewrites an older block", async () => {
+    const env = { PATH: `${keywardenOnPath()}:${process.env.PATH}` };
+    // A line a team adds after the block: it exits 0, and must not decide the commit.
+    const lint = 'echo "lint ran"\n';
+    let attempt = 0;
+    const blockedDespiteLine = (repo: TempRepo) => {
+      const file = `config/app${++attempt}.env`;
+      repo.write({ [file]: `LLAMA_API_KEY=${plantedKey()}\n` });
+      const blocked = tryCommit(repo, "add a key", env);
+      expect(blocked.output).toContain("commit blocked");
+      expect(blocked.exitCode).toBe(1);
+      // The line still runs when keywarden lets the commit through.
+      repo.write({ [file]: "LLAMA_API_KEY=from-the-environment\n" });
+      const clean = tryCommit(repo, "no key", env);
+      expect(clean).toMatchObject({ exitCode: 0, output: expect.stringContaining("lint ran") });
+    };
+
+    const plain = makeTempRepo();
+    plain.commit("base", { "README.md": "x\n" });
+    expect((await runCli(["hook", "install", "--git"], { cwd: plain.dir })).exitCode).toBe(0);
+    const plainHook = join(plain.dir, ".git", "hooks", "pre-commit");
+    appendFileSync(plainHook, lint);
+    blockedDespiteLine(plain);
+
+    // A hook written before the block ended the hook on failure: install again rewrites it.
+    const older = readFileSync(plainHook, "utf8").replaceAll(" || exit $?\n", "\n");
+    expect(older).toContain("  keywarden staged\n");
+    writeFileSync(plainHook, older);
+    plain.write({ "config/old.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    expect(tryCommit(plain, "let through by the older block", env).exitCode).toBe(0);
+    const update = await runCli(["hook", "install", "--git"], { cwd: plain.dir });
+    expect(update.stdout).toContain("Updated");
+    expect(readFileSync(plainHook, "utf8")).toContain("  keywarden staged || exit $?\n");
+    expect(readFileSync(plainHook, "utf8").endsWith(lint)).toBe(true);
+    blockedDespiteLine(plain);
+
+    const hooksPath = makeTempRepo();
+    hooksPath.commit("base", { "README.md": "x\n" });
+    hooksPath.git("config", "core.hooksPath", ".githooks");
+    expect((await runCli(["hook", "install"], { cwd: hooksPath.dir })).exitCode).toBe(0);
+    appendFileSync(join(hooksPath.dir, ".githooks", "pre-commit"), lint);
+    blockedDespiteLine(hooksPath);
+
+    // husky runs its hooks with sh -e; the block holds without it too.
+    const husky = makeTempRepo();
+    husky.commit("base", { "README.md": "x\n" });
+    expect((await runCli(["hook", "install", "--husky"], { cwd: husky.dir })).exitCode).toBe(0);
+    const huskyHook = join(husky.dir, ".husky", "pre-commit");
+    appendFileSync(huskyHook, lint);
+    husky.write({ "config/app.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    husky.git("add", "config/app.env");
+    const { spawnSync } = await import("node:child_process");
+    const run = spawnSync("sh", [huskyHook], {
+      cwd: husky.dir,
+      env: { ...process.env, ...GIT_ENV, ...env, CI: "" },
+      encoding: "utf8",
+    });
+    expect(run.stderr).toContain("commit blocked");
+    expect(run.status).toBe(1);
+  });
+
   it("finds its hook where `pre-commit install` moved it (pre-commit.legacy) and takes it out", async () => {
     const repo = makeTempRepo();
     writeFileSync(join(repo.dir, ".git", "hooks", "pre-commit"), PREVIOUS_HOOK, { mode: 0o755 });
