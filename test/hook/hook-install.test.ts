@@ -1,8 +1,11 @@
 import {
   appendFileSync,
+  chmodSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -231,6 +234,59 @@ describe("keywarden hook install / uninstall", () => {
     });
     expect(run.stderr).toContain("commit blocked");
     expect(run.status).toBe(1);
+  });
+
+  it("brings the previous hook back as it was when lines were added to its hook, keeping those lines beside it", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "x\n" });
+    const hooks = join(repo.dir, ".git", "hooks");
+    const hook = join(hooks, "pre-commit");
+    writeFileSync(hook, PREVIOUS_HOOK);
+    chmodSync(hook, 0o750);
+    expect((await runCli(["hook", "install", "--git"], { cwd: repo.dir })).exitCode).toBe(0);
+    const added = 'echo "lint ran" >> "$(git rev-parse --git-dir)/lint.log"\n';
+    appendFileSync(hook, added);
+
+    const uninstall = await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(uninstall.exitCode).toBe(0);
+    expect(uninstall.stdout).toBe(
+      "Removed the keywarden hook and restored the previous one: .git/hooks/pre-commit; the lines added to keywarden's hook since install are kept, not run, in .git/hooks/pre-commit.keywarden-edited: copy them into .git/hooks/pre-commit to keep running them.\n",
+    );
+    expect(readFileSync(hook, "utf8")).toBe(PREVIOUS_HOOK);
+    expect(statSync(hook).mode & 0o777).toBe(0o750);
+    expect(
+      readdirSync(hooks)
+        .filter((name) => name.startsWith("pre-commit") && !name.endsWith(".sample"))
+        .sort(),
+    ).toEqual(["pre-commit", "pre-commit.keywarden-edited"]);
+    const kept = readFileSync(join(hooks, "pre-commit.keywarden-edited"), "utf8");
+    expect(kept.endsWith(added)).toBe(true);
+    expect(kept).not.toContain("keywarden staged");
+
+    // The previous hook runs again, as git's pre-commit, and keywarden no longer does.
+    repo.write({ "late.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    const env = { PATH: `${keywardenOnPath()}:${process.env.PATH}` };
+    expect(tryCommit(repo, "no guard any more", env).exitCode).toBe(0);
+    expect(previousHookRuns(repo)).toBe(1);
+  });
+
+  it("names a folder in the place of a hook in one line, exit 2", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "x\n" });
+    mkdirSync(join(repo.dir, ".git", "hooks", "pre-commit"));
+    for (const action of ["install", "uninstall"]) {
+      const result = await runCli(["hook", action, "--git"], { cwd: repo.dir });
+      expect(result.exitCode, action).toBe(2);
+      expect(result.stderr, action).toBe(
+        `keywarden: .git/hooks/pre-commit: cannot read it (a folder is in its place): move it away, then run keywarden hook ${action} again\n`,
+      );
+    }
+    mkdirSync(join(repo.dir, ".husky", "pre-commit"), { recursive: true });
+    const husky = await runCli(["hook", "install", "--husky"], { cwd: repo.dir });
+    expect(husky.exitCode).toBe(2);
+    expect(husky.stderr).toBe(
+      "keywarden: .husky/pre-commit: cannot read it (a folder is in its place): move it away, then run keywarden hook install again\n",
+    );
   });
 
   it("finds its hook where `pre-commit install` moved it (pre-commit.legacy) and takes it out", async () => {
