@@ -297,8 +297,17 @@ export function createDetector(
     if (isContext) candidates = withoutContextHits(candidates, isContext);
     const matches = matchText(text, path, lines, candidates);
     let spans = decode ? findEncodedText(text) : [];
-    // A run holds no line break: one on a context line can only yield a hit there.
-    if (isContext) spans = spans.filter((span) => !isContext(span.start));
+    // A run wholly on context lines can only yield a hit there. Base64 wrapped over lines is
+    // one run across them: its last lines may be added under a first line left as it was.
+    if (isContext) {
+      spans = spans.filter((span) => {
+        const last = lines.lineOf(Math.max(span.start, span.end - 1));
+        for (let line = lines.lineOf(span.start); line <= last; line++) {
+          if (!isContext(lines.lineStart(line))) return true;
+        }
+        return false;
+      });
+    }
     return { candidates, matches, spans };
   }
 

@@ -266,6 +266,24 @@ describe("detector", () => {
     ).toEqual([[long, 2, 3]]);
   });
 
+  it("decodes base64 wrapped over lines whose first line is only context, when later ones are added", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const wrapped = Buffer.from(`# generated\nNOTE=${"n".repeat(60)}\nAPI_TOKEN=${secret}\n`)
+      .toString("base64")
+      .match(/.{1,76}/g)!;
+    expect(wrapped.length).toBeGreaterThan(2);
+    const text = `payload:\n${wrapped.join("\n")}\n`;
+    // A diff that changes the block's later lines shows its first one as context.
+    const fragment = { text, path: "a", startLine: 1, contextOnly: new Set([1, 2]) };
+    expect(detector.detect(fragment).map((f) => [f.secret, f.line, f.encoding])).toEqual([
+      [secret, 2, "base64"],
+    ]);
+    // Wholly on context lines, it is not the change's.
+    const unchanged = new Set(Array.from({ length: wrapped.length + 2 }, (_, i) => i + 1));
+    expect(detector.detect({ ...fragment, contextOnly: unchanged })).toEqual([]);
+  });
+
   it("reads each line of a wrapped block that is no text as a whole on its own", () => {
     const detector = createDetector(compile(tokenRule));
     const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
