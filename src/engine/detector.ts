@@ -1,12 +1,25 @@
 import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
 import type { Companion, Encoding, Finding, Fragment } from "../types.js";
+import {
+  type BoundedContext,
+  boundedContext,
+  type Extent,
+  extentAround,
+  readExtent,
+} from "./change-context.js";
 import { hasValidGithubChecksum } from "./checksum.js";
 import { type EncodedSpan, findEncodedText, rawOffsetIn } from "./decode.js";
 import { shannonEntropy } from "./entropy.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
 import { isElided } from "./placeholder.js";
-import { buildPrefilter, type Candidate } from "./prefilter.js";
+import {
+  buildKeywordSearch,
+  buildPrefilter,
+  type Candidate,
+  MAX_RUN_STRIDE,
+  type Prefilter,
+} from "./prefilter.js";
 import {
   affectedBand,
   type ChangedZone,
@@ -16,7 +29,7 @@ import {
   mergeHits,
 } from "./revision.js";
 import { revisionSteps } from "./revision-steps.js";
-import { matchRule, type RawMatch } from "./rule-matcher.js";
+import { matchRule, type RawMatch, type Span } from "./rule-matcher.js";
 import { allowsSecret, hasValidChecksum, ruleTakesSecret } from "./secret-checks.js";
 import { widenToWrappedBlocks } from "./wrapped-base64.js";
 
@@ -106,6 +119,13 @@ export function createDetector(
     rules.flatMap((rule) => (rule.requires ? [rule.requires.rule] : [])),
   );
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
+  /** How far around the lines a fragment reports each rule with a reach reads. */
+  const readExtents = rules.map((rule) => (rule.reach ? readExtent(rule.reach) : undefined));
+  /** Around lines a fragment reports, where a keyword of a rule with a reach can matter. */
+  let aroundReported: BoundedContext | undefined;
+  /** The rules with no reach, by index: their keywords count anywhere in a text. */
+  const unboundedRules = rules.flatMap((rule, index) => (rule.reach ? [] : [index]));
+  let unboundedPrefilter: Prefilter | undefined;
 
   // Which rules apply to a path, by rule index (0 not yet known, 1 yes, 2 no): a history
   // scan meets the same paths thousands of times, and path globs are slow to test.
@@ -285,18 +305,46 @@ export function createDetector(
     );
   }
 
-  /** What a scan of the whole text finds before any check. */
+  /**
+   * What a scan of the whole text finds before any check. With context lines, only what can
+   * reach the other lines is looked for: a file read whole around a few added lines costs
+   * little more than its keyword pass.
+   */
   function matchWhole(
     text: string,
     path: string,
     lines: LineIndex,
     decode: boolean,
     isContext?: (offset: number) => boolean,
+    isContextLine?: (line: number) => boolean,
   ): Matched {
-    let candidates = prefilter.candidates(text);
-    if (isContext) candidates = withoutContextHits(candidates, isContext);
+    const reported = isContextLine && reportedRuns(lines, text.length, isContextLine);
+    let candidates = reported ? candidatesNear(text, lines, reported) : prefilter.candidates(text);
+    if (isContext) {
+      // Where each rule's keywords may be: within its read extent of a reported run.
+      const near = new Map<number, Span[]>();
+      const isNear = (offset: number, rule: number) => {
+        const extent = readExtents[rule];
+        if (!reported || !extent) return true;
+        let spans = near.get(rule);
+        if (!spans) {
+          spans = nearRuns(reported, extent, lines, text.length);
+          near.set(rule, spans);
+        }
+        return isInside(offset, spans);
+      };
+      candidates = withoutContextHits(candidates, isContext, isNear);
+    }
     const matches = matchText(text, path, lines, candidates);
-    let spans = decode ? findEncodedText(text) : [];
+    let spans: EncodedSpan[] = [];
+    if (decode && reported) {
+      // Runs hold no line break, but wrapped base64 is one run over lines: read whole.
+      const blocks = reported.map(({ from, to }) => widenToWrappedBlocks(text, from, to));
+      for (const { from, to } of mergedSpans(blocks))
+        spans.push(...findEncodedText(text, from, to));
+    } else if (decode) {
+      spans = findEncodedText(text);
+    }
     // A run wholly on context lines can only yield a hit there. Base64 wrapped over lines is
     // one run across them: its last lines may be added under a first line left as it was.
     if (isContext) {
@@ -312,23 +360,58 @@ export function createDetector(
   }
 
   /**
+   * The keyword hits of a text of which only `reported` runs are reported: those of the rules
+   * with a reach as far around them as any reads, those of the rules without one anywhere.
+   */
+  function candidatesNear(text: string, lines: LineIndex, reported: readonly Span[]): Candidate[] {
+    const margin = 2 * MAX_RUN_STRIDE + longestKeyword;
+    aroundReported ??= boundedContext(rules);
+    const regions = mergedSpans(
+      aroundReported(text, lines, reported).map(({ from, to }) => ({
+        from: Math.max(0, from - margin),
+        to: Math.min(text.length, to + margin),
+      })),
+    );
+    const lists = regions.map(({ from, to }) =>
+      prefilter.candidates(text, from, to).filter((candidate) => rules[candidate.rule]!.reach),
+    );
+    if (unboundedRules.length > 0) {
+      unboundedPrefilter ??= buildKeywordSearch(unboundedRules.map((index) => rules[index]!));
+      lists.push(
+        unboundedPrefilter.candidates(text).map((candidate) => ({
+          rule: unboundedRules[candidate.rule]!,
+          hitStarts: candidate.hitStarts,
+          hitLeads: candidate.hitLeads,
+        })),
+      );
+    }
+    return mergedCandidates(lists);
+  }
+
+  /**
    * The keyword hits a rule can use: for a rule whose match stays on one line, none on a
-   * context line, where whatever it finds would not be reported.
+   * context line, where whatever it finds would not be reported; for another with a reach,
+   * those near enough to the other lines (`isNear`) to be in a match that reaches them.
    */
   function withoutContextHits(
     candidates: readonly Candidate[],
     isContext: (offset: number) => boolean,
+    isNear: (offset: number, rule: number) => boolean,
   ): Candidate[] {
     const kept: Candidate[] = [];
     for (const candidate of candidates) {
       const { hitStarts, hitLeads } = candidate;
       const rule = rules[candidate.rule]!;
-      // A companion (another rule `requires` it) counts where it stands, context or not.
-      if (rule.reach?.lines !== 0 || companionIds.has(rule.id) || hitStarts.length === 0) {
+      // A companion (another rule `requires` it) counts where it stands, context or not; a
+      // pattern with no bound may reach the other lines from anywhere.
+      if (!rule.reach || companionIds.has(rule.id) || hitStarts.length === 0) {
         kept.push(candidate);
         continue;
       }
-      const keep = hitStarts.map((start) => !isContext(start));
+      const keep =
+        rule.reach.lines === 0
+          ? hitStarts.map((start) => !isContext(start))
+          : hitStarts.map((start) => isNear(start, candidate.rule));
       if (!keep.includes(true)) continue;
       kept.push({
         rule: candidate.rule,
@@ -407,8 +490,16 @@ export function createDetector(
     lines = buildLineIndex(text),
   ): Hit[] {
     // Context lines (a diff's unchanged lines) serve only rules that read across lines.
-    const isContext = depth === 0 ? contextTest(fragment, lines) : undefined;
-    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth, isContext);
+    const isContextLine = depth === 0 ? contextLineTest(fragment) : undefined;
+    const isContext = isContextLine && ((offset: number) => isContextLine(lines.lineOf(offset)));
+    const { matches, spans } = matchWhole(
+      text,
+      path,
+      lines,
+      depth < maxDecodeDepth,
+      isContext,
+      isContextLine,
+    );
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
 
@@ -545,17 +636,108 @@ export function createDetector(
   }
 }
 
-/** Whether an offset of a fragment's text lies on one of its context-only lines. */
-function contextTest(
-  fragment: Fragment,
-  lines: LineIndex,
-): ((offset: number) => boolean) | undefined {
-  const { contextOnly } = fragment;
+/** Whether a line of a fragment's text (a 0-based index) is one of its context-only lines. */
+function contextLineTest(fragment: Fragment): ((line: number) => boolean) | undefined {
+  const { contextOnly, lineNumbers, startLine } = fragment;
   if (!contextOnly) return undefined;
-  return (offset) => {
-    const index = lines.lineOf(offset);
-    return contextOnly.has(fragment.lineNumbers?.[index] ?? fragment.startLine + index);
-  };
+  return (index) => contextOnly.has(lineNumbers?.[index] ?? startLine + index);
+}
+
+/**
+ * The runs of whole lines that are not context, as [from, to) offsets of the text, ascending;
+ * undefined when every line is (nothing to trim: most of a diff's lines are added).
+ */
+function reportedRuns(
+  lines: LineIndex,
+  length: number,
+  isContextLine: (line: number) => boolean,
+): Span[] | undefined {
+  const runs: Span[] = [];
+  const count = lines.lineCount();
+  let contextLines = 0;
+  for (let line = 0; line < count; line++) {
+    if (isContextLine(line)) {
+      contextLines++;
+      continue;
+    }
+    const start = lines.lineStart(line);
+    const end = line + 1 < count ? lines.lineStart(line + 1) - 1 : length;
+    const last = runs.at(-1);
+    if (last && last.to + 1 === start) runs[runs.length - 1] = { from: last.from, to: end };
+    else runs.push({ from: start, to: end });
+  }
+  // Mostly reported lines: looking for the way to each costs more than it saves.
+  return contextLines > count / 2 ? runs : undefined;
+}
+
+/**
+ * Where a keyword of a rule may be that reads `extent` around what it matches: that far around
+ * the reported runs, a prefilter stride or two more (in a run of one character it keeps a hit
+ * every stride, see hitsNear). Ascending and apart.
+ */
+function nearRuns(runs: readonly Span[], extent: Extent, lines: LineIndex, length: number): Span[] {
+  const margin = 2 * MAX_RUN_STRIDE;
+  return mergedSpans(
+    runs.map(({ from, to }) => {
+      const around = extentAround(lines, length, from, to, extent);
+      return { from: around.from - margin, to: around.to + margin };
+    }),
+  );
+}
+
+/** Whether `offset` lies in one of these spans (ascending and apart). */
+function isInside(offset: number, spans: readonly Span[]): boolean {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid]!.from <= offset) low = mid + 1;
+    else high = mid;
+  }
+  const span = spans[low - 1];
+  return span !== undefined && offset < span.to;
+}
+
+/**
+ * Lists of candidates of texts in ascending order (stretches of one text, apart) as one, in
+ * rule order: each rule's hits in the order of the lists.
+ */
+function mergedCandidates(lists: readonly (readonly Candidate[])[]): Candidate[] {
+  if (lists.length === 1) return [...lists[0]!];
+  const byRule = new Map<number, Candidate>();
+  for (const list of lists) {
+    for (const candidate of list) {
+      const known = byRule.get(candidate.rule);
+      // A rule has keyword leads or not, in every list.
+      byRule.set(
+        candidate.rule,
+        known
+          ? {
+              rule: candidate.rule,
+              hitStarts: known.hitStarts.concat(candidate.hitStarts),
+              hitLeads:
+                known.hitLeads && candidate.hitLeads && known.hitLeads.concat(candidate.hitLeads),
+            }
+          : candidate,
+      );
+    }
+  }
+  return [...byRule.values()].sort((a, b) => a.rule - b.rule);
+}
+
+/** Spans sorted, those that overlap or touch made one. */
+function mergedSpans(spans: readonly Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  const result: Span[] = [];
+  for (const span of sorted) {
+    const last = result.at(-1);
+    if (last && span.from <= last.to) {
+      if (span.to > last.to) result[result.length - 1] = { from: last.from, to: span.to };
+    } else {
+      result.push(span);
+    }
+  }
+  return result;
 }
 
 /**

@@ -8,7 +8,7 @@ import { ruleScope } from "../../src/config/pattern-scope.js";
 import type { RawRule } from "../../src/config/rule-schema.js";
 import { base62 } from "../../src/engine/checksum.js";
 import { createDetector } from "../../src/engine/detector.js";
-import { buildPrefilter } from "../../src/engine/prefilter.js";
+import { buildKeywordSearch, buildPrefilter } from "../../src/engine/prefilter.js";
 
 function rule(overrides: Partial<RawRule> & Pick<RawRule, "id" | "pattern" | "keywords">): RawRule {
   return {
@@ -63,6 +63,29 @@ describe("prefilter", () => {
       { rule: 0, hitStarts: [2] },
       { rule: 1, hitStarts: [2, 13] },
     ]);
+  });
+});
+
+describe("keyword search (the prefilter for a handful of keywords)", () => {
+  it("finds what the prefilter finds: every keyword, nested ones too, ASCII case folded, in a stretch", async () => {
+    const rules = (await loadBuiltinRules()).filter((rule) => !rule.reach);
+    const text = [
+      "PASSWORD=x; Pwd=y",
+      "-----BEGIN PRIVATE KEY-----",
+      '"type": "service_account"',
+      '<add key="ClearTextPassword" value="z" />',
+      "pässword pwdpwd",
+    ].join("\n");
+    const search = buildKeywordSearch(rules);
+    const prefilter = buildPrefilter(rules);
+    const hits = (candidates: readonly { rule: number; hitStarts: number[] }[]) =>
+      candidates.map(({ rule, hitStarts }) => [rules[rule]!.id, hitStarts]);
+    expect(hits(search.candidates(text))).toEqual(hits(prefilter.candidates(text)));
+    expect(hits(search.candidates(text)).length).toBeGreaterThan(2);
+    const [from, to] = [text.indexOf("-----"), text.indexOf("<add")];
+    expect(hits(search.candidates(text, from, to))).toEqual(
+      hits(prefilter.candidates(text, from, to)),
+    );
   });
 });
 
