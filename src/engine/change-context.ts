@@ -126,13 +126,19 @@ function ruleExtents(rules: readonly CompiledRule[]): {
   gatedRules: CompiledRule[];
 } {
   const extents = allExtents(rules);
+  // Many rules read alike: one of each extent, rules aside, for the covering test.
+  const distinct = new Map<string, Extent>();
   // A rule without keywords runs everywhere: its extent cannot wait for one.
   const isGated = (extent: Extent & { readonly rules: readonly CompiledRule[] }) =>
     extent.chars > GATED_CHARS &&
     Math.min(extent.above, extent.below) > GATED_LINES &&
     extent.rules.every((rule) => rule.keywords.length > 0);
   const wide = extents.filter(isGated);
-  const always = extents.filter((extent) => !isGated(extent));
+  for (const extent of extents.filter((extent) => !isGated(extent))) {
+    const { chars, above, below } = extent;
+    distinct.set(`${chars} ${above} ${below}`, { chars, above, below });
+  }
+  const always = [...distinct.values()];
   const covers = (other: Extent, extent: Extent) =>
     other.chars >= extent.chars && other.above >= extent.above && other.below >= extent.below;
   const covered = (extent: Extent, index: number) =>
@@ -150,9 +156,7 @@ function ruleExtents(rules: readonly CompiledRule[]): {
     }
   }
   return {
-    always: always
-      .filter((extent, index) => !covered(extent, index))
-      .map(({ chars, above, below }) => ({ chars, above, below })),
+    always: always.filter((extent, index) => !covered(extent, index)),
     gated,
     gatedRules,
   };
@@ -164,7 +168,19 @@ function ruleExtents(rules: readonly CompiledRule[]): {
  */
 export type BoundedContext = (text: string, lines: LineIndex, changed: readonly Span[]) => Span[];
 
+/** One for each list of rules: the staged source and the engine ask for the same. */
+const boundedContexts = new WeakMap<readonly CompiledRule[], BoundedContext>();
+
 export function boundedContext(rules: readonly CompiledRule[]): BoundedContext {
+  let context = boundedContexts.get(rules);
+  if (!context) {
+    context = newBoundedContext(rules);
+    boundedContexts.set(rules, context);
+  }
+  return context;
+}
+
+function newBoundedContext(rules: readonly CompiledRule[]): BoundedContext {
   const { always, gated, gatedRules } = ruleExtents(rules);
   // Around every change as far as any gated extent reads: where their keywords are looked for.
   const widest: Extent = {

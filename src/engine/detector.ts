@@ -69,6 +69,12 @@ type Matched = Pick<ScanRecord, "candidates" | "matches" | "spans">;
 /** How much of the line before an encoded run is read with its decoded text, for its name. */
 const NAME_BEFORE_RUN = 120;
 
+/**
+ * A text with context lines longer than this is searched only as far around its other lines
+ * as the rules read (see matchWhole); a shorter one costs less searched whole.
+ */
+const TRIMMED_FROM = 64 * 1024;
+
 /** A change touching more than this share of a text is scanned as a new text. */
 const MOST_OF_THE_TEXT = 0.5;
 
@@ -318,7 +324,10 @@ export function createDetector(
     isContext?: (offset: number) => boolean,
     isContextLine?: (line: number) => boolean,
   ): Matched {
-    const reported = isContextLine && reportedRuns(lines, text.length, isContextLine);
+    const reported =
+      isContextLine &&
+      text.length > TRIMMED_FROM &&
+      reportedRuns(lines, text.length, isContextLine);
     let candidates = reported ? candidatesNear(text, lines, reported) : prefilter.candidates(text);
     if (isContext) {
       // Where each rule's keywords may be: within its read extent of a reported run.

@@ -53,7 +53,12 @@ describe("reading a changed file around its added lines", () => {
     for (let document = 0; document < 100; document++) {
       const path = document % 2 === 0 ? "src/config.ts" : "deploy/main.tf";
       const isWhole = document % 4 === 0;
-      const parts = seededParts(random, isWhole ? pieces : boundedPieces, 600).join("");
+      // Read whole, a document is long enough to be searched only around its added lines.
+      const parts = seededParts(
+        random,
+        isWhole ? pieces : boundedPieces,
+        isWhole ? 2000 : 600,
+      ).join("");
       const text = isWhole
         ? parts
         : parts.replace(farReaching, (found) => "x".repeat(found.length));
@@ -86,8 +91,8 @@ describe("reading a changed file around its added lines", () => {
       if (isPartial) compared += expected.length;
     }
     // Many documents are read in part, and their comparisons are not of empty lists.
-    expect(partial).toBeGreaterThan(30);
-    expect(compared).toBeGreaterThan(30);
+    expect(partial).toBeGreaterThan(20);
+    expect(compared).toBeGreaterThan(20);
   });
 
   it("reads a long file whole for a keyword of a rule without bound, and finds the same", async () => {
