@@ -321,13 +321,17 @@ export function createDetector(
     path: string,
     lines: LineIndex,
     decode: boolean,
-    isContext?: (offset: number) => boolean,
-    isContextLine?: (line: number) => boolean,
+    context?: {
+      readonly fragment: Fragment;
+      readonly isContext: (offset: number) => boolean;
+      readonly isContextLine: (line: number) => boolean;
+    },
   ): Matched {
+    const isContext = context?.isContext;
     const reported =
-      isContextLine &&
+      context &&
       text.length > TRIMMED_FROM &&
-      reportedRuns(lines, text.length, isContextLine);
+      reportedRunsOf(context.fragment, lines, text.length, context.isContextLine);
     let candidates = reported ? candidatesNear(text, lines, reported) : prefilter.candidates(text);
     if (isContext) {
       // Where each rule's keywords may be: within its read extent of a reported run.
@@ -500,14 +504,17 @@ export function createDetector(
   ): Hit[] {
     // Context lines (a diff's unchanged lines) serve only rules that read across lines.
     const isContextLine = depth === 0 ? contextLineTest(fragment) : undefined;
-    const isContext = isContextLine && ((offset: number) => isContextLine(lines.lineOf(offset)));
+    const context = isContextLine && {
+      fragment,
+      isContext: (offset: number) => isContextLine(lines.lineOf(offset)),
+      isContextLine,
+    };
     const { matches, spans } = matchWhole(
       text,
       path,
       lines,
       depth < maxDecodeDepth,
-      isContext,
-      isContextLine,
+      context || undefined,
     );
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
@@ -596,9 +603,10 @@ export function createDetector(
       fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    const isContextLine = contextLineTest(fragment);
     const onContextOnly = (first: number, last: number) => {
       for (let index = first; index <= last; index++) {
-        if (!fragment.contextOnly?.has(lineNumber(index))) return false;
+        if (!isContextLine?.(index)) return false;
       }
       return true;
     };
@@ -608,7 +616,7 @@ export function createDetector(
       const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
       // Context lines helped the rules read the added ones; a secret wholly on them is not new
       // (one that reaches an added line is: a private key's new body between its old markers).
-      if (fragment.contextOnly && onContextOnly(startLine, endLine)) continue;
+      if (isContextLine && onContextOnly(startLine, endLine)) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -647,9 +655,52 @@ export function createDetector(
 
 /** Whether a line of a fragment's text (a 0-based index) is one of its context-only lines. */
 function contextLineTest(fragment: Fragment): ((line: number) => boolean) | undefined {
-  const { contextOnly, lineNumbers, startLine } = fragment;
+  const { contextOnly, reportedLines, lineNumbers, startLine } = fragment;
+  if (reportedLines)
+    return (index) => !reportedLines.has(lineNumbers?.[index] ?? startLine + index);
   if (!contextOnly) return undefined;
   return (index) => contextOnly.has(lineNumbers?.[index] ?? startLine + index);
+}
+
+/**
+ * The runs of whole lines of a fragment's text that are not context, as [from, to) offsets,
+ * ascending: from its reported lines when it names them (found by line number, not by a pass
+ * over every line), else as reportedRuns finds them.
+ */
+function reportedRunsOf(
+  fragment: Fragment,
+  lines: LineIndex,
+  length: number,
+  isContextLine: (line: number) => boolean,
+): Span[] | undefined {
+  const { reportedLines, lineNumbers, startLine } = fragment;
+  if (!reportedLines) return reportedRuns(lines, length, isContextLine);
+  const count = lines.lineCount();
+  // Each reported line's index in the text: its line number's place in lineNumbers.
+  const indexOf = (line: number) => {
+    if (!lineNumbers) return line - startLine;
+    let low = 0;
+    let high = lineNumbers.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (lineNumbers[mid]! < line) low = mid + 1;
+      else high = mid;
+    }
+    return lineNumbers[low] === line ? low : -1;
+  };
+  const indices = [...reportedLines]
+    .map(indexOf)
+    .filter((index) => index >= 0 && index < count)
+    .sort((a, b) => a - b);
+  const runs: Span[] = [];
+  for (const index of indices) {
+    const start = lines.lineStart(index);
+    const end = index + 1 < count ? lines.lineStart(index + 1) - 1 : length;
+    const last = runs.at(-1);
+    if (last && last.to + 1 >= start) runs[runs.length - 1] = { from: last.from, to: end };
+    else runs.push({ from: start, to: end });
+  }
+  return runs;
 }
 
 /**

@@ -349,13 +349,14 @@ function lineAt(starts: readonly number[], offset: number): number {
 
 /**
  * The stretches of a file's new text that `contextAround` asks for around its added lines,
- * joined, each line mapped to its line number; the lines not added are context only.
+ * joined, each line mapped to its line number; only the added lines are reported (the others,
+ * often nearly all of a file read whole, are told as the few that are not context).
  */
 export function linesAround(
   file: Pick<DiffFile, "lineNumbers">,
   text: string,
   contextAround: ContextAround,
-): Pick<Fragment, "text" | "startLine" | "lineNumbers" | "contextOnly"> {
+): Pick<Fragment, "text" | "startLine" | "lineNumbers" | "reportedLines"> {
   const starts = lineStarts(text);
   const lineEnd = (line: number) =>
     line + 1 < starts.length ? starts[line + 1]! - 1 : text.length;
@@ -371,27 +372,20 @@ export function linesAround(
     first = last + 1;
   }
   const stretches = contextAround(text, starts, changed);
+  if (stretches.length === 0) return { text: "", startLine: 1, reportedLines: new Set() };
+  const pieces = stretches.map(({ from, to }) =>
+    from === 0 && to === text.length ? text : text.slice(from, to),
+  );
+  const startLine = lineAt(starts, stretches[0]?.from ?? 0) + 1;
+  const reportedLines = new Set(added);
   // One stretch is contiguous: its first line number says where every line is.
-  const isContiguous = stretches.length === 1;
-  const contextOnly = new Set<number>();
-  const pieces: string[] = [];
+  if (stretches.length === 1) return { text: pieces[0]!, startLine, reportedLines };
   const lineNumbers: number[] = [];
-  let next = 0; // the first added line not passed yet
   for (const { from, to } of stretches) {
-    pieces.push(from === 0 && to === text.length ? text : text.slice(from, to));
     const last = lineAt(starts, to) + 1;
-    for (let line = lineAt(starts, from) + 1; line <= last; line++) {
-      while (next < added.length && added[next]! < line) next++;
-      if (added[next] !== line) contextOnly.add(line);
-      if (!isContiguous) lineNumbers.push(line);
-    }
+    for (let line = lineAt(starts, from) + 1; line <= last; line++) lineNumbers.push(line);
   }
-  return {
-    text: isContiguous ? pieces[0]! : pieces.join("\n"),
-    startLine: lineAt(starts, stretches[0]?.from ?? 0) + 1,
-    ...(isContiguous ? {} : { lineNumbers }),
-    ...(contextOnly.size > 0 ? { contextOnly } : {}),
-  };
+  return { text: pieces.join("\n"), startLine, lineNumbers, reportedLines };
 }
 
 /** A file's added and context lines together, in file order. */
