@@ -64,6 +64,12 @@ export interface Fragment {
    */
   readonly contextOnly?: ReadonlySet<number>;
   /**
+   * The same told the other way, for a text mostly of context (a file read whole around the
+   * lines a commit adds): the file line numbers findings may be on; every other line is
+   * context only. Wins over `contextOnly`.
+   */
+  readonly reportedLines?: ReadonlySet<number>;
+  /**
    * The path rule and allowlist globs match, when not `path`: a working-tree file's path from
    * the config's folder, while `path` is shown from where the scan was run.
    */

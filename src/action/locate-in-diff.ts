@@ -53,6 +53,7 @@ export async function addedLinesOfChange(
     ...ADDED_LINES_DIFF_OPTIONS,
     "diff",
     ...ADDED_LINES_FLAGS,
+    "-U3",
     "--end-of-options",
     from,
     head,

@@ -4,6 +4,7 @@ import type { ScanOptions } from "../cli/scan-options.js";
 import { verifyIfAsked } from "../cli/verify-if-asked.js";
 import type { VerifyCliOptions } from "../cli/verify-options.js";
 import type { ResolvedConfig } from "../config/load-config.js";
+import { changeContext } from "../engine/change-context.js";
 import { aggregateOccurrences } from "../pipeline/aggregate-occurrences.js";
 import { excludeMatcher } from "../sources/git-source-options.js";
 import { historyScanFragments } from "../sources/history-scan.js";
@@ -62,7 +63,9 @@ export async function scanChange(input: ScanChangeInput): Promise<ScanChangeResu
         maxFileSize: config.maxFileSize,
         onSkip,
         isExcluded: excludeMatcher(config.exclude),
-        ...(target && "range" in target ? { range: target.range } : {}),
+        ...(target && "range" in target
+          ? { range: target.range, contextAround: changeContext(config.rules) }
+          : {}),
         ...(target && "branch" in target ? { branch: target.branch } : {}),
         onNote: input.onNote,
       }),

@@ -1,12 +1,25 @@
 import type { CompiledAllow, CompiledRule } from "../config/compile-rules.js";
 import type { Companion, Encoding, Finding, Fragment } from "../types.js";
+import {
+  type BoundedContext,
+  boundedContext,
+  type Extent,
+  extentAround,
+  readExtent,
+} from "./change-context.js";
 import { hasValidGithubChecksum } from "./checksum.js";
 import { type EncodedSpan, findEncodedText, rawOffsetIn } from "./decode.js";
 import { shannonEntropy } from "./entropy.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildLineIndex, type LineIndex } from "./line-index.js";
 import { isElided } from "./placeholder.js";
-import { buildPrefilter, type Candidate } from "./prefilter.js";
+import {
+  buildKeywordSearch,
+  buildPrefilter,
+  type Candidate,
+  MAX_RUN_STRIDE,
+  type Prefilter,
+} from "./prefilter.js";
 import {
   affectedBand,
   type ChangedZone,
@@ -16,7 +29,7 @@ import {
   mergeHits,
 } from "./revision.js";
 import { revisionSteps } from "./revision-steps.js";
-import { matchRule, type RawMatch } from "./rule-matcher.js";
+import { matchRule, type RawMatch, type Span } from "./rule-matcher.js";
 import { allowsSecret, hasValidChecksum, ruleTakesSecret } from "./secret-checks.js";
 import { widenToWrappedBlocks } from "./wrapped-base64.js";
 
@@ -55,6 +68,12 @@ type Matched = Pick<ScanRecord, "candidates" | "matches" | "spans">;
 
 /** How much of the line before an encoded run is read with its decoded text, for its name. */
 const NAME_BEFORE_RUN = 120;
+
+/**
+ * A text with context lines longer than this is searched only as far around its other lines
+ * as the rules read (see matchWhole); a shorter one costs less searched whole.
+ */
+const TRIMMED_FROM = 64 * 1024;
 
 /** A change touching more than this share of a text is scanned as a new text. */
 const MOST_OF_THE_TEXT = 0.5;
@@ -106,6 +125,13 @@ export function createDetector(
     rules.flatMap((rule) => (rule.requires ? [rule.requires.rule] : [])),
   );
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
+  /** How far around the lines a fragment reports each rule with a reach reads. */
+  const readExtents = rules.map((rule) => (rule.reach ? readExtent(rule.reach) : undefined));
+  /** Around lines a fragment reports, where a keyword of a rule with a reach can matter. */
+  let aroundReported: BoundedContext | undefined;
+  /** The rules with no reach, by index: their keywords count anywhere in a text. */
+  const unboundedRules = rules.flatMap((rule, index) => (rule.reach ? [] : [index]));
+  let unboundedPrefilter: Prefilter | undefined;
 
   // Which rules apply to a path, by rule index (0 not yet known, 1 yes, 2 no): a history
   // scan meets the same paths thousands of times, and path globs are slow to test.
@@ -292,41 +318,120 @@ export function createDetector(
     );
   }
 
-  /** What a scan of the whole text finds before any check. */
+  /**
+   * What a scan of the whole text finds before any check. With context lines, only what can
+   * reach the other lines is looked for: a file read whole around a few added lines costs
+   * little more than its keyword pass.
+   */
   function matchWhole(
     text: string,
     path: string,
     lines: LineIndex,
     decode: boolean,
-    isContext?: (offset: number) => boolean,
+    context?: {
+      readonly fragment: Fragment;
+      readonly isContext: (offset: number) => boolean;
+      readonly isContextLine: (line: number) => boolean;
+    },
   ): Matched {
-    let candidates = prefilter.candidates(text);
-    if (isContext) candidates = withoutContextHits(candidates, isContext);
+    const isContext = context?.isContext;
+    const reported =
+      context &&
+      text.length > TRIMMED_FROM &&
+      reportedRunsOf(context.fragment, lines, text.length, context.isContextLine);
+    let candidates = reported ? candidatesNear(text, lines, reported) : prefilter.candidates(text);
+    if (isContext) {
+      // Where each rule's keywords may be: within its read extent of a reported run.
+      const near = new Map<number, Span[]>();
+      const isNear = (offset: number, rule: number) => {
+        const extent = readExtents[rule];
+        if (!reported || !extent) return true;
+        let spans = near.get(rule);
+        if (!spans) {
+          spans = nearRuns(reported, extent, lines, text.length);
+          near.set(rule, spans);
+        }
+        return isInside(offset, spans);
+      };
+      candidates = withoutContextHits(candidates, isContext, isNear);
+    }
     const matches = matchText(text, path, lines, candidates);
-    let spans = decode ? findEncodedText(text) : [];
-    // A run holds no line break: one on a context line can only yield a hit there.
-    if (isContext) spans = spans.filter((span) => !isContext(span.start));
+    let spans: EncodedSpan[] = [];
+    if (decode && reported) {
+      // Runs hold no line break, but wrapped base64 is one run over lines: read whole.
+      const blocks = reported.map(({ from, to }) => widenToWrappedBlocks(text, from, to));
+      for (const { from, to } of mergedSpans(blocks))
+        spans.push(...findEncodedText(text, from, to));
+    } else if (decode) {
+      spans = findEncodedText(text);
+    }
+    // A run wholly on context lines can only yield a hit there. Base64 wrapped over lines is
+    // one run across them: its last lines may be added under a first line left as it was.
+    if (isContext) {
+      spans = spans.filter((span) => {
+        const last = lines.lineOf(Math.max(span.start, span.end - 1));
+        for (let line = lines.lineOf(span.start); line <= last; line++) {
+          if (!isContext(lines.lineStart(line))) return true;
+        }
+        return false;
+      });
+    }
     return { candidates, matches, spans };
   }
 
   /**
+   * The keyword hits of a text of which only `reported` runs are reported: those of the rules
+   * with a reach as far around them as any reads, those of the rules without one anywhere.
+   */
+  function candidatesNear(text: string, lines: LineIndex, reported: readonly Span[]): Candidate[] {
+    const margin = 2 * MAX_RUN_STRIDE + longestKeyword;
+    aroundReported ??= boundedContext(rules);
+    const regions = mergedSpans(
+      aroundReported(text, lines, reported).map(({ from, to }) => ({
+        from: Math.max(0, from - margin),
+        to: Math.min(text.length, to + margin),
+      })),
+    );
+    const lists = regions.map(({ from, to }) =>
+      prefilter.candidates(text, from, to).filter((candidate) => rules[candidate.rule]!.reach),
+    );
+    if (unboundedRules.length > 0) {
+      unboundedPrefilter ??= buildKeywordSearch(unboundedRules.map((index) => rules[index]!));
+      lists.push(
+        unboundedPrefilter.candidates(text).map((candidate) => ({
+          rule: unboundedRules[candidate.rule]!,
+          hitStarts: candidate.hitStarts,
+          hitLeads: candidate.hitLeads,
+        })),
+      );
+    }
+    return mergedCandidates(lists);
+  }
+
+  /**
    * The keyword hits a rule can use: for a rule whose match stays on one line, none on a
-   * context line, where whatever it finds would not be reported.
+   * context line, where whatever it finds would not be reported; for another with a reach,
+   * those near enough to the other lines (`isNear`) to be in a match that reaches them.
    */
   function withoutContextHits(
     candidates: readonly Candidate[],
     isContext: (offset: number) => boolean,
+    isNear: (offset: number, rule: number) => boolean,
   ): Candidate[] {
     const kept: Candidate[] = [];
     for (const candidate of candidates) {
       const { hitStarts, hitLeads } = candidate;
       const rule = rules[candidate.rule]!;
-      // A companion (another rule `requires` it) counts where it stands, context or not.
-      if (rule.reach?.lines !== 0 || companionIds.has(rule.id) || hitStarts.length === 0) {
+      // A companion (another rule `requires` it) counts where it stands, context or not; a
+      // pattern with no bound may reach the other lines from anywhere.
+      if (!rule.reach || companionIds.has(rule.id) || hitStarts.length === 0) {
         kept.push(candidate);
         continue;
       }
-      const keep = hitStarts.map((start) => !isContext(start));
+      const keep =
+        rule.reach.lines === 0
+          ? hitStarts.map((start) => !isContext(start))
+          : hitStarts.map((start) => isNear(start, candidate.rule));
       if (!keep.includes(true)) continue;
       kept.push({
         rule: candidate.rule,
@@ -405,8 +510,19 @@ export function createDetector(
     lines = buildLineIndex(text),
   ): Hit[] {
     // Context lines (a diff's unchanged lines) serve only rules that read across lines.
-    const isContext = depth === 0 ? contextTest(fragment, lines) : undefined;
-    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth, isContext);
+    const isContextLine = depth === 0 ? contextLineTest(fragment) : undefined;
+    const context = isContextLine && {
+      fragment,
+      isContext: (offset: number) => isContextLine(lines.lineOf(offset)),
+      isContextLine,
+    };
+    const { matches, spans } = matchWhole(
+      text,
+      path,
+      lines,
+      depth < maxDecodeDepth,
+      context || undefined,
+    );
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
 
@@ -498,9 +614,10 @@ export function createDetector(
     const shift = (fragment.startColumn ?? 1) - 1;
     const columnOf = (offset: number, line: number) =>
       offset - lines.lineStart(line) + 1 + (line === 0 ? shift : 0);
+    const isContextLine = contextLineTest(fragment);
     const onContextOnly = (first: number, last: number) => {
       for (let index = first; index <= last; index++) {
-        if (!fragment.contextOnly?.has(lineNumber(index))) return false;
+        if (!isContextLine?.(index)) return false;
       }
       return true;
     };
@@ -510,7 +627,7 @@ export function createDetector(
       const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
       // Context lines helped the rules read the added ones; a secret wholly on them is not new
       // (one that reaches an added line is: a private key's new body between its old markers).
-      if (fragment.contextOnly && onContextOnly(startLine, endLine)) continue;
+      if (isContextLine && onContextOnly(startLine, endLine)) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -548,17 +665,151 @@ export function createDetector(
   }
 }
 
-/** Whether an offset of a fragment's text lies on one of its context-only lines. */
-function contextTest(
+/** Whether a line of a fragment's text (a 0-based index) is one of its context-only lines. */
+function contextLineTest(fragment: Fragment): ((line: number) => boolean) | undefined {
+  const { contextOnly, reportedLines, lineNumbers, startLine } = fragment;
+  if (reportedLines)
+    return (index) => !reportedLines.has(lineNumbers?.[index] ?? startLine + index);
+  if (!contextOnly) return undefined;
+  return (index) => contextOnly.has(lineNumbers?.[index] ?? startLine + index);
+}
+
+/**
+ * The runs of whole lines of a fragment's text that are not context, as [from, to) offsets,
+ * ascending: from its reported lines when it names them (found by line number, not by a pass
+ * over every line), else as reportedRuns finds them.
+ */
+function reportedRunsOf(
   fragment: Fragment,
   lines: LineIndex,
-): ((offset: number) => boolean) | undefined {
-  const { contextOnly } = fragment;
-  if (!contextOnly) return undefined;
-  return (offset) => {
-    const index = lines.lineOf(offset);
-    return contextOnly.has(fragment.lineNumbers?.[index] ?? fragment.startLine + index);
+  length: number,
+  isContextLine: (line: number) => boolean,
+): Span[] | undefined {
+  const { reportedLines, lineNumbers, startLine } = fragment;
+  if (!reportedLines) return reportedRuns(lines, length, isContextLine);
+  const count = lines.lineCount();
+  // Each reported line's index in the text: its line number's place in lineNumbers.
+  const indexOf = (line: number) => {
+    if (!lineNumbers) return line - startLine;
+    let low = 0;
+    let high = lineNumbers.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (lineNumbers[mid]! < line) low = mid + 1;
+      else high = mid;
+    }
+    return lineNumbers[low] === line ? low : -1;
   };
+  const indices = [...reportedLines]
+    .map(indexOf)
+    .filter((index) => index >= 0 && index < count)
+    .sort((a, b) => a - b);
+  const runs: Span[] = [];
+  for (const index of indices) {
+    const start = lines.lineStart(index);
+    const end = index + 1 < count ? lines.lineStart(index + 1) - 1 : length;
+    const last = runs.at(-1);
+    if (last && last.to + 1 >= start) runs[runs.length - 1] = { from: last.from, to: end };
+    else runs.push({ from: start, to: end });
+  }
+  return runs;
+}
+
+/**
+ * The runs of whole lines that are not context, as [from, to) offsets of the text, ascending;
+ * undefined when every line is (nothing to trim: most of a diff's lines are added).
+ */
+function reportedRuns(
+  lines: LineIndex,
+  length: number,
+  isContextLine: (line: number) => boolean,
+): Span[] | undefined {
+  const runs: Span[] = [];
+  const count = lines.lineCount();
+  let contextLines = 0;
+  for (let line = 0; line < count; line++) {
+    if (isContextLine(line)) {
+      contextLines++;
+      continue;
+    }
+    const start = lines.lineStart(line);
+    const end = line + 1 < count ? lines.lineStart(line + 1) - 1 : length;
+    const last = runs.at(-1);
+    if (last && last.to + 1 === start) runs[runs.length - 1] = { from: last.from, to: end };
+    else runs.push({ from: start, to: end });
+  }
+  // Mostly reported lines: looking for the way to each costs more than it saves.
+  return contextLines > count / 2 ? runs : undefined;
+}
+
+/**
+ * Where a keyword of a rule may be that reads `extent` around what it matches: that far around
+ * the reported runs, a prefilter stride or two more (in a run of one character it keeps a hit
+ * every stride, see hitsNear). Ascending and apart.
+ */
+function nearRuns(runs: readonly Span[], extent: Extent, lines: LineIndex, length: number): Span[] {
+  const margin = 2 * MAX_RUN_STRIDE;
+  return mergedSpans(
+    runs.map(({ from, to }) => {
+      const around = extentAround(lines, length, from, to, extent);
+      return { from: around.from - margin, to: around.to + margin };
+    }),
+  );
+}
+
+/** Whether `offset` lies in one of these spans (ascending and apart). */
+function isInside(offset: number, spans: readonly Span[]): boolean {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid]!.from <= offset) low = mid + 1;
+    else high = mid;
+  }
+  const span = spans[low - 1];
+  return span !== undefined && offset < span.to;
+}
+
+/**
+ * Lists of candidates of texts in ascending order (stretches of one text, apart) as one, in
+ * rule order: each rule's hits in the order of the lists.
+ */
+function mergedCandidates(lists: readonly (readonly Candidate[])[]): Candidate[] {
+  if (lists.length === 1) return [...lists[0]!];
+  const byRule = new Map<number, Candidate>();
+  for (const list of lists) {
+    for (const candidate of list) {
+      const known = byRule.get(candidate.rule);
+      // A rule has keyword leads or not, in every list.
+      byRule.set(
+        candidate.rule,
+        known
+          ? {
+              rule: candidate.rule,
+              hitStarts: known.hitStarts.concat(candidate.hitStarts),
+              hitLeads:
+                known.hitLeads && candidate.hitLeads && known.hitLeads.concat(candidate.hitLeads),
+            }
+          : candidate,
+      );
+    }
+  }
+  return [...byRule.values()].sort((a, b) => a.rule - b.rule);
+}
+
+/** Spans sorted, those that overlap or touch made one. */
+function mergedSpans(spans: readonly Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  const result: Span[] = [];
+  for (const span of sorted) {
+    const last = result.at(-1);
+    if (last && span.from <= last.to) {
+      if (span.to > last.to) result[result.length - 1] = { from: last.from, to: span.to };
+    } else {
+      result.push(span);
+    }
+  }
+  return result;
 }
 
 /**

@@ -9,14 +9,15 @@ export interface LineIndex {
 
 /**
  * Line starts are found on first use: most fragments have no finding and never need them, and
- * finding them costs a pass over the text.
+ * finding them costs a pass over the text. A caller that has them already passes them.
  */
-export function buildLineIndex(text: string): LineIndex {
-  let starts: number[] | undefined;
-  const lineStarts = (): number[] => {
+export function buildLineIndex(text: string, known?: readonly number[]): LineIndex {
+  let starts: readonly number[] | undefined = known;
+  const lineStarts = (): readonly number[] => {
     if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+      const found = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) found.push(i + 1);
+      starts = found;
     }
     return starts;
   };
@@ -96,4 +97,30 @@ export function spanAround(
   }
   if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to, linesBelow, end));
   return { from: Math.max(0, start), to: Math.min(text.length, end) };
+}
+
+/**
+ * spanAround by a line index: the same span, found in time that does not grow with the lines
+ * it crosses (a bound of thousands of lines, tried at thousands of places).
+ */
+export function indexedSpanAround(
+  lines: LineIndex,
+  length: number,
+  from: number,
+  to: number,
+  chars: number,
+  linesAbove: number,
+  linesBelow: number,
+): { from: number; to: number } {
+  let start = from - chars;
+  let end = to + chars;
+  if (Number.isFinite(linesAbove)) {
+    const line = lines.lineOf(from) - linesAbove;
+    start = Math.max(start, line <= 0 ? 0 : lines.lineStart(line));
+  }
+  if (Number.isFinite(linesBelow)) {
+    const line = lines.lineOf(to) + linesBelow;
+    end = Math.min(end, line >= lines.lineCount() ? length : lines.lineStart(line));
+  }
+  return { from: Math.max(0, start), to: Math.min(length, end) };
 }

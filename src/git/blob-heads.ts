@@ -11,13 +11,21 @@ import {
 } from "./run-git.js";
 
 /**
- * The first bytes of blobs, enough for git's binary test, from one `git cat-file --batch`
- * started on the first request (a scan that asks for none starts no process). Each blob is
- * read past after its first bytes, never held.
+ * The first bytes of blobs, enough for git's binary test, or blobs whole up to a size, from one
+ * `git cat-file --batch` started on the first request (a scan that asks for none starts no
+ * process). What is past the bytes asked for is read past, never held.
  */
 
+/** A blob's first bytes (all of them when it is no longer than asked) and its whole size. */
+export interface BlobBytes {
+  readonly bytes: Buffer;
+  readonly size: number;
+}
+
 interface Waiting {
-  readonly resolve: (head: Buffer | undefined) => void;
+  /** How many bytes of a blob of this size to hold. */
+  readonly keep: (size: number) => number;
+  readonly resolve: (blob: BlobBytes | undefined) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -31,21 +39,36 @@ export class BlobHeads {
 
   constructor(
     private readonly context: GitContext,
-    headSize = 8000,
+    private readonly headSize = 8000,
   ) {
+    // Answers come in the order asked: the first waiting request is the one being read.
     this.output = new BatchOutputParser({
-      keep: () => headSize,
-      object: (_sha, _type, _size, head) => this.waiting.shift()?.resolve(head),
+      keep: (size) => this.waiting[0]?.keep(size) ?? 0,
+      object: (_sha, _type, size, bytes) => this.waiting.shift()?.resolve({ bytes, size }),
       missing: () => this.waiting.shift()?.resolve(undefined),
     });
   }
 
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id: string): Promise<Buffer | undefined> {
+    const answer = this.request(id, () => this.headSize).then((blob) => blob?.bytes);
+    answer.catch(() => {});
+    return answer;
+  }
+
+  /**
+   * A whole blob and its size, or only its size (no bytes) when it is larger than `maxSize`;
+   * undefined when the repository does not have it.
+   */
+  read(id: string, maxSize: number): Promise<BlobBytes | undefined> {
+    return this.request(id, (size) => (size <= maxSize ? size : 0));
+  }
+
+  private request(id: string, keep: (size: number) => number): Promise<BlobBytes | undefined> {
     const child = this.child ?? this.start();
-    const answer = new Promise<Buffer | undefined>((resolve, reject) => {
+    const answer = new Promise<BlobBytes | undefined>((resolve, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.push({ resolve, reject });
+      else this.waiting.push({ keep, resolve, reject });
     });
     // A failure is raised where the answer is awaited; one never awaited is no crash.
     answer.catch(() => {});

@@ -13,19 +13,24 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The command each branch of the block runs: its failure is the hook's. */
+const STAGED = "staged || exit $?";
+
 /**
  * Runs `keywarden staged` from the first place it is found: the project's node_modules (the
  * hook runs at the top of the work tree; `localBins` adds ones of nested packages), the main
  * worktree's node_modules (from a linked worktree), then PATH,
- * then npx without installing anything. Its exit code is the hook's: 1 blocks the commit; a
- * missing keywarden blocks too, with a line saying so, rather than letting commits through.
+ * then npx without installing anything. A failure ends the hook with keywarden's exit code
+ * (`|| exit $?`), so a line added after the block (`npx lint-staged`) cannot let a blocked
+ * commit through by exiting 0; a missing keywarden blocks too, with a line saying so, rather
+ * than letting commits through.
  */
 export function runKeywardenBlock(localBins: readonly string[] = []): string {
   const candidates = [...new Set([...localBins, "./node_modules/.bin/keywarden"])];
   const lines = [BLOCK_START];
   candidates.forEach((bin, index) => {
     lines.push(`${index === 0 ? "if" : "elif"} [ -x ${shellQuote(bin)} ]; then`);
-    lines.push(`  ${shellQuote(bin)} staged`);
+    lines.push(`  ${shellQuote(bin)} ${STAGED}`);
   });
   // A linked worktree (git worktree add) has no node_modules of its own: the main one's serves.
   for (const bin of candidates) {
@@ -33,13 +38,13 @@ export function runKeywardenBlock(localBins: readonly string[] = []): string {
     lines.push(
       `elif main="$(git rev-parse --git-common-dir 2>/dev/null)/.." && [ -x ${inMain} ]; then`,
     );
-    lines.push(`  ${inMain} staged`);
+    lines.push(`  ${inMain} ${STAGED}`);
   }
   lines.push("elif command -v keywarden >/dev/null 2>&1; then");
-  lines.push("  keywarden staged");
+  lines.push(`  keywarden ${STAGED}`);
   // --offline: npx must not go to the registry on every commit when keywarden is missing.
   lines.push("elif npx --no-install --offline keywarden --version >/dev/null 2>&1; then");
-  lines.push("  npx --no-install --offline keywarden staged");
+  lines.push(`  npx --no-install --offline keywarden ${STAGED}`);
   lines.push("else");
   lines.push(
     '  echo "keywarden hook: keywarden is not installed (npm install --save-dev keywarden), or remove this hook: keywarden hook uninstall" >&2',

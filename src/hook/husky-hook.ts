@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { toPosix } from "../posix-path.js";
 import {
@@ -8,6 +8,7 @@ import {
   withKeywardenBlock,
 } from "./hook-script.js";
 import { type HookTarget, makeHooksFolder } from "./hook-target.js";
+import { readHook } from "./read-hook.js";
 
 /** `.husky/pre-commit`: the keywarden block goes after what is there (which keeps running). */
 
@@ -20,8 +21,9 @@ export function installHuskyHook(target: HookTarget): string[] {
   const dir = target.huskyDir;
   const hook = join(dir, "pre-commit");
   makeHooksFolder(dir);
-  const existed = existsSync(hook);
-  const before = existed ? readFileSync(hook, "utf8") : "";
+  const existing = readHook(hook, shownPath(target, hook), "install");
+  const existed = existing !== undefined;
+  const before = existing ?? "";
   const updating = hasKeywardenBlock(before);
   writeFileSync(hook, withKeywardenBlock(before, runKeywardenBlock(target.localBins)));
   if (!existed) chmodSync(hook, 0o755);
@@ -38,9 +40,8 @@ export function installHuskyHook(target: HookTarget): string[] {
 
 export function uninstallHuskyHook(target: HookTarget): string[] {
   const hook = join(target.huskyDir, "pre-commit");
-  if (!existsSync(hook)) return [];
-  const before = readFileSync(hook, "utf8");
-  if (!hasKeywardenBlock(before)) return [];
+  const before = readHook(hook, shownPath(target, hook), "uninstall");
+  if (before === undefined || !hasKeywardenBlock(before)) return [];
   const after = removeKeywardenBlock(before);
   // Empty: install created it (or found it empty). A hook of blank lines stays, as it was.
   if (after === "") {

@@ -3,33 +3,39 @@ import { COMMIT_HEADER_ARGS, HEADER, parseCommitHeader } from "../git/commit-hea
 import { DiffParser } from "../git/diff-parser.js";
 import { gitOutputLines } from "../git/run-git.js";
 import type { Fragment, GitProvenance } from "../types.js";
-import type { GitSourceOptions } from "./git-source-options.js";
 import {
   ADDED_LINES_DIFF_OPTIONS,
   ADDED_LINES_FLAGS,
+  type AddedLinesOptions,
   addedLinesFragment,
   type ChangedFile,
+  contextFlag,
   isScannable,
+  newTexts,
   settleBinaryFiles,
 } from "./staged-diff.js";
 
 /**
  * The lines each commit of a range (`A..B`, what a pull request or a push brings) adds, one
  * Fragment per commit and file, attributed to that commit, with the unchanged lines around
- * them as context (see ADDED_LINES_FLAGS). One streamed `git log -p`: renames and copies count
+ * them as context (see AddedLinesOptions): the commit's version of the file is read as far
+ * around them as the rules reach. One streamed `git log -p`: renames and copies count
  * only their new lines. A merge is read as its combined diff
  * (`--cc`): only lines in none of its parents are its own (a conflict resolution, an evil
  * merge); what it takes from a parent is that parent's, seen in its own commit when that is
  * in the range and not at all when it is not (a branch that merged main in does not bring
  * main's lines).
  */
-export interface RangeOptions extends GitSourceOptions {
+export interface RangeOptions extends AddedLinesOptions {
   readonly range: string;
   /** A shallow clone's cut commits (see shallowBoundary): their diffs are not theirs. */
   readonly shallowBoundary?: ReadonlySet<string>;
 }
 
-export function rangeLogArgs(range: string): string[] {
+export function rangeLogArgs(
+  range: string,
+  options: Pick<AddedLinesOptions, "contextAround"> = {},
+): string[] {
   return [
     ...ADDED_LINES_DIFF_OPTIONS,
     "log",
@@ -41,6 +47,7 @@ export function rangeLogArgs(range: string): string[] {
     "--no-show-signature",
     ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
+    contextFlag(options),
     "--end-of-options",
     range,
     "--",
@@ -48,7 +55,7 @@ export function rangeLogArgs(range: string): string[] {
 }
 
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
-  const args = rangeLogArgs(options.range);
+  const args = rangeLogArgs(options.range, options);
   let commit: GitProvenance | undefined;
   let isCut = false;
   const changes: ChangedFile[] = [];
@@ -58,8 +65,10 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
   });
   const blobs = new BlobHeads(options);
   const ready = async function* () {
-    for (const { file, git } of await settleBinaryFiles(changes.splice(0), blobs, options)) {
-      const fragment = addedLinesFragment(file, options, options.onSkip, git);
+    const settled = await settleBinaryFiles(changes.splice(0), blobs, options);
+    const texts = newTexts(settled, blobs, options);
+    for (const [index, { file, git }] of settled.entries()) {
+      const fragment = addedLinesFragment(file, options, options.onSkip, git, await texts[index]);
       if (fragment) yield fragment;
     }
   };

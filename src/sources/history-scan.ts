@@ -9,15 +9,15 @@ import {
 } from "../git/repository.js";
 import type { Fragment } from "../types.js";
 import { rangeFragments } from "./commit-range.js";
-import type { GitSourceOptions } from "./git-source-options.js";
 import { type HistoryOptions, type HistoryProgress, historyFragments } from "./history-blobs.js";
+import type { AddedLinesOptions } from "./staged-diff.js";
 
 /**
  * What `keywarden history` scans: every blob of the selected refs, or the lines a range of
  * commits adds. Checks the repository first, so an empty repository or a shallow clone gets a
  * sentence rather than a git error, and a partial clone is read without fetching.
  */
-export interface HistoryScanOptions extends GitSourceOptions {
+export interface HistoryScanOptions extends AddedLinesOptions {
   /** `A..B`: only the lines these commits add. */
   readonly range?: string;
   /** Walk this ref instead of all refs. */

@@ -29,9 +29,6 @@ export const ADDED_LINES_FLAGS = [
   "--no-ext-diff",
   "--no-textconv",
   "--no-relative",
-  // Three lines of context, as git shows by default: a key's provider is often named on a
-  // line nearby that the change leaves alone (`together:` above `apiKey:`).
-  "-U3",
   "--full-index",
   "--find-renames",
   "--diff-filter=ACMRT",
@@ -40,10 +37,55 @@ export const ADDED_LINES_FLAGS = [
   "--dst-prefix=b/",
 ] as const;
 
+/** Stretches of a text, [from, to) offsets. */
+export interface TextSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Which whole-line stretches of a changed file's new text to read around its added lines
+ * (`changed`, each a run of whole added lines; `lineStarts`, where each line of the text
+ * starts), so that rules read there what they would read in the whole file: as far as each
+ * pattern reaches, which the engine knows (see engine/change-context.ts).
+ */
+export type ContextAround = (
+  text: string,
+  lineStarts: readonly number[],
+  changed: readonly TextSpan[],
+) => readonly TextSpan[];
+
+/** What the staged and range sources take. */
+export interface AddedLinesOptions extends GitSourceOptions {
+  /**
+   * Read each changed file's new version (the index's blob, the commit's) around its added
+   * lines by this. Without it, the three unchanged lines on each side that the diff shows are
+   * read; for a blob over maxFileSize, the lines the diff shows around them.
+   */
+  readonly contextAround?: ContextAround;
+}
+
+/**
+ * The unchanged lines a diff shows around added ones. Without a reader of context, three, as
+ * git shows by default: a key's provider is often named on a line nearby that the change
+ * leaves alone (`together:` above `apiKey:`). With one, enough that a file of a few thousand
+ * lines comes whole with its diff, and its new version need not be read apart (newTextOf).
+ */
+const DIFF_CONTEXT_LINES = 2000;
+
+export function contextFlag(options: Pick<AddedLinesOptions, "contextAround">): string {
+  return `-U${options.contextAround ? DIFF_CONTEXT_LINES : 3}`;
+}
+
 /** A parsed file of a diff and, for a range, the commit that brings it. */
 export interface ChangedFile {
   readonly file: DiffFile;
   readonly git?: Fragment["git"];
+  /**
+   * Its added lines were found in its decoded blobs, git having shown it as binary (see
+   * settleBinaryFiles): the diff shows none of its other lines.
+   */
+  readonly isSettled?: boolean;
 }
 
 /** Whether a file may have lines to scan: not a submodule, not deleted, not excluded. */
@@ -87,9 +129,9 @@ export async function settleBinaryFiles(
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
     if (head !== undefined && hasUtf16ByteOrderMark(head)) {
-      settled.push({ ...change, file: await utf16Lines(change.file, context) });
+      settled.push({ ...change, file: await utf16Lines(change.file, context), isSettled: true });
     } else if (head !== undefined && !isBinaryToGit(head)) {
-      settled.push({ ...change, file: await textLines(change.file, context) });
+      settled.push({ ...change, file: await textLines(change.file, context), isSettled: true });
     } else {
       settled.push(change);
     }
@@ -162,6 +204,7 @@ async function linesAddedTo(
     ...ADDED_LINES_DIFF_OPTIONS,
     "diff",
     ...ADDED_LINES_FLAGS,
+    "-U3",
     "--text",
     "--end-of-options",
     from,
@@ -181,14 +224,72 @@ async function linesAddedTo(
 }
 
 /**
+ * The new version of a file whose added lines are to be read in it as far as contextAround
+ * says, decoded as `scan` decodes files: from the diff when it shows the file whole (a file of
+ * up to a few thousand lines), else from its blob. Undefined when there is no reader of context,
+ * when every line of the file is added (nothing else to read), and for a blob over the size
+ * limit: the lines the diff shows are read then.
+ */
+function newTextOf(
+  { file, isSettled }: ChangedFile,
+  blobs: BlobHeads,
+  options: Pick<AddedLinesOptions, "contextAround" | "maxFileSize">,
+): Promise<string | undefined> {
+  if (!options.contextAround || file.isBinary || file.addedLines.length === 0) {
+    return Promise.resolve(undefined);
+  }
+  if (!isSettled) {
+    const whole = wholeInDiff(file);
+    if (whole !== undefined) return Promise.resolve(whole || undefined);
+  }
+  if (file.blob === undefined) return Promise.resolve(undefined);
+  const text = blobs
+    .read(file.blob, options.maxFileSize)
+    .then((blob) =>
+      blob && blob.size <= options.maxFileSize ? decodeText(blob.bytes) : undefined,
+    );
+  // Asked for ahead of its use: a failure is raised where it is awaited, or nowhere.
+  text.catch(() => {});
+  return text;
+}
+
+/**
+ * A file's new text from its diff, when the diff shows all of it: "" when every line is added
+ * (there is nothing around them to read), undefined when it does not show it all.
+ */
+function wholeInDiff(file: DiffFile): string | undefined {
+  const shown = file.addedLines.length + file.contextLines.length;
+  const lastAdded = file.lineNumbers.at(-1)!;
+  const lastShown = Math.max(lastAdded, file.contextNumbers.at(-1) ?? 0);
+  // Every line from the first on is shown (numbers are distinct), and fewer unchanged lines
+  // follow the last added one than the diff shows around a change: the file ends there.
+  let trailing = 0;
+  for (let i = file.contextNumbers.length - 1; i >= 0 && file.contextNumbers[i]! > lastAdded; i--)
+    trailing++;
+  if (shown !== lastShown || trailing >= DIFF_CONTEXT_LINES) return undefined;
+  return file.contextLines.length === 0 ? "" : withContext(file).lines.join("\n");
+}
+
+/** The texts of newTextOf for files, asked for all at once, in their order. */
+export function newTexts(
+  changes: readonly ChangedFile[],
+  blobs: BlobHeads,
+  options: Pick<AddedLinesOptions, "contextAround" | "maxFileSize">,
+): Promise<string | undefined>[] {
+  return changes.map((change) => newTextOf(change, blobs, options));
+}
+
+/**
  * Turns a scannable file of a diff, settled by settleBinaryFiles, into a Fragment of its added
- * lines, or a skip notice. Shared by the staged and range sources.
+ * lines, or a skip notice. Shared by the staged and range sources. With `newText` (newTextOf)
+ * the lines around are read from it, as far as `contextAround` says; else the diff's.
  */
 export function addedLinesFragment(
   file: DiffFile,
-  options: Pick<GitSourceOptions, "maxFileSize">,
+  options: Pick<AddedLinesOptions, "maxFileSize" | "contextAround">,
   skip: (notice: SkipNotice) => void,
   git?: Fragment["git"],
+  newText?: string,
 ): Fragment | undefined {
   const where = git ? ` (commit ${git.commit.slice(0, 12)})` : "";
   if (file.isBinary) {
@@ -209,6 +310,13 @@ export function addedLinesFragment(
     });
     return undefined;
   }
+  if (newText !== undefined && options.contextAround) {
+    return {
+      ...linesAround(file, newText, options.contextAround),
+      path: file.path,
+      ...(git ? { git } : {}),
+    };
+  }
   const { lines, lineNumbers } = withContext(file);
   return {
     text: lines.join("\n"),
@@ -218,6 +326,66 @@ export function addedLinesFragment(
     ...(file.contextNumbers.length > 0 ? { contextOnly: new Set(file.contextNumbers) } : {}),
     ...(git ? { git } : {}),
   };
+}
+
+/** Where each line of `text` starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/** The 0-based line holding `offset`. */
+function lineAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * The stretches of a file's new text that `contextAround` asks for around its added lines,
+ * joined, each line mapped to its line number; only the added lines are reported (the others,
+ * often nearly all of a file read whole, are told as the few that are not context).
+ */
+export function linesAround(
+  file: Pick<DiffFile, "lineNumbers">,
+  text: string,
+  contextAround: ContextAround,
+): Pick<Fragment, "text" | "startLine" | "lineNumbers" | "reportedLines"> {
+  const starts = lineStarts(text);
+  const lineEnd = (line: number) =>
+    line + 1 < starts.length ? starts[line + 1]! - 1 : text.length;
+  // Runs of consecutive added lines, as offsets: line numbers are 1-based and ascending.
+  const added = file.lineNumbers;
+  const changed: TextSpan[] = [];
+  for (let first = 0; first < added.length; ) {
+    let last = first;
+    while (last + 1 < added.length && added[last + 1] === added[last]! + 1) last++;
+    const from = starts[added[first]! - 1];
+    if (from === undefined) break; // past the text: not a line of it
+    changed.push({ from, to: lineEnd(Math.min(added[last]!, starts.length) - 1) });
+    first = last + 1;
+  }
+  const stretches = contextAround(text, starts, changed);
+  if (stretches.length === 0) return { text: "", startLine: 1, reportedLines: new Set() };
+  const pieces = stretches.map(({ from, to }) =>
+    from === 0 && to === text.length ? text : text.slice(from, to),
+  );
+  const startLine = lineAt(starts, stretches[0]?.from ?? 0) + 1;
+  const reportedLines = new Set(added);
+  // One stretch is contiguous: its first line number says where every line is.
+  if (stretches.length === 1) return { text: pieces[0]!, startLine, reportedLines };
+  const lineNumbers: number[] = [];
+  for (const { from, to } of stretches) {
+    const last = lineAt(starts, to) + 1;
+    for (let line = lineAt(starts, from) + 1; line <= last; line++) lineNumbers.push(line);
+  }
+  return { text: pieces.join("\n"), startLine, lineNumbers, reportedLines };
 }
 
 /** A file's added and context lines together, in file order. */
@@ -244,7 +412,7 @@ function withContext(file: DiffFile): { lines: string[]; lineNumbers: number[] }
   return { lines, lineNumbers };
 }
 
-export interface StagedOptions extends GitSourceOptions {
+export interface StagedOptions extends AddedLinesOptions {
   /** Only the staged files this takes (repository-relative paths); all when absent. */
   readonly isListed?: (path: string) => boolean;
 }
@@ -256,7 +424,13 @@ export interface StagedOptions extends GitSourceOptions {
  * pre-commit hook of `git commit -a` or `git commit <paths>` it sees what will be committed.
  */
 export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
-  const args = [...ADDED_LINES_DIFF_OPTIONS, "diff", "--cached", ...ADDED_LINES_FLAGS];
+  const args = [
+    ...ADDED_LINES_DIFF_OPTIONS,
+    "diff",
+    "--cached",
+    ...ADDED_LINES_FLAGS,
+    contextFlag(options),
+  ];
   const changes: ChangedFile[] = [];
   let changed = false;
   const parser = new DiffParser((file) => {
@@ -266,8 +440,16 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
   });
   const blobs = new BlobHeads(options);
   const ready = async function* () {
-    for (const { file } of await settleBinaryFiles(changes.splice(0), blobs, options)) {
-      const fragment = addedLinesFragment(file, options, options.onSkip);
+    const settled = await settleBinaryFiles(changes.splice(0), blobs, options);
+    const texts = newTexts(settled, blobs, options);
+    for (const [index, { file }] of settled.entries()) {
+      const fragment = addedLinesFragment(
+        file,
+        options,
+        options.onSkip,
+        undefined,
+        await texts[index],
+      );
       if (fragment) yield fragment;
     }
   };

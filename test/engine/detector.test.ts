@@ -8,7 +8,7 @@ import { ruleScope } from "../../src/config/pattern-scope.js";
 import type { RawRule } from "../../src/config/rule-schema.js";
 import { base62 } from "../../src/engine/checksum.js";
 import { createDetector } from "../../src/engine/detector.js";
-import { buildPrefilter } from "../../src/engine/prefilter.js";
+import { buildKeywordSearch, buildPrefilter } from "../../src/engine/prefilter.js";
 
 function rule(overrides: Partial<RawRule> & Pick<RawRule, "id" | "pattern" | "keywords">): RawRule {
   return {
@@ -63,6 +63,29 @@ describe("prefilter", () => {
       { rule: 0, hitStarts: [2] },
       { rule: 1, hitStarts: [2, 13] },
     ]);
+  });
+});
+
+describe("keyword search (the prefilter for a handful of keywords)", () => {
+  it("finds what the prefilter finds: every keyword, nested ones too, ASCII case folded, in a stretch", async () => {
+    const rules = (await loadBuiltinRules()).filter((rule) => !rule.reach);
+    const text = [
+      "PASSWORD=x; Pwd=y",
+      "-----BEGIN PRIVATE KEY-----",
+      '"type": "service_account"',
+      '<add key="ClearTextPassword" value="z" />',
+      "pässword pwdpwd",
+    ].join("\n");
+    const search = buildKeywordSearch(rules);
+    const prefilter = buildPrefilter(rules);
+    const hits = (candidates: readonly { rule: number; hitStarts: number[] }[]) =>
+      candidates.map(({ rule, hitStarts }) => [rules[rule]!.id, hitStarts]);
+    expect(hits(search.candidates(text))).toEqual(hits(prefilter.candidates(text)));
+    expect(hits(search.candidates(text)).length).toBeGreaterThan(2);
+    const [from, to] = [text.indexOf("-----"), text.indexOf("<add")];
+    expect(hits(search.candidates(text, from, to))).toEqual(
+      hits(prefilter.candidates(text, from, to)),
+    );
   });
 });
 
@@ -264,6 +287,24 @@ describe("detector", () => {
     expect(
       detector.detect({ text, path: "a", startLine: 1 }).map((f) => [f.secret, f.line, f.column]),
     ).toEqual([[long, 2, 3]]);
+  });
+
+  it("decodes base64 wrapped over lines whose first line is only context, when later ones are added", () => {
+    const detector = createDetector(compile(tokenRule));
+    const secret = `tok_${expandTemplate("{{alnum:24}}")}`;
+    const wrapped = Buffer.from(`# generated\nNOTE=${"n".repeat(60)}\nAPI_TOKEN=${secret}\n`)
+      .toString("base64")
+      .match(/.{1,76}/g)!;
+    expect(wrapped.length).toBeGreaterThan(2);
+    const text = `payload:\n${wrapped.join("\n")}\n`;
+    // A diff that changes the block's later lines shows its first one as context.
+    const fragment = { text, path: "a", startLine: 1, contextOnly: new Set([1, 2]) };
+    expect(detector.detect(fragment).map((f) => [f.secret, f.line, f.encoding])).toEqual([
+      [secret, 2, "base64"],
+    ]);
+    // Wholly on context lines, it is not the change's.
+    const unchanged = new Set(Array.from({ length: wrapped.length + 2 }, (_, i) => i + 1));
+    expect(detector.detect({ ...fragment, contextOnly: unchanged })).toEqual([]);
   });
 
   it("reads each line of a wrapped block that is no text as a whole on its own", () => {

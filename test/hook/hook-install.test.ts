@@ -1,8 +1,11 @@
 import {
   appendFileSync,
+  chmodSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -170,6 +173,120 @@ describe("keywarden hook install / uninstall", () => {
     const left = readFileSync(hook, "utf8");
     expect(left).toContain(added);
     expect(left).not.toContain("keywarden staged");
+  });
+
+  it("ends its hook with keywarden's exit code, whatever lines follow its block, and an update rewrites an older block", async () => {
+    const env = { PATH: `${keywardenOnPath()}:${process.env.PATH}` };
+    // A line a team adds after the block: it exits 0, and must not decide the commit.
+    const lint = 'echo "lint ran"\n';
+    let attempt = 0;
+    const blockedDespiteLine = (repo: TempRepo) => {
+      const file = `config/app${++attempt}.env`;
+      repo.write({ [file]: `LLAMA_API_KEY=${plantedKey()}\n` });
+      const blocked = tryCommit(repo, "add a key", env);
+      expect(blocked.output).toContain("commit blocked");
+      expect(blocked.exitCode).toBe(1);
+      // The line still runs when keywarden lets the commit through.
+      repo.write({ [file]: "LLAMA_API_KEY=from-the-environment\n" });
+      const clean = tryCommit(repo, "no key", env);
+      expect(clean).toMatchObject({ exitCode: 0, output: expect.stringContaining("lint ran") });
+    };
+
+    const plain = makeTempRepo();
+    plain.commit("base", { "README.md": "x\n" });
+    expect((await runCli(["hook", "install", "--git"], { cwd: plain.dir })).exitCode).toBe(0);
+    const plainHook = join(plain.dir, ".git", "hooks", "pre-commit");
+    appendFileSync(plainHook, lint);
+    blockedDespiteLine(plain);
+
+    // A hook written before the block ended the hook on failure: install again rewrites it.
+    const older = readFileSync(plainHook, "utf8").replaceAll(" || exit $?\n", "\n");
+    expect(older).toContain("  keywarden staged\n");
+    writeFileSync(plainHook, older);
+    plain.write({ "config/old.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    expect(tryCommit(plain, "let through by the older block", env).exitCode).toBe(0);
+    const update = await runCli(["hook", "install", "--git"], { cwd: plain.dir });
+    expect(update.stdout).toContain("Updated");
+    expect(readFileSync(plainHook, "utf8")).toContain("  keywarden staged || exit $?\n");
+    expect(readFileSync(plainHook, "utf8").endsWith(lint)).toBe(true);
+    blockedDespiteLine(plain);
+
+    const hooksPath = makeTempRepo();
+    hooksPath.commit("base", { "README.md": "x\n" });
+    hooksPath.git("config", "core.hooksPath", ".githooks");
+    expect((await runCli(["hook", "install"], { cwd: hooksPath.dir })).exitCode).toBe(0);
+    appendFileSync(join(hooksPath.dir, ".githooks", "pre-commit"), lint);
+    blockedDespiteLine(hooksPath);
+
+    // husky runs its hooks with sh -e; the block holds without it too.
+    const husky = makeTempRepo();
+    husky.commit("base", { "README.md": "x\n" });
+    expect((await runCli(["hook", "install", "--husky"], { cwd: husky.dir })).exitCode).toBe(0);
+    const huskyHook = join(husky.dir, ".husky", "pre-commit");
+    appendFileSync(huskyHook, lint);
+    husky.write({ "config/app.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    husky.git("add", "config/app.env");
+    const { spawnSync } = await import("node:child_process");
+    const run = spawnSync("sh", [huskyHook], {
+      cwd: husky.dir,
+      env: { ...process.env, ...GIT_ENV, ...env, CI: "" },
+      encoding: "utf8",
+    });
+    expect(run.stderr).toContain("commit blocked");
+    expect(run.status).toBe(1);
+  });
+
+  it("brings the previous hook back as it was when lines were added to its hook, keeping those lines beside it", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "x\n" });
+    const hooks = join(repo.dir, ".git", "hooks");
+    const hook = join(hooks, "pre-commit");
+    writeFileSync(hook, PREVIOUS_HOOK);
+    chmodSync(hook, 0o750);
+    expect((await runCli(["hook", "install", "--git"], { cwd: repo.dir })).exitCode).toBe(0);
+    const added = 'echo "lint ran" >> "$(git rev-parse --git-dir)/lint.log"\n';
+    appendFileSync(hook, added);
+
+    const uninstall = await runCli(["hook", "uninstall"], { cwd: repo.dir });
+    expect(uninstall.exitCode).toBe(0);
+    expect(uninstall.stdout).toBe(
+      "Removed the keywarden hook and restored the previous one: .git/hooks/pre-commit; the lines added to keywarden's hook since install are kept, not run, in .git/hooks/pre-commit.keywarden-edited: copy them into .git/hooks/pre-commit to keep running them.\n",
+    );
+    expect(readFileSync(hook, "utf8")).toBe(PREVIOUS_HOOK);
+    expect(statSync(hook).mode & 0o777).toBe(0o750);
+    expect(
+      readdirSync(hooks)
+        .filter((name) => name.startsWith("pre-commit") && !name.endsWith(".sample"))
+        .sort(),
+    ).toEqual(["pre-commit", "pre-commit.keywarden-edited"]);
+    const kept = readFileSync(join(hooks, "pre-commit.keywarden-edited"), "utf8");
+    expect(kept.endsWith(added)).toBe(true);
+    expect(kept).not.toContain("keywarden staged");
+
+    // The previous hook runs again, as git's pre-commit, and keywarden no longer does.
+    repo.write({ "late.env": `LLAMA_API_KEY=${plantedKey()}\n` });
+    const env = { PATH: `${keywardenOnPath()}:${process.env.PATH}` };
+    expect(tryCommit(repo, "no guard any more", env).exitCode).toBe(0);
+    expect(previousHookRuns(repo)).toBe(1);
+  });
+
+  it("names a folder in the place of a hook in one line, exit 2", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "x\n" });
+    mkdirSync(join(repo.dir, ".git", "hooks", "pre-commit"));
+    for (const action of ["install", "uninstall"]) {
+      const result = await runCli(["hook", action, "--git"], { cwd: repo.dir });
+      expect(result.exitCode, action).toBe(2);
+      expect(result.stderr, action).toBe(
+        `keywarden: .git/hooks/pre-commit: cannot read it (a folder is in its place): move it away, then run keywarden hook ${action} again\n`,
+      );
+    }
+    mkdirSync(join(repo.dir, ".husky", "pre-commit"), { recursive: true });
+    const husky = await runCli(["hook", "install", "--husky"], { cwd: repo.dir });
+    expect(husky.exitCode).toBe(2);
+    expect(husky.stderr).toBe(
+      "keywarden: .husky/pre-commit: cannot read it (a folder is in its place): move it away, then run keywarden hook install again\n",
+    );
   });
 
   it("finds its hook where `pre-commit install` moved it (pre-commit.legacy) and takes it out", async () => {

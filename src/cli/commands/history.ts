@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { changeContext } from "../../engine/change-context.js";
 import { UsageError } from "../../errors.js";
 import {
   aggregateOccurrences,
@@ -95,7 +96,7 @@ async function runHistory(context: CommandContext, argv: Record<string, unknown>
         onSkip,
         isExcluded: excludeMatcher(config.exclude, globPath),
         isAllowedPlace: allowedPlaceMatcher(config.allow, globPath),
-        ...(range !== undefined ? { range } : {}),
+        ...(range !== undefined ? { range, contextAround: changeContext(config.rules) } : {}),
         ...(branch !== undefined ? { branch } : {}),
         ...(argv.since !== undefined ? { since: String(argv.since) } : {}),
         ...(maxCount !== undefined ? { maxCount } : {}),

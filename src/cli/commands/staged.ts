@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import type { ResolvedConfig } from "../../config/load-config.js";
+import { changeContext } from "../../engine/change-context.js";
 import { runGitRaw } from "../../git/run-git.js";
 import { escapeControls } from "../../report/escape-controls.js";
 import { globPathFromTop, withGlobPaths } from "../../sources/config-paths.js";
@@ -92,6 +93,9 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
         maxFileSize: config.maxFileSize,
         onSkip,
         isExcluded: excludeMatcher(config.exclude, globPath),
+        // The new version of each changed file is read as far around its added lines as the
+        // rules reach, so the hook finds what a scan of the file finds on them.
+        contextAround: changeContext(config.rules),
       };
       const fragments =
         paths.length === 0 ? stagedFragments(git) : namedPathFragments(io, paths, git, config);
