@@ -344,7 +344,8 @@ function clipAround(text, start, end) {
   return `${from > 0 ? "…" : ""}${text.slice(from, to2)}${to2 < text.length ? "…" : ""}`;
 }
 function encodedRunSpan(finding) {
-  return finding.encoding && finding.endLine === finding.line ? { start: finding.column - 1, end: finding.endColumn - 1 } : void 0;
+  const shown2 = (finding.lineTextColumn ?? 1) - 1;
+  return finding.encoding && finding.endLine === finding.line ? { start: finding.column - 1 - shown2, end: finding.endColumn - 1 - shown2 } : void 0;
 }
 function secretLines(secret) {
   if (!/[\r\n]/.test(secret)) return [secret];
@@ -353,11 +354,11 @@ function secretLines(secret) {
 function ownSpan(finding) {
   const encoded = encodedRunSpan(finding);
   if (encoded) return encoded;
-  const start = finding.column - 1;
-  const shown = finding.secret.split(/\r?\n|\r/, 1)[0];
-  if (finding.lineText.startsWith(shown, start)) return { start, end: start + shown.length };
-  const at2 = Math.max(0, finding.lineText.indexOf(shown));
-  return { start: at2, end: at2 + shown.length };
+  const start = finding.column - (finding.lineTextColumn ?? 1);
+  const shown2 = finding.secret.split(/\r?\n|\r/, 1)[0];
+  if (finding.lineText.startsWith(shown2, start)) return { start, end: start + shown2.length };
+  const at2 = Math.max(0, finding.lineText.indexOf(shown2));
+  return { start: at2, end: at2 + shown2.length };
 }
 function textsToHide(finding) {
   const texts = secretLines(finding.secret);
@@ -10046,9 +10047,9 @@ function closestName(word, known) {
   const allowed = Math.max(1, Math.floor(word.length / 3));
   let best;
   for (const name of known) {
-    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
-    if (distance <= allowed && (best === void 0 || distance < best.distance))
-      best = { name, distance };
+    const distance2 = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance2 <= allowed && (best === void 0 || distance2 < best.distance))
+      best = { name, distance: distance2 };
   }
   return best?.name;
 }
@@ -15450,7 +15451,7 @@ function allowAfterEscape(pattern, flags) {
   }
   if (opening === void 0) return pattern;
   const after = new RegExp(`${opening}$`, flags.replace(/[gyd]/g, ""));
-  if (["n", "2", "m"].every((last) => after.test(last))) return pattern;
+  if (["n", "2", "m", "-", "+", "="].every((last) => after.test(last))) return pattern;
   return `(?:${opening}|(?<=${ESCAPES}))${pattern.slice(opening.length)}`;
 }
 var ESCAPES;
@@ -15463,7 +15464,11 @@ var init_escape_boundary = __esm({
       "%[0-9A-Fa-f]{2}",
       "\\\\u00[0-9A-Fa-f]{2}",
       "\\\\x[0-9A-Fa-f]{2}",
-      "(?:\\x1b|\\\\u001b|\\\\x1b|\\\\e|\\\\033)\\[[0-9;]{0,12}m"
+      "(?:\\x1b|\\\\u001b|\\\\x1b|\\\\e|\\\\033)\\[[0-9;]{0,12}m",
+      // ${API_TOKEN:-<key>}, ${API_TOKEN-<key>}, ${API_TOKEN:=<key>}, ${API_TOKEN:+<key>}: a value
+      // the shell (or docker-compose) uses by the variable's state, as written in scripts and
+      // compose files.
+      "\\$\\{[A-Za-z_][A-Za-z0-9_]{0,63}:?[-=+]"
     ].join("|");
   }
 });
@@ -15574,10 +15579,10 @@ function keywordLeads(pattern, flags, keywords) {
     }
     return folded;
   };
-  const record2 = (keyword, starts, distance) => {
+  const record2 = (keyword, starts, distance2) => {
     const set = leads.get(keyword) ?? /* @__PURE__ */ new Set();
     leads.set(keyword, set);
-    for (const start of starts) set.add(start + distance);
+    for (const start of starts) set.add(start + distance2);
     if (set.size > MAX_LEADS) throw new Unprovable();
   };
   const walk = (frame, offsets, run, runStarts) => {
@@ -16113,8 +16118,8 @@ function expand(template, context) {
           operator = expression.charAt(0);
           expression = expression.substr(1);
         }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+        expression.split(/,/g).forEach(function(variable2) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable2);
           values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
         });
         if (operator && operator !== "+") {
@@ -20004,16 +20009,16 @@ var init_markdown = __esm({
         "| --- | --- | --- | --- | --- | --- |"
       ];
       let size = 0;
-      let shown = 0;
+      let shown2 = 0;
       for (const finding of sorted) {
         const line = row(finding);
         if (size + line.length > MAX_TABLE_CHARS) break;
         lines.push(line);
         size += line.length + 1;
-        shown++;
+        shown2++;
       }
-      if (shown < sorted.length) {
-        lines.push("", `…and ${plural(sorted.length - shown, "more finding")}: see the full report.`);
+      if (shown2 < sorted.length) {
+        lines.push("", `…and ${plural(sorted.length - shown2, "more finding")}: see the full report.`);
       }
       const fixes = /* @__PURE__ */ new Map();
       for (const finding of sorted)
@@ -20057,11 +20062,11 @@ var init_config_schema = __esm({
       examples: optional(ruleSchema.shape.examples)
     });
     sizeSchema = union2([
-      int().check(_positive()),
+      int().check(_gte(0)),
       string2().check(
         _regex(
           /^\d+(?:\.\d+)?\s*(?:[kKmMgG]i?[bB]?|[bB])?$/,
-          'a size such as 1048576, "500KB" or "10MB"'
+          'a size such as 1048576, "500KB" or "10MB" (0: no limit)'
         )
       )
     ]);
@@ -20908,7 +20913,10 @@ function keywardenRuleId(id) {
 function builtinEquivalents(gitleaksId) {
   return BUILTIN_EQUIVALENTS.get(gitleaksId) ?? [keywardenRuleId(gitleaksId)];
 }
-var BUILTIN_EQUIVALENTS;
+function isGenericGitleaksRule(gitleaksId) {
+  return GENERIC_GITLEAKS_RULES.has(gitleaksId);
+}
+var BUILTIN_EQUIVALENTS, GENERIC_GITLEAKS_RULES;
 var init_gitleaks_rule_ids = __esm({
   "src/config/gitleaks-rule-ids.ts"() {
     "use strict";
@@ -20955,6 +20963,7 @@ var init_gitleaks_rule_ids = __esm({
       ["telegram-bot-api-token", ["telegram-bot-token"]],
       ["twilio-api-key", ["twilio-api-key-sid"]]
     ]);
+    GENERIC_GITLEAKS_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
   }
 });
 
@@ -21007,7 +21016,12 @@ function samePath(entryPath, findingPath, loose) {
   return entry !== written && written.endsWith(`/${path}`);
 }
 function sameRule(entryRule, findingRule) {
-  return entryRule === findingRule || builtinEquivalents(entryRule).includes(findingRule);
+  return entryRule === findingRule || builtinEquivalents(entryRule).includes(findingRule) || isGenericGitleaksRule(entryRule);
+}
+function sameSecret(recorded, secret) {
+  if (secret === void 0 || recorded === "REDACTED") return true;
+  if (recorded.endsWith("...")) return secret.startsWith(recorded.slice(0, -3));
+  return recorded === secret || recorded.includes(secret) || secret.includes(recorded);
 }
 function entryMatches(entry, finding, loosePaths = false) {
   if (entry.kind === "fingerprint") {
@@ -21016,6 +21030,9 @@ function entryMatches(entry, finding, loosePaths = false) {
   }
   if (!sameRule(entry.ruleId, finding.ruleId) || entry.line !== finding.line) return false;
   if (!samePath(entry.path, finding.path, loosePaths)) return false;
+  if (entry.secret !== void 0 && isGenericGitleaksRule(entry.ruleId)) {
+    if (!sameSecret(entry.secret, finding.secret)) return false;
+  }
   if (entry.commit === void 0) return true;
   return finding.commit?.startsWith(entry.commit) ?? false;
 }
@@ -21097,7 +21114,9 @@ function parseBaseline(text, file) {
       const parsed = parseSuppressionEntry(finding.Fingerprint);
       if ("error" in parsed)
         throw new ConfigError(`${file}: finding ${index}: Fingerprint ${parsed.error}`, file);
-      locations.push(parsed);
+      locations.push(
+        parsed.kind === "location" && finding.Secret ? { ...parsed, secret: finding.Secret } : parsed
+      );
     });
     return { fingerprints: /* @__PURE__ */ new Set(), locations };
   }
@@ -21125,7 +21144,9 @@ var init_baseline = __esm({
         })
       )
     });
-    gitleaksSchema = array(object({ Fingerprint: nonEmptyString() }));
+    gitleaksSchema = array(
+      object({ Fingerprint: nonEmptyString(), Secret: optional(string2()) })
+    );
   }
 });
 
@@ -21236,6 +21257,83 @@ var init_endpoint_overrides = __esm({
     init_url_policy();
     ENV_PREFIX = "KEYWARDEN_ENDPOINT_";
     SERVICE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  }
+});
+
+// src/verify/proxy-settings.ts
+var proxy_settings_exports = {};
+__export(proxy_settings_exports, {
+  proxyAddress: () => proxyAddress,
+  proxyFor: () => proxyFor,
+  readProxySettings: () => readProxySettings
+});
+function variable(env, name) {
+  for (const spelling of [name, name.toLowerCase()]) {
+    const value = env[spelling]?.trim();
+    if (value) return { name: spelling, value };
+  }
+  return void 0;
+}
+function shown(value) {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^@/]*@/, "$1…@");
+}
+function parseProxy(name, value) {
+  let url2;
+  try {
+    url2 = new URL(SCHEME.test(value) ? value : `http://${value}`);
+  } catch {
+    url2 = void 0;
+  }
+  if (!url2?.hostname) {
+    throw new ConfigError(
+      `${name}: "${shown(value)}" is not a proxy address (expected host:port or http://host:port)`
+    );
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
+    throw new ConfigError(
+      `${name}: ${url2.protocol}// proxies are not supported (use an http:// or https:// proxy)`
+    );
+  }
+  return { variable: name, url: url2 };
+}
+function parseNoProxy(value) {
+  return value.split(/[\s,]+/).filter(Boolean).map((entry) => {
+    const withPort = /^(\[[^\]]*\]|[^:]*):(\d+)$/.exec(entry);
+    const host = (withPort ? withPort[1] : entry).toLowerCase().replace(/^\*?\./, "").replace(/^\[(.*)\]$/, "$1");
+    return { host, port: withPort ? Number(withPort[2]) : void 0 };
+  }).filter((entry) => entry.host !== "");
+}
+function readProxySettings(env) {
+  const http = variable(env, "HTTP_PROXY");
+  const https = variable(env, "HTTPS_PROXY") ?? http;
+  const noProxy = variable(env, "NO_PROXY")?.value ?? "";
+  return {
+    http: http && parseProxy(http.name, http.value),
+    https: https && parseProxy(https.name, https.value),
+    noneProxied: noProxy === "*",
+    noProxy: parseNoProxy(noProxy)
+  };
+}
+function proxyFor(settings, url2) {
+  const proxy = url2.protocol === "https:" ? settings.https : settings.http;
+  if (!proxy || settings.noneProxied) return void 0;
+  const host = url2.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const port = url2.port ? Number(url2.port) : DEFAULT_PORTS[url2.protocol];
+  const bypassed = settings.noProxy.some(
+    (entry) => (entry.port === void 0 || entry.port === port) && (host === entry.host || host.endsWith(`.${entry.host}`))
+  );
+  return bypassed ? void 0 : proxy;
+}
+function proxyAddress(proxy) {
+  return `${proxy.url.hostname}:${proxy.url.port || DEFAULT_PORTS[proxy.url.protocol]}`;
+}
+var SCHEME, DEFAULT_PORTS;
+var init_proxy_settings = __esm({
+  "src/verify/proxy-settings.ts"() {
+    "use strict";
+    init_errors();
+    SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+    DEFAULT_PORTS = { "http:": 80, "https:": 443 };
   }
 });
 
@@ -32131,7 +32229,7 @@ var require_env_http_proxy_agent = __commonJS({
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent = require_proxy_agent();
     var Agent = require_agent();
-    var DEFAULT_PORTS = {
+    var DEFAULT_PORTS2 = {
       "http:": 80,
       "https:": 443
     };
@@ -32180,7 +32278,7 @@ var require_env_http_proxy_agent = __commonJS({
       #getProxyAgentForUrl(url2) {
         let { protocol, host: hostname, port } = url2;
         hostname = hostname.replace(/:\d*$/, "").toLowerCase();
-        port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
+        port = Number.parseInt(port, 10) || DEFAULT_PORTS2[protocol] || 0;
         if (!this.#shouldProxy(hostname, port)) {
           return this[kNoProxyAgent];
         }
@@ -47873,20 +47971,41 @@ ${captureLines}` : capture.stack;
 });
 
 // src/verify/http-client.ts
-async function fetchFor(env) {
-  const variable = (name) => env[name] || env[name.toLowerCase()] || void 0;
-  const httpsProxy = variable("HTTPS_PROXY");
-  const httpProxy = variable("HTTP_PROXY");
-  if (!httpsProxy && !httpProxy) return fetch;
-  const loaded = await Promise.resolve().then(() => __toESM(require_undici(), 1));
-  const undici = loaded.default ?? loaded;
-  const noProxy = variable("NO_PROXY");
-  const dispatcher = new undici.EnvHttpProxyAgent({
-    ...httpProxy ? { httpProxy } : {},
-    ...httpsProxy ?? httpProxy ? { httpsProxy: httpsProxy ?? httpProxy } : {},
-    ...noProxy ? { noProxy } : {}
-  });
-  return (url2, init) => undici.fetch(url2, { ...init, dispatcher });
+function routerFor(settings) {
+  if (!settings.http && !settings.https) return async () => ({ fetch });
+  let loaded;
+  const agents = /* @__PURE__ */ new Map();
+  const viaProxy = (proxy) => {
+    let agent = agents.get(proxy.url.href);
+    if (!agent) {
+      loaded ??= Promise.resolve().then(() => __toESM(require_undici(), 1)).then(
+        // undici is CommonJS: bundled, its exports sit on `default`.
+        (module) => module.default ?? module
+      );
+      agent = loaded.then((undici) => {
+        const dispatcher = new undici.ProxyAgent({
+          uri: proxy.url.href,
+          clientFactory: (origin, options2) => {
+            const pool = new undici.Pool(origin, options2);
+            const connect = pool.connect.bind(pool);
+            const connectOnce = (params) => connect(params).catch((error2) => {
+              if (error2.code !== "UND_ERR_SOCKET") throw error2;
+              throw new TunnelDropped(error2);
+            });
+            pool.connect = connectOnce;
+            return pool;
+          }
+        });
+        return (url2, init) => undici.fetch(url2, { ...init, dispatcher });
+      });
+      agents.set(proxy.url.href, agent);
+    }
+    return agent;
+  };
+  return async (url2) => {
+    const proxy = proxyFor(settings, url2);
+    return proxy ? { fetch: await viaProxy(proxy), proxy } : { fetch };
+  };
 }
 async function readCapped(response) {
   if (!response.body) return "";
@@ -47909,20 +48028,40 @@ function headerRecord(headers) {
   });
   return record2;
 }
+function causes(error2) {
+  const chain = [];
+  for (let at2 = error2; at2 !== void 0 && chain.length < 8; ) {
+    chain.push(at2);
+    at2 = at2 instanceof Error ? at2.cause : void 0;
+  }
+  return chain;
+}
 function describeNetworkError(error2) {
-  const cause = error2 instanceof Error ? error2.cause : void 0;
-  if (cause?.code) return cause.code;
+  for (const cause of causes(error2).slice(1)) {
+    const code = cause.code;
+    if (typeof code === "string" && code !== "") return code;
+  }
   return error2 instanceof Error ? error2.message : String(error2);
+}
+function describeProxyFailure(error2, url2, proxy) {
+  const where = `the proxy ${proxyAddress(proxy)} (${proxy.variable})`;
+  for (const cause of causes(error2)) {
+    const refused = /Proxy response \((\d+)\)/.exec(cause instanceof Error ? cause.message : "");
+    if (refused) return `${where} answered ${refused[1]} when asked to connect to ${url2.host}`;
+  }
+  if (causes(error2).some((cause) => cause instanceof TunnelDropped))
+    return `${where} closed the connection when asked to connect to ${url2.host}`;
+  const reason = describeNetworkError(error2);
+  return CONNECT_FAILURES.has(reason) ? `could not reach ${where}: ${reason}` : `could not reach ${url2.host} through ${where}: ${reason}`;
 }
 function createHttpClient(options2) {
   const maxRedirects = options2.maxRedirects ?? 3;
-  let fetcher;
+  const route = routerFor(readProxySettings(options2.env ?? {}));
   const sendOnce = async (request2, url2, signal) => {
     const refused = unsendableReason(url2);
     if (refused) throw new HttpFailure("refused-url", refused);
     const headers = { "user-agent": options2.userAgent, ...request2.headers };
-    fetcher ??= fetchFor(options2.env ?? {});
-    const send = await fetcher;
+    const { fetch: send, proxy } = await route(url2);
     try {
       const response = await send(url2, {
         method: request2.method,
@@ -47933,15 +48072,16 @@ function createHttpClient(options2) {
       });
       return { response, body: await readCapped(response) };
     } catch (error2) {
+      const through = proxy ? ` through the proxy ${proxyAddress(proxy)}` : "";
       if (signal.aborted) {
         throw new HttpFailure(
           "timeout",
-          `no answer from ${url2.host} within ${request2.timeoutMs} ms`
+          `no answer from ${url2.host}${through} within ${request2.timeoutMs} ms`
         );
       }
       throw new HttpFailure(
         "network",
-        `could not reach ${url2.host}: ${describeNetworkError(error2)}`
+        proxy ? describeProxyFailure(error2, url2, proxy) : `could not reach ${url2.host}: ${describeNetworkError(error2)}`
       );
     }
   };
@@ -47953,7 +48093,7 @@ function createHttpClient(options2) {
       for (let hop = 0; ; hop++) {
         const { response, body } = await sendOnce(current, url2, signal);
         const location = response.headers.get("location");
-        if (!REDIRECTS.has(response.status) || location === null || hop >= maxRedirects) {
+        if (request2.followRedirects === false || !REDIRECTS.has(response.status) || location === null || hop >= maxRedirects) {
           return { status: response.status, headers: headerRecord(response.headers), body, url: url2 };
         }
         const next = new URL(location, url2);
@@ -47969,10 +48109,11 @@ function createHttpClient(options2) {
     }
   };
 }
-var HttpFailure, MAX_BODY_BYTES, REDIRECTS;
+var HttpFailure, TunnelDropped, MAX_BODY_BYTES, REDIRECTS, CONNECT_FAILURES;
 var init_http_client = __esm({
   "src/verify/http-client.ts"() {
     "use strict";
+    init_proxy_settings();
     init_url_policy();
     HttpFailure = class extends Error {
       constructor(kind, message) {
@@ -47982,14 +48123,29 @@ var init_http_client = __esm({
       kind;
       name = "HttpFailure";
     };
+    TunnelDropped = class extends Error {
+      name = "TunnelDropped";
+      constructor(cause) {
+        super("the proxy closed the connection", { cause });
+      }
+    };
     MAX_BODY_BYTES = 4 * 1024 * 1024;
     REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+    CONNECT_FAILURES = /* @__PURE__ */ new Set([
+      "ECONNREFUSED",
+      "ENOTFOUND",
+      "EAI_AGAIN",
+      "EHOSTUNREACH",
+      "ENETUNREACH",
+      "ETIMEDOUT",
+      "UND_ERR_CONNECT_TIMEOUT"
+    ]);
   }
 });
 
 // src/verify/progress-line.ts
 function createProgressLine(output, enabled) {
-  let shown = false;
+  let shown2 = false;
   let lastDraw = 0;
   return {
     update(done, total) {
@@ -47997,12 +48153,12 @@ function createProgressLine(output, enabled) {
       const now = Date.now();
       if (done < total && now - lastDraw < MIN_INTERVAL_MS) return;
       lastDraw = now;
-      shown = true;
+      shown2 = true;
       output.write(`\r\x1B[2Kverifying keys: ${done}/${total}`);
     },
     finish() {
-      if (shown) output.write("\r\x1B[2K");
-      shown = false;
+      if (shown2) output.write("\r\x1B[2K");
+      shown2 = false;
     }
   };
 }
@@ -48066,47 +48222,76 @@ var init_limiters = __esm({
 });
 
 // src/verify/pair-halves.ts
-function sameSource(a, b3) {
-  return a.path === b3.path && a.git?.commit === b3.git?.commit;
+function companionOf(finding) {
+  return { ruleId: finding.ruleId, secret: finding.secret, line: finding.line };
 }
-function findCompanion(finding, verifier, half, candidates2) {
-  if (finding.companion) return finding.companion;
-  const wanted = half(finding.secret) === "id" ? "secret" : "id";
-  let best;
-  for (const candidate of candidates2) {
-    const other = candidate.finding;
-    if (candidate.verifier !== verifier || other === finding || !sameSource(finding, other))
-      continue;
-    const distance = Math.abs(other.line - finding.line);
-    if (distance > MAX_DISTANCE || half(other.secret) !== wanted) continue;
-    if (!best || distance < Math.abs(best.line - finding.line)) best = other;
+function groupHalves(findings, pairOf3) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const pair = pairOf3(finding);
+    if (!pair) continue;
+    const key = [pair.name, finding.path, finding.git?.commit ?? ""].join("\0");
+    const half = { finding, isId: pair.half(finding.secret) === "id" };
+    const group2 = groups.get(key);
+    if (group2) group2.push(half);
+    else groups.set(key, [half]);
   }
-  return best && { ruleId: best.ruleId, secret: best.secret, line: best.line };
+  return [...groups.values()];
+}
+function matchOneToOne(halves) {
+  const links = [];
+  for (const id of halves) {
+    if (!id.isId) continue;
+    for (const secret of halves)
+      if (!secret.isId && distance(id, secret) <= MAX_DISTANCE) links.push([id, secret]);
+  }
+  const start = ([id, secret]) => Math.min(id.finding.line, secret.finding.line);
+  links.sort((a, b3) => distance(...a) - distance(...b3) || start(a) - start(b3));
+  const matched = /* @__PURE__ */ new Map();
+  for (const [id, secret] of links) {
+    if (matched.has(id) || matched.has(secret)) continue;
+    matched.set(id, secret);
+    matched.set(secret, id);
+  }
+  return matched;
+}
+function partnersOf(findings, pairOf3) {
+  const partners = /* @__PURE__ */ new Map();
+  for (const halves of groupHalves(findings, pairOf3)) {
+    const matched = matchOneToOne(halves);
+    for (const half of halves) {
+      const below = (other) => other.finding.line > half.finding.line ? 0 : 1;
+      const inReach = halves.filter((other) => other.isId !== half.isId && distance(half, other) <= MAX_DISTANCE).sort((a, b3) => distance(half, a) - distance(half, b3) || below(a) - below(b3));
+      const first = matched.get(half);
+      const ordered = first ? [first, ...inReach.filter((other) => other !== first)] : inReach;
+      const seen = /* @__PURE__ */ new Set();
+      const list = [];
+      for (const other of ordered) {
+        if (seen.has(other.finding.secret) || list.length >= MAX_PARTNERS) continue;
+        seen.add(other.finding.secret);
+        list.push(companionOf(other.finding));
+      }
+      if (list.length > 0) partners.set(half.finding, list);
+    }
+  }
+  return partners;
 }
 function pairKey(verifier, secret, companion) {
   return [`custom:${verifier}`, ...[secret, companion ?? ""].sort()].join("\0");
 }
-function companionsOf(findings, pairOfRule) {
-  const paired = findings.flatMap((finding) => {
-    const pair = pairOfRule(finding.ruleId);
-    return pair ? [{ finding, pair }] : [];
-  });
-  const candidates2 = paired.map(({ finding, pair }) => ({
-    finding,
-    verifier: pair.name
-  }));
+function companionsOf(findings, pairOf3) {
   const companions = /* @__PURE__ */ new Map();
-  for (const { finding, pair } of paired) {
-    const companion = findCompanion(finding, pair.name, pair.half, candidates2);
-    if (companion) companions.set(finding, companion);
-  }
+  for (const [finding, [first]] of partnersOf(findings, pairOf3))
+    if (first) companions.set(finding, first);
   return companions;
 }
-var MAX_DISTANCE;
+var MAX_DISTANCE, MAX_PARTNERS, distance;
 var init_pair_halves = __esm({
   "src/verify/pair-halves.ts"() {
     "use strict";
     MAX_DISTANCE = 5;
+    MAX_PARTNERS = 3;
+    distance = (a, b3) => Math.abs(a.finding.line - b3.finding.line);
   }
 });
 
@@ -48133,6 +48318,12 @@ function hasBuiltinShape(inForce, builtin, secret) {
   const found = typeof group2 === "number" ? match?.[group2] : group2 ? match?.groups?.[group2] : match?.[0];
   return found === secret;
 }
+function isTrustedHalf(ruleId, secret, rulesById, builtinById, trustConfig) {
+  if (trustConfig) return true;
+  const inForce = rulesById.get(ruleId);
+  const builtin = builtinById.get(ruleId);
+  return inForce !== void 0 && builtin !== void 0 && hasBuiltinShape(inForce, builtin, secret);
+}
 var init_select_verify_config = __esm({
   "src/verify/select-verify-config.ts"() {
     "use strict";
@@ -48149,6 +48340,28 @@ function parseJsonBody(body) {
   } catch {
     return void 0;
   }
+}
+function mediaType(response) {
+  return (response.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+}
+function webPageAnswer(response) {
+  const type = mediaType(response);
+  const isPage = type === "text/html" || type === "application/xhtml+xml" || /^\s*<(?:!doctype\s+html|html)[\s>]/i.test(response.body.slice(0, 1024));
+  if (!isPage) return void 0;
+  return {
+    status: "unknown",
+    httpStatus: response.status,
+    detail: `the answer (${response.status}) is a web page (${type || "HTML"}), not the provider's API: a proxy, gateway or sign-in page may stand in front of it`
+  };
+}
+function notJsonAnswer(response) {
+  if (response.body.trim() === "" || parseJsonBody(response.body) !== void 0) return void 0;
+  const type = mediaType(response);
+  return {
+    status: "unknown",
+    httpStatus: response.status,
+    detail: `the answer (${response.status}) is not JSON${type ? ` (${type})` : ""}, as the provider's API answers: something else may stand in front of it`
+  };
 }
 function unexpectedAnswer(response) {
   const status = response.status;
@@ -48401,8 +48614,13 @@ function twilioBasicVerifier() {
     },
     interpret(response) {
       const httpStatus = response.status;
-      if (httpStatus === 200)
-        return { status: "live", httpStatus, detail: "the provider accepted the key (200)" };
+      if (httpStatus === 200) {
+        return notJsonAnswer(response) ?? {
+          status: "live",
+          httpStatus,
+          detail: "the provider accepted the key (200)"
+        };
+      }
       if (httpStatus === 401 || httpStatus === 403) {
         return {
           status: "invalid",
@@ -48510,8 +48728,9 @@ function classifyResponse(spec, response) {
     [spec.rateLimited, "rate-limited"]
   ];
   for (const [codes, status] of lists) {
-    if (codes.includes(httpStatus))
-      return { status, httpStatus, detail: `${DETAIL[status]} (${httpStatus})` };
+    if (!codes.includes(httpStatus)) continue;
+    const stranger = status === "live" || status === "live-restricted" ? notJsonAnswer(response) : void 0;
+    return stranger ?? { status, httpStatus, detail: `${DETAIL[status]} (${httpStatus})` };
   }
   return unexpectedAnswer(response);
 }
@@ -48648,23 +48867,29 @@ function planJobs(findings, context) {
     }
     return plan;
   };
-  const companions = companionsOf(findings, (ruleId) => {
-    const plan = planOf(ruleId);
+  const pairOf3 = (finding) => {
+    const plan = planOf(finding.ruleId);
     return "status" in plan ? void 0 : plan.pair;
+  };
+  const trusted = (ruleId, secret) => isTrustedHalf(
+    ruleId,
+    secret,
+    context.rulesById,
+    context.builtinById,
+    context.options.trustConfig
+  );
+  const partners = partnersOf(
+    findings,
+    (finding) => trusted(finding.ruleId, finding.secret) ? pairOf3(finding) : void 0
+  );
+  const nearest = companionsOf(findings, pairOf3);
+  const untrusted = (companion) => ({
+    status: "unsupported",
+    detail: `its other half (line ${companion.line}) was found by the config's rule ${companion.ruleId}, not keywarden's own: it is not sent to the provider without --trust-config`
   });
   const jobs = /* @__PURE__ */ new Map();
-  const keys = findings.map((finding) => {
-    const ruleId = finding.ruleId;
-    const plan = hasBuiltinShape(
-      context.rulesById.get(ruleId),
-      context.builtinById.get(ruleId),
-      finding.secret
-    ) ? planOf(ruleId) : {
-      status: "unsupported",
-      detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`
-    };
+  const jobFor = (finding, plan, companion) => {
     const pair = "status" in plan ? void 0 : plan.pair;
-    const companion = pair ? companions.get(finding) : finding.companion;
     const key = pair ? pairKey(pair.name, finding.secret, companion?.secret) : [finding.ruleId, finding.secret, companion?.secret ?? ""].join("\0");
     if (!jobs.has(key)) {
       const input = {
@@ -48676,8 +48901,53 @@ function planJobs(findings, context) {
       jobs.set(key, { input, plan });
     }
     return key;
+  };
+  const chains = findings.map((finding) => {
+    const ruleId = finding.ruleId;
+    let plan = hasBuiltinShape(
+      context.rulesById.get(ruleId),
+      context.builtinById.get(ruleId),
+      finding.secret
+    ) ? planOf(ruleId) : {
+      status: "unsupported",
+      detail: `the config's rule ${ruleId} matched a secret keywarden's own ${ruleId} rule does not: it is not sent to that provider`
+    };
+    const paired = !("status" in plan) && plan.pair !== void 0;
+    const own2 = finding.companion;
+    let companions = own2 ? [own2] : paired ? partners.get(finding) ?? [] : [];
+    if (!("status" in plan)) {
+      const near = paired ? nearest.get(finding) : void 0;
+      if (own2 && !trusted(own2.ruleId, own2.secret)) plan = untrusted(own2);
+      else if (companions.length === 0 && near) plan = untrusted(near);
+    }
+    if ("status" in plan || companions.length === 0) companions = [];
+    const tries = companions.length === 0 ? [{ key: jobFor(finding, plan, void 0) }] : companions.map((companion) => ({ key: jobFor(finding, plan, companion), companion }));
+    return { tries, paired };
   });
-  return { jobs, keys };
+  return { jobs, chains };
+}
+function redirectAnswer(response, input) {
+  if (!REDIRECTS2.has(response.status)) return void 0;
+  const httpStatus = response.status;
+  let target;
+  try {
+    target = new URL(response.headers.location ?? "", response.url);
+  } catch {
+    target = void 0;
+  }
+  if (!response.headers.location || !target)
+    return { status: "unknown", httpStatus, detail: `redirected (${httpStatus}); not followed` };
+  let place = `${target.host}${target.pathname}`;
+  for (const secret of [input.secret, input.companion?.secret]) {
+    if (!secret) continue;
+    for (const form of /* @__PURE__ */ new Set([secret, encodeURIComponent(secret)]))
+      place = place.split(form).join("…");
+  }
+  return {
+    status: "unknown",
+    httpStatus,
+    detail: `redirected (${httpStatus}) to ${place}; not followed: the provider's API answers this call itself`
+  };
 }
 function backoffMs(attempt) {
   return 500 * 2 ** attempt + Math.floor(Math.random() * 250);
@@ -48702,7 +48972,9 @@ async function runJob(job, options2, limit, rateLimit, wait) {
           url: url2,
           headers: probe.headers,
           ...probe.body === void 0 ? {} : { body: probe.body },
-          timeoutMs: options2.timeoutMs
+          timeoutMs: options2.timeoutMs,
+          // A who-am-I call is not redirected by the provider: a redirect is the answer.
+          followRedirects: false
         })
       );
     } catch (error2) {
@@ -48719,6 +48991,8 @@ async function runJob(job, options2, limit, rateLimit, wait) {
         detail: `answer came from ${response.url.host}, not ${base.host}`
       };
     }
+    const redirect = redirectAnswer(response, job.input);
+    if (redirect) return redirect;
     if (RETRY_STATUSES.has(response.status) && attempt < maxRetries) {
       const asked = parseRetryAfter(response.headers["retry-after"], Date.now());
       const delay = Math.max(asked ?? 0, backoffMs(attempt));
@@ -48728,36 +49002,75 @@ async function runJob(job, options2, limit, rateLimit, wait) {
         continue;
       }
     }
-    return verifier.interpret(response, job.input);
+    return webPageAnswer(response) ?? verifier.interpret(response, job.input);
   }
+}
+async function runChain(chain, check) {
+  const firstOutcome = await check(chain.tries[0].key);
+  if (firstOutcome.status !== "invalid" || chain.tries.length === 1)
+    return { outcome: firstOutcome, at: 0 };
+  for (let at2 = 1; at2 < chain.tries.length; at2++) {
+    const outcome = await check(chain.tries[at2].key);
+    if (outcome.status === "invalid") continue;
+    return { outcome, at: at2 };
+  }
+  const others = chain.tries.length - 1;
+  return {
+    outcome: {
+      ...firstOutcome,
+      detail: `${firstOutcome.detail}; nor with the other ${others === 1 ? "half" : `${others} halves`} in reach`
+    },
+    at: 0
+  };
 }
 async function verifyFindings(findings, options2) {
   const now = options2.now ?? (() => /* @__PURE__ */ new Date());
   const wait = options2.sleep ?? sleep;
-  const { jobs, keys } = planJobs(findings, {
+  const { jobs, chains } = planJobs(findings, {
     rulesById: new Map(options2.rules.map((rule) => [rule.id, rule])),
     builtinById: new Map(options2.builtinRules.map((rule) => [rule.id, rule])),
     options: options2
   });
   const limit = createConcurrencyLimit(Math.max(1, options2.concurrency));
   const rateLimit = createHostRateLimit(options2.ratePerHost, Date.now, wait);
-  const total = jobs.size;
+  const checks = /* @__PURE__ */ new Map();
+  const check = (key) => {
+    let outcome = checks.get(key);
+    if (!outcome) {
+      outcome = runJob(jobs.get(key), options2, limit, rateLimit, wait);
+      checks.set(key, outcome);
+    }
+    return outcome;
+  };
+  const unique = /* @__PURE__ */ new Map();
+  const chainKeys = chains.map((chain) => {
+    const key = chain.tries.map((one) => one.key).join("");
+    if (!unique.has(key)) unique.set(key, chain);
+    return key;
+  });
+  const total = unique.size;
   let done = 0;
   const results = /* @__PURE__ */ new Map();
   await Promise.all(
-    [...jobs.entries()].map(async ([key, job]) => {
-      const outcome = await runJob(job, options2, limit, rateLimit, wait);
-      results.set(key, { ...outcome, checkedAt: now().toISOString() });
+    [...unique.entries()].map(async ([key, chain]) => {
+      const { outcome, at: at2 } = await runChain(chain, check);
+      results.set(key, { verification: { ...outcome, checkedAt: now().toISOString() }, at: at2 });
       done++;
       options2.onProgress?.(done, total);
     })
   );
-  return findings.map((finding, index) => ({
-    ...finding,
-    verification: results.get(keys[index])
-  }));
+  return findings.map((finding, index) => {
+    const chain = chains[index];
+    const result2 = results.get(chainKeys[index]);
+    const pairedWith = chain.paired ? chain.tries[result2.at]?.companion : void 0;
+    const verification = result2.at > 0 && pairedWith ? {
+      ...result2.verification,
+      detail: `${result2.verification.detail} (paired with the ${pairedWith.ruleId} on line ${pairedWith.line})`
+    } : result2.verification;
+    return { ...finding, verification, ...pairedWith ? { pairedWith } : {} };
+  });
 }
-var RETRY_STATUSES;
+var RETRY_STATUSES, REDIRECTS2;
 var init_verify_findings = __esm({
   "src/verify/verify-findings.ts"() {
     "use strict";
@@ -48769,6 +49082,7 @@ var init_verify_findings = __esm({
     init_verifier();
     init_verifier_registry();
     RETRY_STATUSES = /* @__PURE__ */ new Set([429, 503]);
+    REDIRECTS2 = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
   }
 });
 
@@ -54313,6 +54627,50 @@ var init_plan_revocation = __esm({
   }
 });
 
+// src/revoke/scrub-credentials.ts
+function credentialsFromEnv(env, names) {
+  const found = [];
+  for (const name of new Set(names)) {
+    const value = env[name]?.trim();
+    if (value && value.length >= MIN_LENGTH) found.push({ value, label: `[${name}]` });
+  }
+  return found;
+}
+function credentialsInHeaders(headers, own2) {
+  const values = /* @__PURE__ */ new Set();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!CREDENTIAL_HEADER.test(name)) continue;
+    values.add(value);
+    const [scheme, rest] = value.split(/\s+(.*)/s, 2);
+    if (rest === void 0) continue;
+    values.add(rest);
+    if (scheme?.toLowerCase() === "basic") {
+      const decoded = Buffer.from(rest, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon > 0)
+        for (const part of [decoded.slice(0, colon), decoded.slice(colon + 1)]) values.add(part);
+    }
+  }
+  const skip = own2.filter((secret) => secret !== void 0);
+  return [...values].filter((value) => value.length >= MIN_LENGTH && !skip.some((secret) => value.includes(secret))).map((value) => ({ value, label: "[credential]" }));
+}
+function scrubCredentials(text, credentials) {
+  let out = text;
+  const longestFirst = [...credentials].sort((a, b3) => b3.value.length - a.value.length);
+  for (const { value, label } of longestFirst) {
+    if (out.includes(value)) out = out.split(value).join(label);
+  }
+  return out;
+}
+var MIN_LENGTH, CREDENTIAL_HEADER;
+var init_scrub_credentials = __esm({
+  "src/revoke/scrub-credentials.ts"() {
+    "use strict";
+    MIN_LENGTH = 8;
+    CREDENTIAL_HEADER = /auth|key|token|secret|session|password/i;
+  }
+});
+
 // src/revoke/revoke-context.ts
 function resolveRevokerBase(revoker, endpoints, service) {
   return resolveBase(endpoints, service, revoker.bases[service]);
@@ -54329,8 +54687,15 @@ function toResponse(answer) {
   Object.defineProperty(response, "url", { value: answer.url.href });
   return response;
 }
+function withoutCredentials(response, ...credentials) {
+  const scrub2 = (text) => credentials.reduce((out, group2) => scrubCredentials(out, group2), text);
+  const headers = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name] = scrub2(value);
+  return { ...response, headers, body: scrub2(response.body) };
+}
 function createRevokeContext(options2) {
   const baseOf2 = (service) => resolveRevokerBase(options2.revoker, options2.endpoints, service);
+  const ownSecrets = options2.targets.flatMap((target) => [target.secret, target.companion?.secret]);
   const sendTo = async (base, request2, destructive) => {
     const record2 = (entry) => {
       for (const target of options2.targets) {
@@ -54358,7 +54723,11 @@ function createRevokeContext(options2) {
       throw new HttpFailure("cross-origin-redirect", detail);
     }
     record2({ step: "response", outcome: "answered", httpStatus: response.status });
-    return response;
+    return withoutCredentials(
+      response,
+      options2.credentials ?? [],
+      credentialsInHeaders(request2.headers, ownSecrets)
+    );
   };
   const baseOrFail = (service) => {
     const base = baseOf2(service);
@@ -54420,38 +54789,50 @@ var init_revoke_context = __esm({
     "use strict";
     init_endpoint_overrides();
     init_http_client();
+    init_scrub_credentials();
     METHODS = /* @__PURE__ */ new Set(["GET", "POST", "HEAD", "DELETE", "PUT", "PATCH"]);
   }
 });
 
 // src/revoke/run-revocation.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-function targetKey(finding) {
-  return `${finding.fingerprint}\0${finding.companion?.secret ?? ""}`;
-}
-function groupTargets(findings, rulesById) {
-  const targets = /* @__PURE__ */ new Map();
-  const companions = companionsOf(findings, (ruleId) => pairOf(rulesById.get(ruleId)?.raw.verify));
-  for (const finding of findings) {
+function groupTargets(findings, verified, rulesById, builtinById, trustConfig) {
+  const groups = /* @__PURE__ */ new Map();
+  const trusted = (ruleId, secret) => isTrustedHalf(ruleId, secret, rulesById, builtinById, trustConfig);
+  const verifyConfigOf = (ruleId) => builtinById.get(ruleId)?.raw.verify ?? (trustConfig && !builtinById.has(ruleId) ? rulesById.get(ruleId)?.raw.verify : void 0);
+  const companions = companionsOf(
+    findings,
+    (finding) => trusted(finding.ruleId, finding.secret) ? pairOf(verifyConfigOf(finding.ruleId)) : void 0
+  );
+  findings.forEach((finding, index) => {
     const rule = rulesById.get(finding.ruleId);
-    if (!rule) continue;
-    const companion = finding.companion ?? companions.get(finding);
-    const key = targetKey(finding);
-    const known = targets.get(key);
+    if (!rule) return;
+    const own2 = finding.companion;
+    const companion = own2 ? trusted(own2.ruleId, own2.secret) ? own2 : void 0 : verified[index]?.pairedWith ?? companions.get(finding);
+    const key = `${finding.fingerprint}\0${companion?.secret ?? ""}`;
+    const known = groups.get(key);
     if (known) {
-      targets.set(key, { ...known, findings: [...known.findings, finding] });
-      continue;
+      known.target = { ...known.target, findings: [...known.target.findings, finding] };
+      return;
     }
-    targets.set(key, {
-      fingerprint: finding.fingerprint,
-      rule,
-      findings: [finding],
-      secret: finding.secret,
-      ...companion ? { companion } : {},
-      metadata: finding.metadata
+    const verification = verified[index]?.verification;
+    groups.set(key, {
+      target: {
+        fingerprint: finding.fingerprint,
+        rule,
+        findings: [finding],
+        secret: finding.secret,
+        ...companion ? { companion } : {},
+        metadata: finding.metadata
+      },
+      ...verification ? { verification } : {}
     });
-  }
-  return [...targets.values()];
+  });
+  const targets = [...groups.values()].map((group2) => group2.target);
+  return {
+    targets,
+    verificationOf: new Map([...groups.values()].map((g2) => [g2.target, g2.verification]))
+  };
 }
 function verificationEntry(verification) {
   return {
@@ -54474,7 +54855,18 @@ async function runRevocation(options2) {
   const auditMode = options2.mode === "dry-run" ? "dry-run" : "executed";
   const rulesById = new Map(options2.rules.map((rule) => [rule.id, rule]));
   const builtinById = new Map(options2.builtinRules.map((rule) => [rule.id, rule]));
-  const targets = groupTargets(options2.findings, rulesById);
+  const verified = await options2.verify(options2.findings);
+  const { targets, verificationOf } = groupTargets(
+    options2.findings,
+    verified,
+    rulesById,
+    builtinById,
+    options2.trustConfig
+  );
+  const credentials = credentialsFromEnv(
+    options2.env,
+    REVOKERS.flatMap((revoker) => revoker.credentialEnv)
+  );
   const write = (target, mechanism, entry) => {
     options2.audit.append(
       {
@@ -54488,10 +54880,9 @@ async function runRevocation(options2) {
         mechanism,
         ...entry
       },
-      [target.secret, target.companion?.secret]
+      [target.secret, target.companion?.secret, ...credentials.map((c3) => c3.value)]
     );
   };
-  const verificationOf = await verifyTargets(options2, targets);
   for (const target of targets) {
     write(target, target.rule.raw.revoke?.mechanism ?? "manual", {
       step: "verify-before",
@@ -54565,6 +54956,7 @@ async function runRevocation(options2) {
           http: options2.http,
           timeoutMs: options2.timeoutMs,
           rateLimit,
+          credentials,
           record: (target, record2) => write(target, revoker.mechanism, { revoker: revoker.name, ...record2 })
         });
         let attempts;
@@ -54711,6 +55103,8 @@ var init_run_revocation = __esm({
     init_verifier_registry();
     init_plan_revocation();
     init_revoke_context();
+    init_revoker_registry();
+    init_scrub_credentials();
   }
 });
 
@@ -54802,7 +55196,7 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname9, relative as relative7, resolve as resolve13 } from "node:path";
+import { dirname as dirname9, relative as relative8, resolve as resolve13 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/cli/skip-notices.ts
@@ -54814,12 +55208,30 @@ var REASON_TEXT = {
   "lfs-pointer": "Git LFS pointer (content not in the repository)",
   "missing-object": "missing from the repository (partial or damaged clone)",
   symlink: "symbolic link",
-  "not-a-file": "not a regular file"
+  "not-a-file": "not a regular file",
+  "line-cut": "a key across the cut may be missed"
 };
 var UNREAD_REASONS = /* @__PURE__ */ new Set([
   "unreadable",
-  "missing-object"
+  "missing-object",
+  "line-cut"
 ]);
+function headOf(reason, count) {
+  if (reason === "line-cut")
+    return `cut ${count} ${count === 1 ? "line" : "lines"} too long to read whole: ${REASON_TEXT[reason]}`;
+  return `skipped ${count} ${count === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`;
+}
+function describeUnread(unread) {
+  const cuts = unread.filter((notice) => notice.reason === "line-cut").length;
+  const others = unread.length - cuts;
+  const parts = [];
+  if (others > 0)
+    parts.push(
+      `${others} ${others === 1 ? "file or object" : "files or objects"} could not be read`
+    );
+  if (cuts > 0) parts.push(`${cuts} ${cuts === 1 ? "line was" : "lines were"} cut`);
+  return parts.join(" and ");
+}
 var EXAMPLES_PER_REASON = 5;
 function describeSkips(skipped, verbose) {
   const byReason = /* @__PURE__ */ new Map();
@@ -54831,16 +55243,14 @@ function describeSkips(skipped, verbose) {
   const lines = [];
   for (const [reason, notices] of byReason) {
     const listAll2 = verbose || UNREAD_REASONS.has(reason) || reason === "too-large";
-    const shown = listAll2 ? notices : notices.slice(0, EXAMPLES_PER_REASON);
-    lines.push(
-      `skipped ${notices.length} ${notices.length === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`
-    );
-    for (const notice of shown)
+    const shown2 = listAll2 ? notices : notices.slice(0, EXAMPLES_PER_REASON);
+    lines.push(headOf(reason, notices.length));
+    for (const notice of shown2)
       lines.push(
         `  ${escapeControls(notice.path)}${notice.detail ? ` (${escapeControls(notice.detail)})` : ""}`
       );
-    if (shown.length < notices.length)
-      lines.push(`  … and ${notices.length - shown.length} more (--verbose lists them)`);
+    if (shown2.length < notices.length)
+      lines.push(`  … and ${notices.length - shown2.length} more (--verbose lists them)`);
   }
   return lines;
 }
@@ -55001,7 +55411,7 @@ function gitFailure(args, stderr, code, cwd, meaning) {
   const why = meaning ? ` (${meaning})` : "";
   return new GitError(`git ${args[0]} failed: ${detail}${why}`, command, stderr);
 }
-async function expectGitSuccess(exited, args, stderr, context, shown = args) {
+async function expectGitSuccess(exited, args, stderr, context, shown2 = args) {
   let code;
   try {
     code = await exited;
@@ -55011,7 +55421,7 @@ async function expectGitSuccess(exited, args, stderr, context, shown = args) {
   if (code === 0) return;
   const complaint = stderr();
   if (DIFF_WITHOUT_REPO.test(complaint)) throw await whyNoRepository(context);
-  throw gitFailure(shown, complaint, code, context.cwd);
+  throw gitFailure(shown2, complaint, code, context.cwd);
 }
 async function whyNoRepository(context) {
   const args = ["rev-parse", "--git-dir"];
@@ -55049,14 +55459,14 @@ async function runGit(args, context) {
   if (result2.code !== 0) throw gitFailure(args, result2.stderr, result2.code, context.cwd);
   return result2.stdout.toString("utf8");
 }
-async function* gitOutputLines(args, context, shown = args) {
+async function* gitOutputLines(args, context, shown2 = args) {
   const child2 = spawnGit(args, context);
   const stderr = collectStderr(child2);
   const exited = exitCode(child2);
   child2.stdin.end();
   try {
     yield* readLineBatches(child2.stdout);
-    await expectGitSuccess(exited, args, stderr, context, shown);
+    await expectGitSuccess(exited, args, stderr, context, shown2);
   } finally {
     if (child2.exitCode === null) child2.kill();
   }
@@ -55634,13 +56044,15 @@ var BatchOutputParser = class {
 var BlobHeads = class {
   constructor(context, headSize = 8e3) {
     this.context = context;
+    this.headSize = headSize;
     this.output = new BatchOutputParser({
-      keep: () => headSize,
-      object: (_sha, _type, _size2, head) => this.waiting.shift()?.resolve(head),
+      keep: (size) => this.waiting[0]?.keep(size) ?? 0,
+      object: (_sha, _type, size, bytes) => this.waiting.shift()?.resolve({ bytes, size }),
       missing: () => this.waiting.shift()?.resolve(void 0)
     });
   }
   context;
+  headSize;
   child;
   args = ["cat-file", "--batch"];
   waiting = [];
@@ -55649,10 +56061,23 @@ var BlobHeads = class {
   output;
   /** The first bytes of a blob; undefined when the repository does not have it. */
   head(id) {
+    const answer = this.request(id, () => this.headSize).then((blob) => blob?.bytes);
+    answer.catch(() => {
+    });
+    return answer;
+  }
+  /**
+   * A whole blob and its size, or only its size (no bytes) when it is larger than `maxSize`;
+   * undefined when the repository does not have it.
+   */
+  read(id, maxSize) {
+    return this.request(id, (size) => size <= maxSize ? size : 0);
+  }
+  request(id, keep) {
     const child2 = this.child ?? this.start();
     const answer = new Promise((resolve14, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.push({ resolve: resolve14, reject });
+      else this.waiting.push({ keep, resolve: resolve14, reject });
     });
     answer.catch(() => {
     });
@@ -56086,9 +56511,6 @@ var ADDED_LINES_FLAGS = [
   "--no-ext-diff",
   "--no-textconv",
   "--no-relative",
-  // Three lines of context, as git shows by default: a key's provider is often named on a
-  // line nearby that the change leaves alone (`together:` above `apiKey:`).
-  "-U3",
   "--full-index",
   "--find-renames",
   "--diff-filter=ACMRT",
@@ -56096,6 +56518,10 @@ var ADDED_LINES_FLAGS = [
   "--src-prefix=a/",
   "--dst-prefix=b/"
 ];
+var DIFF_CONTEXT_LINES = 2e3;
+function contextFlag(options2) {
+  return `-U${options2.contextAround ? DIFF_CONTEXT_LINES : 3}`;
+}
 function isScannable(file, options2) {
   if (file.mode === "160000" || file.status === "deleted") return false;
   return !options2.isExcluded?.(file.path);
@@ -56112,9 +56538,9 @@ async function settleBinaryFiles(changes, blobs, context) {
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
     if (head !== void 0 && hasUtf16ByteOrderMark(head)) {
-      settled.push({ ...change, file: await utf16Lines(change.file, context) });
+      settled.push({ ...change, file: await utf16Lines(change.file, context), isSettled: true });
     } else if (head !== void 0 && !isBinaryToGit(head)) {
-      settled.push({ ...change, file: await textLines(change.file, context) });
+      settled.push({ ...change, file: await textLines(change.file, context), isSettled: true });
     } else {
       settled.push(change);
     }
@@ -56160,6 +56586,7 @@ async function linesAddedTo(from, to2, context) {
     ...ADDED_LINES_DIFF_OPTIONS,
     "diff",
     ...ADDED_LINES_FLAGS,
+    "-U3",
     "--text",
     "--end-of-options",
     from,
@@ -56177,7 +56604,36 @@ async function linesAddedTo(from, to2, context) {
   parser.flush();
   return added;
 }
-function addedLinesFragment(file, options2, skip, git) {
+function newTextOf({ file, isSettled }, blobs, options2) {
+  if (!options2.contextAround || file.isBinary || file.addedLines.length === 0) {
+    return Promise.resolve(void 0);
+  }
+  if (!isSettled) {
+    const whole = wholeInDiff(file);
+    if (whole !== void 0) return Promise.resolve(whole || void 0);
+  }
+  if (file.blob === void 0) return Promise.resolve(void 0);
+  const text = blobs.read(file.blob, options2.maxFileSize).then(
+    (blob) => blob && blob.size <= options2.maxFileSize ? decodeText(blob.bytes) : void 0
+  );
+  text.catch(() => {
+  });
+  return text;
+}
+function wholeInDiff(file) {
+  const shown2 = file.addedLines.length + file.contextLines.length;
+  const lastAdded = file.lineNumbers.at(-1);
+  const lastShown = Math.max(lastAdded, file.contextNumbers.at(-1) ?? 0);
+  let trailing = 0;
+  for (let i = file.contextNumbers.length - 1; i >= 0 && file.contextNumbers[i] > lastAdded; i--)
+    trailing++;
+  if (shown2 !== lastShown || trailing >= DIFF_CONTEXT_LINES) return void 0;
+  return file.contextLines.length === 0 ? "" : withContext(file).lines.join("\n");
+}
+function newTexts(changes, blobs, options2) {
+  return changes.map((change) => newTextOf(change, blobs, options2));
+}
+function addedLinesFragment(file, options2, skip, git, newText) {
   const where = git ? ` (commit ${git.commit.slice(0, 12)})` : "";
   if (file.isBinary) {
     skip({ path: file.path, reason: "binary", detail: `binary content${where}` });
@@ -56197,6 +56653,13 @@ function addedLinesFragment(file, options2, skip, git) {
     });
     return void 0;
   }
+  if (newText !== void 0 && options2.contextAround) {
+    return {
+      ...linesAround(file, newText, options2.contextAround),
+      path: file.path,
+      ...git ? { git } : {}
+    };
+  }
   const { lines, lineNumbers } = withContext(file);
   return {
     text: lines.join("\n"),
@@ -56206,6 +56669,49 @@ function addedLinesFragment(file, options2, skip, git) {
     ...file.contextNumbers.length > 0 ? { contextOnly: new Set(file.contextNumbers) } : {},
     ...git ? { git } : {}
   };
+}
+function lineStarts(text) {
+  const starts = [0];
+  for (let at2 = text.indexOf("\n"); at2 !== -1; at2 = text.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
+  return starts;
+}
+function lineAt(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = low + high + 1 >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+function linesAround(file, text, contextAround) {
+  const starts = lineStarts(text);
+  const lineEnd = (line) => line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+  const added = file.lineNumbers;
+  const changed = [];
+  for (let first = 0; first < added.length; ) {
+    let last = first;
+    while (last + 1 < added.length && added[last + 1] === added[last] + 1) last++;
+    const from = starts[added[first] - 1];
+    if (from === void 0) break;
+    changed.push({ from, to: lineEnd(Math.min(added[last], starts.length) - 1) });
+    first = last + 1;
+  }
+  const stretches = contextAround(text, starts, changed);
+  if (stretches.length === 0) return { text: "", startLine: 1, reportedLines: /* @__PURE__ */ new Set() };
+  const pieces = stretches.map(
+    ({ from, to: to2 }) => from === 0 && to2 === text.length ? text : text.slice(from, to2)
+  );
+  const startLine = lineAt(starts, stretches[0]?.from ?? 0) + 1;
+  const reportedLines = new Set(added);
+  if (stretches.length === 1) return { text: pieces[0], startLine, reportedLines };
+  const lineNumbers = [];
+  for (const { from, to: to2 } of stretches) {
+    const last = lineAt(starts, to2) + 1;
+    for (let line = lineAt(starts, from) + 1; line <= last; line++) lineNumbers.push(line);
+  }
+  return { text: pieces.join("\n"), startLine, lineNumbers, reportedLines };
 }
 function withContext(file) {
   if (file.contextLines.length === 0) {
@@ -56235,6 +56741,7 @@ async function addedLinesOfChange(base, head, context) {
     ...ADDED_LINES_DIFF_OPTIONS,
     "diff",
     ...ADDED_LINES_FLAGS,
+    "-U3",
     "--end-of-options",
     from,
     head,
@@ -56704,7 +57211,7 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname7, resolve as resolve10 } from "node:path";
+import { dirname as dirname7, relative as relative6, resolve as resolve10 } from "node:path";
 
 // src/config/find-up.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
@@ -56745,12 +57252,15 @@ init_load_rules();
 var CONFIG_FILE_NAMES = [".keywarden.yaml", ".keywarden.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 function parseSize(value, where) {
-  if (typeof value === "number") return value;
+  if (typeof value === "number") return value === 0 ? Number.POSITIVE_INFINITY : value;
   const match = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(i?)[bB]?$/.exec(value.trim());
   if (!match)
-    throw new ConfigError(`${where}: "${value}" is not a size (use e.g. 1048576, 500KB, 10MB)`);
+    throw new ConfigError(
+      `${where}: "${value}" is not a size (use e.g. 1048576, 500KB, 10MB, or 0 for no limit)`
+    );
   const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase()];
-  return Math.round(Number(match[1]) * unit);
+  const bytes = Math.round(Number(match[1]) * unit);
+  return bytes === 0 ? Number.POSITIVE_INFINITY : bytes;
 }
 function findConfigFile(start) {
   const found = findUp(start, CONFIG_FILE_NAMES, true);
@@ -56869,321 +57379,20 @@ async function loadConfig(options2) {
 init_errors();
 init_make_folders();
 
-// src/engine/checksum.ts
-var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-var crcTable;
-function crc32(text) {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c3 = n;
-      for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
-      crcTable[n] = c3 >>> 0;
-    }
-  }
-  let crc = 4294967295;
-  for (let i = 0; i < text.length; i++) {
-    crc = crcTable[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
-  }
-  return (crc ^ 4294967295) >>> 0;
-}
-function base62(value, width) {
-  let out = "";
-  let rest = value;
-  do {
-    out = BASE62[rest % 62] + out;
-    rest = Math.floor(rest / 62);
-  } while (rest > 0);
-  return out.padStart(width, "0");
-}
-function hasValidGithubChecksum(token) {
-  const body = token.slice(token.indexOf("_") + 1);
-  if (body.length !== 36) return false;
-  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
-}
-
-// src/engine/char-table.ts
-var BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-function charTable(chars) {
-  const table = new Uint8Array(65536);
-  for (const char of chars) table[char.charCodeAt(0)] = 1;
-  return table;
-}
-
-// src/engine/placeholder.ts
-var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
-  "AKIAIOSFODNN7EXAMPLE",
-  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-  // The Azure Storage emulator's (Azurite's) fixed account key, for account devstoreaccount1.
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
-  // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
-  "2YotnFZFEjr1zCsicMWpAA",
-  "tGzv3JOkF0XG5Qx2TlKWIA",
-  "SplxlOBeZQQYbYS6WxSbIA",
-  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-  // ...and the same credentials decoded (client s6BhdRkqt3, password gX1fBat3bV).
-  "s6BhdRkqt3:gX1fBat3bV",
-  "gX1fBat3bV",
-  "7Fjfp0ZBr1KtDRbnfVdmIw",
-  // RFC 6750's bearer token, OpenID Connect Core's access token.
-  "mF_9.B5f-4.1JqM",
-  "SlAV32hkKG"
-]);
-var TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
-var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
-var LONG_SECRET = 128;
-var LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
-var REPEATED_RUN = /(.)\1{5,}/;
-function isPlaceholderSecret(secret) {
-  if (KNOWN_EXAMPLE_SECRETS.has(secret)) return true;
-  if (TEMPLATE_MARKERS.test(secret)) return true;
-  if (secret.length > LONG_SECRET) return LONG_PLACEHOLDER.test(secret);
-  if (PLACEHOLDER_WORDS.test(secret)) return true;
-  if (REPEATED_RUN.test(secret)) return true;
-  if (secret.length >= 10 && new Set(secret).size <= 3) return true;
-  return false;
-}
-function isElided(text, start, end) {
-  const after = text.slice(end, end + 3);
-  const before = text.slice(Math.max(0, start - 3), start);
-  return after === "..." || after.startsWith("…") || before === "..." || before.endsWith("…");
-}
-
-// src/engine/wrapped-base64.ts
-var MIN_WRAP_WIDTH = 40;
-var MAX_BLOCK_LENGTH = 16 * 1024;
-var BASE64_CHAR = charTable(`${BASE64_ALPHABET}=`);
-var isBase64Char = (code) => BASE64_CHAR[code] === 1;
-var EQUALS = 61;
-var NEWLINE = 10;
-var RETURN = 13;
-function pureRun(text, lineStart, to2) {
-  let start = lineStart;
-  while (start < to2 && (text[start] === " " || text[start] === "	")) start++;
-  let end = start;
-  while (end < to2 && isBase64Char(text.charCodeAt(end))) end++;
-  if (end === start) return void 0;
-  const after = text.charCodeAt(end);
-  if (end < to2 && after !== NEWLINE && !(after === RETURN && text.charCodeAt(end + 1) === NEWLINE)) {
-    return void 0;
-  }
-  return { start, end };
-}
-function nextLineStart(text, end) {
-  if (text.charCodeAt(end) === NEWLINE) return end + 1;
-  if (text.charCodeAt(end) === RETURN && text.charCodeAt(end + 1) === NEWLINE) return end + 2;
-  return -1;
-}
-function wrappedBlock(text, start, end, to2) {
-  const width = end - start;
-  if (width < MIN_WRAP_WIDTH || width % 4 !== 0 || text.charCodeAt(end - 1) === EQUALS) {
-    return void 0;
-  }
-  const runs = [{ start, end }];
-  let length = width;
-  for (let line = nextLineStart(text, end); line !== -1 && line < to2; ) {
-    const run = pureRun(text, line, to2);
-    if (!run) break;
-    const runLength = run.end - run.start;
-    if (runLength > width || length + runLength > MAX_BLOCK_LENGTH) break;
-    runs.push(run);
-    length += runLength;
-    if (runLength < width || text.charCodeAt(run.end - 1) === EQUALS) break;
-    line = nextLineStart(text, run.end);
-  }
-  if (runs.length === 1) return void 0;
-  const joined = runs.map((run) => text.slice(run.start, run.end)).join("");
-  return { runs, end: runs.at(-1).end, joined };
-}
-function widenToWrappedBlocks(text, from, to2) {
-  let start = from;
-  while (start > 0 && from - start <= MAX_BLOCK_LENGTH) {
-    const previous = text.lastIndexOf("\n", start - 2) + 1;
-    start = previous;
-    if (!pureRun(text, previous, text.length)) break;
-  }
-  let end = to2;
-  while (end < text.length && end - to2 <= MAX_BLOCK_LENGTH) {
-    const line = nextLineStart(text, end);
-    if (line === -1 || !pureRun(text, line, text.length)) break;
-    const newline = text.indexOf("\n", line);
-    end = newline === -1 ? text.length : newline;
-  }
-  return { from: start, to: end };
-}
-
-// src/engine/decode.ts
-var MIN_ENCODED_LENGTH = 16;
-var STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-var TOKEN_CHAR = charTable(`${BASE64_ALPHABET}=_-`);
-var MAX_ENCODED_LENGTH = 16 * 1024;
-function looksLikeText(decoded) {
-  let printable = 0;
-  for (let i = 0; i < decoded.length; i++) {
-    const code = decoded.charCodeAt(i);
-    if (code >= 32 && code < 127 || code === 9 || code === 10 || code === 13) printable++;
-  }
-  return printable / decoded.length >= 0.95;
-}
-function hasMixedAlphabet(run) {
-  return /[a-z]/.test(run) && /[A-Z]/.test(run);
-}
-function findEncodedText(text, from = 0, to2 = text.length) {
-  const base64 = findBase64Text(text, from, to2);
-  const escaped = ESCAPES2.flatMap((scheme) => findEscapedText(text, from, to2, scheme));
-  if (escaped.length === 0) return base64;
-  return [...base64, ...escaped].sort((a, b3) => a.start - b3.start);
-}
-var HEX_DIGIT = /^[0-9A-Fa-f]$/;
-var PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
-var ESCAPES2 = [
-  {
-    // Keys in URLs and form bodies: each `%XX` as the one byte it names, read as Latin-1 (keys
-    // are ASCII). A Meta Llama key's `|` is written `%7C` in a query string.
-    encoding: "percent",
-    mark: "%",
-    width: (text, at2) => text[at2] === "%" && HEX_DIGIT.test(text[at2 + 1] ?? "") && HEX_DIGIT.test(text[at2 + 2] ?? "") ? 3 : 0,
-    decode: (run) => run.replace(
-      PERCENT_ESCAPE,
-      (_3, hex) => String.fromCharCode(Number.parseInt(hex, 16))
-    )
-  },
-  {
-    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command.
-    encoding: "backslash",
-    mark: "\\|",
-    width: (text, at2) => text[at2] === "\\" && text[at2 + 1] === "|" ? 2 : 0,
-    decode: (run) => run.replaceAll("\\|", "|")
-  }
-];
-function rawOffsetIn(text, span, decoded) {
-  const scheme = ESCAPES2.find((each) => each.encoding === span.encoding);
-  if (!scheme) return 0;
-  let raw2 = 0;
-  for (let i = 0; i < decoded; i++) raw2 += scheme.width(text, span.start + raw2) || 1;
-  return raw2;
-}
-var RUN_CHAR = charTable(
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\"
-);
-var isRunChar = (code) => RUN_CHAR[code] === 1;
-var MIN_ESCAPED_RUN = 12;
-var MAX_ESCAPED_RUN = 4096;
-function findEscapedText(text, from, to2, scheme) {
-  const spans = [];
-  let at2 = text.indexOf(scheme.mark, from);
-  while (at2 !== -1 && at2 < to2) {
-    let start = at2;
-    while (start > from && isRunChar(text.charCodeAt(start - 1))) start--;
-    let end = at2 + 1;
-    while (end < to2 && isRunChar(text.charCodeAt(end))) end++;
-    const length = end - start;
-    if (length >= MIN_ESCAPED_RUN && length <= MAX_ESCAPED_RUN) {
-      const run = text.slice(start, end);
-      const decoded = scheme.decode(run);
-      if (decoded !== run && looksLikeText(decoded)) {
-        spans.push({ start, end, decoded, encoding: scheme.encoding });
-      }
-    }
-    at2 = text.indexOf(scheme.mark, end);
-  }
-  return spans;
-}
-function findBase64Text(text, from, to2) {
-  const spans = [];
-  while (from + MIN_ENCODED_LENGTH <= to2) {
-    const probe = from + MIN_ENCODED_LENGTH - 1;
-    if (TOKEN_CHAR[text.charCodeAt(probe)] !== 1) {
-      from = probe + 1;
-      continue;
-    }
-    let start = probe;
-    while (start > from && TOKEN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
-    let end = probe + 1;
-    while (end < to2 && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
-    from = end + 1;
-    if (end - start < MIN_ENCODED_LENGTH) continue;
-    const value = valueStart(text, start, end);
-    if (isElided(text, value, end)) continue;
-    const block = wrappedBlock(text, value, end, to2);
-    if (block) {
-      const wrapped = base64Span(value, block.end, block.joined);
-      const spansOfBlock = wrapped ? [wrapped] : block.runs.flatMap(
-        (run) => base64Span(run.start, run.end, text.slice(run.start, run.end)) ?? []
-      );
-      spans.push(...spansOfBlock);
-      from = block.end + 1;
-      continue;
-    }
-    const span = base64Span(value, end, text.slice(value, end));
-    if (span) spans.push(span);
-  }
-  return spans;
-}
-function valueStart(text, start, end) {
-  let last = end;
-  while (last > start && text.charCodeAt(last - 1) === EQUALS2) last--;
-  for (let at2 = last - 1; at2 >= start; at2--) {
-    const code = text.charCodeAt(at2);
-    if (code === EQUALS2 || code === UNDERSCORE || code === DASH) return at2 + 1;
-  }
-  return start;
-}
-var EQUALS2 = 61;
-var UNDERSCORE = 95;
-var DASH = 45;
-function base64Span(start, end, run) {
-  const runLength = run.length;
-  if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
-    return void 0;
-  if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) return void 0;
-  const decoded = Buffer.from(run, "base64").toString("latin1");
-  if (!looksLikeText(decoded)) return void 0;
-  return { start, end, decoded, encoding: "base64" };
-}
-
-// src/engine/entropy.ts
-function shannonEntropy(text) {
-  if (text.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
-  let entropy = 0;
-  const length = text.length;
-  for (const count of counts.values()) {
-    const p2 = count / length;
-    entropy -= p2 * Math.log2(p2);
-  }
-  return entropy;
-}
-
-// src/engine/fingerprint.ts
-import { createRequire } from "node:module";
-var require2 = createRequire(import.meta.url);
-var crypto;
-function fingerprint(ruleId, secret) {
-  crypto ??= require2("node:crypto");
-  return crypto.createHash("sha256").update(ruleId).update("\0").update(sameAcrossLayouts(secret)).digest("hex").slice(0, 32);
-}
-function sameAcrossLayouts(secret) {
-  if (!/[\r\n]/.test(secret)) return secret;
-  return secret.split(/\r?\n|\r/).map((line) => line.trim()).join("\n");
-}
-
 // src/engine/line-index.ts
-function buildLineIndex(text) {
-  let starts;
-  const lineStarts2 = () => {
+function buildLineIndex(text, known) {
+  let starts = known;
+  const lineStarts3 = () => {
     if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+      const found = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) found.push(i + 1);
+      starts = found;
     }
     return starts;
   };
   return {
     lineOf(offset) {
-      const all = lineStarts2();
+      const all = lineStarts3();
       let low = 0;
       let high = all.length - 1;
       while (low < high) {
@@ -57194,13 +57403,13 @@ function buildLineIndex(text) {
       return low;
     },
     lineCount() {
-      return lineStarts2().length;
+      return lineStarts3().length;
     },
     lineStart(line) {
-      return lineStarts2()[line];
+      return lineStarts3()[line];
     },
     lineText(line) {
-      const all = lineStarts2();
+      const all = lineStarts3();
       const start = all[line];
       const next = all[line + 1];
       let end = next === void 0 ? text.length : next - 1;
@@ -57234,6 +57443,19 @@ function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
   }
   if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to2, linesBelow, end));
   return { from: Math.max(0, start), to: Math.min(text.length, end) };
+}
+function indexedSpanAround(lines, length, from, to2, chars, linesAbove, linesBelow) {
+  let start = from - chars;
+  let end = to2 + chars;
+  if (Number.isFinite(linesAbove)) {
+    const line = lines.lineOf(from) - linesAbove;
+    start = Math.max(start, line <= 0 ? 0 : lines.lineStart(line));
+  }
+  if (Number.isFinite(linesBelow)) {
+    const line = lines.lineOf(to2) + linesBelow;
+    end = Math.min(end, line >= lines.lineCount() ? length : lines.lineStart(line));
+  }
+  return { from: Math.max(0, start), to: Math.min(length, end) };
 }
 
 // src/engine/prefilter.ts
@@ -57417,6 +57639,498 @@ function buildPrefilter(rules) {
     }
   };
 }
+function buildKeywordSearch(rules) {
+  const rulesByKeyword = /* @__PURE__ */ new Map();
+  const alwaysRun = [];
+  rules.forEach((rule, index) => {
+    if (rule.keywords.length === 0) alwaysRun.push(index);
+    for (const keyword of rule.keywords) {
+      rulesByKeyword.set(keyword, [...rulesByKeyword.get(keyword) ?? [], index]);
+    }
+  });
+  const keywords = [...rulesByKeyword.keys()];
+  const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
+  const search = keywords.length > 0 ? new RegExp(keywords.map((k2) => k2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : void 0;
+  const startsAt = (text, at2, keyword) => {
+    for (let i = 0; i < keyword.length; i++) {
+      let code = text.charCodeAt(at2 + i);
+      if (code >= 65 && code <= 90) code += 32;
+      if (code !== keyword.charCodeAt(i)) return false;
+    }
+    return true;
+  };
+  return {
+    candidates(text, from = 0, to2 = text.length) {
+      const hits = /* @__PURE__ */ new Map();
+      for (const index of alwaysRun) hits.set(index, { hitStarts: [], hitLeads: [] });
+      if (search) {
+        const stretch = from === 0 && to2 >= text.length ? text : text.slice(from, to2 + longest);
+        search.lastIndex = 0;
+        for (let found = search.exec(stretch); found !== null && found.index < to2 - from; found = search.exec(stretch)) {
+          const at2 = from + found.index;
+          for (const keyword of keywords) {
+            if (!startsAt(text, at2, keyword)) continue;
+            for (const index of rulesByKeyword.get(keyword)) {
+              const entry = hits.get(index) ?? { hitStarts: [], hitLeads: [] };
+              hits.set(index, entry);
+              if (entry.hitStarts.at(-1) === at2 && !rules[index].leads) continue;
+              entry.hitStarts.push(at2);
+              entry.hitLeads.push(rules[index].leads?.[keyword]);
+            }
+          }
+          search.lastIndex = found.index + 1;
+        }
+      }
+      return [...hits].sort(([a], [b3]) => a - b3).map(([rule, { hitStarts, hitLeads }]) => ({
+        rule,
+        hitStarts,
+        hitLeads: rules[rule].leads ? hitLeads : void 0
+      }));
+    }
+  };
+}
+
+// src/engine/char-table.ts
+var BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function charTable(chars) {
+  const table = new Uint8Array(65536);
+  for (const char of chars) table[char.charCodeAt(0)] = 1;
+  return table;
+}
+
+// src/engine/wrapped-base64.ts
+var MIN_WRAP_WIDTH = 40;
+var MAX_BLOCK_LENGTH = 16 * 1024;
+var BASE64_CHAR = charTable(`${BASE64_ALPHABET}=`);
+var isBase64Char = (code) => BASE64_CHAR[code] === 1;
+var EQUALS = 61;
+var NEWLINE = 10;
+var RETURN = 13;
+function pureRun(text, lineStart, to2) {
+  let start = lineStart;
+  while (start < to2 && (text[start] === " " || text[start] === "	")) start++;
+  let end = start;
+  while (end < to2 && isBase64Char(text.charCodeAt(end))) end++;
+  if (end === start) return void 0;
+  const after = text.charCodeAt(end);
+  if (end < to2 && after !== NEWLINE && !(after === RETURN && text.charCodeAt(end + 1) === NEWLINE)) {
+    return void 0;
+  }
+  return { start, end };
+}
+function nextLineStart(text, end) {
+  if (text.charCodeAt(end) === NEWLINE) return end + 1;
+  if (text.charCodeAt(end) === RETURN && text.charCodeAt(end + 1) === NEWLINE) return end + 2;
+  return -1;
+}
+function wrappedBlock(text, start, end, to2) {
+  const width = end - start;
+  if (width < MIN_WRAP_WIDTH || width % 4 !== 0 || text.charCodeAt(end - 1) === EQUALS) {
+    return void 0;
+  }
+  const runs = [{ start, end }];
+  let length = width;
+  for (let line = nextLineStart(text, end); line !== -1 && line < to2; ) {
+    const run = pureRun(text, line, to2);
+    if (!run) break;
+    const runLength = run.end - run.start;
+    if (runLength > width || length + runLength > MAX_BLOCK_LENGTH) break;
+    runs.push(run);
+    length += runLength;
+    if (runLength < width || text.charCodeAt(run.end - 1) === EQUALS) break;
+    line = nextLineStart(text, run.end);
+  }
+  if (runs.length === 1) return void 0;
+  const joined = runs.map((run) => text.slice(run.start, run.end)).join("");
+  return { runs, end: runs.at(-1).end, joined };
+}
+function widenToWrappedBlocks(text, from, to2) {
+  let start = from;
+  while (start > 0 && from - start <= MAX_BLOCK_LENGTH) {
+    const previous = text.lastIndexOf("\n", start - 2) + 1;
+    start = previous;
+    if (!pureRun(text, previous, text.length)) break;
+  }
+  let end = to2;
+  while (end < text.length && end - to2 <= MAX_BLOCK_LENGTH) {
+    const line = nextLineStart(text, end);
+    if (line === -1 || !pureRun(text, line, text.length)) break;
+    const newline = text.indexOf("\n", line);
+    end = newline === -1 ? text.length : newline;
+  }
+  return { from: start, to: end };
+}
+
+// src/engine/change-context.ts
+function readExtent(reach) {
+  const lines = Math.min(reach.lines, reach.chars);
+  return { chars: 2 * reach.chars, above: 2 * lines + 2, below: 2 * lines + 3 };
+}
+function extentAround(lines, length, from, to2, extent2) {
+  return indexedSpanAround(lines, length, from, to2, extent2.chars, extent2.above, extent2.below);
+}
+var GATED_CHARS = 512;
+var GATED_LINES = 2;
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function keywordTest(rules) {
+  if (rules.some((rule) => rule.keywords.length === 0)) return void 0;
+  const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
+  return new RegExp(keywords.map(escapeRegExp).join("|"), "i");
+}
+function allExtents(rules) {
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  const extents = [];
+  for (const rule of rules) {
+    if (!rule.reach) continue;
+    extents.push({ ...readExtent(rule.reach), rules: [rule] });
+    const companion = rule.requires && byId.get(rule.requires.rule);
+    if (companion?.reach) {
+      const lines = Math.min(rule.reach.lines, rule.reach.chars) + rule.requires.within;
+      const around = readExtent(companion.reach);
+      extents.push({
+        chars: Number.POSITIVE_INFINITY,
+        above: lines + around.above,
+        below: lines + around.below,
+        rules: [companion]
+      });
+    }
+  }
+  return extents;
+}
+function ruleExtents(rules) {
+  const extents = allExtents(rules);
+  const distinct = /* @__PURE__ */ new Map();
+  const isGated = (extent2) => extent2.chars > GATED_CHARS && Math.min(extent2.above, extent2.below) > GATED_LINES && extent2.rules.every((rule) => rule.keywords.length > 0);
+  const wide = extents.filter(isGated);
+  for (const extent2 of extents.filter((extent3) => !isGated(extent3))) {
+    const { chars, above, below } = extent2;
+    distinct.set(`${chars} ${above} ${below}`, { chars, above, below });
+  }
+  const always = [...distinct.values()];
+  const covers = (other, extent2) => other.chars >= extent2.chars && other.above >= extent2.above && other.below >= extent2.below;
+  const covered = (extent2, index) => always.some(
+    (other, otherIndex) => covers(other, extent2) && (!covers(extent2, other) || otherIndex < index)
+  );
+  const gatedRules = [];
+  const gated = [];
+  for (const extent2 of wide) {
+    if (covered(extent2, Number.POSITIVE_INFINITY)) continue;
+    const { chars, above, below } = extent2;
+    for (const rule of extent2.rules) {
+      gated.push({ chars, above, below, rule: gatedRules.push(rule) - 1 });
+    }
+  }
+  return {
+    always: always.filter((extent2, index) => !covered(extent2, index)),
+    gated,
+    gatedRules
+  };
+}
+var boundedContexts = /* @__PURE__ */ new WeakMap();
+function boundedContext(rules) {
+  let context = boundedContexts.get(rules);
+  if (!context) {
+    context = newBoundedContext(rules);
+    boundedContexts.set(rules, context);
+  }
+  return context;
+}
+function newBoundedContext(rules) {
+  const { always, gated, gatedRules } = ruleExtents(rules);
+  const widest = {
+    chars: Math.max(0, ...gated.map((extent2) => extent2.chars)),
+    above: Math.max(0, ...gated.map((extent2) => extent2.above)),
+    below: Math.max(0, ...gated.map((extent2) => extent2.below))
+  };
+  let keywords;
+  return (text, lines, changed) => {
+    const around = (extent2) => merged(changed.map((zone) => extentAround(lines, text.length, zone.from, zone.to, extent2)));
+    let spans = changed.map((zone) => widenToWrappedBlocks(text, zone.from, zone.to));
+    for (const extent2 of always) spans = spans.concat(around(extent2));
+    if (gated.length > 0) {
+      keywords ??= buildKeywordSearch(gatedRules);
+      const hits = gatedRules.map(() => []);
+      for (const { from, to: to2 } of around(widest)) {
+        for (const { rule, hitStarts } of keywords.candidates(text, from, to2)) {
+          hits[rule] = hits[rule].concat(hitStarts);
+        }
+      }
+      for (const extent2 of gated) {
+        const starts = hits[extent2.rule];
+        if (starts.length === 0) continue;
+        const read = around(extent2).filter(
+          ({ from, to: to2 }) => starts.some((start) => start >= from && start < to2)
+        );
+        spans = spans.concat(read);
+      }
+    }
+    return merged(spans.map(({ from, to: to2 }) => wholeLines(lines, text.length, from, to2)));
+  };
+}
+function changeContext(rules) {
+  const around = boundedContext(rules);
+  const unbounded = rules.filter((rule) => !rule.reach);
+  const unboundedGate = keywordTest(unbounded);
+  const readsAll = (text) => unbounded.length > 0 && (unboundedGate === void 0 || unboundedGate.test(text));
+  return (text, lineStarts3, changed) => {
+    if (changed.length === 0) return [];
+    if (readsAll(text)) return [{ from: 0, to: text.length }];
+    return around(text, buildLineIndex(text, lineStarts3), changed);
+  };
+}
+function merged(spans) {
+  const sorted = [...spans].sort((a, b3) => a.from - b3.from);
+  const result2 = [];
+  for (const span of sorted) {
+    const last = result2.at(-1);
+    if (last && span.from <= last.to + 1) {
+      if (span.to > last.to) result2[result2.length - 1] = { from: last.from, to: span.to };
+    } else {
+      result2.push(span);
+    }
+  }
+  return result2;
+}
+function wholeLines(lines, length, from, to2) {
+  const next = lines.lineOf(to2) + 1;
+  return {
+    from: lines.lineStart(lines.lineOf(from)),
+    to: next < lines.lineCount() ? lines.lineStart(next) - 1 : length
+  };
+}
+
+// src/engine/checksum.ts
+var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+var crcTable;
+function crc32(text) {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c3 = n;
+      for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
+      crcTable[n] = c3 >>> 0;
+    }
+  }
+  let crc = 4294967295;
+  for (let i = 0; i < text.length; i++) {
+    crc = crcTable[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
+  }
+  return (crc ^ 4294967295) >>> 0;
+}
+function base62(value, width) {
+  let out = "";
+  let rest = value;
+  do {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  } while (rest > 0);
+  return out.padStart(width, "0");
+}
+function hasValidGithubChecksum(token) {
+  const body = token.slice(token.indexOf("_") + 1);
+  if (body.length !== 36) return false;
+  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
+}
+
+// src/engine/placeholder.ts
+var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  // The Azure Storage emulator's (Azurite's) fixed account key, for account devstoreaccount1.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  // RFC 6749: access and refresh tokens, an authorization code, client credentials (Basic).
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  // ...and the same credentials decoded (client s6BhdRkqt3, password gX1fBat3bV).
+  "s6BhdRkqt3:gX1fBat3bV",
+  "gX1fBat3bV",
+  "7Fjfp0ZBr1KtDRbnfVdmIw",
+  // RFC 6750's bearer token, OpenID Connect Core's access token.
+  "mF_9.B5f-4.1JqM",
+  "SlAV32hkKG"
+]);
+var TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
+var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
+var LONG_SECRET = 128;
+var LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
+var REPEATED_RUN = /(.)\1{5,}/;
+function isPlaceholderSecret(secret) {
+  if (KNOWN_EXAMPLE_SECRETS.has(secret)) return true;
+  if (TEMPLATE_MARKERS.test(secret)) return true;
+  if (secret.length > LONG_SECRET) return LONG_PLACEHOLDER.test(secret);
+  if (PLACEHOLDER_WORDS.test(secret)) return true;
+  if (REPEATED_RUN.test(secret)) return true;
+  if (secret.length >= 10 && new Set(secret).size <= 3) return true;
+  return false;
+}
+function isElided(text, start, end) {
+  const after = text.slice(end, end + 3);
+  const before = text.slice(Math.max(0, start - 3), start);
+  return after === "..." || after.startsWith("…") || before === "..." || before.endsWith("…");
+}
+
+// src/engine/decode.ts
+var MIN_ENCODED_LENGTH = 16;
+var STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+var TOKEN_CHAR = charTable(`${BASE64_ALPHABET}=_-`);
+var MAX_ENCODED_LENGTH = 16 * 1024;
+function looksLikeText(decoded) {
+  let printable = 0;
+  for (let i = 0; i < decoded.length; i++) {
+    const code = decoded.charCodeAt(i);
+    if (code >= 32 && code < 127 || code === 9 || code === 10 || code === 13) printable++;
+  }
+  return printable / decoded.length >= 0.95;
+}
+function hasMixedAlphabet(run) {
+  return /[a-z]/.test(run) && /[A-Z]/.test(run);
+}
+function findEncodedText(text, from = 0, to2 = text.length) {
+  const base64 = findBase64Text(text, from, to2);
+  const escaped = ESCAPES2.flatMap((scheme) => findEscapedText(text, from, to2, scheme));
+  if (escaped.length === 0) return base64;
+  return [...base64, ...escaped].sort((a, b3) => a.start - b3.start);
+}
+var HEX_DIGIT = /^[0-9A-Fa-f]$/;
+var PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+var ESCAPES2 = [
+  {
+    // Keys in URLs and form bodies: each `%XX` as the one byte it names, read as Latin-1 (keys
+    // are ASCII). A Meta Llama key's `|` is written `%7C` in a query string.
+    encoding: "percent",
+    mark: "%",
+    width: (text, at2) => text[at2] === "%" && HEX_DIGIT.test(text[at2 + 1] ?? "") && HEX_DIGIT.test(text[at2 + 2] ?? "") ? 3 : 0,
+    decode: (run) => run.replace(
+      PERCENT_ESCAPE,
+      (_3, hex) => String.fromCharCode(Number.parseInt(hex, 16))
+    )
+  },
+  {
+    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command.
+    encoding: "backslash",
+    mark: "\\|",
+    width: (text, at2) => text[at2] === "\\" && text[at2 + 1] === "|" ? 2 : 0,
+    decode: (run) => run.replaceAll("\\|", "|")
+  }
+];
+function rawOffsetIn(text, span, decoded) {
+  const scheme = ESCAPES2.find((each) => each.encoding === span.encoding);
+  if (!scheme) return 0;
+  let raw2 = 0;
+  for (let i = 0; i < decoded; i++) raw2 += scheme.width(text, span.start + raw2) || 1;
+  return raw2;
+}
+var RUN_CHAR = charTable(
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&*+,;=:@/?#%|\\"
+);
+var isRunChar = (code) => RUN_CHAR[code] === 1;
+var MIN_ESCAPED_RUN = 12;
+var MAX_ESCAPED_RUN = 4096;
+function findEscapedText(text, from, to2, scheme) {
+  const spans = [];
+  let at2 = text.indexOf(scheme.mark, from);
+  while (at2 !== -1 && at2 < to2) {
+    let start = at2;
+    while (start > from && isRunChar(text.charCodeAt(start - 1))) start--;
+    let end = at2 + 1;
+    while (end < to2 && isRunChar(text.charCodeAt(end))) end++;
+    const length = end - start;
+    if (length >= MIN_ESCAPED_RUN && length <= MAX_ESCAPED_RUN) {
+      const run = text.slice(start, end);
+      const decoded = scheme.decode(run);
+      if (decoded !== run && looksLikeText(decoded)) {
+        spans.push({ start, end, decoded, encoding: scheme.encoding });
+      }
+    }
+    at2 = text.indexOf(scheme.mark, end);
+  }
+  return spans;
+}
+function findBase64Text(text, from, to2) {
+  const spans = [];
+  while (from + MIN_ENCODED_LENGTH <= to2) {
+    const probe = from + MIN_ENCODED_LENGTH - 1;
+    if (TOKEN_CHAR[text.charCodeAt(probe)] !== 1) {
+      from = probe + 1;
+      continue;
+    }
+    let start = probe;
+    while (start > from && TOKEN_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    let end = probe + 1;
+    while (end < to2 && TOKEN_CHAR[text.charCodeAt(end)] === 1) end++;
+    from = end + 1;
+    if (end - start < MIN_ENCODED_LENGTH) continue;
+    const value = valueStart(text, start, end);
+    if (isElided(text, value, end)) continue;
+    const block = wrappedBlock(text, value, end, to2);
+    if (block) {
+      const wrapped = base64Span(value, block.end, block.joined);
+      const spansOfBlock = wrapped ? [wrapped] : block.runs.flatMap(
+        (run) => base64Span(run.start, run.end, text.slice(run.start, run.end)) ?? []
+      );
+      spans.push(...spansOfBlock);
+      from = block.end + 1;
+      continue;
+    }
+    const span = base64Span(value, end, text.slice(value, end));
+    if (span) spans.push(span);
+  }
+  return spans;
+}
+function valueStart(text, start, end) {
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === EQUALS2) last--;
+  for (let at2 = last - 1; at2 >= start; at2--) {
+    const code = text.charCodeAt(at2);
+    if (code === EQUALS2 || code === UNDERSCORE || code === DASH) return at2 + 1;
+  }
+  return start;
+}
+var EQUALS2 = 61;
+var UNDERSCORE = 95;
+var DASH = 45;
+function base64Span(start, end, run) {
+  const runLength = run.length;
+  if (runLength < MIN_ENCODED_LENGTH || runLength > MAX_ENCODED_LENGTH || runLength % 4 !== 0)
+    return void 0;
+  if (!STANDARD_BASE64.test(run) || !hasMixedAlphabet(run)) return void 0;
+  const decoded = Buffer.from(run, "base64").toString("latin1");
+  if (!looksLikeText(decoded)) return void 0;
+  return { start, end, decoded, encoding: "base64" };
+}
+
+// src/engine/entropy.ts
+function shannonEntropy(text) {
+  if (text.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let entropy = 0;
+  const length = text.length;
+  for (const count of counts.values()) {
+    const p2 = count / length;
+    entropy -= p2 * Math.log2(p2);
+  }
+  return entropy;
+}
+
+// src/engine/fingerprint.ts
+import { createRequire } from "node:module";
+var require2 = createRequire(import.meta.url);
+var crypto;
+function fingerprint(ruleId, secret) {
+  crypto ??= require2("node:crypto");
+  return crypto.createHash("sha256").update(ruleId).update("\0").update(sameAcrossLayouts(secret)).digest("hex").slice(0, 32);
+}
+function sameAcrossLayouts(secret) {
+  if (!/[\r\n]/.test(secret)) return secret;
+  return secret.split(/\r?\n|\r/).map((line) => line.trim()).join("\n");
+}
 
 // src/engine/revision.ts
 function changedZone(old, text, known = { prefix: 0, suffix: 0 }) {
@@ -57466,7 +58180,7 @@ function commonSuffix(old, text, from, limit) {
 }
 function mergeHits(old, fresh, zone, longest) {
   const freshFrom = zone.start - longest + 1;
-  const merged = [];
+  const merged2 = [];
   let i = 0;
   let j3 = 0;
   while (i < old.length || j3 < fresh.length) {
@@ -57474,9 +58188,9 @@ function mergeHits(old, fresh, zone, longest) {
     const before = old[i]?.rule === rule ? old[i++] : void 0;
     const now = fresh[j3]?.rule === rule ? fresh[j3++] : void 0;
     const candidate = mergeRuleHits(rule, before, now, freshFrom, zone);
-    if (candidate) merged.push(candidate);
+    if (candidate) merged2.push(candidate);
   }
-  return merged;
+  return merged2;
 }
 function mergeRuleHits(rule, before, now, freshFrom, zone) {
   const hitStarts = [];
@@ -57604,15 +58318,15 @@ function lineEdits(oldLines, newLines, offset) {
     throw error2;
   }
   editUpTo(oldLines.length, newLines.length);
-  const oldStarts = lineStarts(oldLines, offset);
-  const newStarts = lineStarts(newLines, offset);
+  const oldStarts = lineStarts2(oldLines, offset);
+  const newStarts = lineStarts2(newLines, offset);
   return edits.map(([oldEnd, newStart, newEnd]) => ({
     oldEnd: oldStarts[oldEnd],
     newStart: newStarts[newStart],
     newEnd: newStarts[newEnd]
   }));
 }
-function lineStarts(lines, offset) {
+function lineStarts2(lines, offset) {
   const starts = [offset];
   let at2 = offset;
   for (const line of lines) {
@@ -57790,6 +58504,7 @@ function ruleTakesSecret(rule, secret, entropy) {
 
 // src/engine/detector.ts
 var NAME_BEFORE_RUN = 120;
+var TRIMMED_FROM = 64 * 1024;
 var MOST_OF_THE_TEXT = 0.5;
 function allowsPlace(allow, lineText, fragment) {
   if (allow.lines.some((regex) => regex.test(lineText))) return true;
@@ -57810,6 +58525,10 @@ function createDetector(rules, options2 = {}) {
     rules.flatMap((rule) => rule.requires ? [rule.requires.rule] : [])
   );
   const maxDecodeDepth = options2.maxDecodeDepth ?? 1;
+  const readExtents = rules.map((rule) => rule.reach ? readExtent(rule.reach) : void 0);
+  let aroundReported;
+  const unboundedRules = rules.flatMap((rule, index) => rule.reach ? [] : [index]);
+  let unboundedPrefilter;
   const applicable = /* @__PURE__ */ new Map();
   function ruleApplies(index, path) {
     let known = applicable.get(path);
@@ -57857,8 +58576,8 @@ function createDetector(rules, options2 = {}) {
       let best;
       for (const other of hits) {
         if (other.rule.id !== requires.rule) continue;
-        const distance = Math.abs(other.line - hit.line);
-        if (distance <= requires.within && (!best || distance < Math.abs(best.line - hit.line)))
+        const distance2 = Math.abs(other.line - hit.line);
+        if (distance2 <= requires.within && (!best || distance2 < Math.abs(best.line - hit.line)))
           best = other;
       }
       if (best) companions.set(hit, best);
@@ -57919,28 +58638,82 @@ function createDetector(rules, options2 = {}) {
     if (hits.length < 2) return hits;
     return hits.filter(
       (hit) => !hits.some(
-        (other) => other !== hit && other.secret === hit.secret && other.rule.source.file === hit.rule.source.file && other.start < hit.end && hit.start < other.end && ruleOrder.get(other.rule) < ruleOrder.get(hit.rule)
+        (other) => other !== hit && other.rule.source.file === hit.rule.source.file && (other.secret === hit.secret && other.start < hit.end && hit.start < other.end && ruleOrder.get(other.rule) < ruleOrder.get(hit.rule) || other.rule.provider === hit.rule.provider && other.start <= hit.start && hit.end <= other.end && other.end - other.start > hit.end - hit.start && other.secret.length > hit.secret.length)
       )
     );
   }
-  function matchWhole(text, path, lines, decode2, isContext) {
-    let candidates2 = prefilter.candidates(text);
-    if (isContext) candidates2 = withoutContextHits(candidates2, isContext);
+  function matchWhole(text, path, lines, decode2, context) {
+    const isContext = context?.isContext;
+    const reported = context && text.length > TRIMMED_FROM && reportedRunsOf(context.fragment, lines, text.length, context.isContextLine);
+    let candidates2 = reported ? candidatesNear(text, lines, reported) : prefilter.candidates(text);
+    if (isContext) {
+      const near = /* @__PURE__ */ new Map();
+      const isNear = (offset, rule) => {
+        const extent2 = readExtents[rule];
+        if (!reported || !extent2) return true;
+        let spans2 = near.get(rule);
+        if (!spans2) {
+          spans2 = nearRuns(reported, extent2, lines, text.length);
+          near.set(rule, spans2);
+        }
+        return isInside(offset, spans2);
+      };
+      candidates2 = withoutContextHits(candidates2, isContext, isNear);
+    }
     const matches = matchText(text, path, lines, candidates2);
-    let spans = decode2 ? findEncodedText(text) : [];
-    if (isContext) spans = spans.filter((span) => !isContext(span.start));
+    let spans = [];
+    if (decode2 && reported) {
+      const blocks = reported.map(({ from, to: to2 }) => widenToWrappedBlocks(text, from, to2));
+      for (const { from, to: to2 } of mergedSpans(blocks))
+        spans.push(...findEncodedText(text, from, to2));
+    } else if (decode2) {
+      spans = findEncodedText(text);
+    }
+    if (isContext) {
+      spans = spans.filter((span) => {
+        const last = lines.lineOf(Math.max(span.start, span.end - 1));
+        for (let line = lines.lineOf(span.start); line <= last; line++) {
+          if (!isContext(lines.lineStart(line))) return true;
+        }
+        return false;
+      });
+    }
     return { candidates: candidates2, matches, spans };
   }
-  function withoutContextHits(candidates2, isContext) {
+  function candidatesNear(text, lines, reported) {
+    const margin = 2 * MAX_RUN_STRIDE + longestKeyword;
+    aroundReported ??= boundedContext(rules);
+    const regions = mergedSpans(
+      aroundReported(text, lines, reported).map(({ from, to: to2 }) => ({
+        from: Math.max(0, from - margin),
+        to: Math.min(text.length, to2 + margin)
+      }))
+    );
+    const lists = regions.map(
+      ({ from, to: to2 }) => prefilter.candidates(text, from, to2).filter((candidate) => rules[candidate.rule].reach)
+    );
+    if (unboundedRules.length > 0) {
+      unboundedPrefilter ??= buildKeywordSearch(unboundedRules.map((index) => rules[index]));
+      lists.push(
+        unboundedPrefilter.candidates(text).map((candidate) => ({
+          rule: unboundedRules[candidate.rule],
+          hitStarts: candidate.hitStarts,
+          hitLeads: candidate.hitLeads
+        }))
+      );
+    }
+    return mergedCandidates(lists);
+  }
+  function withoutContextHits(candidates2, isContext, isNear) {
     const kept = [];
     for (const candidate of candidates2) {
       const { hitStarts, hitLeads } = candidate;
       const rule = rules[candidate.rule];
-      if (rule.reach?.lines !== 0 || companionIds.has(rule.id) || hitStarts.length === 0) {
+      if (!rule.reach || companionIds.has(rule.id) || hitStarts.length === 0) {
         kept.push(candidate);
         continue;
       }
-      const keep = hitStarts.map((start) => !isContext(start));
+      const keep = rule.reach.lines === 0 ? hitStarts.map((start) => !isContext(start)) : hitStarts.map((start) => isNear(start, candidate.rule));
       if (!keep.includes(true)) continue;
       kept.push({
         rule: candidate.rule,
@@ -57984,8 +58757,19 @@ function createDetector(rules, options2 = {}) {
     return matched;
   }
   function scanText(text, fragment, path, depth, lines = buildLineIndex(text)) {
-    const isContext = depth === 0 ? contextTest(fragment, lines) : void 0;
-    const { matches, spans } = matchWhole(text, path, lines, depth < maxDecodeDepth, isContext);
+    const isContextLine = depth === 0 ? contextLineTest(fragment) : void 0;
+    const context = isContextLine && {
+      fragment,
+      isContext: (offset) => isContextLine(lines.lineOf(offset)),
+      isContextLine
+    };
+    const { matches, spans } = matchWhole(
+      text,
+      path,
+      lines,
+      depth < maxDecodeDepth,
+      context || void 0
+    );
     return hitsOf(text, lines, fragment, path, depth, matches, spans);
   }
   function scanRecorded(text, fragment, path, lines, base) {
@@ -58040,9 +58824,12 @@ function createDetector(rules, options2 = {}) {
     const lineNumber = (index) => fragment.lineNumbers?.[index] ?? fragment.startLine + index;
     const findings = [];
     const seen = /* @__PURE__ */ new Set();
+    const shift2 = (fragment.startColumn ?? 1) - 1;
+    const columnOf = (offset, line) => offset - lines.lineStart(line) + 1 + (line === 0 ? shift2 : 0);
+    const isContextLine = contextLineTest(fragment);
     const onContextOnly = (first, last) => {
       for (let index = first; index <= last; index++) {
-        if (!fragment.contextOnly?.has(lineNumber(index))) return false;
+        if (!isContextLine?.(index)) return false;
       }
       return true;
     };
@@ -58050,7 +58837,7 @@ function createDetector(rules, options2 = {}) {
       if (!hit.rule.report) continue;
       const startLine = lines.lineOf(hit.start);
       const endLine = lines.lineOf(Math.max(hit.start, hit.end - 1));
-      if (fragment.contextOnly && onContextOnly(startLine, endLine)) continue;
+      if (isContextLine && onContextOnly(startLine, endLine)) continue;
       const key = `${hit.rule.id}\0${hit.start}\0${hit.secret}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -58067,12 +58854,13 @@ function createDetector(rules, options2 = {}) {
         tags: hit.rule.tags,
         path: fragment.path,
         line: lineNumber(startLine),
-        column: hit.start - lines.lineStart(startLine) + 1,
+        column: columnOf(hit.start, startLine),
         endLine: lineNumber(endLine),
-        endColumn: hit.end - lines.lineStart(endLine) + 1,
+        endColumn: columnOf(hit.end, endLine),
         secret: hit.secret,
         match: hit.match,
         lineText: lines.lineText(startLine),
+        ...startLine === 0 && shift2 > 0 ? { lineTextColumn: shift2 + 1 } : {},
         metadata: hit.metadata,
         entropy: Math.round(hit.entropy * 1e3) / 1e3,
         fingerprint: fingerprint(hit.rule.id, hit.secret),
@@ -58086,13 +58874,106 @@ function createDetector(rules, options2 = {}) {
     return findings;
   }
 }
-function contextTest(fragment, lines) {
-  const { contextOnly } = fragment;
+function contextLineTest(fragment) {
+  const { contextOnly, reportedLines, lineNumbers, startLine } = fragment;
+  if (reportedLines)
+    return (index) => !reportedLines.has(lineNumbers?.[index] ?? startLine + index);
   if (!contextOnly) return void 0;
-  return (offset) => {
-    const index = lines.lineOf(offset);
-    return contextOnly.has(fragment.lineNumbers?.[index] ?? fragment.startLine + index);
+  return (index) => contextOnly.has(lineNumbers?.[index] ?? startLine + index);
+}
+function reportedRunsOf(fragment, lines, length, isContextLine) {
+  const { reportedLines, lineNumbers, startLine } = fragment;
+  if (!reportedLines) return reportedRuns(lines, length, isContextLine);
+  const count = lines.lineCount();
+  const indexOf = (line) => {
+    if (!lineNumbers) return line - startLine;
+    let low = 0;
+    let high = lineNumbers.length - 1;
+    while (low < high) {
+      const mid = low + high >> 1;
+      if (lineNumbers[mid] < line) low = mid + 1;
+      else high = mid;
+    }
+    return lineNumbers[low] === line ? low : -1;
   };
+  const indices = [...reportedLines].map(indexOf).filter((index) => index >= 0 && index < count).sort((a, b3) => a - b3);
+  const runs = [];
+  for (const index of indices) {
+    const start = lines.lineStart(index);
+    const end = index + 1 < count ? lines.lineStart(index + 1) - 1 : length;
+    const last = runs.at(-1);
+    if (last && last.to + 1 >= start) runs[runs.length - 1] = { from: last.from, to: end };
+    else runs.push({ from: start, to: end });
+  }
+  return runs;
+}
+function reportedRuns(lines, length, isContextLine) {
+  const runs = [];
+  const count = lines.lineCount();
+  let contextLines = 0;
+  for (let line = 0; line < count; line++) {
+    if (isContextLine(line)) {
+      contextLines++;
+      continue;
+    }
+    const start = lines.lineStart(line);
+    const end = line + 1 < count ? lines.lineStart(line + 1) - 1 : length;
+    const last = runs.at(-1);
+    if (last && last.to + 1 === start) runs[runs.length - 1] = { from: last.from, to: end };
+    else runs.push({ from: start, to: end });
+  }
+  return contextLines > count / 2 ? runs : void 0;
+}
+function nearRuns(runs, extent2, lines, length) {
+  const margin = 2 * MAX_RUN_STRIDE;
+  return mergedSpans(
+    runs.map(({ from, to: to2 }) => {
+      const around = extentAround(lines, length, from, to2, extent2);
+      return { from: around.from - margin, to: around.to + margin };
+    })
+  );
+}
+function isInside(offset, spans) {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = low + high >> 1;
+    if (spans[mid].from <= offset) low = mid + 1;
+    else high = mid;
+  }
+  const span = spans[low - 1];
+  return span !== void 0 && offset < span.to;
+}
+function mergedCandidates(lists) {
+  if (lists.length === 1) return [...lists[0]];
+  const byRule = /* @__PURE__ */ new Map();
+  for (const list of lists) {
+    for (const candidate of list) {
+      const known = byRule.get(candidate.rule);
+      byRule.set(
+        candidate.rule,
+        known ? {
+          rule: candidate.rule,
+          hitStarts: known.hitStarts.concat(candidate.hitStarts),
+          hitLeads: known.hitLeads && candidate.hitLeads && known.hitLeads.concat(candidate.hitLeads)
+        } : candidate
+      );
+    }
+  }
+  return [...byRule.values()].sort((a, b3) => a.rule - b3.rule);
+}
+function mergedSpans(spans) {
+  const sorted = [...spans].sort((a, b3) => a.from - b3.from);
+  const result2 = [];
+  for (const span of sorted) {
+    const last = result2.at(-1);
+    if (last && span.from <= last.to) {
+      if (span.to > last.to) result2[result2.length - 1] = { from: last.from, to: span.to };
+    } else {
+      result2.push(span);
+    }
+  }
+  return result2;
 }
 function withDecodedHit(hits, decoded) {
   const same = hits.filter(
@@ -58192,7 +59073,7 @@ async function runScan(options2) {
       found = detector.detect(fragment);
     }
     scannedFragments++;
-    scannedBytes += fragment.text.length;
+    scannedBytes += fragment.text.length - (fragment.readAgainChars ?? 0);
     for (const finding of found) findings.push(finding);
     options2.onFragment?.(fragment);
   }
@@ -58330,6 +59211,7 @@ function suppressibleOf(finding) {
     path: finding.path,
     line: finding.line,
     fingerprint: finding.fingerprint,
+    secret: finding.secret,
     ...finding.git ? { commit: finding.git.commit } : {}
   };
 }
@@ -58390,8 +59272,9 @@ var NEAR = 256;
 function isAllowedInline(finding) {
   const line = finding.lineText;
   if (line.length <= LONG_LINE) return hasInlineAllow(line);
-  const from = Math.max(0, finding.column - 1 - NEAR);
-  const to2 = finding.endLine === finding.line ? finding.endColumn - 1 + NEAR : line.length;
+  const shown2 = (finding.lineTextColumn ?? 1) - 1;
+  const from = Math.max(0, finding.column - 1 - shown2 - NEAR);
+  const to2 = finding.endLine === finding.line ? finding.endColumn - 1 - shown2 + NEAR : line.length;
   return hasInlineAllow(line.slice(from, to2));
 }
 function applyInlineAllow(findings) {
@@ -58446,17 +59329,17 @@ function parseIgnoreFile(text, file) {
 function display(cwd, file) {
   return relative5(cwd, file) || file;
 }
-function readOptional(file, shown, required2, what) {
+function readOptional(file, shown2, required2, what) {
   try {
     return readRegularFile(file);
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT" && !required2) return void 0;
     if (code === "EISDIR")
-      throw new ConfigError(`${shown}: ${what} is a directory, expected a file`, shown);
+      throw new ConfigError(`${shown2}: ${what} is a directory, expected a file`, shown2);
     throw new ConfigError(
-      `${shown}: cannot read ${what} (${code === "ENOENT" ? "no such file" : code ?? String(error2)})`,
-      shown
+      `${shown2}: cannot read ${what} (${code === "ENOENT" ? "no such file" : code ?? String(error2)})`,
+      shown2
     );
   }
 }
@@ -58469,15 +59352,15 @@ async function loadSuppressions(options2) {
   const ignore = [];
   const ignorePath = options2.ignoreFile ? resolve8(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
   if (ignorePath) {
-    const shown = options2.ignoreFile ?? display(options2.cwd, ignorePath);
-    const text = readOptional(ignorePath, shown, options2.ignoreFile !== void 0, "ignore file");
-    if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown), ignorePath));
+    const shown2 = options2.ignoreFile ?? display(options2.cwd, ignorePath);
+    const text = readOptional(ignorePath, shown2, options2.ignoreFile !== void 0, "ignore file");
+    if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown2), ignorePath));
   }
   const gitleaksPath = findUp(root, [GITLEAKS_IGNORE_FILE_NAME], true);
   if (gitleaksPath) {
-    const shown = display(options2.cwd, gitleaksPath);
-    const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");
-    if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown), gitleaksPath));
+    const shown2 = display(options2.cwd, gitleaksPath);
+    const text = readOptional(gitleaksPath, shown2, false, "gitleaks ignore file");
+    if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown2), gitleaksPath));
   }
   let baseline;
   if (options2.baselineFile) {
@@ -58503,6 +59386,11 @@ async function verifyIfAsked(context, rules, options2, quiet, findings) {
     userAgent: userAgent()
   });
 }
+async function checkVerifyEnvironment(context, options2) {
+  if (!options2.enabled) return;
+  const { readProxySettings: readProxySettings2 } = await Promise.resolve().then(() => (init_proxy_settings(), proxy_settings_exports));
+  readProxySettings2(context.io.env);
+}
 
 // src/cli/execute-scan.ts
 var FROM_REPOSITORY_TOP = /* @__PURE__ */ new Set(["sarif", "github"]);
@@ -58518,6 +59406,7 @@ async function executeScan(context, request2) {
   const { io: io2 } = context;
   const { options: options2 } = request2;
   if (request2.report !== false) assertWritable(context, options2.output);
+  await checkVerifyEnvironment(context, options2.verify);
   const config2 = await loadConfig({
     cwd: io2.cwd,
     scanRoot: request2.scanRoot,
@@ -58527,6 +59416,13 @@ async function executeScan(context, request2) {
     ...options2.maxFileSize !== void 0 ? { maxFileSize: options2.maxFileSize } : {},
     ...request2.configText ? { configText: request2.configText } : {}
   });
+  if (!config2.rules.some((rule) => rule.report)) {
+    const file = config2.configFile;
+    io2.stderr.write(
+      `keywarden: warning: ${file ? relative6(io2.cwd, file) || file : "the config"} leaves no rule to scan with (useDefault: false and no rules of its own, or every rule disabled): nothing can be found
+`
+    );
+  }
   const suppressions = request2.suppressions ?? await loadSuppressions({
     cwd: io2.cwd,
     scanRoot: request2.scanRoot,
@@ -58578,7 +59474,7 @@ async function executeScan(context, request2) {
   if (context.exitCode === 1) await request2.onFindings?.(findings, context);
   if (unread.length > 0) {
     io2.stderr.write(
-      `keywarden: incomplete scan: ${unread.length} ${unread.length === 1 ? "file or object" : "files or objects"} could not be read (listed above); exit code 2
+      `keywarden: incomplete scan: ${describeUnread(unread)} (listed above); exit code 2
 `
     );
     context.exitCode = 2;
@@ -58676,7 +59572,7 @@ function isoDateOfRaw(raw2) {
 }
 
 // src/sources/commit-range.ts
-function rangeLogArgs(range) {
+function rangeLogArgs(range, options2 = {}) {
   return [
     ...ADDED_LINES_DIFF_OPTIONS,
     "log",
@@ -58688,13 +59584,14 @@ function rangeLogArgs(range) {
     "--no-show-signature",
     ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
+    contextFlag(options2),
     "--end-of-options",
     range,
     "--"
   ];
 }
 async function* rangeFragments(options2) {
-  const args = rangeLogArgs(options2.range);
+  const args = rangeLogArgs(options2.range, options2);
   let commit;
   let isCut = false;
   const changes = [];
@@ -58704,8 +59601,10 @@ async function* rangeFragments(options2) {
   });
   const blobs = new BlobHeads(options2);
   const ready = async function* () {
-    for (const { file, git } of await settleBinaryFiles(changes.splice(0), blobs, options2)) {
-      const fragment = addedLinesFragment(file, options2, options2.onSkip, git);
+    const settled = await settleBinaryFiles(changes.splice(0), blobs, options2);
+    const texts = newTexts(settled, blobs, options2);
+    for (const [index, { file, git }] of settled.entries()) {
+      const fragment = addedLinesFragment(file, options2, options2.onSkip, git, await texts[index]);
       if (fragment) yield fragment;
     }
   };
@@ -59276,7 +60175,7 @@ async function scanChange(input) {
       maxFileSize: config2.maxFileSize,
       onSkip,
       isExcluded: excludeMatcher(config2.exclude),
-      ...target && "range" in target ? { range: target.range } : {},
+      ...target && "range" in target ? { range: target.range, contextAround: changeContext(config2.rules) } : {},
       ...target && "branch" in target ? { branch: target.branch } : {},
       onNote: input.onNote
     }),
@@ -59299,7 +60198,7 @@ async function scanChange(input) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute as isAbsolute2, posix, relative as relative6, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute2, posix, relative as relative7, resolve as resolve11 } from "node:path";
 init_errors();
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
@@ -59337,7 +60236,7 @@ function toPosix2(path) {
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
   const configOnDisk = configInput !== void 0 ? resolve11(options2.cwd, configInput) : void 0;
-  const inRepo = configOnDisk !== void 0 ? relative6(options2.root, configOnDisk) : void 0;
+  const inRepo = configOnDisk !== void 0 ? relative7(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute2(inRepo));
   if (commit === void 0) {
     return {
@@ -59467,7 +60366,7 @@ async function revokeIfAsked(inputs, findings, rules, root, io2, notes) {
     prompt: { write: (text) => notes.push(text.trim()) },
     userAgent: userAgent()
   });
-  notes.push(`revocation audit log: ${relative7(io2.cwd, run.auditLog) || run.auditLog}`);
+  notes.push(`revocation audit log: ${relative8(io2.cwd, run.auditLog) || run.auditLog}`);
   return run.findings;
 }
 async function runSteps(io2) {
