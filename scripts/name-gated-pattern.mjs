@@ -23,7 +23,7 @@ import { parse } from "yaml";
 const NOT_KEY_BEFORE =
   "(?<!(?:cache|hash|sort|partition|primary|foreign|idempotency|dedup|lookup|object)[_.-]?)";
 const NOT_KEY_AFTER =
-  "(?!(?:[\\w.]|(?<!\\$\\{\\w{1,80})-){0,12}?(?:id|sha\\d*|hash|digest|checksum|name|file|path|url|type|len(?:gth)?|count|prefix)(?![a-z]))";
+  "(?!(?:[\\w.]|(?<!\\$\\{\\w{1,80})-){0,12}?(?:id|sha\\d{0,3}|hash|digest|checksum|name|file|path|url|type|len(?:gth)?|count|prefix)(?![a-z]))";
 
 /** A key word of a name, not one of the names above. */
 const keyWord = (words) => `${NOT_KEY_BEFORE}(?:${words})${NOT_KEY_AFTER}`;
@@ -98,7 +98,10 @@ function awsSecretPattern() {
   const secret = "[A-Za-z0-9/+]{40}";
   const end = "(?![A-Za-z0-9/+=_-])";
   const named = `(?:aws[\\w.-]{0,20}?secret${NOT_KEY_AFTER}[\\w.-]{0,20}?|secret[_.-]?(?:access[_.-]?)?key${NOT_KEY_AFTER}[\\w.-]{0,10}?)(?:${ASSIGN}|${VALUE_FIELD}|${VARIABLE_DEFAULT})`;
-  const nearId = `(?<![\\w.-])secret${ASSIGN}(?=${secret}${end}(?:(?<=${id}[\\s\\S]{0,400})|[\\s\\S]{0,400}?${id}))`;
+  // Within four lines, as the rule's `requires` counts them: a bound in lines keeps the read
+  // around a change (change-context.ts) to lines, not to hundreds of short ones.
+  const near = "(?:[^\\n]{0,400}\\n){0,4}[^\\n]{0,400}";
+  const nearId = `(?<![\\w.-])secret${ASSIGN}(?=${secret}${end}(?:(?<=${id}${near})|${near}${id}))`;
   return `(?:${named}|${nearId})(?<secret>${secret})${end}`;
 }
 
