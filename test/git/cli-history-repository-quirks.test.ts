@@ -220,7 +220,7 @@ describe("keywarden history on unusual repositories", () => {
     });
     repo.commit("yet another fixture", { "test/fixtures/z.env": `KEY=${fixture}\n` });
     repo.write({
-      ".keywarden.yaml": `allow:\n  paths: ["test/fixtures/**"]\n  commits: [${allowed.slice(0, 12)}]\n`,
+      ".keywarden.yaml": `allow:\n  paths: ["test/fixtures/**"]\n  commits: ["${allowed.slice(0, 12)}"]\n`,
     });
     const { findings } = await historyFindings(repo.dir);
     expect(
