@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { expandExample } from "../../src/config/example-template.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { changeContext } from "../../src/engine/change-context.js";
 import { createDetector } from "../../src/engine/detector.js";
 import { linesAround } from "../../src/sources/staged-diff.js";
 import type { Finding } from "../../src/types.js";
-import { allExamples, seededParts, seededRandom } from "../helpers/seeded-documents.js";
+import {
+  allExamples,
+  encodedPieces,
+  seededParts,
+  seededRandom,
+} from "../helpers/seeded-documents.js";
 
 function describeFinding(finding: Finding): string {
   return `${finding.ruleId} ${finding.line}:${finding.column}-${finding.endLine}:${finding.endColumn} ${finding.secret}${finding.encoding ? " base64" : ""}${finding.companion ? ` with ${finding.companion.line}` : ""}`;
@@ -24,16 +28,7 @@ describe("reading a changed file around its added lines", () => {
     const contextAround = changeContext(rules);
     const random = seededRandom(20261124);
     const examples = allExamples(rules);
-    const encodedExamples = examples
-      .slice(0, 40)
-      .map((example) => `data: ${Buffer.from(example).toString("base64")}`);
-    const wrappedExamples = examples.slice(40, 60).map((example) =>
-      (
-        Buffer.from(`KEY=${expandExample(example).text}\n`)
-          .toString("base64")
-          .match(/.{1,76}/g) ?? []
-      ).join("\n"),
-    );
+    const { encodedExamples, wrappedExamples } = encodedPieces(examples);
     const pieces = [...examples, ...encodedExamples, ...wrappedExamples];
     // A keyword of a rule that can reach anywhere (a private key's, `pwd`) makes the whole text
     // read, and so do those of rules that reach hundreds of lines whatever their length (a

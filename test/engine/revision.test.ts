@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { compileRules } from "../../src/config/compile-rules.js";
-import { expandExample, expandTemplate } from "../../src/config/example-template.js";
+import { expandTemplate } from "../../src/config/example-template.js";
 import { loadBuiltinRules } from "../../src/config/load-rules.js";
 import { ruleScope } from "../../src/config/pattern-scope.js";
 import { createDetector, type ScanRecord } from "../../src/engine/detector.js";
 import { changedZone } from "../../src/engine/revision.js";
 import { lineEdits, revisionSteps } from "../../src/engine/revision-steps.js";
 import type { Finding } from "../../src/types.js";
-import { allExamples, seededParts, seededRandom } from "../helpers/seeded-documents.js";
+import {
+  allExamples,
+  encodedPieces,
+  seededParts,
+  seededRandom,
+} from "../helpers/seeded-documents.js";
 
 describe("changedZone", () => {
   it("spans the whole lines between the common beginning and end", () => {
@@ -128,17 +133,7 @@ describe("scanning a revision by its change", () => {
     const detector = createDetector(rules);
     const random = seededRandom(20261123);
     const examples = allExamples(rules);
-    const encodedExamples = examples
-      .slice(0, 40)
-      .map((example) => `data: ${Buffer.from(example).toString("base64")}`);
-    // Base64 wrapped at 76 columns, as `base64` writes it: decoded as one, across lines.
-    const wrappedExamples = examples.slice(40, 60).map((example) =>
-      (
-        Buffer.from(`KEY=${expandExample(example).text}\n`)
-          .toString("base64")
-          .match(/.{1,76}/g) ?? []
-      ).join("\n"),
-    );
+    const { encodedExamples, wrappedExamples } = encodedPieces(examples);
     const pieces = [...examples, ...encodedExamples, ...wrappedExamples];
     let compared = 0;
     let revisions = 0;

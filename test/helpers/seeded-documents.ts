@@ -29,6 +29,27 @@ export function allExamples(rules: readonly CompiledRule[]): string[] {
 }
 
 /**
+ * Examples as encodings present them: base64 after `data:` (a Kubernetes Secret's shape), and
+ * base64 wrapped at 76 columns as `base64` writes it, decoded as one block across lines.
+ */
+export function encodedPieces(examples: readonly string[]): {
+  encodedExamples: string[];
+  wrappedExamples: string[];
+} {
+  const encodedExamples = examples
+    .slice(0, 40)
+    .map((example) => `data: ${Buffer.from(example).toString("base64")}`);
+  const wrappedExamples = examples.slice(40, 60).map((example) =>
+    (
+      Buffer.from(`KEY=${expandExample(example).text}\n`)
+        .toString("base64")
+        .match(/.{1,76}/g) ?? []
+    ).join("\n"),
+  );
+  return { encodedExamples, wrappedExamples };
+}
+
+/**
  * `count` pieces, each filler or an expanded example, between line breaks, blank lines or a
  * space (several to a line, as in minified files).
  */
