@@ -10,7 +10,8 @@ import { unsendableReason } from "./url-policy.js";
 /**
  * The one HTTP client for verification and revocation, on Node's built-in fetch. It refuses
  * URLs the policy forbids, never follows a redirect to another origin (nor any, when asked),
- * caps the body it reads and gives every request a timeout. It does not retry: the scheduler decides that.
+ * caps the body it reads and gives every request a timeout. It does not retry: the scheduler
+ * decides that.
  */
 
 export interface HttpRequest {
