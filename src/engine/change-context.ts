@@ -1,6 +1,6 @@
 import type { CompiledRule } from "../config/compile-rules.js";
 import type { RegexReach } from "../config/regex-reach.js";
-import { buildLineIndex, indexedSpanAround, type LineIndex } from "./line-index.js";
+import { indexedSpanAround, type LineIndex } from "./line-index.js";
 import { buildKeywordSearch, type Prefilter } from "./prefilter.js";
 import type { Span } from "./rule-matcher.js";
 import { widenToWrappedBlocks } from "./wrapped-base64.js";
@@ -23,13 +23,9 @@ import { widenToWrappedBlocks } from "./wrapped-base64.js";
 
 /**
  * Whole-line stretches of `text` to read around `changed` (ascending runs of whole lines),
- * ascending and apart; `lineStarts` holds where each line of the text starts.
+ * ascending and apart; `lines` is the text's line index.
  */
-export type ChangeContext = (
-  text: string,
-  lineStarts: readonly number[],
-  changed: readonly Span[],
-) => Span[];
+export type ChangeContext = (text: string, lines: LineIndex, changed: readonly Span[]) => Span[];
 
 /** How far to read each side of a change: characters, and lines above and below. */
 export interface Extent {
@@ -222,10 +218,10 @@ export function changeContext(rules: readonly CompiledRule[]): ChangeContext {
   const unboundedGate = keywordTest(unbounded);
   const readsAll = (text: string) =>
     unbounded.length > 0 && (unboundedGate === undefined || unboundedGate.test(text));
-  return (text, lineStarts, changed) => {
+  return (text, lines, changed) => {
     if (changed.length === 0) return [];
     if (readsAll(text)) return [{ from: 0, to: text.length }];
-    return around(text, buildLineIndex(text, lineStarts), changed);
+    return around(text, lines, changed);
   };
 }
 

@@ -9,10 +9,10 @@ export interface LineIndex {
 
 /**
  * Line starts are found on first use: most fragments have no finding and never need them, and
- * finding them costs a pass over the text. A caller that has them already passes them.
+ * finding them costs a pass over the text.
  */
-export function buildLineIndex(text: string, known?: readonly number[]): LineIndex {
-  let starts: readonly number[] | undefined = known;
+export function buildLineIndex(text: string): LineIndex {
+  let starts: readonly number[] | undefined;
   const lineStarts = (): readonly number[] => {
     if (!starts) {
       const found = [0];

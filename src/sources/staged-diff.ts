@@ -1,3 +1,4 @@
+import { buildLineIndex, type LineIndex } from "../engine/line-index.js";
 import { GitError } from "../errors.js";
 import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
@@ -45,13 +46,13 @@ export interface TextSpan {
 
 /**
  * Which whole-line stretches of a changed file's new text to read around its added lines
- * (`changed`, each a run of whole added lines; `lineStarts`, where each line of the text
- * starts), so that rules read there what they would read in the whole file: as far as each
- * pattern reaches, which the engine knows (see engine/change-context.ts).
+ * (`changed`, each a run of whole added lines; `lines`, the text's line index), so that rules
+ * read there what they would read in the whole file: as far as each pattern reaches, which the
+ * engine knows (see engine/change-context.ts).
  */
 export type ContextAround = (
   text: string,
-  lineStarts: readonly number[],
+  lines: LineIndex,
   changed: readonly TextSpan[],
 ) => readonly TextSpan[];
 
@@ -328,25 +329,6 @@ export function addedLinesFragment(
   };
 }
 
-/** Where each line of `text` starts. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
-  return starts;
-}
-
-/** The 0-based line holding `offset`. */
-function lineAt(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
 /**
  * The stretches of a file's new text that `contextAround` asks for around its added lines,
  * joined, each line mapped to its line number; only the added lines are reported (the others,
@@ -357,33 +339,34 @@ export function linesAround(
   text: string,
   contextAround: ContextAround,
 ): Pick<Fragment, "text" | "startLine" | "lineNumbers" | "reportedLines"> {
-  const starts = lineStarts(text);
+  const lines = buildLineIndex(text);
+  const count = lines.lineCount();
   const lineEnd = (line: number) =>
-    line + 1 < starts.length ? starts[line + 1]! - 1 : text.length;
+    line + 1 < count ? lines.lineStart(line + 1) - 1 : text.length;
   // Runs of consecutive added lines, as offsets: line numbers are 1-based and ascending.
   const added = file.lineNumbers;
   const changed: TextSpan[] = [];
   for (let first = 0; first < added.length; ) {
     let last = first;
     while (last + 1 < added.length && added[last + 1] === added[last]! + 1) last++;
-    const from = starts[added[first]! - 1];
-    if (from === undefined) break; // past the text: not a line of it
-    changed.push({ from, to: lineEnd(Math.min(added[last]!, starts.length) - 1) });
+    if (added[first]! > count) break; // past the text: not a line of it
+    const from = lines.lineStart(added[first]! - 1);
+    changed.push({ from, to: lineEnd(Math.min(added[last]!, count) - 1) });
     first = last + 1;
   }
-  const stretches = contextAround(text, starts, changed);
+  const stretches = contextAround(text, lines, changed);
   if (stretches.length === 0) return { text: "", startLine: 1, reportedLines: new Set() };
   const pieces = stretches.map(({ from, to }) =>
     from === 0 && to === text.length ? text : text.slice(from, to),
   );
-  const startLine = lineAt(starts, stretches[0]?.from ?? 0) + 1;
+  const startLine = lines.lineOf(stretches[0]?.from ?? 0) + 1;
   const reportedLines = new Set(added);
   // One stretch is contiguous: its first line number says where every line is.
   if (stretches.length === 1) return { text: pieces[0]!, startLine, reportedLines };
   const lineNumbers: number[] = [];
   for (const { from, to } of stretches) {
-    const last = lineAt(starts, to) + 1;
-    for (let line = lineAt(starts, from) + 1; line <= last; line++) lineNumbers.push(line);
+    const last = lines.lineOf(to) + 1;
+    for (let line = lines.lineOf(from) + 1; line <= last; line++) lineNumbers.push(line);
   }
   return { text: pieces.join("\n"), startLine, lineNumbers, reportedLines };
 }
