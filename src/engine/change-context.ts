@@ -1,7 +1,7 @@
 import type { CompiledRule } from "../config/compile-rules.js";
 import type { RegexReach } from "../config/regex-reach.js";
 import { indexedSpanAround, type LineIndex } from "./line-index.js";
-import { buildKeywordSearch, type Prefilter } from "./prefilter.js";
+import { buildKeywordSearch, keywordRegExp, type Prefilter } from "./prefilter.js";
 import type { Span } from "./rule-matcher.js";
 import { widenToWrappedBlocks } from "./wrapped-base64.js";
 
@@ -69,10 +69,6 @@ interface GatedExtent extends Extent {
 const GATED_CHARS = 512;
 const GATED_LINES = 2;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /**
  * A test for one of these keywords, ASCII case folded as the prefilter reads them; undefined
  * when a rule has none (it is looked for everywhere).
@@ -80,7 +76,7 @@ function escapeRegExp(text: string): string {
 function keywordTest(rules: readonly CompiledRule[]): RegExp | undefined {
   if (rules.some((rule) => rule.keywords.length === 0)) return undefined;
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
-  return new RegExp(keywords.map(escapeRegExp).join("|"), "i");
+  return keywordRegExp(keywords, "i");
 }
 
 /**

@@ -282,6 +282,11 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   };
 }
 
+/** One expression matching any of `keywords` literally (with "i": as the prefilter folds case). */
+export function keywordRegExp(keywords: readonly string[], flags: string): RegExp {
+  return new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), flags);
+}
+
 /**
  * The prefilter for a handful of keywords (the rules that can match anywhere, read over a whole
  * file of which a few lines count): one native regex search, some ten times faster there than
@@ -299,10 +304,7 @@ export function buildKeywordSearch(rules: readonly CompiledRule[]): Prefilter {
   });
   const keywords = [...rulesByKeyword.keys()];
   const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
-  const search =
-    keywords.length > 0
-      ? new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi")
-      : undefined;
+  const search = keywords.length > 0 ? keywordRegExp(keywords, "gi") : undefined;
   /** Whether `keyword` (lower case) starts at `at`, ASCII case folded. */
   const startsAt = (text: string, at: number, keyword: string) => {
     for (let i = 0; i < keyword.length; i++) {
