@@ -82,11 +82,14 @@ function buildParser(
   return parser;
 }
 
+/** yargs' declared options, of the command being run; its typings leave getOptions out. */
+function optionsOf(parser: Argv): { key: Record<string, unknown>; array: readonly string[] } {
+  return (parser as unknown as { getOptions: () => ReturnType<typeof optionsOf> }).getOptions();
+}
+
 /** The long options of the command being run (and the global ones), dashed as declared. */
 function declaredOptions(parser: Argv): string[] {
-  // yargs' typings leave getOptions out.
-  const declared = parser as unknown as { getOptions: () => { key: Record<string, unknown> } };
-  return Object.keys(declared.getOptions().key).filter((name) => !/[A-Z]/.test(name));
+  return Object.keys(optionsOf(parser).key).filter((name) => !/[A-Z]/.test(name));
 }
 
 /**
@@ -95,11 +98,9 @@ function declaredOptions(parser: Argv): string[] {
  * before validation, so that `--format` is checked as the one value it now is.
  */
 function lastValueWins(parser: Argv): (parsed: Record<string, unknown>) => void {
-  // yargs' declared options, of the command being run; its typings leave getOptions out.
-  const declared = parser as unknown as { getOptions: () => { array: readonly string[] } };
   return (parsed) => {
     // `_` and `--` hold positionals and what follows a `--`.
-    const repeatable = new Set(["_", "--", ...declared.getOptions().array]);
+    const repeatable = new Set(["_", "--", ...optionsOf(parser).array]);
     for (const [key, value] of Object.entries(parsed)) {
       if (Array.isArray(value) && !repeatable.has(key)) parsed[key] = value.at(-1);
     }
