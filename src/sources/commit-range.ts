@@ -7,12 +7,10 @@ import {
   ADDED_LINES_DIFF_OPTIONS,
   ADDED_LINES_FLAGS,
   type AddedLinesOptions,
-  addedLinesFragment,
   type ChangedFile,
+  changedFileFragments,
   contextFlag,
   isScannable,
-  newTexts,
-  settleBinaryFiles,
 } from "./staged-diff.js";
 
 /**
@@ -64,14 +62,7 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
     changes.push(commit ? { file, git: commit } : { file });
   });
   const blobs = new BlobHeads(options);
-  const ready = async function* () {
-    const settled = await settleBinaryFiles(changes.splice(0), blobs, options);
-    const texts = newTexts(settled, blobs, options);
-    for (const [index, { file, git }] of settled.entries()) {
-      const fragment = addedLinesFragment(file, options, options.onSkip, git, await texts[index]);
-      if (fragment) yield fragment;
-    }
-  };
+  const ready = () => changedFileFragments(changes.splice(0), blobs, options);
   try {
     for await (const lines of gitOutputLines(args, options, ["log", options.range])) {
       for (const line of lines) {

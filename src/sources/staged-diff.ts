@@ -271,18 +271,27 @@ function wholeInDiff(file: DiffFile): string | undefined {
   return file.contextLines.length === 0 ? "" : withContext(file).lines.join("\n");
 }
 
-/** The texts of newTextOf for files, asked for all at once, in their order. */
-export function newTexts(
+/**
+ * The Fragments of a batch of a diff's files, each settled (settleBinaryFiles) and read in its
+ * new version around its added lines (newTextOf, all asked for at once), in their order. Shared
+ * by the staged and range sources.
+ */
+export async function* changedFileFragments(
   changes: readonly ChangedFile[],
   blobs: BlobHeads,
-  options: Pick<AddedLinesOptions, "contextAround" | "maxFileSize">,
-): Promise<string | undefined>[] {
-  return changes.map((change) => newTextOf(change, blobs, options));
+  options: AddedLinesOptions,
+): AsyncGenerator<Fragment> {
+  const settled = await settleBinaryFiles(changes, blobs, options);
+  const texts = settled.map((change) => newTextOf(change, blobs, options));
+  for (const [index, { file, git }] of settled.entries()) {
+    const fragment = addedLinesFragment(file, options, options.onSkip, git, await texts[index]);
+    if (fragment) yield fragment;
+  }
 }
 
 /**
  * Turns a scannable file of a diff, settled by settleBinaryFiles, into a Fragment of its added
- * lines, or a skip notice. Shared by the staged and range sources. With `newText` (newTextOf)
+ * lines, or a skip notice. With `newText` (newTextOf)
  * the lines around are read from it, as far as `contextAround` says; else the diff's.
  */
 export function addedLinesFragment(
@@ -422,20 +431,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
     if (isScannable(file, options)) changes.push({ file });
   });
   const blobs = new BlobHeads(options);
-  const ready = async function* () {
-    const settled = await settleBinaryFiles(changes.splice(0), blobs, options);
-    const texts = newTexts(settled, blobs, options);
-    for (const [index, { file }] of settled.entries()) {
-      const fragment = addedLinesFragment(
-        file,
-        options,
-        options.onSkip,
-        undefined,
-        await texts[index],
-      );
-      if (fragment) yield fragment;
-    }
-  };
+  const ready = () => changedFileFragments(changes.splice(0), blobs, options);
   try {
     for await (const lines of gitOutputLines(args, options, ["diff", "--cached"])) {
       for (const line of lines) parser.line(line);
