@@ -56442,6 +56442,85 @@ async function emptyTree(context) {
   return (await runGit(["hash-object", "-t", "tree", "--stdin"], context)).trim();
 }
 
+// src/engine/line-index.ts
+function buildLineIndex(text) {
+  let starts;
+  const lineStarts2 = () => {
+    if (!starts) {
+      const found = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) found.push(i + 1);
+      starts = found;
+    }
+    return starts;
+  };
+  return {
+    lineOf(offset) {
+      const all = lineStarts2();
+      let low = 0;
+      let high = all.length - 1;
+      while (low < high) {
+        const mid = low + high + 1 >> 1;
+        if (all[mid] <= offset) low = mid;
+        else high = mid - 1;
+      }
+      return low;
+    },
+    lineCount() {
+      return lineStarts2().length;
+    },
+    lineStart(line) {
+      return lineStarts2()[line];
+    },
+    lineText(line) {
+      const all = lineStarts2();
+      const start = all[line];
+      const next = all[line + 1];
+      let end = next === void 0 ? text.length : next - 1;
+      if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
+      return text.slice(start, end);
+    }
+  };
+}
+function lineStartAbove(text, position, count, floor) {
+  let start = position <= 0 ? 0 : text.lastIndexOf("\n", position - 1) + 1;
+  for (let i = 0; i < count && start > floor && start > 0; i++) {
+    start = start >= 2 ? text.lastIndexOf("\n", start - 2) + 1 : 0;
+  }
+  return start;
+}
+function lineStartBelow(text, position, count, ceiling) {
+  let start = position;
+  for (let i = 0; i < count; i++) {
+    const newline = text.indexOf("\n", start);
+    if (newline === -1) return text.length;
+    start = newline + 1;
+    if (start > ceiling) break;
+  }
+  return start;
+}
+function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
+  let start = from - chars;
+  let end = to2 + chars;
+  if (Number.isFinite(linesAbove)) {
+    start = Math.max(start, lineStartAbove(text, from, linesAbove, start));
+  }
+  if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to2, linesBelow, end));
+  return { from: Math.max(0, start), to: Math.min(text.length, end) };
+}
+function indexedSpanAround(lines, length, from, to2, chars, linesAbove, linesBelow) {
+  let start = from - chars;
+  let end = to2 + chars;
+  if (Number.isFinite(linesAbove)) {
+    const line = lines.lineOf(from) - linesAbove;
+    start = Math.max(start, line <= 0 ? 0 : lines.lineStart(line));
+  }
+  if (Number.isFinite(linesBelow)) {
+    const line = lines.lineOf(to2) + linesBelow;
+    end = Math.min(end, line >= lines.lineCount() ? length : lines.lineStart(line));
+  }
+  return { from: Math.max(0, start), to: Math.min(length, end) };
+}
+
 // src/sources/staged-diff.ts
 init_errors();
 
@@ -56630,8 +56709,13 @@ function wholeInDiff(file) {
   if (shown2 !== lastShown || trailing >= DIFF_CONTEXT_LINES) return void 0;
   return file.contextLines.length === 0 ? "" : withContext(file).lines.join("\n");
 }
-function newTexts(changes, blobs, options2) {
-  return changes.map((change) => newTextOf(change, blobs, options2));
+async function* changedFileFragments(changes, blobs, options2) {
+  const settled = await settleBinaryFiles(changes, blobs, options2);
+  const texts = settled.map((change) => newTextOf(change, blobs, options2));
+  for (const [index, { file, git }] of settled.entries()) {
+    const fragment = addedLinesFragment(file, options2, options2.onSkip, git, await texts[index]);
+    if (fragment) yield fragment;
+  }
 }
 function addedLinesFragment(file, options2, skip, git, newText) {
   const where = git ? ` (commit ${git.commit.slice(0, 12)})` : "";
@@ -56670,46 +56754,32 @@ function addedLinesFragment(file, options2, skip, git, newText) {
     ...git ? { git } : {}
   };
 }
-function lineStarts(text) {
-  const starts = [0];
-  for (let at2 = text.indexOf("\n"); at2 !== -1; at2 = text.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
-  return starts;
-}
-function lineAt(starts, offset) {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = low + high + 1 >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
 function linesAround(file, text, contextAround) {
-  const starts = lineStarts(text);
-  const lineEnd = (line) => line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+  const lines = buildLineIndex(text);
+  const count = lines.lineCount();
+  const lineEnd = (line) => line + 1 < count ? lines.lineStart(line + 1) - 1 : text.length;
   const added = file.lineNumbers;
   const changed = [];
   for (let first = 0; first < added.length; ) {
     let last = first;
     while (last + 1 < added.length && added[last + 1] === added[last] + 1) last++;
-    const from = starts[added[first] - 1];
-    if (from === void 0) break;
-    changed.push({ from, to: lineEnd(Math.min(added[last], starts.length) - 1) });
+    if (added[first] > count) break;
+    const from = lines.lineStart(added[first] - 1);
+    changed.push({ from, to: lineEnd(Math.min(added[last], count) - 1) });
     first = last + 1;
   }
-  const stretches = contextAround(text, starts, changed);
+  const stretches = contextAround(text, lines, changed);
   if (stretches.length === 0) return { text: "", startLine: 1, reportedLines: /* @__PURE__ */ new Set() };
   const pieces = stretches.map(
     ({ from, to: to2 }) => from === 0 && to2 === text.length ? text : text.slice(from, to2)
   );
-  const startLine = lineAt(starts, stretches[0]?.from ?? 0) + 1;
+  const startLine = lines.lineOf(stretches[0]?.from ?? 0) + 1;
   const reportedLines = new Set(added);
   if (stretches.length === 1) return { text: pieces[0], startLine, reportedLines };
   const lineNumbers = [];
   for (const { from, to: to2 } of stretches) {
-    const last = lineAt(starts, to2) + 1;
-    for (let line = lineAt(starts, from) + 1; line <= last; line++) lineNumbers.push(line);
+    const last = lines.lineOf(to2) + 1;
+    for (let line = lines.lineOf(from) + 1; line <= last; line++) lineNumbers.push(line);
   }
   return { text: pieces.join("\n"), startLine, lineNumbers, reportedLines };
 }
@@ -57379,85 +57449,6 @@ async function loadConfig(options2) {
 init_errors();
 init_make_folders();
 
-// src/engine/line-index.ts
-function buildLineIndex(text, known) {
-  let starts = known;
-  const lineStarts3 = () => {
-    if (!starts) {
-      const found = [0];
-      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) found.push(i + 1);
-      starts = found;
-    }
-    return starts;
-  };
-  return {
-    lineOf(offset) {
-      const all = lineStarts3();
-      let low = 0;
-      let high = all.length - 1;
-      while (low < high) {
-        const mid = low + high + 1 >> 1;
-        if (all[mid] <= offset) low = mid;
-        else high = mid - 1;
-      }
-      return low;
-    },
-    lineCount() {
-      return lineStarts3().length;
-    },
-    lineStart(line) {
-      return lineStarts3()[line];
-    },
-    lineText(line) {
-      const all = lineStarts3();
-      const start = all[line];
-      const next = all[line + 1];
-      let end = next === void 0 ? text.length : next - 1;
-      if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
-      return text.slice(start, end);
-    }
-  };
-}
-function lineStartAbove(text, position, count, floor) {
-  let start = position <= 0 ? 0 : text.lastIndexOf("\n", position - 1) + 1;
-  for (let i = 0; i < count && start > floor && start > 0; i++) {
-    start = start >= 2 ? text.lastIndexOf("\n", start - 2) + 1 : 0;
-  }
-  return start;
-}
-function lineStartBelow(text, position, count, ceiling) {
-  let start = position;
-  for (let i = 0; i < count; i++) {
-    const newline = text.indexOf("\n", start);
-    if (newline === -1) return text.length;
-    start = newline + 1;
-    if (start > ceiling) break;
-  }
-  return start;
-}
-function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
-  let start = from - chars;
-  let end = to2 + chars;
-  if (Number.isFinite(linesAbove)) {
-    start = Math.max(start, lineStartAbove(text, from, linesAbove, start));
-  }
-  if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to2, linesBelow, end));
-  return { from: Math.max(0, start), to: Math.min(text.length, end) };
-}
-function indexedSpanAround(lines, length, from, to2, chars, linesAbove, linesBelow) {
-  let start = from - chars;
-  let end = to2 + chars;
-  if (Number.isFinite(linesAbove)) {
-    const line = lines.lineOf(from) - linesAbove;
-    start = Math.max(start, line <= 0 ? 0 : lines.lineStart(line));
-  }
-  if (Number.isFinite(linesBelow)) {
-    const line = lines.lineOf(to2) + linesBelow;
-    end = Math.min(end, line >= lines.lineCount() ? length : lines.lineStart(line));
-  }
-  return { from: Math.max(0, start), to: Math.min(length, end) };
-}
-
 // src/engine/prefilter.ts
 var MAX_RUN_STRIDE = 64;
 function characterClasses(keywords) {
@@ -57639,6 +57630,9 @@ function buildPrefilter(rules) {
     }
   };
 }
+function keywordRegExp(keywords, flags) {
+  return new RegExp(keywords.map((k2) => k2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), flags);
+}
 function buildKeywordSearch(rules) {
   const rulesByKeyword = /* @__PURE__ */ new Map();
   const alwaysRun = [];
@@ -57650,7 +57644,7 @@ function buildKeywordSearch(rules) {
   });
   const keywords = [...rulesByKeyword.keys()];
   const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
-  const search = keywords.length > 0 ? new RegExp(keywords.map((k2) => k2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : void 0;
+  const search = keywords.length > 0 ? keywordRegExp(keywords, "gi") : void 0;
   const startsAt = (text, at2, keyword) => {
     for (let i = 0; i < keyword.length; i++) {
       let code = text.charCodeAt(at2 + i);
@@ -57771,13 +57765,10 @@ function extentAround(lines, length, from, to2, extent2) {
 }
 var GATED_CHARS = 512;
 var GATED_LINES = 2;
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 function keywordTest(rules) {
   if (rules.some((rule) => rule.keywords.length === 0)) return void 0;
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
-  return new RegExp(keywords.map(escapeRegExp).join("|"), "i");
+  return keywordRegExp(keywords, "i");
 }
 function allExtents(rules) {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
@@ -57874,10 +57865,10 @@ function changeContext(rules) {
   const unbounded = rules.filter((rule) => !rule.reach);
   const unboundedGate = keywordTest(unbounded);
   const readsAll = (text) => unbounded.length > 0 && (unboundedGate === void 0 || unboundedGate.test(text));
-  return (text, lineStarts3, changed) => {
+  return (text, lines, changed) => {
     if (changed.length === 0) return [];
     if (readsAll(text)) return [{ from: 0, to: text.length }];
-    return around(text, buildLineIndex(text, lineStarts3), changed);
+    return around(text, lines, changed);
   };
 }
 function merged(spans) {
@@ -58318,15 +58309,15 @@ function lineEdits(oldLines, newLines, offset) {
     throw error2;
   }
   editUpTo(oldLines.length, newLines.length);
-  const oldStarts = lineStarts2(oldLines, offset);
-  const newStarts = lineStarts2(newLines, offset);
+  const oldStarts = lineStarts(oldLines, offset);
+  const newStarts = lineStarts(newLines, offset);
   return edits.map(([oldEnd, newStart, newEnd]) => ({
     oldEnd: oldStarts[oldEnd],
     newStart: newStarts[newStart],
     newEnd: newStarts[newEnd]
   }));
 }
-function lineStarts2(lines, offset) {
+function lineStarts(lines, offset) {
   const starts = [offset];
   let at2 = offset;
   for (const line of lines) {
@@ -59600,14 +59591,7 @@ async function* rangeFragments(options2) {
     changes.push(commit ? { file, git: commit } : { file });
   });
   const blobs = new BlobHeads(options2);
-  const ready = async function* () {
-    const settled = await settleBinaryFiles(changes.splice(0), blobs, options2);
-    const texts = newTexts(settled, blobs, options2);
-    for (const [index, { file, git }] of settled.entries()) {
-      const fragment = addedLinesFragment(file, options2, options2.onSkip, git, await texts[index]);
-      if (fragment) yield fragment;
-    }
-  };
+  const ready = () => changedFileFragments(changes.splice(0), blobs, options2);
   try {
     for await (const lines of gitOutputLines(args, options2, ["log", options2.range])) {
       for (const line of lines) {
