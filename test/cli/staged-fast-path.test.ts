@@ -227,6 +227,26 @@ describe("keywarden staged without yargs", () => {
     expect(missing.stderr).toBe("keywarden: missing.toml: no such gitleaks config file\n");
   });
 
+  it("stops the diff it started early when the scan fails before reading it", async () => {
+    // More output than a pipe holds: git, unread, would wait for a reader, and hold the hook.
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    const lines = Array.from({ length: 40_000 }, (_, index) => `line ${index} of the change`);
+    repo.write({ "big.txt": `${lines.join("\n")}\n`, ".keywarden.yaml": "rules: [\n" });
+    repo.git("add", "big.txt");
+    const broken = await runCli(["staged"], { cwd: repo.dir, timeoutMs: 20_000 });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/^keywarden: \.keywarden\.yaml:2: not valid YAML/);
+    const missing = await runCli(["staged", "--config", "missing.yaml"], {
+      cwd: repo.dir,
+      timeoutMs: 20_000,
+    });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe(
+      "keywarden: missing.yaml: cannot read config file (no such file)\n",
+    );
+  });
+
   it("runs outside a repository with the same error either way", async () => {
     const dir = makeTempDir();
     const fast = await runCli(["staged", "-q"], { cwd: dir });
