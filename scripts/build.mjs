@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Builds dist/cli.js (the CLI, code-split so rarely used commands load on demand) and
-// dist/rules.json (rules/*.yaml validated and compiled once, so start-up parses no YAML).
+// Builds dist/cli/ (the CLI, code-split so rarely used commands load on demand, with the
+// pre-commit hook's path merged into one module) and
+// dist/rules.json (rules/*.yaml validated and compiled once, so start-up parses no YAML and
+// compiles none of the rules' path globs).
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { sharedOptions } from "./build-options.mjs";
+import { builtinsByRequire, sharedOptions } from "./build-options.mjs";
+import { mergeHookPath } from "./merge-hook-path.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -25,7 +28,10 @@ async function buildCli() {
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     metafile: true,
+    absWorkingDir: root,
+    plugins: [builtinsByRequire],
   });
+  await mergeHookPath(result.metafile, root, staging);
   const retired = `${cliDir}.old-${process.pid}`;
   if (existsSync(cliDir)) renameSync(cliDir, retired);
   renameSync(staging, cliDir);
@@ -43,14 +49,23 @@ async function buildRules() {
         import { compileRules } from "./src/config/compile-rules.ts";
         import { ruleScope } from "./src/config/pattern-scope.ts";
         import { storeScope } from "./src/config/pattern-scope-store.ts";
+        import { globSources } from "./src/config/config-globs.ts";
         export function bundleRules() {
           const sources = readBuiltinRuleSources();
           compileRules(sources);
-          return sources.map(({ raw, source }) => ({
-            raw,
-            file: source.file,
-            scope: storeScope(ruleScope(raw)),
-          }));
+          return sources.map(({ raw, source }) => {
+            const globs = [
+              ...(raw.paths?.include ?? []),
+              ...(raw.paths?.exclude ?? []),
+              ...(raw.allow?.paths ?? []),
+            ];
+            return {
+              raw,
+              file: source.file,
+              scope: storeScope(ruleScope(raw)),
+              ...(globs.length > 0 ? { globs: globSources(globs) } : {}),
+            };
+          });
         }`,
       resolveDir: root,
       loader: "ts",

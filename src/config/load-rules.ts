@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
 import { type CompiledRule, compileRules } from "./compile-rules.js";
+import { usePrebuiltGlobs } from "./config-globs.js";
 import { restoreScope, type StoredScope } from "./pattern-scope-store.js";
 import type { RawRule } from "./rule-schema.js";
 
@@ -46,7 +47,9 @@ async function compileBuiltinRules(): Promise<readonly CompiledRule[]> {
       raw: RawRule;
       file: string;
       scope?: StoredScope;
+      globs?: Record<string, string>;
     }[];
+    for (const { globs } of sources) if (globs) usePrebuiltGlobs(globs);
     return compileRules(
       sources.map(({ raw, file, scope }) => ({
         raw,

@@ -223,6 +223,45 @@ export async function runGit(args: readonly string[], context: GitContext): Prom
   return result.stdout.toString("utf8");
 }
 
+/** A git command started before its output is read (see startGitOutput). */
+export interface StartedGitOutput {
+  readonly args: readonly string[];
+  /** Its output as gitOutputLines gives it; read once. */
+  lines(): AsyncGenerator<string[]>;
+  /** Stops git and drops its output, unless that was read to the end. */
+  close(): void;
+}
+
+/**
+ * Starts git now; its output is read later. Git then runs on another core while the caller
+ * works: the pre-commit hook compiles its rules meanwhile. Whoever starts it closes it, read or
+ * not: unread output would otherwise hold git, and the process, open.
+ */
+export function startGitOutput(
+  args: readonly string[],
+  context: GitContext,
+  shown: readonly string[] = args,
+): StartedGitOutput {
+  const child = spawnGit(args, context);
+  const stderr = collectStderr(child);
+  const exited = exitCode(child);
+  child.stdin.end();
+  let finished = false;
+  return {
+    args,
+    async *lines() {
+      yield* readLineBatches(child.stdout);
+      await expectGitSuccess(exited, args, stderr, context, shown);
+      finished = true;
+    },
+    close() {
+      if (finished) return;
+      child.stdout.destroy();
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
 /**
  * Runs git and streams its output as batches of text lines (see readLineBatches), then fails
  * with a GitError unless git succeeded. `shown` is the command as an error names it. Stopping
@@ -233,14 +272,10 @@ export async function* gitOutputLines(
   context: GitContext,
   shown: readonly string[] = args,
 ): AsyncGenerator<string[]> {
-  const child = spawnGit(args, context);
-  const stderr = collectStderr(child);
-  const exited = exitCode(child);
-  child.stdin.end();
+  const output = startGitOutput(args, context, shown);
   try {
-    yield* readLineBatches(child.stdout);
-    await expectGitSuccess(exited, args, stderr, context, shown);
+    yield* output.lines();
   } finally {
-    if (child.exitCode === null) child.kill();
+    output.close();
   }
 }

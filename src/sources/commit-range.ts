@@ -45,7 +45,7 @@ export function rangeLogArgs(
     "--no-show-signature",
     ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
-    contextFlag(options),
+    contextFlag(options.contextAround !== undefined),
     "--end-of-options",
     range,
     "--",

@@ -2,7 +2,15 @@ import { buildLineIndex, type LineIndex } from "../engine/line-index.js";
 import { GitError } from "../errors.js";
 import { BlobHeads } from "../git/blob-heads.js";
 import { type DiffFile, DiffParser } from "../git/diff-parser.js";
-import { type GitContext, gitFailure, gitOutputLines, runGit, runGitRaw } from "../git/run-git.js";
+import {
+  type GitContext,
+  gitFailure,
+  gitOutputLines,
+  runGit,
+  runGitRaw,
+  type StartedGitOutput,
+  startGitOutput,
+} from "../git/run-git.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
@@ -74,8 +82,8 @@ export interface AddedLinesOptions extends GitSourceOptions {
  */
 const DIFF_CONTEXT_LINES = 2000;
 
-export function contextFlag(options: Pick<AddedLinesOptions, "contextAround">): string {
-  return `-U${options.contextAround ? DIFF_CONTEXT_LINES : 3}`;
+export function contextFlag(withContext: boolean): string {
+  return `-U${withContext ? DIFF_CONTEXT_LINES : 3}`;
 }
 
 /** A parsed file of a diff and, for a range, the commit that brings it. */
@@ -407,7 +415,30 @@ function withContext(file: DiffFile): { lines: string[]; lineNumbers: number[] }
 export interface StagedOptions extends AddedLinesOptions {
   /** Only the staged files this takes (repository-relative paths); all when absent. */
   readonly isListed?: (path: string) => boolean;
+  /** The diff, started early by startStagedDiff; used when its arguments are these options'. */
+  readonly started?: StartedGitOutput;
 }
+
+function stagedDiffArgs(withContext: boolean): string[] {
+  return [
+    ...ADDED_LINES_DIFF_OPTIONS,
+    "diff",
+    "--cached",
+    ...ADDED_LINES_FLAGS,
+    contextFlag(withContext),
+  ];
+}
+
+/**
+ * Starts the diff a staged scan with a change context reads, before the config is loaded: the
+ * pre-commit hook's git then runs while its rules compile. Pass it to stagedFragments as
+ * `started`, and close it in any case.
+ */
+export function startStagedDiff(context: GitContext): StartedGitOutput {
+  return startGitOutput(stagedDiffArgs(true), context, STAGED_DIFF_SHOWN);
+}
+
+const STAGED_DIFF_SHOWN = ["diff", "--cached"];
 
 /**
  * The lines a commit would add: `git diff --cached` against HEAD (or, on an unborn branch,
@@ -416,13 +447,12 @@ export interface StagedOptions extends AddedLinesOptions {
  * pre-commit hook of `git commit -a` or `git commit <paths>` it sees what will be committed.
  */
 export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
-  const args = [
-    ...ADDED_LINES_DIFF_OPTIONS,
-    "diff",
-    "--cached",
-    ...ADDED_LINES_FLAGS,
-    contextFlag(options),
-  ];
+  const args = stagedDiffArgs(options.contextAround !== undefined);
+  const { started } = options;
+  const diff =
+    started && started.args.join("\0") === args.join("\0")
+      ? started
+      : startGitOutput(args, options, STAGED_DIFF_SHOWN);
   const changes: ChangedFile[] = [];
   let changed = false;
   const parser = new DiffParser((file) => {
@@ -433,7 +463,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
   const blobs = new BlobHeads(options);
   const ready = () => changedFileFragments(changes.splice(0), blobs, options);
   try {
-    for await (const lines of gitOutputLines(args, options, ["diff", "--cached"])) {
+    for await (const lines of diff.lines()) {
       for (const line of lines) parser.line(line);
       yield* ready();
     }
@@ -441,6 +471,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
     yield* ready();
     if (!changed) await assertWorkTree(options);
   } finally {
+    diff.close();
     blobs.close();
   }
 }

@@ -208,6 +208,45 @@ describe("keywarden staged without yargs", () => {
     expect(help.loaded.some((file) => yargsOutputs(readCliMetafile()).includes(file))).toBe(true);
   });
 
+  it("loads the hook's path as one module, which the other commands share", async () => {
+    const repo = repoWithStaged("LOG_LEVEL=debug");
+    const clean = await runListingModules(["staged"], repo.dir);
+    expect(clean.exitCode).toBe(0);
+    // The entry is one line re-exporting from the merged module, which holds the rest.
+    expect([...new Set(clean.loaded)].sort()).toEqual(["hook-path.js", "main.js"]);
+    expect(readFileSync(join(REPO_ROOT, "dist/cli/main.js"), "utf8")).toMatch(
+      /^export \{[^}]+\} from "\.\/chunks\/hook-path\.js";\n$/,
+    );
+
+    // A command outside the hook's path throws errors the entry knows as its own: one line and
+    // exit 2, not an internal error.
+    const missing = await runListingModules(["import", "gitleaks", "missing.toml"], repo.dir);
+    expect(missing.loaded).toContain("hook-path.js");
+    expect(missing.loaded.length).toBeGreaterThan(2);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe("keywarden: missing.toml: no such gitleaks config file\n");
+  });
+
+  it("stops the diff it started early when the scan fails before reading it", async () => {
+    // More output than a pipe holds: git, unread, would wait for a reader, and hold the hook.
+    const repo = makeTempRepo();
+    repo.commit("base", { "README.md": "demo\n" });
+    const lines = Array.from({ length: 40_000 }, (_, index) => `line ${index} of the change`);
+    repo.write({ "big.txt": `${lines.join("\n")}\n`, ".keywarden.yaml": "rules: [\n" });
+    repo.git("add", "big.txt");
+    const broken = await runCli(["staged"], { cwd: repo.dir, timeoutMs: 20_000 });
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toMatch(/^keywarden: \.keywarden\.yaml:2: not valid YAML/);
+    const missing = await runCli(["staged", "--config", "missing.yaml"], {
+      cwd: repo.dir,
+      timeoutMs: 20_000,
+    });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe(
+      "keywarden: missing.yaml: cannot read config file (no such file)\n",
+    );
+  });
+
   it("runs outside a repository with the same error either way", async () => {
     const dir = makeTempDir();
     const fast = await runCli(["staged", "-q"], { cwd: dir });

@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { configGlobMatcher } from "../../src/config/config-globs.js";
+import { configGlobMatcher, globSources, usePrebuiltGlobs } from "../../src/config/config-globs.js";
+import type { RawRule } from "../../src/config/rule-schema.js";
+import { REPO_ROOT } from "../helpers/run-cli.js";
 
 const PATHS = ["a.txt", "sub/b.txt", "vendor/lib.env", "src/vendor/x.js", "vendor", "sub/prod.env"];
 
@@ -28,5 +32,32 @@ describe("configGlobMatcher", () => {
     expect(matched("**/*.env", "!sub/**")).toEqual(["vendor/lib.env"]);
     expect(matched("!sub/**", "**/*.env")).toEqual(["vendor/lib.env", "sub/prod.env"]);
     expect(matched("!sub/**")).toEqual([]);
+  });
+});
+
+describe("prebuilt glob expressions", () => {
+  it("are what the matcher uses for a glob the build compiled", () => {
+    // Not what picomatch would make of the glob: seeing it used shows the table is read.
+    usePrebuiltGlobs({ "**/*.prebuilt-test": "^elsewhere\\.txt$" });
+    const matcher = configGlobMatcher(["*.prebuilt-test"]);
+    expect(matcher?.("elsewhere.txt")).toBe(true);
+    expect(matcher?.("a.prebuilt-test")).toBe(false);
+  });
+
+  it("are in the built rules for every built-in rule's path globs, as picomatch now makes them", () => {
+    const built = JSON.parse(readFileSync(join(REPO_ROOT, "dist/rules.json"), "utf8")) as {
+      raw: RawRule;
+      globs?: Record<string, string>;
+    }[];
+    const withGlobs = built.filter(({ raw }) => raw.paths || raw.allow?.paths);
+    expect(withGlobs.length).toBeGreaterThan(0);
+    for (const { raw, globs } of withGlobs) {
+      const listed = [
+        ...(raw.paths?.include ?? []),
+        ...(raw.paths?.exclude ?? []),
+        ...(raw.allow?.paths ?? []),
+      ];
+      expect(globs, raw.id).toEqual(globSources(listed));
+    }
   });
 });

@@ -1,12 +1,12 @@
 import type { CommandModule } from "yargs";
 import type { ResolvedConfig } from "../../config/load-config.js";
 import { changeContext } from "../../engine/change-context.js";
-import { runGitRaw } from "../../git/run-git.js";
+import { runGitRaw, type StartedGitOutput } from "../../git/run-git.js";
 import { escapeControls } from "../../report/escape-controls.js";
 import { globPathFromTop, withGlobPaths } from "../../sources/config-paths.js";
 import type { GitSourceOptions } from "../../sources/git-source-options.js";
 import { excludeMatcher } from "../../sources/git-source-options.js";
-import { stagedFragments } from "../../sources/staged-diff.js";
+import { stagedFragments, startStagedDiff } from "../../sources/staged-diff.js";
 import type { Finding, Fragment } from "../../types.js";
 import { executeScan } from "../execute-scan.js";
 import type { CommandContext } from "../io.js";
@@ -81,6 +81,22 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
   const options = readScanOptions(argv);
   const paths = pathsGiven(argv, 1);
   const { io } = context;
+  // Started before the config loads, to run while the rules compile (see startStagedDiff).
+  const started = paths.length === 0 ? startStagedDiff(io) : undefined;
+  try {
+    await scanStaged(context, options, paths, started);
+  } finally {
+    started?.close();
+  }
+}
+
+async function scanStaged(
+  context: CommandContext,
+  options: ReturnType<typeof readScanOptions>,
+  paths: readonly string[],
+  started: StartedGitOutput | undefined,
+): Promise<void> {
+  const { io } = context;
   await executeScan(context, {
     source: "staged",
     scanRoot: ".",
@@ -98,7 +114,9 @@ async function runStaged(context: CommandContext, argv: Record<string, unknown>)
         contextAround: changeContext(config.rules),
       };
       const fragments =
-        paths.length === 0 ? stagedFragments(git) : namedPathFragments(io, paths, git, config);
+        paths.length === 0
+          ? stagedFragments({ ...git, started })
+          : namedPathFragments(io, paths, git, config);
       return withGlobPaths(fragments, globPath);
     },
     onFindings: async (findings) => {
