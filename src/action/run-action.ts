@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { CliIo } from "../cli/io.js";
-import { describeSkips, UNREAD_REASONS } from "../cli/skip-notices.js";
+import { describeSkips, describeUnread, UNREAD_REASONS } from "../cli/skip-notices.js";
 import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { GitError, isKeywardenError, RuntimeError, UsageError } from "../errors.js";
@@ -227,6 +227,11 @@ async function runSteps(io: CliIo): Promise<number> {
     durationMs: 0,
   };
 
+  // A scan that could not read part of the change (a shallow checkout that could not be
+  // deepened) is no clean result, whatever it found: exit code 2, as `keywarden history` gives.
+  const unread = summary.skipped.filter((skip) => UNREAD_REASONS.has(skip.reason));
+  const incomplete = unread.length > 0 ? describeUnread(unread) : undefined;
+
   if (scan && scan.allowedInline.length > 0) {
     notes.push(
       `${scan.allowedInline.length} finding(s) on lines marked keywarden:allow were not reported: ${[...new Set(scan.allowedInline.map((f) => `${f.path}:${f.line}`))].slice(0, 10).join(", ")}`,
@@ -284,13 +289,22 @@ async function runSteps(io: CliIo): Promise<number> {
           lines: leakingLines,
           outside,
           total: findings.length,
+          complete: incomplete === undefined,
           userAgent: userAgent(),
           stdout: io.stdout,
         })
       : undefined;
 
   const live = findings.filter(isLive).length;
-  const exitCode = failOnExitCode(findings, verify);
+  const exitCode = incomplete ? 2 : failOnExitCode(findings, verify);
+  if (incomplete) {
+    io.stdout.write(
+      annotation(
+        "error",
+        `keywarden: incomplete scan: ${incomplete} (see the warnings); exit code 2`,
+      ),
+    );
+  }
   // Only the revoke stage sets a revocation: with revoke off there are none.
   const revocations = dedupeByFingerprint(reported.filter((f) => f.revocation));
   appendRunnerFile(
@@ -303,6 +317,7 @@ async function runSteps(io: CliIo): Promise<number> {
       live,
       failOn: inputs.failOn,
       exitCode,
+      ...(incomplete ? { incomplete } : {}),
       ...(comments ? { comments } : {}),
       notes,
       ...(inputs.revoke ? { revokeMode: inputs.revokeConfirm ? "execute" : "dry-run" } : {}),
@@ -315,10 +330,11 @@ async function runSteps(io: CliIo): Promise<number> {
     exitCode,
     ...(inputs.sarifFile ? { sarifFile: inputs.sarifFile } : {}),
   });
-  const verdict =
+  const found =
     findings.length === 0
       ? "no secrets found"
       : `${findings.length} secret(s) found${inputs.verify || inputs.revoke ? `, ${live} live` : ""}`;
+  const verdict = incomplete ? `incomplete scan (${incomplete}), ${found}` : found;
   io.stdout.write(
     `keywarden: ${verdict} in ${resolved.scanned} (fail-on: ${inputs.failOn}, exit code ${exitCode})\n`,
   );

@@ -36,6 +36,11 @@ export interface SyncCommentsInput {
   readonly outside: readonly ReportFinding[];
   /** Every finding of the run (one per key). */
   readonly total: number;
+  /**
+   * False when the scan could not read part of the change: a key it did not find may still be
+   * there, so no earlier comment is marked resolved.
+   */
+  readonly complete: boolean;
   readonly userAgent: string;
   readonly onWarning: (text: string) => void;
 }
@@ -227,7 +232,8 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
         outside.push(...line.findings);
       }
     }
-    for (const left of [...existing.values(), ...stale]) {
+    // An incomplete scan resolves nothing: what it did not find may be in what it did not read.
+    for (const left of input.complete ? [...existing.values(), ...stale] : []) {
       if (left.marker.state === "resolved" || !isOurs(left.author)) continue;
       const resolved = await edited(() =>
         octokit.rest.pulls.updateReviewComment({
@@ -251,7 +257,8 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     const summaries = issueComments.filter(
       (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user),
     );
-    if (summaries.length > 0 || outside.length > 0) {
+    // A summary that would say "resolved" after an incomplete scan is not written.
+    if ((summaries.length > 0 && (input.complete || input.total > 0)) || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,
         reviewedLines: counts.created + counts.updated + unchanged,
