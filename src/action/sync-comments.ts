@@ -56,6 +56,8 @@ export interface SyncCommentsResult {
 interface HttpError {
   readonly status: number;
   readonly message: string;
+  /** When GitHub's rate limit lets requests through again, if it said (from x-ratelimit-reset). */
+  readonly rateLimited?: { readonly resetAt?: Date };
 }
 
 function httpError(error: unknown): HttpError | undefined {
@@ -63,14 +65,37 @@ function httpError(error: unknown): HttpError | undefined {
   const status = (error as { status?: unknown }).status;
   if (typeof status !== "number") return undefined;
   // Octokit gives a request that got no answer (connection refused, DNS) status 500 too.
-  if ((error as { response?: unknown }).response === undefined) return undefined;
-  return { status, message: (error as Error).message ?? "" };
+  const response = (error as { response?: { headers?: Record<string, unknown> } }).response;
+  if (response === undefined) return undefined;
+  const message = (error as Error).message ?? "";
+  // GitHub answers a spent rate limit with 403 (or 429), like a missing permission: only the
+  // headers and the message tell them apart.
+  const headers = response.headers ?? {};
+  const limited =
+    status === 429 ||
+    (status === 403 &&
+      (String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(message)));
+  if (!limited) return { status, message };
+  const reset = Number(headers["x-ratelimit-reset"]);
+  return {
+    status,
+    message,
+    rateLimited: Number.isFinite(reset) && reset > 0 ? { resetAt: new Date(reset * 1000) } : {},
+  };
 }
 
 /** Why a write failed, as one sentence. */
 function describeFailure(error: unknown): string {
   const http = httpError(error);
-  if (http && [401, 403, 404].includes(http.status)) {
+  if (http?.rateLimited) {
+    const reset = http.rateLimited.resetAt;
+    const until = reset ? `; it resets at ${reset.toISOString().slice(11, 16)} UTC` : "";
+    return `GitHub's API rate limit for this token is spent (HTTP ${http.status}: ${http.message.split("\n")[0]})${until}. Findings are in the annotations and the job summary instead`;
+  }
+  if (http?.status === 401) {
+    return `GitHub refused the token (HTTP 401: ${http.message.split("\n")[0]}): check the github-token input. Findings are in the annotations and the job summary instead`;
+  }
+  if (http && [403, 404].includes(http.status)) {
     return `the token may not comment on this pull request (HTTP ${http.status}); a pull request from a fork gets a read-only token. Findings are in the annotations and the job summary instead`;
   }
   if (http) return `GitHub answered HTTP ${http.status}: ${http.message.split("\n")[0]}`;
@@ -138,8 +163,9 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
       await edit();
       return true;
     } catch (error) {
-      const status = httpError(error)?.status;
-      if (status === 403 || status === 404) return false;
+      const http = httpError(error);
+      // A spent rate limit says nothing about whose comment it is.
+      if (!http?.rateLimited && (http?.status === 403 || http?.status === 404)) return false;
       throw new CommentsFailed(describeFailure(error));
     }
   };

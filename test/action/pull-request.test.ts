@@ -280,6 +280,22 @@ describe("the Action on a pull request", () => {
     );
   });
 
+  it("says a spent API rate limit is one, not a fork's read-only token", async () => {
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "config", files: { "app.env": `OPENAI_API_KEY=${openaiKey()}\n` } },
+    ]);
+    const github = await standInGithub();
+    github.setRateLimited(new Date(Date.UTC(2030, 0, 1, 14, 5)));
+    const result = await runOnPullRequest(repo, github.url, { inputs: { "sarif-file": "" } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /^::warning::keywarden: pull-request comments not written: GitHub's API rate limit for this token is spent \(HTTP 403: API rate limit exceeded.*; it resets at 14:05 UTC\./m,
+    );
+    expect(result.stdout).not.toContain("fork");
+    expect(result.summary).not.toContain("fork");
+    expect(github.reviewComments).toEqual([]);
+  });
+
   it("leaves alone comments someone else wrote with the Action's markers", async () => {
     const key = openaiKey();
     const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
