@@ -16,7 +16,7 @@ import { toolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { commentOnPullRequest } from "./comment-on-pull-request.js";
 import { type CommentsOutcome, jobSummary } from "./job-summary.js";
-import { addedLinesOfChange, locateFindings } from "./locate-in-diff.js";
+import { addedLinesOfChange, linesAtCommit, locateFindings } from "./locate-in-diff.js";
 import { planScan } from "./plan-scan.js";
 import { type GithubContext, readGithubContext } from "./read-event.js";
 import { type ActionInputs, readActionInputs } from "./read-inputs.js";
@@ -260,15 +260,40 @@ async function runSteps(io: CliIo): Promise<number> {
     );
   }
   // A key the change added and removed again is on no line of the head: an annotation there
-  // would mark whatever text the line holds now. It is named in the message instead.
-  const annotated = located ? leakingLines.flatMap((line) => line.findings) : reported;
+  // would mark whatever text the line holds now. It is named in the message instead. A scan of
+  // the whole history has no change: its keys are placed on the checked-out commit, which the
+  // runner shows the annotations on, the same way.
+  const inCheckout =
+    located || findings.length === 0
+      ? undefined
+      : locateFindings(
+          findings,
+          await linesAtCommit(
+            "HEAD",
+            [
+              ...new Set(
+                findings.flatMap((f) => [f.path, ...(f.occurrences ?? []).map((o) => o.path)]),
+              ),
+            ],
+            { cwd: root, env },
+          ),
+        );
+  const annotated = located
+    ? leakingLines.flatMap((line) => line.findings)
+    : inCheckout
+      ? inCheckout.lines.flatMap((line) => line.findings.map(toReport))
+      : reported;
   io.stdout.write(formatGithub({ findings: annotated, summary, tool: toolInfo(), color: false }));
-  for (const finding of outside) {
+  const gone = located ? outside : (inCheckout?.outside ?? []).map(toReport);
+  for (const finding of gone) {
     const where = `${finding.path}:${finding.line}${finding.commit ? ` in commit ${finding.commit.slice(0, 12)}` : ""}`;
+    const state = located
+      ? "no longer in the head but still in the branch's history"
+      : "not in the checked-out commit but in the history";
     io.stdout.write(
       annotation(
         COMMAND[finding.severity],
-        `Secret ${finding.secret} at ${where}, no longer in the head but still in the branch's history. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
+        `Secret ${finding.secret} at ${where}, ${state}. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
         { title: `${finding.title} (${finding.ruleId})` },
       ),
     );
