@@ -19,6 +19,8 @@ export interface CommentStepInput {
   readonly lines: readonly ReportedLine[];
   readonly outside: readonly ReportFinding[];
   readonly total: number;
+  /** False when the scan could not read part of the change (nothing is then marked resolved). */
+  readonly complete: boolean;
   readonly userAgent: string;
   readonly stdout: CommandOutput;
 }
@@ -39,6 +41,7 @@ export async function commentOnPullRequest(input: CommentStepInput): Promise<Com
       lines: input.lines,
       outside: input.outside,
       total: input.total,
+      complete: input.complete,
       userAgent: input.userAgent,
       onWarning: warn,
     });

@@ -32,6 +32,8 @@ export interface JobSummaryInput {
   readonly live: number;
   readonly failOn: string;
   readonly exitCode: number;
+  /** What the scan could not read ("1 file or object could not be read"), when it missed some. */
+  readonly incomplete?: string;
   readonly comments?: CommentsOutcome;
   readonly notes: readonly string[];
   /** Revocation asked for: "dry-run" shows the plan, "execute" the outcome. */
@@ -71,10 +73,21 @@ function commentsLine(outcome: CommentsOutcome): string {
 export function jobSummary(input: JobSummaryInput): string {
   const lines: string[] = ["## keywarden", ""];
   const live = input.live > 0 ? ` (${input.live} verified live)` : "";
-  lines.push(
+  // An incomplete scan that found nothing must not read as a clean one.
+  const found =
     input.total === 0
-      ? `No secrets found in ${markdownCell(input.scanned)}.`
-      : `**${plural(input.total, "secret")} found**${live} in ${markdownCell(input.scanned)}.`,
+      ? input.incomplete
+        ? `No secrets found in what could be read of ${markdownCell(input.scanned)}.`
+        : `No secrets found in ${markdownCell(input.scanned)}.`
+      : `**${plural(input.total, "secret")} found**${live} in ${markdownCell(input.scanned)}.`;
+  if (input.incomplete) {
+    lines.push(
+      `**Incomplete scan**: ${markdownCell(input.incomplete)} (listed below); exit code 2.`,
+      "",
+    );
+  }
+  lines.push(
+    found,
     "",
     `Rules: ${markdownCell(input.configDescription)}. Fails on: ${input.failOn}; exit code ${input.exitCode}.`,
     "",

@@ -49,8 +49,33 @@ export async function addedLinesOfChange(
   context: GitContext,
 ): Promise<Map<string, AddedLine[]>> {
   const from = (await mergeBase(base, head, context)) ?? (await emptyTree(context));
+  return addedLines(from, head, [], context, ["diff", `${base}...${head}`]);
+}
+
+/**
+ * Every line of `paths` as `commit` holds them (a diff from the empty tree): where a key found
+ * anywhere in the history is still to be seen in the checked-out commit.
+ */
+export async function linesAtCommit(
+  commit: string,
+  paths: readonly string[],
+  context: GitContext,
+): Promise<Map<string, AddedLine[]>> {
+  if (paths.length === 0) return new Map();
+  return addedLines(await emptyTree(context), commit, paths, context, ["show", commit]);
+}
+
+async function addedLines(
+  from: string,
+  head: string,
+  paths: readonly string[],
+  context: GitContext,
+  label: readonly string[],
+): Promise<Map<string, AddedLine[]>> {
   const args = [
     ...ADDED_LINES_DIFF_OPTIONS,
+    // Paths are names from the scan, never patterns.
+    "--literal-pathspecs",
     "diff",
     ...ADDED_LINES_FLAGS,
     "-U3",
@@ -58,12 +83,13 @@ export async function addedLinesOfChange(
     from,
     head,
     "--",
+    ...paths,
   ];
   const changes: ChangedFile[] = [];
   const parser = new DiffParser((file: DiffFile) => {
     if (file.status !== "deleted") changes.push({ file });
   });
-  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
+  for await (const lines of gitOutputLines(args, context, label)) {
     for (const line of lines) parser.line(line);
   }
   parser.flush();

@@ -131,8 +131,11 @@ export async function preparePullRequest(
   if (missing.includes(head)) throw missingCommitError(head, "pull request's head");
   if (missing.includes(base)) throw missingCommitError(base, "pull request's base");
   if ((await reachMergeBase(base, head, options)) === undefined) {
+    // Still shallow: the histories may well meet below the cut, which is then unread, not unrelated.
     options.onNote(
-      "the pull request's head shares no history with its base: every commit of the head is scanned",
+      (await isShallowRepository(options))
+        ? "the base and head of the pull request do not meet in this shallow checkout, and it could not be deepened: the commits at its cut are not scanned (use actions/checkout with fetch-depth: 0)"
+        : "the pull request's head shares no history with its base: every commit of the head is scanned",
     );
   }
   return { range: `${base}..${head}`, base, head };

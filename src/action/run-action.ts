@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { CliIo } from "../cli/io.js";
-import { describeSkips, UNREAD_REASONS } from "../cli/skip-notices.js";
+import { describeSkips, describeUnread, UNREAD_REASONS } from "../cli/skip-notices.js";
 import { failOnExitCode, VERIFY_OFF, type VerifyCliOptions } from "../cli/verify-options.js";
 import type { CompiledRule } from "../config/compile-rules.js";
 import { GitError, isKeywardenError, RuntimeError, UsageError } from "../errors.js";
@@ -16,7 +16,7 @@ import { toolInfo, userAgent } from "../tool-info.js";
 import type { Finding, ReportFinding, ScanSummary } from "../types.js";
 import { commentOnPullRequest } from "./comment-on-pull-request.js";
 import { type CommentsOutcome, jobSummary } from "./job-summary.js";
-import { addedLinesOfChange, locateFindings } from "./locate-in-diff.js";
+import { addedLinesOfChange, linesAtCommit, locateFindings } from "./locate-in-diff.js";
 import { planScan } from "./plan-scan.js";
 import { type GithubContext, readGithubContext } from "./read-event.js";
 import { type ActionInputs, readActionInputs } from "./read-inputs.js";
@@ -227,6 +227,11 @@ async function runSteps(io: CliIo): Promise<number> {
     durationMs: 0,
   };
 
+  // A scan that could not read part of the change (a shallow checkout that could not be
+  // deepened) is no clean result, whatever it found: exit code 2, as `keywarden history` gives.
+  const unread = summary.skipped.filter((skip) => UNREAD_REASONS.has(skip.reason));
+  const incomplete = unread.length > 0 ? describeUnread(unread) : undefined;
+
   if (scan && scan.allowedInline.length > 0) {
     notes.push(
       `${scan.allowedInline.length} finding(s) on lines marked keywarden:allow were not reported: ${[...new Set(scan.allowedInline.map((f) => `${f.path}:${f.line}`))].slice(0, 10).join(", ")}`,
@@ -255,15 +260,40 @@ async function runSteps(io: CliIo): Promise<number> {
     );
   }
   // A key the change added and removed again is on no line of the head: an annotation there
-  // would mark whatever text the line holds now. It is named in the message instead.
-  const annotated = located ? leakingLines.flatMap((line) => line.findings) : reported;
+  // would mark whatever text the line holds now. It is named in the message instead. A scan of
+  // the whole history has no change: its keys are placed on the checked-out commit, which the
+  // runner shows the annotations on, the same way.
+  const inCheckout =
+    located || findings.length === 0
+      ? undefined
+      : locateFindings(
+          findings,
+          await linesAtCommit(
+            "HEAD",
+            [
+              ...new Set(
+                findings.flatMap((f) => [f.path, ...(f.occurrences ?? []).map((o) => o.path)]),
+              ),
+            ],
+            { cwd: root, env },
+          ),
+        );
+  const annotated = located
+    ? leakingLines.flatMap((line) => line.findings)
+    : inCheckout
+      ? inCheckout.lines.flatMap((line) => line.findings.map(toReport))
+      : reported;
   io.stdout.write(formatGithub({ findings: annotated, summary, tool: toolInfo(), color: false }));
-  for (const finding of outside) {
+  const gone = located ? outside : (inCheckout?.outside ?? []).map(toReport);
+  for (const finding of gone) {
     const where = `${finding.path}:${finding.line}${finding.commit ? ` in commit ${finding.commit.slice(0, 12)}` : ""}`;
+    const state = located
+      ? "no longer in the head but still in the branch's history"
+      : "not in the checked-out commit but in the history";
     io.stdout.write(
       annotation(
         COMMAND[finding.severity],
-        `Secret ${finding.secret} at ${where}, no longer in the head but still in the branch's history. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
+        `Secret ${finding.secret} at ${where}, ${state}. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
         { title: `${finding.title} (${finding.ruleId})` },
       ),
     );
@@ -284,13 +314,22 @@ async function runSteps(io: CliIo): Promise<number> {
           lines: leakingLines,
           outside,
           total: findings.length,
+          complete: incomplete === undefined,
           userAgent: userAgent(),
           stdout: io.stdout,
         })
       : undefined;
 
   const live = findings.filter(isLive).length;
-  const exitCode = failOnExitCode(findings, verify);
+  const exitCode = incomplete ? 2 : failOnExitCode(findings, verify);
+  if (incomplete) {
+    io.stdout.write(
+      annotation(
+        "error",
+        `keywarden: incomplete scan: ${incomplete} (see the warnings); exit code 2`,
+      ),
+    );
+  }
   // Only the revoke stage sets a revocation: with revoke off there are none.
   const revocations = dedupeByFingerprint(reported.filter((f) => f.revocation));
   appendRunnerFile(
@@ -303,6 +342,7 @@ async function runSteps(io: CliIo): Promise<number> {
       live,
       failOn: inputs.failOn,
       exitCode,
+      ...(incomplete ? { incomplete } : {}),
       ...(comments ? { comments } : {}),
       notes,
       ...(inputs.revoke ? { revokeMode: inputs.revokeConfirm ? "execute" : "dry-run" } : {}),
@@ -315,10 +355,11 @@ async function runSteps(io: CliIo): Promise<number> {
     exitCode,
     ...(inputs.sarifFile ? { sarifFile: inputs.sarifFile } : {}),
   });
-  const verdict =
+  const found =
     findings.length === 0
       ? "no secrets found"
       : `${findings.length} secret(s) found${inputs.verify || inputs.revoke ? `, ${live} live` : ""}`;
+  const verdict = incomplete ? `incomplete scan (${incomplete}), ${found}` : found;
   io.stdout.write(
     `keywarden: ${verdict} in ${resolved.scanned} (fail-on: ${inputs.failOn}, exit code ${exitCode})\n`,
   );

@@ -36,6 +36,11 @@ export interface SyncCommentsInput {
   readonly outside: readonly ReportFinding[];
   /** Every finding of the run (one per key). */
   readonly total: number;
+  /**
+   * False when the scan could not read part of the change: a key it did not find may still be
+   * there, so no earlier comment is marked resolved.
+   */
+  readonly complete: boolean;
   readonly userAgent: string;
   readonly onWarning: (text: string) => void;
 }
@@ -51,6 +56,8 @@ export interface SyncCommentsResult {
 interface HttpError {
   readonly status: number;
   readonly message: string;
+  /** When GitHub's rate limit lets requests through again, if it said (from x-ratelimit-reset). */
+  readonly rateLimited?: { readonly resetAt?: Date };
 }
 
 function httpError(error: unknown): HttpError | undefined {
@@ -58,14 +65,37 @@ function httpError(error: unknown): HttpError | undefined {
   const status = (error as { status?: unknown }).status;
   if (typeof status !== "number") return undefined;
   // Octokit gives a request that got no answer (connection refused, DNS) status 500 too.
-  if ((error as { response?: unknown }).response === undefined) return undefined;
-  return { status, message: (error as Error).message ?? "" };
+  const response = (error as { response?: { headers?: Record<string, unknown> } }).response;
+  if (response === undefined) return undefined;
+  const message = (error as Error).message ?? "";
+  // GitHub answers a spent rate limit with 403 (or 429), like a missing permission: only the
+  // headers and the message tell them apart.
+  const headers = response.headers ?? {};
+  const limited =
+    status === 429 ||
+    (status === 403 &&
+      (String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(message)));
+  if (!limited) return { status, message };
+  const reset = Number(headers["x-ratelimit-reset"]);
+  return {
+    status,
+    message,
+    rateLimited: Number.isFinite(reset) && reset > 0 ? { resetAt: new Date(reset * 1000) } : {},
+  };
 }
 
 /** Why a write failed, as one sentence. */
 function describeFailure(error: unknown): string {
   const http = httpError(error);
-  if (http && [401, 403, 404].includes(http.status)) {
+  if (http?.rateLimited) {
+    const reset = http.rateLimited.resetAt;
+    const until = reset ? `; it resets at ${reset.toISOString().slice(11, 16)} UTC` : "";
+    return `GitHub's API rate limit for this token is spent (HTTP ${http.status}: ${http.message.split("\n")[0]})${until}. Findings are in the annotations and the job summary instead`;
+  }
+  if (http?.status === 401) {
+    return `GitHub refused the token (HTTP 401: ${http.message.split("\n")[0]}): check the github-token input. Findings are in the annotations and the job summary instead`;
+  }
+  if (http && [403, 404].includes(http.status)) {
     return `the token may not comment on this pull request (HTTP ${http.status}); a pull request from a fork gets a read-only token. Findings are in the annotations and the job summary instead`;
   }
   if (http) return `GitHub answered HTTP ${http.status}: ${http.message.split("\n")[0]}`;
@@ -133,8 +163,9 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
       await edit();
       return true;
     } catch (error) {
-      const status = httpError(error)?.status;
-      if (status === 403 || status === 404) return false;
+      const http = httpError(error);
+      // A spent rate limit says nothing about whose comment it is.
+      if (!http?.rateLimited && (http?.status === 403 || http?.status === 404)) return false;
       throw new CommentsFailed(describeFailure(error));
     }
   };
@@ -227,7 +258,8 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
         outside.push(...line.findings);
       }
     }
-    for (const left of [...existing.values(), ...stale]) {
+    // An incomplete scan resolves nothing: what it did not find may be in what it did not read.
+    for (const left of input.complete ? [...existing.values(), ...stale] : []) {
       if (left.marker.state === "resolved" || !isOurs(left.author)) continue;
       const resolved = await edited(() =>
         octokit.rest.pulls.updateReviewComment({
@@ -251,7 +283,8 @@ export async function syncComments(input: SyncCommentsInput): Promise<SyncCommen
     const summaries = issueComments.filter(
       (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user),
     );
-    if (summaries.length > 0 || outside.length > 0) {
+    // A summary that would say "resolved" after an incomplete scan is not written.
+    if ((summaries.length > 0 && (input.complete || input.total > 0)) || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,
         reviewedLines: counts.created + counts.updated + unchanged,

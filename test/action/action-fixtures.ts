@@ -84,10 +84,10 @@ export function makePullRequestRepo(
 }
 
 /**
- * A checkout as actions/checkout makes it for a pull_request run with its default depth of 1:
- * only the test merge commit, detached, origin pointing at the repository.
+ * A checkout as actions/checkout makes it for a pull_request run with its default depth of 1
+ * (or `depth`): only the test merge commit, detached, origin pointing at the repository.
  */
-export function shallowPullRequestCheckout(origin: TempRepo): string {
+export function shallowPullRequestCheckout(origin: TempRepo, depth = 1): string {
   const dir = makeTempDir("keywarden-ws-");
   git(dir, "init", "-q");
   git(dir, "remote", "add", "origin", `file://${origin.dir}`);
@@ -96,7 +96,7 @@ export function shallowPullRequestCheckout(origin: TempRepo): string {
     "fetch",
     "-q",
     "--no-tags",
-    "--depth=1",
+    `--depth=${depth}`,
     "origin",
     `+refs/pull/${PR_NUMBER}/merge:refs/remotes/pull/${PR_NUMBER}/merge`,
   );

@@ -7,6 +7,7 @@ import { runCli } from "../helpers/run-cli.js";
 import { sarifSchemaErrors } from "../helpers/sarif-schema.js";
 import {
   fullCheckout,
+  git,
   loggedLines,
   makePullRequestRepo,
   openaiKey,
@@ -279,6 +280,22 @@ describe("the Action on a pull request", () => {
     );
   });
 
+  it("says a spent API rate limit is one, not a fork's read-only token", async () => {
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "config", files: { "app.env": `OPENAI_API_KEY=${openaiKey()}\n` } },
+    ]);
+    const github = await standInGithub();
+    github.setRateLimited(new Date(Date.UTC(2030, 0, 1, 14, 5)));
+    const result = await runOnPullRequest(repo, github.url, { inputs: { "sarif-file": "" } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /^::warning::keywarden: pull-request comments not written: GitHub's API rate limit for this token is spent \(HTTP 403: API rate limit exceeded.*; it resets at 14:05 UTC\./m,
+    );
+    expect(result.stdout).not.toContain("fork");
+    expect(result.summary).not.toContain("fork");
+    expect(github.reviewComments).toEqual([]);
+  });
+
   it("leaves alone comments someone else wrote with the Action's markers", async () => {
     const key = openaiKey();
     const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
@@ -381,6 +398,43 @@ describe("the Action on a pull request", () => {
     expect(result.outputs.findings).toBe("1");
     expect(result.stdout).toMatch(/^::error file=src\/app\.env,line=1,/m);
     expect(result.stdout).toContain("shares no history with its base");
+  });
+
+  it("fails with exit code 2, resolving nothing, when a shallow checkout cannot be deepened", async () => {
+    const key = openaiKey();
+    const repo = makePullRequestRepo({ "README.md": "# app\n" }, [
+      { message: "key", files: { "app.env": `OPENAI_API_KEY=${key}\n` } },
+      { message: "docs", files: { "docs/a.md": "hello\n" } },
+    ]);
+    const github = await standInGithub();
+    const first = await runOnPullRequest(repo, github.url, {
+      payload: { commits: 2 },
+      workspace: fullCheckout(repo.origin, repo.head),
+    });
+    expect(first.exitCode).toBe(1);
+    expect(github.reviewComments).toHaveLength(1);
+    const writes = github.writes().length;
+
+    // fetch-depth: 2 reaches the base and head but not the commit that adds the key, and the
+    // origin cannot be fetched from again (persist-credentials: false on a private repository).
+    const workspace = shallowPullRequestCheckout(repo.origin, 2);
+    git(workspace, "remote", "set-url", "origin", `file://${workspace}/gone`);
+    const result = await runOnPullRequest(repo, github.url, {
+      payload: { commits: 2 },
+      workspace,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.outputs).toMatchObject({ findings: "0", "exit-code": "2" });
+    expect(result.stdout).toMatch(
+      /^::error::keywarden: incomplete scan: 1 file or object could not be read/m,
+    );
+    expect(result.stdout).toContain("do not meet in this shallow checkout");
+    expect(result.stdout).not.toContain("shares no history");
+    expect(result.summary).toContain("**Incomplete scan**");
+    expect(result.summary).not.toContain("No secrets found in pull request");
+    // The key is still in the pull request: its review comment stays open.
+    expect(github.writes()).toHaveLength(writes);
+    expect(github.reviewComments[0]!.body).toContain("state=open");
   });
 
   it("refuses a base commit holding both .keywarden.yaml and .keywarden.yml", async () => {

@@ -167,12 +167,24 @@ describe("the Action on a push", () => {
 
 describe("the Action on a schedule or by hand", () => {
   it("scans the whole history of every branch", async () => {
-    const [removedKey, branchKey] = [openaiKey(), openaiKey()];
+    const [removedKey, branchKey, replacedKey, keptKey] = [
+      openaiKey(),
+      openaiKey(),
+      openaiKey(),
+      openaiKey(),
+    ];
     const origin = makeTempRepo();
     origin.commit("start", { "README.md": "# app\n" });
-    origin.commit("leak", { "old.env": `OPENAI_API_KEY=${removedKey}\n` });
+    const leak = origin.commit("leak", {
+      "old.env": `OPENAI_API_KEY=${removedKey}\n`,
+      "app.js": `const key = "${replacedKey}";\n`,
+      "keep.env": `OPENAI_API_KEY=${keptKey}\n`,
+    });
     origin.git("rm", "-q", "old.env");
-    origin.commit("remove the leak");
+    origin.commit("remove the leak", {
+      "app.js": "const key = process.env.OPENAI_API_KEY;\n",
+      "keep.env": `# still here, one line down\nOPENAI_API_KEY=${keptKey}\n`,
+    });
     origin.git("checkout", "-q", "-b", "experiment");
     origin.commit("experiment", { "exp.env": `OPENAI_API_KEY=${branchKey}\n` });
     origin.git("checkout", "-q", "main");
@@ -188,12 +200,27 @@ describe("the Action on a schedule or by hand", () => {
       inputs: { "fail-on": "none" },
     });
     expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({ findings: "2", "exit-code": "0" });
-    expect(result.stdout).toMatch(/^::error file=old\.env,line=1,/m);
-    expect(result.stdout).toMatch(/^::error file=exp\.env,line=1,/m);
+    expect(result.outputs).toMatchObject({ findings: "4", "exit-code": "0" });
+    // The runner shows annotations on the checked-out commit: a key is annotated on a line only
+    // where that commit still holds it; the others are named by place and commit.
+    const annotated = result.stdout.match(/^::error file=[^,]+,line=\d+,/gm);
+    expect(annotated).toEqual(["::error file=keep.env,line=2,"]);
+    const short = leak.slice(0, 12);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::error title=[^:]+::Secret sk-proj-\\S+ at app\\.js:1 in commit ${short}, not in the checked-out commit but in the history\\.`,
+        "m",
+      ),
+    );
+    expect(result.stdout).toMatch(
+      /^::error title=[^:]+::Secret sk-proj-\S+ at old\.env:1 in commit /m,
+    );
+    expect(result.stdout).toMatch(
+      /^::error title=[^:]+::Secret sk-proj-\S+ at exp\.env:1 in commit /m,
+    );
     expect(result.summary).toContain("the full history of every branch");
     const sarif = JSON.parse(readFileSync(join(workspace, "keywarden.sarif"), "utf8"));
-    expect(sarif.runs[0].results).toHaveLength(2);
+    expect(sarif.runs[0].results).toHaveLength(4);
     expect(github.server.requests).toEqual([]);
 
     const range = await runBundledAction({

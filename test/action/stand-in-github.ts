@@ -27,6 +27,8 @@ export interface StandInGithub {
   /** Requests that write (POST, PATCH, PUT, DELETE). */
   writes(): LoggedRequest[];
   setReadOnly(readOnly: boolean): void;
+  /** Answers every request as GitHub does once the token's rate limit is spent (403), or stops. */
+  setRateLimited(resetAt: Date | undefined): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,24 @@ const FORBIDDEN: StandInReply = {
   },
 };
 
+/** GitHub's answer to a token whose primary rate limit is spent: a 403 told apart by its headers. */
+function rateLimitedReply(resetAt: Date): StandInReply {
+  return {
+    status: 403,
+    headers: {
+      "x-ratelimit-limit": "1000",
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(Math.floor(resetAt.getTime() / 1000)),
+    },
+    body: {
+      message: "API rate limit exceeded for installation ID 1.",
+      documentation_url:
+        "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+      status: "403",
+    },
+  };
+}
+
 function bodyOf(request: LoggedRequest): Record<string, unknown> {
   return JSON.parse(request.body || "{}") as Record<string, unknown>;
 }
@@ -55,6 +75,7 @@ export async function startStandInGithub(options: StandInGithubOptions): Promise
   const reviewComments: StoredComment[] = [];
   const issueComments: StoredComment[] = [];
   let readOnly = options.readOnly ?? false;
+  let rateLimitedUntil: Date | undefined;
   let nextId = 1000;
 
   const bot = { login: "github-actions[bot]", type: "Bot" };
@@ -78,39 +99,46 @@ export async function startStandInGithub(options: StandInGithubOptions): Promise
       return { status: 200, body: json(comment) };
     };
 
-  const server = await startStandInServer({
-    routes: {
-      // The default token is an app's: GitHub will not say which user it is.
-      "GET /user": () => FORBIDDEN,
-      [`GET ${base}/pulls/${options.pullNumber}/comments`]: () => ({
-        body: reviewComments.map(reviewJson),
-      }),
-      [`POST ${base}/pulls/${options.pullNumber}/comments`]: (request) => {
-        if (readOnly) return FORBIDDEN;
-        const body = bodyOf(request);
-        const comment: StoredComment = {
-          id: nextId++,
-          body: String(body.body),
-          path: String(body.path),
-          line: Number(body.line),
-          side: String(body.side),
-          commit_id: String(body.commit_id),
-        };
-        reviewComments.push(comment);
-        return { status: 201, body: reviewJson(comment) };
-      },
-      [`PATCH ${base}/pulls/comments/*`]: update(reviewComments, reviewJson),
-      [`GET ${base}/issues/${options.pullNumber}/comments`]: () => ({
-        body: issueComments.map(issueJson),
-      }),
-      [`POST ${base}/issues/${options.pullNumber}/comments`]: (request) => {
-        if (readOnly) return FORBIDDEN;
-        const comment: StoredComment = { id: nextId++, body: String(bodyOf(request).body) };
-        issueComments.push(comment);
-        return { status: 201, body: issueJson(comment) };
-      },
-      [`PATCH ${base}/issues/comments/*`]: update(issueComments, issueJson),
+  const routes: Record<string, (request: LoggedRequest) => StandInReply> = {
+    // The default token is an app's: GitHub will not say which user it is.
+    "GET /user": () => FORBIDDEN,
+    [`GET ${base}/pulls/${options.pullNumber}/comments`]: () => ({
+      body: reviewComments.map(reviewJson),
+    }),
+    [`POST ${base}/pulls/${options.pullNumber}/comments`]: (request) => {
+      if (readOnly) return FORBIDDEN;
+      const body = bodyOf(request);
+      const comment: StoredComment = {
+        id: nextId++,
+        body: String(body.body),
+        path: String(body.path),
+        line: Number(body.line),
+        side: String(body.side),
+        commit_id: String(body.commit_id),
+      };
+      reviewComments.push(comment);
+      return { status: 201, body: reviewJson(comment) };
     },
+    [`PATCH ${base}/pulls/comments/*`]: update(reviewComments, reviewJson),
+    [`GET ${base}/issues/${options.pullNumber}/comments`]: () => ({
+      body: issueComments.map(issueJson),
+    }),
+    [`POST ${base}/issues/${options.pullNumber}/comments`]: (request) => {
+      if (readOnly) return FORBIDDEN;
+      const comment: StoredComment = { id: nextId++, body: String(bodyOf(request).body) };
+      issueComments.push(comment);
+      return { status: 201, body: issueJson(comment) };
+    },
+    [`PATCH ${base}/issues/comments/*`]: update(issueComments, issueJson),
+  };
+  const server = await startStandInServer({
+    routes: Object.fromEntries(
+      Object.entries(routes).map(([route, handler]) => [
+        route,
+        (request: LoggedRequest) =>
+          rateLimitedUntil ? rateLimitedReply(rateLimitedUntil) : handler(request),
+      ]),
+    ),
   });
   return {
     server,
@@ -120,6 +148,9 @@ export async function startStandInGithub(options: StandInGithubOptions): Promise
     writes: () => server.requests.filter((r) => r.method !== "GET" && r.method !== "HEAD"),
     setReadOnly: (value) => {
       readOnly = value;
+    },
+    setRateLimited: (resetAt) => {
+      rateLimitedUntil = resetAt;
     },
     close: () => server.close(),
   };
