@@ -225,6 +225,10 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
       return undefined;
     }
+    if (object.kind === "unreadable") {
+      onSkip({ path: intro.path, reason: "unreadable", detail: `${where}: ${object.detail}` });
+      return undefined;
+    }
     if (object.kind === "too-large") {
       bytes += object.size;
       onSkip({
