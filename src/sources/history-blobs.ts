@@ -34,6 +34,11 @@ export interface HistoryOptions extends GitSourceOptions {
   readonly selection: CommitLogSelection;
   /** For a partial clone: the blobs present locally (see listLocalBlobs); others are missing. */
   readonly localBlobs?: ReadonlySet<string>;
+  /**
+   * The blobs over maxFileSize, with their sizes (see listLargeBlobs): skipped by their size,
+   * never asked of git.
+   */
+  readonly largeBlobs?: Promise<ReadonlyMap<string, number>>;
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
   readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
@@ -100,6 +105,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   /** Queues the new blobs of these commits and asks git for them. */
   const take = async (batch: readonly LoggedCommit[]) => {
+    const large = await options.largeBlobs;
     const requests: string[] = [];
     for (const commit of batch) {
       commits++;
@@ -128,6 +134,19 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
           });
           continue;
         }
+        const largeSize = large?.get(blob.sha);
+        if (largeSize !== undefined) {
+          // Counted as read, as one git streamed past would be.
+          total++;
+          done++;
+          bytes += largeSize;
+          onSkip({
+            path: blob.path,
+            reason: "too-large",
+            detail: `blob ${blob.sha.slice(0, 12)}, commit ${commit.info.commit.slice(0, 12)}: ${largeSize} bytes, over the ${maxFileSize}-byte limit`,
+          });
+          continue;
+        }
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
@@ -139,7 +158,8 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
         if (walkIsCut) {
           for (const base of blob.previous ? [blob.previous] : (mergedFrom ?? [])) {
             const local = !localBlobs || localBlobs.has(base);
-            if (!local || seen.has(base)) continue;
+            // A base over the limit would be read past, unused (see fragmentOf).
+            if (!local || large?.has(base) || seen.has(base)) continue;
             seen.add(base);
             pending.push({
               sha: base,

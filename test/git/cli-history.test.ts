@@ -347,6 +347,29 @@ describe("keywarden history", () => {
     expect(stderr).toMatch(/incomplete scan: 2 files or objects could not be read/);
   });
 
+  it("never asks git for a blob over --max-file-size: one it could not read is only too large", async () => {
+    // Git holds a blob stored as a delta whole to answer for it, even one then read past; a
+    // corrupt one shows whether it was asked for at all.
+    const repo = makeTempRepo();
+    const key = plantedKey();
+    repo.commit("one", {
+      "dump.sql": randomBytes(15_000).toString("base64"),
+      ".env": `KEY=${key}\n`,
+    });
+    const sha = repo.git("rev-parse", "HEAD:dump.sql");
+    const path = join(repo.dir, ".git/objects", sha.slice(0, 2), sha.slice(2));
+    chmodSync(path, 0o644);
+    const fd = openSync(path, "r+");
+    writeSync(fd, Buffer.alloc(8, 0xff), 0, 8, 100);
+    closeSync(fd);
+    const { exitCode, report } = await historyJson(repo.dir, "--max-file-size", "10KB");
+    expect(exitCode).toBe(1);
+    expect(report!.findings.map((f) => f.path)).toEqual([".env"]);
+    expect(report!.summary.skipped).toEqual([
+      expect.objectContaining({ path: "dump.sql", reason: "too-large" }),
+    ]);
+  });
+
   it("never takes a repository whose refs git cannot walk for an empty one", async () => {
     const repo = makeTempRepo();
     repo.commit("one", { ".env": `LLAMA_API_KEY=${plantedKey()}\n` });
