@@ -1,3 +1,4 @@
+import { constants } from "node:buffer";
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
 import {
@@ -39,6 +40,8 @@ export interface HistoryOptions extends GitSourceOptions {
    * never asked of git.
    */
   readonly largeBlobs?: Promise<ReadonlyMap<string, number>>;
+  /** The most bytes of a blob read as one text (default and most: MAX_TEXT_BYTES). */
+  readonly maxTextBytes?: number;
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
   readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
@@ -49,6 +52,12 @@ export interface HistoryOptions extends GitSourceOptions {
    */
   readonly isAllowedPlace?: (path: string, commit: string) => boolean;
 }
+
+/**
+ * The most bytes of a blob read as one text: V8 holds no longer string, so a larger blob (only
+ * without --max-file-size, or with one above it) is read past and listed as unreadable.
+ */
+const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
 
 interface Introduction {
   readonly sha: string;
@@ -91,7 +100,11 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const revisions = new Map<string, number>();
   // 8 MB of queued object names (about 200,000 blobs): most walks finish early, so progress
   // knows the total, while memory stays bounded on the largest histories.
-  const reader = new CatFileBatch(options, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
+  const maxTextBytes = Math.min(options.maxTextBytes ?? MAX_TEXT_BYTES, MAX_TEXT_BYTES);
+  const reader = new CatFileBatch(options, {
+    maxSize: Math.min(maxFileSize, maxTextBytes),
+    aheadBytes: 8 * 1024 * 1024,
+  });
   let total = 0;
   let done = 0;
   let bytes = 0;
@@ -251,6 +264,14 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     }
     if (object.kind === "too-large") {
       bytes += object.size;
+      if (object.size <= maxFileSize) {
+        onSkip({
+          path: intro.path,
+          reason: "unreadable",
+          detail: `${where}: ${object.size} bytes, more than one text can hold (${maxTextBytes} characters)`,
+        });
+        return undefined;
+      }
       onSkip({
         path: intro.path,
         reason: "too-large",
