@@ -37,6 +37,18 @@ export interface DiffFile {
   readonly contextLines: readonly string[];
   /** New-file line number of each context line. */
   readonly contextNumbers: readonly number[];
+  /**
+   * Set when the added lines came to more than the parser's `maxAddedBytes`: their size in
+   * bytes (joined by newlines). Neither they nor the context are kept then (all four lists
+   * are empty): such a file is skipped as too large, and holding its lines only to skip it
+   * cost memory in proportion to the file (gigabytes for a log of some hundred megabytes).
+   */
+  readonly oversizeBytes?: number;
+}
+
+export interface DiffParserOptions {
+  /** A file adding more bytes than this is only measured (DiffFile.oversizeBytes). */
+  readonly maxAddedBytes?: number;
 }
 
 /** `@@ -a,b +c,d @@` or, with N parents, N+1 `@` and N old ranges. */
@@ -55,6 +67,9 @@ interface FileState {
   lineNumbers: number[];
   contextLines: string[];
   contextNumbers: number[];
+  /** Characters of the added lines held, a newline each: never more than their bytes. */
+  heldChars: number;
+  oversizeBytes: number | undefined;
 }
 
 /** Strips the `a/` or `b/` prefix from a (possibly quoted) diff path. */
@@ -98,6 +113,8 @@ function newFile(headerPath: string | undefined, isCombined: boolean): FileState
     lineNumbers: [],
     contextLines: [],
     contextNumbers: [],
+    heldChars: 0,
+    oversizeBytes: undefined,
   };
 }
 
@@ -110,7 +127,14 @@ export class DiffParser {
   private columns = 1;
   private nextLine = 0;
 
-  constructor(private readonly onFile: (file: DiffFile) => void) {}
+  private readonly maxAddedBytes: number;
+
+  constructor(
+    private readonly onFile: (file: DiffFile) => void,
+    options: DiffParserOptions = {},
+  ) {
+    this.maxAddedBytes = options.maxAddedBytes ?? Number.POSITIVE_INFINITY;
+  }
 
   /** True while inside a hunk: the caller must not read the line as one of its own headers. */
   get inHunk(): boolean {
@@ -232,14 +256,35 @@ export class DiffParser {
   }
 
   private added(line: string): void {
-    this.file?.addedLines.push(line);
-    this.file?.lineNumbers.push(this.nextLine);
+    const file = this.file;
+    if (file?.oversizeBytes !== undefined) {
+      file.oversizeBytes += 1 + Buffer.byteLength(line, "utf8");
+    } else if (file) {
+      file.addedLines.push(line);
+      file.lineNumbers.push(this.nextLine);
+      file.heldChars += line.length + 1;
+      // A UTF-16 unit is at least a byte of UTF-8: past the limit in characters is past it in
+      // bytes. Only then are the bytes counted, once for what is held.
+      if (file.heldChars - 1 > this.maxAddedBytes) this.dropLines(file);
+    }
     this.nextLine++;
   }
 
+  /** Keeps only the size of a file adding more than maxAddedBytes (see oversizeBytes). */
+  private dropLines(file: FileState): void {
+    file.oversizeBytes = Buffer.byteLength(file.addedLines.join("\n"), "utf8");
+    file.addedLines = [];
+    file.lineNumbers = [];
+    file.contextLines = [];
+    file.contextNumbers = [];
+  }
+
   private context(line: string): void {
-    this.file?.contextLines.push(line);
-    this.file?.contextNumbers.push(this.nextLine);
+    const file = this.file;
+    if (file && file.oversizeBytes === undefined) {
+      file.contextLines.push(line);
+      file.contextNumbers.push(this.nextLine);
+    }
     this.nextLine++;
   }
 
@@ -264,6 +309,7 @@ export class DiffParser {
       lineNumbers: file.lineNumbers,
       contextLines: file.contextLines,
       contextNumbers: file.contextNumbers,
+      ...(file.oversizeBytes !== undefined ? { oversizeBytes: file.oversizeBytes } : {}),
     });
   }
 }

@@ -115,6 +115,34 @@ export async function listLocalBlobs(context: GitContext): Promise<Set<string>> 
 }
 
 /**
+ * The blobs of the object store larger than `maxSize`, with their sizes. `git cat-file --batch`
+ * holds a blob stored as a delta whole in memory to answer it, even one the reader then reads
+ * past (three times the size of a 150 MB one at its peak), so history scans never ask for
+ * these: their size is all a skip notice needs. One pass over object headers, not contents.
+ */
+export async function listLargeBlobs(
+  context: GitContext,
+  maxSize: number,
+): Promise<Map<string, number>> {
+  const args = [
+    "cat-file",
+    "--batch-all-objects",
+    "--batch-check=%(objecttype) %(objectsize) %(objectname)",
+    "--unordered",
+  ];
+  const large = new Map<string, number>();
+  for await (const lines of gitOutputLines(args, context)) {
+    for (const line of lines) {
+      if (!line.startsWith("blob ")) continue;
+      const space = line.indexOf(" ", 5);
+      const size = Number(line.slice(5, space));
+      if (size > maxSize) large.set(line.slice(space + 1), size);
+    }
+  }
+  return large;
+}
+
+/**
  * The commits where a shallow clone's history is cut: those its `shallow` file lists that have
  * parents the clone lacks. Git shows such a commit as a root, so its diff would call its whole
  * tree added. (A true root commit can be listed too; it has no parent line and is left out.)

@@ -57,10 +57,14 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
   let commit: GitProvenance | undefined;
   let isCut = false;
   const changes: ChangedFile[] = [];
-  const parser = new DiffParser((file) => {
-    if (isCut || !isScannable(file, options)) return;
-    changes.push(commit ? { file, git: commit } : { file });
-  });
+  const parser = new DiffParser(
+    (file) => {
+      if (isCut || !isScannable(file, options)) return;
+      changes.push(commit ? { file, git: commit } : { file });
+    },
+    // A file adding more is skipped as too large: only its size is kept.
+    { maxAddedBytes: options.maxFileSize },
+  );
   const blobs = new BlobHeads(options);
   const ready = () => changedFileFragments(changes.splice(0), blobs, options);
   try {

@@ -1,3 +1,4 @@
+import { constants } from "node:buffer";
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
 import {
@@ -34,6 +35,13 @@ export interface HistoryOptions extends GitSourceOptions {
   readonly selection: CommitLogSelection;
   /** For a partial clone: the blobs present locally (see listLocalBlobs); others are missing. */
   readonly localBlobs?: ReadonlySet<string>;
+  /**
+   * The blobs over maxFileSize, with their sizes (see listLargeBlobs): skipped by their size,
+   * never asked of git.
+   */
+  readonly largeBlobs?: Promise<ReadonlyMap<string, number>>;
+  /** The most bytes of a blob read as one text (default and most: MAX_TEXT_BYTES). */
+  readonly maxTextBytes?: number;
   readonly onProgress?: (progress: HistoryProgress) => void;
   /** A commit adds a blob an earlier one added (each blob is read once, at its first place). */
   readonly onAddedAgain?: (sha: string, place: BlobPlace) => void;
@@ -44,6 +52,12 @@ export interface HistoryOptions extends GitSourceOptions {
    */
   readonly isAllowedPlace?: (path: string, commit: string) => boolean;
 }
+
+/**
+ * The most bytes of a blob read as one text: V8 holds no longer string, so a larger blob (only
+ * without --max-file-size, or with one above it) is read past and listed as unreadable.
+ */
+const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
 
 interface Introduction {
   readonly sha: string;
@@ -86,7 +100,11 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const revisions = new Map<string, number>();
   // 8 MB of queued object names (about 200,000 blobs): most walks finish early, so progress
   // knows the total, while memory stays bounded on the largest histories.
-  const reader = new CatFileBatch(options, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
+  const maxTextBytes = Math.min(options.maxTextBytes ?? MAX_TEXT_BYTES, MAX_TEXT_BYTES);
+  const reader = new CatFileBatch(options, {
+    maxSize: Math.min(maxFileSize, maxTextBytes),
+    aheadBytes: 8 * 1024 * 1024,
+  });
   let total = 0;
   let done = 0;
   let bytes = 0;
@@ -100,6 +118,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   /** Queues the new blobs of these commits and asks git for them. */
   const take = async (batch: readonly LoggedCommit[]) => {
+    const large = await options.largeBlobs;
     const requests: string[] = [];
     for (const commit of batch) {
       commits++;
@@ -128,6 +147,19 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
           });
           continue;
         }
+        const largeSize = large?.get(blob.sha);
+        if (largeSize !== undefined) {
+          // Counted as read, as one git streamed past would be.
+          total++;
+          done++;
+          bytes += largeSize;
+          onSkip({
+            path: blob.path,
+            reason: "too-large",
+            detail: `blob ${blob.sha.slice(0, 12)}, commit ${commit.info.commit.slice(0, 12)}: ${largeSize} bytes, over the ${maxFileSize}-byte limit`,
+          });
+          continue;
+        }
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
@@ -139,7 +171,8 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
         if (walkIsCut) {
           for (const base of blob.previous ? [blob.previous] : (mergedFrom ?? [])) {
             const local = !localBlobs || localBlobs.has(base);
-            if (!local || seen.has(base)) continue;
+            // A base over the limit would be read past, unused (see fragmentOf).
+            if (!local || large?.has(base) || seen.has(base)) continue;
             seen.add(base);
             pending.push({
               sha: base,
@@ -225,8 +258,20 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
       return undefined;
     }
+    if (object.kind === "unreadable") {
+      onSkip({ path: intro.path, reason: "unreadable", detail: `${where}: ${object.detail}` });
+      return undefined;
+    }
     if (object.kind === "too-large") {
       bytes += object.size;
+      if (object.size <= maxFileSize) {
+        onSkip({
+          path: intro.path,
+          reason: "unreadable",
+          detail: `${where}: ${object.size} bytes, more than one text can hold (${maxTextBytes} characters)`,
+        });
+        return undefined;
+      }
       onSkip({
         path: intro.path,
         reason: "too-large",

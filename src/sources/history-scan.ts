@@ -3,6 +3,7 @@ import {
   assertDateParses,
   hasRefs,
   isShallowRepository,
+  listLargeBlobs,
   listLocalBlobs,
   probeRepository,
   shallowBoundary,
@@ -63,8 +64,14 @@ export async function* historyScanFragments(options: HistoryScanOptions): AsyncG
       "partial clone: blobs not fetched are listed as missing, not downloaded (fetch them to scan them)",
     );
   }
+  // Listed while the walk starts; the walk waits for the list before asking for any blob.
+  const largeBlobs = Number.isFinite(options.maxFileSize)
+    ? listLargeBlobs(options, options.maxFileSize)
+    : undefined;
+  largeBlobs?.catch(() => {});
   yield* historyFragments({
     ...options,
+    ...(largeBlobs ? { largeBlobs } : {}),
     selection: {
       ...(options.branch !== undefined ? { revisions: [options.branch] } : {}),
       ...(options.since !== undefined ? { since: options.since } : {}),

@@ -314,12 +314,12 @@ export function addedLinesFragment(
     skip({ path: file.path, reason: "binary", detail: `binary content${where}` });
     return undefined;
   }
-  if (file.addedLines.length === 0) return undefined;
+  if (file.oversizeBytes === undefined && file.addedLines.length === 0) return undefined;
   if (areLfsPointerLines(file.addedLines)) {
     skip({ path: file.path, reason: "lfs-pointer", detail: `Git LFS pointer${where}` });
     return undefined;
   }
-  const size = Buffer.byteLength(file.addedLines.join("\n"), "utf8");
+  const size = file.oversizeBytes ?? Buffer.byteLength(file.addedLines.join("\n"), "utf8");
   if (size > options.maxFileSize) {
     skip({
       path: file.path,
@@ -455,11 +455,15 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
       : startGitOutput(args, options, STAGED_DIFF_SHOWN);
   const changes: ChangedFile[] = [];
   let changed = false;
-  const parser = new DiffParser((file) => {
-    changed = true;
-    if (options.isListed && !options.isListed(file.path)) return;
-    if (isScannable(file, options)) changes.push({ file });
-  });
+  const parser = new DiffParser(
+    (file) => {
+      changed = true;
+      if (options.isListed && !options.isListed(file.path)) return;
+      if (isScannable(file, options)) changes.push({ file });
+    },
+    // A file adding more is skipped as too large: only its size is kept.
+    { maxAddedBytes: options.maxFileSize },
+  );
   const blobs = new BlobHeads(options);
   const ready = () => changedFileFragments(changes.splice(0), blobs, options);
   try {

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, closeSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportFinding } from "../../src/types.js";
@@ -304,6 +305,69 @@ describe("keywarden history", () => {
     expect(report!.findings.map((f) => f.path)).toEqual([".env"]);
     expect(stderr).toMatch(/lost\.txt/);
     expect(stderr).toMatch(/incomplete scan: 1 file or object could not be read/);
+  });
+
+  it("lists a corrupt object as unreadable and reads on past it, in a pack or loose", async () => {
+    const repo = makeTempRepo();
+    const before = plantedKey();
+    const after = plantedKey();
+    // Random text, so the pack stores it compressed as it is, each byte of it needed.
+    const noise = () => randomBytes(15_000).toString("base64");
+    repo.commit("one", { "before.env": `KEY=${before}\n`, "packed.txt": noise() });
+    repo.git("repack", "-q", "-a", "-d", "-f", "--window=0");
+    repo.commit("two", { "loose.txt": noise(), "after.env": `KEY=${after}\n` });
+    // Bytes inside each victim's compressed data overwritten: git dies reading it.
+    const packed = repo.git("rev-parse", "HEAD:packed.txt");
+    const [index] = readdirSync(join(repo.dir, ".git/objects/pack")).filter((f) =>
+      f.endsWith(".idx"),
+    );
+    const offset = repo
+      .git("verify-pack", "-v", join(".git/objects/pack", index!))
+      .split("\n")
+      .find((line) => line.startsWith(packed))!
+      .split(/\s+/)[4]!;
+    const loose = repo.git("rev-parse", "HEAD:loose.txt");
+    for (const [file, at] of [
+      [join(".git/objects/pack", index!.replace(/\.idx$/, ".pack")), Number(offset) + 200],
+      [join(".git/objects", loose.slice(0, 2), loose.slice(2)), 100],
+    ] as const) {
+      const path = join(repo.dir, file);
+      chmodSync(path, 0o644);
+      const fd = openSync(path, "r+");
+      writeSync(fd, Buffer.alloc(8, 0xff), 0, 8, at);
+      closeSync(fd);
+    }
+    const { exitCode, report, stderr } = await historyJson(repo.dir);
+    expect(exitCode).toBe(2);
+    expect(report!.findings.map((f) => f.path).sort()).toEqual(["after.env", "before.env"]);
+    expect(report!.summary.skipped.map((s) => [s.path, s.reason]).sort()).toEqual([
+      ["loose.txt", "unreadable"],
+      ["packed.txt", "unreadable"],
+    ]);
+    expect(stderr).toMatch(/incomplete scan: 2 files or objects could not be read/);
+  });
+
+  it("never asks git for a blob over --max-file-size: one it could not read is only too large", async () => {
+    // Git holds a blob stored as a delta whole to answer for it, even one then read past; a
+    // corrupt one shows whether it was asked for at all.
+    const repo = makeTempRepo();
+    const key = plantedKey();
+    repo.commit("one", {
+      "dump.sql": randomBytes(15_000).toString("base64"),
+      ".env": `KEY=${key}\n`,
+    });
+    const sha = repo.git("rev-parse", "HEAD:dump.sql");
+    const path = join(repo.dir, ".git/objects", sha.slice(0, 2), sha.slice(2));
+    chmodSync(path, 0o644);
+    const fd = openSync(path, "r+");
+    writeSync(fd, Buffer.alloc(8, 0xff), 0, 8, 100);
+    closeSync(fd);
+    const { exitCode, report } = await historyJson(repo.dir, "--max-file-size", "10KB");
+    expect(exitCode).toBe(1);
+    expect(report!.findings.map((f) => f.path)).toEqual([".env"]);
+    expect(report!.summary.skipped).toEqual([
+      expect.objectContaining({ path: "dump.sql", reason: "too-large" }),
+    ]);
   });
 
   it("never takes a repository whose refs git cannot walk for an empty one", async () => {

@@ -173,6 +173,32 @@ describe("rangeFragments", () => {
     ]);
   });
 
+  it("skips a file adding more than the size limit by its size, without holding its lines", async () => {
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.txt": "a\n" });
+    const key = plantedKey();
+    const big = `${"log line with some words in it\n".repeat(40_000)}`;
+    const commit = repo.commit("big", { "big.log": big, "creds.txt": `token = ${key}\n` });
+    const { fragments, skipped } = await collect((onSkip) =>
+      rangeFragments({
+        ...gitContext(repo),
+        maxFileSize: 64 * 1024,
+        onSkip,
+        range: `${base}..HEAD`,
+      }),
+    );
+    expect(fragments.map((f) => [f.path, f.git?.commit, numberedLines(f)])).toEqual([
+      ["creds.txt", commit, [[1, `token = ${key}`]]],
+    ]);
+    expect(skipped).toEqual([
+      {
+        path: "big.log",
+        reason: "too-large",
+        detail: `${big.length - 1} bytes added, over the 65536-byte limit (commit ${commit.slice(0, 12)})`,
+      },
+    ]);
+  });
+
   it("fails with one line for an unknown revision", async () => {
     const repo = makeTempRepo();
     repo.commit("base", { "a.txt": "a\n" });

@@ -198,6 +198,31 @@ describe("historyFragments", () => {
     expect(fragments.find((f) => f.path === "d.txt")?.git?.commit).toBe(detached);
   });
 
+  it("lists a blob longer than a text can hold as unreadable, with no size limit, and reads on", async () => {
+    const repo = makeTempRepo();
+    repo.commit("one", { "huge.log": "line\n".repeat(1000), "small.txt": "ok\n" });
+    // maxTextBytes stands in for V8's longest string (half a gigabyte), which a blob can pass.
+    const { fragments, skipped } = await collect((onSkip) =>
+      historyFragments({
+        ...gitContext(repo),
+        maxFileSize: Number.POSITIVE_INFINITY,
+        maxTextBytes: 1000,
+        onSkip,
+        selection: {},
+      }),
+    );
+    expect(fragments.map((f) => f.path)).toEqual(["small.txt"]);
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        path: "huge.log",
+        reason: "unreadable",
+        detail: expect.stringMatching(
+          /: 5000 bytes, more than one text can hold \(1000 characters\)$/,
+        ),
+      }),
+    ]);
+  });
+
   it("skips binary, oversized and LFS pointer blobs with notices, and ignores submodule pointers", async () => {
     const inner = makeTempRepo();
     inner.commit("inner", { "x.txt": "x\n" });

@@ -106,6 +106,38 @@ describe("DiffParser", () => {
     return files;
   }
 
+  it("only measures a file adding more than maxAddedBytes, holding none of its lines", () => {
+    const files: DiffFile[] = [];
+    const parser = new DiffParser((file) => files.push(file), { maxAddedBytes: 20 });
+    const added = ["é".repeat(8), "ab", "c".repeat(12), "last"];
+    const lines = [
+      "diff --git a/big.log b/big.log",
+      "--- a/big.log",
+      "+++ b/big.log",
+      "@@ -1,1 +1,5 @@",
+      " kept before",
+      ...added.map((line) => `+${line}`),
+      "diff --git a/small.txt b/small.txt",
+      "--- a/small.txt",
+      "+++ b/small.txt",
+      "@@ -0,0 +1 @@",
+      "+fits",
+    ];
+    for (const line of lines) parser.line(line);
+    parser.flush();
+    // Sized as the lines joined by newlines would be, in UTF-8 bytes.
+    expect(files[0]).toMatchObject({
+      path: "big.log",
+      oversizeBytes: Buffer.byteLength(added.join("\n"), "utf8"),
+      addedLines: [],
+      lineNumbers: [],
+      contextLines: [],
+      contextNumbers: [],
+    });
+    expect(files[1]).toMatchObject({ path: "small.txt", addedLines: ["fits"], lineNumbers: [1] });
+    expect(files[1]).not.toHaveProperty("oversizeBytes");
+  });
+
   it("follows hunk counts, so content that looks like headers stays content", () => {
     const files = parse(
       [
