@@ -210,4 +210,14 @@ describe("loadConfig on YAML anchors", () => {
       /^\.keywarden\.yaml: not usable YAML/,
     );
   });
+
+  it("refuses an alias inside the value its own anchor names, at its line", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nexclude: &loop [vendor, *loop]\n`)).toBe(
+      ".keywarden.yaml:13: not usable YAML: the alias *loop stands inside the value its anchor &loop names, so that value would hold itself",
+    );
+    expect(await loadError("rules:\n  - &rule {id: x, more: [*rule]}\n")).toMatch(
+      /^\.keywarden\.yaml:2: not usable YAML: the alias \*rule /,
+    );
+  });
 });
