@@ -1,4 +1,6 @@
+import { fstatSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { RuntimeError } from "../errors.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
 
@@ -124,10 +126,28 @@ function openBlockStart(piece: Buffer): number {
   return begin === 0 ? 0 : piece.lastIndexOf(NEWLINE, begin - 1) + 1;
 }
 
+/**
+ * Whether the stream reads a folder (`keywarden stdin < src`): Node gives such an input a
+ * stream that ends at once, which would pass as a clean scan of nothing.
+ */
+function readsFolder(stdin: Readable): boolean {
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (typeof fd !== "number") return false;
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function* stdinFragments(
   stdin: Readable,
   options: StdinOptions,
 ): AsyncGenerator<Fragment> {
+  if (readsFolder(stdin))
+    throw new RuntimeError(
+      "standard input is a folder: give keywarden stdin a file or a pipe, or scan the folder with keywarden scan",
+    );
   const { path } = options;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   let pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;

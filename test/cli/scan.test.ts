@@ -610,6 +610,25 @@ describe("keywarden stdin", () => {
     expect(summary.skipped).toEqual([]);
   });
 
+  it("refuses a folder as standard input in one line, rather than pass it as clean", async () => {
+    const dir = makeTempDir();
+    const { spawnSync } = await import("node:child_process");
+    // `keywarden stdin < folder`: the shell opens the folder for reading.
+    const result = spawnSync(
+      "sh",
+      ["-c", `"$1" "$2" stdin < "$3"`, "sh", process.execPath, BIN, dir],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "keywarden: standard input is a folder: give keywarden stdin a file or a pipe, or scan the folder with keywarden scan\n",
+    );
+  });
+
   it("takes no value holding a control byte for a secret, as a binary's string table has them", async () => {
     // A compiler's strings: NUL-separated names, one of them `Token:`.
     const table = ["backchain", "jnle", "Token:", "vector-packed-decimal-enhancement", "vector-3"];
