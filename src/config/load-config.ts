@@ -209,7 +209,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   return {
     rules,
     allow: config.allow
-      ? compileAllow(config.allow, (field) => `${at(field)}: field ${fieldText(field)}`)
+      ? compileAllow(config.allow, (field) => `${at(field)}: field ${fieldText(field)}`, true)
       : EMPTY_ALLOW,
     exclude: config.exclude,
     maxFileSize:
