@@ -232,15 +232,23 @@ export class DiffParser {
   }
 
   private added(line: string): void {
-    this.file?.addedLines.push(line);
+    this.file?.addedLines.push(this.withoutByteOrderMark(line));
     this.file?.lineNumbers.push(this.nextLine);
     this.nextLine++;
   }
 
   private context(line: string): void {
-    this.file?.contextLines.push(line);
+    this.file?.contextLines.push(this.withoutByteOrderMark(line));
     this.file?.contextNumbers.push(this.nextLine);
     this.nextLine++;
+  }
+
+  /**
+   * Line 1 without a UTF-8 byte-order mark: it is no content, and `scan` and history (decodeText)
+   * leave it out, so a key on that line gets the same column from every command.
+   */
+  private withoutByteOrderMark(line: string): string {
+    return this.nextLine === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   }
 
   /** Emits the file being read, if any. Call at the end of input or at a caller's header. */

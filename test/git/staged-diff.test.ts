@@ -182,6 +182,18 @@ describe("stagedFragments", () => {
     ]);
   });
 
+  it("leaves a UTF-8 byte-order mark out of line 1, as scan does, so columns agree", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "kept.env": "\uFEFFfirst=1\n" });
+    repo.write({ "new.env": "\uFEFFa=1\nb=2\n", "kept.env": "\uFEFFfirst=1\nsecond=2\n" });
+    repo.git("add", "-A");
+    const { fragments } = await staged(repo);
+    expect(fragments.map((f) => [f.path, f.text.split("\n")[0]])).toEqual([
+      ["kept.env", "first=1"],
+      ["new.env", "a=1"],
+    ]);
+  });
+
   it("does not read submodule pointer changes as text", async () => {
     const inner = makeTempRepo();
     inner.commit("inner", { "x.txt": "x\n" });
