@@ -6,7 +6,7 @@ import { type GitContext, gitFailure, gitOutputLines, runGit, runGitRaw } from "
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
-import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
+import { decodeText, isUtf16Text } from "./read-text.js";
 
 /**
  * Options that make `git diff` output parseable whatever the user's config says (prefixes,
@@ -112,8 +112,8 @@ function isBinaryToGit(head: Buffer): boolean {
  * (`*.env -diff`, `binary`), which the very change under scan can set. So a file git showed
  * as binary is binary only when its content is, by git's default test (a NUL byte in its
  * first 8000 bytes, read from the blob); otherwise its added lines come from a text diff of
- * its blobs, where attributes do not reach. A UTF-16 file with a byte-order mark (its NULs
- * make it binary to git) is decoded instead, as `scan` and history decode it. Files git showed
+ * its blobs, where attributes do not reach. A UTF-16 file, with a byte-order mark or without
+ * (its NULs make it binary to git), is decoded instead, as `scan` and history decode it. Files git showed
  * as text need nothing: git calls text only what has no NUL there, or what attributes force to
  * text, and reading those is safe.
  */
@@ -129,7 +129,7 @@ export async function settleBinaryFiles(
   const settled: ChangedFile[] = [];
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
-    if (head !== undefined && hasUtf16ByteOrderMark(head)) {
+    if (head !== undefined && isUtf16Text(head)) {
       settled.push({ ...change, file: await utf16Lines(change.file, context), isSettled: true });
     } else if (head !== undefined && !isBinaryToGit(head)) {
       settled.push({ ...change, file: await textLines(change.file, context), isSettled: true });

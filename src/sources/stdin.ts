@@ -2,7 +2,7 @@ import { fstatSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { RuntimeError } from "../errors.js";
 import type { Fragment, SkipNotice } from "../types.js";
-import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
+import { decodeText, isUtf16Text } from "./read-text.js";
 
 /**
  * Standard input, as it streams in: a log tailed into `keywarden stdin` may never end, or hold
@@ -165,8 +165,9 @@ export async function* stdinFragments(
     while (bytes.length > 0 && (final || bytes.length >= pieceBytes)) {
       if (first) {
         first = false;
-        if (hasUtf16ByteOrderMark(bytes)) {
-          // UTF-16 is decoded whole: only its first piece would carry the byte-order mark.
+        if (isUtf16Text(bytes)) {
+          // UTF-16 is decoded whole: its line ends are two bytes, and only its first piece
+          // shows what it is (the byte-order mark, or the zero bytes of its first characters).
           pieceBytes = Number.POSITIVE_INFINITY;
           continue;
         }

@@ -194,6 +194,28 @@ describe("stagedFragments", () => {
     ]);
   });
 
+  it("decodes UTF-16 without a byte-order mark, as scan does, rather than pass it as binary", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "le.env": Buffer.from("zero\r\none\r\n", "utf16le") });
+    repo.write({
+      "le.env": Buffer.from("zero\r\none\r\ntwo\r\n", "utf16le"),
+      "be.env": Buffer.from("a=1\nb=2\n", "utf16le").swap16(),
+    });
+    repo.git("add", "-A");
+    const { fragments, skipped } = await staged(repo);
+    expect(skipped).toEqual([]);
+    expect(fragments.map((f) => [f.path, numberedLines(f)])).toEqual([
+      [
+        "be.env",
+        [
+          [1, "a=1"],
+          [2, "b=2"],
+        ],
+      ],
+      ["le.env", [[3, "two"]]],
+    ]);
+  });
+
   it("does not read submodule pointer changes as text", async () => {
     const inner = makeTempRepo();
     inner.commit("inner", { "x.txt": "x\n" });

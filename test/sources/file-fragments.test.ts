@@ -78,6 +78,26 @@ describe("fileFragments", () => {
     ]);
   });
 
+  it("reads UTF-16 text without a byte-order mark when its zero bytes show it, and keeps binary binary", async () => {
+    const dir = makeTempDir();
+    const text = "A=1\r\nname = café ✓\r\n";
+    writeFileSync(join(dir, "le.env"), Buffer.from(text, "utf16le"));
+    writeFileSync(join(dir, "be.env"), Buffer.from(text, "utf16le").swap16());
+    // 16-bit numbers, small ones: every other byte NUL too, but the others are no text.
+    writeFileSync(join(dir, "counts.bin"), Buffer.from(new Uint16Array([1, 2, 3, 4, 5, 6]).buffer));
+    // A NUL where a UTF-16 character's low byte stands: not UTF-16 text.
+    writeFileSync(join(dir, "nul.bin"), Buffer.from([0x41, 0, 0, 0, 0x42, 0]));
+    const { fragments, skipped } = await scanFolder(dir);
+    expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
+      ["be.env", text],
+      ["le.env", text],
+    ]);
+    expect(skipped.map((notice) => [notice.path, notice.reason]).sort()).toEqual([
+      ["counts.bin", "binary"],
+      ["nul.bin", "binary"],
+    ]);
+  });
+
   it("reads files and folders whose names hold line breaks, honouring excludes there", async () => {
     const dir = makeTempDir();
     // picomatch's `**` matches no line break: fast-glob's walk and the excludes used to drop these.
