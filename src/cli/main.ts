@@ -1,5 +1,6 @@
 import type { Argv, CommandModule, default as createYargs } from "yargs";
 import { isKeywardenError, UsageError } from "../errors.js";
+import { escapeControls } from "../report/escape-controls.js";
 import { DEBUG_OPTION } from "./debug-option.js";
 import type { CliIo, CommandContext } from "./io.js";
 import { withOptions } from "./option-spec.js";
@@ -226,13 +227,15 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
     return context.exitCode;
   } catch (error) {
     if (isKeywardenError(error)) {
-      io.stderr.write(`keywarden: ${error.message}\n`);
+      // One line, whatever the message quotes: JSON.parse's excerpt of a file, a broken entry's
+      // bytes. Escaped, they can neither break the line nor drive the terminal.
+      io.stderr.write(`keywarden: ${escapeControls(error.message)}\n`);
       if (error instanceof UsageError) io.stderr.write("Run keywarden --help for usage.\n");
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`keywarden: internal error: ${message}\n`);
+    io.stderr.write(`keywarden: internal error: ${escapeControls(message)}\n`);
     io.stderr.write(
       debug && error instanceof Error && error.stack
         ? `${error.stack}\n`

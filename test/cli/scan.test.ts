@@ -852,6 +852,23 @@ describe("keywarden on what a user got wrong, not the program", () => {
       "keywarden: .pre-commit-config.yaml: cannot read it (a folder is in its place)\n",
     );
   });
+
+  it("keeps an error quoting a file's bytes to one line, its control characters escaped", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "report.json"), "not json\n");
+    const report = await runCli(["report", "report.json"], { cwd: dir });
+    expect(report.exitCode).toBe(2);
+    expect(report.stderr).toMatch(
+      /^keywarden: report\.json: not JSON \(.*\\n.*\); expected a report made with --format json\n$/,
+    );
+    writeFileSync(join(dir, ".keywardenignore"), "ab\0\x1b[2J\n");
+    const ignore = await runCli(["scan", "."], { cwd: dir });
+    expect(ignore.exitCode).toBe(2);
+    expect(ignore.stderr).toMatch(
+      /^keywarden: \.keywardenignore:1: "ab\\x00\\x1b\[2J" is neither /,
+    );
+    expect(ignore.stderr.split("\n")).toHaveLength(2);
+  });
 });
 
 describe("keywarden options that contradict each other", () => {
