@@ -70,11 +70,45 @@ export function isUtf16Text(bytes: Uint8Array): boolean {
 }
 
 /**
+ * How many of the sample's bytes no text holds: NUL and the other control bytes but blanks,
+ * line ends and ESC (a terminal colour in a log), and bytes that are no part of a UTF-8
+ * character. A character cut off at the sample's end counts for nothing.
+ */
+function nonTextBytes(sample: Uint8Array): number {
+  let count = 0;
+  for (let at = 0; at < sample.length; at++) {
+    const byte = sample[at]!;
+    if (byte < 0x80) {
+      const isBlank = (byte >= 0x09 && byte <= 0x0d) || byte === 0x1b;
+      if ((byte < 0x20 && !isBlank) || byte === 0x7f) count++;
+      continue;
+    }
+    const length =
+      byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xf4 ? (byte >= 0xf0 ? 4 : 3) : 0;
+    let next = 1;
+    while (next < length && at + next < sample.length && (sample[at + next]! & 0xc0) === 0x80)
+      next++;
+    if (length > 0 && (next === length || at + next === sample.length)) at += next - 1;
+    else count++;
+  }
+  return count;
+}
+
+/** The share of non-text bytes (nonTextBytes) up to which a sample holding NULs is text. */
+const MOSTLY_TEXT = 0.1;
+
+/**
  * Git's own test: a NUL byte in the first 8000 bytes makes a file binary. UTF-16 text is the
- * exception (its ASCII characters are half NUL bytes): decodeText reads it.
+ * exception (its ASCII characters are half NUL bytes): decodeText reads it. So is text with a
+ * few binary bytes among mostly text (no more than MOSTLY_TEXT of the sample): a log saved with
+ * a container runtime's frame headers, text after a short binary header, a tar archive of text
+ * files. A key in such a file is text all the same; images, executables and compressed data
+ * hold far more such bytes.
  */
 export function isBinary(bytes: Uint8Array): boolean {
-  return bytes.subarray(0, SAMPLE_BYTES).includes(0) && !isUtf16Text(bytes);
+  const sample = bytes.subarray(0, SAMPLE_BYTES);
+  if (!sample.includes(0) || isUtf16Text(bytes)) return false;
+  return nonTextBytes(sample) > sample.length * MOSTLY_TEXT;
 }
 
 /**

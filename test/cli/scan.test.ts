@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -242,9 +243,11 @@ describe("keywarden scan", () => {
   it("skips binary and oversized files with a notice, and scans invalid UTF-8 text", async () => {
     const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const dir = makeTempDir();
+    // Binary through and through (its bytes as random as compressed pixels), key and all: a
+    // few NUL bytes before mostly text would not make a file binary.
     writeFileSync(
       join(dir, "image.bin"),
-      Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), Buffer.from(key)]),
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), randomBytes(600), Buffer.from(key)]),
     );
     writeFileSync(join(dir, "big.log"), `${"x".repeat(2048)}\n${key}\n`);
     writeFileSync(

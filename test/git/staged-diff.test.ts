@@ -216,6 +216,20 @@ describe("stagedFragments", () => {
     ]);
   });
 
+  it("reads the added lines of text after a short binary header, as scan reads the file", async () => {
+    const header = Buffer.from([0x4b, 0x57, 0, 0, 0, 0x01, 0, 0x2a]);
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1} of the notes`).join("\n");
+    const repo = makeTempRepo();
+    repo.commit("base", { "notes.dat": Buffer.concat([header, Buffer.from(`\n${lines}\n`)]) });
+    repo.write({ "notes.dat": Buffer.concat([header, Buffer.from(`\n${lines}\nadded\n`)]) });
+    repo.git("add", "-A");
+    const { fragments, skipped } = await staged(repo);
+    expect(skipped).toEqual([]);
+    expect(fragments.map((f) => [f.path, numberedLines(f)])).toEqual([
+      ["notes.dat", [[22, "added"]]],
+    ]);
+  });
+
   it("does not read submodule pointer changes as text", async () => {
     const inner = makeTempRepo();
     inner.commit("inner", { "x.txt": "x\n" });
