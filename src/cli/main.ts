@@ -245,15 +245,29 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
   }
 }
 
-export function runFromProcess(): Promise<number> {
+export async function runFromProcess(): Promise<number> {
   // A reader that stops early (`keywarden rules list | head`) closes the pipe: what is left to
   // print has nowhere to go, and the command's exit code still says what it found. A pipe that
-  // is a socket (a parent process's stdio) reports it as ECONNRESET.
+  // is a socket (a parent process's stdio) reports it as ECONNRESET. Any other failure (a full
+  // disk, `> /dev/full`) lost the report or the notices: one line says so, and the exit code
+  // is 2, set here too since the error may come after the command has returned its code.
+  let isOutputLost = false;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") throw error;
+      if (error.code === "EPIPE" || error.code === "ECONNRESET" || isOutputLost) return;
+      isOutputLost = true;
+      process.exitCode = 2;
+      if (stream === process.stdout)
+        process.stderr.write(
+          `keywarden: cannot write to standard output (${error.code ?? error.message}): the report is incomplete\n`,
+        );
     });
   }
+  const code = await runWithCwd();
+  return isOutputLost ? 2 : code;
+}
+
+function runWithCwd(): Promise<number> {
   let cwd: string;
   try {
     cwd = process.cwd();
