@@ -8,16 +8,21 @@ import { resolve } from "node:path";
  * `not a regular file`, so callers word every failure from its code as before.
  */
 export function readRegularFile(path: string): string {
+  return readRegularFileBytes(path).toString("utf8");
+}
+
+/** readRegularFile's bytes, for a reader that decodes them itself (UTF-16, Latin-1). */
+export function readRegularFileBytes(path: string): Buffer {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
     // `--config /dev/null`: the usual way to say "no config".
-    if (stats.isCharacterDevice() && resolve(path) === "/dev/null") return "";
+    if (stats.isCharacterDevice() && resolve(path) === "/dev/null") return Buffer.alloc(0);
     if (!stats.isFile()) {
       const code = stats.isDirectory() ? "EISDIR" : "not a regular file";
       throw Object.assign(new Error(`${path}: ${code}`), { code });
     }
-    return readFileSync(fd, "utf8");
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
