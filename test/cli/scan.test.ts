@@ -872,6 +872,31 @@ describe("keywarden on what a user got wrong, not the program", () => {
     );
     expect(ignore.stderr.split("\n")).toHaveLength(2);
   });
+
+  it("reads a report, a baseline, an ignore file and a config saved as UTF-16 or with a UTF-8 mark", async () => {
+    // Windows PowerShell's `>` writes UTF-16 after a byte-order mark; Notepad may add a UTF-8 one.
+    const utf16 = (text: string) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const utf8Marked = (text: string) => Buffer.from(`\ufeff${text}`);
+    const key = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
+    for (const encode of [utf16, utf8Marked]) {
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "app.env"), `LLAMA_API_KEY=${key}\n`);
+      const scan = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+      expect(scan.exitCode, scan.stderr).toBe(1);
+      writeFileSync(join(dir, "report.json"), encode(scan.stdout));
+      const report = await runCli(["report", "report.json", "--format", "csv"], { cwd: dir });
+      expect(report.stderr).toBe("");
+      expect(report.exitCode).toBe(0);
+      const baseline = await runCli(["scan", ".", "--baseline", "report.json"], { cwd: dir });
+      expect(baseline.exitCode, baseline.stderr).toBe(0);
+      const { fingerprint } = (JSON.parse(scan.stdout) as JsonReport).findings[0]!;
+      writeFileSync(join(dir, ".keywardenignore"), encode(`${fingerprint}\n`));
+      writeFileSync(join(dir, ".keywarden.yaml"), encode("exclude: [report.json]\n"));
+      const ignored = await runCli(["scan", "."], { cwd: dir });
+      expect(ignored.exitCode, ignored.stderr).toBe(0);
+    }
+  });
 });
 
 describe("keywarden options that contradict each other", () => {

@@ -4,7 +4,7 @@ import type { CommandModule } from "yargs";
 import { findUp, repositoryTop } from "../../config/find-up.js";
 import { RuntimeError, UsageError } from "../../errors.js";
 import { pathInside } from "../../posix-path.js";
-import { readRegularFile } from "../../read-regular-file.js";
+import { readRegularText } from "../../read-regular-file.js";
 import {
   appendIgnoreLine,
   formatIgnoreLine,
@@ -64,7 +64,7 @@ function fromIgnoreFolder(entry: SuppressionEntry, cwd: string, file: string): S
  */
 function readIgnoreFile(file: string, shown: string): string {
   try {
-    return readRegularFile(file);
+    return readRegularText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return "";
