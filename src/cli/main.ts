@@ -1,5 +1,6 @@
 import type { Argv, CommandModule, default as createYargs } from "yargs";
 import { isKeywardenError, UsageError } from "../errors.js";
+import { escapeControls } from "../report/escape-controls.js";
 import { DEBUG_OPTION } from "./debug-option.js";
 import type { CliIo, CommandContext } from "./io.js";
 import { withOptions } from "./option-spec.js";
@@ -226,13 +227,15 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
     return context.exitCode;
   } catch (error) {
     if (isKeywardenError(error)) {
-      io.stderr.write(`keywarden: ${error.message}\n`);
+      // One line, whatever the message quotes: JSON.parse's excerpt of a file, a broken entry's
+      // bytes. Escaped, they can neither break the line nor drive the terminal.
+      io.stderr.write(`keywarden: ${escapeControls(error.message)}\n`);
       if (error instanceof UsageError) io.stderr.write("Run keywarden --help for usage.\n");
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`keywarden: internal error: ${message}\n`);
+    io.stderr.write(`keywarden: internal error: ${escapeControls(message)}\n`);
     io.stderr.write(
       debug && error instanceof Error && error.stack
         ? `${error.stack}\n`
@@ -242,15 +245,29 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
   }
 }
 
-export function runFromProcess(): Promise<number> {
+export async function runFromProcess(): Promise<number> {
   // A reader that stops early (`keywarden rules list | head`) closes the pipe: what is left to
   // print has nowhere to go, and the command's exit code still says what it found. A pipe that
-  // is a socket (a parent process's stdio) reports it as ECONNRESET.
+  // is a socket (a parent process's stdio) reports it as ECONNRESET. Any other failure (a full
+  // disk, `> /dev/full`) lost the report or the notices: one line says so, and the exit code
+  // is 2, set here too since the error may come after the command has returned its code.
+  let isOutputLost = false;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") throw error;
+      if (error.code === "EPIPE" || error.code === "ECONNRESET" || isOutputLost) return;
+      isOutputLost = true;
+      process.exitCode = 2;
+      if (stream === process.stdout)
+        process.stderr.write(
+          `keywarden: cannot write to standard output (${error.code ?? error.message}): the report is incomplete\n`,
+        );
     });
   }
+  const code = await runWithCwd();
+  return isOutputLost ? 2 : code;
+}
+
+function runWithCwd(): Promise<number> {
   let cwd: string;
   try {
     cwd = process.cwd();

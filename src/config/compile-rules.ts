@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import { ambiguousRepeat } from "./ambiguous-repeat.js";
 import { configGlobMatcher, type PathMatcher } from "./config-globs.js";
 import { type FieldPath, fieldText } from "./field-text.js";
 import type { KeywordLeads } from "./keyword-leads.js";
@@ -97,21 +98,50 @@ export function compileRegex(source: string, flags: string, where: string): RegE
   }
 }
 
-/** `where` names a field of the allowlist's owner (a rule, or the config) for messages. */
+/**
+ * An allowlist's regex: it runs on every finding's secret or line, as a rule's pattern runs,
+ * so one from a user's file is refused when it repeats a repeat.
+ */
+function compileAllowRegex(source: string, where: string, isUsers: boolean): RegExp {
+  const regex = compileRegex(source, "", where);
+  if (isUsers) refuseAmbiguousRepeat(source, "", where);
+  return regex;
+}
+
+/**
+ * `where` names a field of the allowlist's owner (a rule, or the config) for messages;
+ * `isUsers`: it comes from a config or rule file of the user's (built-in rules are checked
+ * by their own examples).
+ */
 export function compileAllow(
   allow: RawRule["allow"] | undefined,
   where: (field: FieldPath) => string,
+  isUsers = false,
 ): CompiledAllow {
   if (!allow) return EMPTY_ALLOW;
   return {
     secrets: (allow.secrets ?? []).map((s, i) =>
-      compileRegex(s, "", where(["allow", "secrets", i])),
+      compileAllowRegex(s, where(["allow", "secrets", i]), isUsers),
     ),
-    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", where(["allow", "lines", i]))),
+    lines: (allow.lines ?? []).map((s, i) =>
+      compileAllowRegex(s, where(["allow", "lines", i]), isUsers),
+    ),
     stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
     paths: configGlobMatcher(allow.paths),
     commits: allow.commits ?? [],
   };
+}
+
+/**
+ * Refuses a regex from a rule or config file that repeats a repeat (see ambiguous-repeat.ts):
+ * the engine would take exponential time on a line that almost matches, and the scan hang.
+ */
+function refuseAmbiguousRepeat(source: string, flags: string, where: string): void {
+  const repeat = ambiguousRepeat(source, flags);
+  if (repeat === undefined) return;
+  throw new ConfigError(
+    `${where}: ${repeat} repeats a repeat: a line that almost matches takes exponential time to reject, and the scan would hang; repeat once (write (a+)+ as a+)`,
+  );
 }
 
 /** Flags a pattern may carry; the schema admits only i, m, s and u, but each may come twice. */
@@ -158,12 +188,13 @@ export function compileRule(
   if (!options.prevalidated) {
     if (raw.flags) checkFlags(raw.flags, where(["flags"]));
     regex = buildRegex("g");
+    if (!source.builtin) refuseAmbiguousRepeat(raw.pattern, raw.flags ?? "", where(["pattern"]));
     if (new RegExp(raw.pattern, raw.flags ?? "").test("")) {
       throw new ConfigError(
         `${where(["pattern"])}: matches the empty string, so it would match everywhere`,
       );
     }
-    allow = compileAllow(raw.allow, where);
+    allow = compileAllow(raw.allow, where, !source.builtin);
   }
   const secretGroup = resolveSecretGroup(
     raw.pattern,

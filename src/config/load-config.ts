@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import { readRegularFile } from "../read-regular-file.js";
+import { readRegularText } from "../read-regular-file.js";
 import {
   assertUniqueIds,
   type CompiledAllow,
@@ -122,7 +122,7 @@ function readConfigText(options: LoadConfigOptions): { text: string; file: strin
     );
   }
   try {
-    return { text: readRegularFile(file), file };
+    return { text: readRegularText(file), file };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : (code ?? String(error));
@@ -209,7 +209,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   return {
     rules,
     allow: config.allow
-      ? compileAllow(config.allow, (field) => `${at(field)}: field ${fieldText(field)}`)
+      ? compileAllow(config.allow, (field) => `${at(field)}: field ${fieldText(field)}`, true)
       : EMPTY_ALLOW,
     exclude: config.exclude,
     maxFileSize:

@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { type Alias, type Document, isNode, LineCounter, parseDocument, visit } from "yaml";
 import { ConfigError } from "../errors.js";
 import type * as z from "../zod-mini.js";
 import { findBinaryValue } from "./binary-value.js";
@@ -48,6 +48,27 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], schema: z.ZodMiniType):
   });
 }
 
+/**
+ * The first alias that stands inside the node its anchor names (`a: &a [*a]`): its value would
+ * hold itself, a loop that every walk over the value (the schema's too) would follow forever.
+ */
+function selfHoldingAlias(document: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(document, {
+    Alias(_, alias) {
+      const target = alias.resolve(document);
+      if (target?.range && alias.range && target.range[0] <= alias.range[0]) {
+        if (alias.range[1] <= target.range[2]) {
+          found = alias;
+          return visit.BREAK;
+        }
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** How many nodes aliases may expand to, in all; the yaml package's default (100) is too few. */
 const MAX_ALIAS_EXPANSION = 100_000;
 
@@ -83,6 +104,14 @@ export function parseYamlWithSchema<S extends z.ZodMiniType>(
     }
     return undefined;
   };
+  const loop = selfHoldingAlias(document);
+  if (loop) {
+    const line = lineCounter.linePos(loop.range![0]).line;
+    throw new ConfigError(
+      `${file}:${line}: not usable YAML: the alias *${loop.source} stands inside the value its anchor &${loop.source} names, so that value would hold itself`,
+      file,
+    );
+  }
   let raw: unknown;
   try {
     // One small anchor reused by every rule is usual; the cap only stops a document whose aliases

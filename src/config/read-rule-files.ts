@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import { readRegularFile } from "../read-regular-file.js";
+import { readRegularText } from "../read-regular-file.js";
 import type { RuleSource } from "./compile-rules.js";
 import type { FieldPath } from "./field-text.js";
 import { builtinRulesDir, packageRoot } from "./load-rules.js";
@@ -12,7 +12,7 @@ import { ruleFileSchema } from "./rule-schema.js";
 export function readRuleFile(path: string, builtin: boolean, displayRoot: string): RuleSource[] {
   let text: string;
   try {
-    text = readRegularFile(path);
+    text = readRegularText(path);
   } catch (error) {
     throw new ConfigError(
       `${path}: cannot read rule file (${(error as NodeJS.ErrnoException).code ?? error})`,

@@ -260,7 +260,7 @@ export class DiffParser {
     if (file?.oversizeBytes !== undefined) {
       file.oversizeBytes += 1 + Buffer.byteLength(line, "utf8");
     } else if (file) {
-      file.addedLines.push(line);
+      file.addedLines.push(this.withoutByteOrderMark(line));
       file.lineNumbers.push(this.nextLine);
       file.heldChars += line.length + 1;
       // A UTF-16 unit is at least a byte of UTF-8: past the limit in characters is past it in
@@ -282,10 +282,18 @@ export class DiffParser {
   private context(line: string): void {
     const file = this.file;
     if (file && file.oversizeBytes === undefined) {
-      file.contextLines.push(line);
+      file.contextLines.push(this.withoutByteOrderMark(line));
       file.contextNumbers.push(this.nextLine);
     }
     this.nextLine++;
+  }
+
+  /**
+   * Line 1 without a UTF-8 byte-order mark: it is no content, and `scan` and history (decodeText)
+   * leave it out, so a key on that line gets the same column from every command.
+   */
+  private withoutByteOrderMark(line: string): string {
+    return this.nextLine === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   }
 
   /** Emits the file being read, if any. Call at the end of input or at a caller's header. */

@@ -6,6 +6,7 @@ import {
   isMap,
   isScalar,
   isSeq,
+  LineCounter,
   type ParsedNode,
   parseDocument,
   type YAMLSeq,
@@ -70,9 +71,14 @@ function isKeywardenEntry(entry: unknown): boolean {
 }
 
 function readConfig(text: string, path: string): Document.Parsed {
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    throw new ConfigError(`${CONFIG_FILE}: ${document.errors[0]!.message.split("\n")[0]}`, path);
+  // Without prettyErrors the message is one line, with no "at line 2, column 1:" left hanging
+  // before a code frame; the line is said as keywarden's own configs say it.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const error = document.errors[0];
+  if (error) {
+    const { line } = lineCounter.linePos(error.pos[0]);
+    throw new ConfigError(`${CONFIG_FILE}:${line}: not valid YAML: ${error.message}`, path);
   }
   return document;
 }

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import { readRegularFile } from "../read-regular-file.js";
+import { readRegularText } from "../read-regular-file.js";
 import { readJsonReport, redactAgain, type SavedReport } from "../report/read-json-report.js";
 import type { ReportFinding } from "../types.js";
 
@@ -11,7 +11,7 @@ import type { ReportFinding } from "../types.js";
 export function readReportFile(cwd: string, file: string, redactPercent: number): SavedReport {
   let text: string;
   try {
-    text = readRegularFile(resolve(cwd, file));
+    text = readRegularText(resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(

@@ -14,7 +14,7 @@ import {
 import type { Fragment, SkipNotice } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { areLfsPointerLines } from "./lfs-pointer.js";
-import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
+import { decodeText, isBinary, isUtf16Text } from "./read-text.js";
 
 /**
  * Options that make `git diff` output parseable whatever the user's config says (prefixes,
@@ -107,23 +107,14 @@ export function isScannable(
 }
 
 /**
- * Git's default test on a blob's first bytes (BlobHeads reads 8000): binary when they hold a
- * NUL. Not read-text's isBinary, which lets UTF-16 through to be decoded whole: a diff's lines
- * of such a file cannot be.
- */
-function isBinaryToGit(head: Buffer): boolean {
-  return head.includes(0);
-}
-
-/**
  * Git shows a file as binary by its content, but also when the repository's attributes say so
  * (`*.env -diff`, `binary`), which the very change under scan can set. So a file git showed
- * as binary is binary only when its content is, by git's default test (a NUL byte in its
- * first 8000 bytes, read from the blob); otherwise its added lines come from a text diff of
- * its blobs, where attributes do not reach. A UTF-16 file with a byte-order mark (its NULs
- * make it binary to git) is decoded instead, as `scan` and history decode it. Files git showed
- * as text need nothing: git calls text only what has no NUL there, or what attributes force to
- * text, and reading those is safe.
+ * as binary is binary only when its content is, by the test `scan` and history make (read-text's
+ * isBinary on the blob's first 8000 bytes: a NUL byte there, unless they are mostly text);
+ * otherwise its added lines come from a text diff of its blobs, where attributes do not reach.
+ * A UTF-16 file, with a byte-order mark or without (its NULs make it binary to git), is decoded
+ * instead, as `scan` and history decode it. Files git showed as text need nothing: git calls
+ * text only what has no NUL there, or what attributes force to text, and reading those is safe.
  */
 export async function settleBinaryFiles(
   changes: readonly ChangedFile[],
@@ -137,9 +128,9 @@ export async function settleBinaryFiles(
   const settled: ChangedFile[] = [];
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
-    if (head !== undefined && hasUtf16ByteOrderMark(head)) {
+    if (head !== undefined && isUtf16Text(head)) {
       settled.push({ ...change, file: await utf16Lines(change.file, context), isSettled: true });
-    } else if (head !== undefined && !isBinaryToGit(head)) {
+    } else if (head !== undefined && !isBinary(head)) {
       settled.push({ ...change, file: await textLines(change.file, context), isSettled: true });
     } else {
       settled.push(change);

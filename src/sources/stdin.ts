@@ -1,6 +1,8 @@
+import { fstatSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { RuntimeError } from "../errors.js";
 import type { Fragment, SkipNotice } from "../types.js";
-import { decodeText, hasUtf16ByteOrderMark } from "./read-text.js";
+import { decodeText, isUtf16Text } from "./read-text.js";
 
 /**
  * Standard input, as it streams in: a log tailed into `keywarden stdin` may never end, or hold
@@ -124,10 +126,28 @@ function openBlockStart(piece: Buffer): number {
   return begin === 0 ? 0 : piece.lastIndexOf(NEWLINE, begin - 1) + 1;
 }
 
+/**
+ * Whether the stream reads a folder (`keywarden stdin < src`): Node gives such an input a
+ * stream that ends at once, which would pass as a clean scan of nothing.
+ */
+function readsFolder(stdin: Readable): boolean {
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (typeof fd !== "number") return false;
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function* stdinFragments(
   stdin: Readable,
   options: StdinOptions,
 ): AsyncGenerator<Fragment> {
+  if (readsFolder(stdin))
+    throw new RuntimeError(
+      "standard input is a folder: give keywarden stdin a file or a pipe, or scan the folder with keywarden scan",
+    );
   const { path } = options;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   let pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
@@ -145,8 +165,9 @@ export async function* stdinFragments(
     while (bytes.length > 0 && (final || bytes.length >= pieceBytes)) {
       if (first) {
         first = false;
-        if (hasUtf16ByteOrderMark(bytes)) {
-          // UTF-16 is decoded whole: only its first piece would carry the byte-order mark.
+        if (isUtf16Text(bytes)) {
+          // UTF-16 is decoded whole: its line ends are two bytes, and only its first piece
+          // shows what it is (the byte-order mark, or the zero bytes of its first characters).
           pieceBytes = Number.POSITIVE_INFINITY;
           continue;
         }

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from "node:path";
 import { findUp } from "../config/find-up.js";
 import { ConfigError } from "../errors.js";
-import { readRegularFile } from "../read-regular-file.js";
+import { readRegularText } from "../read-regular-file.js";
 import type { Suppressions } from "./apply-suppressions.js";
 import type { Baseline } from "./baseline.js";
 import {
@@ -36,7 +36,7 @@ function readOptional(
   what: string,
 ): string | undefined {
   try {
-    return readRegularFile(file);
+    return readRegularText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !required) return undefined;

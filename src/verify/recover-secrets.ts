@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ResolvedConfig } from "../config/load-config.js";
 import { createDetector } from "../engine/detector.js";
 import { blobByPathText } from "../git/blob-by-path-text.js";
 import { runGitRaw } from "../git/run-git.js";
+import { readRegularFileBytes } from "../read-regular-file.js";
 import { decodeText } from "../sources/read-text.js";
 import type { Finding, Fragment, ReportFinding } from "../types.js";
 
@@ -83,7 +83,8 @@ async function readSource(
     if (staged.code === 0) return { text: decodeText(staged.stdout) };
   }
   try {
-    return { text: decodeText(readFileSync(resolve(options.cwd, report.path))) };
+    // Only a regular file: a FIFO now in the file's place would wait for a writer forever.
+    return { text: decodeText(readRegularFileBytes(resolve(options.cwd, report.path))) };
   } catch {
     // A working-tree report names files from where the scan ran: the likeliest cause.
     return {

@@ -1,5 +1,8 @@
-import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { makeTempDir } from "../helpers/git-repo.js";
 import { BIN, REPO_ROOT } from "../helpers/run-cli.js";
 
 describe("a reader that closes the pipe early", () => {
@@ -18,4 +21,30 @@ describe("a reader that closes the pipe early", () => {
     expect(stderr).toBe("");
     expect(exitCode).toBe(0);
   });
+});
+
+describe("standard output that cannot be written", () => {
+  it.runIf(existsSync("/dev/full"))(
+    "says so in one line and exits 2, as `keywarden rules list > /dev/full`",
+    () => {
+      const full = openSync("/dev/full", "w");
+      onTestFinished(() => closeSync(full));
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "notes.txt"), "nothing to see\n");
+      for (const args of [
+        ["rules", "list"],
+        ["scan", "."],
+      ]) {
+        const result = spawnSync(process.execPath, [BIN, ...args], {
+          cwd: dir,
+          stdio: ["ignore", full, "pipe"],
+          encoding: "utf8",
+        });
+        expect(result.stderr, args.join(" ")).toBe(
+          "keywarden: cannot write to standard output (ENOSPC): the report is incomplete\n",
+        );
+        expect(result.status, args.join(" ")).toBe(2);
+      }
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -242,9 +243,11 @@ describe("keywarden scan", () => {
   it("skips binary and oversized files with a notice, and scans invalid UTF-8 text", async () => {
     const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const dir = makeTempDir();
+    // Binary through and through (its bytes as random as compressed pixels), key and all: a
+    // few NUL bytes before mostly text would not make a file binary.
     writeFileSync(
       join(dir, "image.bin"),
-      Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), Buffer.from(key)]),
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), randomBytes(600), Buffer.from(key)]),
     );
     writeFileSync(join(dir, "big.log"), `${"x".repeat(2048)}\n${key}\n`);
     writeFileSync(
@@ -610,6 +613,25 @@ describe("keywarden stdin", () => {
     expect(summary.skipped).toEqual([]);
   });
 
+  it("refuses a folder as standard input in one line, rather than pass it as clean", async () => {
+    const dir = makeTempDir();
+    const { spawnSync } = await import("node:child_process");
+    // `keywarden stdin < folder`: the shell opens the folder for reading.
+    const result = spawnSync(
+      "sh",
+      ["-c", `"$1" "$2" stdin < "$3"`, "sh", process.execPath, BIN, dir],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "keywarden: standard input is a folder: give keywarden stdin a file or a pipe, or scan the folder with keywarden scan\n",
+    );
+  });
+
   it("takes no value holding a control byte for a secret, as a binary's string table has them", async () => {
     // A compiler's strings: NUL-separated names, one of them `Token:`.
     const table = ["backchain", "jnle", "Token:", "vector-packed-decimal-enhancement", "vector-3"];
@@ -832,6 +854,48 @@ describe("keywarden on what a user got wrong, not the program", () => {
     expect(hook.stderr).toBe(
       "keywarden: .pre-commit-config.yaml: cannot read it (a folder is in its place)\n",
     );
+  });
+
+  it("keeps an error quoting a file's bytes to one line, its control characters escaped", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "report.json"), "not json\n");
+    const report = await runCli(["report", "report.json"], { cwd: dir });
+    expect(report.exitCode).toBe(2);
+    expect(report.stderr).toMatch(
+      /^keywarden: report\.json: not JSON \(.*\\n.*\); expected a report made with --format json\n$/,
+    );
+    writeFileSync(join(dir, ".keywardenignore"), "ab\0\x1b[2J\n");
+    const ignore = await runCli(["scan", "."], { cwd: dir });
+    expect(ignore.exitCode).toBe(2);
+    expect(ignore.stderr).toMatch(
+      /^keywarden: \.keywardenignore:1: "ab\\x00\\x1b\[2J" is neither /,
+    );
+    expect(ignore.stderr.split("\n")).toHaveLength(2);
+  });
+
+  it("reads a report, a baseline, an ignore file and a config saved as UTF-16 or with a UTF-8 mark", async () => {
+    // Windows PowerShell's `>` writes UTF-16 after a byte-order mark; Notepad may add a UTF-8 one.
+    const utf16 = (text: string) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const utf8Marked = (text: string) => Buffer.from(`\ufeff${text}`);
+    const key = expandExample("LLM|{{digits:16}}|{{b64url:27}}").text;
+    for (const encode of [utf16, utf8Marked]) {
+      const dir = makeTempDir();
+      writeFileSync(join(dir, "app.env"), `LLAMA_API_KEY=${key}\n`);
+      const scan = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+      expect(scan.exitCode, scan.stderr).toBe(1);
+      writeFileSync(join(dir, "report.json"), encode(scan.stdout));
+      const report = await runCli(["report", "report.json", "--format", "csv"], { cwd: dir });
+      expect(report.stderr).toBe("");
+      expect(report.exitCode).toBe(0);
+      const baseline = await runCli(["scan", ".", "--baseline", "report.json"], { cwd: dir });
+      expect(baseline.exitCode, baseline.stderr).toBe(0);
+      const { fingerprint } = (JSON.parse(scan.stdout) as JsonReport).findings[0]!;
+      writeFileSync(join(dir, ".keywardenignore"), encode(`${fingerprint}\n`));
+      writeFileSync(join(dir, ".keywarden.yaml"), encode("exclude: [report.json]\n"));
+      const ignored = await runCli(["scan", "."], { cwd: dir });
+      expect(ignored.exitCode, ignored.stderr).toBe(0);
+    }
   });
 });
 

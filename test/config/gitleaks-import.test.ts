@@ -269,6 +269,25 @@ describe("keywarden import gitleaks: [extend] disabledRules", () => {
     });
   }
 
+  it("lists a rule whose regex repeats a repeat as not converted: RE2 runs it, JavaScript would hang", async () => {
+    const result = await importText(
+      [
+        "[[rules]]",
+        'id = "nested"',
+        "regex = '''nested_((?:[a-z0-9]+)+)$'''",
+        "[[rules]]",
+        'id = "plain"',
+        "regex = '''plain_([a-z0-9]{16})'''",
+      ].join("\n"),
+    );
+    expect(result.rulesConverted).toBe(1);
+    expect(result.rulesSkipped).toBe(1);
+    expect(result.yaml).toContain("id: plain");
+    expect(result.notes).toContainEqual(
+      expect.stringMatching(/^rule nested: converted rule does not load \(.*repeats a repeat/),
+    );
+  });
+
   it("heads the converted file with a pointer to a README section that exists", async () => {
     const result = await importText("[extend]\nuseDefault = true\n");
     const section = /\(README: ([^)]+)\)/.exec(result.yaml)?.[1];

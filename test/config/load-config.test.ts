@@ -71,6 +71,16 @@ describe("loadConfig on a broken config", () => {
       /^\.keywarden\.yaml:14: rule second-token field allow\.lines\[1\]: invalid regular expression: /,
     ],
     [
+      "a pattern that repeats a repeat, which backtracks without end",
+      "    pattern: 'second_(?<secret>(?:[a-z]+)+)$'",
+      /^\.keywarden\.yaml:12: rule second-token field pattern: \(\?:\[a-z\]\+\)\+ repeats a repeat: a line that almost matches takes exponential time to reject, and the scan would hang; /,
+    ],
+    [
+      "an allow regex that repeats a repeat",
+      "    pattern: 'second_[a-z]{8}'\n    allow:\n      lines: ['(\\w+\\s?)*$']",
+      /^\.keywarden\.yaml:14: rule second-token field allow\.lines\[0\]: \(\\w\+\\s\?\)\* repeats a repeat/,
+    ],
+    [
       "a requires naming no rule",
       "    pattern: 'second_[a-z]{8}'\n    requires: {rule: no-such-rule, within: 2}",
       /^\.keywarden\.yaml:13: rule second-token field requires\.rule: no rule with id "no-such-rule"/,
@@ -208,6 +218,16 @@ describe("loadConfig on YAML anchors", () => {
       );
     expect(await loadError(`${levels.join("\n")}\n`)).toMatch(
       /^\.keywarden\.yaml: not usable YAML/,
+    );
+  });
+
+  it("refuses an alias inside the value its own anchor names, at its line", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nexclude: &loop [vendor, *loop]\n`)).toBe(
+      ".keywarden.yaml:13: not usable YAML: the alias *loop stands inside the value its anchor &loop names, so that value would hold itself",
+    );
+    expect(await loadError("rules:\n  - &rule {id: x, more: [*rule]}\n")).toMatch(
+      /^\.keywarden\.yaml:2: not usable YAML: the alias \*rule /,
     );
   });
 });

@@ -182,6 +182,54 @@ describe("stagedFragments", () => {
     ]);
   });
 
+  it("leaves a UTF-8 byte-order mark out of line 1, as scan does, so columns agree", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "kept.env": "\uFEFFfirst=1\n" });
+    repo.write({ "new.env": "\uFEFFa=1\nb=2\n", "kept.env": "\uFEFFfirst=1\nsecond=2\n" });
+    repo.git("add", "-A");
+    const { fragments } = await staged(repo);
+    expect(fragments.map((f) => [f.path, f.text.split("\n")[0]])).toEqual([
+      ["kept.env", "first=1"],
+      ["new.env", "a=1"],
+    ]);
+  });
+
+  it("decodes UTF-16 without a byte-order mark, as scan does, rather than pass it as binary", async () => {
+    const repo = makeTempRepo();
+    repo.commit("base", { "le.env": Buffer.from("zero\r\none\r\n", "utf16le") });
+    repo.write({
+      "le.env": Buffer.from("zero\r\none\r\ntwo\r\n", "utf16le"),
+      "be.env": Buffer.from("a=1\nb=2\n", "utf16le").swap16(),
+    });
+    repo.git("add", "-A");
+    const { fragments, skipped } = await staged(repo);
+    expect(skipped).toEqual([]);
+    expect(fragments.map((f) => [f.path, numberedLines(f)])).toEqual([
+      [
+        "be.env",
+        [
+          [1, "a=1"],
+          [2, "b=2"],
+        ],
+      ],
+      ["le.env", [[3, "two"]]],
+    ]);
+  });
+
+  it("reads the added lines of text after a short binary header, as scan reads the file", async () => {
+    const header = Buffer.from([0x4b, 0x57, 0, 0, 0, 0x01, 0, 0x2a]);
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1} of the notes`).join("\n");
+    const repo = makeTempRepo();
+    repo.commit("base", { "notes.dat": Buffer.concat([header, Buffer.from(`\n${lines}\n`)]) });
+    repo.write({ "notes.dat": Buffer.concat([header, Buffer.from(`\n${lines}\nadded\n`)]) });
+    repo.git("add", "-A");
+    const { fragments, skipped } = await staged(repo);
+    expect(skipped).toEqual([]);
+    expect(fragments.map((f) => [f.path, numberedLines(f)])).toEqual([
+      ["notes.dat", [[22, "added"]]],
+    ]);
+  });
+
   it("does not read submodule pointer changes as text", async () => {
     const inner = makeTempRepo();
     inner.commit("inner", { "x.txt": "x\n" });

@@ -457,6 +457,18 @@ describe("keywarden hook install / uninstall", () => {
     expect(existsSync(config)).toBe(false);
   });
 
+  it("names the line of a .pre-commit-config.yaml that is not valid YAML, in one line, exit 2", async () => {
+    const repo = makeTempRepo();
+    const original = "repos:\n  - repo: local\n    hooks: [\n";
+    repo.commit("base", { ".pre-commit-config.yaml": original });
+    const install = await runCli(["hook", "install", "--pre-commit"], { cwd: repo.dir });
+    expect(install.exitCode).toBe(2);
+    expect(install.stderr).toMatch(
+      /^keywarden: \.pre-commit-config\.yaml:4: not valid YAML: [^\n]*[^:\n]\n$/,
+    );
+    expect(readFileSync(join(repo.dir, ".pre-commit-config.yaml"), "utf8")).toBe(original);
+  });
+
   it.each([
     ["a list", "- a\n"],
     ["a string", "just a string\n"],

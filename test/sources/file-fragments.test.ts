@@ -78,6 +78,54 @@ describe("fileFragments", () => {
     ]);
   });
 
+  it("reads UTF-16 text without a byte-order mark when its zero bytes show it, and keeps binary binary", async () => {
+    const dir = makeTempDir();
+    const text = "A=1\r\nname = café ✓\r\n";
+    writeFileSync(join(dir, "le.env"), Buffer.from(text, "utf16le"));
+    writeFileSync(join(dir, "be.env"), Buffer.from(text, "utf16le").swap16());
+    // 16-bit numbers, small ones: every other byte NUL too, but the others are no text.
+    writeFileSync(join(dir, "counts.bin"), Buffer.from(new Uint16Array([1, 2, 3, 4, 5, 6]).buffer));
+    // A NUL where a UTF-16 character's low byte stands: not UTF-16 text.
+    writeFileSync(join(dir, "nul.bin"), Buffer.from([0x41, 0, 0, 0, 0x42, 0]));
+    const { fragments, skipped } = await scanFolder(dir);
+    expect(fragments.map((fragment) => [fragment.path, fragment.text]).sort()).toEqual([
+      ["be.env", text],
+      ["le.env", text],
+    ]);
+    expect(skipped.map((notice) => [notice.path, notice.reason]).sort()).toEqual([
+      ["counts.bin", "binary"],
+      ["nul.bin", "binary"],
+    ]);
+  });
+
+  it("reads text holding a few NUL bytes among mostly text, and skips what is mostly binary", async () => {
+    const dir = makeTempDir();
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1} of the notes`).join("\n");
+    // A short binary header (a record's length and flags) before text.
+    const header = Buffer.from([0x4b, 0x57, 0, 0, 0, 0x01, 0, 0x2a]);
+    writeFileSync(join(dir, "notes.dat"), Buffer.concat([header, Buffer.from(`\n${lines}\n`)]));
+    // A container log saved with its frame headers: 8 bytes before each line.
+    const frames = Array.from({ length: 40 }, (_, i) => {
+      const line = Buffer.from(
+        `2026-01-02T03:04:05Z step ${i} of the build finished without errors\n`,
+      );
+      const frame = Buffer.alloc(8);
+      frame[0] = 1;
+      frame.writeUInt32BE(line.length, 4);
+      return Buffer.concat([frame, line]);
+    });
+    writeFileSync(join(dir, "build.log"), Buffer.concat(frames));
+    // Random bytes hold as many control and stray high bytes as an image or an executable.
+    writeFileSync(join(dir, "noise.bin"), Buffer.concat([Buffer.from([0]), randomBytes(4096)]));
+    const { fragments, skipped } = await scanFolder(dir);
+    expect(fragments.map((fragment) => fragment.path).sort()).toEqual(["build.log", "notes.dat"]);
+    const notes = fragments.find((fragment) => fragment.path === "notes.dat")!;
+    expect(notes.text.split("\n")[40]).toBe("line 40 of the notes");
+    expect(skipped.map((notice) => [notice.path, notice.reason])).toEqual([
+      ["noise.bin", "binary"],
+    ]);
+  });
+
   it("reads files and folders whose names hold line breaks, honouring excludes there", async () => {
     const dir = makeTempDir();
     // picomatch's `**` matches no line break: fast-glob's walk and the excludes used to drop these.

@@ -109,6 +109,12 @@ describe("standard input", () => {
     const text = "A=1\r\nB=2\r\n".repeat(20);
     const utf16 = await read([Buffer.from(`\ufeff${text}`, "utf16le")], 16);
     expect(utf16.fragments.map((fragment) => fragment.text)).toEqual([text]);
+    // Without a mark too (a .NET program's Encoding.Unicode output), in either byte order:
+    // cut at its 0x0A bytes, it would lose its byte order from the second piece on.
+    for (const bytes of [Buffer.from(text, "utf16le"), Buffer.from(text, "utf16le").swap16()]) {
+      const unmarked = await read([bytes], 16);
+      expect(unmarked.fragments.map((fragment) => fragment.text)).toEqual([text]);
+    }
   });
 
   it("reads an armored block still open at a cut again from its first line", async () => {

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
@@ -8,6 +9,8 @@ import { runCli } from "../helpers/run-cli.js";
 interface JsonReport {
   findings: { ruleId: string; path: string; line: number; fingerprint: string; commit?: string }[];
 }
+
+const mkfifo = (path: string) => execFileSync("mkfifo", [path]);
 
 const githubToken = () => expandTemplate("ghp_{{alnum:36}}");
 
@@ -277,6 +280,25 @@ describe("keywarden ignore add", () => {
     expect(add.stderr).toContain('its path holds " #"');
     const scan = await runCli(["scan", "."], { cwd: repo.dir });
     expect(scan.exitCode, scan.stderr).toBe(0);
+  });
+
+  it("says in one line that a folder or a FIFO stands where the ignore file goes", async () => {
+    const repo = makeTempRepo();
+    mkdirSync(join(repo.dir, ".keywardenignore"));
+    mkfifo(join(repo.dir, "pipe"));
+    const fingerprint = expandTemplate("{{hex:32}}");
+    const folder = await runCli(["ignore", "add", fingerprint], { cwd: repo.dir });
+    expect(folder.exitCode).toBe(2);
+    expect(folder.stderr).toBe(
+      "keywarden: .keywardenignore: cannot read the ignore file (it is a folder)\n",
+    );
+    // A FIFO would wait for a writer forever.
+    const fifo = await runCli(["ignore", "add", fingerprint, "--file", "pipe"], {
+      cwd: repo.dir,
+      timeoutMs: 20_000,
+    });
+    expect(fifo.exitCode).toBe(2);
+    expect(fifo.stderr).toBe("keywarden: pipe: cannot read the ignore file (not a regular file)\n");
   });
 
   it("a broken ignore file stops the scan with its file and line", async () => {

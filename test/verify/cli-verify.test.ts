@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
@@ -947,6 +948,18 @@ describe("keywarden verify REPORT.json", () => {
     );
     expect((JSON.parse(elsewhere.stdout) as JsonReport).findings[0]?.verification?.detail).toMatch(
       /^cannot read k\.env:1 from .*sub \(.*run it where the scan ran\)/,
+    );
+
+    // A FIFO in the file's place would wait for a writer forever: it is not read.
+    rmSync(join(dir, "k.env"));
+    execFileSync("mkfifo", [join(dir, "k.env")]);
+    const fifo = await runCli(
+      ["verify", "report.json", "--format", "json", "--endpoint", `layer=${server.url}`],
+      { cwd: dir, timeoutMs: 20_000 },
+    );
+    expect(fifo.exitCode, fifo.stderr).toBe(1);
+    expect((JSON.parse(fifo.stdout) as JsonReport).findings[0]?.verification?.detail).toMatch(
+      /^cannot read k\.env:1 from /,
     );
     expect(server.requests).toHaveLength(0);
   });
