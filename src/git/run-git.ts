@@ -243,6 +243,9 @@ export function startGitOutput(
   shown: readonly string[] = args,
 ): StartedGitOutput {
   const child = spawnGit(args, context);
+  // When a child exits, Node resumes its output streams, and output nobody reads yet is
+  // dropped, unless a 'readable' listener waits: this one keeps it for lines() to read.
+  child.stdout.on("readable", () => {});
   const stderr = collectStderr(child);
   const exited = exitCode(child);
   child.stdin.end();

@@ -227,6 +227,27 @@ describe("keywarden staged without yargs", () => {
     expect(missing.stderr).toBe("keywarden: missing.toml: no such gitleaks config file\n");
   });
 
+  it("reads the diff it started early when git ends before the config is loaded", async () => {
+    // Hundreds of rules to compile: git has long exited, its output unread, when the scan reads it.
+    const rules = Array.from(
+      { length: 300 },
+      (_, index) =>
+        `  - id: acme-token-${index}\n    title: ACME token ${index}\n    provider: acme\n` +
+        `    pattern: '(?<![A-Za-z0-9])acme${index}_(?<secret>[A-Za-z0-9]{32})(?![A-Za-z0-9])'\n` +
+        `    keywords: [acme${index}_]`,
+    );
+    const repo = repoWithStaged(`LLAMA_API_KEY=${key()}`);
+    repo.write({ ".keywarden.yaml": `rules:\n${rules.join("\n")}\n` });
+    repo.git("add", ".keywarden.yaml");
+    const result = await runCli(["staged", "--format", "json"], { cwd: repo.dir });
+    expect(result.exitCode).toBe(1);
+    expect(
+      (JSON.parse(result.stdout) as { findings: { path: string; line: number }[] }).findings.map(
+        (finding) => [finding.path, finding.line],
+      ),
+    ).toEqual([["config/app.env", 3]]);
+  });
+
   it("stops the diff it started early when the scan fails before reading it", async () => {
     // More output than a pipe holds: git, unread, would wait for a reader, and hold the hook.
     const repo = makeTempRepo();
