@@ -108,3 +108,25 @@ describe("a two-part key whose separator is escaped", () => {
     ]);
   });
 });
+
+describe("a password in a curl -u option", () => {
+  it("is reported when only the password half is quoted, and with an empty user name", async () => {
+    const single = expandTemplate("{{alnum:16}}");
+    const double = expandTemplate("{{alnum:16}}");
+    const noUser = expandTemplate("{{alnum:20}}");
+    const findings = await scan({
+      "deploy.sh": [
+        `curl --user kevin:'${single}' -iX PATCH https://api.example.com/v1/users/42`,
+        `curl -u deploy:"${double}" https://registry.example.com/v2/`,
+        `curl -u ":${noUser}" https://api.example.com/v1/jobs`,
+        `curl -u admin:"$ADMIN_PASSWORD" https://api.example.com/`,
+        "",
+      ].join("\n"),
+    });
+    expect(findings.map((f) => [f.line, f.ruleId, f.secret])).toEqual([
+      [1, "curl-auth-user", single],
+      [2, "curl-auth-user", double],
+      [3, "curl-auth-user", noUser],
+    ]);
+  });
+});
