@@ -130,3 +130,24 @@ describe("a password in a curl -u option", () => {
     ]);
   });
 });
+
+describe("credential files that curl, git and psql read", () => {
+  it("report a .netrc entry's password and a .pgpass line's password, not their stand-ins", async () => {
+    const netrc = expandTemplate("{{alnum:24}}");
+    const oneLine = expandTemplate("{{alnum:20}}");
+    const pgpass = expandTemplate("{{alnum:20}}");
+    const findings = await scan({
+      ".netrc": `machine api.example.com\n  login deploy\n  password ${netrc}\n`,
+      Dockerfile: `FROM alpine\nRUN echo "machine git.example.com login ci password ${oneLine}" > /root/.netrc\n`,
+      ".pgpass": `# hostname:port:database:username:password\ndb.example.net:5432:app:app_user:${pgpass}\nlocalhost:5432:*:postgres:postgres\n`,
+      "docs/netrc.md": "machine git.example.com login ci password $GIT_TOKEN\n",
+      // Not a password file: the same shape elsewhere says nothing.
+      "notes.txt": `db.example.net:5432:app:app_user:${pgpass}\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      [".netrc", 3, "netrc-password", netrc],
+      [".pgpass", 2, "pgpass-password", pgpass],
+      ["Dockerfile", 2, "netrc-password", oneLine],
+    ]);
+  });
+});
