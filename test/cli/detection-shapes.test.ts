@@ -151,3 +151,27 @@ describe("credential files that curl, git and psql read", () => {
     ]);
   });
 });
+
+describe("an Azure shared access signature", () => {
+  it("is reported by its sig= in a SAS URL, a connection string and a Service Bus token", async () => {
+    const inUrl = expandTemplate("{{alnum:43}}");
+    const inConnection = expandTemplate("{{alnum:43}}");
+    const serviceBus = expandTemplate("{{alnum:43}}");
+    const findings = await scan({
+      ".env": [
+        `EXPORT_URL=https://acct1.blob.core.windows.net/exports?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&spr=https&sig=${inUrl}%3D`,
+        `STORAGE=BlobEndpoint=https://acct1.blob.core.windows.net/;SharedAccessSignature=sv=2021-06-08&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig=${inConnection}=`,
+        `SB_TOKEN="SharedAccessSignature sr=https%3A%2F%2Fns1.servicebus.windows.net%2Forders&sig=${serviceBus}%3D&se=1893456000&skn=RootManageSharedAccessKey"`,
+        // Another service's sig= parameter, with no SAS version or key name beside it.
+        `VERIFY_URL=https://example.com/verify?sig=${expandTemplate("{{alnum:43}}")}%3D&user=42`,
+        "",
+      ].join("\n"),
+    });
+    // A percent-encoded signature is reported decoded, as the key it is.
+    expect(findings.map((f) => [f.line, f.ruleId, f.secret, f.encoding])).toEqual([
+      [1, "azure-sas-token", `${inUrl}=`, "percent"],
+      [2, "azure-sas-token", `${inConnection}=`, undefined],
+      [3, "azure-sas-token", `${serviceBus}=`, "percent"],
+    ]);
+  });
+});
