@@ -175,3 +175,13 @@ describe("an Azure shared access signature", () => {
     ]);
   });
 });
+
+describe("a Docker Hub access token", () => {
+  it("is reported as Docker Hub's wherever it stands, not only under a secret name", async () => {
+    const token = expandTemplate("dckr_pat_{{alnum:27}}");
+    const findings = await scan({
+      "ci/push.sh": `echo ${token} | docker login -u acme --password-stdin\n`,
+    });
+    expect(findings.map((f) => [f.ruleId, f.secret])).toEqual([["docker-hub-access-token", token]]);
+  });
+});
