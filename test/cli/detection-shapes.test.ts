@@ -185,3 +185,21 @@ describe("a Docker Hub access token", () => {
     expect(findings.map((f) => [f.ruleId, f.secret])).toEqual([["docker-hub-access-token", token]]);
   });
 });
+
+describe("a secret assigned in Rust, Terraform and Dockerfile syntax", () => {
+  it("is reported under a typed Rust constant, a Terraform variable's default and a Dockerfile ENV without =", async () => {
+    const rust = expandTemplate("{{alnum:24}}{{digits:2}}");
+    const terraform = expandTemplate("{{alnum:14}}{{digits:2}}{{alnum:4}}");
+    const docker = expandTemplate("{{alnum:24}}{{digits:2}}");
+    const findings = await scan({
+      "src/main.rs": `const API_KEY: &str = "${rust}";\n`,
+      "variables.tf": `variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "${terraform}"\n}\n\nvariable "token_ttl" {\n  default = "3600s"\n}\n`,
+      Dockerfile: `FROM node:20-alpine\nENV NPM_TOKEN ${docker}\nENV TOKEN_FILE /run/secrets/npm\nRUN npm ci\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      ["Dockerfile", 2, "generic-secret", docker],
+      ["src/main.rs", 1, "generic-secret", rust],
+      ["variables.tf", 4, "generic-secret", terraform],
+    ]);
+  });
+});
