@@ -203,3 +203,18 @@ describe("a secret assigned in Rust, Terraform and Dockerfile syntax", () => {
     ]);
   });
 });
+
+describe("a Google OAuth client secret", () => {
+  it("is reported as Google's by its GOCSPX- prefix, also passed to a client without a name", async () => {
+    const downloaded = expandTemplate("GOCSPX-{{b64url:28}}");
+    const passed = expandTemplate("GOCSPX-{{b64url:28}}");
+    const findings = await scan({
+      "client_secret.json": `{"installed":{"client_id":"${expandTemplate("{{digits:12}}-{{lowalnum:32}}")}.apps.googleusercontent.com","client_secret":"${downloaded}"}}\n`,
+      "auth.py": `oauth = OAuth2Client(CLIENT_ID, "${passed}", REDIRECT_URI)\n`,
+    });
+    expect(findings.map((f) => [f.path, f.ruleId, f.secret])).toEqual([
+      ["auth.py", "google-oauth-client-secret", passed],
+      ["client_secret.json", "google-oauth-client-secret", downloaded],
+    ]);
+  });
+});
