@@ -218,3 +218,18 @@ describe("a Google OAuth client secret", () => {
     ]);
   });
 });
+
+describe("a Stripe webhook signing secret", () => {
+  it("is reported as Stripe's by its whsec_ prefix, also passed to construct_event", async () => {
+    const named = expandTemplate("whsec_{{alnum:32}}");
+    const passed = expandTemplate("whsec_{{alnum:32}}");
+    const findings = await scan({
+      ".env": `STRIPE_WEBHOOK_SECRET=${named}\n`,
+      "webhooks.py": `event = stripe.Webhook.construct_event(payload, sig_header, "${passed}")\n`,
+    });
+    expect(findings.map((f) => [f.path, f.ruleId, f.secret])).toEqual([
+      [".env", "stripe-webhook-secret", named],
+      ["webhooks.py", "stripe-webhook-secret", passed],
+    ]);
+  });
+});
