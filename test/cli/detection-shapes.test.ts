@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -230,6 +231,28 @@ describe("a Stripe webhook signing secret", () => {
     expect(findings.map((f) => [f.path, f.ruleId, f.secret])).toEqual([
       [".env", "stripe-webhook-secret", named],
       ["webhooks.py", "stripe-webhook-secret", passed],
+    ]);
+  });
+});
+
+describe("a Kubernetes Secret holding certificates", () => {
+  it("is not reported for a CA bundle alone, and is its private key's finding in a TLS Secret", async () => {
+    const base64 = (text: string) => Buffer.from(text).toString("base64");
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const key = privateKey.export({ type: "sec1", format: "pem" }).toString();
+    // A certificate is public; its shape is what matters here, so a random body stands in.
+    const body = expandTemplate("{{b64:64}}\n{{b64:64}}\n{{b64:40}}");
+    const certificate = `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+    const secret = (name: string, data: Record<string, string>) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\ndata:\n${Object.entries(data)
+        .map(([entry, value]) => `  ${entry}: ${base64(value)}\n`)
+        .join("")}`;
+    const findings = await scan({
+      "deploy/ca.yaml": secret("root-ca", { "ca.crt": certificate }),
+      "deploy/tls.yaml": secret("web-tls", { "tls.crt": certificate, "tls.key": key }),
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.encoding])).toEqual([
+      ["deploy/tls.yaml", 7, "private-key", "base64"],
     ]);
   });
 });
