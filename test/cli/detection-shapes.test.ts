@@ -256,3 +256,19 @@ describe("a Kubernetes Secret holding certificates", () => {
     ]);
   });
 });
+
+describe("a Go MySQL DSN", () => {
+  it("reports its password, which has no URL scheme before it, and not a format string", async () => {
+    const password = expandTemplate("{{alnum:16}}");
+    const findings = await scan({
+      "db.go": [
+        `db, err := sql.Open("mysql", "app:${password}@tcp(127.0.0.1:3306)/orders?parseTime=true")`,
+        `dsn := fmt.Sprintf("%s:%s@tcp(%s:%d)/%s", user, pass, host, port, name)`,
+        "",
+      ].join("\n"),
+    });
+    expect(findings.map((f) => [f.line, f.ruleId, f.secret])).toEqual([
+      [1, "mysql-dsn-password", password],
+    ]);
+  });
+});
