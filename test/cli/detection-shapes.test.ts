@@ -272,3 +272,18 @@ describe("a Go MySQL DSN", () => {
     ]);
   });
 });
+
+describe("a password passed to a connection or credential API", () => {
+  it("is reported as the argument it is in Java and C#, not when it is a variable", async () => {
+    const jdbc = expandTemplate("{{alnum:16}}");
+    const network = expandTemplate("{{alnum:16}}");
+    const findings = await scan({
+      "Db.java": `class Db {\n  Connection open() throws SQLException {\n    return DriverManager.getConnection("jdbc:postgresql://db.internal:5432/app", "app", "${jdbc}");\n  }\n  Connection other() throws SQLException {\n    return DriverManager.getConnection(url, user, password);\n  }\n}\n`,
+      "Mailer.cs": `var credentials = new NetworkCredential("svc-mail", "${network}");\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      ["Db.java", 3, "credential-call-password", jdbc],
+      ["Mailer.cs", 1, "credential-call-password", network],
+    ]);
+  });
+});
