@@ -306,6 +306,9 @@ const typeAnnotation =
 const operators = `(?:${[
   // --password value, --token=value
   "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]{1,40})",
+  // C and C++: #define WIFI_PASSWORD "value", the macro's name in upper case (a lower-case
+  // one, such as OpenSSL's SN_auth_gost01 "AuthGOST01", names an object, not a secret)
+  "(?<=#[ \\t]{0,8}define[ \\t]{1,40}[A-Z0-9_]{1,80})[ \\t]{1,40}",
   // A Dockerfile's ENV NAME value (the form without =)
   "(?<=(?:^|\\n)[ \\t]{0,40}ENV[ \\t]{1,40}[\\w.\\-]{1,80})[ \\t]{1,40}",
   // <password>value</password>

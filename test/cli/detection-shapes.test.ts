@@ -287,3 +287,23 @@ describe("a password passed to a connection or credential API", () => {
     ]);
   });
 });
+
+describe("a password in SQL, a registry login and a C macro", () => {
+  it("is reported where the statement, command or macro names it, and not in prose", async () => {
+    const sql = expandTemplate("{{alnum:16}}");
+    const postgres = expandTemplate("{{alnum:16}}");
+    const registry = expandTemplate("{{alnum:20}}");
+    const macro = expandTemplate("{{alnum:12}}{{digits:2}}{{alnum:4}}");
+    const findings = await scan({
+      "db/init.sql": `CREATE USER 'app'@'%' IDENTIFIED BY '${sql}';\nALTER ROLE reporter WITH PASSWORD '${postgres}';\n-- rows identified by "aOrderBy" are adjacent\n`,
+      "ci/push.sh": `docker login -u deploy -p ${registry} registry.example.com\necho "$TOKEN" | docker login -u deploy --password-stdin ghcr.io\n`,
+      "src/config.h": `#define WIFI_PASSWORD "${macro}"\n#define SN_auth_gost01 "AuthGOST01"\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      ["ci/push.sh", 1, "registry-login-password", registry],
+      ["db/init.sql", 1, "sql-password", sql],
+      ["db/init.sql", 2, "sql-password", postgres],
+      ["src/config.h", 1, "generic-secret", macro],
+    ]);
+  });
+});
