@@ -300,11 +300,17 @@ const negPrefix = `(?<!(?:${alternation(NEG_PREFIX)})[_.\\-]?${keywordText})`;
 const keyword = `(?:${[...lowerForms, ...capitalForms, ...upperForms].join("|")})${negPrefix}`;
 const negSuffix = `(?<![_.\\-](?:${alternation(NEG_SUFFIX)}))`;
 const keyTail = `(?:[_.\\-][A-Za-z0-9_.\\-]{0,30}?)?${negSuffix}(?:\\[[^\\]\\n]{0,12}\\])?`;
-/** Go `var x string = `, TypeScript `x: string = `. */
-const typeAnnotation = "(?:[ \\t]{0,40}:?[ \\t]{1,40}(?:string|String|str)(?![\\w]))?";
+/** Go `var x string = `, TypeScript `x: string = `, Rust `X: &str = ` and `X: &'static str = `. */
+const typeAnnotation =
+  "(?:[ \\t]{0,40}:?[ \\t]{1,40}(?:&(?:'static[ \\t]{1,40})?)?(?:string|String|str)(?![\\w]))?";
 const operators = `(?:${[
   // --password value, --token=value
   "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]{1,40})",
+  // C and C++: #define WIFI_PASSWORD "value", the macro's name in upper case (a lower-case
+  // one, such as OpenSSL's SN_auth_gost01 "AuthGOST01", names an object, not a secret)
+  "(?<=#[ \\t]{0,8}define[ \\t]{1,40}[A-Z0-9_]{1,80})[ \\t]{1,40}",
+  // A Dockerfile's ENV NAME value (the form without =)
+  "(?<=(?:^|\\n)[ \\t]{0,40}ENV[ \\t]{1,40}[\\w.\\-]{1,80})[ \\t]{1,40}",
   // <password>value</password>
   "(?<=<[\\w.\\-:]{1,60})>\\s{0,8}(?=[^<\\n]{1,200}\\s{0,16}</)",
   // NAME = value, "name": value, name := value, ENV["NAME"] = value, if (name == value),
@@ -312,6 +318,9 @@ const operators = `(?:${[
   `\\\\?["'\\x60]?\\]?${typeAnnotation}[ \\t]{0,4}(?:={1,3}|!==?|:{1,3}=|\\?\\??=|\\|\\|=|<<?-|=>|:|\\.=|\\+=)[ \\t]{0,6}@?`,
   // setProperty("NAME", "value")
   "(?<=[\"'\\x60][\\w.\\-]{1,80})\\\\?[\"'\\x60][ \\t]{0,40},[ \\t]{0,40}",
+  // Terraform: variable "db_password" { type = string, default = "value" }, the default a few
+  // lines into the block
+  '"[ \\t]{0,3}\\{(?:[ \\t]{0,40}\\r?\\n(?:[^\\n}]{0,80}\\r?\\n){0,4}?)?[ \\t]{0,40}default[ \\t]{0,4}=[ \\t]{0,4}',
   // <add key="NAME" value="value" />
   "(?<=\\b(?:key|name|Key|Name)[ \\t]{0,40}=[ \\t]{0,40}[\"'][\\w.\\-:]{1,80})[\"'][ \\t]{1,40}(?:value|Value)[ \\t]{0,40}=[ \\t]{0,40}",
 ].join("|")})`;

@@ -32,8 +32,10 @@ export const KNOWN_EXAMPLE_SECRETS: ReadonlySet<string> = new Set([
 ]);
 
 const TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
+// Sequential runs: 1234567890, and 0123456789 of the hex alphabet written out
+// (0123456789abcdef...), the stand-in for a hex key in docs and fixtures.
 const PLACEHOLDER_WORDS =
-  /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
+  /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|0123456789|abcdefghij/i;
 const LONG_SECRET = 128;
 const LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
 const REPEATED_RUN = /(.)\1{5,}/;

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -105,6 +106,204 @@ describe("a two-part key whose separator is escaped", () => {
     expect(at("plain.log").map((f) => [f.ruleId, f.secret])).toEqual([["llmos-api-key", key]]);
     expect(at("access.log").map((f) => [f.ruleId, f.secret, f.encoding])).toEqual([
       ["llmos-api-key", key, "percent"],
+    ]);
+  });
+});
+
+describe("a password in a curl -u option", () => {
+  it("is reported when only the password half is quoted, and with an empty user name", async () => {
+    const single = expandTemplate("{{alnum:16}}");
+    const double = expandTemplate("{{alnum:16}}");
+    const noUser = expandTemplate("{{alnum:20}}");
+    const findings = await scan({
+      "deploy.sh": [
+        `curl --user kevin:'${single}' -iX PATCH https://api.example.com/v1/users/42`,
+        `curl -u deploy:"${double}" https://registry.example.com/v2/`,
+        `curl -u ":${noUser}" https://api.example.com/v1/jobs`,
+        `curl -u admin:"$ADMIN_PASSWORD" https://api.example.com/`,
+        "",
+      ].join("\n"),
+    });
+    expect(findings.map((f) => [f.line, f.ruleId, f.secret])).toEqual([
+      [1, "curl-auth-user", single],
+      [2, "curl-auth-user", double],
+      [3, "curl-auth-user", noUser],
+    ]);
+  });
+});
+
+describe("credential files that curl, git and psql read", () => {
+  it("report a .netrc entry's password and a .pgpass line's password, not their stand-ins", async () => {
+    const netrc = expandTemplate("{{alnum:24}}");
+    const oneLine = expandTemplate("{{alnum:20}}");
+    const pgpass = expandTemplate("{{alnum:20}}");
+    const findings = await scan({
+      ".netrc": `machine api.example.com\n  login deploy\n  password ${netrc}\n`,
+      Dockerfile: `FROM alpine\nRUN echo "machine git.example.com login ci password ${oneLine}" > /root/.netrc\n`,
+      ".pgpass": `# hostname:port:database:username:password\ndb.example.net:5432:app:app_user:${pgpass}\nlocalhost:5432:*:postgres:postgres\n`,
+      "docs/netrc.md": "machine git.example.com login ci password $GIT_TOKEN\n",
+      // Not a password file: the same shape elsewhere says nothing.
+      "notes.txt": `db.example.net:5432:app:app_user:${pgpass}\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      [".netrc", 3, "netrc-password", netrc],
+      [".pgpass", 2, "pgpass-password", pgpass],
+      ["Dockerfile", 2, "netrc-password", oneLine],
+    ]);
+  });
+});
+
+describe("an Azure shared access signature", () => {
+  it("is reported by its sig= in a SAS URL, a connection string and a Service Bus token", async () => {
+    const inUrl = expandTemplate("{{alnum:43}}");
+    const inConnection = expandTemplate("{{alnum:43}}");
+    const serviceBus = expandTemplate("{{alnum:43}}");
+    const findings = await scan({
+      ".env": [
+        `EXPORT_URL=https://acct1.blob.core.windows.net/exports?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&spr=https&sig=${inUrl}%3D`,
+        `STORAGE=BlobEndpoint=https://acct1.blob.core.windows.net/;SharedAccessSignature=sv=2021-06-08&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig=${inConnection}=`,
+        `SB_TOKEN="SharedAccessSignature sr=https%3A%2F%2Fns1.servicebus.windows.net%2Forders&sig=${serviceBus}%3D&se=1893456000&skn=RootManageSharedAccessKey"`,
+        // Another service's sig= parameter, with no SAS version or key name beside it.
+        `VERIFY_URL=https://example.com/verify?sig=${expandTemplate("{{alnum:43}}")}%3D&user=42`,
+        "",
+      ].join("\n"),
+    });
+    // A percent-encoded signature is reported decoded, as the key it is.
+    expect(findings.map((f) => [f.line, f.ruleId, f.secret, f.encoding])).toEqual([
+      [1, "azure-sas-token", `${inUrl}=`, "percent"],
+      [2, "azure-sas-token", `${inConnection}=`, undefined],
+      [3, "azure-sas-token", `${serviceBus}=`, "percent"],
+    ]);
+  });
+});
+
+describe("a Docker Hub access token", () => {
+  it("is reported as Docker Hub's wherever it stands, not only under a secret name", async () => {
+    const token = expandTemplate("dckr_pat_{{alnum:27}}");
+    const findings = await scan({
+      "ci/push.sh": `echo ${token} | docker login -u acme --password-stdin\n`,
+    });
+    expect(findings.map((f) => [f.ruleId, f.secret])).toEqual([["docker-hub-access-token", token]]);
+  });
+});
+
+describe("a secret assigned in Rust, Terraform and Dockerfile syntax", () => {
+  it("is reported under a typed Rust constant, a Terraform variable's default and a Dockerfile ENV without =", async () => {
+    const rust = expandTemplate("{{alnum:24}}{{digits:2}}");
+    const terraform = expandTemplate("{{alnum:14}}{{digits:2}}{{alnum:4}}");
+    const docker = expandTemplate("{{alnum:24}}{{digits:2}}");
+    const findings = await scan({
+      "src/main.rs": `const API_KEY: &str = "${rust}";\n`,
+      "variables.tf": `variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "${terraform}"\n}\n\nvariable "token_ttl" {\n  default = "3600s"\n}\n`,
+      Dockerfile: `FROM node:20-alpine\nENV NPM_TOKEN ${docker}\nENV TOKEN_FILE /run/secrets/npm\nRUN npm ci\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      ["Dockerfile", 2, "generic-secret", docker],
+      ["src/main.rs", 1, "generic-secret", rust],
+      ["variables.tf", 4, "generic-secret", terraform],
+    ]);
+  });
+});
+
+describe("a Google OAuth client secret", () => {
+  it("is reported as Google's by its GOCSPX- prefix, also passed to a client without a name", async () => {
+    const downloaded = expandTemplate("GOCSPX-{{b64url:28}}");
+    const passed = expandTemplate("GOCSPX-{{b64url:28}}");
+    const findings = await scan({
+      "client_secret.json": `{"installed":{"client_id":"${expandTemplate("{{digits:12}}-{{lowalnum:32}}")}.apps.googleusercontent.com","client_secret":"${downloaded}"}}\n`,
+      "auth.py": `oauth = OAuth2Client(CLIENT_ID, "${passed}", REDIRECT_URI)\n`,
+    });
+    expect(findings.map((f) => [f.path, f.ruleId, f.secret])).toEqual([
+      ["auth.py", "google-oauth-client-secret", passed],
+      ["client_secret.json", "google-oauth-client-secret", downloaded],
+    ]);
+  });
+});
+
+describe("a Stripe webhook signing secret", () => {
+  it("is reported as Stripe's by its whsec_ prefix, also passed to construct_event", async () => {
+    const named = expandTemplate("whsec_{{alnum:32}}");
+    const passed = expandTemplate("whsec_{{alnum:32}}");
+    const findings = await scan({
+      ".env": `STRIPE_WEBHOOK_SECRET=${named}\n`,
+      "webhooks.py": `event = stripe.Webhook.construct_event(payload, sig_header, "${passed}")\n`,
+    });
+    expect(findings.map((f) => [f.path, f.ruleId, f.secret])).toEqual([
+      [".env", "stripe-webhook-secret", named],
+      ["webhooks.py", "stripe-webhook-secret", passed],
+    ]);
+  });
+});
+
+describe("a Kubernetes Secret holding certificates", () => {
+  it("is not reported for a CA bundle alone, and is its private key's finding in a TLS Secret", async () => {
+    const base64 = (text: string) => Buffer.from(text).toString("base64");
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const key = privateKey.export({ type: "sec1", format: "pem" }).toString();
+    // A certificate is public; its shape is what matters here, so a random body stands in.
+    const body = expandTemplate("{{b64:64}}\n{{b64:64}}\n{{b64:40}}");
+    const certificate = `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+    const secret = (name: string, data: Record<string, string>) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\ndata:\n${Object.entries(data)
+        .map(([entry, value]) => `  ${entry}: ${base64(value)}\n`)
+        .join("")}`;
+    const findings = await scan({
+      "deploy/ca.yaml": secret("root-ca", { "ca.crt": certificate }),
+      "deploy/tls.yaml": secret("web-tls", { "tls.crt": certificate, "tls.key": key }),
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.encoding])).toEqual([
+      ["deploy/tls.yaml", 7, "private-key", "base64"],
+    ]);
+  });
+});
+
+describe("a Go MySQL DSN", () => {
+  it("reports its password, which has no URL scheme before it, and not a format string", async () => {
+    const password = expandTemplate("{{alnum:16}}");
+    const findings = await scan({
+      "db.go": [
+        `db, err := sql.Open("mysql", "app:${password}@tcp(127.0.0.1:3306)/orders?parseTime=true")`,
+        `dsn := fmt.Sprintf("%s:%s@tcp(%s:%d)/%s", user, pass, host, port, name)`,
+        "",
+      ].join("\n"),
+    });
+    expect(findings.map((f) => [f.line, f.ruleId, f.secret])).toEqual([
+      [1, "mysql-dsn-password", password],
+    ]);
+  });
+});
+
+describe("a password passed to a connection or credential API", () => {
+  it("is reported as the argument it is in Java and C#, not when it is a variable", async () => {
+    const jdbc = expandTemplate("{{alnum:16}}");
+    const network = expandTemplate("{{alnum:16}}");
+    const findings = await scan({
+      "Db.java": `class Db {\n  Connection open() throws SQLException {\n    return DriverManager.getConnection("jdbc:postgresql://db.internal:5432/app", "app", "${jdbc}");\n  }\n  Connection other() throws SQLException {\n    return DriverManager.getConnection(url, user, password);\n  }\n}\n`,
+      "Mailer.cs": `var credentials = new NetworkCredential("svc-mail", "${network}");\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      ["Db.java", 3, "credential-call-password", jdbc],
+      ["Mailer.cs", 1, "credential-call-password", network],
+    ]);
+  });
+});
+
+describe("a password in SQL, a registry login and a C macro", () => {
+  it("is reported where the statement, command or macro names it, and not in prose", async () => {
+    const sql = expandTemplate("{{alnum:16}}");
+    const postgres = expandTemplate("{{alnum:16}}");
+    const registry = expandTemplate("{{alnum:20}}");
+    const macro = expandTemplate("{{alnum:12}}{{digits:2}}{{alnum:4}}");
+    const findings = await scan({
+      "db/init.sql": `CREATE USER 'app'@'%' IDENTIFIED BY '${sql}';\nALTER ROLE reporter WITH PASSWORD '${postgres}';\n-- rows identified by "aOrderBy" are adjacent\n`,
+      "ci/push.sh": `docker login -u deploy -p ${registry} registry.example.com\necho "$TOKEN" | docker login -u deploy --password-stdin ghcr.io\n`,
+      "src/config.h": `#define WIFI_PASSWORD "${macro}"\n#define SN_auth_gost01 "AuthGOST01"\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      ["ci/push.sh", 1, "registry-login-password", registry],
+      ["db/init.sql", 1, "sql-password", sql],
+      ["db/init.sql", 2, "sql-password", postgres],
+      ["src/config.h", 1, "generic-secret", macro],
     ]);
   });
 });

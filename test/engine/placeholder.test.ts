@@ -36,6 +36,24 @@ describe("isPlaceholderSecret", () => {
     expect(found.map((finding) => finding.ruleId)).toEqual(["azure-storage-account-key"]);
   });
 
+  it("takes the hex alphabet written out for a stand-in, as it takes 1234567890", async () => {
+    const detector = createDetector(await loadBuiltinRules());
+    const text = [
+      "api_key: 0123456789abcdef0123456789abcdef",
+      'SECRET_KEY="abcdef0123456789abcdef0123456789"',
+      "",
+    ].join("\n");
+    expect(detector.detect({ text, path: "config/settings.yaml", startLine: 1 })).toEqual([]);
+    // A random hex key in the same place is reported.
+    const key = expandTemplate("{{hex:32}}");
+    const found = detector.detect({
+      text: `api_key: ${key}\n`,
+      path: "config/settings.yaml",
+      startLine: 1,
+    });
+    expect(found.map((finding) => finding.secret)).toEqual([key]);
+  });
+
   it("takes random tokens of the same shape for keys", () => {
     for (const template of ["{{alnum:22}}", "{{alnum:10}}"]) {
       const token = expandTemplate(template);

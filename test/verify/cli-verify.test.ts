@@ -278,6 +278,32 @@ describe("--verify of neighbouring two-part keys", () => {
       pairs.map(basic).sort(),
     );
   });
+
+  it("checks a Twilio auth token written beside its Account SID as that pair", async () => {
+    const sid = expandTemplate("AC{{hex:32}}");
+    const token = expandTemplate("{{hex:32}}");
+    const twilio = await standIn({
+      routes: {
+        "GET /v2/Services": (request) =>
+          request.headers.authorization ===
+          `Basic ${Buffer.from(`${sid}:${token}`).toString("base64")}`
+            ? { body: { services: [] } }
+            : { status: 401, body: { code: 20003, message: "Authenticate" } },
+      },
+    });
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "send_sms.py"),
+      `from twilio.rest import Client\n\naccount_sid = "${sid}"\nauth_token = "${token}"\nclient = Client(account_sid, auth_token)\n`,
+    );
+    const { report } = await scanJson(dir, ["--verify", "--endpoint", `twilio=${twilio.url}`]);
+    // The SID is no secret: only the token is reported, with the SID as its companion.
+    expect(report.findings.map((f) => [f.line, f.ruleId, f.companion?.ruleId])).toEqual([
+      [4, "twilio-auth-token-by-sid", "twilio-account-sid"],
+    ]);
+    expect(statusByLine(report, "send_sms.py")).toEqual(["4:live"]);
+    expect(twilio.requests).toHaveLength(1);
+  });
 });
 
 describe("--verify behind a proxy", () => {
