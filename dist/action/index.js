@@ -591,6 +591,2734 @@ var init_sarif = __esm({
   }
 });
 
+// node_modules/@eslint-community/regexpp/index.mjs
+function isIdStart(cp) {
+  if (cp < 65)
+    return false;
+  if (cp < 91)
+    return true;
+  if (cp < 97)
+    return false;
+  if (cp < 123)
+    return true;
+  return isLargeIdStart(cp);
+}
+function isIdContinue(cp) {
+  if (cp < 48)
+    return false;
+  if (cp < 58)
+    return true;
+  if (cp < 65)
+    return false;
+  if (cp < 91)
+    return true;
+  if (cp === 95)
+    return true;
+  if (cp < 97)
+    return false;
+  if (cp < 123)
+    return true;
+  return isLargeIdStart(cp) || isLargeIdContinue(cp);
+}
+function isLargeIdStart(cp) {
+  return isInRange(cp, largeIdStartRanges !== null && largeIdStartRanges !== void 0 ? largeIdStartRanges : largeIdStartRanges = initLargeIdStartRanges());
+}
+function isLargeIdContinue(cp) {
+  return isInRange(cp, largeIdContinueRanges !== null && largeIdContinueRanges !== void 0 ? largeIdContinueRanges : largeIdContinueRanges = initLargeIdContinueRanges());
+}
+function initLargeIdStartRanges() {
+  return restoreRanges("4q 0 b 0 5 0 6 m 2 u 2 cp 5 b f 4 8 0 2 0 3m 4 2 1 3 3 2 0 7 0 2 2 2 0 2 j 2 2a 2 3u 9 4l 2 11 2 1 7 14 3 1 1w q 5 3 1a 16 10 1 2 2q 2 0 g 1 8 1 b 2 3 0 h 0 2 t u 2g c 0 p w a 1 5 0 6 l 5 0 a 0 4 0 o o 8 a 6 n 2 6 h 15 1n 1h 4 0 j 0 8 9 g f 5 7 3 1 3 l 2 6 2 0 4 3 4 0 h 0 e 1 2 2 f 1 b 0 9 5 5 1 3 l 2 6 2 1 2 1 2 1 w 3 2 0 k 2 h 8 2 2 2 l 2 6 2 1 2 4 4 0 j 0 g 1 o 0 c 7 3 1 3 l 2 6 2 1 2 4 4 0 v 1 2 2 g 0 i 0 2 5 4 2 2 3 4 1 2 0 2 1 4 1 4 2 4 b n 0 1h 7 2 2 2 m 2 f 4 0 r 2 2 1 3 1 v 0 5 7 2 2 2 m 2 9 2 4 4 0 v 2 2 1 g 1 i 8 2 2 2 14 3 0 h 0 6 2 9 2 p 5 6 h 4 n 2 8 2 0 3 6 1n 1b 2 1 d 6 1n 1 2 0 2 4 2 n 2 0 2 9 2 1 a 0 3 4 2 0 m 3 x 0 1s 7 2 z s 4 38 16 l 0 h 5 5 3 4 0 4 1 8 2 5 c d 0 i 11 2 0 6 0 3 16 2 98 2 3 3 6 2 0 2 3 3 14 2 3 3 w 2 3 3 6 2 0 2 3 3 e 2 1k 2 3 3 1u 12 f h 2d 3 5 4 h7 3 g 2 p 6 22 4 a 8 h e i f h f c 2 2 g 1f 10 0 5 0 1w 2g 8 14 2 0 6 1x b u 1e t 3 4 c 17 5 p 1j m a 1g 2b 0 2m 1a i 7 1j t e 1 b 17 r z 16 2 b z 3 a 6 16 3 2 16 3 2 5 2 1 4 0 6 5b 1t 7p 3 5 3 11 3 5 3 7 2 0 2 0 2 0 2 u 3 1g 2 6 2 0 4 2 2 6 4 3 3 5 5 c 6 2 2 6 39 0 e 0 g g 2r 0 5 0 3 9 2 0 3 5 7 0 2 0 2 0 2 f 3 3 6 4 5 0 i 14 22g 6c 7 3 4 1 d 11 2 0 6 0 3 1j 8 0 h m a 6 2 6 2 6 2 6 2 6 2 6 2 6 2 6 fb 2 q 8 8 4 3 4 5 2d 5 4 2 2h 2 3 6 16 2 2l i v 1d f e9 533 1t h3g 1w 19 3 7g 4 f b 1 l 1a h u 3 27 14 8 3 2u 3 2a 5 0 f g 2 2 2 3 2 m u 1f f 1d 1r 5 4 0 2 1 c r b m q s 8 1a t 0 h 4 2 9 b 4 2 14 o 2 2 7 l m 4 0 4 1d 2 0 4 1 3 4 3 0 2 0 p 2 3 a 8 2 d 5 3 5 3 5 a 6 2 6 2 16 2 d 3 1 3 36 u 8mb d m 5 1c 6it a5 3 2x 13 6 d 4 6 0 2 9 2 c 2 4 2 0 2 1 2 1 2 2z y a2 j 1r 3 1h 15 b 39 4 2 3q 11 p 7 p c 2g 4 5 3 5 3 5 3 2 10 b 2 p 2 i 2 1 2 e 3 d z 3e 1y 1g 7g s 4 1c 1c v e t 6 11 b t 3 z 5 7 2 4 17 4d j z 5 z 5 13 9 1f d a 2 e 2 6 2 1 2 a 2 e 2 6 2 1 4 1f d 8m a l b 7 p 5 2 15 2 d 1t 5 3 0 2 17 2 1 4 0 3 m b m a u 1u i 2 1 b l b p 7 p 13 1j 7 1 1t 0 g 3 2 2 2 s 17 s 4 s 10 7 2 r s 1h b l b i e h 33 20 1k 1e e 1e e z 13 r a m 6z 15 7 1 h 5 i l i s b 0 9 l 17 h 1b k s m d 1g 1m 1 3 0 e 18 x o r z u 0 3 0 9 y 4 0 d 1b f 3 m 0 2 0 10 h 2 o k 1 1s 6 2 0 2 3 2 e 2 9 8 1a 13 7 3 1 3 l 2 6 2 1 2 4 4 0 j 0 d 4 v 9 2 0 3 0 2 11 2 0 q 0 2 0 19 1g j 3 l 2 v 1b l 1 2 0 55 1a 16 3 11 1b l 0 1o 16 e 0 20 q 12 6 56 17 39 1r w 7 3 0 3 7 2 1 2 n g 0 2 0 2n 7 3 12 h 0 2 0 t 0 b 13 8 0 m 0 c 19 k 0 j 20 i 0 52 w w 8 2 10 i 0 1e t 35 6 2 1 2 11 m 0 q 5 2 1 2 v f 0 o 17 m 0 6n i g 0 2 c 2 x 3h 0 28 pl 2v 33 6 5q d 8m 1sa 2o g tr i 5 q 32y 6 g6 5a2 t 1cz fs 8 u i 26 i t j 1b h 3 w k 6 i c1 18 5w 1r x o 3 o 19 22 6 0 1v c 1t 1 2 0 f 4 a 5p6 11 x 2o 36 e pd f 1e 5y6 3 2 6 2 1 2 88 a 0 u 2 3 0 f 4 8 az 1s5 2y 6 c 4 8 8 9 4mf 2c 2 1y 2 1 3 0 3 1 3 3 2 b 2 0 2 6 2 1s 2 3 3 7 2 6 2 r 2 3 2 4 2 0 4 6 2 9g 2 o 2 o 2 u 2 o 2 u 2 o 2 u 2 o 2 u 2 o 2 7 1f9 3l f 6 1j 1e 1d 1p 43 18 b 6 h 0 8y t j 17 dh r 6d t 3 0 5s u 2 2 2 1 2 6 3 4 a 1 69 6 2 3 2 1 2 e 2 5g 1o 1v 8 0 xh 3 2 q 2 1 2 0 3 0 2 9 2 3 2 0 2 0 7 0 5 0 2 0 2 0 2 2 2 1 2 0 3 0 2 0 2 0 2 0 2 0 2 1 2 0 3 3 2 6 2 3 2 3 2 0 2 9 2 g 6 2 2 4 2 g 3et wyn x 3dq 2 4gd 3 5rk g h9 1wj f1 15v 3t6 6 6jt upz 8qn");
+}
+function initLargeIdContinueRanges() {
+  return restoreRanges("53 0 g9 33 o 0 70 4 7e 18 2 0 2 1 2 1 2 2 1z a 1d u 7 0 2u 6 3 5 3 1 2 3 3 9 o 0 v q 2k a g 9 y 8 a 0 p 3 2 8 2 2 2 4 18 2 1o 8 17 n 2 w 1j 2 2 h 2 6 b 1 3 9 i 2 1l 0 2 6 3 1 3 2 a 0 b 1 3 9 f 0 3 2 1l 0 2 4 5 1 3 2 4 0 l b 4 0 c 2 1l 0 2 7 2 2 2 2 l 1 3 9 b 5 2 2 1l 0 2 6 3 1 3 2 6 4 b 1 3 9 j 0 1o 4 4 2 2 3 a 0 f 9 h 4 1k 0 2 6 2 2 2 3 8 1 c 1 3 9 i 2 1l 0 2 6 2 2 2 3 8 1 c 1 3 9 4 0 d 3 1k 1 2 6 2 2 2 3 a 0 b 1 3 9 i 2 1z 0 5 5 2 0 2 7 7 9 3 1 1q 0 3 6 d 7 2 9 2g 0 3 8 c 6 2 9 1r 1 7 9 c 0 2 0 2 0 5 1 1e j 2 1 6 a 2 z a 0 2t j 2 9 d 3 5 2 2 2 3 6 4 3 e b 2 e jk 2 a 8 pt 3 t 2 u 1 v 1 1t v a 0 3 9 y 2 2 a 40 0 3b b 5 b b 9 3l a 1p 4 1m 9 2 s 3 a 7 9 n d 2 1d g 4 1c g c 9 i 8 d 2 v c 3 9 19 d 1d j 9 9 7 9 3b 2 2 k 5 0 7 0 3 2 5j 1r el 1 1e 1 k 0 3g c 5 0 4 b 2db 2 3y 0 2p v ff 5 2y 1 2p 0 n51 9 1y 0 5 9 x 1 29 1 7l 0 4 0 5 0 o 4 5 0 2c 1 1f h b 9 7 h e a t 7 q c 19 3 1c d g 9 c 0 b 9 1c d d 0 9 1 3 9 y 2 1f 0 2 2 3 1 6 1 2 0 16 4 6 1 6l 7 2 1 3 9 fmt 0 ki f h f 4 1 p 2 5d 9 12 0 12 0 ig 0 6b 0 46 4 86 9 120 2 2 1 6 3 15 2 5 0 4m 1 fy 3 9 9 7 9 w 4 8u 1 v 4 x f 1z a 1e 3 3f 2 1i e w a 3 1 b 3 1a a 8 0 1a 9 7 2 11 d 2 9 6 1 19 0 d 2 1d d 9 3 2 b 2b b 7 0 3 0 4e b 6 9 7 3 1k 1 2 6 3 1 3 2 a 0 b 1 3 6 4 4 1w 8 2 0 3 0 2 3 2 4 2 0 f 1 2b h a 9 5 0 2a j d 9 5y 6 3 8 s 1 2b g g 9 2a c 9 9 7 j 1m e 5 9 6r e 4m 9 1z 5 2 1 3 3 2 0 2 1 d 9 3c 6 3 6 4 0 t 9 15 6 2 3 9 0 a a 1b f 5j 7 3t 9 1i 7 2 7 h 9 1l l 2 d 3f 5 4 0 2 1 2 6 2 0 9 9 1d 4 2 1 2 4 9 9 1j 9 7 0 77 3 a 1 2 0 1d 6 4 4 e a 44m 0 7 e 8uh r 1t3 9 2f 9 13 4 1o 6 q 9 ev 9 d2 0 2 1i 8 3 2a 0 c 1 f58 1 382 9 ef 19 3 m dd 1 1p 4 4 5 9 7 3 6 v 3 45 2 c 2 9 1 3 0 x 1 11p 1d e9 1i 5 1d 9 0 f 0 n 4 2 e 11t 6 2 g 3 6 2 1 2 4 2t 0 4h 6 a 9 9x 0 1q d dv d 6t 1 2 9 6h 0 3 0 8 1 6 0 d7 6 32 6 6 9 3o7 9 gvt3 6n");
+}
+function isInRange(cp, ranges) {
+  let l3 = 0, r2 = ranges.length / 2 | 0, i = 0, min = 0, max = 0;
+  while (l3 < r2) {
+    i = (l3 + r2) / 2 | 0;
+    min = ranges[2 * i];
+    max = ranges[2 * i + 1];
+    if (cp < min) {
+      r2 = i;
+    } else if (cp > max) {
+      l3 = i + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+function restoreRanges(data) {
+  let last = 0;
+  return data.split(" ").map((s) => last += parseInt(s, 36) | 0);
+}
+function isValidUnicodeProperty(version2, name, value) {
+  if (gcNameSet.has(name)) {
+    return version2 >= 2018 && gcValueSets.es2018.has(value);
+  }
+  if (scNameSet.has(name)) {
+    return version2 >= 2018 && scValueSets.es2018.has(value) || version2 >= 2019 && scValueSets.es2019.has(value) || version2 >= 2020 && scValueSets.es2020.has(value) || version2 >= 2021 && scValueSets.es2021.has(value) || version2 >= 2022 && scValueSets.es2022.has(value) || version2 >= 2023 && scValueSets.es2023.has(value);
+  }
+  return false;
+}
+function isValidLoneUnicodeProperty(version2, value) {
+  return version2 >= 2018 && binPropertySets.es2018.has(value) || version2 >= 2019 && binPropertySets.es2019.has(value) || version2 >= 2021 && binPropertySets.es2021.has(value);
+}
+function isValidLoneUnicodePropertyOfString(version2, value) {
+  return version2 >= 2024 && binPropertyOfStringsSets.es2024.has(value);
+}
+function isLatinLetter(code) {
+  return code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_Z || code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_Z;
+}
+function isDecimalDigit(code) {
+  return code >= DIGIT_ZERO && code <= DIGIT_NINE;
+}
+function isOctalDigit(code) {
+  return code >= DIGIT_ZERO && code <= DIGIT_SEVEN;
+}
+function isHexDigit(code) {
+  return code >= DIGIT_ZERO && code <= DIGIT_NINE || code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_F || code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_F;
+}
+function isLineTerminator(code) {
+  return code === LINE_FEED || code === CARRIAGE_RETURN || code === LINE_SEPARATOR || code === PARAGRAPH_SEPARATOR;
+}
+function isValidUnicode(code) {
+  return code >= MIN_CODE_POINT && code <= MAX_CODE_POINT;
+}
+function digitToInt(code) {
+  if (code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_F) {
+    return code - LATIN_SMALL_LETTER_A + 10;
+  }
+  if (code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_F) {
+    return code - LATIN_CAPITAL_LETTER_A + 10;
+  }
+  return code - DIGIT_ZERO;
+}
+function isLeadSurrogate(code) {
+  return code >= 55296 && code <= 56319;
+}
+function isTrailSurrogate(code) {
+  return code >= 56320 && code <= 57343;
+}
+function combineSurrogatePair(lead, trail) {
+  return (lead - 55296) * 1024 + (trail - 56320) + 65536;
+}
+function newRegExpSyntaxError(srcCtx, flags, index, message) {
+  let source = "";
+  if (srcCtx.kind === "literal") {
+    const literal = srcCtx.source.slice(srcCtx.start, srcCtx.end);
+    if (literal) {
+      source = `: ${literal}`;
+    }
+  } else if (srcCtx.kind === "pattern") {
+    const pattern = srcCtx.source.slice(srcCtx.start, srcCtx.end);
+    const flagsText = `${flags.unicode ? "u" : ""}${flags.unicodeSets ? "v" : ""}`;
+    source = `: /${pattern}/${flagsText}`;
+  }
+  return new RegExpSyntaxError(`Invalid regular expression${source}: ${message}`, index);
+}
+function isSyntaxCharacter(cp) {
+  return SYNTAX_CHARACTER.has(cp);
+}
+function isClassSetReservedDoublePunctuatorCharacter(cp) {
+  return CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER.has(cp);
+}
+function isClassSetSyntaxCharacter(cp) {
+  return CLASS_SET_SYNTAX_CHARACTER.has(cp);
+}
+function isClassSetReservedPunctuator(cp) {
+  return CLASS_SET_RESERVED_PUNCTUATOR.has(cp);
+}
+function isIdentifierStartChar(cp) {
+  return isIdStart(cp) || cp === DOLLAR_SIGN || cp === LOW_LINE;
+}
+function isIdentifierPartChar(cp) {
+  return isIdContinue(cp) || cp === DOLLAR_SIGN || cp === ZERO_WIDTH_NON_JOINER || cp === ZERO_WIDTH_JOINER;
+}
+function isUnicodePropertyNameCharacter(cp) {
+  return isLatinLetter(cp) || cp === LOW_LINE;
+}
+function isUnicodePropertyValueCharacter(cp) {
+  return isUnicodePropertyNameCharacter(cp) || isDecimalDigit(cp);
+}
+function isRegularExpressionModifier(ch) {
+  return ch === LATIN_SMALL_LETTER_I || ch === LATIN_SMALL_LETTER_M || ch === LATIN_SMALL_LETTER_S;
+}
+function isClassSetOperand(node) {
+  return node.type === "Character" || node.type === "CharacterSet" || node.type === "CharacterClass" || node.type === "ExpressionCharacterClass" || node.type === "ClassStringDisjunction";
+}
+var latestEcmaVersion, largeIdStartRanges, largeIdContinueRanges, DataSet, gcNameSet, scNameSet, gcValueSets, scValueSets, binPropertySets, binPropertyOfStringsSets, BACKSPACE, CHARACTER_TABULATION, LINE_FEED, LINE_TABULATION, FORM_FEED, CARRIAGE_RETURN, EXCLAMATION_MARK, NUMBER_SIGN, DOLLAR_SIGN, PERCENT_SIGN, AMPERSAND, LEFT_PARENTHESIS, RIGHT_PARENTHESIS, ASTERISK, PLUS_SIGN, COMMA, HYPHEN_MINUS, FULL_STOP, SOLIDUS, DIGIT_ZERO, DIGIT_ONE, DIGIT_SEVEN, DIGIT_NINE, COLON, SEMICOLON, LESS_THAN_SIGN, EQUALS_SIGN, GREATER_THAN_SIGN, QUESTION_MARK, COMMERCIAL_AT, LATIN_CAPITAL_LETTER_A, LATIN_CAPITAL_LETTER_B, LATIN_CAPITAL_LETTER_D, LATIN_CAPITAL_LETTER_F, LATIN_CAPITAL_LETTER_P, LATIN_CAPITAL_LETTER_S, LATIN_CAPITAL_LETTER_W, LATIN_CAPITAL_LETTER_Z, LOW_LINE, LATIN_SMALL_LETTER_A, LATIN_SMALL_LETTER_B, LATIN_SMALL_LETTER_C, LATIN_SMALL_LETTER_D, LATIN_SMALL_LETTER_F, LATIN_SMALL_LETTER_G, LATIN_SMALL_LETTER_I, LATIN_SMALL_LETTER_K, LATIN_SMALL_LETTER_M, LATIN_SMALL_LETTER_N, LATIN_SMALL_LETTER_P, LATIN_SMALL_LETTER_Q, LATIN_SMALL_LETTER_R, LATIN_SMALL_LETTER_S, LATIN_SMALL_LETTER_T, LATIN_SMALL_LETTER_U, LATIN_SMALL_LETTER_V, LATIN_SMALL_LETTER_W, LATIN_SMALL_LETTER_X, LATIN_SMALL_LETTER_Y, LATIN_SMALL_LETTER_Z, LEFT_SQUARE_BRACKET, REVERSE_SOLIDUS, RIGHT_SQUARE_BRACKET, CIRCUMFLEX_ACCENT, GRAVE_ACCENT, LEFT_CURLY_BRACKET, VERTICAL_LINE, RIGHT_CURLY_BRACKET, TILDE, ZERO_WIDTH_NON_JOINER, ZERO_WIDTH_JOINER, LINE_SEPARATOR, PARAGRAPH_SEPARATOR, MIN_CODE_POINT, MAX_CODE_POINT, GroupSpecifiersAsES2018, BranchID, GroupSpecifiersAsES2025, legacyImpl, unicodeImpl, Reader, RegExpSyntaxError, SYNTAX_CHARACTER, CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER, CLASS_SET_SYNTAX_CHARACTER, CLASS_SET_RESERVED_PUNCTUATOR, FLAG_PROP_TO_CODEPOINT, FLAG_CODEPOINT_TO_PROP, RegExpValidator, DUMMY_PATTERN, DUMMY_FLAGS, DUMMY_CAPTURING_GROUP, RegExpParserState, RegExpParser;
+var init_regexpp = __esm({
+  "node_modules/@eslint-community/regexpp/index.mjs"() {
+    latestEcmaVersion = 2025;
+    largeIdStartRanges = void 0;
+    largeIdContinueRanges = void 0;
+    DataSet = class {
+      constructor(raw2018, raw2019, raw2020, raw2021, raw2022, raw2023, raw2024, raw2025, raw2026) {
+        this._raw2018 = raw2018;
+        this._raw2019 = raw2019;
+        this._raw2020 = raw2020;
+        this._raw2021 = raw2021;
+        this._raw2022 = raw2022;
+        this._raw2023 = raw2023;
+        this._raw2024 = raw2024;
+        this._raw2025 = raw2025;
+        this._raw2026 = raw2026;
+      }
+      get es2018() {
+        var _a3;
+        return (_a3 = this._set2018) !== null && _a3 !== void 0 ? _a3 : this._set2018 = new Set(this._raw2018.split(" "));
+      }
+      get es2019() {
+        var _a3;
+        return (_a3 = this._set2019) !== null && _a3 !== void 0 ? _a3 : this._set2019 = new Set(this._raw2019.split(" "));
+      }
+      get es2020() {
+        var _a3;
+        return (_a3 = this._set2020) !== null && _a3 !== void 0 ? _a3 : this._set2020 = new Set(this._raw2020.split(" "));
+      }
+      get es2021() {
+        var _a3;
+        return (_a3 = this._set2021) !== null && _a3 !== void 0 ? _a3 : this._set2021 = new Set(this._raw2021.split(" "));
+      }
+      get es2022() {
+        var _a3;
+        return (_a3 = this._set2022) !== null && _a3 !== void 0 ? _a3 : this._set2022 = new Set(this._raw2022.split(" "));
+      }
+      get es2023() {
+        var _a3;
+        return (_a3 = this._set2023) !== null && _a3 !== void 0 ? _a3 : this._set2023 = new Set(this._raw2023.split(" "));
+      }
+      get es2024() {
+        var _a3;
+        return (_a3 = this._set2024) !== null && _a3 !== void 0 ? _a3 : this._set2024 = new Set(this._raw2024.split(" "));
+      }
+      get es2025() {
+        var _a3;
+        return (_a3 = this._set2025) !== null && _a3 !== void 0 ? _a3 : this._set2025 = new Set(this._raw2025.split(" "));
+      }
+      get es2026() {
+        var _a3;
+        return (_a3 = this._set2026) !== null && _a3 !== void 0 ? _a3 : this._set2026 = new Set(this._raw2026.split(" "));
+      }
+    };
+    gcNameSet = /* @__PURE__ */ new Set(["General_Category", "gc"]);
+    scNameSet = /* @__PURE__ */ new Set(["Script", "Script_Extensions", "sc", "scx"]);
+    gcValueSets = new DataSet("C Cased_Letter Cc Cf Close_Punctuation Cn Co Combining_Mark Connector_Punctuation Control Cs Currency_Symbol Dash_Punctuation Decimal_Number Enclosing_Mark Final_Punctuation Format Initial_Punctuation L LC Letter Letter_Number Line_Separator Ll Lm Lo Lowercase_Letter Lt Lu M Mark Math_Symbol Mc Me Mn Modifier_Letter Modifier_Symbol N Nd Nl No Nonspacing_Mark Number Open_Punctuation Other Other_Letter Other_Number Other_Punctuation Other_Symbol P Paragraph_Separator Pc Pd Pe Pf Pi Po Private_Use Ps Punctuation S Sc Separator Sk Sm So Space_Separator Spacing_Mark Surrogate Symbol Titlecase_Letter Unassigned Uppercase_Letter Z Zl Zp Zs cntrl digit punct", "", "", "", "", "", "", "", "");
+    scValueSets = new DataSet("Adlam Adlm Aghb Ahom Anatolian_Hieroglyphs Arab Arabic Armenian Armi Armn Avestan Avst Bali Balinese Bamu Bamum Bass Bassa_Vah Batak Batk Beng Bengali Bhaiksuki Bhks Bopo Bopomofo Brah Brahmi Brai Braille Bugi Buginese Buhd Buhid Cakm Canadian_Aboriginal Cans Cari Carian Caucasian_Albanian Chakma Cham Cher Cherokee Common Copt Coptic Cprt Cuneiform Cypriot Cyrillic Cyrl Deseret Deva Devanagari Dsrt Dupl Duployan Egyp Egyptian_Hieroglyphs Elba Elbasan Ethi Ethiopic Geor Georgian Glag Glagolitic Gonm Goth Gothic Gran Grantha Greek Grek Gujarati Gujr Gurmukhi Guru Han Hang Hangul Hani Hano Hanunoo Hatr Hatran Hebr Hebrew Hira Hiragana Hluw Hmng Hung Imperial_Aramaic Inherited Inscriptional_Pahlavi Inscriptional_Parthian Ital Java Javanese Kaithi Kali Kana Kannada Katakana Kayah_Li Khar Kharoshthi Khmer Khmr Khoj Khojki Khudawadi Knda Kthi Lana Lao Laoo Latin Latn Lepc Lepcha Limb Limbu Lina Linb Linear_A Linear_B Lisu Lyci Lycian Lydi Lydian Mahajani Mahj Malayalam Mand Mandaic Mani Manichaean Marc Marchen Masaram_Gondi Meetei_Mayek Mend Mende_Kikakui Merc Mero Meroitic_Cursive Meroitic_Hieroglyphs Miao Mlym Modi Mong Mongolian Mro Mroo Mtei Mult Multani Myanmar Mymr Nabataean Narb Nbat New_Tai_Lue Newa Nko Nkoo Nshu Nushu Ogam Ogham Ol_Chiki Olck Old_Hungarian Old_Italic Old_North_Arabian Old_Permic Old_Persian Old_South_Arabian Old_Turkic Oriya Orkh Orya Osage Osge Osma Osmanya Pahawh_Hmong Palm Palmyrene Pau_Cin_Hau Pauc Perm Phag Phags_Pa Phli Phlp Phnx Phoenician Plrd Prti Psalter_Pahlavi Qaac Qaai Rejang Rjng Runic Runr Samaritan Samr Sarb Saur Saurashtra Sgnw Sharada Shavian Shaw Shrd Sidd Siddham SignWriting Sind Sinh Sinhala Sora Sora_Sompeng Soyo Soyombo Sund Sundanese Sylo Syloti_Nagri Syrc Syriac Tagalog Tagb Tagbanwa Tai_Le Tai_Tham Tai_Viet Takr Takri Tale Talu Tamil Taml Tang Tangut Tavt Telu Telugu Tfng Tglg Thaa Thaana Thai Tibetan Tibt Tifinagh Tirh Tirhuta Ugar Ugaritic Vai Vaii Wara Warang_Citi Xpeo Xsux Yi Yiii Zanabazar_Square Zanb Zinh Zyyy", "Dogr Dogra Gong Gunjala_Gondi Hanifi_Rohingya Maka Makasar Medefaidrin Medf Old_Sogdian Rohg Sogd Sogdian Sogo", "Elym Elymaic Hmnp Nand Nandinagari Nyiakeng_Puachue_Hmong Wancho Wcho", "Chorasmian Chrs Diak Dives_Akuru Khitan_Small_Script Kits Yezi Yezidi", "Cpmn Cypro_Minoan Old_Uyghur Ougr Tangsa Tnsa Toto Vith Vithkuqi", "Berf Beria_Erfe Gara Garay Gukh Gurung_Khema Hrkt Jurc Jurchen Katakana_Or_Hiragana Kawi Kirat_Rai Krai Nag_Mundari Nagm Ol_Onal Onao Pcun Proto_Cuneiform Seal Sidetic Sidt Sunu Sunuwar Tai_Yo Tayo Todhri Todr Tolong_Siki Tols Tulu_Tigalari Tutg Unknown Zzzz", "", "", "");
+    binPropertySets = new DataSet("AHex ASCII ASCII_Hex_Digit Alpha Alphabetic Any Assigned Bidi_C Bidi_Control Bidi_M Bidi_Mirrored CI CWCF CWCM CWKCF CWL CWT CWU Case_Ignorable Cased Changes_When_Casefolded Changes_When_Casemapped Changes_When_Lowercased Changes_When_NFKC_Casefolded Changes_When_Titlecased Changes_When_Uppercased DI Dash Default_Ignorable_Code_Point Dep Deprecated Dia Diacritic Emoji Emoji_Component Emoji_Modifier Emoji_Modifier_Base Emoji_Presentation Ext Extender Gr_Base Gr_Ext Grapheme_Base Grapheme_Extend Hex Hex_Digit IDC IDS IDSB IDST IDS_Binary_Operator IDS_Trinary_Operator ID_Continue ID_Start Ideo Ideographic Join_C Join_Control LOE Logical_Order_Exception Lower Lowercase Math NChar Noncharacter_Code_Point Pat_Syn Pat_WS Pattern_Syntax Pattern_White_Space QMark Quotation_Mark RI Radical Regional_Indicator SD STerm Sentence_Terminal Soft_Dotted Term Terminal_Punctuation UIdeo Unified_Ideograph Upper Uppercase VS Variation_Selector White_Space XIDC XIDS XID_Continue XID_Start space", "Extended_Pictographic", "", "EBase EComp EMod EPres ExtPict", "", "", "", "", "");
+    binPropertyOfStringsSets = new DataSet("", "", "", "", "", "", "Basic_Emoji Emoji_Keycap_Sequence RGI_Emoji RGI_Emoji_Flag_Sequence RGI_Emoji_Modifier_Sequence RGI_Emoji_Tag_Sequence RGI_Emoji_ZWJ_Sequence", "", "");
+    BACKSPACE = 8;
+    CHARACTER_TABULATION = 9;
+    LINE_FEED = 10;
+    LINE_TABULATION = 11;
+    FORM_FEED = 12;
+    CARRIAGE_RETURN = 13;
+    EXCLAMATION_MARK = 33;
+    NUMBER_SIGN = 35;
+    DOLLAR_SIGN = 36;
+    PERCENT_SIGN = 37;
+    AMPERSAND = 38;
+    LEFT_PARENTHESIS = 40;
+    RIGHT_PARENTHESIS = 41;
+    ASTERISK = 42;
+    PLUS_SIGN = 43;
+    COMMA = 44;
+    HYPHEN_MINUS = 45;
+    FULL_STOP = 46;
+    SOLIDUS = 47;
+    DIGIT_ZERO = 48;
+    DIGIT_ONE = 49;
+    DIGIT_SEVEN = 55;
+    DIGIT_NINE = 57;
+    COLON = 58;
+    SEMICOLON = 59;
+    LESS_THAN_SIGN = 60;
+    EQUALS_SIGN = 61;
+    GREATER_THAN_SIGN = 62;
+    QUESTION_MARK = 63;
+    COMMERCIAL_AT = 64;
+    LATIN_CAPITAL_LETTER_A = 65;
+    LATIN_CAPITAL_LETTER_B = 66;
+    LATIN_CAPITAL_LETTER_D = 68;
+    LATIN_CAPITAL_LETTER_F = 70;
+    LATIN_CAPITAL_LETTER_P = 80;
+    LATIN_CAPITAL_LETTER_S = 83;
+    LATIN_CAPITAL_LETTER_W = 87;
+    LATIN_CAPITAL_LETTER_Z = 90;
+    LOW_LINE = 95;
+    LATIN_SMALL_LETTER_A = 97;
+    LATIN_SMALL_LETTER_B = 98;
+    LATIN_SMALL_LETTER_C = 99;
+    LATIN_SMALL_LETTER_D = 100;
+    LATIN_SMALL_LETTER_F = 102;
+    LATIN_SMALL_LETTER_G = 103;
+    LATIN_SMALL_LETTER_I = 105;
+    LATIN_SMALL_LETTER_K = 107;
+    LATIN_SMALL_LETTER_M = 109;
+    LATIN_SMALL_LETTER_N = 110;
+    LATIN_SMALL_LETTER_P = 112;
+    LATIN_SMALL_LETTER_Q = 113;
+    LATIN_SMALL_LETTER_R = 114;
+    LATIN_SMALL_LETTER_S = 115;
+    LATIN_SMALL_LETTER_T = 116;
+    LATIN_SMALL_LETTER_U = 117;
+    LATIN_SMALL_LETTER_V = 118;
+    LATIN_SMALL_LETTER_W = 119;
+    LATIN_SMALL_LETTER_X = 120;
+    LATIN_SMALL_LETTER_Y = 121;
+    LATIN_SMALL_LETTER_Z = 122;
+    LEFT_SQUARE_BRACKET = 91;
+    REVERSE_SOLIDUS = 92;
+    RIGHT_SQUARE_BRACKET = 93;
+    CIRCUMFLEX_ACCENT = 94;
+    GRAVE_ACCENT = 96;
+    LEFT_CURLY_BRACKET = 123;
+    VERTICAL_LINE = 124;
+    RIGHT_CURLY_BRACKET = 125;
+    TILDE = 126;
+    ZERO_WIDTH_NON_JOINER = 8204;
+    ZERO_WIDTH_JOINER = 8205;
+    LINE_SEPARATOR = 8232;
+    PARAGRAPH_SEPARATOR = 8233;
+    MIN_CODE_POINT = 0;
+    MAX_CODE_POINT = 1114111;
+    GroupSpecifiersAsES2018 = class {
+      constructor() {
+        this.groupName = /* @__PURE__ */ new Set();
+      }
+      clear() {
+        this.groupName.clear();
+      }
+      isEmpty() {
+        return !this.groupName.size;
+      }
+      hasInPattern(name) {
+        return this.groupName.has(name);
+      }
+      hasInScope(name) {
+        return this.hasInPattern(name);
+      }
+      addToScope(name) {
+        this.groupName.add(name);
+      }
+      enterDisjunction() {
+      }
+      enterAlternative() {
+      }
+      leaveDisjunction() {
+      }
+    };
+    BranchID = class _BranchID {
+      constructor(parent, base) {
+        this.parent = parent;
+        this.base = base !== null && base !== void 0 ? base : this;
+      }
+      separatedFrom(other) {
+        var _a3, _b;
+        if (this.base === other.base && this !== other) {
+          return true;
+        }
+        if (other.parent && this.separatedFrom(other.parent)) {
+          return true;
+        }
+        return (_b = (_a3 = this.parent) === null || _a3 === void 0 ? void 0 : _a3.separatedFrom(other)) !== null && _b !== void 0 ? _b : false;
+      }
+      child() {
+        return new _BranchID(this, null);
+      }
+      sibling() {
+        return new _BranchID(this.parent, this.base);
+      }
+    };
+    GroupSpecifiersAsES2025 = class {
+      constructor() {
+        this.branchID = new BranchID(null, null);
+        this.groupNames = /* @__PURE__ */ new Map();
+      }
+      clear() {
+        this.branchID = new BranchID(null, null);
+        this.groupNames.clear();
+      }
+      isEmpty() {
+        return !this.groupNames.size;
+      }
+      enterDisjunction() {
+        this.branchID = this.branchID.child();
+      }
+      enterAlternative(index) {
+        if (index === 0) {
+          return;
+        }
+        this.branchID = this.branchID.sibling();
+      }
+      leaveDisjunction() {
+        this.branchID = this.branchID.parent;
+      }
+      hasInPattern(name) {
+        return this.groupNames.has(name);
+      }
+      hasInScope(name) {
+        const branches = this.groupNames.get(name);
+        if (!branches) {
+          return false;
+        }
+        for (const branch of branches) {
+          if (!branch.separatedFrom(this.branchID)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      addToScope(name) {
+        const branches = this.groupNames.get(name);
+        if (branches) {
+          branches.push(this.branchID);
+          return;
+        }
+        this.groupNames.set(name, [this.branchID]);
+      }
+    };
+    legacyImpl = {
+      at(s, end, i) {
+        return i < end ? s.charCodeAt(i) : -1;
+      },
+      width(c3) {
+        return 1;
+      }
+    };
+    unicodeImpl = {
+      at(s, end, i) {
+        return i < end ? s.codePointAt(i) : -1;
+      },
+      width(c3) {
+        return c3 > 65535 ? 2 : 1;
+      }
+    };
+    Reader = class {
+      constructor() {
+        this._impl = legacyImpl;
+        this._s = "";
+        this._i = 0;
+        this._end = 0;
+        this._cp1 = -1;
+        this._w1 = 1;
+        this._cp2 = -1;
+        this._w2 = 1;
+        this._cp3 = -1;
+        this._w3 = 1;
+        this._cp4 = -1;
+      }
+      get source() {
+        return this._s;
+      }
+      get index() {
+        return this._i;
+      }
+      get currentCodePoint() {
+        return this._cp1;
+      }
+      get nextCodePoint() {
+        return this._cp2;
+      }
+      get nextCodePoint2() {
+        return this._cp3;
+      }
+      get nextCodePoint3() {
+        return this._cp4;
+      }
+      reset(source, start, end, uFlag) {
+        this._impl = uFlag ? unicodeImpl : legacyImpl;
+        this._s = source;
+        this._end = end;
+        this.rewind(start);
+      }
+      rewind(index) {
+        const impl = this._impl;
+        this._i = index;
+        this._cp1 = impl.at(this._s, this._end, index);
+        this._w1 = impl.width(this._cp1);
+        this._cp2 = impl.at(this._s, this._end, index + this._w1);
+        this._w2 = impl.width(this._cp2);
+        this._cp3 = impl.at(this._s, this._end, index + this._w1 + this._w2);
+        this._w3 = impl.width(this._cp3);
+        this._cp4 = impl.at(this._s, this._end, index + this._w1 + this._w2 + this._w3);
+      }
+      advance() {
+        if (this._cp1 !== -1) {
+          const impl = this._impl;
+          this._i += this._w1;
+          this._cp1 = this._cp2;
+          this._w1 = this._w2;
+          this._cp2 = this._cp3;
+          this._w2 = impl.width(this._cp2);
+          this._cp3 = this._cp4;
+          this._w3 = impl.width(this._cp3);
+          this._cp4 = impl.at(this._s, this._end, this._i + this._w1 + this._w2 + this._w3);
+        }
+      }
+      eat(cp) {
+        if (this._cp1 === cp) {
+          this.advance();
+          return true;
+        }
+        return false;
+      }
+      eat2(cp1, cp2) {
+        if (this._cp1 === cp1 && this._cp2 === cp2) {
+          this.advance();
+          this.advance();
+          return true;
+        }
+        return false;
+      }
+      eat3(cp1, cp2, cp3) {
+        if (this._cp1 === cp1 && this._cp2 === cp2 && this._cp3 === cp3) {
+          this.advance();
+          this.advance();
+          this.advance();
+          return true;
+        }
+        return false;
+      }
+    };
+    RegExpSyntaxError = class extends SyntaxError {
+      constructor(message, index) {
+        super(message);
+        this.index = index;
+      }
+    };
+    SYNTAX_CHARACTER = /* @__PURE__ */ new Set([
+      CIRCUMFLEX_ACCENT,
+      DOLLAR_SIGN,
+      REVERSE_SOLIDUS,
+      FULL_STOP,
+      ASTERISK,
+      PLUS_SIGN,
+      QUESTION_MARK,
+      LEFT_PARENTHESIS,
+      RIGHT_PARENTHESIS,
+      LEFT_SQUARE_BRACKET,
+      RIGHT_SQUARE_BRACKET,
+      LEFT_CURLY_BRACKET,
+      RIGHT_CURLY_BRACKET,
+      VERTICAL_LINE
+    ]);
+    CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER = /* @__PURE__ */ new Set([
+      AMPERSAND,
+      EXCLAMATION_MARK,
+      NUMBER_SIGN,
+      DOLLAR_SIGN,
+      PERCENT_SIGN,
+      ASTERISK,
+      PLUS_SIGN,
+      COMMA,
+      FULL_STOP,
+      COLON,
+      SEMICOLON,
+      LESS_THAN_SIGN,
+      EQUALS_SIGN,
+      GREATER_THAN_SIGN,
+      QUESTION_MARK,
+      COMMERCIAL_AT,
+      CIRCUMFLEX_ACCENT,
+      GRAVE_ACCENT,
+      TILDE
+    ]);
+    CLASS_SET_SYNTAX_CHARACTER = /* @__PURE__ */ new Set([
+      LEFT_PARENTHESIS,
+      RIGHT_PARENTHESIS,
+      LEFT_SQUARE_BRACKET,
+      RIGHT_SQUARE_BRACKET,
+      LEFT_CURLY_BRACKET,
+      RIGHT_CURLY_BRACKET,
+      SOLIDUS,
+      HYPHEN_MINUS,
+      REVERSE_SOLIDUS,
+      VERTICAL_LINE
+    ]);
+    CLASS_SET_RESERVED_PUNCTUATOR = /* @__PURE__ */ new Set([
+      AMPERSAND,
+      HYPHEN_MINUS,
+      EXCLAMATION_MARK,
+      NUMBER_SIGN,
+      PERCENT_SIGN,
+      COMMA,
+      COLON,
+      SEMICOLON,
+      LESS_THAN_SIGN,
+      EQUALS_SIGN,
+      GREATER_THAN_SIGN,
+      COMMERCIAL_AT,
+      GRAVE_ACCENT,
+      TILDE
+    ]);
+    FLAG_PROP_TO_CODEPOINT = {
+      global: LATIN_SMALL_LETTER_G,
+      ignoreCase: LATIN_SMALL_LETTER_I,
+      multiline: LATIN_SMALL_LETTER_M,
+      unicode: LATIN_SMALL_LETTER_U,
+      sticky: LATIN_SMALL_LETTER_Y,
+      dotAll: LATIN_SMALL_LETTER_S,
+      hasIndices: LATIN_SMALL_LETTER_D,
+      unicodeSets: LATIN_SMALL_LETTER_V
+    };
+    FLAG_CODEPOINT_TO_PROP = Object.fromEntries(Object.entries(FLAG_PROP_TO_CODEPOINT).map(([k2, v2]) => [v2, k2]));
+    RegExpValidator = class {
+      constructor(options2) {
+        this._reader = new Reader();
+        this._unicodeMode = false;
+        this._unicodeSetsMode = false;
+        this._nFlag = false;
+        this._lastIntValue = 0;
+        this._lastRange = {
+          min: 0,
+          max: Number.POSITIVE_INFINITY
+        };
+        this._lastStrValue = "";
+        this._lastAssertionIsQuantifiable = false;
+        this._numCapturingParens = 0;
+        this._backreferenceNames = /* @__PURE__ */ new Set();
+        this._srcCtx = null;
+        this._options = options2 !== null && options2 !== void 0 ? options2 : {};
+        this._groupSpecifiers = this.ecmaVersion >= 2025 ? new GroupSpecifiersAsES2025() : new GroupSpecifiersAsES2018();
+      }
+      validateLiteral(source, start = 0, end = source.length) {
+        this._srcCtx = { source, start, end, kind: "literal" };
+        this._unicodeSetsMode = this._unicodeMode = this._nFlag = false;
+        this.reset(source, start, end);
+        this.onLiteralEnter(start);
+        if (this.eat(SOLIDUS) && this.eatRegExpBody() && this.eat(SOLIDUS)) {
+          const flagStart = this.index;
+          const unicode = source.includes("u", flagStart);
+          const unicodeSets = source.includes("v", flagStart);
+          this.validateFlagsInternal(source, flagStart, end);
+          this.validatePatternInternal(source, start + 1, flagStart - 1, {
+            unicode,
+            unicodeSets
+          });
+        } else if (start >= end) {
+          this.raise("Empty");
+        } else {
+          const c3 = String.fromCodePoint(this.currentCodePoint);
+          this.raise(`Unexpected character '${c3}'`);
+        }
+        this.onLiteralLeave(start, end);
+      }
+      validateFlags(source, start = 0, end = source.length) {
+        this._srcCtx = { source, start, end, kind: "flags" };
+        this.validateFlagsInternal(source, start, end);
+      }
+      validatePattern(source, start = 0, end = source.length, uFlagOrFlags = void 0) {
+        this._srcCtx = { source, start, end, kind: "pattern" };
+        this.validatePatternInternal(source, start, end, uFlagOrFlags);
+      }
+      validatePatternInternal(source, start = 0, end = source.length, uFlagOrFlags = void 0) {
+        const mode = this._parseFlagsOptionToMode(uFlagOrFlags, end);
+        this._unicodeMode = mode.unicodeMode;
+        this._nFlag = mode.nFlag;
+        this._unicodeSetsMode = mode.unicodeSetsMode;
+        this.reset(source, start, end);
+        this.consumePattern();
+        if (!this._nFlag && this.ecmaVersion >= 2018 && !this._groupSpecifiers.isEmpty()) {
+          this._nFlag = true;
+          this.rewind(start);
+          this.consumePattern();
+        }
+      }
+      validateFlagsInternal(source, start, end) {
+        const flags = this.parseFlags(source, start, end);
+        this.onRegExpFlags(start, end, flags);
+      }
+      _parseFlagsOptionToMode(uFlagOrFlags, sourceEnd) {
+        let unicode = false;
+        let unicodeSets = false;
+        if (uFlagOrFlags && this.ecmaVersion >= 2015) {
+          if (typeof uFlagOrFlags === "object") {
+            unicode = Boolean(uFlagOrFlags.unicode);
+            if (this.ecmaVersion >= 2024) {
+              unicodeSets = Boolean(uFlagOrFlags.unicodeSets);
+            }
+          } else {
+            unicode = uFlagOrFlags;
+          }
+        }
+        if (unicode && unicodeSets) {
+          this.raise("Invalid regular expression flags", {
+            index: sourceEnd + 1,
+            unicode,
+            unicodeSets
+          });
+        }
+        const unicodeMode = unicode || unicodeSets;
+        const nFlag = unicode && this.ecmaVersion >= 2018 || unicodeSets || Boolean(this._options.strict && this.ecmaVersion >= 2023);
+        const unicodeSetsMode = unicodeSets;
+        return { unicodeMode, nFlag, unicodeSetsMode };
+      }
+      get strict() {
+        return Boolean(this._options.strict) || this._unicodeMode;
+      }
+      get ecmaVersion() {
+        var _a3;
+        return (_a3 = this._options.ecmaVersion) !== null && _a3 !== void 0 ? _a3 : latestEcmaVersion;
+      }
+      onLiteralEnter(start) {
+        if (this._options.onLiteralEnter) {
+          this._options.onLiteralEnter(start);
+        }
+      }
+      onLiteralLeave(start, end) {
+        if (this._options.onLiteralLeave) {
+          this._options.onLiteralLeave(start, end);
+        }
+      }
+      onRegExpFlags(start, end, flags) {
+        if (this._options.onRegExpFlags) {
+          this._options.onRegExpFlags(start, end, flags);
+        }
+        if (this._options.onFlags) {
+          this._options.onFlags(start, end, flags.global, flags.ignoreCase, flags.multiline, flags.unicode, flags.sticky, flags.dotAll, flags.hasIndices);
+        }
+      }
+      onPatternEnter(start) {
+        if (this._options.onPatternEnter) {
+          this._options.onPatternEnter(start);
+        }
+      }
+      onPatternLeave(start, end) {
+        if (this._options.onPatternLeave) {
+          this._options.onPatternLeave(start, end);
+        }
+      }
+      onDisjunctionEnter(start) {
+        if (this._options.onDisjunctionEnter) {
+          this._options.onDisjunctionEnter(start);
+        }
+      }
+      onDisjunctionLeave(start, end) {
+        if (this._options.onDisjunctionLeave) {
+          this._options.onDisjunctionLeave(start, end);
+        }
+      }
+      onAlternativeEnter(start, index) {
+        if (this._options.onAlternativeEnter) {
+          this._options.onAlternativeEnter(start, index);
+        }
+      }
+      onAlternativeLeave(start, end, index) {
+        if (this._options.onAlternativeLeave) {
+          this._options.onAlternativeLeave(start, end, index);
+        }
+      }
+      onGroupEnter(start) {
+        if (this._options.onGroupEnter) {
+          this._options.onGroupEnter(start);
+        }
+      }
+      onGroupLeave(start, end) {
+        if (this._options.onGroupLeave) {
+          this._options.onGroupLeave(start, end);
+        }
+      }
+      onModifiersEnter(start) {
+        if (this._options.onModifiersEnter) {
+          this._options.onModifiersEnter(start);
+        }
+      }
+      onModifiersLeave(start, end) {
+        if (this._options.onModifiersLeave) {
+          this._options.onModifiersLeave(start, end);
+        }
+      }
+      onAddModifiers(start, end, flags) {
+        if (this._options.onAddModifiers) {
+          this._options.onAddModifiers(start, end, flags);
+        }
+      }
+      onRemoveModifiers(start, end, flags) {
+        if (this._options.onRemoveModifiers) {
+          this._options.onRemoveModifiers(start, end, flags);
+        }
+      }
+      onCapturingGroupEnter(start, name) {
+        if (this._options.onCapturingGroupEnter) {
+          this._options.onCapturingGroupEnter(start, name);
+        }
+      }
+      onCapturingGroupLeave(start, end, name) {
+        if (this._options.onCapturingGroupLeave) {
+          this._options.onCapturingGroupLeave(start, end, name);
+        }
+      }
+      onQuantifier(start, end, min, max, greedy) {
+        if (this._options.onQuantifier) {
+          this._options.onQuantifier(start, end, min, max, greedy);
+        }
+      }
+      onLookaroundAssertionEnter(start, kind, negate) {
+        if (this._options.onLookaroundAssertionEnter) {
+          this._options.onLookaroundAssertionEnter(start, kind, negate);
+        }
+      }
+      onLookaroundAssertionLeave(start, end, kind, negate) {
+        if (this._options.onLookaroundAssertionLeave) {
+          this._options.onLookaroundAssertionLeave(start, end, kind, negate);
+        }
+      }
+      onEdgeAssertion(start, end, kind) {
+        if (this._options.onEdgeAssertion) {
+          this._options.onEdgeAssertion(start, end, kind);
+        }
+      }
+      onWordBoundaryAssertion(start, end, kind, negate) {
+        if (this._options.onWordBoundaryAssertion) {
+          this._options.onWordBoundaryAssertion(start, end, kind, negate);
+        }
+      }
+      onAnyCharacterSet(start, end, kind) {
+        if (this._options.onAnyCharacterSet) {
+          this._options.onAnyCharacterSet(start, end, kind);
+        }
+      }
+      onEscapeCharacterSet(start, end, kind, negate) {
+        if (this._options.onEscapeCharacterSet) {
+          this._options.onEscapeCharacterSet(start, end, kind, negate);
+        }
+      }
+      onUnicodePropertyCharacterSet(start, end, kind, key, value, negate, strings) {
+        if (this._options.onUnicodePropertyCharacterSet) {
+          this._options.onUnicodePropertyCharacterSet(start, end, kind, key, value, negate, strings);
+        }
+      }
+      onCharacter(start, end, value) {
+        if (this._options.onCharacter) {
+          this._options.onCharacter(start, end, value);
+        }
+      }
+      onBackreference(start, end, ref) {
+        if (this._options.onBackreference) {
+          this._options.onBackreference(start, end, ref);
+        }
+      }
+      onCharacterClassEnter(start, negate, unicodeSets) {
+        if (this._options.onCharacterClassEnter) {
+          this._options.onCharacterClassEnter(start, negate, unicodeSets);
+        }
+      }
+      onCharacterClassLeave(start, end, negate) {
+        if (this._options.onCharacterClassLeave) {
+          this._options.onCharacterClassLeave(start, end, negate);
+        }
+      }
+      onCharacterClassRange(start, end, min, max) {
+        if (this._options.onCharacterClassRange) {
+          this._options.onCharacterClassRange(start, end, min, max);
+        }
+      }
+      onClassIntersection(start, end) {
+        if (this._options.onClassIntersection) {
+          this._options.onClassIntersection(start, end);
+        }
+      }
+      onClassSubtraction(start, end) {
+        if (this._options.onClassSubtraction) {
+          this._options.onClassSubtraction(start, end);
+        }
+      }
+      onClassStringDisjunctionEnter(start) {
+        if (this._options.onClassStringDisjunctionEnter) {
+          this._options.onClassStringDisjunctionEnter(start);
+        }
+      }
+      onClassStringDisjunctionLeave(start, end) {
+        if (this._options.onClassStringDisjunctionLeave) {
+          this._options.onClassStringDisjunctionLeave(start, end);
+        }
+      }
+      onStringAlternativeEnter(start, index) {
+        if (this._options.onStringAlternativeEnter) {
+          this._options.onStringAlternativeEnter(start, index);
+        }
+      }
+      onStringAlternativeLeave(start, end, index) {
+        if (this._options.onStringAlternativeLeave) {
+          this._options.onStringAlternativeLeave(start, end, index);
+        }
+      }
+      get index() {
+        return this._reader.index;
+      }
+      get currentCodePoint() {
+        return this._reader.currentCodePoint;
+      }
+      get nextCodePoint() {
+        return this._reader.nextCodePoint;
+      }
+      get nextCodePoint2() {
+        return this._reader.nextCodePoint2;
+      }
+      get nextCodePoint3() {
+        return this._reader.nextCodePoint3;
+      }
+      reset(source, start, end) {
+        this._reader.reset(source, start, end, this._unicodeMode);
+      }
+      rewind(index) {
+        this._reader.rewind(index);
+      }
+      advance() {
+        this._reader.advance();
+      }
+      eat(cp) {
+        return this._reader.eat(cp);
+      }
+      eat2(cp1, cp2) {
+        return this._reader.eat2(cp1, cp2);
+      }
+      eat3(cp1, cp2, cp3) {
+        return this._reader.eat3(cp1, cp2, cp3);
+      }
+      raise(message, context) {
+        var _a3, _b, _c;
+        throw newRegExpSyntaxError(this._srcCtx, {
+          unicode: (_a3 = context === null || context === void 0 ? void 0 : context.unicode) !== null && _a3 !== void 0 ? _a3 : this._unicodeMode && !this._unicodeSetsMode,
+          unicodeSets: (_b = context === null || context === void 0 ? void 0 : context.unicodeSets) !== null && _b !== void 0 ? _b : this._unicodeSetsMode
+        }, (_c = context === null || context === void 0 ? void 0 : context.index) !== null && _c !== void 0 ? _c : this.index, message);
+      }
+      eatRegExpBody() {
+        const start = this.index;
+        let inClass = false;
+        let escaped = false;
+        for (; ; ) {
+          const cp = this.currentCodePoint;
+          if (cp === -1 || isLineTerminator(cp)) {
+            const kind = inClass ? "character class" : "regular expression";
+            this.raise(`Unterminated ${kind}`);
+          }
+          if (escaped) {
+            escaped = false;
+          } else if (cp === REVERSE_SOLIDUS) {
+            escaped = true;
+          } else if (cp === LEFT_SQUARE_BRACKET) {
+            inClass = true;
+          } else if (cp === RIGHT_SQUARE_BRACKET) {
+            inClass = false;
+          } else if (cp === SOLIDUS && !inClass || cp === ASTERISK && this.index === start) {
+            break;
+          }
+          this.advance();
+        }
+        return this.index !== start;
+      }
+      consumePattern() {
+        const start = this.index;
+        this._numCapturingParens = this.countCapturingParens();
+        this._groupSpecifiers.clear();
+        this._backreferenceNames.clear();
+        this.onPatternEnter(start);
+        this.consumeDisjunction();
+        const cp = this.currentCodePoint;
+        if (this.currentCodePoint !== -1) {
+          if (cp === RIGHT_PARENTHESIS) {
+            this.raise("Unmatched ')'");
+          }
+          if (cp === REVERSE_SOLIDUS) {
+            this.raise("\\ at end of pattern");
+          }
+          if (cp === RIGHT_SQUARE_BRACKET || cp === RIGHT_CURLY_BRACKET) {
+            this.raise("Lone quantifier brackets");
+          }
+          const c3 = String.fromCodePoint(cp);
+          this.raise(`Unexpected character '${c3}'`);
+        }
+        for (const name of this._backreferenceNames) {
+          if (!this._groupSpecifiers.hasInPattern(name)) {
+            this.raise("Invalid named capture referenced");
+          }
+        }
+        this.onPatternLeave(start, this.index);
+      }
+      countCapturingParens() {
+        const start = this.index;
+        let inClass = false;
+        let escaped = false;
+        let count = 0;
+        let cp = 0;
+        while ((cp = this.currentCodePoint) !== -1) {
+          if (escaped) {
+            escaped = false;
+          } else if (cp === REVERSE_SOLIDUS) {
+            escaped = true;
+          } else if (cp === LEFT_SQUARE_BRACKET) {
+            inClass = true;
+          } else if (cp === RIGHT_SQUARE_BRACKET) {
+            inClass = false;
+          } else if (cp === LEFT_PARENTHESIS && !inClass && (this.nextCodePoint !== QUESTION_MARK || this.nextCodePoint2 === LESS_THAN_SIGN && this.nextCodePoint3 !== EQUALS_SIGN && this.nextCodePoint3 !== EXCLAMATION_MARK)) {
+            count += 1;
+          }
+          this.advance();
+        }
+        this.rewind(start);
+        return count;
+      }
+      consumeDisjunction() {
+        const start = this.index;
+        let i = 0;
+        this._groupSpecifiers.enterDisjunction();
+        this.onDisjunctionEnter(start);
+        do {
+          this.consumeAlternative(i++);
+        } while (this.eat(VERTICAL_LINE));
+        if (this.consumeQuantifier(true)) {
+          this.raise("Nothing to repeat");
+        }
+        if (this.eat(LEFT_CURLY_BRACKET)) {
+          this.raise("Lone quantifier brackets");
+        }
+        this.onDisjunctionLeave(start, this.index);
+        this._groupSpecifiers.leaveDisjunction();
+      }
+      consumeAlternative(i) {
+        const start = this.index;
+        this._groupSpecifiers.enterAlternative(i);
+        this.onAlternativeEnter(start, i);
+        while (this.currentCodePoint !== -1 && this.consumeTerm()) {
+        }
+        this.onAlternativeLeave(start, this.index, i);
+      }
+      consumeTerm() {
+        if (this._unicodeMode || this.strict) {
+          return this.consumeAssertion() || this.consumeAtom() && this.consumeOptionalQuantifier();
+        }
+        return this.consumeAssertion() && (!this._lastAssertionIsQuantifiable || this.consumeOptionalQuantifier()) || this.consumeExtendedAtom() && this.consumeOptionalQuantifier();
+      }
+      consumeOptionalQuantifier() {
+        this.consumeQuantifier();
+        return true;
+      }
+      consumeAssertion() {
+        const start = this.index;
+        this._lastAssertionIsQuantifiable = false;
+        if (this.eat(CIRCUMFLEX_ACCENT)) {
+          this.onEdgeAssertion(start, this.index, "start");
+          return true;
+        }
+        if (this.eat(DOLLAR_SIGN)) {
+          this.onEdgeAssertion(start, this.index, "end");
+          return true;
+        }
+        if (this.eat2(REVERSE_SOLIDUS, LATIN_CAPITAL_LETTER_B)) {
+          this.onWordBoundaryAssertion(start, this.index, "word", true);
+          return true;
+        }
+        if (this.eat2(REVERSE_SOLIDUS, LATIN_SMALL_LETTER_B)) {
+          this.onWordBoundaryAssertion(start, this.index, "word", false);
+          return true;
+        }
+        if (this.eat2(LEFT_PARENTHESIS, QUESTION_MARK)) {
+          const lookbehind = this.ecmaVersion >= 2018 && this.eat(LESS_THAN_SIGN);
+          let negate = false;
+          if (this.eat(EQUALS_SIGN) || (negate = this.eat(EXCLAMATION_MARK))) {
+            const kind = lookbehind ? "lookbehind" : "lookahead";
+            this.onLookaroundAssertionEnter(start, kind, negate);
+            this.consumeDisjunction();
+            if (!this.eat(RIGHT_PARENTHESIS)) {
+              this.raise("Unterminated group");
+            }
+            this._lastAssertionIsQuantifiable = !lookbehind && !this.strict;
+            this.onLookaroundAssertionLeave(start, this.index, kind, negate);
+            return true;
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      consumeQuantifier(noConsume = false) {
+        const start = this.index;
+        let min = 0;
+        let max = 0;
+        let greedy = false;
+        if (this.eat(ASTERISK)) {
+          min = 0;
+          max = Number.POSITIVE_INFINITY;
+        } else if (this.eat(PLUS_SIGN)) {
+          min = 1;
+          max = Number.POSITIVE_INFINITY;
+        } else if (this.eat(QUESTION_MARK)) {
+          min = 0;
+          max = 1;
+        } else if (this.eatBracedQuantifier(noConsume)) {
+          ({ min, max } = this._lastRange);
+        } else {
+          return false;
+        }
+        greedy = !this.eat(QUESTION_MARK);
+        if (!noConsume) {
+          this.onQuantifier(start, this.index, min, max, greedy);
+        }
+        return true;
+      }
+      eatBracedQuantifier(noError) {
+        const start = this.index;
+        if (this.eat(LEFT_CURLY_BRACKET)) {
+          if (this.eatDecimalDigits()) {
+            const min = this._lastIntValue;
+            let max = min;
+            if (this.eat(COMMA)) {
+              max = this.eatDecimalDigits() ? this._lastIntValue : Number.POSITIVE_INFINITY;
+            }
+            if (this.eat(RIGHT_CURLY_BRACKET)) {
+              if (!noError && max < min) {
+                this.raise("numbers out of order in {} quantifier");
+              }
+              this._lastRange = { min, max };
+              return true;
+            }
+          }
+          if (!noError && (this._unicodeMode || this.strict)) {
+            this.raise("Incomplete quantifier");
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      consumeAtom() {
+        return this.consumePatternCharacter() || this.consumeDot() || this.consumeReverseSolidusAtomEscape() || Boolean(this.consumeCharacterClass()) || this.consumeCapturingGroup() || this.consumeUncapturingGroup();
+      }
+      consumeDot() {
+        if (this.eat(FULL_STOP)) {
+          this.onAnyCharacterSet(this.index - 1, this.index, "any");
+          return true;
+        }
+        return false;
+      }
+      consumeReverseSolidusAtomEscape() {
+        const start = this.index;
+        if (this.eat(REVERSE_SOLIDUS)) {
+          if (this.consumeAtomEscape()) {
+            return true;
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      consumeUncapturingGroup() {
+        const start = this.index;
+        if (this.eat2(LEFT_PARENTHESIS, QUESTION_MARK)) {
+          this.onGroupEnter(start);
+          if (this.ecmaVersion >= 2025) {
+            this.consumeModifiers();
+          }
+          if (!this.eat(COLON)) {
+            this.rewind(start + 1);
+            this.raise("Invalid group");
+          }
+          this.consumeDisjunction();
+          if (!this.eat(RIGHT_PARENTHESIS)) {
+            this.raise("Unterminated group");
+          }
+          this.onGroupLeave(start, this.index);
+          return true;
+        }
+        return false;
+      }
+      consumeModifiers() {
+        const start = this.index;
+        const hasAddModifiers = this.eatModifiers();
+        const addModifiersEnd = this.index;
+        const hasHyphen = this.eat(HYPHEN_MINUS);
+        if (!hasAddModifiers && !hasHyphen) {
+          return false;
+        }
+        this.onModifiersEnter(start);
+        const addModifiers = this.parseModifiers(start, addModifiersEnd);
+        this.onAddModifiers(start, addModifiersEnd, addModifiers);
+        if (hasHyphen) {
+          const modifiersStart = this.index;
+          if (!this.eatModifiers() && !hasAddModifiers && this.currentCodePoint === COLON) {
+            this.raise("Invalid empty flags");
+          }
+          const modifiers = this.parseModifiers(modifiersStart, this.index);
+          for (const [flagName] of Object.entries(modifiers).filter(([, enable]) => enable)) {
+            if (addModifiers[flagName]) {
+              this.raise(`Duplicated flag '${String.fromCodePoint(FLAG_PROP_TO_CODEPOINT[flagName])}'`);
+            }
+          }
+          this.onRemoveModifiers(modifiersStart, this.index, modifiers);
+        }
+        this.onModifiersLeave(start, this.index);
+        return true;
+      }
+      consumeCapturingGroup() {
+        const start = this.index;
+        if (this.eat(LEFT_PARENTHESIS)) {
+          let name = null;
+          if (this.ecmaVersion >= 2018) {
+            if (this.consumeGroupSpecifier()) {
+              name = this._lastStrValue;
+            } else if (this.currentCodePoint === QUESTION_MARK) {
+              this.rewind(start);
+              return false;
+            }
+          } else if (this.currentCodePoint === QUESTION_MARK) {
+            this.rewind(start);
+            return false;
+          }
+          this.onCapturingGroupEnter(start, name);
+          this.consumeDisjunction();
+          if (!this.eat(RIGHT_PARENTHESIS)) {
+            this.raise("Unterminated group");
+          }
+          this.onCapturingGroupLeave(start, this.index, name);
+          return true;
+        }
+        return false;
+      }
+      consumeExtendedAtom() {
+        return this.consumeDot() || this.consumeReverseSolidusAtomEscape() || this.consumeReverseSolidusFollowedByC() || Boolean(this.consumeCharacterClass()) || this.consumeCapturingGroup() || this.consumeUncapturingGroup() || this.consumeInvalidBracedQuantifier() || this.consumeExtendedPatternCharacter();
+      }
+      consumeReverseSolidusFollowedByC() {
+        const start = this.index;
+        if (this.currentCodePoint === REVERSE_SOLIDUS && this.nextCodePoint === LATIN_SMALL_LETTER_C) {
+          this._lastIntValue = this.currentCodePoint;
+          this.advance();
+          this.onCharacter(start, this.index, REVERSE_SOLIDUS);
+          return true;
+        }
+        return false;
+      }
+      consumeInvalidBracedQuantifier() {
+        if (this.eatBracedQuantifier(true)) {
+          this.raise("Nothing to repeat");
+        }
+        return false;
+      }
+      consumePatternCharacter() {
+        const start = this.index;
+        const cp = this.currentCodePoint;
+        if (cp !== -1 && !isSyntaxCharacter(cp)) {
+          this.advance();
+          this.onCharacter(start, this.index, cp);
+          return true;
+        }
+        return false;
+      }
+      consumeExtendedPatternCharacter() {
+        const start = this.index;
+        const cp = this.currentCodePoint;
+        if (cp !== -1 && cp !== CIRCUMFLEX_ACCENT && cp !== DOLLAR_SIGN && cp !== REVERSE_SOLIDUS && cp !== FULL_STOP && cp !== ASTERISK && cp !== PLUS_SIGN && cp !== QUESTION_MARK && cp !== LEFT_PARENTHESIS && cp !== RIGHT_PARENTHESIS && cp !== LEFT_SQUARE_BRACKET && cp !== VERTICAL_LINE) {
+          this.advance();
+          this.onCharacter(start, this.index, cp);
+          return true;
+        }
+        return false;
+      }
+      consumeGroupSpecifier() {
+        const start = this.index;
+        if (this.eat(QUESTION_MARK)) {
+          if (this.eatGroupName()) {
+            if (!this._groupSpecifiers.hasInScope(this._lastStrValue)) {
+              this._groupSpecifiers.addToScope(this._lastStrValue);
+              return true;
+            }
+            this.raise("Duplicate capture group name");
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      consumeAtomEscape() {
+        if (this.consumeBackreference() || this.consumeCharacterClassEscape() || this.consumeCharacterEscape() || this._nFlag && this.consumeKGroupName()) {
+          return true;
+        }
+        if (this.strict || this._unicodeMode) {
+          this.raise("Invalid escape");
+        }
+        return false;
+      }
+      consumeBackreference() {
+        const start = this.index;
+        if (this.eatDecimalEscape()) {
+          const n = this._lastIntValue;
+          if (n <= this._numCapturingParens) {
+            this.onBackreference(start - 1, this.index, n);
+            return true;
+          }
+          if (this.strict || this._unicodeMode) {
+            this.raise("Invalid escape");
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      consumeCharacterClassEscape() {
+        var _a3;
+        const start = this.index;
+        if (this.eat(LATIN_SMALL_LETTER_D)) {
+          this._lastIntValue = -1;
+          this.onEscapeCharacterSet(start - 1, this.index, "digit", false);
+          return {};
+        }
+        if (this.eat(LATIN_CAPITAL_LETTER_D)) {
+          this._lastIntValue = -1;
+          this.onEscapeCharacterSet(start - 1, this.index, "digit", true);
+          return {};
+        }
+        if (this.eat(LATIN_SMALL_LETTER_S)) {
+          this._lastIntValue = -1;
+          this.onEscapeCharacterSet(start - 1, this.index, "space", false);
+          return {};
+        }
+        if (this.eat(LATIN_CAPITAL_LETTER_S)) {
+          this._lastIntValue = -1;
+          this.onEscapeCharacterSet(start - 1, this.index, "space", true);
+          return {};
+        }
+        if (this.eat(LATIN_SMALL_LETTER_W)) {
+          this._lastIntValue = -1;
+          this.onEscapeCharacterSet(start - 1, this.index, "word", false);
+          return {};
+        }
+        if (this.eat(LATIN_CAPITAL_LETTER_W)) {
+          this._lastIntValue = -1;
+          this.onEscapeCharacterSet(start - 1, this.index, "word", true);
+          return {};
+        }
+        let negate = false;
+        if (this._unicodeMode && this.ecmaVersion >= 2018 && (this.eat(LATIN_SMALL_LETTER_P) || (negate = this.eat(LATIN_CAPITAL_LETTER_P)))) {
+          this._lastIntValue = -1;
+          let result2 = null;
+          if (this.eat(LEFT_CURLY_BRACKET) && (result2 = this.eatUnicodePropertyValueExpression()) && this.eat(RIGHT_CURLY_BRACKET)) {
+            if (negate && result2.strings) {
+              this.raise("Invalid property name");
+            }
+            this.onUnicodePropertyCharacterSet(start - 1, this.index, "property", result2.key, result2.value, negate, (_a3 = result2.strings) !== null && _a3 !== void 0 ? _a3 : false);
+            return { mayContainStrings: result2.strings };
+          }
+          this.raise("Invalid property name");
+        }
+        return null;
+      }
+      consumeCharacterEscape() {
+        const start = this.index;
+        if (this.eatControlEscape() || this.eatCControlLetter() || this.eatZero() || this.eatHexEscapeSequence() || this.eatRegExpUnicodeEscapeSequence() || !this.strict && !this._unicodeMode && this.eatLegacyOctalEscapeSequence() || this.eatIdentityEscape()) {
+          this.onCharacter(start - 1, this.index, this._lastIntValue);
+          return true;
+        }
+        return false;
+      }
+      consumeKGroupName() {
+        const start = this.index;
+        if (this.eat(LATIN_SMALL_LETTER_K)) {
+          if (this.eatGroupName()) {
+            const groupName = this._lastStrValue;
+            this._backreferenceNames.add(groupName);
+            this.onBackreference(start - 1, this.index, groupName);
+            return true;
+          }
+          this.raise("Invalid named reference");
+        }
+        return false;
+      }
+      consumeCharacterClass() {
+        const start = this.index;
+        if (this.eat(LEFT_SQUARE_BRACKET)) {
+          const negate = this.eat(CIRCUMFLEX_ACCENT);
+          this.onCharacterClassEnter(start, negate, this._unicodeSetsMode);
+          const result2 = this.consumeClassContents();
+          if (!this.eat(RIGHT_SQUARE_BRACKET)) {
+            if (this.currentCodePoint === -1) {
+              this.raise("Unterminated character class");
+            }
+            this.raise("Invalid character in character class");
+          }
+          if (negate && result2.mayContainStrings) {
+            this.raise("Negated character class may contain strings");
+          }
+          this.onCharacterClassLeave(start, this.index, negate);
+          return result2;
+        }
+        return null;
+      }
+      consumeClassContents() {
+        if (this._unicodeSetsMode) {
+          if (this.currentCodePoint === RIGHT_SQUARE_BRACKET) {
+            return {};
+          }
+          const result2 = this.consumeClassSetExpression();
+          return result2;
+        }
+        const strict = this.strict || this._unicodeMode;
+        for (; ; ) {
+          const rangeStart = this.index;
+          if (!this.consumeClassAtom()) {
+            break;
+          }
+          const min = this._lastIntValue;
+          if (!this.eat(HYPHEN_MINUS)) {
+            continue;
+          }
+          this.onCharacter(this.index - 1, this.index, HYPHEN_MINUS);
+          if (!this.consumeClassAtom()) {
+            break;
+          }
+          const max = this._lastIntValue;
+          if (min === -1 || max === -1) {
+            if (strict) {
+              this.raise("Invalid character class");
+            }
+            continue;
+          }
+          if (min > max) {
+            this.raise("Range out of order in character class");
+          }
+          this.onCharacterClassRange(rangeStart, this.index, min, max);
+        }
+        return {};
+      }
+      consumeClassAtom() {
+        const start = this.index;
+        const cp = this.currentCodePoint;
+        if (cp !== -1 && cp !== REVERSE_SOLIDUS && cp !== RIGHT_SQUARE_BRACKET) {
+          this.advance();
+          this._lastIntValue = cp;
+          this.onCharacter(start, this.index, this._lastIntValue);
+          return true;
+        }
+        if (this.eat(REVERSE_SOLIDUS)) {
+          if (this.consumeClassEscape()) {
+            return true;
+          }
+          if (!this.strict && this.currentCodePoint === LATIN_SMALL_LETTER_C) {
+            this._lastIntValue = REVERSE_SOLIDUS;
+            this.onCharacter(start, this.index, this._lastIntValue);
+            return true;
+          }
+          if (this.strict || this._unicodeMode) {
+            this.raise("Invalid escape");
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      consumeClassEscape() {
+        const start = this.index;
+        if (this.eat(LATIN_SMALL_LETTER_B)) {
+          this._lastIntValue = BACKSPACE;
+          this.onCharacter(start - 1, this.index, this._lastIntValue);
+          return true;
+        }
+        if (this._unicodeMode && this.eat(HYPHEN_MINUS)) {
+          this._lastIntValue = HYPHEN_MINUS;
+          this.onCharacter(start - 1, this.index, this._lastIntValue);
+          return true;
+        }
+        let cp = 0;
+        if (!this.strict && !this._unicodeMode && this.currentCodePoint === LATIN_SMALL_LETTER_C && (isDecimalDigit(cp = this.nextCodePoint) || cp === LOW_LINE)) {
+          this.advance();
+          this.advance();
+          this._lastIntValue = cp % 32;
+          this.onCharacter(start - 1, this.index, this._lastIntValue);
+          return true;
+        }
+        return Boolean(this.consumeCharacterClassEscape()) || this.consumeCharacterEscape();
+      }
+      consumeClassSetExpression() {
+        const start = this.index;
+        let mayContainStrings = false;
+        let result2 = null;
+        if (this.consumeClassSetCharacter()) {
+          if (this.consumeClassSetRangeFromOperator(start)) {
+            this.consumeClassUnionRight({});
+            return {};
+          }
+          mayContainStrings = false;
+        } else if (result2 = this.consumeClassSetOperand()) {
+          mayContainStrings = result2.mayContainStrings;
+        } else {
+          const cp = this.currentCodePoint;
+          if (cp === REVERSE_SOLIDUS) {
+            this.advance();
+            this.raise("Invalid escape");
+          }
+          if (cp === this.nextCodePoint && isClassSetReservedDoublePunctuatorCharacter(cp)) {
+            this.raise("Invalid set operation in character class");
+          }
+          this.raise("Invalid character in character class");
+        }
+        if (this.eat2(AMPERSAND, AMPERSAND)) {
+          while (this.currentCodePoint !== AMPERSAND && (result2 = this.consumeClassSetOperand())) {
+            this.onClassIntersection(start, this.index);
+            if (!result2.mayContainStrings) {
+              mayContainStrings = false;
+            }
+            if (this.eat2(AMPERSAND, AMPERSAND)) {
+              continue;
+            }
+            return { mayContainStrings };
+          }
+          this.raise("Invalid character in character class");
+        }
+        if (this.eat2(HYPHEN_MINUS, HYPHEN_MINUS)) {
+          while (this.consumeClassSetOperand()) {
+            this.onClassSubtraction(start, this.index);
+            if (this.eat2(HYPHEN_MINUS, HYPHEN_MINUS)) {
+              continue;
+            }
+            return { mayContainStrings };
+          }
+          this.raise("Invalid character in character class");
+        }
+        return this.consumeClassUnionRight({ mayContainStrings });
+      }
+      consumeClassUnionRight(leftResult) {
+        let mayContainStrings = leftResult.mayContainStrings;
+        for (; ; ) {
+          const start = this.index;
+          if (this.consumeClassSetCharacter()) {
+            this.consumeClassSetRangeFromOperator(start);
+            continue;
+          }
+          const result2 = this.consumeClassSetOperand();
+          if (result2) {
+            if (result2.mayContainStrings) {
+              mayContainStrings = true;
+            }
+            continue;
+          }
+          break;
+        }
+        return { mayContainStrings };
+      }
+      consumeClassSetRangeFromOperator(start) {
+        const currentStart = this.index;
+        const min = this._lastIntValue;
+        if (this.eat(HYPHEN_MINUS)) {
+          if (this.consumeClassSetCharacter()) {
+            const max = this._lastIntValue;
+            if (min === -1 || max === -1) {
+              this.raise("Invalid character class");
+            }
+            if (min > max) {
+              this.raise("Range out of order in character class");
+            }
+            this.onCharacterClassRange(start, this.index, min, max);
+            return true;
+          }
+          this.rewind(currentStart);
+        }
+        return false;
+      }
+      consumeClassSetOperand() {
+        let result2 = null;
+        if (result2 = this.consumeNestedClass()) {
+          return result2;
+        }
+        if (result2 = this.consumeClassStringDisjunction()) {
+          return result2;
+        }
+        if (this.consumeClassSetCharacter()) {
+          return {};
+        }
+        return null;
+      }
+      consumeNestedClass() {
+        const start = this.index;
+        if (this.eat(LEFT_SQUARE_BRACKET)) {
+          const negate = this.eat(CIRCUMFLEX_ACCENT);
+          this.onCharacterClassEnter(start, negate, true);
+          const result2 = this.consumeClassContents();
+          if (!this.eat(RIGHT_SQUARE_BRACKET)) {
+            this.raise("Unterminated character class");
+          }
+          if (negate && result2.mayContainStrings) {
+            this.raise("Negated character class may contain strings");
+          }
+          this.onCharacterClassLeave(start, this.index, negate);
+          return result2;
+        }
+        if (this.eat(REVERSE_SOLIDUS)) {
+          const result2 = this.consumeCharacterClassEscape();
+          if (result2) {
+            return result2;
+          }
+          this.rewind(start);
+        }
+        return null;
+      }
+      consumeClassStringDisjunction() {
+        const start = this.index;
+        if (this.eat3(REVERSE_SOLIDUS, LATIN_SMALL_LETTER_Q, LEFT_CURLY_BRACKET)) {
+          this.onClassStringDisjunctionEnter(start);
+          let i = 0;
+          let mayContainStrings = false;
+          do {
+            if (this.consumeClassString(i++).mayContainStrings) {
+              mayContainStrings = true;
+            }
+          } while (this.eat(VERTICAL_LINE));
+          if (this.eat(RIGHT_CURLY_BRACKET)) {
+            this.onClassStringDisjunctionLeave(start, this.index);
+            return { mayContainStrings };
+          }
+          this.raise("Unterminated class string disjunction");
+        }
+        return null;
+      }
+      consumeClassString(i) {
+        const start = this.index;
+        let count = 0;
+        this.onStringAlternativeEnter(start, i);
+        while (this.currentCodePoint !== -1 && this.consumeClassSetCharacter()) {
+          count++;
+        }
+        this.onStringAlternativeLeave(start, this.index, i);
+        return { mayContainStrings: count !== 1 };
+      }
+      consumeClassSetCharacter() {
+        const start = this.index;
+        const cp = this.currentCodePoint;
+        if (cp !== this.nextCodePoint || !isClassSetReservedDoublePunctuatorCharacter(cp)) {
+          if (cp !== -1 && !isClassSetSyntaxCharacter(cp)) {
+            this._lastIntValue = cp;
+            this.advance();
+            this.onCharacter(start, this.index, this._lastIntValue);
+            return true;
+          }
+        }
+        if (this.eat(REVERSE_SOLIDUS)) {
+          if (this.consumeCharacterEscape()) {
+            return true;
+          }
+          if (isClassSetReservedPunctuator(this.currentCodePoint)) {
+            this._lastIntValue = this.currentCodePoint;
+            this.advance();
+            this.onCharacter(start, this.index, this._lastIntValue);
+            return true;
+          }
+          if (this.eat(LATIN_SMALL_LETTER_B)) {
+            this._lastIntValue = BACKSPACE;
+            this.onCharacter(start, this.index, this._lastIntValue);
+            return true;
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatGroupName() {
+        if (this.eat(LESS_THAN_SIGN)) {
+          if (this.eatRegExpIdentifierName() && this.eat(GREATER_THAN_SIGN)) {
+            return true;
+          }
+          this.raise("Invalid capture group name");
+        }
+        return false;
+      }
+      eatRegExpIdentifierName() {
+        if (this.eatRegExpIdentifierStart()) {
+          this._lastStrValue = String.fromCodePoint(this._lastIntValue);
+          while (this.eatRegExpIdentifierPart()) {
+            this._lastStrValue += String.fromCodePoint(this._lastIntValue);
+          }
+          return true;
+        }
+        return false;
+      }
+      eatRegExpIdentifierStart() {
+        const start = this.index;
+        const forceUFlag = !this._unicodeMode && this.ecmaVersion >= 2020;
+        let cp = this.currentCodePoint;
+        this.advance();
+        if (cp === REVERSE_SOLIDUS && this.eatRegExpUnicodeEscapeSequence(forceUFlag)) {
+          cp = this._lastIntValue;
+        } else if (forceUFlag && isLeadSurrogate(cp) && isTrailSurrogate(this.currentCodePoint)) {
+          cp = combineSurrogatePair(cp, this.currentCodePoint);
+          this.advance();
+        }
+        if (isIdentifierStartChar(cp)) {
+          this._lastIntValue = cp;
+          return true;
+        }
+        if (this.index !== start) {
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatRegExpIdentifierPart() {
+        const start = this.index;
+        const forceUFlag = !this._unicodeMode && this.ecmaVersion >= 2020;
+        let cp = this.currentCodePoint;
+        this.advance();
+        if (cp === REVERSE_SOLIDUS && this.eatRegExpUnicodeEscapeSequence(forceUFlag)) {
+          cp = this._lastIntValue;
+        } else if (forceUFlag && isLeadSurrogate(cp) && isTrailSurrogate(this.currentCodePoint)) {
+          cp = combineSurrogatePair(cp, this.currentCodePoint);
+          this.advance();
+        }
+        if (isIdentifierPartChar(cp)) {
+          this._lastIntValue = cp;
+          return true;
+        }
+        if (this.index !== start) {
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatCControlLetter() {
+        const start = this.index;
+        if (this.eat(LATIN_SMALL_LETTER_C)) {
+          if (this.eatControlLetter()) {
+            return true;
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatZero() {
+        if (this.currentCodePoint === DIGIT_ZERO && !isDecimalDigit(this.nextCodePoint)) {
+          this._lastIntValue = 0;
+          this.advance();
+          return true;
+        }
+        return false;
+      }
+      eatControlEscape() {
+        if (this.eat(LATIN_SMALL_LETTER_F)) {
+          this._lastIntValue = FORM_FEED;
+          return true;
+        }
+        if (this.eat(LATIN_SMALL_LETTER_N)) {
+          this._lastIntValue = LINE_FEED;
+          return true;
+        }
+        if (this.eat(LATIN_SMALL_LETTER_R)) {
+          this._lastIntValue = CARRIAGE_RETURN;
+          return true;
+        }
+        if (this.eat(LATIN_SMALL_LETTER_T)) {
+          this._lastIntValue = CHARACTER_TABULATION;
+          return true;
+        }
+        if (this.eat(LATIN_SMALL_LETTER_V)) {
+          this._lastIntValue = LINE_TABULATION;
+          return true;
+        }
+        return false;
+      }
+      eatControlLetter() {
+        const cp = this.currentCodePoint;
+        if (isLatinLetter(cp)) {
+          this.advance();
+          this._lastIntValue = cp % 32;
+          return true;
+        }
+        return false;
+      }
+      eatRegExpUnicodeEscapeSequence(forceUFlag = false) {
+        const start = this.index;
+        const uFlag = forceUFlag || this._unicodeMode;
+        if (this.eat(LATIN_SMALL_LETTER_U)) {
+          if (uFlag && this.eatRegExpUnicodeSurrogatePairEscape() || this.eatFixedHexDigits(4) || uFlag && this.eatRegExpUnicodeCodePointEscape()) {
+            return true;
+          }
+          if (this.strict || uFlag) {
+            this.raise("Invalid unicode escape");
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatRegExpUnicodeSurrogatePairEscape() {
+        const start = this.index;
+        if (this.eatFixedHexDigits(4)) {
+          const lead = this._lastIntValue;
+          if (isLeadSurrogate(lead) && this.eat(REVERSE_SOLIDUS) && this.eat(LATIN_SMALL_LETTER_U) && this.eatFixedHexDigits(4)) {
+            const trail = this._lastIntValue;
+            if (isTrailSurrogate(trail)) {
+              this._lastIntValue = combineSurrogatePair(lead, trail);
+              return true;
+            }
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatRegExpUnicodeCodePointEscape() {
+        const start = this.index;
+        if (this.eat(LEFT_CURLY_BRACKET) && this.eatHexDigits() && this.eat(RIGHT_CURLY_BRACKET) && isValidUnicode(this._lastIntValue)) {
+          return true;
+        }
+        this.rewind(start);
+        return false;
+      }
+      eatIdentityEscape() {
+        const cp = this.currentCodePoint;
+        if (this.isValidIdentityEscape(cp)) {
+          this._lastIntValue = cp;
+          this.advance();
+          return true;
+        }
+        return false;
+      }
+      isValidIdentityEscape(cp) {
+        if (cp === -1) {
+          return false;
+        }
+        if (this._unicodeMode) {
+          return isSyntaxCharacter(cp) || cp === SOLIDUS;
+        }
+        if (this.strict) {
+          return !isIdContinue(cp);
+        }
+        if (this._nFlag) {
+          return !(cp === LATIN_SMALL_LETTER_C || cp === LATIN_SMALL_LETTER_K);
+        }
+        return cp !== LATIN_SMALL_LETTER_C;
+      }
+      eatDecimalEscape() {
+        this._lastIntValue = 0;
+        let cp = this.currentCodePoint;
+        if (cp >= DIGIT_ONE && cp <= DIGIT_NINE) {
+          do {
+            this._lastIntValue = 10 * this._lastIntValue + (cp - DIGIT_ZERO);
+            this.advance();
+          } while ((cp = this.currentCodePoint) >= DIGIT_ZERO && cp <= DIGIT_NINE);
+          return true;
+        }
+        return false;
+      }
+      eatUnicodePropertyValueExpression() {
+        const start = this.index;
+        if (this.eatUnicodePropertyName() && this.eat(EQUALS_SIGN)) {
+          const key = this._lastStrValue;
+          if (this.eatUnicodePropertyValue()) {
+            const value = this._lastStrValue;
+            if (isValidUnicodeProperty(this.ecmaVersion, key, value)) {
+              return {
+                key,
+                value: value || null
+              };
+            }
+            this.raise("Invalid property name");
+          }
+        }
+        this.rewind(start);
+        if (this.eatLoneUnicodePropertyNameOrValue()) {
+          const nameOrValue = this._lastStrValue;
+          if (isValidUnicodeProperty(this.ecmaVersion, "General_Category", nameOrValue)) {
+            return {
+              key: "General_Category",
+              value: nameOrValue || null
+            };
+          }
+          if (isValidLoneUnicodeProperty(this.ecmaVersion, nameOrValue)) {
+            return {
+              key: nameOrValue,
+              value: null
+            };
+          }
+          if (this._unicodeSetsMode && isValidLoneUnicodePropertyOfString(this.ecmaVersion, nameOrValue)) {
+            return {
+              key: nameOrValue,
+              value: null,
+              strings: true
+            };
+          }
+          this.raise("Invalid property name");
+        }
+        return null;
+      }
+      eatUnicodePropertyName() {
+        this._lastStrValue = "";
+        while (isUnicodePropertyNameCharacter(this.currentCodePoint)) {
+          this._lastStrValue += String.fromCodePoint(this.currentCodePoint);
+          this.advance();
+        }
+        return this._lastStrValue !== "";
+      }
+      eatUnicodePropertyValue() {
+        this._lastStrValue = "";
+        while (isUnicodePropertyValueCharacter(this.currentCodePoint)) {
+          this._lastStrValue += String.fromCodePoint(this.currentCodePoint);
+          this.advance();
+        }
+        return this._lastStrValue !== "";
+      }
+      eatLoneUnicodePropertyNameOrValue() {
+        return this.eatUnicodePropertyValue();
+      }
+      eatHexEscapeSequence() {
+        const start = this.index;
+        if (this.eat(LATIN_SMALL_LETTER_X)) {
+          if (this.eatFixedHexDigits(2)) {
+            return true;
+          }
+          if (this._unicodeMode || this.strict) {
+            this.raise("Invalid escape");
+          }
+          this.rewind(start);
+        }
+        return false;
+      }
+      eatDecimalDigits() {
+        const start = this.index;
+        this._lastIntValue = 0;
+        while (isDecimalDigit(this.currentCodePoint)) {
+          this._lastIntValue = 10 * this._lastIntValue + digitToInt(this.currentCodePoint);
+          this.advance();
+        }
+        return this.index !== start;
+      }
+      eatHexDigits() {
+        const start = this.index;
+        this._lastIntValue = 0;
+        while (isHexDigit(this.currentCodePoint)) {
+          this._lastIntValue = 16 * this._lastIntValue + digitToInt(this.currentCodePoint);
+          this.advance();
+        }
+        return this.index !== start;
+      }
+      eatLegacyOctalEscapeSequence() {
+        if (this.eatOctalDigit()) {
+          const n1 = this._lastIntValue;
+          if (this.eatOctalDigit()) {
+            const n2 = this._lastIntValue;
+            if (n1 <= 3 && this.eatOctalDigit()) {
+              this._lastIntValue = n1 * 64 + n2 * 8 + this._lastIntValue;
+            } else {
+              this._lastIntValue = n1 * 8 + n2;
+            }
+          } else {
+            this._lastIntValue = n1;
+          }
+          return true;
+        }
+        return false;
+      }
+      eatOctalDigit() {
+        const cp = this.currentCodePoint;
+        if (isOctalDigit(cp)) {
+          this.advance();
+          this._lastIntValue = cp - DIGIT_ZERO;
+          return true;
+        }
+        this._lastIntValue = 0;
+        return false;
+      }
+      eatFixedHexDigits(length) {
+        const start = this.index;
+        this._lastIntValue = 0;
+        for (let i = 0; i < length; ++i) {
+          const cp = this.currentCodePoint;
+          if (!isHexDigit(cp)) {
+            this.rewind(start);
+            return false;
+          }
+          this._lastIntValue = 16 * this._lastIntValue + digitToInt(cp);
+          this.advance();
+        }
+        return true;
+      }
+      eatModifiers() {
+        let ate = false;
+        while (isRegularExpressionModifier(this.currentCodePoint)) {
+          this.advance();
+          ate = true;
+        }
+        return ate;
+      }
+      parseModifiers(start, end) {
+        const { ignoreCase, multiline, dotAll } = this.parseFlags(this._reader.source, start, end);
+        return { ignoreCase, multiline, dotAll };
+      }
+      parseFlags(source, start, end) {
+        const flags = {
+          global: false,
+          ignoreCase: false,
+          multiline: false,
+          unicode: false,
+          sticky: false,
+          dotAll: false,
+          hasIndices: false,
+          unicodeSets: false
+        };
+        const validFlags = /* @__PURE__ */ new Set();
+        validFlags.add(LATIN_SMALL_LETTER_G);
+        validFlags.add(LATIN_SMALL_LETTER_I);
+        validFlags.add(LATIN_SMALL_LETTER_M);
+        if (this.ecmaVersion >= 2015) {
+          validFlags.add(LATIN_SMALL_LETTER_U);
+          validFlags.add(LATIN_SMALL_LETTER_Y);
+          if (this.ecmaVersion >= 2018) {
+            validFlags.add(LATIN_SMALL_LETTER_S);
+            if (this.ecmaVersion >= 2022) {
+              validFlags.add(LATIN_SMALL_LETTER_D);
+              if (this.ecmaVersion >= 2024) {
+                validFlags.add(LATIN_SMALL_LETTER_V);
+              }
+            }
+          }
+        }
+        for (let i = start; i < end; ++i) {
+          const flag = source.charCodeAt(i);
+          if (validFlags.has(flag)) {
+            const prop = FLAG_CODEPOINT_TO_PROP[flag];
+            if (flags[prop]) {
+              this.raise(`Duplicated flag '${source[i]}'`, {
+                index: start
+              });
+            }
+            flags[prop] = true;
+          } else {
+            this.raise(`Invalid flag '${source[i]}'`, { index: start });
+          }
+        }
+        return flags;
+      }
+    };
+    DUMMY_PATTERN = {};
+    DUMMY_FLAGS = {};
+    DUMMY_CAPTURING_GROUP = {};
+    RegExpParserState = class {
+      constructor(options2) {
+        var _a3;
+        this._node = DUMMY_PATTERN;
+        this._expressionBufferMap = /* @__PURE__ */ new Map();
+        this._flags = DUMMY_FLAGS;
+        this._backreferences = [];
+        this._capturingGroups = [];
+        this.source = "";
+        this.strict = Boolean(options2 === null || options2 === void 0 ? void 0 : options2.strict);
+        this.ecmaVersion = (_a3 = options2 === null || options2 === void 0 ? void 0 : options2.ecmaVersion) !== null && _a3 !== void 0 ? _a3 : latestEcmaVersion;
+      }
+      get pattern() {
+        if (this._node.type !== "Pattern") {
+          throw new Error("UnknownError");
+        }
+        return this._node;
+      }
+      get flags() {
+        if (this._flags.type !== "Flags") {
+          throw new Error("UnknownError");
+        }
+        return this._flags;
+      }
+      onRegExpFlags(start, end, { global, ignoreCase, multiline, unicode, sticky, dotAll, hasIndices, unicodeSets }) {
+        this._flags = {
+          type: "Flags",
+          parent: null,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          global,
+          ignoreCase,
+          multiline,
+          unicode,
+          sticky,
+          dotAll,
+          hasIndices,
+          unicodeSets
+        };
+      }
+      onPatternEnter(start) {
+        this._node = {
+          type: "Pattern",
+          parent: null,
+          start,
+          end: start,
+          raw: "",
+          alternatives: []
+        };
+        this._backreferences.length = 0;
+        this._capturingGroups.length = 0;
+      }
+      onPatternLeave(start, end) {
+        this._node.end = end;
+        this._node.raw = this.source.slice(start, end);
+        for (const reference of this._backreferences) {
+          const ref = reference.ref;
+          const groups = typeof ref === "number" ? [this._capturingGroups[ref - 1]] : this._capturingGroups.filter((g2) => g2.name === ref);
+          if (groups.length === 1) {
+            const group2 = groups[0];
+            reference.ambiguous = false;
+            reference.resolved = group2;
+          } else {
+            reference.ambiguous = true;
+            reference.resolved = groups;
+          }
+          for (const group2 of groups) {
+            group2.references.push(reference);
+          }
+        }
+      }
+      onAlternativeEnter(start) {
+        const parent = this._node;
+        if (parent.type !== "Assertion" && parent.type !== "CapturingGroup" && parent.type !== "Group" && parent.type !== "Pattern") {
+          throw new Error("UnknownError");
+        }
+        this._node = {
+          type: "Alternative",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          elements: []
+        };
+        parent.alternatives.push(this._node);
+      }
+      onAlternativeLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+      onGroupEnter(start) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        const group2 = {
+          type: "Group",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          modifiers: null,
+          alternatives: []
+        };
+        this._node = group2;
+        parent.elements.push(this._node);
+      }
+      onGroupLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "Group" || node.parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+      onModifiersEnter(start) {
+        const parent = this._node;
+        if (parent.type !== "Group") {
+          throw new Error("UnknownError");
+        }
+        this._node = {
+          type: "Modifiers",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          add: null,
+          remove: null
+        };
+        parent.modifiers = this._node;
+      }
+      onModifiersLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "Modifiers" || node.parent.type !== "Group") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+      onAddModifiers(start, end, { ignoreCase, multiline, dotAll }) {
+        const parent = this._node;
+        if (parent.type !== "Modifiers") {
+          throw new Error("UnknownError");
+        }
+        parent.add = {
+          type: "ModifierFlags",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          ignoreCase,
+          multiline,
+          dotAll
+        };
+      }
+      onRemoveModifiers(start, end, { ignoreCase, multiline, dotAll }) {
+        const parent = this._node;
+        if (parent.type !== "Modifiers") {
+          throw new Error("UnknownError");
+        }
+        parent.remove = {
+          type: "ModifierFlags",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          ignoreCase,
+          multiline,
+          dotAll
+        };
+      }
+      onCapturingGroupEnter(start, name) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        this._node = {
+          type: "CapturingGroup",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          name,
+          alternatives: [],
+          references: []
+        };
+        parent.elements.push(this._node);
+        this._capturingGroups.push(this._node);
+      }
+      onCapturingGroupLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "CapturingGroup" || node.parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+      onQuantifier(start, end, min, max, greedy) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        const element = parent.elements.pop();
+        if (element == null || element.type === "Quantifier" || element.type === "Assertion" && element.kind !== "lookahead") {
+          throw new Error("UnknownError");
+        }
+        const node = {
+          type: "Quantifier",
+          parent,
+          start: element.start,
+          end,
+          raw: this.source.slice(element.start, end),
+          min,
+          max,
+          greedy,
+          element
+        };
+        parent.elements.push(node);
+        element.parent = node;
+      }
+      onLookaroundAssertionEnter(start, kind, negate) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        const node = this._node = {
+          type: "Assertion",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          kind,
+          negate,
+          alternatives: []
+        };
+        parent.elements.push(node);
+      }
+      onLookaroundAssertionLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "Assertion" || node.parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+      onEdgeAssertion(start, end, kind) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        parent.elements.push({
+          type: "Assertion",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          kind
+        });
+      }
+      onWordBoundaryAssertion(start, end, kind, negate) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        parent.elements.push({
+          type: "Assertion",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          kind,
+          negate
+        });
+      }
+      onAnyCharacterSet(start, end, kind) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        parent.elements.push({
+          type: "CharacterSet",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          kind
+        });
+      }
+      onEscapeCharacterSet(start, end, kind, negate) {
+        const parent = this._node;
+        if (parent.type !== "Alternative" && parent.type !== "CharacterClass") {
+          throw new Error("UnknownError");
+        }
+        parent.elements.push({
+          type: "CharacterSet",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          kind,
+          negate
+        });
+      }
+      onUnicodePropertyCharacterSet(start, end, kind, key, value, negate, strings) {
+        const parent = this._node;
+        if (parent.type !== "Alternative" && parent.type !== "CharacterClass") {
+          throw new Error("UnknownError");
+        }
+        const base = {
+          type: "CharacterSet",
+          parent: null,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          kind,
+          strings: null,
+          key
+        };
+        if (strings) {
+          if (parent.type === "CharacterClass" && !parent.unicodeSets || negate || value !== null) {
+            throw new Error("UnknownError");
+          }
+          parent.elements.push(Object.assign(Object.assign({}, base), { parent, strings, value, negate }));
+        } else {
+          parent.elements.push(Object.assign(Object.assign({}, base), { parent, strings, value, negate }));
+        }
+      }
+      onCharacter(start, end, value) {
+        const parent = this._node;
+        if (parent.type !== "Alternative" && parent.type !== "CharacterClass" && parent.type !== "StringAlternative") {
+          throw new Error("UnknownError");
+        }
+        parent.elements.push({
+          type: "Character",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          value
+        });
+      }
+      onBackreference(start, end, ref) {
+        const parent = this._node;
+        if (parent.type !== "Alternative") {
+          throw new Error("UnknownError");
+        }
+        const node = {
+          type: "Backreference",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          ref,
+          ambiguous: false,
+          resolved: DUMMY_CAPTURING_GROUP
+        };
+        parent.elements.push(node);
+        this._backreferences.push(node);
+      }
+      onCharacterClassEnter(start, negate, unicodeSets) {
+        const parent = this._node;
+        const base = {
+          type: "CharacterClass",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          unicodeSets,
+          negate,
+          elements: []
+        };
+        if (parent.type === "Alternative") {
+          const node = Object.assign(Object.assign({}, base), { parent });
+          this._node = node;
+          parent.elements.push(node);
+        } else if (parent.type === "CharacterClass" && parent.unicodeSets && unicodeSets) {
+          const node = Object.assign(Object.assign({}, base), {
+            parent,
+            unicodeSets
+          });
+          this._node = node;
+          parent.elements.push(node);
+        } else {
+          throw new Error("UnknownError");
+        }
+      }
+      onCharacterClassLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "CharacterClass" || node.parent.type !== "Alternative" && node.parent.type !== "CharacterClass") {
+          throw new Error("UnknownError");
+        }
+        const parent = node.parent;
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = parent;
+        const expression = this._expressionBufferMap.get(node);
+        if (!expression) {
+          return;
+        }
+        if (node.elements.length > 0) {
+          throw new Error("UnknownError");
+        }
+        this._expressionBufferMap.delete(node);
+        const newNode = {
+          type: "ExpressionCharacterClass",
+          parent,
+          start: node.start,
+          end: node.end,
+          raw: node.raw,
+          negate: node.negate,
+          expression
+        };
+        expression.parent = newNode;
+        if (node !== parent.elements.pop()) {
+          throw new Error("UnknownError");
+        }
+        parent.elements.push(newNode);
+      }
+      onCharacterClassRange(start, end) {
+        const parent = this._node;
+        if (parent.type !== "CharacterClass") {
+          throw new Error("UnknownError");
+        }
+        const elements = parent.elements;
+        const max = elements.pop();
+        if (!max || max.type !== "Character") {
+          throw new Error("UnknownError");
+        }
+        if (!parent.unicodeSets) {
+          const hyphen = elements.pop();
+          if (!hyphen || hyphen.type !== "Character" || hyphen.value !== HYPHEN_MINUS) {
+            throw new Error("UnknownError");
+          }
+        }
+        const min = elements.pop();
+        if (!min || min.type !== "Character") {
+          throw new Error("UnknownError");
+        }
+        const node = {
+          type: "CharacterClassRange",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          min,
+          max
+        };
+        min.parent = node;
+        max.parent = node;
+        elements.push(node);
+      }
+      onClassIntersection(start, end) {
+        var _a3;
+        const parent = this._node;
+        if (parent.type !== "CharacterClass" || !parent.unicodeSets) {
+          throw new Error("UnknownError");
+        }
+        const right = parent.elements.pop();
+        const left = (_a3 = this._expressionBufferMap.get(parent)) !== null && _a3 !== void 0 ? _a3 : parent.elements.pop();
+        if (!left || !right || left.type === "ClassSubtraction" || left.type !== "ClassIntersection" && !isClassSetOperand(left) || !isClassSetOperand(right)) {
+          throw new Error("UnknownError");
+        }
+        const node = {
+          type: "ClassIntersection",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          left,
+          right
+        };
+        left.parent = node;
+        right.parent = node;
+        this._expressionBufferMap.set(parent, node);
+      }
+      onClassSubtraction(start, end) {
+        var _a3;
+        const parent = this._node;
+        if (parent.type !== "CharacterClass" || !parent.unicodeSets) {
+          throw new Error("UnknownError");
+        }
+        const right = parent.elements.pop();
+        const left = (_a3 = this._expressionBufferMap.get(parent)) !== null && _a3 !== void 0 ? _a3 : parent.elements.pop();
+        if (!left || !right || left.type === "ClassIntersection" || left.type !== "ClassSubtraction" && !isClassSetOperand(left) || !isClassSetOperand(right)) {
+          throw new Error("UnknownError");
+        }
+        const node = {
+          type: "ClassSubtraction",
+          parent,
+          start,
+          end,
+          raw: this.source.slice(start, end),
+          left,
+          right
+        };
+        left.parent = node;
+        right.parent = node;
+        this._expressionBufferMap.set(parent, node);
+      }
+      onClassStringDisjunctionEnter(start) {
+        const parent = this._node;
+        if (parent.type !== "CharacterClass" || !parent.unicodeSets) {
+          throw new Error("UnknownError");
+        }
+        this._node = {
+          type: "ClassStringDisjunction",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          alternatives: []
+        };
+        parent.elements.push(this._node);
+      }
+      onClassStringDisjunctionLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "ClassStringDisjunction" || node.parent.type !== "CharacterClass") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+      onStringAlternativeEnter(start) {
+        const parent = this._node;
+        if (parent.type !== "ClassStringDisjunction") {
+          throw new Error("UnknownError");
+        }
+        this._node = {
+          type: "StringAlternative",
+          parent,
+          start,
+          end: start,
+          raw: "",
+          elements: []
+        };
+        parent.alternatives.push(this._node);
+      }
+      onStringAlternativeLeave(start, end) {
+        const node = this._node;
+        if (node.type !== "StringAlternative") {
+          throw new Error("UnknownError");
+        }
+        node.end = end;
+        node.raw = this.source.slice(start, end);
+        this._node = node.parent;
+      }
+    };
+    RegExpParser = class {
+      constructor(options2) {
+        this._state = new RegExpParserState(options2);
+        this._validator = new RegExpValidator(this._state);
+      }
+      parseLiteral(source, start = 0, end = source.length) {
+        this._state.source = source;
+        this._validator.validateLiteral(source, start, end);
+        const pattern = this._state.pattern;
+        const flags = this._state.flags;
+        const literal = {
+          type: "RegExpLiteral",
+          parent: null,
+          start,
+          end,
+          raw: source,
+          pattern,
+          flags
+        };
+        pattern.parent = literal;
+        flags.parent = literal;
+        return literal;
+      }
+      parseFlags(source, start = 0, end = source.length) {
+        this._state.source = source;
+        this._validator.validateFlags(source, start, end);
+        return this._state.flags;
+      }
+      parsePattern(source, start = 0, end = source.length, uFlagOrFlags = void 0) {
+        this._state.source = source;
+        this._validator.validatePattern(source, start, end, uFlagOrFlags);
+        return this._state.pattern;
+      }
+    };
+  }
+});
+
+// src/config/regex-reach.ts
+function ruleReach(raw2) {
+  let reach;
+  try {
+    reach = regexReach(raw2.pattern, raw2.flags ?? "");
+  } catch {
+    return void 0;
+  }
+  const unbounded = Number.POSITIVE_INFINITY;
+  return reach.chars === unbounded && reach.lines === unbounded ? void 0 : reach;
+}
+function regexReach(pattern, flags) {
+  const unicode = flags.includes("u") || flags.includes("v");
+  const ast = parsePattern(pattern, flags);
+  const chars = extent(ast, () => unicode ? 2 : 1);
+  const lines = extent(ast, (node) => matchesLineFeed(node, flags.includes("s")) ? 1 : 0);
+  return { chars: chars + 2, lines };
+}
+function parsePattern(pattern, flags) {
+  return new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
+    unicode: flags.includes("u"),
+    unicodeSets: flags.includes("v")
+  });
+}
+function extent(node, weight) {
+  switch (node.type) {
+    case "Pattern":
+    case "Group":
+    case "CapturingGroup":
+    case "Assertion":
+      if ("alternatives" in node) {
+        return Math.max(0, ...node.alternatives.map((alternative) => extent(alternative, weight)));
+      }
+      return 0;
+    case "Alternative":
+      return node.elements.reduce((sum, element) => sum + extent(element, weight), 0);
+    case "Quantifier": {
+      const inner = extent(node.element, weight);
+      if (inner === 0) return 0;
+      return node.max === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : node.max * inner;
+    }
+    case "Backreference": {
+      const groups = Array.isArray(node.resolved) ? node.resolved : [node.resolved];
+      return Math.max(...groups.map((group2) => extent(group2, weight)));
+    }
+    case "Character":
+    case "CharacterClass":
+    case "CharacterSet":
+    case "ExpressionCharacterClass":
+      return weight(node);
+    default:
+      return Number.POSITIVE_INFINITY;
+  }
+}
+function matchesLineFeed(node, dotAll) {
+  switch (node.type) {
+    case "Character":
+      return node.value === LINE_FEED2;
+    case "CharacterClassRange":
+      return node.min.value <= LINE_FEED2 && LINE_FEED2 <= node.max.value;
+    case "CharacterSet":
+      if (node.kind === "any") return dotAll;
+      if (node.kind === "space") return !node.negate;
+      if (node.kind === "digit" || node.kind === "word") return node.negate;
+      return true;
+    // \p{…}: assume it may
+    case "CharacterClass": {
+      const inClass = node.elements.some((element) => matchesLineFeed(element, dotAll));
+      return node.negate ? !inClass : inClass;
+    }
+    default:
+      return true;
+  }
+}
+var LINE_FEED2;
+var init_regex_reach = __esm({
+  "src/config/regex-reach.ts"() {
+    "use strict";
+    init_regexpp();
+    LINE_FEED2 = 10;
+  }
+});
+
+// src/config/ambiguous-repeat.ts
+function ambiguousRepeat(pattern, flags) {
+  let ast;
+  try {
+    ast = parsePattern(pattern, flags);
+  } catch {
+    return void 0;
+  }
+  return findIn(ast);
+}
+function findIn(node) {
+  if (node.type === "Quantifier") {
+    if (node.max === Number.POSITIVE_INFINITY && repeatsInside(node.element)) return node.raw;
+    return findIn(node.element);
+  }
+  if ("alternatives" in node) {
+    for (const alternative of node.alternatives) {
+      const found = findIn(alternative);
+      if (found) return found;
+    }
+  }
+  if (node.type === "Alternative") {
+    for (const element of node.elements) {
+      const found = findIn(element);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+function repeatsInside(node) {
+  if (node.type === "Quantifier")
+    return node.max >= 2 * Math.max(node.min, 1) && !isNullableOnly(node.element);
+  if (node.type !== "Group" && node.type !== "CapturingGroup") return false;
+  return node.alternatives.some((alternative) => {
+    const needed = alternative.elements.filter((element) => !canMatchEmpty(element));
+    if (needed.length === 0) return alternative.elements.some(repeatsInside);
+    return needed.length === 1 && repeatsInside(needed[0]);
+  });
+}
+function isNullableOnly(node) {
+  return node.type === "Assertion";
+}
+function canMatchEmpty(node) {
+  switch (node.type) {
+    case "Assertion":
+      return true;
+    case "Quantifier":
+      return node.min === 0 || canMatchEmpty(node.element);
+    case "Group":
+    case "CapturingGroup":
+      return node.alternatives.some((alternative) => alternative.elements.every(canMatchEmpty));
+    default:
+      return false;
+  }
+}
+var init_ambiguous_repeat = __esm({
+  "src/config/ambiguous-repeat.ts"() {
+    "use strict";
+    init_regex_reach();
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -1199,7 +3927,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -1207,7 +3935,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options2) => {
       if (typeof options2.expandRange === "function") {
         return options2.expandRange(...args, options2);
@@ -1416,7 +4144,7 @@ var require_parse = __commonJS({
       if (options2.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -1462,8 +4190,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -2159,7 +4887,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -2217,7 +4945,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse5 = require_parse();
     var utils = require_utils();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options2, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -2345,7 +5073,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -2413,12 +5141,18 @@ function listMatcher(globs) {
     return false;
   };
 }
+function usePrebuiltGlobs(sources) {
+  for (const [pattern, source] of Object.entries(sources)) prebuilt.set(pattern, source);
+}
+function patternSource(pattern) {
+  return prebuilt.get(pattern) ?? import_picomatch.default.makeRe(pattern, OPTIONS).source;
+}
 function union(patterns) {
   if (patterns.length === 0) return void 0;
-  const sources = patterns.map((pattern) => `(?:${import_picomatch.default.makeRe(pattern, OPTIONS).source})`);
+  const sources = patterns.map((pattern) => `(?:${patternSource(pattern)})`);
   return new RegExp(sources.join("|"), OPTIONS.flags);
 }
-var import_picomatch, GLOB_CHECKS, OPTIONS, made;
+var import_picomatch, GLOB_CHECKS, OPTIONS, made, prebuilt;
 var init_config_globs = __esm({
   "src/config/config-globs.ts"() {
     "use strict";
@@ -2436,6 +5170,7 @@ var init_config_globs = __esm({
     ];
     OPTIONS = { dot: true, flags: "s" };
     made = /* @__PURE__ */ new Map();
+    prebuilt = /* @__PURE__ */ new Map();
   }
 });
 
@@ -2504,17 +5239,31 @@ function compileRegex(source, flags, where) {
     throw new ConfigError(`${where}: invalid regular expression: ${oneLine}`);
   }
 }
-function compileAllow(allow, where) {
+function compileAllowRegex(source, where, isUsers) {
+  const regex = compileRegex(source, "", where);
+  if (isUsers) refuseAmbiguousRepeat(source, "", where);
+  return regex;
+}
+function compileAllow(allow, where, isUsers = false) {
   if (!allow) return EMPTY_ALLOW;
   return {
     secrets: (allow.secrets ?? []).map(
-      (s, i) => compileRegex(s, "", where(["allow", "secrets", i]))
+      (s, i) => compileAllowRegex(s, where(["allow", "secrets", i]), isUsers)
     ),
-    lines: (allow.lines ?? []).map((s, i) => compileRegex(s, "", where(["allow", "lines", i]))),
+    lines: (allow.lines ?? []).map(
+      (s, i) => compileAllowRegex(s, where(["allow", "lines", i]), isUsers)
+    ),
     stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()),
     paths: configGlobMatcher(allow.paths),
     commits: allow.commits ?? []
   };
+}
+function refuseAmbiguousRepeat(source, flags, where) {
+  const repeat = ambiguousRepeat(source, flags);
+  if (repeat === void 0) return;
+  throw new ConfigError(
+    `${where}: ${repeat} repeats a repeat: a line that almost matches takes exponential time to reject, and the scan would hang; repeat once (write (a+)+ as a+)`
+  );
 }
 function checkFlags(flags, where) {
   try {
@@ -2535,12 +5284,13 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
   if (!options2.prevalidated) {
     if (raw2.flags) checkFlags(raw2.flags, where(["flags"]));
     regex = buildRegex("g");
+    if (!source.builtin) refuseAmbiguousRepeat(raw2.pattern, raw2.flags ?? "", where(["pattern"]));
     if (new RegExp(raw2.pattern, raw2.flags ?? "").test("")) {
       throw new ConfigError(
         `${where(["pattern"])}: matches the empty string, so it would match everywhere`
       );
     }
-    allow = compileAllow(raw2.allow, where);
+    allow = compileAllow(raw2.allow, where, !source.builtin);
   }
   const secretGroup = resolveSecretGroup(
     raw2.pattern,
@@ -2618,6 +5368,7 @@ var init_compile_rules = __esm({
   "src/config/compile-rules.ts"() {
     "use strict";
     init_errors();
+    init_ambiguous_repeat();
     init_config_globs();
     init_field_text();
     init_secret_group();
@@ -2645,19 +5396,101 @@ var init_pattern_scope_store = __esm({
   }
 });
 
+// src/sources/read-text.ts
+import { isUtf8 } from "node:buffer";
+function utf16ByteOrder(bytes) {
+  const marked = bytes[0] === 255 && bytes[1] === 254 ? "le" : bytes[0] === 254 && bytes[1] === 255 ? "be" : void 0;
+  if (marked === void 0 || !bytes.subarray(2, SAMPLE_BYTES + 2).includes(0)) return void 0;
+  return marked === "le" && bytes[2] === 0 && bytes[3] === 0 ? void 0 : marked;
+}
+function unmarkedUtf16ByteOrder(bytes) {
+  const length = Math.min(bytes.length, SAMPLE_BYTES) & ~1;
+  if (length < 4 || !bytes.subarray(0, length).includes(0)) return void 0;
+  for (const order of ["le", "be"]) {
+    const high = order === "le" ? 1 : 0;
+    let ascii = 0;
+    let isText = true;
+    for (let at2 = 0; at2 < length && isText; at2 += 2) {
+      const low = bytes[at2 + 1 - high];
+      if (low === 0) isText = false;
+      else if (bytes[at2 + high] === 0) {
+        ascii++;
+        isText = low === 9 || low === 10 || low === 13 || low >= 32 && low !== 127;
+        isText &&= low < 128 || low >= 160;
+      }
+    }
+    if (isText && ascii * 10 >= length / 2 * 7) return order;
+  }
+  return void 0;
+}
+function utf16Order(bytes) {
+  const marked = utf16ByteOrder(bytes);
+  if (marked) return { order: marked, markBytes: 2 };
+  const unmarked = unmarkedUtf16ByteOrder(bytes);
+  return unmarked && { order: unmarked, markBytes: 0 };
+}
+function isUtf16Text(bytes) {
+  return utf16Order(bytes) !== void 0;
+}
+function nonTextBytes(sample) {
+  let count = 0;
+  for (let at2 = 0; at2 < sample.length; at2++) {
+    const byte = sample[at2];
+    if (byte < 128) {
+      const isBlank = byte >= 9 && byte <= 13 || byte === 27;
+      if (byte < 32 && !isBlank || byte === 127) count++;
+      continue;
+    }
+    const length = byte >= 194 && byte <= 223 ? 2 : byte >= 224 && byte <= 244 ? byte >= 240 ? 4 : 3 : 0;
+    let next = 1;
+    while (next < length && at2 + next < sample.length && (sample[at2 + next] & 192) === 128)
+      next++;
+    if (length > 0 && (next === length || at2 + next === sample.length)) at2 += next - 1;
+    else count++;
+  }
+  return count;
+}
+function isBinary(bytes) {
+  const sample = bytes.subarray(0, SAMPLE_BYTES);
+  if (!sample.includes(0) || isUtf16Text(bytes)) return false;
+  return nonTextBytes(sample) > sample.length * MOSTLY_TEXT;
+}
+function decodeText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const utf16 = utf16Order(buffer);
+  if (utf16?.order === "le") return buffer.toString("utf16le", utf16.markBytes);
+  if (utf16?.order === "be") {
+    const end = buffer.length - (buffer.length - utf16.markBytes) % 2;
+    return Buffer.from(buffer.subarray(utf16.markBytes, end)).swap16().toString("utf16le");
+  }
+  const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+var SAMPLE_BYTES, MOSTLY_TEXT;
+var init_read_text = __esm({
+  "src/sources/read-text.ts"() {
+    "use strict";
+    SAMPLE_BYTES = 8e3;
+    MOSTLY_TEXT = 0.1;
+  }
+});
+
 // src/read-regular-file.ts
 import { closeSync, constants as constants2, fstatSync, openSync, readFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
-function readRegularFile(path) {
+function readRegularText(path) {
+  return decodeText(readRegularFileBytes(path));
+}
+function readRegularFileBytes(path) {
   const fd = openSync(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
-    if (stats.isCharacterDevice() && resolve2(path) === "/dev/null") return "";
+    if (stats.isCharacterDevice() && resolve2(path) === "/dev/null") return Buffer.alloc(0);
     if (!stats.isFile()) {
       const code = stats.isDirectory() ? "EISDIR" : "not a regular file";
       throw Object.assign(new Error(`${path}: ${code}`), { code });
     }
-    return readFileSync(fd, "utf8");
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -2665,6 +5498,7 @@ function readRegularFile(path) {
 var init_read_regular_file = __esm({
   "src/read-regular-file.ts"() {
     "use strict";
+    init_read_text();
   }
 });
 
@@ -2733,7 +5567,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -2742,9 +5576,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -2878,7 +5712,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -2888,7 +5722,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -3032,7 +5866,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -3059,7 +5893,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -3070,7 +5904,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -3250,7 +6084,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -3276,7 +6110,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -8198,15 +11032,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -8217,8 +11051,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -8249,7 +11083,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -9965,7 +12799,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -9993,8 +12827,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -10118,6 +12952,22 @@ function problemsOf(issues, schema) {
     });
   });
 }
+function selfHoldingAlias(document2) {
+  let found;
+  (0, import_yaml.visit)(document2, {
+    Alias(_3, alias) {
+      const target = alias.resolve(document2);
+      if (target?.range && alias.range && target.range[0] <= alias.range[0]) {
+        if (alias.range[1] <= target.range[2]) {
+          found = alias;
+          return import_yaml.visit.BREAK;
+        }
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
 function parseYamlWithSchema(text, file, schema) {
   const lineCounter = new import_yaml.LineCounter();
   const document2 = (0, import_yaml.parseDocument)(text, {
@@ -10141,6 +12991,14 @@ function parseYamlWithSchema(text, file, schema) {
     }
     return void 0;
   };
+  const loop = selfHoldingAlias(document2);
+  if (loop) {
+    const line = lineCounter.linePos(loop.range[0]).line;
+    throw new ConfigError(
+      `${file}:${line}: not usable YAML: the alias *${loop.source} stands inside the value its anchor &${loop.source} names, so that value would hold itself`,
+      file
+    );
+  }
   let raw2;
   try {
     raw2 = document2.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
@@ -12821,7 +15679,7 @@ import { basename, join, relative, resolve as resolve3 } from "node:path";
 function readRuleFile(path, builtin, displayRoot) {
   let text;
   try {
-    text = readRegularFile(path);
+    text = readRegularText(path);
   } catch (error2) {
     throw new ConfigError(
       `${path}: cannot read rule file (${error2.code ?? error2})`
@@ -12850,2589 +15708,6 @@ var init_read_rule_files = __esm({
     init_load_rules();
     init_parse_yaml();
     init_rule_schema();
-  }
-});
-
-// node_modules/@eslint-community/regexpp/index.mjs
-function isIdStart(cp) {
-  if (cp < 65)
-    return false;
-  if (cp < 91)
-    return true;
-  if (cp < 97)
-    return false;
-  if (cp < 123)
-    return true;
-  return isLargeIdStart(cp);
-}
-function isIdContinue(cp) {
-  if (cp < 48)
-    return false;
-  if (cp < 58)
-    return true;
-  if (cp < 65)
-    return false;
-  if (cp < 91)
-    return true;
-  if (cp === 95)
-    return true;
-  if (cp < 97)
-    return false;
-  if (cp < 123)
-    return true;
-  return isLargeIdStart(cp) || isLargeIdContinue(cp);
-}
-function isLargeIdStart(cp) {
-  return isInRange(cp, largeIdStartRanges !== null && largeIdStartRanges !== void 0 ? largeIdStartRanges : largeIdStartRanges = initLargeIdStartRanges());
-}
-function isLargeIdContinue(cp) {
-  return isInRange(cp, largeIdContinueRanges !== null && largeIdContinueRanges !== void 0 ? largeIdContinueRanges : largeIdContinueRanges = initLargeIdContinueRanges());
-}
-function initLargeIdStartRanges() {
-  return restoreRanges("4q 0 b 0 5 0 6 m 2 u 2 cp 5 b f 4 8 0 2 0 3m 4 2 1 3 3 2 0 7 0 2 2 2 0 2 j 2 2a 2 3u 9 4l 2 11 2 1 7 14 3 1 1w q 5 3 1a 16 10 1 2 2q 2 0 g 1 8 1 b 2 3 0 h 0 2 t u 2g c 0 p w a 1 5 0 6 l 5 0 a 0 4 0 o o 8 a 6 n 2 6 h 15 1n 1h 4 0 j 0 8 9 g f 5 7 3 1 3 l 2 6 2 0 4 3 4 0 h 0 e 1 2 2 f 1 b 0 9 5 5 1 3 l 2 6 2 1 2 1 2 1 w 3 2 0 k 2 h 8 2 2 2 l 2 6 2 1 2 4 4 0 j 0 g 1 o 0 c 7 3 1 3 l 2 6 2 1 2 4 4 0 v 1 2 2 g 0 i 0 2 5 4 2 2 3 4 1 2 0 2 1 4 1 4 2 4 b n 0 1h 7 2 2 2 m 2 f 4 0 r 2 2 1 3 1 v 0 5 7 2 2 2 m 2 9 2 4 4 0 v 2 2 1 g 1 i 8 2 2 2 14 3 0 h 0 6 2 9 2 p 5 6 h 4 n 2 8 2 0 3 6 1n 1b 2 1 d 6 1n 1 2 0 2 4 2 n 2 0 2 9 2 1 a 0 3 4 2 0 m 3 x 0 1s 7 2 z s 4 38 16 l 0 h 5 5 3 4 0 4 1 8 2 5 c d 0 i 11 2 0 6 0 3 16 2 98 2 3 3 6 2 0 2 3 3 14 2 3 3 w 2 3 3 6 2 0 2 3 3 e 2 1k 2 3 3 1u 12 f h 2d 3 5 4 h7 3 g 2 p 6 22 4 a 8 h e i f h f c 2 2 g 1f 10 0 5 0 1w 2g 8 14 2 0 6 1x b u 1e t 3 4 c 17 5 p 1j m a 1g 2b 0 2m 1a i 7 1j t e 1 b 17 r z 16 2 b z 3 a 6 16 3 2 16 3 2 5 2 1 4 0 6 5b 1t 7p 3 5 3 11 3 5 3 7 2 0 2 0 2 0 2 u 3 1g 2 6 2 0 4 2 2 6 4 3 3 5 5 c 6 2 2 6 39 0 e 0 g g 2r 0 5 0 3 9 2 0 3 5 7 0 2 0 2 0 2 f 3 3 6 4 5 0 i 14 22g 6c 7 3 4 1 d 11 2 0 6 0 3 1j 8 0 h m a 6 2 6 2 6 2 6 2 6 2 6 2 6 2 6 fb 2 q 8 8 4 3 4 5 2d 5 4 2 2h 2 3 6 16 2 2l i v 1d f e9 533 1t h3g 1w 19 3 7g 4 f b 1 l 1a h u 3 27 14 8 3 2u 3 2a 5 0 f g 2 2 2 3 2 m u 1f f 1d 1r 5 4 0 2 1 c r b m q s 8 1a t 0 h 4 2 9 b 4 2 14 o 2 2 7 l m 4 0 4 1d 2 0 4 1 3 4 3 0 2 0 p 2 3 a 8 2 d 5 3 5 3 5 a 6 2 6 2 16 2 d 3 1 3 36 u 8mb d m 5 1c 6it a5 3 2x 13 6 d 4 6 0 2 9 2 c 2 4 2 0 2 1 2 1 2 2z y a2 j 1r 3 1h 15 b 39 4 2 3q 11 p 7 p c 2g 4 5 3 5 3 5 3 2 10 b 2 p 2 i 2 1 2 e 3 d z 3e 1y 1g 7g s 4 1c 1c v e t 6 11 b t 3 z 5 7 2 4 17 4d j z 5 z 5 13 9 1f d a 2 e 2 6 2 1 2 a 2 e 2 6 2 1 4 1f d 8m a l b 7 p 5 2 15 2 d 1t 5 3 0 2 17 2 1 4 0 3 m b m a u 1u i 2 1 b l b p 7 p 13 1j 7 1 1t 0 g 3 2 2 2 s 17 s 4 s 10 7 2 r s 1h b l b i e h 33 20 1k 1e e 1e e z 13 r a m 6z 15 7 1 h 5 i l i s b 0 9 l 17 h 1b k s m d 1g 1m 1 3 0 e 18 x o r z u 0 3 0 9 y 4 0 d 1b f 3 m 0 2 0 10 h 2 o k 1 1s 6 2 0 2 3 2 e 2 9 8 1a 13 7 3 1 3 l 2 6 2 1 2 4 4 0 j 0 d 4 v 9 2 0 3 0 2 11 2 0 q 0 2 0 19 1g j 3 l 2 v 1b l 1 2 0 55 1a 16 3 11 1b l 0 1o 16 e 0 20 q 12 6 56 17 39 1r w 7 3 0 3 7 2 1 2 n g 0 2 0 2n 7 3 12 h 0 2 0 t 0 b 13 8 0 m 0 c 19 k 0 j 20 i 0 52 w w 8 2 10 i 0 1e t 35 6 2 1 2 11 m 0 q 5 2 1 2 v f 0 o 17 m 0 6n i g 0 2 c 2 x 3h 0 28 pl 2v 33 6 5q d 8m 1sa 2o g tr i 5 q 32y 6 g6 5a2 t 1cz fs 8 u i 26 i t j 1b h 3 w k 6 i c1 18 5w 1r x o 3 o 19 22 6 0 1v c 1t 1 2 0 f 4 a 5p6 11 x 2o 36 e pd f 1e 5y6 3 2 6 2 1 2 88 a 0 u 2 3 0 f 4 8 az 1s5 2y 6 c 4 8 8 9 4mf 2c 2 1y 2 1 3 0 3 1 3 3 2 b 2 0 2 6 2 1s 2 3 3 7 2 6 2 r 2 3 2 4 2 0 4 6 2 9g 2 o 2 o 2 u 2 o 2 u 2 o 2 u 2 o 2 u 2 o 2 7 1f9 3l f 6 1j 1e 1d 1p 43 18 b 6 h 0 8y t j 17 dh r 6d t 3 0 5s u 2 2 2 1 2 6 3 4 a 1 69 6 2 3 2 1 2 e 2 5g 1o 1v 8 0 xh 3 2 q 2 1 2 0 3 0 2 9 2 3 2 0 2 0 7 0 5 0 2 0 2 0 2 2 2 1 2 0 3 0 2 0 2 0 2 0 2 0 2 1 2 0 3 3 2 6 2 3 2 3 2 0 2 9 2 g 6 2 2 4 2 g 3et wyn x 3dq 2 4gd 3 5rk g h9 1wj f1 15v 3t6 6 6jt upz 8qn");
-}
-function initLargeIdContinueRanges() {
-  return restoreRanges("53 0 g9 33 o 0 70 4 7e 18 2 0 2 1 2 1 2 2 1z a 1d u 7 0 2u 6 3 5 3 1 2 3 3 9 o 0 v q 2k a g 9 y 8 a 0 p 3 2 8 2 2 2 4 18 2 1o 8 17 n 2 w 1j 2 2 h 2 6 b 1 3 9 i 2 1l 0 2 6 3 1 3 2 a 0 b 1 3 9 f 0 3 2 1l 0 2 4 5 1 3 2 4 0 l b 4 0 c 2 1l 0 2 7 2 2 2 2 l 1 3 9 b 5 2 2 1l 0 2 6 3 1 3 2 6 4 b 1 3 9 j 0 1o 4 4 2 2 3 a 0 f 9 h 4 1k 0 2 6 2 2 2 3 8 1 c 1 3 9 i 2 1l 0 2 6 2 2 2 3 8 1 c 1 3 9 4 0 d 3 1k 1 2 6 2 2 2 3 a 0 b 1 3 9 i 2 1z 0 5 5 2 0 2 7 7 9 3 1 1q 0 3 6 d 7 2 9 2g 0 3 8 c 6 2 9 1r 1 7 9 c 0 2 0 2 0 5 1 1e j 2 1 6 a 2 z a 0 2t j 2 9 d 3 5 2 2 2 3 6 4 3 e b 2 e jk 2 a 8 pt 3 t 2 u 1 v 1 1t v a 0 3 9 y 2 2 a 40 0 3b b 5 b b 9 3l a 1p 4 1m 9 2 s 3 a 7 9 n d 2 1d g 4 1c g c 9 i 8 d 2 v c 3 9 19 d 1d j 9 9 7 9 3b 2 2 k 5 0 7 0 3 2 5j 1r el 1 1e 1 k 0 3g c 5 0 4 b 2db 2 3y 0 2p v ff 5 2y 1 2p 0 n51 9 1y 0 5 9 x 1 29 1 7l 0 4 0 5 0 o 4 5 0 2c 1 1f h b 9 7 h e a t 7 q c 19 3 1c d g 9 c 0 b 9 1c d d 0 9 1 3 9 y 2 1f 0 2 2 3 1 6 1 2 0 16 4 6 1 6l 7 2 1 3 9 fmt 0 ki f h f 4 1 p 2 5d 9 12 0 12 0 ig 0 6b 0 46 4 86 9 120 2 2 1 6 3 15 2 5 0 4m 1 fy 3 9 9 7 9 w 4 8u 1 v 4 x f 1z a 1e 3 3f 2 1i e w a 3 1 b 3 1a a 8 0 1a 9 7 2 11 d 2 9 6 1 19 0 d 2 1d d 9 3 2 b 2b b 7 0 3 0 4e b 6 9 7 3 1k 1 2 6 3 1 3 2 a 0 b 1 3 6 4 4 1w 8 2 0 3 0 2 3 2 4 2 0 f 1 2b h a 9 5 0 2a j d 9 5y 6 3 8 s 1 2b g g 9 2a c 9 9 7 j 1m e 5 9 6r e 4m 9 1z 5 2 1 3 3 2 0 2 1 d 9 3c 6 3 6 4 0 t 9 15 6 2 3 9 0 a a 1b f 5j 7 3t 9 1i 7 2 7 h 9 1l l 2 d 3f 5 4 0 2 1 2 6 2 0 9 9 1d 4 2 1 2 4 9 9 1j 9 7 0 77 3 a 1 2 0 1d 6 4 4 e a 44m 0 7 e 8uh r 1t3 9 2f 9 13 4 1o 6 q 9 ev 9 d2 0 2 1i 8 3 2a 0 c 1 f58 1 382 9 ef 19 3 m dd 1 1p 4 4 5 9 7 3 6 v 3 45 2 c 2 9 1 3 0 x 1 11p 1d e9 1i 5 1d 9 0 f 0 n 4 2 e 11t 6 2 g 3 6 2 1 2 4 2t 0 4h 6 a 9 9x 0 1q d dv d 6t 1 2 9 6h 0 3 0 8 1 6 0 d7 6 32 6 6 9 3o7 9 gvt3 6n");
-}
-function isInRange(cp, ranges) {
-  let l3 = 0, r2 = ranges.length / 2 | 0, i = 0, min = 0, max = 0;
-  while (l3 < r2) {
-    i = (l3 + r2) / 2 | 0;
-    min = ranges[2 * i];
-    max = ranges[2 * i + 1];
-    if (cp < min) {
-      r2 = i;
-    } else if (cp > max) {
-      l3 = i + 1;
-    } else {
-      return true;
-    }
-  }
-  return false;
-}
-function restoreRanges(data) {
-  let last = 0;
-  return data.split(" ").map((s) => last += parseInt(s, 36) | 0);
-}
-function isValidUnicodeProperty(version2, name, value) {
-  if (gcNameSet.has(name)) {
-    return version2 >= 2018 && gcValueSets.es2018.has(value);
-  }
-  if (scNameSet.has(name)) {
-    return version2 >= 2018 && scValueSets.es2018.has(value) || version2 >= 2019 && scValueSets.es2019.has(value) || version2 >= 2020 && scValueSets.es2020.has(value) || version2 >= 2021 && scValueSets.es2021.has(value) || version2 >= 2022 && scValueSets.es2022.has(value) || version2 >= 2023 && scValueSets.es2023.has(value);
-  }
-  return false;
-}
-function isValidLoneUnicodeProperty(version2, value) {
-  return version2 >= 2018 && binPropertySets.es2018.has(value) || version2 >= 2019 && binPropertySets.es2019.has(value) || version2 >= 2021 && binPropertySets.es2021.has(value);
-}
-function isValidLoneUnicodePropertyOfString(version2, value) {
-  return version2 >= 2024 && binPropertyOfStringsSets.es2024.has(value);
-}
-function isLatinLetter(code) {
-  return code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_Z || code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_Z;
-}
-function isDecimalDigit(code) {
-  return code >= DIGIT_ZERO && code <= DIGIT_NINE;
-}
-function isOctalDigit(code) {
-  return code >= DIGIT_ZERO && code <= DIGIT_SEVEN;
-}
-function isHexDigit(code) {
-  return code >= DIGIT_ZERO && code <= DIGIT_NINE || code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_F || code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_F;
-}
-function isLineTerminator(code) {
-  return code === LINE_FEED || code === CARRIAGE_RETURN || code === LINE_SEPARATOR || code === PARAGRAPH_SEPARATOR;
-}
-function isValidUnicode(code) {
-  return code >= MIN_CODE_POINT && code <= MAX_CODE_POINT;
-}
-function digitToInt(code) {
-  if (code >= LATIN_SMALL_LETTER_A && code <= LATIN_SMALL_LETTER_F) {
-    return code - LATIN_SMALL_LETTER_A + 10;
-  }
-  if (code >= LATIN_CAPITAL_LETTER_A && code <= LATIN_CAPITAL_LETTER_F) {
-    return code - LATIN_CAPITAL_LETTER_A + 10;
-  }
-  return code - DIGIT_ZERO;
-}
-function isLeadSurrogate(code) {
-  return code >= 55296 && code <= 56319;
-}
-function isTrailSurrogate(code) {
-  return code >= 56320 && code <= 57343;
-}
-function combineSurrogatePair(lead, trail) {
-  return (lead - 55296) * 1024 + (trail - 56320) + 65536;
-}
-function newRegExpSyntaxError(srcCtx, flags, index, message) {
-  let source = "";
-  if (srcCtx.kind === "literal") {
-    const literal = srcCtx.source.slice(srcCtx.start, srcCtx.end);
-    if (literal) {
-      source = `: ${literal}`;
-    }
-  } else if (srcCtx.kind === "pattern") {
-    const pattern = srcCtx.source.slice(srcCtx.start, srcCtx.end);
-    const flagsText = `${flags.unicode ? "u" : ""}${flags.unicodeSets ? "v" : ""}`;
-    source = `: /${pattern}/${flagsText}`;
-  }
-  return new RegExpSyntaxError(`Invalid regular expression${source}: ${message}`, index);
-}
-function isSyntaxCharacter(cp) {
-  return SYNTAX_CHARACTER.has(cp);
-}
-function isClassSetReservedDoublePunctuatorCharacter(cp) {
-  return CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER.has(cp);
-}
-function isClassSetSyntaxCharacter(cp) {
-  return CLASS_SET_SYNTAX_CHARACTER.has(cp);
-}
-function isClassSetReservedPunctuator(cp) {
-  return CLASS_SET_RESERVED_PUNCTUATOR.has(cp);
-}
-function isIdentifierStartChar(cp) {
-  return isIdStart(cp) || cp === DOLLAR_SIGN || cp === LOW_LINE;
-}
-function isIdentifierPartChar(cp) {
-  return isIdContinue(cp) || cp === DOLLAR_SIGN || cp === ZERO_WIDTH_NON_JOINER || cp === ZERO_WIDTH_JOINER;
-}
-function isUnicodePropertyNameCharacter(cp) {
-  return isLatinLetter(cp) || cp === LOW_LINE;
-}
-function isUnicodePropertyValueCharacter(cp) {
-  return isUnicodePropertyNameCharacter(cp) || isDecimalDigit(cp);
-}
-function isRegularExpressionModifier(ch) {
-  return ch === LATIN_SMALL_LETTER_I || ch === LATIN_SMALL_LETTER_M || ch === LATIN_SMALL_LETTER_S;
-}
-function isClassSetOperand(node) {
-  return node.type === "Character" || node.type === "CharacterSet" || node.type === "CharacterClass" || node.type === "ExpressionCharacterClass" || node.type === "ClassStringDisjunction";
-}
-var latestEcmaVersion, largeIdStartRanges, largeIdContinueRanges, DataSet, gcNameSet, scNameSet, gcValueSets, scValueSets, binPropertySets, binPropertyOfStringsSets, BACKSPACE, CHARACTER_TABULATION, LINE_FEED, LINE_TABULATION, FORM_FEED, CARRIAGE_RETURN, EXCLAMATION_MARK, NUMBER_SIGN, DOLLAR_SIGN, PERCENT_SIGN, AMPERSAND, LEFT_PARENTHESIS, RIGHT_PARENTHESIS, ASTERISK, PLUS_SIGN, COMMA, HYPHEN_MINUS, FULL_STOP, SOLIDUS, DIGIT_ZERO, DIGIT_ONE, DIGIT_SEVEN, DIGIT_NINE, COLON, SEMICOLON, LESS_THAN_SIGN, EQUALS_SIGN, GREATER_THAN_SIGN, QUESTION_MARK, COMMERCIAL_AT, LATIN_CAPITAL_LETTER_A, LATIN_CAPITAL_LETTER_B, LATIN_CAPITAL_LETTER_D, LATIN_CAPITAL_LETTER_F, LATIN_CAPITAL_LETTER_P, LATIN_CAPITAL_LETTER_S, LATIN_CAPITAL_LETTER_W, LATIN_CAPITAL_LETTER_Z, LOW_LINE, LATIN_SMALL_LETTER_A, LATIN_SMALL_LETTER_B, LATIN_SMALL_LETTER_C, LATIN_SMALL_LETTER_D, LATIN_SMALL_LETTER_F, LATIN_SMALL_LETTER_G, LATIN_SMALL_LETTER_I, LATIN_SMALL_LETTER_K, LATIN_SMALL_LETTER_M, LATIN_SMALL_LETTER_N, LATIN_SMALL_LETTER_P, LATIN_SMALL_LETTER_Q, LATIN_SMALL_LETTER_R, LATIN_SMALL_LETTER_S, LATIN_SMALL_LETTER_T, LATIN_SMALL_LETTER_U, LATIN_SMALL_LETTER_V, LATIN_SMALL_LETTER_W, LATIN_SMALL_LETTER_X, LATIN_SMALL_LETTER_Y, LATIN_SMALL_LETTER_Z, LEFT_SQUARE_BRACKET, REVERSE_SOLIDUS, RIGHT_SQUARE_BRACKET, CIRCUMFLEX_ACCENT, GRAVE_ACCENT, LEFT_CURLY_BRACKET, VERTICAL_LINE, RIGHT_CURLY_BRACKET, TILDE, ZERO_WIDTH_NON_JOINER, ZERO_WIDTH_JOINER, LINE_SEPARATOR, PARAGRAPH_SEPARATOR, MIN_CODE_POINT, MAX_CODE_POINT, GroupSpecifiersAsES2018, BranchID, GroupSpecifiersAsES2025, legacyImpl, unicodeImpl, Reader, RegExpSyntaxError, SYNTAX_CHARACTER, CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER, CLASS_SET_SYNTAX_CHARACTER, CLASS_SET_RESERVED_PUNCTUATOR, FLAG_PROP_TO_CODEPOINT, FLAG_CODEPOINT_TO_PROP, RegExpValidator, DUMMY_PATTERN, DUMMY_FLAGS, DUMMY_CAPTURING_GROUP, RegExpParserState, RegExpParser;
-var init_regexpp = __esm({
-  "node_modules/@eslint-community/regexpp/index.mjs"() {
-    latestEcmaVersion = 2025;
-    largeIdStartRanges = void 0;
-    largeIdContinueRanges = void 0;
-    DataSet = class {
-      constructor(raw2018, raw2019, raw2020, raw2021, raw2022, raw2023, raw2024, raw2025, raw2026) {
-        this._raw2018 = raw2018;
-        this._raw2019 = raw2019;
-        this._raw2020 = raw2020;
-        this._raw2021 = raw2021;
-        this._raw2022 = raw2022;
-        this._raw2023 = raw2023;
-        this._raw2024 = raw2024;
-        this._raw2025 = raw2025;
-        this._raw2026 = raw2026;
-      }
-      get es2018() {
-        var _a3;
-        return (_a3 = this._set2018) !== null && _a3 !== void 0 ? _a3 : this._set2018 = new Set(this._raw2018.split(" "));
-      }
-      get es2019() {
-        var _a3;
-        return (_a3 = this._set2019) !== null && _a3 !== void 0 ? _a3 : this._set2019 = new Set(this._raw2019.split(" "));
-      }
-      get es2020() {
-        var _a3;
-        return (_a3 = this._set2020) !== null && _a3 !== void 0 ? _a3 : this._set2020 = new Set(this._raw2020.split(" "));
-      }
-      get es2021() {
-        var _a3;
-        return (_a3 = this._set2021) !== null && _a3 !== void 0 ? _a3 : this._set2021 = new Set(this._raw2021.split(" "));
-      }
-      get es2022() {
-        var _a3;
-        return (_a3 = this._set2022) !== null && _a3 !== void 0 ? _a3 : this._set2022 = new Set(this._raw2022.split(" "));
-      }
-      get es2023() {
-        var _a3;
-        return (_a3 = this._set2023) !== null && _a3 !== void 0 ? _a3 : this._set2023 = new Set(this._raw2023.split(" "));
-      }
-      get es2024() {
-        var _a3;
-        return (_a3 = this._set2024) !== null && _a3 !== void 0 ? _a3 : this._set2024 = new Set(this._raw2024.split(" "));
-      }
-      get es2025() {
-        var _a3;
-        return (_a3 = this._set2025) !== null && _a3 !== void 0 ? _a3 : this._set2025 = new Set(this._raw2025.split(" "));
-      }
-      get es2026() {
-        var _a3;
-        return (_a3 = this._set2026) !== null && _a3 !== void 0 ? _a3 : this._set2026 = new Set(this._raw2026.split(" "));
-      }
-    };
-    gcNameSet = /* @__PURE__ */ new Set(["General_Category", "gc"]);
-    scNameSet = /* @__PURE__ */ new Set(["Script", "Script_Extensions", "sc", "scx"]);
-    gcValueSets = new DataSet("C Cased_Letter Cc Cf Close_Punctuation Cn Co Combining_Mark Connector_Punctuation Control Cs Currency_Symbol Dash_Punctuation Decimal_Number Enclosing_Mark Final_Punctuation Format Initial_Punctuation L LC Letter Letter_Number Line_Separator Ll Lm Lo Lowercase_Letter Lt Lu M Mark Math_Symbol Mc Me Mn Modifier_Letter Modifier_Symbol N Nd Nl No Nonspacing_Mark Number Open_Punctuation Other Other_Letter Other_Number Other_Punctuation Other_Symbol P Paragraph_Separator Pc Pd Pe Pf Pi Po Private_Use Ps Punctuation S Sc Separator Sk Sm So Space_Separator Spacing_Mark Surrogate Symbol Titlecase_Letter Unassigned Uppercase_Letter Z Zl Zp Zs cntrl digit punct", "", "", "", "", "", "", "", "");
-    scValueSets = new DataSet("Adlam Adlm Aghb Ahom Anatolian_Hieroglyphs Arab Arabic Armenian Armi Armn Avestan Avst Bali Balinese Bamu Bamum Bass Bassa_Vah Batak Batk Beng Bengali Bhaiksuki Bhks Bopo Bopomofo Brah Brahmi Brai Braille Bugi Buginese Buhd Buhid Cakm Canadian_Aboriginal Cans Cari Carian Caucasian_Albanian Chakma Cham Cher Cherokee Common Copt Coptic Cprt Cuneiform Cypriot Cyrillic Cyrl Deseret Deva Devanagari Dsrt Dupl Duployan Egyp Egyptian_Hieroglyphs Elba Elbasan Ethi Ethiopic Geor Georgian Glag Glagolitic Gonm Goth Gothic Gran Grantha Greek Grek Gujarati Gujr Gurmukhi Guru Han Hang Hangul Hani Hano Hanunoo Hatr Hatran Hebr Hebrew Hira Hiragana Hluw Hmng Hung Imperial_Aramaic Inherited Inscriptional_Pahlavi Inscriptional_Parthian Ital Java Javanese Kaithi Kali Kana Kannada Katakana Kayah_Li Khar Kharoshthi Khmer Khmr Khoj Khojki Khudawadi Knda Kthi Lana Lao Laoo Latin Latn Lepc Lepcha Limb Limbu Lina Linb Linear_A Linear_B Lisu Lyci Lycian Lydi Lydian Mahajani Mahj Malayalam Mand Mandaic Mani Manichaean Marc Marchen Masaram_Gondi Meetei_Mayek Mend Mende_Kikakui Merc Mero Meroitic_Cursive Meroitic_Hieroglyphs Miao Mlym Modi Mong Mongolian Mro Mroo Mtei Mult Multani Myanmar Mymr Nabataean Narb Nbat New_Tai_Lue Newa Nko Nkoo Nshu Nushu Ogam Ogham Ol_Chiki Olck Old_Hungarian Old_Italic Old_North_Arabian Old_Permic Old_Persian Old_South_Arabian Old_Turkic Oriya Orkh Orya Osage Osge Osma Osmanya Pahawh_Hmong Palm Palmyrene Pau_Cin_Hau Pauc Perm Phag Phags_Pa Phli Phlp Phnx Phoenician Plrd Prti Psalter_Pahlavi Qaac Qaai Rejang Rjng Runic Runr Samaritan Samr Sarb Saur Saurashtra Sgnw Sharada Shavian Shaw Shrd Sidd Siddham SignWriting Sind Sinh Sinhala Sora Sora_Sompeng Soyo Soyombo Sund Sundanese Sylo Syloti_Nagri Syrc Syriac Tagalog Tagb Tagbanwa Tai_Le Tai_Tham Tai_Viet Takr Takri Tale Talu Tamil Taml Tang Tangut Tavt Telu Telugu Tfng Tglg Thaa Thaana Thai Tibetan Tibt Tifinagh Tirh Tirhuta Ugar Ugaritic Vai Vaii Wara Warang_Citi Xpeo Xsux Yi Yiii Zanabazar_Square Zanb Zinh Zyyy", "Dogr Dogra Gong Gunjala_Gondi Hanifi_Rohingya Maka Makasar Medefaidrin Medf Old_Sogdian Rohg Sogd Sogdian Sogo", "Elym Elymaic Hmnp Nand Nandinagari Nyiakeng_Puachue_Hmong Wancho Wcho", "Chorasmian Chrs Diak Dives_Akuru Khitan_Small_Script Kits Yezi Yezidi", "Cpmn Cypro_Minoan Old_Uyghur Ougr Tangsa Tnsa Toto Vith Vithkuqi", "Berf Beria_Erfe Gara Garay Gukh Gurung_Khema Hrkt Jurc Jurchen Katakana_Or_Hiragana Kawi Kirat_Rai Krai Nag_Mundari Nagm Ol_Onal Onao Pcun Proto_Cuneiform Seal Sidetic Sidt Sunu Sunuwar Tai_Yo Tayo Todhri Todr Tolong_Siki Tols Tulu_Tigalari Tutg Unknown Zzzz", "", "", "");
-    binPropertySets = new DataSet("AHex ASCII ASCII_Hex_Digit Alpha Alphabetic Any Assigned Bidi_C Bidi_Control Bidi_M Bidi_Mirrored CI CWCF CWCM CWKCF CWL CWT CWU Case_Ignorable Cased Changes_When_Casefolded Changes_When_Casemapped Changes_When_Lowercased Changes_When_NFKC_Casefolded Changes_When_Titlecased Changes_When_Uppercased DI Dash Default_Ignorable_Code_Point Dep Deprecated Dia Diacritic Emoji Emoji_Component Emoji_Modifier Emoji_Modifier_Base Emoji_Presentation Ext Extender Gr_Base Gr_Ext Grapheme_Base Grapheme_Extend Hex Hex_Digit IDC IDS IDSB IDST IDS_Binary_Operator IDS_Trinary_Operator ID_Continue ID_Start Ideo Ideographic Join_C Join_Control LOE Logical_Order_Exception Lower Lowercase Math NChar Noncharacter_Code_Point Pat_Syn Pat_WS Pattern_Syntax Pattern_White_Space QMark Quotation_Mark RI Radical Regional_Indicator SD STerm Sentence_Terminal Soft_Dotted Term Terminal_Punctuation UIdeo Unified_Ideograph Upper Uppercase VS Variation_Selector White_Space XIDC XIDS XID_Continue XID_Start space", "Extended_Pictographic", "", "EBase EComp EMod EPres ExtPict", "", "", "", "", "");
-    binPropertyOfStringsSets = new DataSet("", "", "", "", "", "", "Basic_Emoji Emoji_Keycap_Sequence RGI_Emoji RGI_Emoji_Flag_Sequence RGI_Emoji_Modifier_Sequence RGI_Emoji_Tag_Sequence RGI_Emoji_ZWJ_Sequence", "", "");
-    BACKSPACE = 8;
-    CHARACTER_TABULATION = 9;
-    LINE_FEED = 10;
-    LINE_TABULATION = 11;
-    FORM_FEED = 12;
-    CARRIAGE_RETURN = 13;
-    EXCLAMATION_MARK = 33;
-    NUMBER_SIGN = 35;
-    DOLLAR_SIGN = 36;
-    PERCENT_SIGN = 37;
-    AMPERSAND = 38;
-    LEFT_PARENTHESIS = 40;
-    RIGHT_PARENTHESIS = 41;
-    ASTERISK = 42;
-    PLUS_SIGN = 43;
-    COMMA = 44;
-    HYPHEN_MINUS = 45;
-    FULL_STOP = 46;
-    SOLIDUS = 47;
-    DIGIT_ZERO = 48;
-    DIGIT_ONE = 49;
-    DIGIT_SEVEN = 55;
-    DIGIT_NINE = 57;
-    COLON = 58;
-    SEMICOLON = 59;
-    LESS_THAN_SIGN = 60;
-    EQUALS_SIGN = 61;
-    GREATER_THAN_SIGN = 62;
-    QUESTION_MARK = 63;
-    COMMERCIAL_AT = 64;
-    LATIN_CAPITAL_LETTER_A = 65;
-    LATIN_CAPITAL_LETTER_B = 66;
-    LATIN_CAPITAL_LETTER_D = 68;
-    LATIN_CAPITAL_LETTER_F = 70;
-    LATIN_CAPITAL_LETTER_P = 80;
-    LATIN_CAPITAL_LETTER_S = 83;
-    LATIN_CAPITAL_LETTER_W = 87;
-    LATIN_CAPITAL_LETTER_Z = 90;
-    LOW_LINE = 95;
-    LATIN_SMALL_LETTER_A = 97;
-    LATIN_SMALL_LETTER_B = 98;
-    LATIN_SMALL_LETTER_C = 99;
-    LATIN_SMALL_LETTER_D = 100;
-    LATIN_SMALL_LETTER_F = 102;
-    LATIN_SMALL_LETTER_G = 103;
-    LATIN_SMALL_LETTER_I = 105;
-    LATIN_SMALL_LETTER_K = 107;
-    LATIN_SMALL_LETTER_M = 109;
-    LATIN_SMALL_LETTER_N = 110;
-    LATIN_SMALL_LETTER_P = 112;
-    LATIN_SMALL_LETTER_Q = 113;
-    LATIN_SMALL_LETTER_R = 114;
-    LATIN_SMALL_LETTER_S = 115;
-    LATIN_SMALL_LETTER_T = 116;
-    LATIN_SMALL_LETTER_U = 117;
-    LATIN_SMALL_LETTER_V = 118;
-    LATIN_SMALL_LETTER_W = 119;
-    LATIN_SMALL_LETTER_X = 120;
-    LATIN_SMALL_LETTER_Y = 121;
-    LATIN_SMALL_LETTER_Z = 122;
-    LEFT_SQUARE_BRACKET = 91;
-    REVERSE_SOLIDUS = 92;
-    RIGHT_SQUARE_BRACKET = 93;
-    CIRCUMFLEX_ACCENT = 94;
-    GRAVE_ACCENT = 96;
-    LEFT_CURLY_BRACKET = 123;
-    VERTICAL_LINE = 124;
-    RIGHT_CURLY_BRACKET = 125;
-    TILDE = 126;
-    ZERO_WIDTH_NON_JOINER = 8204;
-    ZERO_WIDTH_JOINER = 8205;
-    LINE_SEPARATOR = 8232;
-    PARAGRAPH_SEPARATOR = 8233;
-    MIN_CODE_POINT = 0;
-    MAX_CODE_POINT = 1114111;
-    GroupSpecifiersAsES2018 = class {
-      constructor() {
-        this.groupName = /* @__PURE__ */ new Set();
-      }
-      clear() {
-        this.groupName.clear();
-      }
-      isEmpty() {
-        return !this.groupName.size;
-      }
-      hasInPattern(name) {
-        return this.groupName.has(name);
-      }
-      hasInScope(name) {
-        return this.hasInPattern(name);
-      }
-      addToScope(name) {
-        this.groupName.add(name);
-      }
-      enterDisjunction() {
-      }
-      enterAlternative() {
-      }
-      leaveDisjunction() {
-      }
-    };
-    BranchID = class _BranchID {
-      constructor(parent, base) {
-        this.parent = parent;
-        this.base = base !== null && base !== void 0 ? base : this;
-      }
-      separatedFrom(other) {
-        var _a3, _b;
-        if (this.base === other.base && this !== other) {
-          return true;
-        }
-        if (other.parent && this.separatedFrom(other.parent)) {
-          return true;
-        }
-        return (_b = (_a3 = this.parent) === null || _a3 === void 0 ? void 0 : _a3.separatedFrom(other)) !== null && _b !== void 0 ? _b : false;
-      }
-      child() {
-        return new _BranchID(this, null);
-      }
-      sibling() {
-        return new _BranchID(this.parent, this.base);
-      }
-    };
-    GroupSpecifiersAsES2025 = class {
-      constructor() {
-        this.branchID = new BranchID(null, null);
-        this.groupNames = /* @__PURE__ */ new Map();
-      }
-      clear() {
-        this.branchID = new BranchID(null, null);
-        this.groupNames.clear();
-      }
-      isEmpty() {
-        return !this.groupNames.size;
-      }
-      enterDisjunction() {
-        this.branchID = this.branchID.child();
-      }
-      enterAlternative(index) {
-        if (index === 0) {
-          return;
-        }
-        this.branchID = this.branchID.sibling();
-      }
-      leaveDisjunction() {
-        this.branchID = this.branchID.parent;
-      }
-      hasInPattern(name) {
-        return this.groupNames.has(name);
-      }
-      hasInScope(name) {
-        const branches = this.groupNames.get(name);
-        if (!branches) {
-          return false;
-        }
-        for (const branch of branches) {
-          if (!branch.separatedFrom(this.branchID)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      addToScope(name) {
-        const branches = this.groupNames.get(name);
-        if (branches) {
-          branches.push(this.branchID);
-          return;
-        }
-        this.groupNames.set(name, [this.branchID]);
-      }
-    };
-    legacyImpl = {
-      at(s, end, i) {
-        return i < end ? s.charCodeAt(i) : -1;
-      },
-      width(c3) {
-        return 1;
-      }
-    };
-    unicodeImpl = {
-      at(s, end, i) {
-        return i < end ? s.codePointAt(i) : -1;
-      },
-      width(c3) {
-        return c3 > 65535 ? 2 : 1;
-      }
-    };
-    Reader = class {
-      constructor() {
-        this._impl = legacyImpl;
-        this._s = "";
-        this._i = 0;
-        this._end = 0;
-        this._cp1 = -1;
-        this._w1 = 1;
-        this._cp2 = -1;
-        this._w2 = 1;
-        this._cp3 = -1;
-        this._w3 = 1;
-        this._cp4 = -1;
-      }
-      get source() {
-        return this._s;
-      }
-      get index() {
-        return this._i;
-      }
-      get currentCodePoint() {
-        return this._cp1;
-      }
-      get nextCodePoint() {
-        return this._cp2;
-      }
-      get nextCodePoint2() {
-        return this._cp3;
-      }
-      get nextCodePoint3() {
-        return this._cp4;
-      }
-      reset(source, start, end, uFlag) {
-        this._impl = uFlag ? unicodeImpl : legacyImpl;
-        this._s = source;
-        this._end = end;
-        this.rewind(start);
-      }
-      rewind(index) {
-        const impl = this._impl;
-        this._i = index;
-        this._cp1 = impl.at(this._s, this._end, index);
-        this._w1 = impl.width(this._cp1);
-        this._cp2 = impl.at(this._s, this._end, index + this._w1);
-        this._w2 = impl.width(this._cp2);
-        this._cp3 = impl.at(this._s, this._end, index + this._w1 + this._w2);
-        this._w3 = impl.width(this._cp3);
-        this._cp4 = impl.at(this._s, this._end, index + this._w1 + this._w2 + this._w3);
-      }
-      advance() {
-        if (this._cp1 !== -1) {
-          const impl = this._impl;
-          this._i += this._w1;
-          this._cp1 = this._cp2;
-          this._w1 = this._w2;
-          this._cp2 = this._cp3;
-          this._w2 = impl.width(this._cp2);
-          this._cp3 = this._cp4;
-          this._w3 = impl.width(this._cp3);
-          this._cp4 = impl.at(this._s, this._end, this._i + this._w1 + this._w2 + this._w3);
-        }
-      }
-      eat(cp) {
-        if (this._cp1 === cp) {
-          this.advance();
-          return true;
-        }
-        return false;
-      }
-      eat2(cp1, cp2) {
-        if (this._cp1 === cp1 && this._cp2 === cp2) {
-          this.advance();
-          this.advance();
-          return true;
-        }
-        return false;
-      }
-      eat3(cp1, cp2, cp3) {
-        if (this._cp1 === cp1 && this._cp2 === cp2 && this._cp3 === cp3) {
-          this.advance();
-          this.advance();
-          this.advance();
-          return true;
-        }
-        return false;
-      }
-    };
-    RegExpSyntaxError = class extends SyntaxError {
-      constructor(message, index) {
-        super(message);
-        this.index = index;
-      }
-    };
-    SYNTAX_CHARACTER = /* @__PURE__ */ new Set([
-      CIRCUMFLEX_ACCENT,
-      DOLLAR_SIGN,
-      REVERSE_SOLIDUS,
-      FULL_STOP,
-      ASTERISK,
-      PLUS_SIGN,
-      QUESTION_MARK,
-      LEFT_PARENTHESIS,
-      RIGHT_PARENTHESIS,
-      LEFT_SQUARE_BRACKET,
-      RIGHT_SQUARE_BRACKET,
-      LEFT_CURLY_BRACKET,
-      RIGHT_CURLY_BRACKET,
-      VERTICAL_LINE
-    ]);
-    CLASS_SET_RESERVED_DOUBLE_PUNCTUATOR_CHARACTER = /* @__PURE__ */ new Set([
-      AMPERSAND,
-      EXCLAMATION_MARK,
-      NUMBER_SIGN,
-      DOLLAR_SIGN,
-      PERCENT_SIGN,
-      ASTERISK,
-      PLUS_SIGN,
-      COMMA,
-      FULL_STOP,
-      COLON,
-      SEMICOLON,
-      LESS_THAN_SIGN,
-      EQUALS_SIGN,
-      GREATER_THAN_SIGN,
-      QUESTION_MARK,
-      COMMERCIAL_AT,
-      CIRCUMFLEX_ACCENT,
-      GRAVE_ACCENT,
-      TILDE
-    ]);
-    CLASS_SET_SYNTAX_CHARACTER = /* @__PURE__ */ new Set([
-      LEFT_PARENTHESIS,
-      RIGHT_PARENTHESIS,
-      LEFT_SQUARE_BRACKET,
-      RIGHT_SQUARE_BRACKET,
-      LEFT_CURLY_BRACKET,
-      RIGHT_CURLY_BRACKET,
-      SOLIDUS,
-      HYPHEN_MINUS,
-      REVERSE_SOLIDUS,
-      VERTICAL_LINE
-    ]);
-    CLASS_SET_RESERVED_PUNCTUATOR = /* @__PURE__ */ new Set([
-      AMPERSAND,
-      HYPHEN_MINUS,
-      EXCLAMATION_MARK,
-      NUMBER_SIGN,
-      PERCENT_SIGN,
-      COMMA,
-      COLON,
-      SEMICOLON,
-      LESS_THAN_SIGN,
-      EQUALS_SIGN,
-      GREATER_THAN_SIGN,
-      COMMERCIAL_AT,
-      GRAVE_ACCENT,
-      TILDE
-    ]);
-    FLAG_PROP_TO_CODEPOINT = {
-      global: LATIN_SMALL_LETTER_G,
-      ignoreCase: LATIN_SMALL_LETTER_I,
-      multiline: LATIN_SMALL_LETTER_M,
-      unicode: LATIN_SMALL_LETTER_U,
-      sticky: LATIN_SMALL_LETTER_Y,
-      dotAll: LATIN_SMALL_LETTER_S,
-      hasIndices: LATIN_SMALL_LETTER_D,
-      unicodeSets: LATIN_SMALL_LETTER_V
-    };
-    FLAG_CODEPOINT_TO_PROP = Object.fromEntries(Object.entries(FLAG_PROP_TO_CODEPOINT).map(([k2, v2]) => [v2, k2]));
-    RegExpValidator = class {
-      constructor(options2) {
-        this._reader = new Reader();
-        this._unicodeMode = false;
-        this._unicodeSetsMode = false;
-        this._nFlag = false;
-        this._lastIntValue = 0;
-        this._lastRange = {
-          min: 0,
-          max: Number.POSITIVE_INFINITY
-        };
-        this._lastStrValue = "";
-        this._lastAssertionIsQuantifiable = false;
-        this._numCapturingParens = 0;
-        this._backreferenceNames = /* @__PURE__ */ new Set();
-        this._srcCtx = null;
-        this._options = options2 !== null && options2 !== void 0 ? options2 : {};
-        this._groupSpecifiers = this.ecmaVersion >= 2025 ? new GroupSpecifiersAsES2025() : new GroupSpecifiersAsES2018();
-      }
-      validateLiteral(source, start = 0, end = source.length) {
-        this._srcCtx = { source, start, end, kind: "literal" };
-        this._unicodeSetsMode = this._unicodeMode = this._nFlag = false;
-        this.reset(source, start, end);
-        this.onLiteralEnter(start);
-        if (this.eat(SOLIDUS) && this.eatRegExpBody() && this.eat(SOLIDUS)) {
-          const flagStart = this.index;
-          const unicode = source.includes("u", flagStart);
-          const unicodeSets = source.includes("v", flagStart);
-          this.validateFlagsInternal(source, flagStart, end);
-          this.validatePatternInternal(source, start + 1, flagStart - 1, {
-            unicode,
-            unicodeSets
-          });
-        } else if (start >= end) {
-          this.raise("Empty");
-        } else {
-          const c3 = String.fromCodePoint(this.currentCodePoint);
-          this.raise(`Unexpected character '${c3}'`);
-        }
-        this.onLiteralLeave(start, end);
-      }
-      validateFlags(source, start = 0, end = source.length) {
-        this._srcCtx = { source, start, end, kind: "flags" };
-        this.validateFlagsInternal(source, start, end);
-      }
-      validatePattern(source, start = 0, end = source.length, uFlagOrFlags = void 0) {
-        this._srcCtx = { source, start, end, kind: "pattern" };
-        this.validatePatternInternal(source, start, end, uFlagOrFlags);
-      }
-      validatePatternInternal(source, start = 0, end = source.length, uFlagOrFlags = void 0) {
-        const mode = this._parseFlagsOptionToMode(uFlagOrFlags, end);
-        this._unicodeMode = mode.unicodeMode;
-        this._nFlag = mode.nFlag;
-        this._unicodeSetsMode = mode.unicodeSetsMode;
-        this.reset(source, start, end);
-        this.consumePattern();
-        if (!this._nFlag && this.ecmaVersion >= 2018 && !this._groupSpecifiers.isEmpty()) {
-          this._nFlag = true;
-          this.rewind(start);
-          this.consumePattern();
-        }
-      }
-      validateFlagsInternal(source, start, end) {
-        const flags = this.parseFlags(source, start, end);
-        this.onRegExpFlags(start, end, flags);
-      }
-      _parseFlagsOptionToMode(uFlagOrFlags, sourceEnd) {
-        let unicode = false;
-        let unicodeSets = false;
-        if (uFlagOrFlags && this.ecmaVersion >= 2015) {
-          if (typeof uFlagOrFlags === "object") {
-            unicode = Boolean(uFlagOrFlags.unicode);
-            if (this.ecmaVersion >= 2024) {
-              unicodeSets = Boolean(uFlagOrFlags.unicodeSets);
-            }
-          } else {
-            unicode = uFlagOrFlags;
-          }
-        }
-        if (unicode && unicodeSets) {
-          this.raise("Invalid regular expression flags", {
-            index: sourceEnd + 1,
-            unicode,
-            unicodeSets
-          });
-        }
-        const unicodeMode = unicode || unicodeSets;
-        const nFlag = unicode && this.ecmaVersion >= 2018 || unicodeSets || Boolean(this._options.strict && this.ecmaVersion >= 2023);
-        const unicodeSetsMode = unicodeSets;
-        return { unicodeMode, nFlag, unicodeSetsMode };
-      }
-      get strict() {
-        return Boolean(this._options.strict) || this._unicodeMode;
-      }
-      get ecmaVersion() {
-        var _a3;
-        return (_a3 = this._options.ecmaVersion) !== null && _a3 !== void 0 ? _a3 : latestEcmaVersion;
-      }
-      onLiteralEnter(start) {
-        if (this._options.onLiteralEnter) {
-          this._options.onLiteralEnter(start);
-        }
-      }
-      onLiteralLeave(start, end) {
-        if (this._options.onLiteralLeave) {
-          this._options.onLiteralLeave(start, end);
-        }
-      }
-      onRegExpFlags(start, end, flags) {
-        if (this._options.onRegExpFlags) {
-          this._options.onRegExpFlags(start, end, flags);
-        }
-        if (this._options.onFlags) {
-          this._options.onFlags(start, end, flags.global, flags.ignoreCase, flags.multiline, flags.unicode, flags.sticky, flags.dotAll, flags.hasIndices);
-        }
-      }
-      onPatternEnter(start) {
-        if (this._options.onPatternEnter) {
-          this._options.onPatternEnter(start);
-        }
-      }
-      onPatternLeave(start, end) {
-        if (this._options.onPatternLeave) {
-          this._options.onPatternLeave(start, end);
-        }
-      }
-      onDisjunctionEnter(start) {
-        if (this._options.onDisjunctionEnter) {
-          this._options.onDisjunctionEnter(start);
-        }
-      }
-      onDisjunctionLeave(start, end) {
-        if (this._options.onDisjunctionLeave) {
-          this._options.onDisjunctionLeave(start, end);
-        }
-      }
-      onAlternativeEnter(start, index) {
-        if (this._options.onAlternativeEnter) {
-          this._options.onAlternativeEnter(start, index);
-        }
-      }
-      onAlternativeLeave(start, end, index) {
-        if (this._options.onAlternativeLeave) {
-          this._options.onAlternativeLeave(start, end, index);
-        }
-      }
-      onGroupEnter(start) {
-        if (this._options.onGroupEnter) {
-          this._options.onGroupEnter(start);
-        }
-      }
-      onGroupLeave(start, end) {
-        if (this._options.onGroupLeave) {
-          this._options.onGroupLeave(start, end);
-        }
-      }
-      onModifiersEnter(start) {
-        if (this._options.onModifiersEnter) {
-          this._options.onModifiersEnter(start);
-        }
-      }
-      onModifiersLeave(start, end) {
-        if (this._options.onModifiersLeave) {
-          this._options.onModifiersLeave(start, end);
-        }
-      }
-      onAddModifiers(start, end, flags) {
-        if (this._options.onAddModifiers) {
-          this._options.onAddModifiers(start, end, flags);
-        }
-      }
-      onRemoveModifiers(start, end, flags) {
-        if (this._options.onRemoveModifiers) {
-          this._options.onRemoveModifiers(start, end, flags);
-        }
-      }
-      onCapturingGroupEnter(start, name) {
-        if (this._options.onCapturingGroupEnter) {
-          this._options.onCapturingGroupEnter(start, name);
-        }
-      }
-      onCapturingGroupLeave(start, end, name) {
-        if (this._options.onCapturingGroupLeave) {
-          this._options.onCapturingGroupLeave(start, end, name);
-        }
-      }
-      onQuantifier(start, end, min, max, greedy) {
-        if (this._options.onQuantifier) {
-          this._options.onQuantifier(start, end, min, max, greedy);
-        }
-      }
-      onLookaroundAssertionEnter(start, kind, negate) {
-        if (this._options.onLookaroundAssertionEnter) {
-          this._options.onLookaroundAssertionEnter(start, kind, negate);
-        }
-      }
-      onLookaroundAssertionLeave(start, end, kind, negate) {
-        if (this._options.onLookaroundAssertionLeave) {
-          this._options.onLookaroundAssertionLeave(start, end, kind, negate);
-        }
-      }
-      onEdgeAssertion(start, end, kind) {
-        if (this._options.onEdgeAssertion) {
-          this._options.onEdgeAssertion(start, end, kind);
-        }
-      }
-      onWordBoundaryAssertion(start, end, kind, negate) {
-        if (this._options.onWordBoundaryAssertion) {
-          this._options.onWordBoundaryAssertion(start, end, kind, negate);
-        }
-      }
-      onAnyCharacterSet(start, end, kind) {
-        if (this._options.onAnyCharacterSet) {
-          this._options.onAnyCharacterSet(start, end, kind);
-        }
-      }
-      onEscapeCharacterSet(start, end, kind, negate) {
-        if (this._options.onEscapeCharacterSet) {
-          this._options.onEscapeCharacterSet(start, end, kind, negate);
-        }
-      }
-      onUnicodePropertyCharacterSet(start, end, kind, key, value, negate, strings) {
-        if (this._options.onUnicodePropertyCharacterSet) {
-          this._options.onUnicodePropertyCharacterSet(start, end, kind, key, value, negate, strings);
-        }
-      }
-      onCharacter(start, end, value) {
-        if (this._options.onCharacter) {
-          this._options.onCharacter(start, end, value);
-        }
-      }
-      onBackreference(start, end, ref) {
-        if (this._options.onBackreference) {
-          this._options.onBackreference(start, end, ref);
-        }
-      }
-      onCharacterClassEnter(start, negate, unicodeSets) {
-        if (this._options.onCharacterClassEnter) {
-          this._options.onCharacterClassEnter(start, negate, unicodeSets);
-        }
-      }
-      onCharacterClassLeave(start, end, negate) {
-        if (this._options.onCharacterClassLeave) {
-          this._options.onCharacterClassLeave(start, end, negate);
-        }
-      }
-      onCharacterClassRange(start, end, min, max) {
-        if (this._options.onCharacterClassRange) {
-          this._options.onCharacterClassRange(start, end, min, max);
-        }
-      }
-      onClassIntersection(start, end) {
-        if (this._options.onClassIntersection) {
-          this._options.onClassIntersection(start, end);
-        }
-      }
-      onClassSubtraction(start, end) {
-        if (this._options.onClassSubtraction) {
-          this._options.onClassSubtraction(start, end);
-        }
-      }
-      onClassStringDisjunctionEnter(start) {
-        if (this._options.onClassStringDisjunctionEnter) {
-          this._options.onClassStringDisjunctionEnter(start);
-        }
-      }
-      onClassStringDisjunctionLeave(start, end) {
-        if (this._options.onClassStringDisjunctionLeave) {
-          this._options.onClassStringDisjunctionLeave(start, end);
-        }
-      }
-      onStringAlternativeEnter(start, index) {
-        if (this._options.onStringAlternativeEnter) {
-          this._options.onStringAlternativeEnter(start, index);
-        }
-      }
-      onStringAlternativeLeave(start, end, index) {
-        if (this._options.onStringAlternativeLeave) {
-          this._options.onStringAlternativeLeave(start, end, index);
-        }
-      }
-      get index() {
-        return this._reader.index;
-      }
-      get currentCodePoint() {
-        return this._reader.currentCodePoint;
-      }
-      get nextCodePoint() {
-        return this._reader.nextCodePoint;
-      }
-      get nextCodePoint2() {
-        return this._reader.nextCodePoint2;
-      }
-      get nextCodePoint3() {
-        return this._reader.nextCodePoint3;
-      }
-      reset(source, start, end) {
-        this._reader.reset(source, start, end, this._unicodeMode);
-      }
-      rewind(index) {
-        this._reader.rewind(index);
-      }
-      advance() {
-        this._reader.advance();
-      }
-      eat(cp) {
-        return this._reader.eat(cp);
-      }
-      eat2(cp1, cp2) {
-        return this._reader.eat2(cp1, cp2);
-      }
-      eat3(cp1, cp2, cp3) {
-        return this._reader.eat3(cp1, cp2, cp3);
-      }
-      raise(message, context) {
-        var _a3, _b, _c;
-        throw newRegExpSyntaxError(this._srcCtx, {
-          unicode: (_a3 = context === null || context === void 0 ? void 0 : context.unicode) !== null && _a3 !== void 0 ? _a3 : this._unicodeMode && !this._unicodeSetsMode,
-          unicodeSets: (_b = context === null || context === void 0 ? void 0 : context.unicodeSets) !== null && _b !== void 0 ? _b : this._unicodeSetsMode
-        }, (_c = context === null || context === void 0 ? void 0 : context.index) !== null && _c !== void 0 ? _c : this.index, message);
-      }
-      eatRegExpBody() {
-        const start = this.index;
-        let inClass = false;
-        let escaped = false;
-        for (; ; ) {
-          const cp = this.currentCodePoint;
-          if (cp === -1 || isLineTerminator(cp)) {
-            const kind = inClass ? "character class" : "regular expression";
-            this.raise(`Unterminated ${kind}`);
-          }
-          if (escaped) {
-            escaped = false;
-          } else if (cp === REVERSE_SOLIDUS) {
-            escaped = true;
-          } else if (cp === LEFT_SQUARE_BRACKET) {
-            inClass = true;
-          } else if (cp === RIGHT_SQUARE_BRACKET) {
-            inClass = false;
-          } else if (cp === SOLIDUS && !inClass || cp === ASTERISK && this.index === start) {
-            break;
-          }
-          this.advance();
-        }
-        return this.index !== start;
-      }
-      consumePattern() {
-        const start = this.index;
-        this._numCapturingParens = this.countCapturingParens();
-        this._groupSpecifiers.clear();
-        this._backreferenceNames.clear();
-        this.onPatternEnter(start);
-        this.consumeDisjunction();
-        const cp = this.currentCodePoint;
-        if (this.currentCodePoint !== -1) {
-          if (cp === RIGHT_PARENTHESIS) {
-            this.raise("Unmatched ')'");
-          }
-          if (cp === REVERSE_SOLIDUS) {
-            this.raise("\\ at end of pattern");
-          }
-          if (cp === RIGHT_SQUARE_BRACKET || cp === RIGHT_CURLY_BRACKET) {
-            this.raise("Lone quantifier brackets");
-          }
-          const c3 = String.fromCodePoint(cp);
-          this.raise(`Unexpected character '${c3}'`);
-        }
-        for (const name of this._backreferenceNames) {
-          if (!this._groupSpecifiers.hasInPattern(name)) {
-            this.raise("Invalid named capture referenced");
-          }
-        }
-        this.onPatternLeave(start, this.index);
-      }
-      countCapturingParens() {
-        const start = this.index;
-        let inClass = false;
-        let escaped = false;
-        let count = 0;
-        let cp = 0;
-        while ((cp = this.currentCodePoint) !== -1) {
-          if (escaped) {
-            escaped = false;
-          } else if (cp === REVERSE_SOLIDUS) {
-            escaped = true;
-          } else if (cp === LEFT_SQUARE_BRACKET) {
-            inClass = true;
-          } else if (cp === RIGHT_SQUARE_BRACKET) {
-            inClass = false;
-          } else if (cp === LEFT_PARENTHESIS && !inClass && (this.nextCodePoint !== QUESTION_MARK || this.nextCodePoint2 === LESS_THAN_SIGN && this.nextCodePoint3 !== EQUALS_SIGN && this.nextCodePoint3 !== EXCLAMATION_MARK)) {
-            count += 1;
-          }
-          this.advance();
-        }
-        this.rewind(start);
-        return count;
-      }
-      consumeDisjunction() {
-        const start = this.index;
-        let i = 0;
-        this._groupSpecifiers.enterDisjunction();
-        this.onDisjunctionEnter(start);
-        do {
-          this.consumeAlternative(i++);
-        } while (this.eat(VERTICAL_LINE));
-        if (this.consumeQuantifier(true)) {
-          this.raise("Nothing to repeat");
-        }
-        if (this.eat(LEFT_CURLY_BRACKET)) {
-          this.raise("Lone quantifier brackets");
-        }
-        this.onDisjunctionLeave(start, this.index);
-        this._groupSpecifiers.leaveDisjunction();
-      }
-      consumeAlternative(i) {
-        const start = this.index;
-        this._groupSpecifiers.enterAlternative(i);
-        this.onAlternativeEnter(start, i);
-        while (this.currentCodePoint !== -1 && this.consumeTerm()) {
-        }
-        this.onAlternativeLeave(start, this.index, i);
-      }
-      consumeTerm() {
-        if (this._unicodeMode || this.strict) {
-          return this.consumeAssertion() || this.consumeAtom() && this.consumeOptionalQuantifier();
-        }
-        return this.consumeAssertion() && (!this._lastAssertionIsQuantifiable || this.consumeOptionalQuantifier()) || this.consumeExtendedAtom() && this.consumeOptionalQuantifier();
-      }
-      consumeOptionalQuantifier() {
-        this.consumeQuantifier();
-        return true;
-      }
-      consumeAssertion() {
-        const start = this.index;
-        this._lastAssertionIsQuantifiable = false;
-        if (this.eat(CIRCUMFLEX_ACCENT)) {
-          this.onEdgeAssertion(start, this.index, "start");
-          return true;
-        }
-        if (this.eat(DOLLAR_SIGN)) {
-          this.onEdgeAssertion(start, this.index, "end");
-          return true;
-        }
-        if (this.eat2(REVERSE_SOLIDUS, LATIN_CAPITAL_LETTER_B)) {
-          this.onWordBoundaryAssertion(start, this.index, "word", true);
-          return true;
-        }
-        if (this.eat2(REVERSE_SOLIDUS, LATIN_SMALL_LETTER_B)) {
-          this.onWordBoundaryAssertion(start, this.index, "word", false);
-          return true;
-        }
-        if (this.eat2(LEFT_PARENTHESIS, QUESTION_MARK)) {
-          const lookbehind = this.ecmaVersion >= 2018 && this.eat(LESS_THAN_SIGN);
-          let negate = false;
-          if (this.eat(EQUALS_SIGN) || (negate = this.eat(EXCLAMATION_MARK))) {
-            const kind = lookbehind ? "lookbehind" : "lookahead";
-            this.onLookaroundAssertionEnter(start, kind, negate);
-            this.consumeDisjunction();
-            if (!this.eat(RIGHT_PARENTHESIS)) {
-              this.raise("Unterminated group");
-            }
-            this._lastAssertionIsQuantifiable = !lookbehind && !this.strict;
-            this.onLookaroundAssertionLeave(start, this.index, kind, negate);
-            return true;
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      consumeQuantifier(noConsume = false) {
-        const start = this.index;
-        let min = 0;
-        let max = 0;
-        let greedy = false;
-        if (this.eat(ASTERISK)) {
-          min = 0;
-          max = Number.POSITIVE_INFINITY;
-        } else if (this.eat(PLUS_SIGN)) {
-          min = 1;
-          max = Number.POSITIVE_INFINITY;
-        } else if (this.eat(QUESTION_MARK)) {
-          min = 0;
-          max = 1;
-        } else if (this.eatBracedQuantifier(noConsume)) {
-          ({ min, max } = this._lastRange);
-        } else {
-          return false;
-        }
-        greedy = !this.eat(QUESTION_MARK);
-        if (!noConsume) {
-          this.onQuantifier(start, this.index, min, max, greedy);
-        }
-        return true;
-      }
-      eatBracedQuantifier(noError) {
-        const start = this.index;
-        if (this.eat(LEFT_CURLY_BRACKET)) {
-          if (this.eatDecimalDigits()) {
-            const min = this._lastIntValue;
-            let max = min;
-            if (this.eat(COMMA)) {
-              max = this.eatDecimalDigits() ? this._lastIntValue : Number.POSITIVE_INFINITY;
-            }
-            if (this.eat(RIGHT_CURLY_BRACKET)) {
-              if (!noError && max < min) {
-                this.raise("numbers out of order in {} quantifier");
-              }
-              this._lastRange = { min, max };
-              return true;
-            }
-          }
-          if (!noError && (this._unicodeMode || this.strict)) {
-            this.raise("Incomplete quantifier");
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      consumeAtom() {
-        return this.consumePatternCharacter() || this.consumeDot() || this.consumeReverseSolidusAtomEscape() || Boolean(this.consumeCharacterClass()) || this.consumeCapturingGroup() || this.consumeUncapturingGroup();
-      }
-      consumeDot() {
-        if (this.eat(FULL_STOP)) {
-          this.onAnyCharacterSet(this.index - 1, this.index, "any");
-          return true;
-        }
-        return false;
-      }
-      consumeReverseSolidusAtomEscape() {
-        const start = this.index;
-        if (this.eat(REVERSE_SOLIDUS)) {
-          if (this.consumeAtomEscape()) {
-            return true;
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      consumeUncapturingGroup() {
-        const start = this.index;
-        if (this.eat2(LEFT_PARENTHESIS, QUESTION_MARK)) {
-          this.onGroupEnter(start);
-          if (this.ecmaVersion >= 2025) {
-            this.consumeModifiers();
-          }
-          if (!this.eat(COLON)) {
-            this.rewind(start + 1);
-            this.raise("Invalid group");
-          }
-          this.consumeDisjunction();
-          if (!this.eat(RIGHT_PARENTHESIS)) {
-            this.raise("Unterminated group");
-          }
-          this.onGroupLeave(start, this.index);
-          return true;
-        }
-        return false;
-      }
-      consumeModifiers() {
-        const start = this.index;
-        const hasAddModifiers = this.eatModifiers();
-        const addModifiersEnd = this.index;
-        const hasHyphen = this.eat(HYPHEN_MINUS);
-        if (!hasAddModifiers && !hasHyphen) {
-          return false;
-        }
-        this.onModifiersEnter(start);
-        const addModifiers = this.parseModifiers(start, addModifiersEnd);
-        this.onAddModifiers(start, addModifiersEnd, addModifiers);
-        if (hasHyphen) {
-          const modifiersStart = this.index;
-          if (!this.eatModifiers() && !hasAddModifiers && this.currentCodePoint === COLON) {
-            this.raise("Invalid empty flags");
-          }
-          const modifiers = this.parseModifiers(modifiersStart, this.index);
-          for (const [flagName] of Object.entries(modifiers).filter(([, enable]) => enable)) {
-            if (addModifiers[flagName]) {
-              this.raise(`Duplicated flag '${String.fromCodePoint(FLAG_PROP_TO_CODEPOINT[flagName])}'`);
-            }
-          }
-          this.onRemoveModifiers(modifiersStart, this.index, modifiers);
-        }
-        this.onModifiersLeave(start, this.index);
-        return true;
-      }
-      consumeCapturingGroup() {
-        const start = this.index;
-        if (this.eat(LEFT_PARENTHESIS)) {
-          let name = null;
-          if (this.ecmaVersion >= 2018) {
-            if (this.consumeGroupSpecifier()) {
-              name = this._lastStrValue;
-            } else if (this.currentCodePoint === QUESTION_MARK) {
-              this.rewind(start);
-              return false;
-            }
-          } else if (this.currentCodePoint === QUESTION_MARK) {
-            this.rewind(start);
-            return false;
-          }
-          this.onCapturingGroupEnter(start, name);
-          this.consumeDisjunction();
-          if (!this.eat(RIGHT_PARENTHESIS)) {
-            this.raise("Unterminated group");
-          }
-          this.onCapturingGroupLeave(start, this.index, name);
-          return true;
-        }
-        return false;
-      }
-      consumeExtendedAtom() {
-        return this.consumeDot() || this.consumeReverseSolidusAtomEscape() || this.consumeReverseSolidusFollowedByC() || Boolean(this.consumeCharacterClass()) || this.consumeCapturingGroup() || this.consumeUncapturingGroup() || this.consumeInvalidBracedQuantifier() || this.consumeExtendedPatternCharacter();
-      }
-      consumeReverseSolidusFollowedByC() {
-        const start = this.index;
-        if (this.currentCodePoint === REVERSE_SOLIDUS && this.nextCodePoint === LATIN_SMALL_LETTER_C) {
-          this._lastIntValue = this.currentCodePoint;
-          this.advance();
-          this.onCharacter(start, this.index, REVERSE_SOLIDUS);
-          return true;
-        }
-        return false;
-      }
-      consumeInvalidBracedQuantifier() {
-        if (this.eatBracedQuantifier(true)) {
-          this.raise("Nothing to repeat");
-        }
-        return false;
-      }
-      consumePatternCharacter() {
-        const start = this.index;
-        const cp = this.currentCodePoint;
-        if (cp !== -1 && !isSyntaxCharacter(cp)) {
-          this.advance();
-          this.onCharacter(start, this.index, cp);
-          return true;
-        }
-        return false;
-      }
-      consumeExtendedPatternCharacter() {
-        const start = this.index;
-        const cp = this.currentCodePoint;
-        if (cp !== -1 && cp !== CIRCUMFLEX_ACCENT && cp !== DOLLAR_SIGN && cp !== REVERSE_SOLIDUS && cp !== FULL_STOP && cp !== ASTERISK && cp !== PLUS_SIGN && cp !== QUESTION_MARK && cp !== LEFT_PARENTHESIS && cp !== RIGHT_PARENTHESIS && cp !== LEFT_SQUARE_BRACKET && cp !== VERTICAL_LINE) {
-          this.advance();
-          this.onCharacter(start, this.index, cp);
-          return true;
-        }
-        return false;
-      }
-      consumeGroupSpecifier() {
-        const start = this.index;
-        if (this.eat(QUESTION_MARK)) {
-          if (this.eatGroupName()) {
-            if (!this._groupSpecifiers.hasInScope(this._lastStrValue)) {
-              this._groupSpecifiers.addToScope(this._lastStrValue);
-              return true;
-            }
-            this.raise("Duplicate capture group name");
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      consumeAtomEscape() {
-        if (this.consumeBackreference() || this.consumeCharacterClassEscape() || this.consumeCharacterEscape() || this._nFlag && this.consumeKGroupName()) {
-          return true;
-        }
-        if (this.strict || this._unicodeMode) {
-          this.raise("Invalid escape");
-        }
-        return false;
-      }
-      consumeBackreference() {
-        const start = this.index;
-        if (this.eatDecimalEscape()) {
-          const n = this._lastIntValue;
-          if (n <= this._numCapturingParens) {
-            this.onBackreference(start - 1, this.index, n);
-            return true;
-          }
-          if (this.strict || this._unicodeMode) {
-            this.raise("Invalid escape");
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      consumeCharacterClassEscape() {
-        var _a3;
-        const start = this.index;
-        if (this.eat(LATIN_SMALL_LETTER_D)) {
-          this._lastIntValue = -1;
-          this.onEscapeCharacterSet(start - 1, this.index, "digit", false);
-          return {};
-        }
-        if (this.eat(LATIN_CAPITAL_LETTER_D)) {
-          this._lastIntValue = -1;
-          this.onEscapeCharacterSet(start - 1, this.index, "digit", true);
-          return {};
-        }
-        if (this.eat(LATIN_SMALL_LETTER_S)) {
-          this._lastIntValue = -1;
-          this.onEscapeCharacterSet(start - 1, this.index, "space", false);
-          return {};
-        }
-        if (this.eat(LATIN_CAPITAL_LETTER_S)) {
-          this._lastIntValue = -1;
-          this.onEscapeCharacterSet(start - 1, this.index, "space", true);
-          return {};
-        }
-        if (this.eat(LATIN_SMALL_LETTER_W)) {
-          this._lastIntValue = -1;
-          this.onEscapeCharacterSet(start - 1, this.index, "word", false);
-          return {};
-        }
-        if (this.eat(LATIN_CAPITAL_LETTER_W)) {
-          this._lastIntValue = -1;
-          this.onEscapeCharacterSet(start - 1, this.index, "word", true);
-          return {};
-        }
-        let negate = false;
-        if (this._unicodeMode && this.ecmaVersion >= 2018 && (this.eat(LATIN_SMALL_LETTER_P) || (negate = this.eat(LATIN_CAPITAL_LETTER_P)))) {
-          this._lastIntValue = -1;
-          let result2 = null;
-          if (this.eat(LEFT_CURLY_BRACKET) && (result2 = this.eatUnicodePropertyValueExpression()) && this.eat(RIGHT_CURLY_BRACKET)) {
-            if (negate && result2.strings) {
-              this.raise("Invalid property name");
-            }
-            this.onUnicodePropertyCharacterSet(start - 1, this.index, "property", result2.key, result2.value, negate, (_a3 = result2.strings) !== null && _a3 !== void 0 ? _a3 : false);
-            return { mayContainStrings: result2.strings };
-          }
-          this.raise("Invalid property name");
-        }
-        return null;
-      }
-      consumeCharacterEscape() {
-        const start = this.index;
-        if (this.eatControlEscape() || this.eatCControlLetter() || this.eatZero() || this.eatHexEscapeSequence() || this.eatRegExpUnicodeEscapeSequence() || !this.strict && !this._unicodeMode && this.eatLegacyOctalEscapeSequence() || this.eatIdentityEscape()) {
-          this.onCharacter(start - 1, this.index, this._lastIntValue);
-          return true;
-        }
-        return false;
-      }
-      consumeKGroupName() {
-        const start = this.index;
-        if (this.eat(LATIN_SMALL_LETTER_K)) {
-          if (this.eatGroupName()) {
-            const groupName = this._lastStrValue;
-            this._backreferenceNames.add(groupName);
-            this.onBackreference(start - 1, this.index, groupName);
-            return true;
-          }
-          this.raise("Invalid named reference");
-        }
-        return false;
-      }
-      consumeCharacterClass() {
-        const start = this.index;
-        if (this.eat(LEFT_SQUARE_BRACKET)) {
-          const negate = this.eat(CIRCUMFLEX_ACCENT);
-          this.onCharacterClassEnter(start, negate, this._unicodeSetsMode);
-          const result2 = this.consumeClassContents();
-          if (!this.eat(RIGHT_SQUARE_BRACKET)) {
-            if (this.currentCodePoint === -1) {
-              this.raise("Unterminated character class");
-            }
-            this.raise("Invalid character in character class");
-          }
-          if (negate && result2.mayContainStrings) {
-            this.raise("Negated character class may contain strings");
-          }
-          this.onCharacterClassLeave(start, this.index, negate);
-          return result2;
-        }
-        return null;
-      }
-      consumeClassContents() {
-        if (this._unicodeSetsMode) {
-          if (this.currentCodePoint === RIGHT_SQUARE_BRACKET) {
-            return {};
-          }
-          const result2 = this.consumeClassSetExpression();
-          return result2;
-        }
-        const strict = this.strict || this._unicodeMode;
-        for (; ; ) {
-          const rangeStart = this.index;
-          if (!this.consumeClassAtom()) {
-            break;
-          }
-          const min = this._lastIntValue;
-          if (!this.eat(HYPHEN_MINUS)) {
-            continue;
-          }
-          this.onCharacter(this.index - 1, this.index, HYPHEN_MINUS);
-          if (!this.consumeClassAtom()) {
-            break;
-          }
-          const max = this._lastIntValue;
-          if (min === -1 || max === -1) {
-            if (strict) {
-              this.raise("Invalid character class");
-            }
-            continue;
-          }
-          if (min > max) {
-            this.raise("Range out of order in character class");
-          }
-          this.onCharacterClassRange(rangeStart, this.index, min, max);
-        }
-        return {};
-      }
-      consumeClassAtom() {
-        const start = this.index;
-        const cp = this.currentCodePoint;
-        if (cp !== -1 && cp !== REVERSE_SOLIDUS && cp !== RIGHT_SQUARE_BRACKET) {
-          this.advance();
-          this._lastIntValue = cp;
-          this.onCharacter(start, this.index, this._lastIntValue);
-          return true;
-        }
-        if (this.eat(REVERSE_SOLIDUS)) {
-          if (this.consumeClassEscape()) {
-            return true;
-          }
-          if (!this.strict && this.currentCodePoint === LATIN_SMALL_LETTER_C) {
-            this._lastIntValue = REVERSE_SOLIDUS;
-            this.onCharacter(start, this.index, this._lastIntValue);
-            return true;
-          }
-          if (this.strict || this._unicodeMode) {
-            this.raise("Invalid escape");
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      consumeClassEscape() {
-        const start = this.index;
-        if (this.eat(LATIN_SMALL_LETTER_B)) {
-          this._lastIntValue = BACKSPACE;
-          this.onCharacter(start - 1, this.index, this._lastIntValue);
-          return true;
-        }
-        if (this._unicodeMode && this.eat(HYPHEN_MINUS)) {
-          this._lastIntValue = HYPHEN_MINUS;
-          this.onCharacter(start - 1, this.index, this._lastIntValue);
-          return true;
-        }
-        let cp = 0;
-        if (!this.strict && !this._unicodeMode && this.currentCodePoint === LATIN_SMALL_LETTER_C && (isDecimalDigit(cp = this.nextCodePoint) || cp === LOW_LINE)) {
-          this.advance();
-          this.advance();
-          this._lastIntValue = cp % 32;
-          this.onCharacter(start - 1, this.index, this._lastIntValue);
-          return true;
-        }
-        return Boolean(this.consumeCharacterClassEscape()) || this.consumeCharacterEscape();
-      }
-      consumeClassSetExpression() {
-        const start = this.index;
-        let mayContainStrings = false;
-        let result2 = null;
-        if (this.consumeClassSetCharacter()) {
-          if (this.consumeClassSetRangeFromOperator(start)) {
-            this.consumeClassUnionRight({});
-            return {};
-          }
-          mayContainStrings = false;
-        } else if (result2 = this.consumeClassSetOperand()) {
-          mayContainStrings = result2.mayContainStrings;
-        } else {
-          const cp = this.currentCodePoint;
-          if (cp === REVERSE_SOLIDUS) {
-            this.advance();
-            this.raise("Invalid escape");
-          }
-          if (cp === this.nextCodePoint && isClassSetReservedDoublePunctuatorCharacter(cp)) {
-            this.raise("Invalid set operation in character class");
-          }
-          this.raise("Invalid character in character class");
-        }
-        if (this.eat2(AMPERSAND, AMPERSAND)) {
-          while (this.currentCodePoint !== AMPERSAND && (result2 = this.consumeClassSetOperand())) {
-            this.onClassIntersection(start, this.index);
-            if (!result2.mayContainStrings) {
-              mayContainStrings = false;
-            }
-            if (this.eat2(AMPERSAND, AMPERSAND)) {
-              continue;
-            }
-            return { mayContainStrings };
-          }
-          this.raise("Invalid character in character class");
-        }
-        if (this.eat2(HYPHEN_MINUS, HYPHEN_MINUS)) {
-          while (this.consumeClassSetOperand()) {
-            this.onClassSubtraction(start, this.index);
-            if (this.eat2(HYPHEN_MINUS, HYPHEN_MINUS)) {
-              continue;
-            }
-            return { mayContainStrings };
-          }
-          this.raise("Invalid character in character class");
-        }
-        return this.consumeClassUnionRight({ mayContainStrings });
-      }
-      consumeClassUnionRight(leftResult) {
-        let mayContainStrings = leftResult.mayContainStrings;
-        for (; ; ) {
-          const start = this.index;
-          if (this.consumeClassSetCharacter()) {
-            this.consumeClassSetRangeFromOperator(start);
-            continue;
-          }
-          const result2 = this.consumeClassSetOperand();
-          if (result2) {
-            if (result2.mayContainStrings) {
-              mayContainStrings = true;
-            }
-            continue;
-          }
-          break;
-        }
-        return { mayContainStrings };
-      }
-      consumeClassSetRangeFromOperator(start) {
-        const currentStart = this.index;
-        const min = this._lastIntValue;
-        if (this.eat(HYPHEN_MINUS)) {
-          if (this.consumeClassSetCharacter()) {
-            const max = this._lastIntValue;
-            if (min === -1 || max === -1) {
-              this.raise("Invalid character class");
-            }
-            if (min > max) {
-              this.raise("Range out of order in character class");
-            }
-            this.onCharacterClassRange(start, this.index, min, max);
-            return true;
-          }
-          this.rewind(currentStart);
-        }
-        return false;
-      }
-      consumeClassSetOperand() {
-        let result2 = null;
-        if (result2 = this.consumeNestedClass()) {
-          return result2;
-        }
-        if (result2 = this.consumeClassStringDisjunction()) {
-          return result2;
-        }
-        if (this.consumeClassSetCharacter()) {
-          return {};
-        }
-        return null;
-      }
-      consumeNestedClass() {
-        const start = this.index;
-        if (this.eat(LEFT_SQUARE_BRACKET)) {
-          const negate = this.eat(CIRCUMFLEX_ACCENT);
-          this.onCharacterClassEnter(start, negate, true);
-          const result2 = this.consumeClassContents();
-          if (!this.eat(RIGHT_SQUARE_BRACKET)) {
-            this.raise("Unterminated character class");
-          }
-          if (negate && result2.mayContainStrings) {
-            this.raise("Negated character class may contain strings");
-          }
-          this.onCharacterClassLeave(start, this.index, negate);
-          return result2;
-        }
-        if (this.eat(REVERSE_SOLIDUS)) {
-          const result2 = this.consumeCharacterClassEscape();
-          if (result2) {
-            return result2;
-          }
-          this.rewind(start);
-        }
-        return null;
-      }
-      consumeClassStringDisjunction() {
-        const start = this.index;
-        if (this.eat3(REVERSE_SOLIDUS, LATIN_SMALL_LETTER_Q, LEFT_CURLY_BRACKET)) {
-          this.onClassStringDisjunctionEnter(start);
-          let i = 0;
-          let mayContainStrings = false;
-          do {
-            if (this.consumeClassString(i++).mayContainStrings) {
-              mayContainStrings = true;
-            }
-          } while (this.eat(VERTICAL_LINE));
-          if (this.eat(RIGHT_CURLY_BRACKET)) {
-            this.onClassStringDisjunctionLeave(start, this.index);
-            return { mayContainStrings };
-          }
-          this.raise("Unterminated class string disjunction");
-        }
-        return null;
-      }
-      consumeClassString(i) {
-        const start = this.index;
-        let count = 0;
-        this.onStringAlternativeEnter(start, i);
-        while (this.currentCodePoint !== -1 && this.consumeClassSetCharacter()) {
-          count++;
-        }
-        this.onStringAlternativeLeave(start, this.index, i);
-        return { mayContainStrings: count !== 1 };
-      }
-      consumeClassSetCharacter() {
-        const start = this.index;
-        const cp = this.currentCodePoint;
-        if (cp !== this.nextCodePoint || !isClassSetReservedDoublePunctuatorCharacter(cp)) {
-          if (cp !== -1 && !isClassSetSyntaxCharacter(cp)) {
-            this._lastIntValue = cp;
-            this.advance();
-            this.onCharacter(start, this.index, this._lastIntValue);
-            return true;
-          }
-        }
-        if (this.eat(REVERSE_SOLIDUS)) {
-          if (this.consumeCharacterEscape()) {
-            return true;
-          }
-          if (isClassSetReservedPunctuator(this.currentCodePoint)) {
-            this._lastIntValue = this.currentCodePoint;
-            this.advance();
-            this.onCharacter(start, this.index, this._lastIntValue);
-            return true;
-          }
-          if (this.eat(LATIN_SMALL_LETTER_B)) {
-            this._lastIntValue = BACKSPACE;
-            this.onCharacter(start, this.index, this._lastIntValue);
-            return true;
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatGroupName() {
-        if (this.eat(LESS_THAN_SIGN)) {
-          if (this.eatRegExpIdentifierName() && this.eat(GREATER_THAN_SIGN)) {
-            return true;
-          }
-          this.raise("Invalid capture group name");
-        }
-        return false;
-      }
-      eatRegExpIdentifierName() {
-        if (this.eatRegExpIdentifierStart()) {
-          this._lastStrValue = String.fromCodePoint(this._lastIntValue);
-          while (this.eatRegExpIdentifierPart()) {
-            this._lastStrValue += String.fromCodePoint(this._lastIntValue);
-          }
-          return true;
-        }
-        return false;
-      }
-      eatRegExpIdentifierStart() {
-        const start = this.index;
-        const forceUFlag = !this._unicodeMode && this.ecmaVersion >= 2020;
-        let cp = this.currentCodePoint;
-        this.advance();
-        if (cp === REVERSE_SOLIDUS && this.eatRegExpUnicodeEscapeSequence(forceUFlag)) {
-          cp = this._lastIntValue;
-        } else if (forceUFlag && isLeadSurrogate(cp) && isTrailSurrogate(this.currentCodePoint)) {
-          cp = combineSurrogatePair(cp, this.currentCodePoint);
-          this.advance();
-        }
-        if (isIdentifierStartChar(cp)) {
-          this._lastIntValue = cp;
-          return true;
-        }
-        if (this.index !== start) {
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatRegExpIdentifierPart() {
-        const start = this.index;
-        const forceUFlag = !this._unicodeMode && this.ecmaVersion >= 2020;
-        let cp = this.currentCodePoint;
-        this.advance();
-        if (cp === REVERSE_SOLIDUS && this.eatRegExpUnicodeEscapeSequence(forceUFlag)) {
-          cp = this._lastIntValue;
-        } else if (forceUFlag && isLeadSurrogate(cp) && isTrailSurrogate(this.currentCodePoint)) {
-          cp = combineSurrogatePair(cp, this.currentCodePoint);
-          this.advance();
-        }
-        if (isIdentifierPartChar(cp)) {
-          this._lastIntValue = cp;
-          return true;
-        }
-        if (this.index !== start) {
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatCControlLetter() {
-        const start = this.index;
-        if (this.eat(LATIN_SMALL_LETTER_C)) {
-          if (this.eatControlLetter()) {
-            return true;
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatZero() {
-        if (this.currentCodePoint === DIGIT_ZERO && !isDecimalDigit(this.nextCodePoint)) {
-          this._lastIntValue = 0;
-          this.advance();
-          return true;
-        }
-        return false;
-      }
-      eatControlEscape() {
-        if (this.eat(LATIN_SMALL_LETTER_F)) {
-          this._lastIntValue = FORM_FEED;
-          return true;
-        }
-        if (this.eat(LATIN_SMALL_LETTER_N)) {
-          this._lastIntValue = LINE_FEED;
-          return true;
-        }
-        if (this.eat(LATIN_SMALL_LETTER_R)) {
-          this._lastIntValue = CARRIAGE_RETURN;
-          return true;
-        }
-        if (this.eat(LATIN_SMALL_LETTER_T)) {
-          this._lastIntValue = CHARACTER_TABULATION;
-          return true;
-        }
-        if (this.eat(LATIN_SMALL_LETTER_V)) {
-          this._lastIntValue = LINE_TABULATION;
-          return true;
-        }
-        return false;
-      }
-      eatControlLetter() {
-        const cp = this.currentCodePoint;
-        if (isLatinLetter(cp)) {
-          this.advance();
-          this._lastIntValue = cp % 32;
-          return true;
-        }
-        return false;
-      }
-      eatRegExpUnicodeEscapeSequence(forceUFlag = false) {
-        const start = this.index;
-        const uFlag = forceUFlag || this._unicodeMode;
-        if (this.eat(LATIN_SMALL_LETTER_U)) {
-          if (uFlag && this.eatRegExpUnicodeSurrogatePairEscape() || this.eatFixedHexDigits(4) || uFlag && this.eatRegExpUnicodeCodePointEscape()) {
-            return true;
-          }
-          if (this.strict || uFlag) {
-            this.raise("Invalid unicode escape");
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatRegExpUnicodeSurrogatePairEscape() {
-        const start = this.index;
-        if (this.eatFixedHexDigits(4)) {
-          const lead = this._lastIntValue;
-          if (isLeadSurrogate(lead) && this.eat(REVERSE_SOLIDUS) && this.eat(LATIN_SMALL_LETTER_U) && this.eatFixedHexDigits(4)) {
-            const trail = this._lastIntValue;
-            if (isTrailSurrogate(trail)) {
-              this._lastIntValue = combineSurrogatePair(lead, trail);
-              return true;
-            }
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatRegExpUnicodeCodePointEscape() {
-        const start = this.index;
-        if (this.eat(LEFT_CURLY_BRACKET) && this.eatHexDigits() && this.eat(RIGHT_CURLY_BRACKET) && isValidUnicode(this._lastIntValue)) {
-          return true;
-        }
-        this.rewind(start);
-        return false;
-      }
-      eatIdentityEscape() {
-        const cp = this.currentCodePoint;
-        if (this.isValidIdentityEscape(cp)) {
-          this._lastIntValue = cp;
-          this.advance();
-          return true;
-        }
-        return false;
-      }
-      isValidIdentityEscape(cp) {
-        if (cp === -1) {
-          return false;
-        }
-        if (this._unicodeMode) {
-          return isSyntaxCharacter(cp) || cp === SOLIDUS;
-        }
-        if (this.strict) {
-          return !isIdContinue(cp);
-        }
-        if (this._nFlag) {
-          return !(cp === LATIN_SMALL_LETTER_C || cp === LATIN_SMALL_LETTER_K);
-        }
-        return cp !== LATIN_SMALL_LETTER_C;
-      }
-      eatDecimalEscape() {
-        this._lastIntValue = 0;
-        let cp = this.currentCodePoint;
-        if (cp >= DIGIT_ONE && cp <= DIGIT_NINE) {
-          do {
-            this._lastIntValue = 10 * this._lastIntValue + (cp - DIGIT_ZERO);
-            this.advance();
-          } while ((cp = this.currentCodePoint) >= DIGIT_ZERO && cp <= DIGIT_NINE);
-          return true;
-        }
-        return false;
-      }
-      eatUnicodePropertyValueExpression() {
-        const start = this.index;
-        if (this.eatUnicodePropertyName() && this.eat(EQUALS_SIGN)) {
-          const key = this._lastStrValue;
-          if (this.eatUnicodePropertyValue()) {
-            const value = this._lastStrValue;
-            if (isValidUnicodeProperty(this.ecmaVersion, key, value)) {
-              return {
-                key,
-                value: value || null
-              };
-            }
-            this.raise("Invalid property name");
-          }
-        }
-        this.rewind(start);
-        if (this.eatLoneUnicodePropertyNameOrValue()) {
-          const nameOrValue = this._lastStrValue;
-          if (isValidUnicodeProperty(this.ecmaVersion, "General_Category", nameOrValue)) {
-            return {
-              key: "General_Category",
-              value: nameOrValue || null
-            };
-          }
-          if (isValidLoneUnicodeProperty(this.ecmaVersion, nameOrValue)) {
-            return {
-              key: nameOrValue,
-              value: null
-            };
-          }
-          if (this._unicodeSetsMode && isValidLoneUnicodePropertyOfString(this.ecmaVersion, nameOrValue)) {
-            return {
-              key: nameOrValue,
-              value: null,
-              strings: true
-            };
-          }
-          this.raise("Invalid property name");
-        }
-        return null;
-      }
-      eatUnicodePropertyName() {
-        this._lastStrValue = "";
-        while (isUnicodePropertyNameCharacter(this.currentCodePoint)) {
-          this._lastStrValue += String.fromCodePoint(this.currentCodePoint);
-          this.advance();
-        }
-        return this._lastStrValue !== "";
-      }
-      eatUnicodePropertyValue() {
-        this._lastStrValue = "";
-        while (isUnicodePropertyValueCharacter(this.currentCodePoint)) {
-          this._lastStrValue += String.fromCodePoint(this.currentCodePoint);
-          this.advance();
-        }
-        return this._lastStrValue !== "";
-      }
-      eatLoneUnicodePropertyNameOrValue() {
-        return this.eatUnicodePropertyValue();
-      }
-      eatHexEscapeSequence() {
-        const start = this.index;
-        if (this.eat(LATIN_SMALL_LETTER_X)) {
-          if (this.eatFixedHexDigits(2)) {
-            return true;
-          }
-          if (this._unicodeMode || this.strict) {
-            this.raise("Invalid escape");
-          }
-          this.rewind(start);
-        }
-        return false;
-      }
-      eatDecimalDigits() {
-        const start = this.index;
-        this._lastIntValue = 0;
-        while (isDecimalDigit(this.currentCodePoint)) {
-          this._lastIntValue = 10 * this._lastIntValue + digitToInt(this.currentCodePoint);
-          this.advance();
-        }
-        return this.index !== start;
-      }
-      eatHexDigits() {
-        const start = this.index;
-        this._lastIntValue = 0;
-        while (isHexDigit(this.currentCodePoint)) {
-          this._lastIntValue = 16 * this._lastIntValue + digitToInt(this.currentCodePoint);
-          this.advance();
-        }
-        return this.index !== start;
-      }
-      eatLegacyOctalEscapeSequence() {
-        if (this.eatOctalDigit()) {
-          const n1 = this._lastIntValue;
-          if (this.eatOctalDigit()) {
-            const n2 = this._lastIntValue;
-            if (n1 <= 3 && this.eatOctalDigit()) {
-              this._lastIntValue = n1 * 64 + n2 * 8 + this._lastIntValue;
-            } else {
-              this._lastIntValue = n1 * 8 + n2;
-            }
-          } else {
-            this._lastIntValue = n1;
-          }
-          return true;
-        }
-        return false;
-      }
-      eatOctalDigit() {
-        const cp = this.currentCodePoint;
-        if (isOctalDigit(cp)) {
-          this.advance();
-          this._lastIntValue = cp - DIGIT_ZERO;
-          return true;
-        }
-        this._lastIntValue = 0;
-        return false;
-      }
-      eatFixedHexDigits(length) {
-        const start = this.index;
-        this._lastIntValue = 0;
-        for (let i = 0; i < length; ++i) {
-          const cp = this.currentCodePoint;
-          if (!isHexDigit(cp)) {
-            this.rewind(start);
-            return false;
-          }
-          this._lastIntValue = 16 * this._lastIntValue + digitToInt(cp);
-          this.advance();
-        }
-        return true;
-      }
-      eatModifiers() {
-        let ate = false;
-        while (isRegularExpressionModifier(this.currentCodePoint)) {
-          this.advance();
-          ate = true;
-        }
-        return ate;
-      }
-      parseModifiers(start, end) {
-        const { ignoreCase, multiline, dotAll } = this.parseFlags(this._reader.source, start, end);
-        return { ignoreCase, multiline, dotAll };
-      }
-      parseFlags(source, start, end) {
-        const flags = {
-          global: false,
-          ignoreCase: false,
-          multiline: false,
-          unicode: false,
-          sticky: false,
-          dotAll: false,
-          hasIndices: false,
-          unicodeSets: false
-        };
-        const validFlags = /* @__PURE__ */ new Set();
-        validFlags.add(LATIN_SMALL_LETTER_G);
-        validFlags.add(LATIN_SMALL_LETTER_I);
-        validFlags.add(LATIN_SMALL_LETTER_M);
-        if (this.ecmaVersion >= 2015) {
-          validFlags.add(LATIN_SMALL_LETTER_U);
-          validFlags.add(LATIN_SMALL_LETTER_Y);
-          if (this.ecmaVersion >= 2018) {
-            validFlags.add(LATIN_SMALL_LETTER_S);
-            if (this.ecmaVersion >= 2022) {
-              validFlags.add(LATIN_SMALL_LETTER_D);
-              if (this.ecmaVersion >= 2024) {
-                validFlags.add(LATIN_SMALL_LETTER_V);
-              }
-            }
-          }
-        }
-        for (let i = start; i < end; ++i) {
-          const flag = source.charCodeAt(i);
-          if (validFlags.has(flag)) {
-            const prop = FLAG_CODEPOINT_TO_PROP[flag];
-            if (flags[prop]) {
-              this.raise(`Duplicated flag '${source[i]}'`, {
-                index: start
-              });
-            }
-            flags[prop] = true;
-          } else {
-            this.raise(`Invalid flag '${source[i]}'`, { index: start });
-          }
-        }
-        return flags;
-      }
-    };
-    DUMMY_PATTERN = {};
-    DUMMY_FLAGS = {};
-    DUMMY_CAPTURING_GROUP = {};
-    RegExpParserState = class {
-      constructor(options2) {
-        var _a3;
-        this._node = DUMMY_PATTERN;
-        this._expressionBufferMap = /* @__PURE__ */ new Map();
-        this._flags = DUMMY_FLAGS;
-        this._backreferences = [];
-        this._capturingGroups = [];
-        this.source = "";
-        this.strict = Boolean(options2 === null || options2 === void 0 ? void 0 : options2.strict);
-        this.ecmaVersion = (_a3 = options2 === null || options2 === void 0 ? void 0 : options2.ecmaVersion) !== null && _a3 !== void 0 ? _a3 : latestEcmaVersion;
-      }
-      get pattern() {
-        if (this._node.type !== "Pattern") {
-          throw new Error("UnknownError");
-        }
-        return this._node;
-      }
-      get flags() {
-        if (this._flags.type !== "Flags") {
-          throw new Error("UnknownError");
-        }
-        return this._flags;
-      }
-      onRegExpFlags(start, end, { global, ignoreCase, multiline, unicode, sticky, dotAll, hasIndices, unicodeSets }) {
-        this._flags = {
-          type: "Flags",
-          parent: null,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          global,
-          ignoreCase,
-          multiline,
-          unicode,
-          sticky,
-          dotAll,
-          hasIndices,
-          unicodeSets
-        };
-      }
-      onPatternEnter(start) {
-        this._node = {
-          type: "Pattern",
-          parent: null,
-          start,
-          end: start,
-          raw: "",
-          alternatives: []
-        };
-        this._backreferences.length = 0;
-        this._capturingGroups.length = 0;
-      }
-      onPatternLeave(start, end) {
-        this._node.end = end;
-        this._node.raw = this.source.slice(start, end);
-        for (const reference of this._backreferences) {
-          const ref = reference.ref;
-          const groups = typeof ref === "number" ? [this._capturingGroups[ref - 1]] : this._capturingGroups.filter((g2) => g2.name === ref);
-          if (groups.length === 1) {
-            const group2 = groups[0];
-            reference.ambiguous = false;
-            reference.resolved = group2;
-          } else {
-            reference.ambiguous = true;
-            reference.resolved = groups;
-          }
-          for (const group2 of groups) {
-            group2.references.push(reference);
-          }
-        }
-      }
-      onAlternativeEnter(start) {
-        const parent = this._node;
-        if (parent.type !== "Assertion" && parent.type !== "CapturingGroup" && parent.type !== "Group" && parent.type !== "Pattern") {
-          throw new Error("UnknownError");
-        }
-        this._node = {
-          type: "Alternative",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          elements: []
-        };
-        parent.alternatives.push(this._node);
-      }
-      onAlternativeLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-      onGroupEnter(start) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        const group2 = {
-          type: "Group",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          modifiers: null,
-          alternatives: []
-        };
-        this._node = group2;
-        parent.elements.push(this._node);
-      }
-      onGroupLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "Group" || node.parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-      onModifiersEnter(start) {
-        const parent = this._node;
-        if (parent.type !== "Group") {
-          throw new Error("UnknownError");
-        }
-        this._node = {
-          type: "Modifiers",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          add: null,
-          remove: null
-        };
-        parent.modifiers = this._node;
-      }
-      onModifiersLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "Modifiers" || node.parent.type !== "Group") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-      onAddModifiers(start, end, { ignoreCase, multiline, dotAll }) {
-        const parent = this._node;
-        if (parent.type !== "Modifiers") {
-          throw new Error("UnknownError");
-        }
-        parent.add = {
-          type: "ModifierFlags",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          ignoreCase,
-          multiline,
-          dotAll
-        };
-      }
-      onRemoveModifiers(start, end, { ignoreCase, multiline, dotAll }) {
-        const parent = this._node;
-        if (parent.type !== "Modifiers") {
-          throw new Error("UnknownError");
-        }
-        parent.remove = {
-          type: "ModifierFlags",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          ignoreCase,
-          multiline,
-          dotAll
-        };
-      }
-      onCapturingGroupEnter(start, name) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        this._node = {
-          type: "CapturingGroup",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          name,
-          alternatives: [],
-          references: []
-        };
-        parent.elements.push(this._node);
-        this._capturingGroups.push(this._node);
-      }
-      onCapturingGroupLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "CapturingGroup" || node.parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-      onQuantifier(start, end, min, max, greedy) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        const element = parent.elements.pop();
-        if (element == null || element.type === "Quantifier" || element.type === "Assertion" && element.kind !== "lookahead") {
-          throw new Error("UnknownError");
-        }
-        const node = {
-          type: "Quantifier",
-          parent,
-          start: element.start,
-          end,
-          raw: this.source.slice(element.start, end),
-          min,
-          max,
-          greedy,
-          element
-        };
-        parent.elements.push(node);
-        element.parent = node;
-      }
-      onLookaroundAssertionEnter(start, kind, negate) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        const node = this._node = {
-          type: "Assertion",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          kind,
-          negate,
-          alternatives: []
-        };
-        parent.elements.push(node);
-      }
-      onLookaroundAssertionLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "Assertion" || node.parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-      onEdgeAssertion(start, end, kind) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        parent.elements.push({
-          type: "Assertion",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          kind
-        });
-      }
-      onWordBoundaryAssertion(start, end, kind, negate) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        parent.elements.push({
-          type: "Assertion",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          kind,
-          negate
-        });
-      }
-      onAnyCharacterSet(start, end, kind) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        parent.elements.push({
-          type: "CharacterSet",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          kind
-        });
-      }
-      onEscapeCharacterSet(start, end, kind, negate) {
-        const parent = this._node;
-        if (parent.type !== "Alternative" && parent.type !== "CharacterClass") {
-          throw new Error("UnknownError");
-        }
-        parent.elements.push({
-          type: "CharacterSet",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          kind,
-          negate
-        });
-      }
-      onUnicodePropertyCharacterSet(start, end, kind, key, value, negate, strings) {
-        const parent = this._node;
-        if (parent.type !== "Alternative" && parent.type !== "CharacterClass") {
-          throw new Error("UnknownError");
-        }
-        const base = {
-          type: "CharacterSet",
-          parent: null,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          kind,
-          strings: null,
-          key
-        };
-        if (strings) {
-          if (parent.type === "CharacterClass" && !parent.unicodeSets || negate || value !== null) {
-            throw new Error("UnknownError");
-          }
-          parent.elements.push(Object.assign(Object.assign({}, base), { parent, strings, value, negate }));
-        } else {
-          parent.elements.push(Object.assign(Object.assign({}, base), { parent, strings, value, negate }));
-        }
-      }
-      onCharacter(start, end, value) {
-        const parent = this._node;
-        if (parent.type !== "Alternative" && parent.type !== "CharacterClass" && parent.type !== "StringAlternative") {
-          throw new Error("UnknownError");
-        }
-        parent.elements.push({
-          type: "Character",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          value
-        });
-      }
-      onBackreference(start, end, ref) {
-        const parent = this._node;
-        if (parent.type !== "Alternative") {
-          throw new Error("UnknownError");
-        }
-        const node = {
-          type: "Backreference",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          ref,
-          ambiguous: false,
-          resolved: DUMMY_CAPTURING_GROUP
-        };
-        parent.elements.push(node);
-        this._backreferences.push(node);
-      }
-      onCharacterClassEnter(start, negate, unicodeSets) {
-        const parent = this._node;
-        const base = {
-          type: "CharacterClass",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          unicodeSets,
-          negate,
-          elements: []
-        };
-        if (parent.type === "Alternative") {
-          const node = Object.assign(Object.assign({}, base), { parent });
-          this._node = node;
-          parent.elements.push(node);
-        } else if (parent.type === "CharacterClass" && parent.unicodeSets && unicodeSets) {
-          const node = Object.assign(Object.assign({}, base), {
-            parent,
-            unicodeSets
-          });
-          this._node = node;
-          parent.elements.push(node);
-        } else {
-          throw new Error("UnknownError");
-        }
-      }
-      onCharacterClassLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "CharacterClass" || node.parent.type !== "Alternative" && node.parent.type !== "CharacterClass") {
-          throw new Error("UnknownError");
-        }
-        const parent = node.parent;
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = parent;
-        const expression = this._expressionBufferMap.get(node);
-        if (!expression) {
-          return;
-        }
-        if (node.elements.length > 0) {
-          throw new Error("UnknownError");
-        }
-        this._expressionBufferMap.delete(node);
-        const newNode = {
-          type: "ExpressionCharacterClass",
-          parent,
-          start: node.start,
-          end: node.end,
-          raw: node.raw,
-          negate: node.negate,
-          expression
-        };
-        expression.parent = newNode;
-        if (node !== parent.elements.pop()) {
-          throw new Error("UnknownError");
-        }
-        parent.elements.push(newNode);
-      }
-      onCharacterClassRange(start, end) {
-        const parent = this._node;
-        if (parent.type !== "CharacterClass") {
-          throw new Error("UnknownError");
-        }
-        const elements = parent.elements;
-        const max = elements.pop();
-        if (!max || max.type !== "Character") {
-          throw new Error("UnknownError");
-        }
-        if (!parent.unicodeSets) {
-          const hyphen = elements.pop();
-          if (!hyphen || hyphen.type !== "Character" || hyphen.value !== HYPHEN_MINUS) {
-            throw new Error("UnknownError");
-          }
-        }
-        const min = elements.pop();
-        if (!min || min.type !== "Character") {
-          throw new Error("UnknownError");
-        }
-        const node = {
-          type: "CharacterClassRange",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          min,
-          max
-        };
-        min.parent = node;
-        max.parent = node;
-        elements.push(node);
-      }
-      onClassIntersection(start, end) {
-        var _a3;
-        const parent = this._node;
-        if (parent.type !== "CharacterClass" || !parent.unicodeSets) {
-          throw new Error("UnknownError");
-        }
-        const right = parent.elements.pop();
-        const left = (_a3 = this._expressionBufferMap.get(parent)) !== null && _a3 !== void 0 ? _a3 : parent.elements.pop();
-        if (!left || !right || left.type === "ClassSubtraction" || left.type !== "ClassIntersection" && !isClassSetOperand(left) || !isClassSetOperand(right)) {
-          throw new Error("UnknownError");
-        }
-        const node = {
-          type: "ClassIntersection",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          left,
-          right
-        };
-        left.parent = node;
-        right.parent = node;
-        this._expressionBufferMap.set(parent, node);
-      }
-      onClassSubtraction(start, end) {
-        var _a3;
-        const parent = this._node;
-        if (parent.type !== "CharacterClass" || !parent.unicodeSets) {
-          throw new Error("UnknownError");
-        }
-        const right = parent.elements.pop();
-        const left = (_a3 = this._expressionBufferMap.get(parent)) !== null && _a3 !== void 0 ? _a3 : parent.elements.pop();
-        if (!left || !right || left.type === "ClassIntersection" || left.type !== "ClassSubtraction" && !isClassSetOperand(left) || !isClassSetOperand(right)) {
-          throw new Error("UnknownError");
-        }
-        const node = {
-          type: "ClassSubtraction",
-          parent,
-          start,
-          end,
-          raw: this.source.slice(start, end),
-          left,
-          right
-        };
-        left.parent = node;
-        right.parent = node;
-        this._expressionBufferMap.set(parent, node);
-      }
-      onClassStringDisjunctionEnter(start) {
-        const parent = this._node;
-        if (parent.type !== "CharacterClass" || !parent.unicodeSets) {
-          throw new Error("UnknownError");
-        }
-        this._node = {
-          type: "ClassStringDisjunction",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          alternatives: []
-        };
-        parent.elements.push(this._node);
-      }
-      onClassStringDisjunctionLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "ClassStringDisjunction" || node.parent.type !== "CharacterClass") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-      onStringAlternativeEnter(start) {
-        const parent = this._node;
-        if (parent.type !== "ClassStringDisjunction") {
-          throw new Error("UnknownError");
-        }
-        this._node = {
-          type: "StringAlternative",
-          parent,
-          start,
-          end: start,
-          raw: "",
-          elements: []
-        };
-        parent.alternatives.push(this._node);
-      }
-      onStringAlternativeLeave(start, end) {
-        const node = this._node;
-        if (node.type !== "StringAlternative") {
-          throw new Error("UnknownError");
-        }
-        node.end = end;
-        node.raw = this.source.slice(start, end);
-        this._node = node.parent;
-      }
-    };
-    RegExpParser = class {
-      constructor(options2) {
-        this._state = new RegExpParserState(options2);
-        this._validator = new RegExpValidator(this._state);
-      }
-      parseLiteral(source, start = 0, end = source.length) {
-        this._state.source = source;
-        this._validator.validateLiteral(source, start, end);
-        const pattern = this._state.pattern;
-        const flags = this._state.flags;
-        const literal = {
-          type: "RegExpLiteral",
-          parent: null,
-          start,
-          end,
-          raw: source,
-          pattern,
-          flags
-        };
-        pattern.parent = literal;
-        flags.parent = literal;
-        return literal;
-      }
-      parseFlags(source, start = 0, end = source.length) {
-        this._state.source = source;
-        this._validator.validateFlags(source, start, end);
-        return this._state.flags;
-      }
-      parsePattern(source, start = 0, end = source.length, uFlagOrFlags = void 0) {
-        this._state.source = source;
-        this._validator.validatePattern(source, start, end, uFlagOrFlags);
-        return this._state.pattern;
-      }
-    };
   }
 });
 
@@ -15470,89 +15745,6 @@ var init_escape_boundary = __esm({
       // compose files.
       "\\$\\{[A-Za-z_][A-Za-z0-9_]{0,63}:?[-=+]"
     ].join("|");
-  }
-});
-
-// src/config/regex-reach.ts
-function ruleReach(raw2) {
-  let reach;
-  try {
-    reach = regexReach(raw2.pattern, raw2.flags ?? "");
-  } catch {
-    return void 0;
-  }
-  const unbounded = Number.POSITIVE_INFINITY;
-  return reach.chars === unbounded && reach.lines === unbounded ? void 0 : reach;
-}
-function regexReach(pattern, flags) {
-  const unicode = flags.includes("u") || flags.includes("v");
-  const ast = parsePattern(pattern, flags);
-  const chars = extent(ast, () => unicode ? 2 : 1);
-  const lines = extent(ast, (node) => matchesLineFeed(node, flags.includes("s")) ? 1 : 0);
-  return { chars: chars + 2, lines };
-}
-function parsePattern(pattern, flags) {
-  return new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes("u"),
-    unicodeSets: flags.includes("v")
-  });
-}
-function extent(node, weight) {
-  switch (node.type) {
-    case "Pattern":
-    case "Group":
-    case "CapturingGroup":
-    case "Assertion":
-      if ("alternatives" in node) {
-        return Math.max(0, ...node.alternatives.map((alternative) => extent(alternative, weight)));
-      }
-      return 0;
-    case "Alternative":
-      return node.elements.reduce((sum, element) => sum + extent(element, weight), 0);
-    case "Quantifier": {
-      const inner = extent(node.element, weight);
-      if (inner === 0) return 0;
-      return node.max === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : node.max * inner;
-    }
-    case "Backreference": {
-      const groups = Array.isArray(node.resolved) ? node.resolved : [node.resolved];
-      return Math.max(...groups.map((group2) => extent(group2, weight)));
-    }
-    case "Character":
-    case "CharacterClass":
-    case "CharacterSet":
-    case "ExpressionCharacterClass":
-      return weight(node);
-    default:
-      return Number.POSITIVE_INFINITY;
-  }
-}
-function matchesLineFeed(node, dotAll) {
-  switch (node.type) {
-    case "Character":
-      return node.value === LINE_FEED2;
-    case "CharacterClassRange":
-      return node.min.value <= LINE_FEED2 && LINE_FEED2 <= node.max.value;
-    case "CharacterSet":
-      if (node.kind === "any") return dotAll;
-      if (node.kind === "space") return !node.negate;
-      if (node.kind === "digit" || node.kind === "word") return node.negate;
-      return true;
-    // \p{…}: assume it may
-    case "CharacterClass": {
-      const inClass = node.elements.some((element) => matchesLineFeed(element, dotAll));
-      return node.negate ? !inClass : inClass;
-    }
-    default:
-      return true;
-  }
-}
-var LINE_FEED2;
-var init_regex_reach = __esm({
-  "src/config/regex-reach.ts"() {
-    "use strict";
-    init_regexpp();
-    LINE_FEED2 = 10;
   }
 });
 
@@ -15758,6 +15950,7 @@ async function compileBuiltinRules() {
   const bundled = join2(root, "dist", "rules.json");
   if (existsSync(bundled)) {
     const sources = JSON.parse(readFileSync2(bundled, "utf8"));
+    for (const { globs } of sources) if (globs) usePrebuiltGlobs(globs);
     return compileRules(
       sources.map(({ raw: raw2, file, scope }) => ({
         raw: raw2,
@@ -15778,6 +15971,7 @@ var init_load_rules = __esm({
     "use strict";
     init_errors();
     init_compile_rules();
+    init_config_globs();
     init_pattern_scope_store();
   }
 });
@@ -27981,7 +28175,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants3 = require_constants3();
+    var constants4 = require_constants3();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -28117,7 +28311,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -28213,11 +28407,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -28240,10 +28434,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -28260,7 +28454,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -28471,7 +28665,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -28497,7 +28691,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
         return 0;
       }
@@ -28537,13 +28731,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -55459,16 +55653,34 @@ async function runGit(args, context) {
   if (result2.code !== 0) throw gitFailure(args, result2.stderr, result2.code, context.cwd);
   return result2.stdout.toString("utf8");
 }
-async function* gitOutputLines(args, context, shown2 = args) {
+function startGitOutput(args, context, shown2 = args) {
   const child2 = spawnGit(args, context);
+  child2.stdout.on("readable", () => {
+  });
   const stderr = collectStderr(child2);
   const exited = exitCode(child2);
   child2.stdin.end();
+  let finished = false;
+  return {
+    args,
+    async *lines() {
+      yield* readLineBatches(child2.stdout);
+      await expectGitSuccess(exited, args, stderr, context, shown2);
+      finished = true;
+    },
+    close() {
+      if (finished) return;
+      child2.stdout.destroy();
+      if (child2.exitCode === null) child2.kill();
+    }
+  };
+}
+async function* gitOutputLines(args, context, shown2 = args) {
+  const output = startGitOutput(args, context, shown2);
   try {
-    yield* readLineBatches(child2.stdout);
-    await expectGitSuccess(exited, args, stderr, context, shown2);
+    yield* output.lines();
   } finally {
-    if (child2.exitCode === null) child2.kill();
+    output.close();
   }
 }
 
@@ -55640,12 +55852,30 @@ function httpError(error2) {
   if (typeof error2 !== "object" || error2 === null) return void 0;
   const status = error2.status;
   if (typeof status !== "number") return void 0;
-  if (error2.response === void 0) return void 0;
-  return { status, message: error2.message ?? "" };
+  const response = error2.response;
+  if (response === void 0) return void 0;
+  const message = error2.message ?? "";
+  const headers = response.headers ?? {};
+  const limited = status === 429 || status === 403 && (String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(message));
+  if (!limited) return { status, message };
+  const reset = Number(headers["x-ratelimit-reset"]);
+  return {
+    status,
+    message,
+    rateLimited: Number.isFinite(reset) && reset > 0 ? { resetAt: new Date(reset * 1e3) } : {}
+  };
 }
 function describeFailure(error2) {
   const http = httpError(error2);
-  if (http && [401, 403, 404].includes(http.status)) {
+  if (http?.rateLimited) {
+    const reset = http.rateLimited.resetAt;
+    const until = reset ? `; it resets at ${reset.toISOString().slice(11, 16)} UTC` : "";
+    return `GitHub's API rate limit for this token is spent (HTTP ${http.status}: ${http.message.split("\n")[0]})${until}. Findings are in the annotations and the job summary instead`;
+  }
+  if (http?.status === 401) {
+    return `GitHub refused the token (HTTP 401: ${http.message.split("\n")[0]}): check the github-token input. Findings are in the annotations and the job summary instead`;
+  }
+  if (http && [403, 404].includes(http.status)) {
     return `the token may not comment on this pull request (HTTP ${http.status}); a pull request from a fork gets a read-only token. Findings are in the annotations and the job summary instead`;
   }
   if (http) return `GitHub answered HTTP ${http.status}: ${http.message.split("\n")[0]}`;
@@ -55689,8 +55919,8 @@ async function syncComments(input) {
       await edit();
       return true;
     } catch (error2) {
-      const status = httpError(error2)?.status;
-      if (status === 403 || status === 404) return false;
+      const http = httpError(error2);
+      if (!http?.rateLimited && (http?.status === 403 || http?.status === 404)) return false;
       throw new CommentsFailed(describeFailure(error2));
     }
   };
@@ -55773,7 +56003,7 @@ async function syncComments(input) {
         outside.push(...line.findings);
       }
     }
-    for (const left of [...existing.values(), ...stale]) {
+    for (const left of input.complete ? [...existing.values(), ...stale] : []) {
       if (left.marker.state === "resolved" || !isOurs(left.author)) continue;
       const resolved = await edited(
         () => octokit.rest.pulls.updateReviewComment({
@@ -55796,7 +56026,7 @@ async function syncComments(input) {
     const summaries = issueComments.filter(
       (comment) => isSummaryComment(comment.body ?? "") && isOurs(comment.user)
     );
-    if (summaries.length > 0 || outside.length > 0) {
+    if (summaries.length > 0 && (input.complete || input.total > 0) || outside.length > 0) {
       const body = summaryCommentBody({
         total: input.total,
         reviewedLines: counts.created + counts.updated + unchanged,
@@ -55895,6 +56125,7 @@ async function commentOnPullRequest(input) {
       lines: input.lines,
       outside: input.outside,
       total: input.total,
+      complete: input.complete,
       userAgent: input.userAgent,
       onWarning: warn
     });
@@ -55937,8 +56168,15 @@ function commentsLine(outcome) {
 function jobSummary(input) {
   const lines = ["## keywarden", ""];
   const live = input.live > 0 ? ` (${input.live} verified live)` : "";
+  const found = input.total === 0 ? input.incomplete ? `No secrets found in what could be read of ${markdownCell(input.scanned)}.` : `No secrets found in ${markdownCell(input.scanned)}.` : `**${plural(input.total, "secret")} found**${live} in ${markdownCell(input.scanned)}.`;
+  if (input.incomplete) {
+    lines.push(
+      `**Incomplete scan**: ${markdownCell(input.incomplete)} (listed below); exit code 2.`,
+      ""
+    );
+  }
   lines.push(
-    input.total === 0 ? `No secrets found in ${markdownCell(input.scanned)}.` : `**${plural(input.total, "secret")} found**${live} in ${markdownCell(input.scanned)}.`,
+    found,
     "",
     `Rules: ${markdownCell(input.configDescription)}. Fails on: ${input.failOn}; exit code ${input.exitCode}.`,
     ""
@@ -56183,12 +56421,15 @@ function newFile(headerPath2, isCombined) {
     addedLines: [],
     lineNumbers: [],
     contextLines: [],
-    contextNumbers: []
+    contextNumbers: [],
+    heldChars: 0,
+    oversizeBytes: void 0
   };
 }
 var DiffParser = class {
-  constructor(onFile) {
+  constructor(onFile, options2 = {}) {
     this.onFile = onFile;
+    this.maxAddedBytes = options2.maxAddedBytes ?? Number.POSITIVE_INFINITY;
   }
   onFile;
   file;
@@ -56198,6 +56439,7 @@ var DiffParser = class {
   /** Mark columns of the current hunk: one per parent. */
   columns = 1;
   nextLine = 0;
+  maxAddedBytes;
   /** True while inside a hunk: the caller must not read the line as one of its own headers. */
   get inHunk() {
     return this.oldLeft > 0 || this.newLeft > 0;
@@ -56306,14 +56548,39 @@ var DiffParser = class {
     }
   }
   added(line) {
-    this.file?.addedLines.push(line);
-    this.file?.lineNumbers.push(this.nextLine);
+    const file = this.file;
+    if (file?.oversizeBytes !== void 0) {
+      file.oversizeBytes += 1 + Buffer.byteLength(line, "utf8");
+    } else if (file) {
+      file.addedLines.push(this.withoutByteOrderMark(line));
+      file.lineNumbers.push(this.nextLine);
+      file.heldChars += line.length + 1;
+      if (file.heldChars - 1 > this.maxAddedBytes) this.dropLines(file);
+    }
     this.nextLine++;
   }
+  /** Keeps only the size of a file adding more than maxAddedBytes (see oversizeBytes). */
+  dropLines(file) {
+    file.oversizeBytes = Buffer.byteLength(file.addedLines.join("\n"), "utf8");
+    file.addedLines = [];
+    file.lineNumbers = [];
+    file.contextLines = [];
+    file.contextNumbers = [];
+  }
   context(line) {
-    this.file?.contextLines.push(line);
-    this.file?.contextNumbers.push(this.nextLine);
+    const file = this.file;
+    if (file && file.oversizeBytes === void 0) {
+      file.contextLines.push(this.withoutByteOrderMark(line));
+      file.contextNumbers.push(this.nextLine);
+    }
     this.nextLine++;
+  }
+  /**
+   * Line 1 without a UTF-8 byte-order mark: it is no content, and `scan` and history (decodeText)
+   * leave it out, so a key on that line gets the same column from every command.
+   */
+  withoutByteOrderMark(line) {
+    return this.nextLine === 1 && line.charCodeAt(0) === 65279 ? line.slice(1) : line;
   }
   /** Emits the file being read, if any. Call at the end of input or at a caller's header. */
   flush() {
@@ -56335,7 +56602,8 @@ var DiffParser = class {
       addedLines: file.addedLines,
       lineNumbers: file.lineNumbers,
       contextLines: file.contextLines,
-      contextNumbers: file.contextNumbers
+      contextNumbers: file.contextNumbers,
+      ...file.oversizeBytes !== void 0 ? { oversizeBytes: file.oversizeBytes } : {}
     });
   }
 };
@@ -56416,6 +56684,24 @@ async function listLocalBlobs(context) {
     for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
   }
   return blobs;
+}
+async function listLargeBlobs(context, maxSize) {
+  const args = [
+    "cat-file",
+    "--batch-all-objects",
+    "--batch-check=%(objecttype) %(objectsize) %(objectname)",
+    "--unordered"
+  ];
+  const large = /* @__PURE__ */ new Map();
+  for await (const lines of gitOutputLines(args, context)) {
+    for (const line of lines) {
+      if (!line.startsWith("blob ")) continue;
+      const space = line.indexOf(" ", 5);
+      const size = Number(line.slice(5, space));
+      if (size > maxSize) large.set(line.slice(space + 1), size);
+    }
+  }
+  return large;
 }
 async function shallowBoundary(context) {
   const file = (await runGit(["rev-parse", "--git-path", "shallow"], context)).trim();
@@ -56553,30 +56839,8 @@ function areLfsPointerLines(lines) {
   return hasOid;
 }
 
-// src/sources/read-text.ts
-import { isUtf8 } from "node:buffer";
-function utf16ByteOrder(bytes) {
-  const marked = bytes[0] === 255 && bytes[1] === 254 ? "le" : bytes[0] === 254 && bytes[1] === 255 ? "be" : void 0;
-  if (marked === void 0 || !bytes.subarray(2, 8002).includes(0)) return void 0;
-  return marked === "le" && bytes[2] === 0 && bytes[3] === 0 ? void 0 : marked;
-}
-function hasUtf16ByteOrderMark(bytes) {
-  return utf16ByteOrder(bytes) !== void 0;
-}
-function isBinary(bytes) {
-  return utf16ByteOrder(bytes) === void 0 && bytes.subarray(0, 8e3).includes(0);
-}
-function decodeText(bytes) {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const order = utf16ByteOrder(buffer);
-  if (order === "le") return buffer.toString("utf16le", 2);
-  if (order === "be")
-    return Buffer.from(buffer.subarray(2, buffer.length - buffer.length % 2)).swap16().toString("utf16le");
-  const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
-  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-}
-
 // src/sources/staged-diff.ts
+init_read_text();
 var ADDED_LINES_DIFF_OPTIONS = [
   "-c",
   "diff.noprefix=false",
@@ -56598,15 +56862,12 @@ var ADDED_LINES_FLAGS = [
   "--dst-prefix=b/"
 ];
 var DIFF_CONTEXT_LINES = 2e3;
-function contextFlag(options2) {
-  return `-U${options2.contextAround ? DIFF_CONTEXT_LINES : 3}`;
+function contextFlag(withContext2) {
+  return `-U${withContext2 ? DIFF_CONTEXT_LINES : 3}`;
 }
 function isScannable(file, options2) {
   if (file.mode === "160000" || file.status === "deleted") return false;
   return !options2.isExcluded?.(file.path);
-}
-function isBinaryToGit(head) {
-  return head.includes(0);
 }
 async function settleBinaryFiles(changes, blobs, context) {
   if (!changes.some(({ file }) => file.isBinary)) return changes;
@@ -56616,9 +56877,9 @@ async function settleBinaryFiles(changes, blobs, context) {
   const settled = [];
   for (const [index, change] of changes.entries()) {
     const head = await heads[index];
-    if (head !== void 0 && hasUtf16ByteOrderMark(head)) {
+    if (head !== void 0 && isUtf16Text(head)) {
       settled.push({ ...change, file: await utf16Lines(change.file, context), isSettled: true });
-    } else if (head !== void 0 && !isBinaryToGit(head)) {
+    } else if (head !== void 0 && !isBinary(head)) {
       settled.push({ ...change, file: await textLines(change.file, context), isSettled: true });
     } else {
       settled.push(change);
@@ -56639,14 +56900,14 @@ async function utf16Lines(file, context) {
   const parents = await Promise.all(
     file.parentBlobs.filter((parent) => !NULL_ID.test(parent)).map(async (parent) => new Set(await decodedLines(parent, context)))
   );
-  const addedLines = [];
+  const addedLines2 = [];
   const lineNumbers = [];
   for (const [index, line] of lines.entries()) {
     if (parents.some((parent) => parent.has(line))) continue;
-    addedLines.push(line);
+    addedLines2.push(line);
     lineNumbers.push(index + 1);
   }
-  return { ...file, isBinary: false, addedLines, lineNumbers };
+  return { ...file, isBinary: false, addedLines: addedLines2, lineNumbers };
 }
 var NULL_ID = /^0+$/;
 async function textLines(file, context) {
@@ -56723,12 +56984,12 @@ function addedLinesFragment(file, options2, skip, git, newText) {
     skip({ path: file.path, reason: "binary", detail: `binary content${where}` });
     return void 0;
   }
-  if (file.addedLines.length === 0) return void 0;
+  if (file.oversizeBytes === void 0 && file.addedLines.length === 0) return void 0;
   if (areLfsPointerLines(file.addedLines)) {
     skip({ path: file.path, reason: "lfs-pointer", detail: `Git LFS pointer${where}` });
     return void 0;
   }
-  const size = Buffer.byteLength(file.addedLines.join("\n"), "utf8");
+  const size = file.oversizeBytes ?? Buffer.byteLength(file.addedLines.join("\n"), "utf8");
   if (size > options2.maxFileSize) {
     skip({
       path: file.path,
@@ -56807,21 +57068,31 @@ function withContext(file) {
 // src/action/locate-in-diff.ts
 async function addedLinesOfChange(base, head, context) {
   const from = await mergeBase(base, head, context) ?? await emptyTree(context);
+  return addedLines(from, head, [], context, ["diff", `${base}...${head}`]);
+}
+async function linesAtCommit(commit, paths, context) {
+  if (paths.length === 0) return /* @__PURE__ */ new Map();
+  return addedLines(await emptyTree(context), commit, paths, context, ["show", commit]);
+}
+async function addedLines(from, head, paths, context, label) {
   const args = [
     ...ADDED_LINES_DIFF_OPTIONS,
+    // Paths are names from the scan, never patterns.
+    "--literal-pathspecs",
     "diff",
     ...ADDED_LINES_FLAGS,
     "-U3",
     "--end-of-options",
     from,
     head,
-    "--"
+    "--",
+    ...paths
   ];
   const changes = [];
   const parser = new DiffParser((file) => {
     if (file.status !== "deleted") changes.push({ file });
   });
-  for await (const lines of gitOutputLines(args, context, ["diff", `${base}...${head}`])) {
+  for await (const lines of gitOutputLines(args, context, label)) {
     for (const line of lines) parser.line(line);
   }
   parser.flush();
@@ -57167,7 +57438,7 @@ async function preparePullRequest(pullRequest, options2) {
   if (missing.includes(base)) throw missingCommitError(base, "pull request's base");
   if (await reachMergeBase(base, head, options2) === void 0) {
     options2.onNote(
-      "the pull request's head shares no history with its base: every commit of the head is scanned"
+      await isShallowRepository(options2) ? "the base and head of the pull request do not meet in this shallow checkout, and it could not be deepened: the commits at its cut are not scanned (use actions/checkout with fetch-depth: 0)" : "the pull request's head shares no history with its base: every commit of the head is scanned"
     );
   }
   return { range: `${base}..${head}`, base, head };
@@ -57369,7 +57640,7 @@ function readConfigText(options2) {
     );
   }
   try {
-    return { text: readRegularFile(file), file };
+    return { text: readRegularText(file), file };
   } catch (error2) {
     const code = error2.code;
     const reason = code === "ENOENT" ? "no such file" : code ?? String(error2);
@@ -57437,7 +57708,7 @@ async function loadConfig(options2) {
   assertUniqueIds(rules);
   return {
     rules,
-    allow: config2.allow ? compileAllow(config2.allow, (field) => `${at2(field)}: field ${fieldText(field)}`) : EMPTY_ALLOW,
+    allow: config2.allow ? compileAllow(config2.allow, (field) => `${at2(field)}: field ${fieldText(field)}`, true) : EMPTY_ALLOW,
     exclude: config2.exclude,
     maxFileSize: options2.maxFileSize ?? (config2.maxFileSize !== void 0 ? parseSize(config2.maxFileSize, `${at2(["maxFileSize"])}: field maxFileSize`) : DEFAULT_MAX_FILE_SIZE),
     decodeDepth: config2.decodeDepth,
@@ -57947,7 +58218,7 @@ var KNOWN_EXAMPLE_SECRETS = /* @__PURE__ */ new Set([
   "SlAV32hkKG"
 ]);
 var TEMPLATE_MARKERS = /\$\{|\$\(|\{\{|\}\}|%\(|<[A-Za-z_ -]+>|\[\[|\]\]/;
-var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|abcdefghij/i;
+var PLACEHOLDER_WORDS = /example|placeholder|your[_-]?(?:api[_-]?)?(?:key|token|secret)|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:your|key|here)|redacted|dummy|x{4,}|\*{3,}|\.{3}|…|0{8,}|1234567890|0123456789|abcdefghij/i;
 var LONG_SECRET = 128;
 var LONG_PLACEHOLDER = /\.{3}|…|x{8,}|your[_-]?(?:private[_-]?)?key/i;
 var REPEATED_RUN = /(.)\1{5,}/;
@@ -59035,7 +59306,7 @@ function heldInAny(blobs, heldBefore) {
   return held.length > 0 ? new Set(held) : void 0;
 }
 async function runScan(options2) {
-  const started = performance.now();
+  const started = Date.now();
   const detector = createDetector(options2.config.rules, {
     globalAllow: options2.config.allow,
     maxDecodeDepth: options2.config.decodeDepth
@@ -59075,7 +59346,7 @@ async function runScan(options2) {
       scannedFragments,
       scannedBytes,
       skipped: options2.skipped,
-      durationMs: Math.round(performance.now() - started)
+      durationMs: Date.now() - started
     }
   };
 }
@@ -59322,7 +59593,7 @@ function display(cwd, file) {
 }
 function readOptional(file, shown2, required2, what) {
   try {
-    return readRegularFile(file);
+    return readRegularText(file);
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT" && !required2) return void 0;
@@ -59575,7 +59846,7 @@ function rangeLogArgs(range, options2 = {}) {
     "--no-show-signature",
     ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
-    contextFlag(options2),
+    contextFlag(options2.contextAround !== void 0),
     "--end-of-options",
     range,
     "--"
@@ -59586,10 +59857,14 @@ async function* rangeFragments(options2) {
   let commit;
   let isCut = false;
   const changes = [];
-  const parser = new DiffParser((file) => {
-    if (isCut || !isScannable(file, options2)) return;
-    changes.push(commit ? { file, git: commit } : { file });
-  });
+  const parser = new DiffParser(
+    (file) => {
+      if (isCut || !isScannable(file, options2)) return;
+      changes.push(commit ? { file, git: commit } : { file });
+    },
+    // A file adding more is skipped as too large: only its size is kept.
+    { maxAddedBytes: options2.maxFileSize }
+  );
   const blobs = new BlobHeads(options2);
   const ready = () => changedFileFragments(changes.splice(0), blobs, options2);
   try {
@@ -59622,18 +59897,35 @@ async function* rangeFragments(options2) {
 
 // src/sources/history-blobs.ts
 init_errors();
+import { constants as constants3 } from "node:buffer";
 
 // src/git/cat-file.ts
+var NameQueue = class {
+  names = [];
+  head = 0;
+  push(names) {
+    for (const name of names) this.names.push(name);
+  }
+  get first() {
+    return this.names[this.head];
+  }
+  shift() {
+    if (this.head >= this.names.length) return;
+    this.names[this.head++] = void 0;
+    if (this.head > 4096 && this.head * 2 > this.names.length) {
+      this.names = this.names.slice(this.head);
+      this.head = 0;
+    }
+  }
+  all() {
+    return this.names.slice(this.head);
+  }
+};
 var CatFileBatch = class {
   constructor(context, options2) {
     this.context = context;
     this.options = options2;
-    this.child = spawnGit(this.args, context);
-    this.stderr = collectStderr(this.child);
-    this.exited = exitCode(this.child);
-    this.child.once("close", () => {
-      this.closed = true;
-    });
+    this.start();
   }
   context;
   options;
@@ -59641,53 +59933,87 @@ var CatFileBatch = class {
   stderr;
   exited;
   args = ["cat-file", "--batch", "--buffer"];
+  /** The current process has exited: what is written now is lost (and asked again). */
   closed = false;
+  ended = false;
+  stopped = false;
+  unanswered = new NameQueue();
+  start() {
+    const child2 = spawnGit(this.args, this.context);
+    this.child = child2;
+    this.closed = false;
+    this.stderr = collectStderr(child2);
+    this.exited = exitCode(child2);
+    child2.once("close", () => {
+      if (this.child === child2) this.closed = true;
+    });
+  }
   /** Asks for objects; resolves when the request is written (or buffered within limits). */
   async request(names) {
-    if (this.closed || names.length === 0) return;
-    this.child.stdin.write(`${names.join("\n")}
+    if (this.stopped || names.length === 0) return;
+    this.unanswered.push(names);
+    if (this.closed) return;
+    const child2 = this.child;
+    child2.stdin.write(`${names.join("\n")}
 `);
-    if (this.child.stdin.writableLength < this.options.aheadBytes) return;
+    if (child2.stdin.writableLength < this.options.aheadBytes) return;
     await new Promise((resolve14) => {
       const done = () => {
-        this.child.stdin.off("drain", done);
-        this.child.off("close", done);
+        child2.stdin.off("drain", done);
+        child2.off("close", done);
         resolve14();
       };
-      this.child.stdin.on("drain", done);
-      this.child.once("close", done);
+      child2.stdin.on("drain", done);
+      child2.once("close", done);
     });
   }
   /** No more requests: git answers what is queued, then exits. */
   end() {
+    this.ended = true;
     this.child.stdin.end();
   }
   /** Stops git now (the consumer gave up early). */
   close() {
+    this.stopped = true;
     if (this.child.exitCode === null) this.child.kill();
   }
   /** The answers, in request order, in batches (one per chunk of output read). */
   async *objects() {
     const maxSize = this.options.maxSize;
     let batch = [];
-    const parser = new BatchOutputParser({
-      keep: (size) => size <= maxSize ? size : 0,
-      object: (sha2, type, size, content) => {
-        batch.push(
-          size <= maxSize ? { sha: sha2, kind: "object", type, content } : { sha: sha2, kind: "too-large", type, size }
-        );
-      },
-      missing: (sha2) => {
-        batch.push({ sha: sha2, kind: "missing" });
-      }
-    });
+    const answered = (object2) => {
+      this.unanswered.shift();
+      batch.push(object2);
+    };
     try {
-      for await (const chunk of this.child.stdout) {
-        parser.push(chunk);
-        if (batch.length > 0) {
-          yield batch;
-          batch = [];
+      for (; ; ) {
+        const parser = new BatchOutputParser({
+          keep: (size) => size <= maxSize ? size : 0,
+          object: (sha2, type, size, content) => {
+            answered(
+              size <= maxSize ? { sha: sha2, kind: "object", type, content } : { sha: sha2, kind: "too-large", type, size }
+            );
+          },
+          missing: (sha2) => answered({ sha: sha2, kind: "missing" })
+        });
+        for await (const chunk of this.child.stdout) {
+          parser.push(chunk);
+          if (batch.length > 0) {
+            yield batch;
+            batch = [];
+          }
         }
+        const failed = this.unanswered.first;
+        const code = failed === void 0 ? 0 : await this.exited.catch(() => 0);
+        const complaint = code !== 0 ? this.stderr() : "";
+        if (this.stopped || failed === void 0 || !complaint.includes(failed)) break;
+        this.unanswered.shift();
+        yield [{ sha: failed, kind: "unreadable", detail: firstMeaningfulLine(complaint) }];
+        this.start();
+        const rest = this.unanswered.all();
+        if (rest.length > 0) this.child.stdin.write(`${rest.join("\n")}
+`);
+        if (this.ended) this.child.stdin.end();
       }
       await expectGitSuccess(this.exited, this.args, this.stderr, this.context);
     } finally {
@@ -59900,6 +60226,8 @@ async function peelNestedTags(lines, context) {
 }
 
 // src/sources/history-blobs.ts
+init_read_text();
+var MAX_TEXT_BYTES = constants3.MAX_STRING_LENGTH;
 var Queue = class {
   items = [];
   head = 0;
@@ -59923,7 +60251,11 @@ async function* historyFragments(options2) {
   const readOnlyWhereAllowed = /* @__PURE__ */ new Set();
   const pending = new Queue();
   const revisions = /* @__PURE__ */ new Map();
-  const reader = new CatFileBatch(options2, { maxSize: maxFileSize, aheadBytes: 8 * 1024 * 1024 });
+  const maxTextBytes = Math.min(options2.maxTextBytes ?? MAX_TEXT_BYTES, MAX_TEXT_BYTES);
+  const reader = new CatFileBatch(options2, {
+    maxSize: Math.min(maxFileSize, maxTextBytes),
+    aheadBytes: 8 * 1024 * 1024
+  });
   let total = 0;
   let done = 0;
   let bytes = 0;
@@ -59934,6 +60266,7 @@ async function* historyFragments(options2) {
   const { selection } = options2;
   const walkIsCut = isCutWalk(selection);
   const take = async (batch) => {
+    const large = await options2.largeBlobs;
     const requests = [];
     for (const commit of batch) {
       commits++;
@@ -59959,6 +60292,18 @@ async function* historyFragments(options2) {
           });
           continue;
         }
+        const largeSize = large?.get(blob.sha);
+        if (largeSize !== void 0) {
+          total++;
+          done++;
+          bytes += largeSize;
+          onSkip({
+            path: blob.path,
+            reason: "too-large",
+            detail: `blob ${blob.sha.slice(0, 12)}, commit ${commit.info.commit.slice(0, 12)}: ${largeSize} bytes, over the ${maxFileSize}-byte limit`
+          });
+          continue;
+        }
         total++;
         if (blob.previous) {
           revisions.set(blob.previous, (revisions.get(blob.previous) ?? 0) + 1);
@@ -59967,7 +60312,7 @@ async function* historyFragments(options2) {
         if (walkIsCut) {
           for (const base of blob.previous ? [blob.previous] : mergedFrom ?? []) {
             const local = !localBlobs || localBlobs.has(base);
-            if (!local || seen.has(base)) continue;
+            if (!local || large?.has(base) || seen.has(base)) continue;
             seen.add(base);
             pending.push({
               sha: base,
@@ -60043,8 +60388,20 @@ async function* historyFragments(options2) {
       onSkip({ path: intro.path, reason: "missing-object", detail: `${where}: object missing` });
       return void 0;
     }
+    if (object2.kind === "unreadable") {
+      onSkip({ path: intro.path, reason: "unreadable", detail: `${where}: ${object2.detail}` });
+      return void 0;
+    }
     if (object2.kind === "too-large") {
       bytes += object2.size;
+      if (object2.size <= maxFileSize) {
+        onSkip({
+          path: intro.path,
+          reason: "unreadable",
+          detail: `${where}: ${object2.size} bytes, more than one text can hold (${maxTextBytes} characters)`
+        });
+        return void 0;
+      }
       onSkip({
         path: intro.path,
         reason: "too-large",
@@ -60122,8 +60479,12 @@ async function* historyScanFragments(options2) {
       "partial clone: blobs not fetched are listed as missing, not downloaded (fetch them to scan them)"
     );
   }
+  const largeBlobs = Number.isFinite(options2.maxFileSize) ? listLargeBlobs(options2, options2.maxFileSize) : void 0;
+  largeBlobs?.catch(() => {
+  });
   yield* historyFragments({
     ...options2,
+    ...largeBlobs ? { largeBlobs } : {},
     selection: {
       ...options2.branch !== void 0 ? { revisions: [options2.branch] } : {},
       ...options2.since !== void 0 ? { since: options2.since } : {},
@@ -60425,6 +60786,8 @@ async function runSteps(io2) {
     skipped: [],
     durationMs: 0
   };
+  const unread = summary.skipped.filter((skip) => UNREAD_REASONS.has(skip.reason));
+  const incomplete = unread.length > 0 ? describeUnread(unread) : void 0;
   if (scan && scan.allowedInline.length > 0) {
     notes.push(
       `${scan.allowedInline.length} finding(s) on lines marked keywarden:allow were not reported: ${[...new Set(scan.allowedInline.map((f3) => `${f3.path}:${f3.line}`))].slice(0, 10).join(", ")}`
@@ -60450,14 +60813,28 @@ async function runSteps(io2) {
       )
     );
   }
-  const annotated = located ? leakingLines.flatMap((line) => line.findings) : reported;
+  const inCheckout = located || findings.length === 0 ? void 0 : locateFindings(
+    findings,
+    await linesAtCommit(
+      "HEAD",
+      [
+        ...new Set(
+          findings.flatMap((f3) => [f3.path, ...(f3.occurrences ?? []).map((o2) => o2.path)])
+        )
+      ],
+      { cwd: root, env }
+    )
+  );
+  const annotated = located ? leakingLines.flatMap((line) => line.findings) : inCheckout ? inCheckout.lines.flatMap((line) => line.findings.map(toReport)) : reported;
   io2.stdout.write(formatGithub({ findings: annotated, summary, tool: toolInfo(), color: false }));
-  for (const finding of outside) {
+  const gone = located ? outside : (inCheckout?.outside ?? []).map(toReport);
+  for (const finding of gone) {
     const where = `${finding.path}:${finding.line}${finding.commit ? ` in commit ${finding.commit.slice(0, 12)}` : ""}`;
+    const state = located ? "no longer in the head but still in the branch's history" : "not in the checked-out commit but in the history";
     io2.stdout.write(
       annotation2(
         COMMAND[finding.severity],
-        `Secret ${finding.secret} at ${where}, no longer in the head but still in the branch's history. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
+        `Secret ${finding.secret} at ${where}, ${state}. ${finding.remediation} Fingerprint: ${finding.fingerprint}`,
         { title: `${finding.title} (${finding.ruleId})` }
       )
     );
@@ -60474,11 +60851,20 @@ async function runSteps(io2) {
     lines: leakingLines,
     outside,
     total: findings.length,
+    complete: incomplete === void 0,
     userAgent: userAgent(),
     stdout: io2.stdout
   }) : void 0;
   const live = findings.filter(isLive).length;
-  const exitCode2 = failOnExitCode(findings, verify);
+  const exitCode2 = incomplete ? 2 : failOnExitCode(findings, verify);
+  if (incomplete) {
+    io2.stdout.write(
+      annotation2(
+        "error",
+        `keywarden: incomplete scan: ${incomplete} (see the warnings); exit code 2`
+      )
+    );
+  }
   const revocations = dedupeByFingerprint(reported.filter((f3) => f3.revocation));
   appendRunnerFile(
     env.GITHUB_STEP_SUMMARY,
@@ -60490,6 +60876,7 @@ async function runSteps(io2) {
       live,
       failOn: inputs.failOn,
       exitCode: exitCode2,
+      ...incomplete ? { incomplete } : {},
       ...comments ? { comments } : {},
       notes,
       ...inputs.revoke ? { revokeMode: inputs.revokeConfirm ? "execute" : "dry-run" } : {},
@@ -60502,7 +60889,8 @@ async function runSteps(io2) {
     exitCode: exitCode2,
     ...inputs.sarifFile ? { sarifFile: inputs.sarifFile } : {}
   });
-  const verdict = findings.length === 0 ? "no secrets found" : `${findings.length} secret(s) found${inputs.verify || inputs.revoke ? `, ${live} live` : ""}`;
+  const found = findings.length === 0 ? "no secrets found" : `${findings.length} secret(s) found${inputs.verify || inputs.revoke ? `, ${live} live` : ""}`;
+  const verdict = incomplete ? `incomplete scan (${incomplete}), ${found}` : found;
   io2.stdout.write(
     `keywarden: ${verdict} in ${resolved.scanned} (fail-on: ${inputs.failOn}, exit code ${exitCode2})
 `
