@@ -142,8 +142,15 @@ describe("reading a changed file around its added lines", () => {
     const contextAround = changeContext(rules);
     // More lines each side than any rule reads.
     const filler = Array.from({ length: 9000 }, (_, i) => `const value${i} = compute(input);`);
-    const base64Lines = (count: number) =>
-      Array.from({ length: count }, () => randomBytes(48).toString("base64"));
+    // Random lines that spell no rule's keyword: one spelt by chance ("pwd", "key") would pull
+    // its own rule's read up past the header.
+    const keywords = rules.flatMap((rule) => rule.keywords);
+    const base64Line = (): string => {
+      const line = randomBytes(48).toString("base64");
+      const lower = line.toLowerCase();
+      return keywords.some((keyword) => lower.includes(keyword)) ? base64Line() : line;
+    };
+    const base64Lines = (count: number) => Array.from({ length: count }, base64Line);
     // A PuTTY key file: its rule reads from the header down to the MAC, thousands of lines at
     // most; other rules read a few lines, and the base64 block above the change starts below
     // the header.
