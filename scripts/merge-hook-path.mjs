@@ -35,8 +35,8 @@ function specifier(from, to) {
 }
 
 /**
- * The JavaScript outputs of a split build, by absolute path, each with its exports and the
- * absolute paths it imports statically and dynamically.
+ * The JavaScript outputs of a split build, by absolute path, each with its entry point, its
+ * exports and the absolute paths it imports statically.
  */
 function readOutputs(metafile, workingDir) {
   const outputs = new Map();
