@@ -1,6 +1,20 @@
+import { GitError } from "../errors.js";
 import type { GitProvenance } from "../types.js";
-import { COMMIT_HEADER_ARGS, HEADER_BYTE, HEADER_FIELDS, provenanceOf } from "./commit-header.js";
-import { collectStderr, exitCode, expectGitSuccess, type GitContext, spawnGit } from "./run-git.js";
+import {
+  COMMIT_HEADER_ARGS,
+  HEADER_BYTE,
+  HEADER_FIELDS,
+  parseCommitHeader,
+  provenanceOf,
+} from "./commit-header.js";
+import {
+  collectStderr,
+  exitCode,
+  expectGitSuccess,
+  type GitContext,
+  runGitRaw,
+  spawnGit,
+} from "./run-git.js";
 
 /**
  * Walks commits oldest first with `git log --raw`: for each commit, the blobs it brings in (the
@@ -45,8 +59,9 @@ export function isCutWalk(selection: CommitLogSelection): boolean {
   return selection.since !== undefined || selection.maxCount !== undefined;
 }
 
-export function commitLogArgs(selection: CommitLogSelection): string[] {
-  const args = [
+/** What makes `git log` write each commit's header and raw diff as readLog reads them. */
+function rawDiffArgs(selection: CommitLogSelection): string[] {
+  return [
     "log",
     "--raw",
     "-c",
@@ -55,8 +70,6 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
     "--no-abbrev",
     "--root",
     "-z",
-    "--reverse",
-    "--date-order",
     "--no-show-signature",
     "--no-textconv",
     // Paths from the repository's top even where the user's diff.relative would cut them to
@@ -64,6 +77,11 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
     "--no-relative",
     ...COMMIT_HEADER_ARGS,
   ];
+}
+
+/** Which commits a selection walks, and in what order: oldest first, as rev-list reads them. */
+function walkArgs(selection: CommitLogSelection): string[] {
+  const args = ["--reverse", "--date-order"];
   if (selection.since !== undefined) args.push(`--since=${selection.since}`);
   if (selection.maxCount !== undefined) args.push(`--max-count=${selection.maxCount}`);
   const revisions = selection.revisions ?? [];
@@ -71,6 +89,10 @@ export function commitLogArgs(selection: CommitLogSelection): string[] {
   // `--`: a branch named like a file or folder (docs) is still a revision.
   else args.push("--end-of-options", ...revisions, "--");
   return args;
+}
+
+export function commitLogArgs(selection: CommitLogSelection): string[] {
+  return [...rawDiffArgs(selection), ...walkArgs(selection)];
 }
 
 interface RawEntry {
@@ -120,15 +142,26 @@ function parseRawMeta(meta: Buffer): { entry: RawEntry | undefined; paths: numbe
  * Streams commits with the blobs they introduce, in batches (one per chunk of git output).
  * Throws GitError when git fails; commits read before the failure have been yielded.
  */
-export async function* logCommits(
+export function logCommits(
   selection: CommitLogSelection,
   context: GitContext,
 ): AsyncGenerator<LoggedCommit[]> {
-  const args = commitLogArgs(selection);
+  return readLog(commitLogArgs(selection), context);
+}
+
+/**
+ * Reads `git log` output of rawDiffArgs' shape. `commits`: the commits to show, in this order,
+ * given on standard input (`--stdin`); the args then hold no walk of their own.
+ */
+async function* readLog(
+  args: readonly string[],
+  context: GitContext,
+  commits?: readonly string[],
+): AsyncGenerator<LoggedCommit[]> {
   const child = spawnGit(args, context);
   const stderr = collectStderr(child);
   const exited = exitCode(child);
-  child.stdin.end();
+  child.stdin.end(commits ? `${commits.join("\n")}\n` : "");
 
   let current: { info: GitProvenance; blobs: CommitBlob[] } | undefined;
   /** The fields of a commit header read so far (each is a token of its own). */
@@ -197,4 +230,88 @@ export async function* logCommits(
   } finally {
     if (child.exitCode === null) child.kill();
   }
+}
+
+/**
+ * How many commits in a row git cannot diff before the walk stops: a repository that has lost
+ * every tree would cost a git process per commit, for nothing.
+ */
+const MAX_UNREADABLE_IN_A_ROW = 25;
+
+/**
+ * logCommits, read on past commits git cannot diff: in a damaged repository missing a tree, `git
+ * log` stops at the first commit whose tree, or whose parent's tree, it cannot read. Each such
+ * commit is passed to `onUnreadable`, with whether its own tree could be listed: its blobs are
+ * then taken from that listing, each as new to it, since no diff can say which it brought. The
+ * walk goes on with the commits after it, which rev-list lists without reading trees. Throws
+ * what logCommits throws when those cannot be listed (a missing commit), or after
+ * MAX_UNREADABLE_IN_A_ROW such commits in a row.
+ */
+export async function* logCommitsReadingOn(
+  selection: CommitLogSelection,
+  context: GitContext,
+  onUnreadable: (commit: string, reason: string, listed: boolean) => void,
+): AsyncGenerator<LoggedCommit[]> {
+  let log = logCommits(selection, context);
+  /** Commits of the walk shown or passed over so far (git log and rev-list agree on order). */
+  let position = 0;
+  /** The walk's commits in order, listed at the first failure only: a long history's is large. */
+  let walked: readonly string[] | undefined;
+  let inARow = 0;
+  for (;;) {
+    try {
+      for await (const batch of log) {
+        inARow = 0;
+        position += batch.length;
+        yield batch;
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof GitError) || ++inARow > MAX_UNREADABLE_IN_A_ROW) throw error;
+      walked ??= await listWalk(selection, context);
+      const failed = walked?.[position];
+      if (walked === undefined || failed === undefined) throw error;
+      position++;
+      const fromTree = await commitFromTree(failed, context);
+      onUnreadable(failed, error.message, fromTree !== undefined);
+      if (fromTree) yield [fromTree];
+      const after = walked.slice(position);
+      if (after.length === 0) return;
+      log = readLog([...rawDiffArgs(selection), "--no-walk=unsorted", "--stdin"], context, after);
+    }
+  }
+}
+
+/** The commits a selection walks, oldest first; undefined when git cannot list them. */
+async function listWalk(
+  selection: CommitLogSelection,
+  context: GitContext,
+): Promise<string[] | undefined> {
+  const listed = await runGitRaw(["rev-list", ...walkArgs(selection)], context);
+  if (listed.code !== 0) return undefined;
+  return listed.stdout
+    .toString("latin1")
+    .split("\n")
+    .filter((commit) => commit !== "");
+}
+
+/** A commit with every blob of its tree, as if it brought them all; undefined when unreadable. */
+async function commitFromTree(
+  commit: string,
+  context: GitContext,
+): Promise<LoggedCommit | undefined> {
+  const header = await runGitRaw(
+    ["log", "-1", "--no-walk", ...COMMIT_HEADER_ARGS, commit],
+    context,
+  );
+  const tree = await runGitRaw(["ls-tree", "-r", "-z", "--full-tree", commit], context);
+  if (header.code !== 0 || tree.code !== 0) return undefined;
+  const blobs: CommitBlob[] = [];
+  // `<mode> <type> <sha>\t<path>`, NUL-terminated; submodules (commits) are no content here.
+  for (const entry of tree.stdout.toString("utf8").split("\0")) {
+    const tab = entry.indexOf("\t");
+    const [mode = "", type, sha = ""] = entry.slice(0, tab).split(" ");
+    if (tab !== -1 && type === "blob") blobs.push({ sha, mode, path: entry.slice(tab + 1) });
+  }
+  return { info: parseCommitHeader(header.stdout.toString("utf8").trim()), blobs };
 }

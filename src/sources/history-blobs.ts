@@ -6,6 +6,7 @@ import {
   isCutWalk,
   type LoggedCommit,
   logCommits,
+  logCommitsReadingOn,
 } from "../git/commit-log.js";
 import { taggedObjects } from "../git/tagged-objects.js";
 import type { BlobPlace, BlobRevision, Fragment, GitProvenance } from "../types.js";
@@ -203,7 +204,20 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
 
   const walk = (async () => {
     try {
-      for await (const batch of logCommits(selection, options)) {
+      // A partial clone lacks objects by design: its walk stops at the first, as git's does.
+      const commitBatches = options.localBlobs
+        ? logCommits(selection, options)
+        : logCommitsReadingOn(selection, options, (commit, reason, listed) =>
+            onSkip({
+              path: "(history)",
+              wholeScan: true,
+              reason: "unreadable",
+              detail: listed
+                ? `commit ${commit.slice(0, 12)}: ${reason}; its files were read from its own tree, each as brought by it`
+                : `commit ${commit.slice(0, 12)}: ${reason}, nor can its own tree be read: its files are scanned only where a later commit holds them`,
+            }),
+          );
+      for await (const batch of commitBatches) {
         if (stopped) break;
         await take(batch);
       }

@@ -256,21 +256,38 @@ describe("historyFragments", () => {
     ]);
   });
 
-  it("scans the commits before a missing tree and says where the walk stopped", async () => {
+  it("reads on past a commit whose tree is missing, and lists that commit", async () => {
     const repo = makeTempRepo();
     repo.commit("one", { "d/a.txt": "first\n" });
     repo.commit("two", { "d/b.txt": "second\n" });
     repo.commit("three", { "c.txt": "third\n" });
-    const tree = repo.git("rev-parse", "HEAD~1:d");
-    rmSync(join(repo.dir, ".git", "objects", tree.slice(0, 2), tree.slice(2)));
+    repo.commit("four", { "d/e.txt": "fourth\n" });
+    const lost = repo.git("rev-parse", "HEAD~2:d");
+    const two = repo.git("rev-parse", "HEAD~2");
+    const four = repo.git("rev-parse", "HEAD");
+    rmSync(join(repo.dir, ".git", "objects", lost.slice(0, 2), lost.slice(2)));
     const { fragments, skipped } = await history(repo);
-    expect(fragments.map((f) => f.path)).toEqual(["d/a.txt"]);
+    // Two's folder is lost: its own tree cannot be listed. Three leaves the folder as it was,
+    // so git diffs it; four changes the folder, so its files come from its own tree, where
+    // d/b.txt, brought by two, is found again.
+    expect(fragments.map((f) => [f.path, f.git?.commit])).toEqual([
+      ["d/a.txt", repo.git("rev-parse", "HEAD~3")],
+      ["c.txt", repo.git("rev-parse", "HEAD~1")],
+      ["d/b.txt", four],
+      ["d/e.txt", four],
+    ]);
     expect(skipped).toEqual([
       {
         path: "(history)",
         wholeScan: true,
         reason: "unreadable",
-        detail: `the commit walk stopped after 1 commit: git log failed: unable to read tree ${tree}`,
+        detail: `commit ${two.slice(0, 12)}: git log failed: unable to read tree ${lost}, nor can its own tree be read: its files are scanned only where a later commit holds them`,
+      },
+      {
+        path: "(history)",
+        wholeScan: true,
+        reason: "unreadable",
+        detail: `commit ${four.slice(0, 12)}: git log failed: unable to read tree ${lost}; its files were read from its own tree, each as brought by it`,
       },
     ]);
   });
