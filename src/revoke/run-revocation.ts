@@ -232,8 +232,9 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   if (options.mode !== "dry-run") {
     const acting = new Map<RevokeTarget, ActPlan>();
     const byRevoker = new Map<Revoker, RevokeTarget[]>();
+    const sameKey = sameKeyTargets(plans);
     for (const [target, plan] of plans) {
-      if (plan.kind !== "act") continue;
+      if (plan.kind !== "act" || sameKey.has(target)) continue;
       if (options.mode === "interactive" && !(await options.confirm?.(target, plan.detail))) {
         const revocation: Revocation = {
           status: "skipped",
@@ -296,6 +297,23 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         });
       }
     }
+    // The same key under another rule shares the outcome of the one call made for it.
+    for (const [target, first] of sameKey) {
+      const shared = results.get(first)!;
+      const where = `${first.findings[0]!.path}:${first.findings[0]!.line}`;
+      const revocation: Revocation = {
+        ...shared.revocation,
+        detail: `the same key as the ${first.rule.title} at ${where}: ${shared.revocation.detail}`,
+      };
+      results.set(target, { ...shared, revocation });
+      const plan = plans.get(target) as ActPlan;
+      write(target, revocation.mechanism, {
+        step: "outcome",
+        revoker: plan.revoker.name,
+        outcome: revocation.status,
+        detail: revocation.detail,
+      });
+    }
   }
 
   // 4. Half of a two-part key (an AWS key id) is dead when the pair it belongs to was revoked.
@@ -349,6 +367,27 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
     };
   });
   return { findings, targets: targets.length };
+}
+
+/**
+ * Targets to act on whose key an earlier target already acts on with the same revoker, each
+ * mapped to that first target. Targets are per rule and secret (the fingerprint), so one key
+ * two rules find (an AWS secret in a .env and in the console's accessKeys.csv) is two targets:
+ * it must get one destructive call, not a second one that fails against the key just disabled.
+ */
+function sameKeyTargets(
+  plans: ReadonlyMap<RevokeTarget, RevocationPlan>,
+): Map<RevokeTarget, RevokeTarget> {
+  const firsts = new Map<string, RevokeTarget>();
+  const same = new Map<RevokeTarget, RevokeTarget>();
+  for (const [target, plan] of plans) {
+    if (plan.kind !== "act") continue;
+    const key = `${plan.revoker.name}\0${target.secret}\0${target.companion?.secret ?? ""}`;
+    const first = firsts.get(key);
+    if (first) same.set(target, first);
+    else firsts.set(key, target);
+  }
+  return same;
 }
 
 /** The revocation a plan stands for before anything is done. */

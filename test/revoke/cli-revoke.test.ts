@@ -345,6 +345,36 @@ describe("keywarden revoke (CLI)", () => {
     expect(updates.map((call) => call.result)).toEqual(["OK", "OK"]);
   });
 
+  it("deactivates a key two rules find (a .env and the console's CSV) with one call", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const pair = newAwsKeyPair();
+    const aws = await awsStandIn([pair]);
+    writeFileSync(
+      join(dir, ".env"),
+      `AWS_ACCESS_KEY_ID=${pair.id}\nAWS_SECRET_ACCESS_KEY=${pair.secret}\n`,
+    );
+    writeFileSync(
+      join(dir, "accessKeys.csv"),
+      `Access key ID,Secret access key\n${pair.id},${pair.secret}\n`,
+    );
+    const result = await revokeNow(dir, `aws=${aws.server.url}`);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const findings = findingsOf(result.stdout);
+    expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`).sort()).toEqual([
+      "aws-access-key-id:revoked",
+      "aws-access-key-id:revoked",
+      "aws-secret-access-key-csv:revoked",
+      "aws-secret-access-key:revoked",
+    ]);
+    // A second UpdateAccessKey, signed by the key just made inactive, would fail.
+    const updates = aws.calls.filter((call) => call.action === "UpdateAccessKey");
+    expect(updates.map((call) => call.result)).toEqual(["OK"]);
+    const csv = findings.find((f) => f.ruleId === "aws-secret-access-key-csv")!;
+    expect(csv.revocation?.detail).toMatch(
+      /^the same key as the AWS secret access key at \.env:2: /,
+    );
+  });
+
   it("never writes an admin credential a provider quotes back, not even with --no-redact", async () => {
     const dir = makeTempDir("keywarden-revoke-cli-");
     const keys = openai.keys();
