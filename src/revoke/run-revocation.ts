@@ -159,6 +159,9 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
     options.env,
     REVOKERS.flatMap((revoker) => revoker.credentialEnv),
   );
+  // Every key of the run, not only the entry's own: one call can revoke many keys (GitHub's
+  // /credentials/revoke), and its answer, which may quote any of them, is logged for each.
+  const runSecrets = targets.flatMap((target) => [target.secret, target.companion?.secret]);
 
   const write = (
     target: RevokeTarget,
@@ -180,7 +183,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         mechanism,
         ...entry,
       },
-      [target.secret, target.companion?.secret, ...credentials.map((c) => c.value)],
+      [...runSecrets, ...credentials.map((c) => c.value)],
     );
   };
 

@@ -375,6 +375,34 @@ describe("keywarden revoke (CLI)", () => {
     );
   });
 
+  it("logs no key of a batch in full where the provider's answer quotes another one", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const [first, second] = [github.keys().secret, github.keys().secret];
+    // One POST /credentials/revoke for both tokens; GitHub's 422 names a value it refused.
+    const server = await standIn({
+      routes: {
+        "GET /user": { body: { login: "octo" } },
+        "POST /credentials/revoke": {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ field: "credentials", code: "invalid", value: first }],
+          },
+        },
+      },
+    });
+    writeFileSync(join(dir, "app.env"), `GITHUB_TOKEN=${first}\nGH_TOKEN=${second}\n`);
+    const result = await revokeNow(dir, `github=${server.url}`);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(server.requests.filter((r) => r.path === "/credentials/revoke")).toHaveLength(1);
+    const audit = readFileSync(join(dir, ".keywarden/revocations.jsonl"), "utf8");
+    expect(audit).toContain("Validation Failed");
+    for (const secret of [first, second]) {
+      expect(audit).not.toContain(secret);
+      expect(result.stdout).not.toContain(secret);
+    }
+  });
+
   it("never writes an admin credential a provider quotes back, not even with --no-redact", async () => {
     const dir = makeTempDir("keywarden-revoke-cli-");
     const keys = openai.keys();
