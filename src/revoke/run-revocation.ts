@@ -375,8 +375,9 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
 /**
  * Targets to act on whose key an earlier target already acts on with the same revoker, each
  * mapped to that first target. Targets are per rule and secret (the fingerprint), so one key
- * two rules find (an AWS secret in a .env and in the console's accessKeys.csv) is two targets:
- * it must get one destructive call, not a second one that fails against the key just disabled.
+ * two rules find (an AWS secret in a .env and in the console's accessKeys.csv), or both halves
+ * of a pair whose rules both revoke (a Twilio SID and its secret), is two targets: it must get
+ * one destructive call, not a second one that fails against the key just deleted.
  */
 function sameKeyTargets(
   plans: ReadonlyMap<RevokeTarget, RevocationPlan>,
@@ -385,7 +386,9 @@ function sameKeyTargets(
   const same = new Map<RevokeTarget, RevokeTarget>();
   for (const [target, plan] of plans) {
     if (plan.kind !== "act") continue;
-    const key = `${plan.revoker.name}\0${target.secret}\0${target.companion?.secret ?? ""}`;
+    // A pair is the same key whichever of its halves the target is.
+    const halves = [target.secret, target.companion?.secret ?? ""].sort();
+    const key = `${plan.revoker.name}\0${halves.join("\0")}`;
     const first = firsts.get(key);
     if (first) same.set(target, first);
     else firsts.set(key, target);

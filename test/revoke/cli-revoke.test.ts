@@ -22,6 +22,7 @@ const layer = byName("layer-keys");
 const llmos = byName("llmos-token");
 const openai = byName("openai-admin");
 const github = byName("github-credentials-revoke");
+const twilio = byName("twilio-keys");
 
 interface Provider {
   readonly server: StandInServer;
@@ -372,6 +373,41 @@ describe("keywarden revoke (CLI)", () => {
     const csv = findings.find((f) => f.ruleId === "aws-secret-access-key-csv")!;
     expect(csv.revocation?.detail).toMatch(
       /^the same key as the AWS secret access key at \.env:2: /,
+    );
+  });
+
+  it("deletes a Twilio API key once, for its SID and its secret alike", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const keys = twilio.keys();
+    const env = twilio.env!(keys);
+    const server = await standIn({ routes: twilio.routes(keys, new Set([keys.secret])) });
+    writeFileSync(
+      join(dir, "app.env"),
+      `TWILIO_API_KEY=${keys.secret}\nTWILIO_API_SECRET=${keys.companion}\n`,
+    );
+    const result = await runCli(
+      [
+        "revoke",
+        "--yes",
+        "--format",
+        "json",
+        "--confirm-wait",
+        "0",
+        "--endpoint",
+        `twilio=${server.url}`,
+      ],
+      { cwd: dir, env },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const findings = findingsOf(result.stdout);
+    expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`)).toEqual([
+      "twilio-api-key-sid:revoked",
+      "twilio-api-key-secret:revoked",
+    ]);
+    // Both halves' rules revoke; a second DELETE of the key just deleted would answer 404.
+    expect(server.requests.filter(twilio.isDestructive)).toHaveLength(1);
+    expect(findings[1]?.revocation?.detail).toMatch(
+      /^the same key as the Twilio API key SID at app\.env:1: /,
     );
   });
 
