@@ -35,6 +35,7 @@ export async function executeVerify(
     env: io.env,
     config,
     fromIndex: saved.summary.source === "staged",
+    fromStdin: saved.summary.source === "stdin",
   });
   const found = recovered.flatMap((item) => ("finding" in item ? [item.finding] : []));
   const verified = await verifyIfAsked(context, config.rules, options.verify, options.quiet, found);

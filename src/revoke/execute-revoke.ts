@@ -69,6 +69,7 @@ async function fromReport(
     env: request.env,
     config,
     fromIndex: saved.summary.source === "staged",
+    fromStdin: saved.summary.source === "stdin",
   });
   const findings: Finding[] = [];
   const missing: Collected["missing"] = [];

@@ -159,6 +159,9 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
     options.env,
     REVOKERS.flatMap((revoker) => revoker.credentialEnv),
   );
+  // Every key of the run, not only the entry's own: one call can revoke many keys (GitHub's
+  // /credentials/revoke), and its answer, which may quote any of them, is logged for each.
+  const runSecrets = targets.flatMap((target) => [target.secret, target.companion?.secret]);
 
   const write = (
     target: RevokeTarget,
@@ -180,7 +183,7 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         mechanism,
         ...entry,
       },
-      [target.secret, target.companion?.secret, ...credentials.map((c) => c.value)],
+      [...runSecrets, ...credentials.map((c) => c.value)],
     );
   };
 
@@ -232,8 +235,9 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
   if (options.mode !== "dry-run") {
     const acting = new Map<RevokeTarget, ActPlan>();
     const byRevoker = new Map<Revoker, RevokeTarget[]>();
+    const sameKey = sameKeyTargets(plans);
     for (const [target, plan] of plans) {
-      if (plan.kind !== "act") continue;
+      if (plan.kind !== "act" || sameKey.has(target)) continue;
       if (options.mode === "interactive" && !(await options.confirm?.(target, plan.detail))) {
         const revocation: Revocation = {
           status: "skipped",
@@ -296,6 +300,23 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
         });
       }
     }
+    // The same key under another rule shares the outcome of the one call made for it.
+    for (const [target, first] of sameKey) {
+      const shared = results.get(first)!;
+      const where = `${first.findings[0]!.path}:${first.findings[0]!.line}`;
+      const revocation: Revocation = {
+        ...shared.revocation,
+        detail: `the same key as the ${first.rule.title} at ${where}: ${shared.revocation.detail}`,
+      };
+      results.set(target, { ...shared, revocation });
+      const plan = plans.get(target) as ActPlan;
+      write(target, revocation.mechanism, {
+        step: "outcome",
+        revoker: plan.revoker.name,
+        outcome: revocation.status,
+        detail: revocation.detail,
+      });
+    }
   }
 
   // 4. Half of a two-part key (an AWS key id) is dead when the pair it belongs to was revoked.
@@ -349,6 +370,30 @@ export async function runRevocation(options: RunRevocationOptions): Promise<Revo
     };
   });
   return { findings, targets: targets.length };
+}
+
+/**
+ * Targets to act on whose key an earlier target already acts on with the same revoker, each
+ * mapped to that first target. Targets are per rule and secret (the fingerprint), so one key
+ * two rules find (an AWS secret in a .env and in the console's accessKeys.csv), or both halves
+ * of a pair whose rules both revoke (a Twilio SID and its secret), is two targets: it must get
+ * one destructive call, not a second one that fails against the key just deleted.
+ */
+function sameKeyTargets(
+  plans: ReadonlyMap<RevokeTarget, RevocationPlan>,
+): Map<RevokeTarget, RevokeTarget> {
+  const firsts = new Map<string, RevokeTarget>();
+  const same = new Map<RevokeTarget, RevokeTarget>();
+  for (const [target, plan] of plans) {
+    if (plan.kind !== "act") continue;
+    // A pair is the same key whichever of its halves the target is.
+    const halves = [target.secret, target.companion?.secret ?? ""].sort();
+    const key = `${plan.revoker.name}\0${halves.join("\0")}`;
+    const first = firsts.get(key);
+    if (first) same.set(target, first);
+    else firsts.set(key, target);
+  }
+  return same;
 }
 
 /** The revocation a plan stands for before anything is done. */

@@ -25,6 +25,8 @@ export interface RecoverOptions {
   readonly config: ResolvedConfig;
   /** A `staged` report: its keys are in the index, whatever the working tree holds since. */
   readonly fromIndex?: boolean;
+  /** A `stdin` report: its path is only the name the input was given (`--path`, `<stdin>`). */
+  readonly fromStdin?: boolean;
 }
 
 function locationOf(report: ReportFinding): string {
@@ -86,6 +88,13 @@ async function readSource(
     // Only a regular file: a FIFO now in the file's place would wait for a writer forever.
     return { text: decodeText(readRegularFileBytes(resolve(options.cwd, report.path))) };
   } catch {
+    // A file of that name may hold the input (`cat app.env | keywarden stdin --path app.env`);
+    // when none does, "run it where the scan ran" would send the user looking for one.
+    if (options.fromStdin) {
+      return {
+        unreadable: `cannot read ${locationOf(report)}: the report is of standard input, which cannot be read again (pipe the same input to keywarden stdin --verify)`,
+      };
+    }
     // A working-tree report names files from where the scan ran: the likeliest cause.
     return {
       unreadable: `cannot read ${locationOf(report)} from ${options.cwd} (a report's paths are read from where verify runs: run it where the scan ran)`,

@@ -22,6 +22,7 @@ const layer = byName("layer-keys");
 const llmos = byName("llmos-token");
 const openai = byName("openai-admin");
 const github = byName("github-credentials-revoke");
+const twilio = byName("twilio-keys");
 
 interface Provider {
   readonly server: StandInServer;
@@ -343,6 +344,99 @@ describe("keywarden revoke (CLI)", () => {
     expect([...aws.inactive].sort()).toEqual([one.id, two.id].sort());
     const updates = aws.calls.filter((call) => call.action === "UpdateAccessKey");
     expect(updates.map((call) => call.result)).toEqual(["OK", "OK"]);
+  });
+
+  it("deactivates a key two rules find (a .env and the console's CSV) with one call", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const pair = newAwsKeyPair();
+    const aws = await awsStandIn([pair]);
+    writeFileSync(
+      join(dir, ".env"),
+      `AWS_ACCESS_KEY_ID=${pair.id}\nAWS_SECRET_ACCESS_KEY=${pair.secret}\n`,
+    );
+    writeFileSync(
+      join(dir, "accessKeys.csv"),
+      `Access key ID,Secret access key\n${pair.id},${pair.secret}\n`,
+    );
+    const result = await revokeNow(dir, `aws=${aws.server.url}`);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const findings = findingsOf(result.stdout);
+    expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`).sort()).toEqual([
+      "aws-access-key-id:revoked",
+      "aws-access-key-id:revoked",
+      "aws-secret-access-key-csv:revoked",
+      "aws-secret-access-key:revoked",
+    ]);
+    // A second UpdateAccessKey, signed by the key just made inactive, would fail.
+    const updates = aws.calls.filter((call) => call.action === "UpdateAccessKey");
+    expect(updates.map((call) => call.result)).toEqual(["OK"]);
+    const csv = findings.find((f) => f.ruleId === "aws-secret-access-key-csv")!;
+    expect(csv.revocation?.detail).toMatch(
+      /^the same key as the AWS secret access key at \.env:2: /,
+    );
+  });
+
+  it("deletes a Twilio API key once, for its SID and its secret alike", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const keys = twilio.keys();
+    const env = twilio.env!(keys);
+    const server = await standIn({ routes: twilio.routes(keys, new Set([keys.secret])) });
+    writeFileSync(
+      join(dir, "app.env"),
+      `TWILIO_API_KEY=${keys.secret}\nTWILIO_API_SECRET=${keys.companion}\n`,
+    );
+    const result = await runCli(
+      [
+        "revoke",
+        "--yes",
+        "--format",
+        "json",
+        "--confirm-wait",
+        "0",
+        "--endpoint",
+        `twilio=${server.url}`,
+      ],
+      { cwd: dir, env },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const findings = findingsOf(result.stdout);
+    expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`)).toEqual([
+      "twilio-api-key-sid:revoked",
+      "twilio-api-key-secret:revoked",
+    ]);
+    // Both halves' rules revoke; a second DELETE of the key just deleted would answer 404.
+    expect(server.requests.filter(twilio.isDestructive)).toHaveLength(1);
+    expect(findings[1]?.revocation?.detail).toMatch(
+      /^the same key as the Twilio API key SID at app\.env:1: /,
+    );
+  });
+
+  it("logs no key of a batch in full where the provider's answer quotes another one", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    const [first, second] = [github.keys().secret, github.keys().secret];
+    // One POST /credentials/revoke for both tokens; GitHub's 422 names a value it refused.
+    const server = await standIn({
+      routes: {
+        "GET /user": { body: { login: "octo" } },
+        "POST /credentials/revoke": {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ field: "credentials", code: "invalid", value: first }],
+          },
+        },
+      },
+    });
+    writeFileSync(join(dir, "app.env"), `GITHUB_TOKEN=${first}\nGH_TOKEN=${second}\n`);
+    const result = await revokeNow(dir, `github=${server.url}`);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(server.requests.filter((r) => r.path === "/credentials/revoke")).toHaveLength(1);
+    const audit = readFileSync(join(dir, ".keywarden/revocations.jsonl"), "utf8");
+    expect(audit).toContain("Validation Failed");
+    for (const secret of [first, second]) {
+      expect(audit).not.toContain(secret);
+      expect(result.stdout).not.toContain(secret);
+    }
   });
 
   it("never writes an admin credential a provider quotes back, not even with --no-redact", async () => {

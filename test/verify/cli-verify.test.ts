@@ -990,6 +990,26 @@ describe("keywarden verify REPORT.json", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("says a stdin report's keys cannot be read again, rather than where to run it", async () => {
+    const key = sample("layer-api-key");
+    const server = await provider("layer-api-key", [key.secret]);
+    const dir = makeTempDir();
+    const scan = await runCli(["stdin", "--path", "pod.log", "--format", "json", "-o", "r.json"], {
+      cwd: dir,
+      input: `${key.text}\n`,
+    });
+    expect(scan.exitCode, scan.stderr).toBe(1);
+    const verified = await runCli(
+      ["verify", "r.json", "--format", "json", "--endpoint", `layer=${server.url}`],
+      { cwd: dir },
+    );
+    expect(verified.exitCode, verified.stderr).toBe(1);
+    expect((JSON.parse(verified.stdout) as JsonReport).findings[0]?.verification?.detail).toBe(
+      "cannot read pod.log:1: the report is of standard input, which cannot be read again (pipe the same input to keywarden stdin --verify)",
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("rejects a file that is not a JSON report", async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, "report.txt"), "1 finding\n");
