@@ -124,6 +124,7 @@ export async function executeScan(
     (await loadSuppressions({
       cwd: io.cwd,
       scanRoot: request.scanRoot,
+      ...(request.scanRoots ? { scanRoots: request.scanRoots } : {}),
       ...(options.ignoreFile !== undefined ? { ignoreFile: options.ignoreFile } : {}),
       ...(options.baseline !== undefined ? { baselineFile: options.baseline } : {}),
     }));
