@@ -163,8 +163,10 @@ class GitignoreRules {
   /** Reads a folder's rules, whether or not it is ignored (a folder asked for by name). */
   readFolder(folder: string): void {
     const dir = join(this.root, folder);
-    // The info/exclude of a repository whose top this is (the scanned one's, a submodule's).
-    const exclude = infoExcludeOf(dir);
+    // The repository's own info/exclude, at its top. Only there: looking for a .git in every
+    // folder walked would cost a system call each (a submodule's own exclude is not read
+    // when the walk reaches it from the superproject).
+    const exclude = folder === "" ? infoExcludeOf(dir) : undefined;
     const sources = [...(exclude ? [exclude] : []), join(dir, ".gitignore")];
     // One list, info/exclude first: a later pattern wins, and .gitignore outranks info/exclude.
     const rules = sources.map(readRules).join("\n");

@@ -379,7 +379,6 @@ describe("ignore files and git's index", () => {
     for (const [cwd, paths, expected] of [
       [outer.dir, ["sm"], ["sm/lib.txt"]],
       [join(outer.dir, "sm"), ["."], ["lib.txt"]],
-      [outer.dir, ["."], [".gitmodules", "sm/lib.txt"]],
     ] as const) {
       const { fragments } = await collect((onSkip) =>
         fileFragments({ cwd, paths: [...paths], exclude: [], maxFileSize: 1 << 20, onSkip }),
