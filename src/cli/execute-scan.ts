@@ -69,18 +69,23 @@ const FROM_REPOSITORY_TOP = new Set(["sarif", "github"]);
 
 /**
  * Paths from the top of the scanned path's repository for the files inside it; others as they
- * were.
+ * were, or for SARIF absolute: its relative URIs all resolve against that one top (%SRCROOT%),
+ * so a file of a second repository or folder named alongside needs a URI of its own.
  */
 function fromRepositoryTop(
   findings: readonly ReportFinding[],
   cwd: string,
   scanRoot: string,
+  format: string,
 ): ReportFinding[] {
   const top = repositoryTop(resolve(cwd, scanRoot));
-  if (top === undefined || top === resolve(cwd)) return [...findings];
+  if (top === undefined) return [...findings];
   return findings.map((finding) => {
-    const inside = pathInside(top, resolve(cwd, finding.path));
-    return inside === undefined ? finding : { ...finding, path: inside };
+    const path = resolve(cwd, finding.path);
+    const inside = pathInside(top, path);
+    if (inside !== undefined)
+      return inside === finding.path ? finding : { ...finding, path: inside };
+    return format === "sarif" ? { ...finding, path } : finding;
   });
 }
 
@@ -119,6 +124,7 @@ export async function executeScan(
     (await loadSuppressions({
       cwd: io.cwd,
       scanRoot: request.scanRoot,
+      ...(request.scanRoots ? { scanRoots: request.scanRoots } : {}),
       ...(options.ignoreFile !== undefined ? { ignoreFile: options.ignoreFile } : {}),
       ...(options.baseline !== undefined ? { baselineFile: options.baseline } : {}),
     }));
@@ -163,7 +169,7 @@ export async function executeScan(
   const report = reporter({
     findings:
       FROM_REPOSITORY_TOP.has(options.format) && request.source === "files"
-        ? fromRepositoryTop(reported, io.cwd, request.scanRoot)
+        ? fromRepositoryTop(reported, io.cwd, request.scanRoot, options.format)
         : reported,
     summary: result.summary,
     tool: toolInfo(),

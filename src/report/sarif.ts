@@ -1,3 +1,5 @@
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 import type { ReportFinding, Severity } from "../types.js";
 import { type Reporter, sortFindings } from "./format.js";
@@ -46,6 +48,16 @@ export function pathToUri(path: string): string {
     .split("/")
     .map((segment) => encodeURIComponent(segment).replace(/%21/g, "!"))
     .join("/");
+}
+
+/**
+ * Where a result is: relative to the repository's top (%SRCROOT%); a file outside it (a second
+ * repository scanned alongside) comes with an absolute path and gets its own file URI.
+ */
+function artifactLocation(path: string): Sarif.ArtifactLocation {
+  return isAbsolute(path)
+    ? { uri: pathToFileURL(path).href }
+    : { uri: pathToUri(path), uriBaseId: "%SRCROOT%" };
 }
 
 function ruleDescriptor(finding: ReportFinding): Sarif.ReportingDescriptor {
@@ -101,7 +113,7 @@ function result(finding: ReportFinding, ruleIndex: number): Sarif.Result {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(finding.path), uriBaseId: "%SRCROOT%" },
+          artifactLocation: artifactLocation(finding.path),
           region: {
             startLine: finding.line,
             startColumn: finding.column,

@@ -127,7 +127,7 @@ async function* walkTree(root: string, hooks: WalkHooks, prefix = ""): AsyncGene
 
 /**
  * The ignore rules of a scanned folder: each folder's .gitignore, read as the walk enters the
- * folder (before anything in it is asked about), and .git/info/exclude at a repository's top.
+ * folder (before anything in it is asked about), and the info/exclude of a repository at its top.
  * As in git, nothing inside an ignored folder can be included again, so an ignored folder is
  * not walked at all: a node_modules of 100,000 files costs one test.
  */
@@ -162,9 +162,14 @@ class GitignoreRules {
 
   /** Reads a folder's rules, whether or not it is ignored (a folder asked for by name). */
   readFolder(folder: string): void {
-    const sources = folder === "" ? [".git/info/exclude", ".gitignore"] : [`${folder}/.gitignore`];
+    const dir = join(this.root, folder);
+    // The repository's own info/exclude, at its top. Only there: looking for a .git in every
+    // folder walked would cost a system call each (a submodule's own exclude is not read
+    // when the walk reaches it from the superproject).
+    const exclude = folder === "" ? infoExcludeOf(dir) : undefined;
+    const sources = [...(exclude ? [exclude] : []), join(dir, ".gitignore")];
     // One list, info/exclude first: a later pattern wins, and .gitignore outranks info/exclude.
-    const rules = sources.map((source) => readRules(join(this.root, source))).join("\n");
+    const rules = sources.map(readRules).join("\n");
     if (rules.trim() !== "")
       this.byFolder.set(folder, ignore({ ignorecase: IGNORE_CASE }).add(rules));
   }
@@ -263,6 +268,28 @@ async function trackedButIgnored(folder: string): Promise<ReadonlySet<string> | 
 }
 
 /** An ignore file's text; none when it is missing or unreadable (the walk reports folders). */
+/**
+ * The info/exclude file of the repository whose top is `dir`, if it is one. Its `.git` is a
+ * folder, or in a linked worktree or a submodule a file naming the git dir (`gitdir: …`): a
+ * submodule's info/ is in that dir, a linked worktree's in the main one's (its `commondir`).
+ */
+function infoExcludeOf(dir: string): string | undefined {
+  const dotGit = join(dir, ".git");
+  let stats: Stats;
+  try {
+    stats = statSync(openablePath(dotGit));
+  } catch {
+    return undefined;
+  }
+  if (stats.isDirectory()) return join(dotGit, "info", "exclude");
+  const gitdir = /^gitdir: *(.+?)\r?$/m.exec(readRules(dotGit))?.[1];
+  if (gitdir === undefined) return undefined;
+  const gitDir = resolve(dir, gitdir);
+  const common = readRules(join(gitDir, "commondir")).trim();
+  return join(common === "" ? gitDir : resolve(gitDir, common), "info", "exclude");
+}
+
+/** A file's text, or "" when it cannot be read (no such file). */
 function readRules(file: string): string {
   try {
     return readFileSync(openablePath(file), "utf8");

@@ -18,6 +18,8 @@ export interface LoadSuppressionsOptions {
    * repository root apply.
    */
   readonly scanRoot: string;
+  /** Every path a files scan names: they must share their ignore files (see sharedNearest). */
+  readonly scanRoots?: readonly string[];
   /** --ignore-file: an explicit file, which must exist. Default: the nearest .keywardenignore. */
   readonly ignoreFile?: string;
   /** --baseline FILE, which must exist. */
@@ -55,14 +57,43 @@ function withBase(entries: readonly IgnoreFileEntry[], file: string): IgnoreFile
   return entries.map((entry) => ({ ...entry, base }));
 }
 
+/**
+ * The nearest file named `name` for every path scanned together. Paths under different ones
+ * are refused, as paths under different configs are: the first path's file alone would apply,
+ * so `scan a b` and `scan b a` would hide different keys.
+ */
+function sharedNearest(
+  cwd: string,
+  roots: readonly string[],
+  name: string,
+  remedy: string,
+): string | undefined {
+  const found = roots.map((root) => findUp(resolve(cwd, root), [name], true));
+  const differing = found.findIndex((file) => file !== found[0]);
+  if (differing === -1) return found[0];
+  const describe = (index: number) => {
+    const file = found[index];
+    return `${roots[index]} (${file === undefined ? `no ${name}` : display(cwd, file)})`;
+  };
+  throw new ConfigError(
+    `the paths given fall under different ${name} files: ${describe(0)} and ${describe(differing)}; scan them one at a time${remedy}`,
+  );
+}
+
 /** Reads the ignore files and the baseline that apply to a scan of `scanRoot`. */
 export async function loadSuppressions(options: LoadSuppressionsOptions): Promise<Suppressions> {
-  const root = resolve(options.cwd, options.scanRoot);
+  const roots =
+    options.scanRoots && options.scanRoots.length > 0 ? options.scanRoots : [options.scanRoot];
   const ignore: IgnoreFileEntry[] = [];
 
   const ignorePath = options.ignoreFile
     ? resolve(options.cwd, options.ignoreFile)
-    : findUp(root, [IGNORE_FILE_NAME], true);
+    : sharedNearest(
+        options.cwd,
+        roots,
+        IGNORE_FILE_NAME,
+        ", or name one for all with --ignore-file",
+      );
   if (ignorePath) {
     const shown = options.ignoreFile ?? display(options.cwd, ignorePath);
     const text = readOptional(ignorePath, shown, options.ignoreFile !== undefined, "ignore file");
@@ -70,7 +101,7 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
   }
 
   // Teams moving from gitleaks keep their .gitleaksignore working unchanged.
-  const gitleaksPath = findUp(root, [GITLEAKS_IGNORE_FILE_NAME], true);
+  const gitleaksPath = sharedNearest(options.cwd, roots, GITLEAKS_IGNORE_FILE_NAME, "");
   if (gitleaksPath) {
     const shown = display(options.cwd, gitleaksPath);
     const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");

@@ -190,4 +190,21 @@ describe("a config in a subfolder, for git sources", () => {
     repo.git("commit", "-q", "-m", "keys", "--no-verify");
     expect(await foundPaths(["history"], pkg)).toEqual(expected);
   });
+
+  it("prints import's notes one line each, with the config's control characters shown", async () => {
+    // A path regex holding a line break and an ESC (TOML's \n and \u001b): no glob says it.
+    const repo = makeTempRepo({
+      ".gitleaks.toml": '[[allowlists]]\npaths = ["x\\nforged line\\u001b]0;t\\u0007\\\\.md$"]\n',
+    });
+    const imported = await runCli(["import", "gitleaks"], { cwd: repo.dir });
+    expect(imported.exitCode, imported.stderr).toBe(0);
+    const lines = imported.stderr.trimEnd().split("\n");
+    expect(
+      lines.every((line) => line.startsWith("keywarden: ")),
+      imported.stderr,
+    ).toBe(true);
+    expect(imported.stderr).toContain("x\\nforged line\\x1b\\]0;t\\x07");
+    expect(imported.stderr).not.toContain("\u001b");
+    expect(imported.stderr).not.toContain("\u0007");
+  });
 });

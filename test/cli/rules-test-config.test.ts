@@ -56,3 +56,17 @@ describe("the count of built-in rules", () => {
     for (const number of stated) expect(number).toBe(count);
   });
 });
+
+describe("keywarden rules list", () => {
+  it("shows the control characters of a config rule's title rather than sending them", async () => {
+    // YAML's "\e" and "\a" are ESC and BEL: a repository's config can hold any text.
+    const config = CONFIG.replace("title: Beta token", 'title: "Beta \\e]0;pwned\\a\\e[2J token"');
+    const repo = makeTempRepo({ ".keywarden.yaml": config });
+    const result = await runCli(["rules", "list"], { cwd: repo.dir });
+    expect(result.exitCode).toBe(0);
+    const line = result.stdout.split("\n").find((text) => text.startsWith("beta-token"));
+    expect(line).toContain("Beta \\x1b]0;pwned\\x07\\x1b[2J token");
+    expect(result.stdout).not.toContain("\u001b");
+    expect(result.stdout).not.toContain("\u0007");
+  });
+});

@@ -8,10 +8,12 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { compileRules } from "../../src/config/compile-rules.js";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
@@ -31,6 +33,11 @@ interface JsonReport {
     encoding?: string;
   }[];
   summary: { scannedBytes: number; skipped: { path: string; reason: string; detail?: string }[] };
+}
+
+interface SarifLocation {
+  uri: string;
+  uriBaseId?: string;
 }
 
 const rules = compileRules(readBuiltinRuleSources()).filter((rule) => rule.report);
@@ -283,6 +290,34 @@ describe("keywarden scan", () => {
       repositoryUri: "https://git.example.test/org/app.git",
       revisionId: head,
     });
+  });
+
+  it("gives SARIF results in a second repository named alongside a URI of their own", async () => {
+    const parent = makeTempDir();
+    const keys = { one: "", two: "" };
+    for (const name of ["one", "two"] as const) {
+      keys[name] = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+      mkdirSync(join(parent, name));
+      execFileSync("git", ["init", "-q"], { cwd: join(parent, name) });
+      writeFileSync(join(parent, name, `${name}.env`), `LLAMA_API_KEY=${keys[name]}\n`);
+    }
+    const result = await runCli(["scan", "one", "two", "--format", "sarif"], { cwd: parent });
+    expect(result.exitCode).toBe(1);
+    const run = JSON.parse(result.stdout).runs[0] as {
+      originalUriBaseIds: Record<string, { uri: string }>;
+      results: { locations: { physicalLocation: { artifactLocation: SarifLocation } }[] }[];
+    };
+    // Each URI, resolved as a SARIF viewer does, names the file that holds the key: a relative
+    // `two/two.env` under %SRCROOT% (the first repository's top) would name one/two/two.env.
+    const files = run.results.map(({ locations }) => {
+      const { uri, uriBaseId } = locations[0]!.physicalLocation.artifactLocation;
+      return fileURLToPath(
+        new URL(uri, uriBaseId ? run.originalUriBaseIds[uriBaseId]!.uri : undefined),
+      );
+    });
+    expect(files.map((file) => realpathSync(file)).sort()).toEqual(
+      [join(parent, "one/one.env"), join(parent, "two/two.env")].map((file) => realpathSync(file)),
+    );
   });
 
   it("honours keywarden:allow comments on the line, in any comment syntax", async () => {

@@ -353,4 +353,37 @@ describe("ignore files and git's index", () => {
       "d/sub/notes.txt",
     ]);
   });
+  it("honours the info/exclude of a linked worktree (the main one's) and of a submodule", async () => {
+    const main = makeTempRepo({ "README.md": "x\n" });
+    main.commit("one");
+    appendFileSync(join(main.dir, ".git", "info", "exclude"), "*.local\n");
+    const linked = join(makeTempDir(), "linked");
+    main.git("worktree", "add", "-q", linked);
+    writeFileSync(join(linked, "dev.local"), "x\n");
+    writeFileSync(join(linked, "app.txt"), "x\n");
+    const inLinked = await collect((onSkip) =>
+      fileFragments({ cwd: linked, paths: ["."], exclude: [], maxFileSize: 1 << 20, onSkip }),
+    );
+    expect(inLinked.fragments.map((fragment) => fragment.path).sort()).toEqual([
+      "README.md",
+      "app.txt",
+    ]);
+
+    // A submodule's .git is a file naming .git/modules/NAME, where its info/exclude is.
+    const sub = makeTempRepo({ "lib.txt": "x\n" });
+    sub.commit("one");
+    const outer = makeTempRepo();
+    outer.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.dir, "sm");
+    appendFileSync(join(outer.dir, ".git", "modules", "sm", "info", "exclude"), "*.local\n");
+    writeFileSync(join(outer.dir, "sm", "dev.local"), "x\n");
+    for (const [cwd, paths, expected] of [
+      [outer.dir, ["sm"], ["sm/lib.txt"]],
+      [join(outer.dir, "sm"), ["."], ["lib.txt"]],
+    ] as const) {
+      const { fragments } = await collect((onSkip) =>
+        fileFragments({ cwd, paths: [...paths], exclude: [], maxFileSize: 1 << 20, onSkip }),
+      );
+      expect(fragments.map((fragment) => fragment.path).sort()).toEqual(expected);
+    }
+  });
 });

@@ -142,6 +142,40 @@ describe("ignore files outside a repository", () => {
   });
 });
 
+describe("ignore files for several paths", () => {
+  it("refuses paths under different ignore files in one line, whatever their order", async () => {
+    const repo = makeTempRepo();
+    repo.write({
+      "a/x.env": `GITHUB_TOKEN=${githubToken()}\n`,
+      "b/y.env": `GITHUB_TOKEN=${githubToken()}\n`,
+    });
+    const all = await runCli(["scan", ".", "--format", "json"], { cwd: repo.dir });
+    const fingerprintOf = (path: string) =>
+      parseReport(all.stdout).findings.find((finding) => finding.path === path)!.fingerprint;
+    writeFileSync(join(repo.dir, "a", ".keywardenignore"), `${fingerprintOf("a/x.env")}\n`);
+    writeFileSync(join(repo.dir, "b", ".keywardenignore"), `${fingerprintOf("b/y.env")}\n`);
+    // The first path's file alone would apply: `a b` would hide a's key, `b a` b's.
+    for (const order of [
+      ["a", "b"],
+      ["b", "a"],
+    ]) {
+      const result = await runCli(["scan", ...order], { cwd: repo.dir });
+      expect(result.exitCode, order.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(
+        /^keywarden: the paths given fall under different \.keywardenignore files: .*--ignore-file\n$/,
+      );
+    }
+    // Each alone, or one named for all, is fine.
+    expect((await runCli(["scan", "a"], { cwd: repo.dir })).exitCode).toBe(0);
+    const named = await runCli(
+      ["scan", "a", "b", "--ignore-file", "a/.keywardenignore", "--format", "json"],
+      { cwd: repo.dir },
+    );
+    expect(named.exitCode).toBe(1);
+    expect(parseReport(named.stdout).findings.map((finding) => finding.path)).toEqual(["b/y.env"]);
+  });
+});
+
 describe("keywarden baseline", () => {
   it("round trip: create, add a key, only the new key is reported; create twice gives the same bytes", async () => {
     const dir = makeTempDir();

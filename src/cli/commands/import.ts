@@ -3,6 +3,7 @@ import { relative, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { loadBuiltinRules } from "../../config/load-rules.js";
 import { ConfigError, RuntimeError, UsageError } from "../../errors.js";
+import { escapeControls } from "../../report/escape-controls.js";
 import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 
@@ -72,7 +73,10 @@ function gitleaksCommand(context: CommandContext): CommandModule {
       } else {
         io.stdout.write(result.yaml);
       }
-      for (const note of result.notes) io.stderr.write(`keywarden: import: ${note}\n`);
+      // Notes quote the gitleaks config, a cloned repository's text: one line each, and no
+      // control character reaches the terminal (the YAML's comments keep them as they are).
+      for (const note of result.notes)
+        io.stderr.write(`keywarden: import: ${escapeControls(note)}\n`);
       const where = outputPath ? relative(io.cwd, outputPath) || outputPath : "standard output";
       io.stderr.write(
         `keywarden: ${result.rulesConverted} rule${result.rulesConverted === 1 ? "" : "s"} converted to ${where}` +

@@ -3,6 +3,7 @@ import type { CommandModule } from "yargs";
 import { compileRules } from "../../config/compile-rules.js";
 import { CONFIG_FILE_NAMES, loadConfig } from "../../config/load-config.js";
 import { loadBuiltinRules } from "../../config/load-rules.js";
+import { escapeControls } from "../../report/escape-controls.js";
 import { commandGroup } from "../command-group.js";
 import type { CommandContext } from "../io.js";
 import { ruleCountText } from "../rule-count.js";
@@ -56,8 +57,10 @@ function listCommand(context: CommandContext): CommandModule {
         ]
           .filter(Boolean)
           .join(" ");
+        // A config's title is the scanned repository's text: its control characters are shown,
+        // not sent to the terminal, as in the text report.
         context.io.stdout.write(
-          `${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}${extras ? `  [${extras}]` : ""}\n`,
+          `${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${escapeControls(rule.title)}${extras ? `  [${extras}]` : ""}\n`,
         );
       }
       context.io.stdout.write(`${ruleCountText(config.rules, "listed")}\n`);
