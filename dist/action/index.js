@@ -446,11 +446,16 @@ __export(sarif_exports, {
   pathToUri: () => pathToUri,
   sarifFingerprint: () => sarifFingerprint
 });
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 function sarifFingerprint(finding) {
   return `${finding.fingerprint}:${finding.path}`;
 }
 function pathToUri(path) {
   return path.split("/").map((segment) => encodeURIComponent(segment).replace(/%21/g, "!")).join("/");
+}
+function artifactLocation(path) {
+  return isAbsolute(path) ? { uri: pathToFileURL(path).href } : { uri: pathToUri(path), uriBaseId: "%SRCROOT%" };
 }
 function ruleDescriptor(finding) {
   const help = `${finding.remediation}
@@ -506,7 +511,7 @@ function result(finding, ruleIndex) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathToUri(finding.path), uriBaseId: "%SRCROOT%" },
+          artifactLocation: artifactLocation(finding.path),
           region: {
             startLine: finding.line,
             startColumn: finding.column,
@@ -53537,7 +53542,7 @@ __export(repository_info_exports, {
 });
 import { statSync as statSync4 } from "node:fs";
 import { dirname as dirname6, resolve as resolve9 } from "node:path";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
   if (scpLike && !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote))
@@ -53572,7 +53577,7 @@ async function repositoryInfo(path, context) {
   ]);
   const remote = origin ? publicRemoteUri(origin) : void 0;
   return {
-    uri: remote ?? pathToFileURL(`${root}/`).href,
+    uri: remote ?? pathToFileURL2(`${root}/`).href,
     ...revision ? { revision } : {},
     ...branch ? { branch } : {}
   };
@@ -55061,6 +55066,7 @@ async function runRevocation(options2) {
     options2.env,
     REVOKERS.flatMap((revoker) => revoker.credentialEnv)
   );
+  const runSecrets = targets.flatMap((target) => [target.secret, target.companion?.secret]);
   const write = (target, mechanism, entry) => {
     options2.audit.append(
       {
@@ -55074,7 +55080,7 @@ async function runRevocation(options2) {
         mechanism,
         ...entry
       },
-      [target.secret, target.companion?.secret, ...credentials.map((c3) => c3.value)]
+      [...runSecrets, ...credentials.map((c3) => c3.value)]
     );
   };
   for (const target of targets) {
@@ -55119,8 +55125,9 @@ async function runRevocation(options2) {
   if (options2.mode !== "dry-run") {
     const acting = /* @__PURE__ */ new Map();
     const byRevoker = /* @__PURE__ */ new Map();
+    const sameKey = sameKeyTargets(plans);
     for (const [target, plan] of plans) {
-      if (plan.kind !== "act") continue;
+      if (plan.kind !== "act" || sameKey.has(target)) continue;
       if (options2.mode === "interactive" && !await options2.confirm?.(target, plan.detail)) {
         const revocation = {
           status: "skipped",
@@ -55182,6 +55189,22 @@ async function runRevocation(options2) {
         });
       }
     }
+    for (const [target, first] of sameKey) {
+      const shared = results.get(first);
+      const where = `${first.findings[0].path}:${first.findings[0].line}`;
+      const revocation = {
+        ...shared.revocation,
+        detail: `the same key as the ${first.rule.title} at ${where}: ${shared.revocation.detail}`
+      };
+      results.set(target, { ...shared, revocation });
+      const plan = plans.get(target);
+      write(target, revocation.mechanism, {
+        step: "outcome",
+        revoker: plan.revoker.name,
+        outcome: revocation.status,
+        detail: revocation.detail
+      });
+    }
   }
   for (const target of targets) {
     const own2 = results.get(target);
@@ -55229,6 +55252,19 @@ async function runRevocation(options2) {
     };
   });
   return { findings, targets: targets.length };
+}
+function sameKeyTargets(plans) {
+  const firsts = /* @__PURE__ */ new Map();
+  const same = /* @__PURE__ */ new Map();
+  for (const [target, plan] of plans) {
+    if (plan.kind !== "act") continue;
+    const halves = [target.secret, target.companion?.secret ?? ""].sort();
+    const key = `${plan.revoker.name}\0${halves.join("\0")}`;
+    const first = firsts.get(key);
+    if (first) same.set(target, first);
+    else firsts.set(key, target);
+  }
+  return same;
 }
 function planned(plan) {
   if (plan.kind === "settled") return plan.revocation;
@@ -59352,13 +59388,13 @@ async function runScan(options2) {
 }
 
 // src/posix-path.ts
-import { isAbsolute, relative as relative3, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative3, sep as sep2 } from "node:path";
 function toPosix(path) {
   return path.split(sep2).join("/");
 }
 function pathInside(root, target) {
   const inside = relative3(root, target);
-  if (inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) return void 0;
+  if (inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute2(inside)) return void 0;
   return toPosix(inside);
 }
 
@@ -59609,16 +59645,33 @@ function withBase(entries, file) {
   const base = dirname5(file);
   return entries.map((entry) => ({ ...entry, base }));
 }
+function sharedNearest(cwd, roots, name, remedy) {
+  const found = roots.map((root) => findUp(resolve8(cwd, root), [name], true));
+  const differing = found.findIndex((file) => file !== found[0]);
+  if (differing === -1) return found[0];
+  const describe2 = (index) => {
+    const file = found[index];
+    return `${roots[index]} (${file === void 0 ? `no ${name}` : display(cwd, file)})`;
+  };
+  throw new ConfigError(
+    `the paths given fall under different ${name} files: ${describe2(0)} and ${describe2(differing)}; scan them one at a time${remedy}`
+  );
+}
 async function loadSuppressions(options2) {
-  const root = resolve8(options2.cwd, options2.scanRoot);
+  const roots = options2.scanRoots && options2.scanRoots.length > 0 ? options2.scanRoots : [options2.scanRoot];
   const ignore = [];
-  const ignorePath = options2.ignoreFile ? resolve8(options2.cwd, options2.ignoreFile) : findUp(root, [IGNORE_FILE_NAME], true);
+  const ignorePath = options2.ignoreFile ? resolve8(options2.cwd, options2.ignoreFile) : sharedNearest(
+    options2.cwd,
+    roots,
+    IGNORE_FILE_NAME,
+    ", or name one for all with --ignore-file"
+  );
   if (ignorePath) {
     const shown2 = options2.ignoreFile ?? display(options2.cwd, ignorePath);
     const text = readOptional(ignorePath, shown2, options2.ignoreFile !== void 0, "ignore file");
     if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown2), ignorePath));
   }
-  const gitleaksPath = findUp(root, [GITLEAKS_IGNORE_FILE_NAME], true);
+  const gitleaksPath = sharedNearest(options2.cwd, roots, GITLEAKS_IGNORE_FILE_NAME, "");
   if (gitleaksPath) {
     const shown2 = display(options2.cwd, gitleaksPath);
     const text = readOptional(gitleaksPath, shown2, false, "gitleaks ignore file");
@@ -59656,12 +59709,15 @@ async function checkVerifyEnvironment(context, options2) {
 
 // src/cli/execute-scan.ts
 var FROM_REPOSITORY_TOP = /* @__PURE__ */ new Set(["sarif", "github"]);
-function fromRepositoryTop(findings, cwd, scanRoot) {
+function fromRepositoryTop(findings, cwd, scanRoot, format) {
   const top = repositoryTop(resolve10(cwd, scanRoot));
-  if (top === void 0 || top === resolve10(cwd)) return [...findings];
+  if (top === void 0) return [...findings];
   return findings.map((finding) => {
-    const inside = pathInside(top, resolve10(cwd, finding.path));
-    return inside === void 0 ? finding : { ...finding, path: inside };
+    const path = resolve10(cwd, finding.path);
+    const inside = pathInside(top, path);
+    if (inside !== void 0)
+      return inside === finding.path ? finding : { ...finding, path: inside };
+    return format === "sarif" ? { ...finding, path } : finding;
   });
 }
 async function executeScan(context, request2) {
@@ -59688,6 +59744,7 @@ async function executeScan(context, request2) {
   const suppressions = request2.suppressions ?? await loadSuppressions({
     cwd: io2.cwd,
     scanRoot: request2.scanRoot,
+    ...request2.scanRoots ? { scanRoots: request2.scanRoots } : {},
     ...options2.ignoreFile !== void 0 ? { ignoreFile: options2.ignoreFile } : {},
     ...options2.baseline !== void 0 ? { baselineFile: options2.baseline } : {}
   });
@@ -59719,7 +59776,7 @@ async function executeScan(context, request2) {
     result2.findings
   );
   const report = reporter({
-    findings: FROM_REPOSITORY_TOP.has(options2.format) && request2.source === "files" ? fromRepositoryTop(reported, io2.cwd, request2.scanRoot) : reported,
+    findings: FROM_REPOSITORY_TOP.has(options2.format) && request2.source === "files" ? fromRepositoryTop(reported, io2.cwd, request2.scanRoot, options2.format) : reported,
     summary: result2.summary,
     tool: toolInfo(),
     ...repository ? { repository } : {},
@@ -60023,12 +60080,13 @@ var CatFileBatch = class {
 };
 
 // src/git/commit-log.ts
+init_errors();
 var NULL_SHA = /^0+$/;
 function isCutWalk(selection) {
   return selection.since !== void 0 || selection.maxCount !== void 0;
 }
-function commitLogArgs(selection) {
-  const args = [
+function rawDiffArgs(selection) {
+  return [
     "log",
     "--raw",
     "-c",
@@ -60037,8 +60095,6 @@ function commitLogArgs(selection) {
     "--no-abbrev",
     "--root",
     "-z",
-    "--reverse",
-    "--date-order",
     "--no-show-signature",
     "--no-textconv",
     // Paths from the repository's top even where the user's diff.relative would cut them to
@@ -60046,12 +60102,18 @@ function commitLogArgs(selection) {
     "--no-relative",
     ...COMMIT_HEADER_ARGS
   ];
+}
+function walkArgs(selection) {
+  const args = ["--reverse", "--date-order"];
   if (selection.since !== void 0) args.push(`--since=${selection.since}`);
   if (selection.maxCount !== void 0) args.push(`--max-count=${selection.maxCount}`);
   const revisions = selection.revisions ?? [];
   if (revisions.length === 0) args.push("--all");
   else args.push("--end-of-options", ...revisions, "--");
   return args;
+}
+function commitLogArgs(selection) {
+  return [...rawDiffArgs(selection), ...walkArgs(selection)];
 }
 function parseRawMeta(meta2) {
   let parents = 0;
@@ -60079,12 +60141,15 @@ function parseRawMeta(meta2) {
   const previous = status === "M" || isRename ? field(2) : void 0;
   return { entry: previous ? { sha: sha2, mode, previous } : { sha: sha2, mode }, paths };
 }
-async function* logCommits(selection, context) {
-  const args = commitLogArgs(selection);
+function logCommits(selection, context) {
+  return readLog(commitLogArgs(selection), context);
+}
+async function* readLog(args, context, commits) {
   const child2 = spawnGit(args, context);
   const stderr = collectStderr(child2);
   const exited = exitCode(child2);
-  child2.stdin.end();
+  child2.stdin.end(commits ? `${commits.join("\n")}
+` : "");
   let current;
   let header;
   let pendingEntry;
@@ -60145,6 +60210,55 @@ async function* logCommits(selection, context) {
   } finally {
     if (child2.exitCode === null) child2.kill();
   }
+}
+var MAX_UNREADABLE_IN_A_ROW = 25;
+async function* logCommitsReadingOn(selection, context, onUnreadable) {
+  let log = logCommits(selection, context);
+  let position = 0;
+  let walked;
+  let inARow = 0;
+  for (; ; ) {
+    try {
+      for await (const batch of log) {
+        inARow = 0;
+        position += batch.length;
+        yield batch;
+      }
+      return;
+    } catch (error2) {
+      if (!(error2 instanceof GitError) || ++inARow > MAX_UNREADABLE_IN_A_ROW) throw error2;
+      walked ??= await listWalk(selection, context);
+      const failed = walked?.[position];
+      if (walked === void 0 || failed === void 0) throw error2;
+      position++;
+      const fromTree = await commitFromTree(failed, context);
+      onUnreadable(failed, error2.message, fromTree !== void 0);
+      if (fromTree) yield [fromTree];
+      const after = walked.slice(position);
+      if (after.length === 0) return;
+      log = readLog([...rawDiffArgs(selection), "--no-walk=unsorted", "--stdin"], context, after);
+    }
+  }
+}
+async function listWalk(selection, context) {
+  const listed = await runGitRaw(["rev-list", ...walkArgs(selection)], context);
+  if (listed.code !== 0) return void 0;
+  return listed.stdout.toString("latin1").split("\n").filter((commit) => commit !== "");
+}
+async function commitFromTree(commit, context) {
+  const header = await runGitRaw(
+    ["log", "-1", "--no-walk", ...COMMIT_HEADER_ARGS, commit],
+    context
+  );
+  const tree = await runGitRaw(["ls-tree", "-r", "-z", "--full-tree", commit], context);
+  if (header.code !== 0 || tree.code !== 0) return void 0;
+  const blobs = [];
+  for (const entry of tree.stdout.toString("utf8").split("\0")) {
+    const tab = entry.indexOf("	");
+    const [mode = "", type, sha2 = ""] = entry.slice(0, tab).split(" ");
+    if (tab !== -1 && type === "blob") blobs.push({ sha: sha2, mode, path: entry.slice(tab + 1) });
+  }
+  return { info: parseCommitHeader(header.stdout.toString("utf8").trim()), blobs };
 }
 
 // src/git/tree-blobs.ts
@@ -60340,7 +60454,17 @@ async function* historyFragments(options2) {
   };
   const walk = (async () => {
     try {
-      for await (const batch of logCommits(selection, options2)) {
+      const commitBatches = options2.localBlobs ? logCommits(selection, options2) : logCommitsReadingOn(
+        selection,
+        options2,
+        (commit, reason, listed) => onSkip({
+          path: "(history)",
+          wholeScan: true,
+          reason: "unreadable",
+          detail: listed ? `commit ${commit.slice(0, 12)}: ${reason}; its files were read from its own tree, each as brought by it` : `commit ${commit.slice(0, 12)}: ${reason}, nor can its own tree be read: its files are scanned only where a later commit holds them`
+        })
+      );
+      for await (const batch of commitBatches) {
         if (stopped) break;
         await take(batch);
       }
@@ -60543,7 +60667,7 @@ async function scanChange(input) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute as isAbsolute2, posix, relative as relative7, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute3, posix, relative as relative7, resolve as resolve11 } from "node:path";
 init_errors();
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
@@ -60582,7 +60706,7 @@ async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
   const configOnDisk = configInput !== void 0 ? resolve11(options2.cwd, configInput) : void 0;
   const inRepo = configOnDisk !== void 0 ? relative7(options2.root, configOnDisk) : void 0;
-  const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute2(inRepo));
+  const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute3(inRepo));
   if (commit === void 0) {
     return {
       ...configInput !== void 0 ? { configPath: configInput } : {},
