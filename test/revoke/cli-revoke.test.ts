@@ -5,7 +5,7 @@ import { expandTemplate } from "../../src/config/example-template.js";
 import type { ReportFinding } from "../../src/types.js";
 import { awsStandIn, newAwsKeyPair } from "../helpers/aws-stand-in.js";
 import { makeTempDir } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { type RunCliOptions, runCli } from "../helpers/run-cli.js";
 import { standIn } from "../helpers/stand-in.js";
 import type { StandInServer } from "../helpers/stand-in-server.js";
 import { type Keys, PROVIDER_CASES, type ProviderCase } from "./provider-cases.js";
@@ -124,7 +124,12 @@ function statusBySecretStart(
 }
 
 /** `keywarden revoke --yes` of a scan of `dir`, JSON out, with one provider's stand-in. */
-function revokeNow(dir: string, endpoint: string, extra: readonly string[] = []) {
+function revokeNow(
+  dir: string,
+  endpoint: string,
+  extra: readonly string[] = [],
+  env?: RunCliOptions["env"],
+) {
   return runCli(
     [
       "revoke",
@@ -137,7 +142,7 @@ function revokeNow(dir: string, endpoint: string, extra: readonly string[] = [])
       "--endpoint",
       endpoint,
     ],
-    { cwd: dir },
+    { cwd: dir, ...(env ? { env } : {}) },
   );
 }
 
@@ -385,19 +390,7 @@ describe("keywarden revoke (CLI)", () => {
       join(dir, "app.env"),
       `TWILIO_API_KEY=${keys.secret}\nTWILIO_API_SECRET=${keys.companion}\n`,
     );
-    const result = await runCli(
-      [
-        "revoke",
-        "--yes",
-        "--format",
-        "json",
-        "--confirm-wait",
-        "0",
-        "--endpoint",
-        `twilio=${server.url}`,
-      ],
-      { cwd: dir, env },
-    );
+    const result = await revokeNow(dir, `twilio=${server.url}`, [], env);
     expect(result.exitCode, result.stderr).toBe(0);
     const findings = findingsOf(result.stdout);
     expect(findings.map((f) => `${f.ruleId}:${f.revocation?.status}`)).toEqual([
