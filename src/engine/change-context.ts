@@ -183,7 +183,10 @@ function newBoundedContext(rules: readonly CompiledRule[]): BoundedContext {
   let keywords: Prefilter | undefined;
   return (text, lines, changed) => {
     const around = (extent: Extent) =>
-      merged(changed.map((zone) => extentAround(lines, text.length, zone.from, zone.to, extent)));
+      mergedSpans(
+        changed.map((zone) => extentAround(lines, text.length, zone.from, zone.to, extent)),
+        1,
+      );
     let spans: Span[] = changed.map((zone) => widenToWrappedBlocks(text, zone.from, zone.to));
     for (const extent of always) spans = spans.concat(around(extent));
     if (gated.length > 0) {
@@ -204,7 +207,10 @@ function newBoundedContext(rules: readonly CompiledRule[]): BoundedContext {
         spans = spans.concat(read);
       }
     }
-    return merged(spans.map(({ from, to }) => wholeLines(lines, text.length, from, to)));
+    return mergedSpans(
+      spans.map(({ from, to }) => wholeLines(lines, text.length, from, to)),
+      1,
+    );
   };
 }
 
@@ -221,14 +227,16 @@ export function changeContext(rules: readonly CompiledRule[]): ChangeContext {
   };
 }
 
-/** Spans sorted, those that overlap or touch made one. */
-function merged(spans: readonly Span[]): Span[] {
+/**
+ * Spans sorted, those that overlap made one, and those `gap` characters apart or less: with a
+ * gap of 1, a span of whole lines ending at a line break and one starting after it.
+ */
+export function mergedSpans(spans: readonly Span[], gap = 0): Span[] {
   const sorted = [...spans].sort((a, b) => a.from - b.from);
   const result: Span[] = [];
   for (const span of sorted) {
     const last = result.at(-1);
-    // A span ending at a line break and one starting after it touch.
-    if (last && span.from <= last.to + 1) {
+    if (last && span.from <= last.to + gap) {
       if (span.to > last.to) result[result.length - 1] = { from: last.from, to: span.to };
     } else {
       result.push(span);

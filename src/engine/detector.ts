@@ -5,6 +5,7 @@ import {
   boundedContext,
   type Extent,
   extentAround,
+  mergedSpans,
   readExtent,
 } from "./change-context.js";
 import { hasValidGithubChecksum } from "./checksum.js";
@@ -795,21 +796,6 @@ function mergedCandidates(lists: readonly (readonly Candidate[])[]): Candidate[]
     }
   }
   return [...byRule.values()].sort((a, b) => a.rule - b.rule);
-}
-
-/** Spans sorted, those that overlap or touch made one. */
-function mergedSpans(spans: readonly Span[]): Span[] {
-  const sorted = [...spans].sort((a, b) => a.from - b.from);
-  const result: Span[] = [];
-  for (const span of sorted) {
-    const last = result.at(-1);
-    if (last && span.from <= last.to) {
-      if (span.to > last.to) result[result.length - 1] = { from: last.from, to: span.to };
-    } else {
-      result.push(span);
-    }
-  }
-  return result;
 }
 
 /**

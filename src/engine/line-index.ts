@@ -90,13 +90,15 @@ export function spanAround(
   linesAbove: number,
   linesBelow: number,
 ): { from: number; to: number } {
-  let start = from - chars;
-  let end = to + chars;
-  if (Number.isFinite(linesAbove)) {
-    start = Math.max(start, lineStartAbove(text, from, linesAbove, start));
-  }
-  if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to, linesBelow, end));
-  return { from: Math.max(0, start), to: Math.min(text.length, end) };
+  const floor = from - chars;
+  const ceiling = to + chars;
+  return boundedSpan(
+    text.length,
+    floor,
+    ceiling,
+    Number.isFinite(linesAbove) ? lineStartAbove(text, from, linesAbove, floor) : 0,
+    Number.isFinite(linesBelow) ? lineStartBelow(text, to, linesBelow, ceiling) : text.length,
+  );
 }
 
 /**
@@ -112,15 +114,27 @@ export function indexedSpanAround(
   linesAbove: number,
   linesBelow: number,
 ): { from: number; to: number } {
-  let start = from - chars;
-  let end = to + chars;
-  if (Number.isFinite(linesAbove)) {
-    const line = lines.lineOf(from) - linesAbove;
-    start = Math.max(start, line <= 0 ? 0 : lines.lineStart(line));
-  }
-  if (Number.isFinite(linesBelow)) {
-    const line = lines.lineOf(to) + linesBelow;
-    end = Math.min(end, line >= lines.lineCount() ? length : lines.lineStart(line));
-  }
-  return { from: Math.max(0, start), to: Math.min(length, end) };
+  const above = lines.lineOf(from) - linesAbove;
+  const below = lines.lineOf(to) + linesBelow;
+  return boundedSpan(
+    length,
+    from - chars,
+    to + chars,
+    above <= 0 ? 0 : lines.lineStart(above),
+    below >= lines.lineCount() ? length : lines.lineStart(below),
+  );
+}
+
+/** [floor, ceiling) narrowed to the line bounds given, and kept inside a text of `length`. */
+function boundedSpan(
+  length: number,
+  floor: number,
+  ceiling: number,
+  lineFloor: number,
+  lineCeiling: number,
+): { from: number; to: number } {
+  return {
+    from: Math.max(0, floor, lineFloor),
+    to: Math.min(length, ceiling, lineCeiling),
+  };
 }

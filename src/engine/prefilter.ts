@@ -125,7 +125,11 @@ function buildTrie(keywords: ReadonlyMap<string, readonly number[]>): KeywordTri
   };
 }
 
-export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
+/** The rules (by index) each keyword leads to, and those with no keyword, which run everywhere. */
+function rulesByKeywordOf(rules: readonly CompiledRule[]): {
+  rulesByKeyword: Map<string, number[]>;
+  alwaysRun: number[];
+} {
   const rulesByKeyword = new Map<string, number[]>();
   const alwaysRun: number[] = [];
   rules.forEach((rule, index) => {
@@ -136,6 +140,11 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       else rulesByKeyword.set(keyword, [index]);
     }
   });
+  return { rulesByKeyword, alwaysRun };
+}
+
+export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
+  const { rulesByKeyword, alwaysRun } = rulesByKeywordOf(rules);
   const { classOf, classBits, prefixes, prefixRows, rows, ends, endKeywords } =
     buildTrie(rulesByKeyword);
   const prefixMask = (1 << (3 * classBits)) - 1;
@@ -294,14 +303,7 @@ export function keywordRegExp(keywords: readonly string[], flags: string): RegEx
  * Keywords are matched ASCII case folded as the prefilter matches them; every hit is kept.
  */
 export function buildKeywordSearch(rules: readonly CompiledRule[]): Prefilter {
-  const rulesByKeyword = new Map<string, number[]>();
-  const alwaysRun: number[] = [];
-  rules.forEach((rule, index) => {
-    if (rule.keywords.length === 0) alwaysRun.push(index);
-    for (const keyword of rule.keywords) {
-      rulesByKeyword.set(keyword, [...(rulesByKeyword.get(keyword) ?? []), index]);
-    }
-  });
+  const { rulesByKeyword, alwaysRun } = rulesByKeywordOf(rules);
   const keywords = [...rulesByKeyword.keys()];
   const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
   const search = keywords.length > 0 ? keywordRegExp(keywords, "gi") : undefined;
