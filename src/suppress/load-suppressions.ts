@@ -30,8 +30,11 @@ function display(cwd: string, file: string): string {
   return relative(cwd, file) || file;
 }
 
-/** The file's text, or undefined when it does not exist and `required` is false. */
-function readOptional(
+/**
+ * A suppression file's text, or undefined when it does not exist and `required` is false. A
+ * folder or a FIFO in its place is one error line (the FIFO would wait for a writer).
+ */
+export function readSuppressionFile(
   file: string,
   shown: string,
   required: boolean,
@@ -96,7 +99,12 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
       );
   if (ignorePath) {
     const shown = options.ignoreFile ?? display(options.cwd, ignorePath);
-    const text = readOptional(ignorePath, shown, options.ignoreFile !== undefined, "ignore file");
+    const text = readSuppressionFile(
+      ignorePath,
+      shown,
+      options.ignoreFile !== undefined,
+      "ignore file",
+    );
     if (text !== undefined) ignore.push(...withBase(parseIgnoreFile(text, shown), ignorePath));
   }
 
@@ -104,14 +112,14 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
   const gitleaksPath = sharedNearest(options.cwd, roots, GITLEAKS_IGNORE_FILE_NAME, "");
   if (gitleaksPath) {
     const shown = display(options.cwd, gitleaksPath);
-    const text = readOptional(gitleaksPath, shown, false, "gitleaks ignore file");
+    const text = readSuppressionFile(gitleaksPath, shown, false, "gitleaks ignore file");
     if (text !== undefined) ignore.push(...withBase(parseIgnoreFile(text, shown), gitleaksPath));
   }
 
   let baseline: Baseline | undefined;
   if (options.baselineFile) {
     const baselinePath = resolve(options.cwd, options.baselineFile);
-    const text = readOptional(baselinePath, options.baselineFile, true, "baseline")!;
+    const text = readSuppressionFile(baselinePath, options.baselineFile, true, "baseline")!;
     // The baseline parser brings its schema library: loaded only when a baseline is given.
     const { parseBaseline } = await import("./baseline.js");
     baseline = parseBaseline(text, options.baselineFile);

@@ -324,7 +324,7 @@ describe("keywarden ignore add", () => {
     const folder = await runCli(["ignore", "add", fingerprint], { cwd: repo.dir });
     expect(folder.exitCode).toBe(2);
     expect(folder.stderr).toBe(
-      "keywarden: .keywardenignore: cannot read the ignore file (it is a folder)\n",
+      "keywarden: .keywardenignore: ignore file is a directory, expected a file\n",
     );
     // A FIFO would wait for a writer forever.
     const fifo = await runCli(["ignore", "add", fingerprint, "--file", "pipe"], {
@@ -332,7 +332,7 @@ describe("keywarden ignore add", () => {
       timeoutMs: 20_000,
     });
     expect(fifo.exitCode).toBe(2);
-    expect(fifo.stderr).toBe("keywarden: pipe: cannot read the ignore file (not a regular file)\n");
+    expect(fifo.stderr).toBe("keywarden: pipe: cannot read ignore file (not a regular file)\n");
   });
 
   it("a broken ignore file stops the scan with its file and line", async () => {

@@ -4,13 +4,13 @@ import type { CommandModule } from "yargs";
 import { findUp, repositoryTop } from "../../config/find-up.js";
 import { RuntimeError, UsageError } from "../../errors.js";
 import { pathInside } from "../../posix-path.js";
-import { readRegularText } from "../../read-regular-file.js";
 import {
   appendIgnoreLine,
   formatIgnoreLine,
   IGNORE_FILE_NAME,
   parseIgnoreFile,
 } from "../../suppress/ignore-file.js";
+import { readSuppressionFile } from "../../suppress/load-suppressions.js";
 import {
   formatSuppressionEntry,
   parseSuppressionEntry,
@@ -58,22 +58,6 @@ function fromIgnoreFolder(entry: SuppressionEntry, cwd: string, file: string): S
   return { ...entry, path: rebased };
 }
 
-/**
- * The ignore file's text, "" when there is none yet. A folder or a FIFO in its place is one
- * error line (the FIFO would otherwise wait for a writer), as scans say of it.
- */
-function readIgnoreFile(file: string, shown: string): string {
-  try {
-    return readRegularText(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return "";
-    throw new RuntimeError(
-      `${shown}: cannot read the ignore file (${code === "EISDIR" ? "it is a folder" : (code ?? String(error))})`,
-    );
-  }
-}
-
 function addCommand(context: CommandContext): CommandModule {
   return {
     command: "add <entry>",
@@ -102,7 +86,7 @@ function addCommand(context: CommandContext): CommandModule {
       const file = argv.file ? resolve(io.cwd, argv.file as string) : defaultIgnoreFile(io.cwd);
       const parsed = fromIgnoreFolder(typed, io.cwd, file);
       const shown = relative(io.cwd, file) || file;
-      const existing = readIgnoreFile(file, shown);
+      const existing = readSuppressionFile(file, shown, false, "ignore file") ?? "";
       const canonical = formatSuppressionEntry(parsed);
       if (
         parseIgnoreFile(existing, shown).some(
