@@ -56821,26 +56821,32 @@ function lineStartBelow(text, position, count, ceiling) {
   return start;
 }
 function spanAround(text, from, to2, chars, linesAbove, linesBelow) {
-  let start = from - chars;
-  let end = to2 + chars;
-  if (Number.isFinite(linesAbove)) {
-    start = Math.max(start, lineStartAbove(text, from, linesAbove, start));
-  }
-  if (Number.isFinite(linesBelow)) end = Math.min(end, lineStartBelow(text, to2, linesBelow, end));
-  return { from: Math.max(0, start), to: Math.min(text.length, end) };
+  const floor = from - chars;
+  const ceiling = to2 + chars;
+  return boundedSpan(
+    text.length,
+    floor,
+    ceiling,
+    Number.isFinite(linesAbove) ? lineStartAbove(text, from, linesAbove, floor) : 0,
+    Number.isFinite(linesBelow) ? lineStartBelow(text, to2, linesBelow, ceiling) : text.length
+  );
 }
 function indexedSpanAround(lines, length, from, to2, chars, linesAbove, linesBelow) {
-  let start = from - chars;
-  let end = to2 + chars;
-  if (Number.isFinite(linesAbove)) {
-    const line = lines.lineOf(from) - linesAbove;
-    start = Math.max(start, line <= 0 ? 0 : lines.lineStart(line));
-  }
-  if (Number.isFinite(linesBelow)) {
-    const line = lines.lineOf(to2) + linesBelow;
-    end = Math.min(end, line >= lines.lineCount() ? length : lines.lineStart(line));
-  }
-  return { from: Math.max(0, start), to: Math.min(length, end) };
+  const above = lines.lineOf(from) - linesAbove;
+  const below = lines.lineOf(to2) + linesBelow;
+  return boundedSpan(
+    length,
+    from - chars,
+    to2 + chars,
+    above <= 0 ? 0 : lines.lineStart(above),
+    below >= lines.lineCount() ? length : lines.lineStart(below)
+  );
+}
+function boundedSpan(length, floor, ceiling, lineFloor, lineCeiling) {
+  return {
+    from: Math.max(0, floor, lineFloor),
+    to: Math.min(length, ceiling, lineCeiling)
+  };
 }
 
 // src/sources/staged-diff.ts
@@ -57821,7 +57827,7 @@ function buildTrie(keywords) {
     endKeywords
   };
 }
-function buildPrefilter(rules) {
+function rulesByKeywordOf(rules) {
   const rulesByKeyword = /* @__PURE__ */ new Map();
   const alwaysRun = [];
   rules.forEach((rule, index) => {
@@ -57832,6 +57838,10 @@ function buildPrefilter(rules) {
       else rulesByKeyword.set(keyword, [index]);
     }
   });
+  return { rulesByKeyword, alwaysRun };
+}
+function buildPrefilter(rules) {
+  const { rulesByKeyword, alwaysRun } = rulesByKeywordOf(rules);
   const { classOf, classBits, prefixes, prefixRows, rows, ends, endKeywords } = buildTrie(rulesByKeyword);
   const prefixMask = (1 << 3 * classBits) - 1;
   const withLeads = rules.map((rule) => rule.leads !== void 0);
@@ -57941,14 +57951,7 @@ function keywordRegExp(keywords, flags) {
   return new RegExp(keywords.map((k2) => k2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), flags);
 }
 function buildKeywordSearch(rules) {
-  const rulesByKeyword = /* @__PURE__ */ new Map();
-  const alwaysRun = [];
-  rules.forEach((rule, index) => {
-    if (rule.keywords.length === 0) alwaysRun.push(index);
-    for (const keyword of rule.keywords) {
-      rulesByKeyword.set(keyword, [...rulesByKeyword.get(keyword) ?? [], index]);
-    }
-  });
+  const { rulesByKeyword, alwaysRun } = rulesByKeywordOf(rules);
   const keywords = [...rulesByKeyword.keys()];
   const longest = Math.max(0, ...keywords.map((keyword) => keyword.length));
   const search = keywords.length > 0 ? keywordRegExp(keywords, "gi") : void 0;
@@ -58144,7 +58147,10 @@ function newBoundedContext(rules) {
   };
   let keywords;
   return (text, lines, changed) => {
-    const around = (extent2) => merged(changed.map((zone) => extentAround(lines, text.length, zone.from, zone.to, extent2)));
+    const around = (extent2) => mergedSpans(
+      changed.map((zone) => extentAround(lines, text.length, zone.from, zone.to, extent2)),
+      1
+    );
     let spans = changed.map((zone) => widenToWrappedBlocks(text, zone.from, zone.to));
     for (const extent2 of always) spans = spans.concat(around(extent2));
     if (gated.length > 0) {
@@ -58164,7 +58170,10 @@ function newBoundedContext(rules) {
         spans = spans.concat(read);
       }
     }
-    return merged(spans.map(({ from, to: to2 }) => wholeLines(lines, text.length, from, to2)));
+    return mergedSpans(
+      spans.map(({ from, to: to2 }) => wholeLines(lines, text.length, from, to2)),
+      1
+    );
   };
 }
 function changeContext(rules) {
@@ -58178,12 +58187,12 @@ function changeContext(rules) {
     return around(text, lines, changed);
   };
 }
-function merged(spans) {
+function mergedSpans(spans, gap = 0) {
   const sorted = [...spans].sort((a, b3) => a.from - b3.from);
   const result2 = [];
   for (const span of sorted) {
     const last = result2.at(-1);
-    if (last && span.from <= last.to + 1) {
+    if (last && span.from <= last.to + gap) {
       if (span.to > last.to) result2[result2.length - 1] = { from: last.from, to: span.to };
     } else {
       result2.push(span);
@@ -58478,7 +58487,7 @@ function commonSuffix(old, text, from, limit) {
 }
 function mergeHits(old, fresh, zone, longest) {
   const freshFrom = zone.start - longest + 1;
-  const merged2 = [];
+  const merged = [];
   let i = 0;
   let j3 = 0;
   while (i < old.length || j3 < fresh.length) {
@@ -58486,9 +58495,9 @@ function mergeHits(old, fresh, zone, longest) {
     const before = old[i]?.rule === rule ? old[i++] : void 0;
     const now = fresh[j3]?.rule === rule ? fresh[j3++] : void 0;
     const candidate = mergeRuleHits(rule, before, now, freshFrom, zone);
-    if (candidate) merged2.push(candidate);
+    if (candidate) merged.push(candidate);
   }
-  return merged2;
+  return merged;
 }
 function mergeRuleHits(rule, before, now, freshFrom, zone) {
   const hitStarts = [];
@@ -59260,19 +59269,6 @@ function mergedCandidates(lists) {
   }
   return [...byRule.values()].sort((a, b3) => a.rule - b3.rule);
 }
-function mergedSpans(spans) {
-  const sorted = [...spans].sort((a, b3) => a.from - b3.from);
-  const result2 = [];
-  for (const span of sorted) {
-    const last = result2.at(-1);
-    if (last && span.from <= last.to) {
-      if (span.to > last.to) result2[result2.length - 1] = { from: last.from, to: span.to };
-    } else {
-      result2.push(span);
-    }
-  }
-  return result2;
-}
 function withDecodedHit(hits, decoded) {
   const same = hits.filter(
     (hit) => hit.rule === decoded.rule && hit.start < decoded.end && decoded.start < hit.end
@@ -59627,7 +59623,7 @@ function parseIgnoreFile(text, file) {
 function display(cwd, file) {
   return relative5(cwd, file) || file;
 }
-function readOptional(file, shown2, required2, what) {
+function readSuppressionFile(file, shown2, required2, what) {
   try {
     return readRegularText(file);
   } catch (error2) {
@@ -59668,19 +59664,24 @@ async function loadSuppressions(options2) {
   );
   if (ignorePath) {
     const shown2 = options2.ignoreFile ?? display(options2.cwd, ignorePath);
-    const text = readOptional(ignorePath, shown2, options2.ignoreFile !== void 0, "ignore file");
+    const text = readSuppressionFile(
+      ignorePath,
+      shown2,
+      options2.ignoreFile !== void 0,
+      "ignore file"
+    );
     if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown2), ignorePath));
   }
   const gitleaksPath = sharedNearest(options2.cwd, roots, GITLEAKS_IGNORE_FILE_NAME, "");
   if (gitleaksPath) {
     const shown2 = display(options2.cwd, gitleaksPath);
-    const text = readOptional(gitleaksPath, shown2, false, "gitleaks ignore file");
+    const text = readSuppressionFile(gitleaksPath, shown2, false, "gitleaks ignore file");
     if (text !== void 0) ignore.push(...withBase(parseIgnoreFile(text, shown2), gitleaksPath));
   }
   let baseline;
   if (options2.baselineFile) {
     const baselinePath = resolve8(options2.cwd, options2.baselineFile);
-    const text = readOptional(baselinePath, options2.baselineFile, true, "baseline");
+    const text = readSuppressionFile(baselinePath, options2.baselineFile, true, "baseline");
     const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
     baseline = parseBaseline2(text, options2.baselineFile);
   }
