@@ -6,8 +6,10 @@ import { RuntimeError } from "../errors.js";
 import { makeFolders, reasonOf, whyNotWritable } from "../make-folders.js";
 import { runScan } from "../pipeline/run-scan.js";
 import { pathInside } from "../posix-path.js";
+import { escapeControls } from "../report/escape-controls.js";
 import { toReportFindings } from "../report/redact.js";
 import { REPORTERS } from "../report/registry.js";
+import { scanHeadline } from "../report/text.js";
 import {
   applySuppressions,
   describeUnusedEntries,
@@ -183,6 +185,13 @@ export async function executeScan(
     findings.length === 0 &&
     (options.quiet || request.source === "staged");
   if (!silent) writeReport(context, options.output, report);
+  // A report written to a file leaves the terminal blank: one line says what it holds, as
+  // gitleaks' "leaks found" does.
+  if (options.output && options.output !== STANDARD_OUTPUT && !options.quiet) {
+    io.stderr.write(
+      `keywarden: ${scanHeadline(reported, result.summary)} Report written to ${escapeControls(options.output)}.\n`,
+    );
+  }
 
   // What could not be read is listed even with --quiet: a scan that missed content says so.
   const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));

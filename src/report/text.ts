@@ -1,6 +1,6 @@
 import { styleText } from "node:util";
 import { needsAttention } from "../finding-status.js";
-import type { ReportFinding, VerificationStatus } from "../types.js";
+import type { ReportFinding, ScanSummary, VerificationStatus } from "../types.js";
 import { attributionText } from "./attribution.js";
 import { escapeControls as inert } from "./escape-controls.js";
 import { plural, type Reporter, scannedAmount, sortFindings } from "./format.js";
@@ -58,21 +58,28 @@ function describeFinding(
   return lines.join("\n");
 }
 
+/**
+ * One line saying what a scan found and read: the text report's last line, and what a scan
+ * whose report went to a file says on standard error.
+ */
+export function scanHeadline(findings: readonly ReportFinding[], summary: ScanSummary): string {
+  const secrets = new Set(findings.map((finding) => finding.fingerprint)).size;
+  const scanned = `${scannedAmount(summary)} in ${summary.durationMs} ms`;
+  const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
+  return findings.length === 0
+    ? `No secrets found: ${scanned}${skipped}.`
+    : `${plural(findings.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`;
+}
+
 /** Human-readable report for a terminal or a log. */
 export const formatText: Reporter = ({ findings, summary, color }) => {
   const paint = (style: Style, text: string) => (color ? forcedStyle(style, text) : text);
   const sorted = sortFindings(findings);
   const blocks = sorted.map((finding) => describeFinding(finding, paint));
-  const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;
-  const scanned = `${scannedAmount(summary)} in ${summary.durationMs} ms`;
-  const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
-  const headline =
-    sorted.length === 0
-      ? paint("green", `No secrets found: ${scanned}${skipped}.`)
-      : paint(
-          ["bold", "red"],
-          `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`,
-        );
+  const headline = paint(
+    sorted.length === 0 ? "green" : ["bold", "red"],
+    scanHeadline(sorted, summary),
+  );
   // A dry run's planned revocations are keywarden's to do once run with --yes, not the user's.
   const manual = sorted.filter((f) => needsAttention(f) && f.revocation?.status !== "planned");
   const todo =

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expandTemplate } from "../../src/config/example-template.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
 import { runCli } from "../helpers/run-cli.js";
 
@@ -48,6 +49,31 @@ describe("keywarden scan --output", () => {
         `keywarden: --output ${output}: cannot write the report (file is not a directory)\n`,
       );
     }
+  });
+});
+
+describe("a report written to a file", () => {
+  it("says on standard error what it holds, without the secret, unless --quiet", async () => {
+    const dir = makeTempDir();
+    const key = expandTemplate("gsk_{{alnum:52}}");
+    writeFileSync(join(dir, "app.env"), `GROQ_API_KEY=${key}\n`);
+    const written = await runCli(["scan", ".", "-f", "json", "-o", "r.json"], { cwd: dir });
+    expect(written.exitCode).toBe(1);
+    expect(written.stdout).toBe("");
+    expect(written.stderr).toMatch(
+      /^keywarden: 1 finding \(1 distinct secret\): 1 file \([\d.]+ MB\) in \d+ ms\. Report written to r\.json\.\n$/,
+    );
+    expect(written.stderr).not.toContain(key.slice(8));
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).findings).toHaveLength(1);
+
+    const quiet = await runCli(["scan", ".", "-f", "json", "-o", "r.json", "--quiet"], {
+      cwd: dir,
+    });
+    expect(quiet.exitCode).toBe(1);
+    expect(quiet.stderr).toBe("");
+    // To standard output the report says it itself.
+    const piped = await runCli(["scan", ".", "-f", "json", "-o", "-"], { cwd: dir });
+    expect(piped.stderr).toBe("");
   });
 });
 
