@@ -5,6 +5,7 @@ import {
   openSync,
   readdir,
   readFileSync,
+  readSync,
   type Stats,
   statSync,
 } from "node:fs";
@@ -19,7 +20,7 @@ import { pathInside, toPosix } from "../posix-path.js";
 import type { Fragment, SkipNotice } from "../types.js";
 import { isLfsPointer } from "./lfs-pointer.js";
 import { openablePath } from "./raw-path.js";
-import { decodeText, isBinary } from "./read-text.js";
+import { decodeText, isBinary, MAX_TEXT_BYTES } from "./read-text.js";
 
 export interface FileSourceOptions {
   readonly cwd: string;
@@ -343,6 +344,20 @@ function readFileFragment(
         reason: "too-large",
         detail: `${stats.size} bytes > --max-file-size ${options.maxFileSize}`,
       });
+      return undefined;
+    }
+    if (stats.size > MAX_TEXT_BYTES) {
+      // Binary or not is told by the first bytes; only a text this long is something missed.
+      const head = Buffer.alloc(8192);
+      if (isBinary(head.subarray(0, readSync(fd, head, 0, head.length, 0)))) {
+        options.onSkip({ path: displayPath, reason: "binary" });
+      } else {
+        options.onSkip({
+          path: displayPath,
+          reason: "unreadable",
+          detail: `${stats.size} bytes, more than one text can hold (${MAX_TEXT_BYTES} characters)`,
+        });
+      }
       return undefined;
     }
     bytes = readFileSync(fd);

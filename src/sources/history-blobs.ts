@@ -1,4 +1,3 @@
-import { constants } from "node:buffer";
 import { GitError } from "../errors.js";
 import { CatFileBatch, type CatFileObject } from "../git/cat-file.js";
 import {
@@ -12,7 +11,7 @@ import { taggedObjects } from "../git/tagged-objects.js";
 import type { BlobPlace, BlobRevision, Fragment, GitProvenance } from "../types.js";
 import type { GitSourceOptions } from "./git-source-options.js";
 import { isLfsPointer } from "./lfs-pointer.js";
-import { decodeText, isBinary } from "./read-text.js";
+import { decodeText, isBinary, MAX_TEXT_BYTES } from "./read-text.js";
 
 /**
  * Every unique blob of the selected history, read once. One `git log --raw` walk (oldest
@@ -53,12 +52,6 @@ export interface HistoryOptions extends GitSourceOptions {
    */
   readonly isAllowedPlace?: (path: string, commit: string) => boolean;
 }
-
-/**
- * The most bytes of a blob read as one text: V8 holds no longer string, so a larger blob (only
- * without --max-file-size, or with one above it) is read past and listed as unreadable.
- */
-const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
 
 interface Introduction {
   readonly sha: string;

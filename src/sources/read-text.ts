@@ -1,6 +1,12 @@
-import { isUtf8 } from "node:buffer";
+import { constants, isUtf8 } from "node:buffer";
 
 /** Turning file bytes into scannable text, shared by every source that reads bytes. */
+
+/**
+ * The most bytes read as one text: V8 holds no longer string, so a larger file or blob (only
+ * without --max-file-size, or with one above it) is read past and listed as unreadable.
+ */
+export const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
 
 /** The bytes git's test and the encoding guesses look at: the file's first 8000. */
 const SAMPLE_BYTES = 8000;

@@ -10,6 +10,7 @@ import {
   readFileSync,
   realpathSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -270,6 +271,29 @@ describe("keywarden scan", () => {
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.findings.map((f) => [f.path, f.line])).toEqual([["legacy.ini", 2]]);
     expect(report.summary.skipped.map((s) => s.reason).sort()).toEqual(["binary", "too-large"]);
+  });
+
+  it("lists a text larger than one string can hold as unreadable under --max-file-size 0", async () => {
+    const dir = makeTempDir();
+    // Text, then a sparse 600 MB that takes no disk: read past by its size, not read whole.
+    writeFileSync(join(dir, "huge.log"), "log line\n".repeat(1000));
+    truncateSync(join(dir, "huge.log"), 600 * 1024 * 1024);
+    // A binary file that long is binary, as a shorter one is.
+    writeFileSync(join(dir, "huge.bin"), randomBytes(9000));
+    truncateSync(join(dir, "huge.bin"), 600 * 1024 * 1024);
+    const result = await runCli(["scan", ".", "--max-file-size", "0", "--format", "json"], {
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /skipped 1 file: unreadable\n {2}huge\.log \(629145600 bytes, more than one text can hold/,
+    );
+    expect(result.stderr).not.toContain("internal error");
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.summary.skipped.map((s) => [s.path, s.reason]).sort()).toEqual([
+      ["huge.bin", "binary"],
+      ["huge.log", "unreadable"],
+    ]);
   });
 
   it("names the repository in SARIF without the credentials of its remote URL", async () => {
