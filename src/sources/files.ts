@@ -290,12 +290,19 @@ function infoExcludeOf(dir: string): string | undefined {
   return join(common === "" ? gitDir : resolve(gitDir, common), "info", "exclude");
 }
 
-/** A file's text, or "" when it cannot be read (no such file). */
+/**
+ * A file's text, or "" when it cannot be read (no such file) or is no regular file: a FIFO
+ * named .gitignore would otherwise wait for a writer forever.
+ */
 function readRules(file: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(openablePath(file), "utf8");
+    fd = openSync(openablePath(file), constants.O_RDONLY | constants.O_NONBLOCK);
+    return fstatSync(fd).isFile() ? readFileSync(fd, "utf8") : "";
   } catch {
     return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

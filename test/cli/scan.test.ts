@@ -410,6 +410,28 @@ describe("keywarden scan", () => {
   );
 
   it.skipIf(process.platform === "win32")(
+    "reads no ignore rules from a FIFO named .gitignore, and does not wait on it",
+    async () => {
+      const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+      const dir = makeTempDir();
+      execFileSync("git", ["init", "-q"], { cwd: dir });
+      mkdirSync(join(dir, "sub"));
+      writeFileSync(join(dir, "sub", "a.env"), `LLAMA_API_KEY=${key}\n`);
+      for (const fifo of [".gitignore", "sub/.gitignore"]) {
+        execFileSync("mkfifo", [join(dir, fifo)]);
+      }
+      const result = await runCli(["scan", ".", "--format", "json"], {
+        cwd: dir,
+        timeoutMs: 15_000,
+      });
+      expect(result.exitCode).toBe(1);
+      const report = JSON.parse(result.stdout) as JsonReport;
+      expect(report.findings.map((f) => f.path)).toEqual(["sub/a.env"]);
+    },
+    20_000,
+  );
+
+  it.skipIf(process.platform === "win32")(
     "reports a folder it cannot list, still scans the rest, and calls the scan incomplete",
     async () => {
       const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
