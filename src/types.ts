@@ -165,6 +165,17 @@ export interface Finding {
    * held (see Fragment.startColumn); absent: 1, the whole line.
    */
   readonly lineTextColumn?: number;
+  /**
+   * For a finding over several lines, the text of its last line (`endLine`): an inline allow
+   * comment may stand there, after a private key's END line. Stays in memory, as `lineText`.
+   */
+  readonly endLineText?: string;
+  /**
+   * The text of the line above the finding's first one, when the scanned text held it (a diff's
+   * context line included): a comment there may allow the next line (detect-secrets' nextline
+   * pragma). Stays in memory, as `lineText`.
+   */
+  readonly lineAbove?: string;
   /** Named groups of the rule's pattern other than the secret (e.g. the numeric id of a key). */
   readonly metadata: Readonly<Record<string, string>>;
   readonly entropy: number;

@@ -234,7 +234,7 @@ async function runSteps(io: CliIo): Promise<number> {
 
   if (scan && scan.allowedInline.length > 0) {
     notes.push(
-      `${scan.allowedInline.length} finding(s) on lines marked keywarden:allow were not reported: ${[...new Set(scan.allowedInline.map((f) => `${f.path}:${f.line}`))].slice(0, 10).join(", ")}`,
+      `${scan.allowedInline.length} finding(s) allowed by an inline comment (keywarden:allow, gitleaks:allow, ggignore, a detect-secrets pragma) were not reported: ${[...new Set(scan.allowedInline.map((f) => `${f.path}:${f.line}`))].slice(0, 10).join(", ")}`,
     );
   }
   notes.push(...describeSkips(summary.skipped, false));

@@ -31,7 +31,7 @@ export interface ScanChangeInput {
 export interface ScanChangeResult {
   /** One per key (rule and secret), with every place it was seen. */
   readonly findings: Finding[];
-  /** Findings a `keywarden:allow` comment on their line kept out. */
+  /** Findings an inline allow comment (`keywarden:allow`, `gitleaks:allow`…) kept out. */
   readonly allowedInline: readonly Finding[];
   readonly summary: ScanSummary;
   readonly config: ResolvedConfig;

@@ -57,7 +57,7 @@ export interface ScanRequest {
 
 export interface ScanOutcome {
   readonly findings: readonly Finding[];
-  /** Findings a `keywarden:allow` comment on their line suppressed (the Action lists them). */
+  /** Findings an inline allow comment suppressed (see suppress/inline-allow.ts; the Action lists them). */
   readonly allowedInline: readonly Finding[];
   readonly summary: ScanSummary;
   readonly config: ResolvedConfig;

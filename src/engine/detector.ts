@@ -652,6 +652,12 @@ export function createDetector(
         match: hit.match,
         lineText: lines.lineText(startLine),
         ...(startLine === 0 && shift > 0 ? { lineTextColumn: shift + 1 } : {}),
+        ...(endLine > startLine ? { endLineText: lines.lineText(endLine) } : {}),
+        // The line above, for inline allow comments there: only the file's own line above,
+        // not a line of another stretch of a diff that the fragment joins on.
+        ...(startLine > 0 && lineNumber(startLine - 1) === lineNumber(startLine) - 1
+          ? { lineAbove: lines.lineText(startLine - 1) }
+          : {}),
         metadata: hit.metadata,
         entropy: Math.round(hit.entropy * 1000) / 1000,
         fingerprint: fingerprint(hit.rule.id, hit.secret),

@@ -9,6 +9,7 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
+import { homedir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
@@ -144,6 +145,8 @@ class GitignoreRules {
   constructor(
     private readonly root: string,
     private readonly tracked: ReadonlySet<string> = new Set(),
+    /** The rules of git's core.excludesFile, for a root that is a repository's top. */
+    private readonly globalExcludes = "",
   ) {
     for (const file of tracked) {
       for (let end = file.lastIndexOf("/"); end > 0; end = file.lastIndexOf("/", end - 1)) {
@@ -169,8 +172,11 @@ class GitignoreRules {
     // when the walk reaches it from the superproject).
     const exclude = folder === "" ? infoExcludeOf(dir) : undefined;
     const sources = [...(exclude ? [exclude] : []), join(dir, ".gitignore")];
-    // One list, info/exclude first: a later pattern wins, and .gitignore outranks info/exclude.
-    const rules = sources.map(readRules).join("\n");
+    // One list, core.excludesFile first, then info/exclude: a later pattern wins, and as in git
+    // .gitignore outranks info/exclude, which outranks core.excludesFile. Both of those are
+    // written from the repository's top.
+    const global = folder === "" ? [this.globalExcludes] : [];
+    const rules = [...global, ...sources.map(readRules)].join("\n");
     if (rules.trim() !== "")
       this.byFolder.set(folder, ignore({ ignorecase: IGNORE_CASE }).add(rules));
   }
@@ -232,7 +238,9 @@ async function ignoreRulesFor(
   const top = inRepository ?? folder;
   const prefix = toPosix(relative(top, folder));
   const fromTop = (path: string) => (prefix === "" ? path : `${prefix}/${path}`);
-  const listed = inRepository ? await trackedButIgnored(folder) : new Set<string>();
+  const [listed, globalExcludes] = inRepository
+    ? await Promise.all([trackedButIgnored(folder), excludesFileRules(inRepository)])
+    : [new Set<string>(), ""];
   if (typeof listed === "string") {
     // Files git commits although .gitignore matches them would go unscanned without a word.
     onGitRefusal(
@@ -240,7 +248,7 @@ async function ignoreRulesFor(
     );
   }
   const tracked = typeof listed === "string" ? [] : [...listed].map(fromTop);
-  const rules = new GitignoreRules(top, new Set(tracked));
+  const rules = new GitignoreRules(top, new Set(tracked), globalExcludes);
   const parts = prefix === "" ? [] : prefix.split("/");
   for (let depth = 0; depth <= parts.length; depth++)
     rules.readFolder(parts.slice(0, depth).join("/"));
@@ -268,7 +276,32 @@ async function trackedButIgnored(folder: string): Promise<ReadonlySet<string> | 
   }
 }
 
-/** An ignore file's text; none when it is missing or unreadable (the walk reports folders). */
+/**
+ * The rules of git's global ignore file for the repository whose top is `top`: core.excludesFile
+ * as git reads it there (a `~/` expanded, a relative path from the top), else git's default,
+ * $XDG_CONFIG_HOME/git/ignore or ~/.config/git/ignore. None when git cannot say or the file
+ * cannot be read. Only a walk inside a repository asks, as only git applies the file.
+ */
+async function excludesFileRules(top: string): Promise<string> {
+  const args = ["config", "--path", "--get", "core.excludesFile"];
+  try {
+    const result = await runGitRaw(args, { cwd: top, env: process.env });
+    // 1: the key is not set, and git's default applies; anything else git refused.
+    if (result.code === 1) return readRules(defaultExcludesFile(process.env));
+    if (result.code !== 0) return "";
+    const file = result.stdout.toString("utf8").replace(/\r?\n$/, "");
+    return file === "" ? "" : readRules(resolve(top, file));
+  } catch {
+    return "";
+  }
+}
+
+/** Git's default core.excludesFile: $XDG_CONFIG_HOME/git/ignore, or ~/.config/git/ignore. */
+function defaultExcludesFile(env: NodeJS.ProcessEnv): string {
+  const configHome = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
+  return join(configHome, "git", "ignore");
+}
+
 /**
  * The info/exclude file of the repository whose top is `dir`, if it is one. Its `.git` is a
  * folder, or in a linked worktree or a submodule a file naming the git dir (`gitdir: …`): a

@@ -208,6 +208,37 @@ describe("keywarden scan", () => {
     ]);
   });
 
+  it("honours git's global ignore file (core.excludesFile, or its default) as git does", async () => {
+    const key = () => expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
+    const home = makeTempDir();
+    const repo = makeTempRepo({
+      "local.env": `K=${key()}\n`,
+      "sub/scratch.txt": `K=${key()}\n`,
+      "sub/.gitignore": "!kept.env\n",
+      "sub/kept.env": `K=${key()}\n`,
+      "app.txt": `K=${key()}\n`,
+    });
+    const env = { HOME: home, XDG_CONFIG_HOME: "" };
+    const paths = async (cwd: string, globalConfig?: string) => {
+      const result = await runCli(["scan", ".", "--format", "json"], {
+        cwd,
+        env: { ...env, ...(globalConfig ? { GIT_CONFIG_GLOBAL: globalConfig } : {}) },
+      });
+      expect(result.stderr).toBe("");
+      return (JSON.parse(result.stdout) as JsonReport).findings.map((f) => f.path).sort();
+    };
+    // Git's default, ~/.config/git/ignore (no XDG_CONFIG_HOME); .gitignore takes a file back.
+    mkdirSync(join(home, ".config/git"), { recursive: true });
+    writeFileSync(join(home, ".config/git/ignore"), "*.env\n");
+    expect(await paths(repo.dir)).toEqual(["app.txt", "sub/kept.env", "sub/scratch.txt"]);
+    // core.excludesFile named in the global config, with a ~; a subfolder scan reads it too.
+    writeFileSync(join(home, "my-ignore"), "scratch.*\n");
+    const config = join(home, "gitconfig");
+    writeFileSync(config, "[core]\n\texcludesFile = ~/my-ignore\n");
+    expect(await paths(repo.dir, config)).toEqual(["app.txt", "local.env", "sub/kept.env"]);
+    expect(await paths(join(repo.dir, "sub"), config)).toEqual(["kept.env"]);
+  });
+
   it("reads the config's globs from the config's folder, wherever the scan is run from", async () => {
     const key = () => expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const kept = key();

@@ -35,21 +35,55 @@ describe("inline allow", () => {
     "<!-- keywarden:allow --> abc",
     "abc -- KEYWARDEN:ALLOW (test fixture)",
     "/* keywarden:allow */ abc",
+    "token = abc // gitleaks:allow",
+    "token = abc # ggignore",
+    "token = abc  # pragma: allowlist secret",
+    "token = abc  // pragma: whitelist secret",
+    "token = abc <!-- pragma: allowlist-secret -->",
   ])("suppresses %s", (line) => {
     expect(hasInlineAllow(line)).toBe(true);
   });
 
-  it.each(["token = abc", "keywarden:allowed = abc", "keywarden:allow-list", "keywarden allow"])(
-    "keeps %s",
-    (line) => {
-      expect(hasInlineAllow(line)).toBe(false);
-    },
-  );
+  it.each([
+    "token = abc",
+    "keywarden:allowed = abc",
+    "keywarden:allow-list",
+    "keywarden allow",
+    "token = abc # xgitleaks:allow",
+    "token = abc # aggignored",
+    "token = abc # ggignore-start",
+    // detect-secrets takes its pragma only in a comment, and the nextline form only above.
+    'token = abc; log("pragma: allowlist secret")',
+    "token = abc # pragma: allowlist nextline secret",
+  ])("keeps %s", (line) => {
+    expect(hasInlineAllow(line)).toBe(false);
+  });
 
   it("splits findings by their own line", () => {
     const kept = finding({ lineText: "x = 1" });
     const allowed = finding({ lineText: "x = 2 # keywarden:allow" });
     expect(applyInlineAllow([kept, allowed])).toEqual({ kept: [kept], allowed: [allowed] });
+  });
+
+  it("takes detect-secrets' nextline pragma from a comment alone on the line above", () => {
+    const above = (lineAbove: string) => finding({ lineText: "k = s", lineAbove });
+    const alone = above("    # pragma: allowlist nextline secret");
+    const afterCode = above("x = 1  # pragma: allowlist nextline secret");
+    const none = finding({ lineText: "k = s" });
+    expect(applyInlineAllow([alone, afterCode, none])).toEqual({
+      kept: [afterCode, none],
+      allowed: [alone],
+    });
+  });
+
+  it("takes a marker on a multi-line finding's last line, not one inside its secret", () => {
+    const block = finding({ lineText: "-----BEGIN", line: 1, endLine: 3, column: 1, endColumn: 9 });
+    const after = { ...block, endLineText: '-----END""" # keywarden:allow' };
+    const inside = finding({ lineText: 'p = "a/gitleaks:allow/b"', column: 6, endColumn: 24 });
+    expect(applyInlineAllow([block, after, inside])).toEqual({
+      kept: [block, inside],
+      allowed: [after],
+    });
   });
 
   it("on a minified line, takes only a marker near the finding", () => {
