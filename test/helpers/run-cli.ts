@@ -19,9 +19,9 @@ export interface RunCliOptions {
 }
 
 /**
- * Runs the built CLI as a child process, the way a user does. CI markers and the user's global
- * git config are cleared (unless `env` names a global config) so results do not depend on the
- * machine.
+ * Runs the built CLI as a child process, the way a user does. CI markers, the user's global
+ * git config and global ignore file are cleared (unless `env` names them) so results do not
+ * depend on the machine.
  */
 export function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
   const env: Record<string, string> = {};
@@ -34,6 +34,8 @@ export function runCli(args: readonly string[], options: RunCliOptions): Promise
     if (key.startsWith("KEYWARDEN_") && !(options.env && key in options.env)) delete env[key];
   env.GIT_CONFIG_GLOBAL = options.env?.GIT_CONFIG_GLOBAL ?? "/dev/null";
   env.GIT_CONFIG_NOSYSTEM = "1";
+  // git's default global ignore file ($XDG_CONFIG_HOME/git/ignore) is the machine's too.
+  env.XDG_CONFIG_HOME = options.env?.XDG_CONFIG_HOME ?? "/nonexistent/keywarden-test-config";
   return runNode([BIN, ...args], {
     cwd: options.cwd,
     env,
