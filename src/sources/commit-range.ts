@@ -1,8 +1,9 @@
 import { BlobHeads } from "../git/blob-heads.js";
 import { COMMIT_HEADER_ARGS, HEADER, parseCommitHeader } from "../git/commit-header.js";
 import { DiffParser } from "../git/diff-parser.js";
-import { gitOutputLines } from "../git/run-git.js";
+import { gitOutputLines, runGit } from "../git/run-git.js";
 import type { Fragment, GitProvenance } from "../types.js";
+import type { HistoryProgress } from "./history-blobs.js";
 import {
   ADDED_LINES_DIFF_OPTIONS,
   ADDED_LINES_FLAGS,
@@ -28,6 +29,25 @@ export interface RangeOptions extends AddedLinesOptions {
   readonly range: string;
   /** A shallow clone's cut commits (see shallowBoundary): their diffs are not theirs. */
   readonly shallowBoundary?: ReadonlySet<string>;
+  /** Commits read out of the range's, and the bytes of their diffs (for a progress bar). */
+  readonly onProgress?: (progress: HistoryProgress) => void;
+}
+
+/**
+ * How many commits the range holds, counted by git beside the log (a long range is as slow to
+ * diff as a history is to read, and deserves the same progress bar). Undefined when git cannot
+ * count them: the log then fails with git's own line.
+ */
+async function countCommits(options: RangeOptions): Promise<number | undefined> {
+  try {
+    const count = await runGit(
+      ["rev-list", "--count", "--end-of-options", options.range, "--"],
+      options,
+    );
+    return Number(count.trim());
+  } catch {
+    return undefined;
+  }
 }
 
 export function rangeLogArgs(
@@ -67,10 +87,35 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
   );
   const blobs = new BlobHeads(options);
   const ready = () => changedFileFragments(changes.splice(0), blobs, options);
+  const { onProgress } = options;
+  let total: number | undefined;
+  const counted = onProgress
+    ? countCommits(options).then((count) => {
+        total = count;
+      })
+    : undefined;
+  /** Commits whose diff has begun; the last one is done once the next begins or the log ends. */
+  let begun = 0;
+  let bytes = 0;
+  let lastReport = 0;
+  const report = (done: number) => {
+    if (onProgress && total !== undefined) {
+      onProgress({ done, total, walkDone: true, bytes, commits: done, unit: "commits" });
+    }
+  };
   try {
     for await (const lines of gitOutputLines(args, options, ["log", options.range])) {
+      if (onProgress) {
+        for (const line of lines) bytes += line.length + 1;
+        const now = Date.now();
+        if (now - lastReport >= 100) {
+          lastReport = now;
+          report(Math.max(begun - 1, 0));
+        }
+      }
       for (const line of lines) {
         if (!parser.inHunk && line.startsWith(HEADER)) {
+          begun++;
           parser.flush();
           commit = parseCommitHeader(line);
           isCut = options.shallowBoundary?.has(commit.commit) === true;
@@ -91,6 +136,8 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
     }
     parser.flush();
     yield* ready();
+    await counted;
+    report(begun);
   } finally {
     blobs.close();
   }

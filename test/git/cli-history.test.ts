@@ -4,8 +4,8 @@ import { chmodSync, closeSync, openSync, readdirSync, rmSync, writeSync } from "
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportFinding } from "../../src/types.js";
-import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { GIT_ENV, makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 import { plantedKey } from "./helpers.js";
 
 interface JsonReport {
@@ -189,6 +189,24 @@ describe("keywarden history", () => {
     expect(exitCode).toBe(1);
     expect(report!.summary.source).toBe("range");
     expect(report!.findings.map((f) => [f.secret, f.commit, f.line])).toEqual([[added, commit, 2]]);
+  });
+
+  it("shows a progress bar for --range on a terminal, as for the whole history, and none with --quiet", async () => {
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.txt": "a\n" });
+    repo.commit("second", { "a.txt": "a\nb\n" });
+    repo.commit("third", { "a.txt": "a\nb\nc\n" });
+    // `script` gives the CLI a pseudo-terminal for stdin, stdout and stderr.
+    const onTerminal = (...args: string[]) =>
+      execFileSync(
+        "script",
+        ["-qec", ["node", BIN, "history", ...args].map((a) => `'${a}'`).join(" "), "/dev/null"],
+        { cwd: repo.dir, env: { ...process.env, ...GIT_ENV, NO_COLOR: "1" }, encoding: "utf8" },
+      );
+    const shown = onTerminal("--range", `${base}..HEAD`);
+    expect(shown).toContain("\r\x1b[K[########################] 2/2 commits · ");
+    expect(shown).toContain("No secrets found");
+    expect(onTerminal("--range", `${base}..HEAD`, "--quiet")).not.toContain("commits ·");
   });
 
   it("with --range past a shallow clone's cut, names the cut commit instead of blaming it for its tree", async () => {
