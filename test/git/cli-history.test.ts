@@ -325,6 +325,36 @@ describe("keywarden history", () => {
     expect(stderr).toMatch(/incomplete scan: 1 file or object could not be read/);
   });
 
+  it("with --range, lists a commit git cannot diff for a missing object and reads on past it", async () => {
+    const [first, beside, after] = [plantedKey(), plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.txt": "a\n" });
+    const one = repo.commit("one", { "one.env": `LLAMA_API_KEY=${first}\n` });
+    // git diffs files in path order: beside.env is written before it stops at lost.txt.
+    const damaged = repo.commit("damaged", {
+      "beside.env": `LLAMA_API_KEY=${beside}\n`,
+      "lost.txt": "will be lost\n",
+    });
+    const last = repo.commit("last", { "last.env": `LLAMA_API_KEY=${after}\n` });
+    const sha = repo.git("rev-parse", "HEAD~1:lost.txt");
+    rmSync(join(repo.dir, ".git", "objects", sha.slice(0, 2), sha.slice(2)));
+    const { exitCode, report, stderr } = await historyJson(repo.dir, "--range", `${base}..HEAD`);
+    expect(exitCode).toBe(2);
+    expect(report!.findings.map((f) => [f.path, f.secret, f.commit])).toEqual([
+      ["beside.env", beside, damaged],
+      ["last.env", after, last],
+      ["one.env", first, one],
+    ]);
+    expect(report!.summary.skipped).toEqual([
+      expect.objectContaining({
+        path: "(range)",
+        reason: "unreadable",
+        detail: expect.stringContaining(`commit ${damaged.slice(0, 12)}: git cannot read`),
+      }),
+    ]);
+    expect(stderr).toMatch(/incomplete scan/);
+  });
+
   it("lists a corrupt object as unreadable and reads on past it, in a pack or loose", async () => {
     const repo = makeTempRepo();
     const before = plantedKey();
