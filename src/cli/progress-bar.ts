@@ -3,7 +3,7 @@ import type { CliOutput } from "./io.js";
 
 /**
  * One self-rewriting line on a terminal's stderr for long history scans: blobs read out of
- * blobs found, throughput and time left. While the commit walk is still finding blobs the total
+ * blobs found (for a range: commits read out of the range's), throughput and time left. While the commit walk is still finding blobs the total
  * grows, so it shows `+` and no estimate.
  */
 
@@ -22,7 +22,7 @@ export function progressLine(progress: HistoryProgress, elapsedMs: number, width
   const ratio = Math.min(progress.done / total, 1);
   const filled = Math.round(ratio * width);
   const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
-  const counts = `${progress.done}/${progress.total}${progress.walkDone ? "" : "+"} blobs`;
+  const counts = `${progress.done}/${progress.total}${progress.walkDone ? "" : "+"} ${progress.unit ?? "blobs"}`;
   const eta =
     progress.walkDone && progress.done > 0 && progress.done < progress.total
       ? ` · ETA ${formatDuration((seconds * (progress.total - progress.done)) / progress.done)}`

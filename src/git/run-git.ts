@@ -241,6 +241,7 @@ export function startGitOutput(
   args: readonly string[],
   context: GitContext,
   shown: readonly string[] = args,
+  input?: string,
 ): StartedGitOutput {
   const child = spawnGit(args, context);
   // When a child exits, Node resumes its output streams, and output nobody reads yet is
@@ -248,7 +249,7 @@ export function startGitOutput(
   child.stdout.on("readable", () => {});
   const stderr = collectStderr(child);
   const exited = exitCode(child);
-  child.stdin.end();
+  child.stdin.end(input ?? "");
   let finished = false;
   return {
     args,
@@ -267,15 +268,16 @@ export function startGitOutput(
 
 /**
  * Runs git and streams its output as batches of text lines (see readLineBatches), then fails
- * with a GitError unless git succeeded. `shown` is the command as an error names it. Stopping
- * early stops git.
+ * with a GitError unless git succeeded. `shown` is the command as an error names it; `input`,
+ * what git reads on its standard input (`--stdin`). Stopping early stops git.
  */
 export async function* gitOutputLines(
   args: readonly string[],
   context: GitContext,
   shown: readonly string[] = args,
+  input?: string,
 ): AsyncGenerator<string[]> {
-  const output = startGitOutput(args, context, shown);
+  const output = startGitOutput(args, context, shown, input);
   try {
     yield* output.lines();
   } finally {

@@ -22,10 +22,12 @@ import { decodeText, isBinary, MAX_TEXT_BYTES } from "./read-text.js";
  */
 
 export interface HistoryProgress {
-  /** Blobs read so far. */
+  /** Blobs read so far (commits, for a range: see `unit`). */
   readonly done: number;
   /** Blobs found so far by the walk; final once `walkDone`. */
   readonly total: number;
+  /** What `done` and `total` count: blobs (the default), or a range's commits. */
+  readonly unit?: "blobs" | "commits";
   readonly walkDone: boolean;
   readonly bytes: number;
   readonly commits: number;

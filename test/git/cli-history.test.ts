@@ -4,8 +4,8 @@ import { chmodSync, closeSync, openSync, readdirSync, rmSync, writeSync } from "
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportFinding } from "../../src/types.js";
-import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { GIT_ENV, makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 import { plantedKey } from "./helpers.js";
 
 interface JsonReport {
@@ -191,6 +191,24 @@ describe("keywarden history", () => {
     expect(report!.findings.map((f) => [f.secret, f.commit, f.line])).toEqual([[added, commit, 2]]);
   });
 
+  it("shows a progress bar for --range on a terminal, as for the whole history, and none with --quiet", async () => {
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.txt": "a\n" });
+    repo.commit("second", { "a.txt": "a\nb\n" });
+    repo.commit("third", { "a.txt": "a\nb\nc\n" });
+    // `script` gives the CLI a pseudo-terminal for stdin, stdout and stderr.
+    const onTerminal = (...args: string[]) =>
+      execFileSync(
+        "script",
+        ["-qec", ["node", BIN, "history", ...args].map((a) => `'${a}'`).join(" "), "/dev/null"],
+        { cwd: repo.dir, env: { ...process.env, ...GIT_ENV, NO_COLOR: "1" }, encoding: "utf8" },
+      );
+    const shown = onTerminal("--range", `${base}..HEAD`);
+    expect(shown).toContain("\r\x1b[K[########################] 2/2 commits · ");
+    expect(shown).toContain("No secrets found");
+    expect(onTerminal("--range", `${base}..HEAD`, "--quiet")).not.toContain("commits ·");
+  });
+
   it("with --range past a shallow clone's cut, names the cut commit instead of blaming it for its tree", async () => {
     const old = plantedKey();
     const origin = makeTempRepo();
@@ -305,6 +323,36 @@ describe("keywarden history", () => {
     expect(report!.findings.map((f) => f.path)).toEqual([".env"]);
     expect(stderr).toMatch(/lost\.txt/);
     expect(stderr).toMatch(/incomplete scan: 1 file or object could not be read/);
+  });
+
+  it("with --range, lists a commit git cannot diff for a missing object and reads on past it", async () => {
+    const [first, beside, after] = [plantedKey(), plantedKey(), plantedKey()];
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.txt": "a\n" });
+    const one = repo.commit("one", { "one.env": `LLAMA_API_KEY=${first}\n` });
+    // git diffs files in path order: beside.env is written before it stops at lost.txt.
+    const damaged = repo.commit("damaged", {
+      "beside.env": `LLAMA_API_KEY=${beside}\n`,
+      "lost.txt": "will be lost\n",
+    });
+    const last = repo.commit("last", { "last.env": `LLAMA_API_KEY=${after}\n` });
+    const sha = repo.git("rev-parse", "HEAD~1:lost.txt");
+    rmSync(join(repo.dir, ".git", "objects", sha.slice(0, 2), sha.slice(2)));
+    const { exitCode, report, stderr } = await historyJson(repo.dir, "--range", `${base}..HEAD`);
+    expect(exitCode).toBe(2);
+    expect(report!.findings.map((f) => [f.path, f.secret, f.commit])).toEqual([
+      ["beside.env", beside, damaged],
+      ["last.env", after, last],
+      ["one.env", first, one],
+    ]);
+    expect(report!.summary.skipped).toEqual([
+      expect.objectContaining({
+        path: "(range)",
+        reason: "unreadable",
+        detail: expect.stringContaining(`commit ${damaged.slice(0, 12)}: git cannot read`),
+      }),
+    ]);
+    expect(stderr).toMatch(/incomplete scan/);
   });
 
   it("lists a corrupt object as unreadable and reads on past it, in a pack or loose", async () => {

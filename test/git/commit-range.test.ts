@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rangeFragments } from "../../src/sources/commit-range.js";
+import type { HistoryProgress } from "../../src/sources/history-blobs.js";
 import { makeTempRepo, type TempRepo } from "../helpers/git-repo.js";
 import { collect, gitContext, numberedLines, plantedKey } from "./helpers.js";
 
@@ -38,6 +39,27 @@ describe("rangeFragments", () => {
     ]);
     expect(fragments[1]!.git?.message).toBe("second");
     expect(skipped).toEqual([expect.objectContaining({ path: "bin.dat", reason: "binary" })]);
+  });
+
+  it("reports progress in commits read out of the range's, ending at all of them", async () => {
+    const repo = makeTempRepo();
+    const base = repo.commit("base", { "a.txt": "a\n" });
+    repo.commit("first", { "a.txt": "a\nb\n" });
+    repo.commit("second", { "a.txt": "a\nb\nc\n" });
+    const reports: HistoryProgress[] = [];
+    await collect((onSkip) =>
+      rangeFragments({
+        ...gitContext(repo),
+        maxFileSize: 1024 * 1024,
+        onSkip,
+        range: `${base}..HEAD`,
+        onProgress: (progress) => reports.push(progress),
+      }),
+    );
+    expect(reports.at(-1)).toEqual(
+      expect.objectContaining({ done: 2, total: 2, walkDone: true, unit: "commits" }),
+    );
+    expect(reports.at(-1)!.bytes).toBeGreaterThan(0);
   });
 
   it("reads commits of a merged side branch once, and nothing of the merge itself", async () => {

@@ -330,6 +330,15 @@ describe("progressLine", () => {
     expect(line).toBe("[###-------] 50/200 blobs · 5.0 MB/s · ETA 0:06");
   });
 
+  it("counts a range's commits rather than blobs", () => {
+    const line = progressLine(
+      { done: 1, total: 4, walkDone: true, bytes: 0, commits: 1, unit: "commits" },
+      1000,
+      4,
+    );
+    expect(line).toBe("[#---] 1/4 commits · 0.0 MB/s · ETA 0:03");
+  });
+
   it("shows a growing total while commits are still being walked", () => {
     const line = progressLine(
       { done: 5, total: 10, walkDone: false, bytes: 0, commits: 42 },
