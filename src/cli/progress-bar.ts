@@ -3,8 +3,8 @@ import type { CliOutput } from "./io.js";
 
 /**
  * One self-rewriting line on a terminal's stderr for long history scans: blobs read out of
- * blobs found (for a range: commits read out of the range's), throughput and time left. While the commit walk is still finding blobs the total
- * grows, so it shows `+` and no estimate.
+ * blobs found (for a range: commits read out of the range's), throughput and time left. While
+ * the commit walk is still finding blobs the total grows, so it shows `+` and no estimate.
  */
 
 function formatDuration(seconds: number): string {
