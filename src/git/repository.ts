@@ -69,9 +69,20 @@ export async function assertCommitExists(revision: string, context: GitContext):
     ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
     context,
   );
-  if (result.code !== 0) {
-    throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
+  if (result.code === 0) return;
+  // Named, but not a commit (`main^{tree}`, `main:app.env`, a tag of a tree): say what it is,
+  // past any tags (`^{}` peels them; after a path, `rev:path^{}` would name another file).
+  for (const named of [`${revision}^{}`, revision]) {
+    const kind = await runGitRaw(["cat-file", "-t", "--end-of-options", named], context);
+    const type = kind.code === 0 ? kind.stdout.toString("utf8").trim() : "";
+    if (type !== "") {
+      throw new GitError(
+        `${revision} names a ${type}, not a commit: history walks commits (a branch, a tag of a commit, a commit)`,
+        `git rev-parse ${revision}`,
+      );
+    }
   }
+  throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
 }
 
 /**

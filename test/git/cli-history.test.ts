@@ -282,6 +282,19 @@ describe("keywarden history", () => {
     const branch = await runCli(["history", "--branch", "nope"], { cwd: repo.dir });
     expect(branch.exitCode).toBe(2);
     expect(branch.stderr).toBe("keywarden: unknown branch or revision: nope\n");
+    // Known to git, but no commit: said so, not called unknown.
+    repo.git("tag", "-a", "-m", "tree", "tree-tag", "HEAD^{tree}");
+    for (const [revision, type] of [
+      ["HEAD^{tree}", "tree"],
+      ["HEAD:a.txt", "blob"],
+      ["tree-tag", "tree"],
+    ]) {
+      const notCommit = await runCli(["history", "--branch", revision!], { cwd: repo.dir });
+      expect(notCommit.exitCode, revision).toBe(2);
+      expect(notCommit.stderr, revision).toBe(
+        `keywarden: ${revision} names a ${type}, not a commit: history walks commits (a branch, a tag of a commit, a commit)\n`,
+      );
+    }
     const option = await runCli(["history", "--range=--output=/tmp/x"], { cwd: repo.dir });
     expect(option.exitCode).toBe(2);
     expect(option.stderr.split("\n")[0]).toBe(
