@@ -28,6 +28,11 @@ export const GLOB_CHECKS: readonly {
     accepts: (glob) => glob.replace(/^!/, "").replace(/^\/+|\/+$/g, "") !== "",
     message: "names no path",
   },
+  {
+    // Paths are read from the config's folder down: a glob climbing out of it matches nothing.
+    accepts: (glob) => !glob.split("/").includes(".."),
+    message: "a .. segment matches nothing: globs name paths inside the config's folder",
+  },
 ];
 
 /** A glob as picomatch reads it, and whether it names folders only (a trailing `/`). */

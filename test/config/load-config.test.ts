@@ -122,6 +122,19 @@ describe("loadConfig on keys and values the schema refuses", () => {
     );
   });
 
+  it("refuses a glob that climbs out of the config's folder, which would match nothing", async () => {
+    const sound = configWith("    pattern: 'second_[a-z]{8}'");
+    expect(await loadError(`${sound}\nexclude:\n  - vendor\n  - ../shared/**\n`)).toMatch(
+      /^\.keywarden\.yaml:15: field exclude\[1\]: a \.\. segment matches nothing: globs name paths inside the config's folder$/,
+    );
+    // `..` inside a name is no segment.
+    const dotted = await loadConfig({
+      cwd: REPO_ROOT,
+      configText: { text: `${sound}\nexclude: ["notes..old/**"]\n`, name: ".keywarden.yaml" },
+    });
+    expect(dotted.rules.length).toBeGreaterThan(0);
+  });
+
   it("writes a field's place one way, whichever check refused it", async () => {
     const sound = configWith("    pattern: 'second_[a-z]{8}'");
     expect(await loadError(`${sound}\nallow:\n  commits: [abcdef, 12]\n`)).toMatch(
