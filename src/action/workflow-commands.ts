@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
-import { escapeCommandData, escapeCommandProperty } from "../report/github.js";
+import { escapeCommandData, escapeCommandProperty, escapeMaskValue } from "../report/github.js";
 
 /**
  * The runner's side channels, written as the Actions toolkit writes them: workflow commands on
@@ -34,7 +34,7 @@ export function addMasks(stdout: CommandOutput, secrets: Iterable<string>): void
     for (const value of maskValues(secret)) {
       if (seen.has(value)) continue;
       seen.add(value);
-      stdout.write(`::add-mask::${escapeCommandData(value)}\n`);
+      stdout.write(`::add-mask::${escapeMaskValue(value)}\n`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { ReportFinding, Severity } from "../types.js";
+import { escapeControls } from "./escape-controls.js";
 import { type Reporter, sortFindings } from "./format.js";
 
 /**
@@ -15,8 +16,26 @@ export const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
   info: "notice",
 };
 
-export function escapeCommandData(text: string): string {
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNSHOWN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** The runner's own escapes: it decodes `%25`, `%0D` and `%0A`, and nothing else. */
+function escapeForRunner(text: string): string {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/**
+ * Text for a command's message. The runner passes other control characters to the log, which
+ * plays terminal escapes: those from a scanned file's name or a rule's title are shown as
+ * `\x1b`... instead.
+ */
+export function escapeCommandData(text: string): string {
+  return escapeForRunner(text.replace(UNSHOWN_CONTROLS, escapeControls));
+}
+
+/** A value for `::add-mask::`, byte for byte as the log would show it, or it would not be masked. */
+export function escapeMaskValue(value: string): string {
+  return escapeForRunner(value);
 }
 
 export function escapeCommandProperty(text: string): string {

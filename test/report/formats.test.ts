@@ -266,6 +266,20 @@ describe("GitHub workflow commands", () => {
     expect(lines.filter((line) => line.startsWith("::error"))).toHaveLength(3);
     expect(lines.filter((line) => line.startsWith("::warning"))).toHaveLength(1);
   });
+
+  it("shows terminal escapes from a file's name or a title as text, which the log would play", () => {
+    const report = makeFixture().input();
+    const sneaky = {
+      ...report.findings[0]!,
+      path: "src/\x1b[2Kclean.env",
+      title: "Key\x1b]8;;https://example.test\x07",
+    };
+    const one = formatGithub({ ...report, findings: [sneaky] });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    expect(one.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(one).toContain("file=src/\\x1b[2Kclean.env");
+    expect(one).toContain("title=Key\\x1b]8;;https%3A//example.test\\x07");
+  });
 });
 
 describe("text", () => {
