@@ -307,3 +307,44 @@ describe("a password in SQL, a registry login and a C macro", () => {
     ]);
   });
 });
+
+describe("registry logins in a Docker config", () => {
+  it("are reported as docker-config-auth in config.json, and inside a base64 .dockerconfigjson", async () => {
+    const base64 = (text: string) => Buffer.from(text).toString("base64");
+    const auth = base64(`deploy:${expandTemplate("{{alnum:20}}")}`);
+    const config = JSON.stringify({ auths: { "registry.example.com": { auth } } }, null, 2);
+    const findings = await scan({
+      ".docker/config.json": `${config}\n`,
+      // The Secret's value is base64 of a config whose auth is base64 again: the decoded
+      // config's auth is the finding, in place of the by-place Kubernetes Secret rule's.
+      "deploy/pull-secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${base64(config)}\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.encoding, f.secret])).toEqual([
+      [".docker/config.json", 4, "docker-config-auth", undefined, auth],
+      ["deploy/pull-secret.yaml", 7, "docker-config-auth", "base64", auth],
+    ]);
+  });
+});
+
+describe("passwords in Redis commands and configs, .npmrc tokens and htpasswd files", () => {
+  it("are reported where redis-cli, redis.conf, npm config set and .htpasswd hold them", async () => {
+    const redisCli = expandTemplate("{{alnum:20}}");
+    const requirepass = expandTemplate("{{alnum:24}}");
+    const uuid = expandTemplate("{{uuid}}");
+    const registryToken = expandTemplate("{{b64url:43}}");
+    const bcrypt = `$2y$10$${expandTemplate("{{alnum:53}}")}`;
+    const findings = await scan({
+      "docker-compose.yml": `services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass ${requirepass}\n    healthcheck:\n      test: ["CMD", "redis-cli", "-a", "${redisCli}", "ping"]\n`,
+      "setup.sh": `npm config set //registry.npmjs.org/:_authToken ${uuid}\n`,
+      ".npmrc": `//verdaccio.internal:4873/:_authToken=${registryToken}\n`,
+      ".htpasswd": `admin:${bcrypt}\n`,
+    });
+    expect(findings.map((f) => [f.path, f.line, f.ruleId, f.secret])).toEqual([
+      [".htpasswd", 1, "htpasswd-hash", bcrypt],
+      [".npmrc", 1, "npmrc-auth-token", registryToken],
+      ["docker-compose.yml", 4, "redis-requirepass", requirepass],
+      ["docker-compose.yml", 6, "redis-cli-password", redisCli],
+      ["setup.sh", 1, "npm-legacy-token", uuid],
+    ]);
+  });
+});
