@@ -35,6 +35,15 @@ const SURROUNDINGS: readonly { path: string; before: string; after: string }[] =
 ];
 
 describe("built-in rules", () => {
+  it("pass the checks a rule of one's own passes, so a copy of a rule file loads as a config", () => {
+    // Built-in rules skip the repeat-of-a-repeat check at run time; a copied rule would not.
+    const asOwn = sources.map((source) => ({
+      ...source,
+      source: { ...source.source, builtin: false },
+    }));
+    expect(() => compileRules(asOwn)).not.toThrow();
+  });
+
   it("hold the generic-secret pattern that scripts/generic-pattern.mjs builds from its word lists", () => {
     const result = spawnSync(process.execPath, ["scripts/generic-pattern.mjs", "--check"], {
       cwd: REPO_ROOT,
