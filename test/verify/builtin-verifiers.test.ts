@@ -128,3 +128,56 @@ describe("built-in verify blocks", () => {
     },
   );
 });
+
+describe("the Google API key check", () => {
+  const googleRules = rules.filter((rule) => rule.id === "google-api-key");
+  const key = expandExample("AIza{{b64url:35}}").text;
+
+  async function statusFor(answer: { status: number; body: unknown }): Promise<string> {
+    const google = await startStandInServer({ routes: { "/*": () => answer } });
+    try {
+      const [finding] = detector
+        .detect({ text: `GEMINI_API_KEY=${key}\n`, path: ".env", startLine: 1 })
+        .filter((f) => f.ruleId === "google-api-key");
+      const [checked] = await verifyFindings([finding!], {
+        rules: googleRules,
+        builtinRules: rules,
+        endpoints: new Map([["google", new URL(google.url)]]),
+        trustConfig: false,
+        http: createHttpClient({ userAgent: "keywarden-test" }),
+        concurrency: 1,
+        timeoutMs: 5000,
+        ratePerHost: 10_000,
+      });
+      return checked!.verification!.status;
+    } finally {
+      await google.close();
+    }
+  }
+
+  it("reads 400 API_KEY_INVALID as invalid, and another 400 (a region Gemini does not serve) as unknown", async () => {
+    const invalid = {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: "API key not valid. Please pass a valid API key.",
+          status: "INVALID_ARGUMENT",
+          details: [{ reason: "API_KEY_INVALID", domain: "googleapis.com" }],
+        },
+      },
+    };
+    expect(await statusFor(invalid)).toBe("invalid");
+    const elsewhere = {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: "User location is not supported for the API use.",
+          status: "FAILED_PRECONDITION",
+        },
+      },
+    };
+    expect(await statusFor(elsewhere)).toBe("unknown");
+  });
+});
