@@ -42,8 +42,19 @@ const OPEN_QUOTE = "(?:(?:@|[rbfu]{1,2})(?=\\\\?[\"'\\x60]))?\\\\?[\"'\\x60]";
 /** A YAML block scalar (`name: |` or `name: >-`): the value is the next, indented line. */
 const BLOCK_SCALAR = "[\"']?[ \\t]{0,3}:[ \\t]{1,3}[|>][-+1-9]{0,2}[ \\t]{0,40}\\r?\\n[ \\t]{1,40}";
 
-/** From the end of a name to its value: quotes (escaped in a notebook), the operator, a quote. */
-const ASSIGN = `(?:(?:\\\\?["'\\x60\\]]){0,2}[ \\t]{0,3}${OPERATOR}[ \\t]{0,3}${OPEN_QUOTE}?|${BLOCK_SCALAR})`;
+/**
+ * A declared string type between a name and its `=`: Go's `var name string = `, TypeScript's,
+ * Kotlin's, Swift's and Scala's `name: String = `, Python's `NAME: str = `, Rust's `NAME: &str = `
+ * and `NAME: &'static str = ` (the generic rule reads the same declarations).
+ */
+const STRING_TYPE =
+  "(?:[ \\t]{0,3}:?[ \\t]{1,3}(?:&(?:'static[ \\t]{1,3})?)?(?:string|String|str)(?!\\w))?";
+
+/**
+ * From the end of a name to its value: quotes (escaped in a notebook), a declared string type,
+ * the operator, a quote.
+ */
+const ASSIGN = `(?:(?:\\\\?["'\\x60\\]]){0,2}${STRING_TYPE}[ \\t]{0,3}${OPERATOR}[ \\t]{0,3}${OPEN_QUOTE}?|${BLOCK_SCALAR})`;
 
 /** A Terraform variable's default, from the quote closing its name: `" {` ... `default = "`. */
 const VARIABLE_DEFAULT =
