@@ -74,6 +74,9 @@ const AFTER_PROVIDER = [
   `[\\w.-]{0,25}?${keyWord("key|token|secret")}[\\w.-]{0,12}?${VALUE_FIELD}`,
   // Mistral(api_key="..."), new Mistral({ apiKey: "..." })
   `[\\w.]{0,30}\\(\\s{0,40}(?:\\w{1,30}[ \\t]{0,40}=[ \\t]{0,40}|\\{\\s{0,40}["']?\\w{0,20}?(?:key|token)["']?[ \\t]{0,4}:[ \\t]{0,40})?${OPEN_QUOTE}`,
+  // ChatMistralAI(model="mistral-large", api_key="..."), new Mistral({ server: x, apiKey: "..." }):
+  // the key named after other arguments of the same call
+  `[\\w.]{0,30}\\(\\s{0,40}\\{?[^()\\n;]{0,200}?,\\s{0,40}["']?\\w{0,20}?${keyWord("key|token")}\\w{0,10}?["']?[ \\t]{0,4}[:=][ \\t]{0,40}${OPEN_QUOTE}`,
   // mistral: { api_key: ... }, mistral:\n  api_key: ...
   `[\\w.-]{0,20}?["']?[ \\t]{0,40}(?::[ \\t]{0,40}\\{?|\\{)[ \\t]{0,40}\\r?\\n?[ \\t]{0,40}["']?[\\w.-]{0,12}?${keyWord("key|token|secret")}[\\w.-]{0,6}?${ASSIGN}`,
   // [mistral] ... api_key = ...
