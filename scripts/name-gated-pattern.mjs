@@ -31,10 +31,11 @@ const keyWord = (words) => `${NOT_KEY_BEFORE}(?:${words})${NOT_KEY_AFTER}`;
 /**
  * The operator between a name and its value: = : := => ?= , and a blank; a fallback or a
  * default (|| ?? ||= ??= in code, ${NAME:-value} ${NAME-value} ${NAME:+value} in a shell or
- * docker-compose file) and R's <- and <<-.
+ * docker-compose file), R's <- and <<-, and a Markdown table's | between a name's cell and its
+ * value's (| MISTRAL_API_KEY | <key> |, as READMEs list environment variables).
  */
 const OPERATOR =
-  "(?:[:=]{1,3}>?|\\?\\??=|\\|\\|=?|\\?\\?|<<?-|(?<=\\$\\{[\\w.]{1,80}):?[-+]|,|>|[ \\t])";
+  "(?:[:=]{1,3}>?|\\?\\??=|\\|{1,2}=?|\\?\\?|<<?-|(?<=\\$\\{[\\w.]{1,80}):?[-+]|,|>|[ \\t])";
 
 /** A value's opening quote, escaped in a notebook, after C#'s @ or a Python or Rust prefix. */
 const OPEN_QUOTE = "(?:(?:@|[rbfu]{1,2})(?=\\\\?[\"'\\x60]))?\\\\?[\"'\\x60]";
