@@ -31,10 +31,11 @@ const keyWord = (words) => `${NOT_KEY_BEFORE}(?:${words})${NOT_KEY_AFTER}`;
 /**
  * The operator between a name and its value: = : := => ?= , and a blank; a fallback or a
  * default (|| ?? ||= ??= in code, ${NAME:-value} ${NAME-value} ${NAME:+value} in a shell or
- * docker-compose file) and R's <- and <<-.
+ * docker-compose file), R's <- and <<-, and a Markdown table's | between a name's cell and its
+ * value's (| MISTRAL_API_KEY | <key> |, as READMEs list environment variables).
  */
 const OPERATOR =
-  "(?:[:=]{1,3}>?|\\?\\??=|\\|\\|=?|\\?\\?|<<?-|(?<=\\$\\{[\\w.]{1,80}):?[-+]|,|>|[ \\t])";
+  "(?:[:=]{1,3}>?|\\?\\??=|\\|{1,2}=?|\\?\\?|<<?-|(?<=\\$\\{[\\w.]{1,80}):?[-+]|,|>|[ \\t])";
 
 /** A value's opening quote, escaped in a notebook, after C#'s @ or a Python or Rust prefix. */
 const OPEN_QUOTE = "(?:(?:@|[rbfu]{1,2})(?=\\\\?[\"'\\x60]))?\\\\?[\"'\\x60]";
@@ -42,8 +43,19 @@ const OPEN_QUOTE = "(?:(?:@|[rbfu]{1,2})(?=\\\\?[\"'\\x60]))?\\\\?[\"'\\x60]";
 /** A YAML block scalar (`name: |` or `name: >-`): the value is the next, indented line. */
 const BLOCK_SCALAR = "[\"']?[ \\t]{0,3}:[ \\t]{1,3}[|>][-+1-9]{0,2}[ \\t]{0,40}\\r?\\n[ \\t]{1,40}";
 
-/** From the end of a name to its value: quotes (escaped in a notebook), the operator, a quote. */
-const ASSIGN = `(?:(?:\\\\?["'\\x60\\]]){0,2}[ \\t]{0,3}${OPERATOR}[ \\t]{0,3}${OPEN_QUOTE}?|${BLOCK_SCALAR})`;
+/**
+ * A declared string type between a name and its `=`: Go's `var name string = `, TypeScript's,
+ * Kotlin's, Swift's and Scala's `name: String = `, Python's `NAME: str = `, Rust's `NAME: &str = `
+ * and `NAME: &'static str = ` (the generic rule reads the same declarations).
+ */
+const STRING_TYPE =
+  "(?:[ \\t]{0,3}:?[ \\t]{1,3}(?:&(?:'static[ \\t]{1,3})?)?(?:string|String|str)(?!\\w))?";
+
+/**
+ * From the end of a name to its value: quotes (escaped in a notebook), a declared string type,
+ * the operator, a quote.
+ */
+const ASSIGN = `(?:(?:\\\\?["'\\x60\\]]){0,2}${STRING_TYPE}[ \\t]{0,3}${OPERATOR}[ \\t]{0,3}${OPEN_QUOTE}?|${BLOCK_SCALAR})`;
 
 /** A Terraform variable's default, from the quote closing its name: `" {` ... `default = "`. */
 const VARIABLE_DEFAULT =
@@ -63,6 +75,9 @@ const AFTER_PROVIDER = [
   `[\\w.-]{0,25}?${keyWord("key|token|secret")}[\\w.-]{0,12}?${VALUE_FIELD}`,
   // Mistral(api_key="..."), new Mistral({ apiKey: "..." })
   `[\\w.]{0,30}\\(\\s{0,40}(?:\\w{1,30}[ \\t]{0,40}=[ \\t]{0,40}|\\{\\s{0,40}["']?\\w{0,20}?(?:key|token)["']?[ \\t]{0,4}:[ \\t]{0,40})?${OPEN_QUOTE}`,
+  // ChatMistralAI(model="mistral-large", api_key="..."), new Mistral({ server: x, apiKey: "..." }):
+  // the key named after other arguments of the same call
+  `[\\w.]{0,30}\\(\\s{0,40}\\{?[^()\\n;]{0,200}?,\\s{0,40}["']?\\w{0,20}?${keyWord("key|token")}\\w{0,10}?["']?[ \\t]{0,4}[:=][ \\t]{0,40}${OPEN_QUOTE}`,
   // mistral: { api_key: ... }, mistral:\n  api_key: ...
   `[\\w.-]{0,20}?["']?[ \\t]{0,40}(?::[ \\t]{0,40}\\{?|\\{)[ \\t]{0,40}\\r?\\n?[ \\t]{0,40}["']?[\\w.-]{0,12}?${keyWord("key|token|secret")}[\\w.-]{0,6}?${ASSIGN}`,
   // [mistral] ... api_key = ...

@@ -36,7 +36,10 @@ export const configSchema = z.strictObject({
   /** Path globs that are not scanned at all (in addition to .gitignore). */
   exclude: z._default(z.array(globSchema), []),
   maxFileSize: z.optional(sizeSchema),
-  /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
+  /**
+   * Layers of encoding (base64, percent-encoding, `\|`, `\/`, `\uXXXX`) to look through; 0 turns
+   * decoding off.
+   */
   decodeDepth: z._default(z.int().check(z.minimum(0), z.maximum(3)), 1),
 });
 

@@ -70,6 +70,18 @@ interface EscapeScheme {
 const HEX_DIGIT = /^[0-9A-Fa-f]$/;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
 
+/** `\|`, `\/` and `\uXXXX`, as backslashEscapeWidth reads them. */
+const BACKSLASH_ESCAPE = /\\[|/]|\\u([0-9A-Fa-f]{4})/g;
+
+function backslashEscapeWidth(text: string, at: number): number {
+  if (text[at] !== "\\") return 0;
+  const next = text[at + 1];
+  if (next === "|" || next === "/") return 2;
+  if (next !== "u") return 0;
+  for (let i = at + 2; i < at + 6; i++) if (!HEX_DIGIT.test(text[i] ?? "")) return 0;
+  return 6;
+}
+
 const ESCAPES: readonly EscapeScheme[] = [
   {
     // Keys in URLs and form bodies: each `%XX` as the one byte it names, read as Latin-1 (keys
@@ -86,11 +98,18 @@ const ESCAPES: readonly EscapeScheme[] = [
       ),
   },
   {
-    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command.
+    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command. And the
+    // escapes of JSON (and JavaScript, Java) strings that keys' characters get: `\/` (PHP's
+    // json_encode writes every `/` of a Bedrock key so) and `\uXXXX` (`sk\u002dproj\u002d…`
+    // from serialisers that escape more than they must). Other escapes (`\n`) are left as they
+    // are, one raw character each, so a key read after one keeps its place.
     encoding: "backslash",
-    mark: "\\|",
-    width: (text, at) => (text[at] === "\\" && text[at + 1] === "|" ? 2 : 0),
-    decode: (run) => run.replaceAll("\\|", "|"),
+    mark: "\\",
+    width: backslashEscapeWidth,
+    decode: (run) =>
+      run.replace(BACKSLASH_ESCAPE, (whole, hex?: string) =>
+        hex === undefined ? whole.slice(1) : String.fromCharCode(Number.parseInt(hex, 16)),
+      ),
   },
 ];
 

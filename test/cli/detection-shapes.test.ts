@@ -110,6 +110,33 @@ describe("a two-part key whose separator is escaped", () => {
   });
 });
 
+describe("a key inside a JSON string written with escapes", () => {
+  it("is read through \\/ and \\uXXXX, whole and at its own characters", async () => {
+    // A long-term Bedrock key: base64 of text, with a / in it (PHP's json_encode writes \/):
+    // `?~?` at a multiple of three bytes encodes to `P34/`.
+    let bedrock = "";
+    while (!bedrock.includes("/")) {
+      const body = expandTemplate("BedrockAPIKey-{{lower:4}}-at-{{digits:12}}:{{b64:61}}?~?");
+      bedrock = `ABSK${Buffer.from(body).toString("base64")}`;
+    }
+    const anthropic = expandTemplate("sk-ant-api03-{{b64url:93}}AA");
+    const llama = expandTemplate("LLM|{{digits:16}}|{{alnum:27}}");
+    const slashed = bedrock.replaceAll("/", "\\/");
+    const dashes = anthropic.replaceAll("-", "\\u002d");
+    const pipes = llama.replaceAll("|", "\\u007C");
+    const findings = await scan({
+      "dump.json": `{"AWS_BEARER_TOKEN_BEDROCK":"${slashed}",\n"ANTHROPIC_API_KEY":"${dashes}",\n"LLAMA_API_KEY":"${pipes}"}\n`,
+    });
+    expect(
+      findings.map((f) => [f.line, f.column, f.endColumn, f.ruleId, f.secret, f.encoding]),
+    ).toEqual([
+      [1, 30, 30 + slashed.length, "aws-bedrock-api-key", bedrock, "backslash"],
+      [2, 22, 22 + dashes.length, "anthropic-api-key", anthropic, "backslash"],
+      [3, 18, 18 + pipes.length, "meta-llama-api-key", llama, "backslash"],
+    ]);
+  });
+});
+
 describe("a password in a curl -u option", () => {
   it("is reported when only the password half is quoted, and with an empty user name", async () => {
     const single = expandTemplate("{{alnum:16}}");
