@@ -214,10 +214,17 @@ __export(github_exports, {
   COMMAND: () => COMMAND,
   escapeCommandData: () => escapeCommandData,
   escapeCommandProperty: () => escapeCommandProperty,
+  escapeMaskValue: () => escapeMaskValue,
   formatGithub: () => formatGithub
 });
-function escapeCommandData(text) {
+function escapeForRunner(text) {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeCommandData(text) {
+  return escapeForRunner(text.replace(UNSHOWN_CONTROLS, escapeControls));
+}
+function escapeMaskValue(value) {
+  return escapeForRunner(value);
 }
 function escapeCommandProperty(text) {
   return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -236,10 +243,11 @@ function annotation(finding) {
   const message = `Secret ${finding.secret}${status}.${commit} ${finding.remediation} Fingerprint: ${finding.fingerprint}`;
   return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeCommandData(message)}`;
 }
-var COMMAND, formatGithub;
+var COMMAND, UNSHOWN_CONTROLS, formatGithub;
 var init_github = __esm({
   "src/report/github.ts"() {
     "use strict";
+    init_escape_controls();
     init_format();
     COMMAND = {
       critical: "error",
@@ -248,6 +256,7 @@ var init_github = __esm({
       low: "notice",
       info: "notice"
     };
+    UNSHOWN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
     formatGithub = ({ findings }) => {
       const sorted = sortFindings(findings);
       return sorted.map((finding) => `${annotation(finding)}
@@ -5171,6 +5180,11 @@ var init_config_globs = __esm({
       {
         accepts: (glob) => glob.replace(/^!/, "").replace(/^\/+|\/+$/g, "") !== "",
         message: "names no path"
+      },
+      {
+        // Paths are read from the config's folder down: a glob climbing out of it matches nothing.
+        accepts: (glob) => !glob.split("/").includes(".."),
+        message: "a .. segment matches nothing: globs name paths inside the config's folder"
       }
     ];
     OPTIONS = { dot: true, flags: "s" };
@@ -5402,7 +5416,7 @@ var init_pattern_scope_store = __esm({
 });
 
 // src/sources/read-text.ts
-import { isUtf8 } from "node:buffer";
+import { constants as constants2, isUtf8 } from "node:buffer";
 function utf16ByteOrder(bytes) {
   const marked = bytes[0] === 255 && bytes[1] === 254 ? "le" : bytes[0] === 254 && bytes[1] === 255 ? "be" : void 0;
   if (marked === void 0 || !bytes.subarray(2, SAMPLE_BYTES + 2).includes(0)) return void 0;
@@ -5471,23 +5485,24 @@ function decodeText(bytes) {
   const text = buffer.toString(isUtf8(buffer) ? "utf8" : "latin1");
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var SAMPLE_BYTES, MOSTLY_TEXT;
+var MAX_TEXT_BYTES, SAMPLE_BYTES, MOSTLY_TEXT;
 var init_read_text = __esm({
   "src/sources/read-text.ts"() {
     "use strict";
+    MAX_TEXT_BYTES = constants2.MAX_STRING_LENGTH;
     SAMPLE_BYTES = 8e3;
     MOSTLY_TEXT = 0.1;
   }
 });
 
 // src/read-regular-file.ts
-import { closeSync, constants as constants2, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants as constants3, fstatSync, openSync, readFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 function readRegularText(path) {
   return decodeText(readRegularFileBytes(path));
 }
 function readRegularFileBytes(path) {
-  const fd = openSync(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+  const fd = openSync(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
     if (stats.isCharacterDevice() && resolve2(path) === "/dev/null") return Buffer.alloc(0);
@@ -20281,7 +20296,10 @@ var init_config_schema = __esm({
       /** Path globs that are not scanned at all (in addition to .gitignore). */
       exclude: _default(array(globSchema), []),
       maxFileSize: optional(sizeSchema),
-      /** Layers of encoding (base64, percent-encoding, `\|`) to look through; 0 turns decoding off. */
+      /**
+       * Layers of encoding (base64, percent-encoding, `\|`, `\/`, `\uXXXX`) to look through; 0 turns
+       * decoding off.
+       */
       decodeDepth: _default(int().check(_gte(0), _lte(3)), 1)
     });
   }
@@ -55689,13 +55707,13 @@ async function runGit(args, context) {
   if (result2.code !== 0) throw gitFailure(args, result2.stderr, result2.code, context.cwd);
   return result2.stdout.toString("utf8");
 }
-function startGitOutput(args, context, shown2 = args) {
+function startGitOutput(args, context, shown2 = args, input) {
   const child2 = spawnGit(args, context);
   child2.stdout.on("readable", () => {
   });
   const stderr = collectStderr(child2);
   const exited = exitCode(child2);
-  child2.stdin.end();
+  child2.stdin.end(input ?? "");
   let finished = false;
   return {
     args,
@@ -55711,8 +55729,8 @@ function startGitOutput(args, context, shown2 = args) {
     }
   };
 }
-async function* gitOutputLines(args, context, shown2 = args) {
-  const output = startGitOutput(args, context, shown2);
+async function* gitOutputLines(args, context, shown2 = args, input) {
+  const output = startGitOutput(args, context, shown2, input);
   try {
     yield* output.lines();
   } finally {
@@ -56110,7 +56128,7 @@ function addMasks(stdout, secrets) {
     for (const value of maskValues(secret)) {
       if (seen.has(value)) continue;
       seen.add(value);
-      stdout.write(`::add-mask::${escapeCommandData(value)}
+      stdout.write(`::add-mask::${escapeMaskValue(value)}
 `);
     }
   }
@@ -56690,9 +56708,18 @@ async function assertCommitExists(revision, context) {
     ["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`],
     context
   );
-  if (result2.code !== 0) {
-    throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
+  if (result2.code === 0) return;
+  for (const named of [`${revision}^{}`, revision]) {
+    const kind = await runGitRaw(["cat-file", "-t", "--end-of-options", named], context);
+    const type = kind.code === 0 ? kind.stdout.toString("utf8").trim() : "";
+    if (type !== "") {
+      throw new GitError(
+        `${revision} names a ${type}, not a commit: history walks commits (a branch, a tag of a commit, a commit)`,
+        `git rev-parse ${revision}`
+      );
+    }
   }
+  throw new GitError(`unknown branch or revision: ${revision}`, `git rev-parse ${revision}`);
 }
 async function assertDateParses(value, context) {
   const invalid = () => new UsageError(`--since: "${value}" is not a date git understands`);
@@ -58306,6 +58333,15 @@ function findEncodedText(text, from = 0, to2 = text.length) {
 }
 var HEX_DIGIT = /^[0-9A-Fa-f]$/;
 var PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+var BACKSLASH_ESCAPE = /\\[|/]|\\u([0-9A-Fa-f]{4})/g;
+function backslashEscapeWidth(text, at2) {
+  if (text[at2] !== "\\") return 0;
+  const next = text[at2 + 1];
+  if (next === "|" || next === "/") return 2;
+  if (next !== "u") return 0;
+  for (let i = at2 + 2; i < at2 + 6; i++) if (!HEX_DIGIT.test(text[i] ?? "")) return 0;
+  return 6;
+}
 var ESCAPES2 = [
   {
     // Keys in URLs and form bodies: each `%XX` as the one byte it names, read as Latin-1 (keys
@@ -58319,11 +58355,18 @@ var ESCAPES2 = [
     )
   },
   {
-    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command.
+    // A `|` written `\|`: inside a Markdown table cell, or unquoted in a shell command. And the
+    // escapes of JSON (and JavaScript, Java) strings that keys' characters get: `\/` (PHP's
+    // json_encode writes every `/` of a Bedrock key so) and `\uXXXX` (`sk\u002dproj\u002d…`
+    // from serialisers that escape more than they must). Other escapes (`\n`) are left as they
+    // are, one raw character each, so a key read after one keeps its place.
     encoding: "backslash",
-    mark: "\\|",
-    width: (text, at2) => text[at2] === "\\" && text[at2 + 1] === "|" ? 2 : 0,
-    decode: (run) => run.replaceAll("\\|", "|")
+    mark: "\\",
+    width: backslashEscapeWidth,
+    decode: (run) => run.replace(
+      BACKSLASH_ESCAPE,
+      (whole, hex) => hex === void 0 ? whole.slice(1) : String.fromCharCode(Number.parseInt(hex, 16))
+    )
   }
 ];
 function rawOffsetIn(text, span, decoded) {
@@ -59168,6 +59211,10 @@ function createDetector(rules, options2 = {}) {
         match: hit.match,
         lineText: lines.lineText(startLine),
         ...startLine === 0 && shift2 > 0 ? { lineTextColumn: shift2 + 1 } : {},
+        ...endLine > startLine ? { endLineText: lines.lineText(endLine) } : {},
+        // The line above, for inline allow comments there: only the file's own line above,
+        // not a line of another stretch of a diff that the fragment joins on.
+        ...startLine > 0 && lineNumber(startLine - 1) === lineNumber(startLine) - 1 ? { lineAbove: lines.lineText(startLine - 1) } : {},
         metadata: hit.metadata,
         entropy: Math.round(hit.entropy * 1e3) / 1e3,
         fingerprint: fingerprint(hit.rule.id, hit.secret),
@@ -59395,6 +59442,7 @@ function pathInside(root, target) {
 }
 
 // src/cli/execute-scan.ts
+init_escape_controls();
 init_redact();
 
 // src/report/json.ts
@@ -59456,16 +59504,19 @@ function describeFinding(finding, paint) {
   lines.push(`    ${paint("cyan", "fix:")} ${escapeControls(finding.remediation)}`);
   return lines.join("\n");
 }
+function scanHeadline(findings, summary) {
+  const secrets = new Set(findings.map((finding) => finding.fingerprint)).size;
+  const scanned = `${scannedAmount(summary)} in ${summary.durationMs} ms`;
+  const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
+  return findings.length === 0 ? `No secrets found: ${scanned}${skipped}.` : `${plural(findings.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`;
+}
 var formatText = ({ findings, summary, color }) => {
   const paint = (style, text) => color ? forcedStyle(style, text) : text;
   const sorted = sortFindings(findings);
   const blocks = sorted.map((finding) => describeFinding(finding, paint));
-  const secrets = new Set(sorted.map((finding) => finding.fingerprint)).size;
-  const scanned = `${scannedAmount(summary)} in ${summary.durationMs} ms`;
-  const skipped = summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : "";
-  const headline = sorted.length === 0 ? paint("green", `No secrets found: ${scanned}${skipped}.`) : paint(
-    ["bold", "red"],
-    `${plural(sorted.length, "finding")} (${plural(secrets, "distinct secret")}): ${scanned}${skipped}.`
+  const headline = paint(
+    sorted.length === 0 ? "green" : ["bold", "red"],
+    scanHeadline(sorted, summary)
   );
   const manual2 = sorted.filter((f3) => needsAttention(f3) && f3.revocation?.status !== "planned");
   const todo = manual2.length > 0 ? [
@@ -59557,19 +59608,36 @@ function describeUnusedEntries(unused) {
 }
 
 // src/suppress/inline-allow.ts
-var MARKER = /keywarden:allow(?![A-Za-z0-9_-])/i;
-function hasInlineAllow(lineText) {
-  return MARKER.test(lineText);
+var SAME_LINE_MARKERS = /(?<![A-Za-z0-9_])(?:keywarden:allow|gitleaks:allow|ggignore|(?<=(?:#|\/\/|\/\*|'|--|<!--)[ \t#]*)pragma: ?(?:allow|white)list[ -]secret)(?![A-Za-z0-9_-])/gi;
+var NEXT_LINE_MARKER = /^[ \t]*(?:#|\/\/|\/\*|'|--|<!--)[ \t#]*pragma: ?allowlist[ -]nextline[ -]secret(?![A-Za-z0-9_-])/i;
+function markerOutside(text, secretFrom, secretTo, from = 0, to2 = text.length) {
+  const slice = from === 0 && to2 === text.length ? text : text.slice(from, to2);
+  SAME_LINE_MARKERS.lastIndex = 0;
+  for (let found = SAME_LINE_MARKERS.exec(slice); found; found = SAME_LINE_MARKERS.exec(slice)) {
+    const start = from + found.index;
+    const end = start + found[0].length;
+    if (end <= secretFrom || start >= secretTo) return true;
+  }
+  return false;
 }
 var LONG_LINE = 1024;
 var NEAR = 256;
+function isAllowedOn(line, secretFrom, secretTo) {
+  if (line.length <= LONG_LINE) return markerOutside(line, secretFrom, secretTo);
+  const from = Math.max(0, secretFrom - NEAR);
+  const to2 = Math.min(line.length, secretTo + NEAR);
+  return markerOutside(line, secretFrom, secretTo, from, to2);
+}
 function isAllowedInline(finding) {
-  const line = finding.lineText;
-  if (line.length <= LONG_LINE) return hasInlineAllow(line);
   const shown2 = (finding.lineTextColumn ?? 1) - 1;
-  const from = Math.max(0, finding.column - 1 - shown2 - NEAR);
-  const to2 = finding.endLine === finding.line ? finding.endColumn - 1 - shown2 + NEAR : line.length;
-  return hasInlineAllow(line.slice(from, to2));
+  const from = finding.column - 1 - shown2;
+  const oneLine = finding.endLine === finding.line;
+  const to2 = oneLine ? finding.endColumn - 1 - shown2 : finding.lineText.length;
+  if (isAllowedOn(finding.lineText, from, to2)) return true;
+  if (!oneLine && finding.endLineText !== void 0) {
+    if (isAllowedOn(finding.endLineText, 0, finding.endColumn - 1)) return true;
+  }
+  return finding.lineAbove !== void 0 && NEXT_LINE_MARKER.test(finding.lineAbove);
 }
 function applyInlineAllow(findings) {
   const kept = [];
@@ -59785,6 +59853,12 @@ async function executeScan(context, request2) {
   });
   const silent = options2.format === "text" && !options2.output && findings.length === 0 && (options2.quiet || request2.source === "staged");
   if (!silent) writeReport(context, options2.output, report);
+  if (options2.output && options2.output !== STANDARD_OUTPUT && !options2.quiet) {
+    io2.stderr.write(
+      `keywarden: ${scanHeadline(reported, result2.summary)} Report written to ${escapeControls(options2.output)}.
+`
+    );
+  }
   const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
   for (const line of describeSkips(options2.quiet ? unread : skipped, options2.verbose)) {
     io2.stderr.write(`${line}
@@ -59858,6 +59932,9 @@ function excludeMatcher(globs, globPath) {
   return (path) => matches(globPath(path));
 }
 
+// src/sources/commit-range.ts
+init_errors();
+
 // src/git/commit-header.ts
 var HEADER = "";
 var HEADER_BYTE = 1;
@@ -59892,26 +59969,58 @@ function isoDateOfRaw(raw2) {
 }
 
 // src/sources/commit-range.ts
-function rangeLogArgs(range, options2 = {}) {
+async function countCommits(options2) {
+  try {
+    const count = await runGit(
+      ["rev-list", "--count", "--end-of-options", options2.range, "--"],
+      options2
+    );
+    return Number(count.trim());
+  } catch {
+    return void 0;
+  }
+}
+function rangeDiffArgs(options2) {
   return [
     ...ADDED_LINES_DIFF_OPTIONS,
     "log",
     "-p",
     "--cc",
     "--root",
-    "--reverse",
-    "--topo-order",
     "--no-show-signature",
     ...COMMIT_HEADER_ARGS,
     ...ADDED_LINES_FLAGS,
-    contextFlag(options2.contextAround !== void 0),
-    "--end-of-options",
-    range,
-    "--"
+    contextFlag(options2.contextAround !== void 0)
   ];
 }
+var RANGE_WALK = ["--reverse", "--topo-order"];
+function rangeLogArgs(range, options2 = {}) {
+  return [...rangeDiffArgs(options2), ...RANGE_WALK, "--end-of-options", range, "--"];
+}
+var MAX_UNREADABLE_IN_A_ROW = 25;
+async function listRange(options2) {
+  const listed = await runGitRaw(
+    ["rev-list", ...RANGE_WALK, "--end-of-options", options2.range, "--"],
+    options2
+  );
+  if (listed.code !== 0) return void 0;
+  return listed.stdout.toString("latin1").split("\n").filter((commit) => commit !== "");
+}
+async function cannotDiff(commit, options2) {
+  const result2 = await runGitRaw(
+    [
+      ...rangeDiffArgs(options2),
+      "--output=/dev/null",
+      "--no-walk",
+      "--end-of-options",
+      commit,
+      "--"
+    ],
+    options2
+  );
+  return result2.code !== 0;
+}
 async function* rangeFragments(options2) {
-  const args = rangeLogArgs(options2.range, options2);
   let commit;
   let isCut = false;
   const changes = [];
@@ -59925,29 +60034,103 @@ async function* rangeFragments(options2) {
   );
   const blobs = new BlobHeads(options2);
   const ready = () => changedFileFragments(changes.splice(0), blobs, options2);
-  try {
-    for await (const lines of gitOutputLines(args, options2, ["log", options2.range])) {
-      for (const line of lines) {
-        if (!parser.inHunk && line.startsWith(HEADER)) {
-          parser.flush();
-          commit = parseCommitHeader(line);
-          isCut = options2.shallowBoundary?.has(commit.commit) === true;
-          if (isCut) {
-            options2.onSkip({
-              path: "(range)",
-              wholeScan: true,
-              reason: "unreadable",
-              detail: `commit ${commit.commit.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown (git fetch --deepen or --unshallow, then scan again)`
-            });
-          }
-        } else {
-          parser.line(line);
-        }
-      }
-      yield* ready();
+  const { onProgress } = options2;
+  let total;
+  const counted = onProgress ? countCommits(options2).then((count) => {
+    total = count;
+  }) : void 0;
+  let begun = 0;
+  let bytes = 0;
+  let lastReport = 0;
+  const report = (done) => {
+    if (onProgress && total !== void 0) {
+      onProgress({ done, total, walkDone: true, bytes, commits: done, unit: "commits" });
     }
-    parser.flush();
-    yield* ready();
+  };
+  let args = rangeLogArgs(options2.range, options2);
+  let input;
+  let walked;
+  let runStart = 0;
+  let inARow = 0;
+  try {
+    for (; ; ) {
+      let shownInRun = 0;
+      const log = gitOutputLines(args, options2, ["log", options2.range], input);
+      let failure2;
+      try {
+        for (; ; ) {
+          let next;
+          try {
+            next = await log.next();
+          } catch (error2) {
+            failure2 = error2;
+            break;
+          }
+          if (next.done) break;
+          const lines = next.value;
+          if (onProgress) {
+            for (const line of lines) bytes += line.length + 1;
+            const now = Date.now();
+            if (now - lastReport >= 100) {
+              lastReport = now;
+              report(Math.max(begun - 1, 0));
+            }
+          }
+          for (const line of lines) {
+            if (!parser.inHunk && line.startsWith(HEADER)) {
+              begun++;
+              shownInRun++;
+              parser.flush();
+              commit = parseCommitHeader(line);
+              isCut = options2.shallowBoundary?.has(commit.commit) === true;
+              if (isCut) {
+                options2.onSkip({
+                  path: "(range)",
+                  wholeScan: true,
+                  reason: "unreadable",
+                  detail: `commit ${commit.commit.slice(0, 12)} is where this shallow clone's history is cut: what it changed is unknown (git fetch --deepen or --unshallow, then scan again)`
+                });
+              }
+            } else {
+              parser.line(line);
+            }
+          }
+          yield* ready();
+        }
+      } finally {
+        await log.return(void 0);
+      }
+      parser.flush();
+      yield* ready();
+      if (failure2 === void 0) break;
+      if (!(failure2 instanceof GitError)) throw failure2;
+      walked ??= await listRange(options2);
+      if (walked === void 0) throw failure2;
+      const shown2 = runStart + shownInRun;
+      const previous = shownInRun > 0 ? walked[shown2 - 1] : void 0;
+      const failedAt = previous !== void 0 && await cannotDiff(previous, options2) ? shown2 - 1 : shown2;
+      const failed = walked[failedAt];
+      if (failed === void 0) throw failure2;
+      inARow = failedAt > runStart ? 1 : inARow + 1;
+      if (inARow > MAX_UNREADABLE_IN_A_ROW) throw failure2;
+      if (failedAt === shown2) begun++;
+      options2.onSkip({
+        path: "(range)",
+        wholeScan: true,
+        reason: "unreadable",
+        detail: `commit ${failed.slice(0, 12)}: git cannot read what it changed (${failure2.message.replace(/^git log failed: /, "")}); the commits after it are read`
+      });
+      runStart = failedAt + 1;
+      const after = walked.slice(runStart);
+      if (after.length === 0) break;
+      commit = void 0;
+      isCut = false;
+      args = [...rangeDiffArgs(options2), "--no-walk=unsorted", "--stdin"];
+      input = `${after.join("\n")}
+`;
+    }
+    await counted;
+    report(begun);
   } finally {
     blobs.close();
   }
@@ -59955,7 +60138,6 @@ async function* rangeFragments(options2) {
 
 // src/sources/history-blobs.ts
 init_errors();
-import { constants as constants3 } from "node:buffer";
 
 // src/git/cat-file.ts
 var NameQueue = class {
@@ -60212,7 +60394,7 @@ async function* readLog(args, context, commits) {
     if (child2.exitCode === null) child2.kill();
   }
 }
-var MAX_UNREADABLE_IN_A_ROW = 25;
+var MAX_UNREADABLE_IN_A_ROW2 = 25;
 async function* logCommitsReadingOn(selection, context, onUnreadable) {
   let log = logCommits(selection, context);
   let position = 0;
@@ -60227,7 +60409,7 @@ async function* logCommitsReadingOn(selection, context, onUnreadable) {
       }
       return;
     } catch (error2) {
-      if (!(error2 instanceof GitError) || ++inARow > MAX_UNREADABLE_IN_A_ROW) throw error2;
+      if (!(error2 instanceof GitError) || ++inARow > MAX_UNREADABLE_IN_A_ROW2) throw error2;
       walked ??= await listWalk(selection, context);
       const failed = walked?.[position];
       if (walked === void 0 || failed === void 0) throw error2;
@@ -60342,7 +60524,6 @@ async function peelNestedTags(lines, context) {
 
 // src/sources/history-blobs.ts
 init_read_text();
-var MAX_TEXT_BYTES = constants3.MAX_STRING_LENGTH;
 var Queue = class {
   items = [];
   head = 0;
@@ -60915,7 +61096,7 @@ async function runSteps(io2) {
   const incomplete = unread.length > 0 ? describeUnread(unread) : void 0;
   if (scan && scan.allowedInline.length > 0) {
     notes.push(
-      `${scan.allowedInline.length} finding(s) on lines marked keywarden:allow were not reported: ${[...new Set(scan.allowedInline.map((f3) => `${f3.path}:${f3.line}`))].slice(0, 10).join(", ")}`
+      `${scan.allowedInline.length} finding(s) allowed by an inline comment (keywarden:allow, gitleaks:allow, ggignore, a detect-secrets pragma) were not reported: ${[...new Set(scan.allowedInline.map((f3) => `${f3.path}:${f3.line}`))].slice(0, 10).join(", ")}`
     );
   }
   notes.push(...describeSkips(summary.skipped, false));
