@@ -19,6 +19,7 @@ import { applyInlineAllow } from "../suppress/inline-allow.js";
 import { loadSuppressions } from "../suppress/load-suppressions.js";
 import { toolInfo } from "../tool-info.js";
 import type { Finding, Fragment, ReportFinding, ScanSummary, SkipNotice } from "../types.js";
+import { gitleaksConfigNotice } from "./gitleaks-config-notice.js";
 import type { CliIo, CommandContext } from "./io.js";
 import type { ScanOptions } from "./scan-options.js";
 import { describeSkips, describeUnread, UNREAD_REASONS } from "./skip-notices.js";
@@ -120,6 +121,14 @@ export async function executeScan(
       `keywarden: warning: ${file ? relative(io.cwd, file) || file : "the config"} leaves no rule to scan with (useDefault: false and no rules of its own, or every rule disabled): nothing can be found\n`,
     );
   }
+  // A .gitleaks.toml and no config of keywarden's: its rules and allowlists silently not applying
+  // is the one thing a team switching from gitleaks must hear. The pre-commit hook, quiet when
+  // clean, says it only when it blocks a commit.
+  const gitleaksNotice =
+    config.configFile === undefined && request.configText === undefined && !options.quiet
+      ? gitleaksConfigNotice(io.cwd, request.scanRoot)
+      : undefined;
+  if (gitleaksNotice && request.source !== "staged") io.stderr.write(gitleaksNotice);
   // Read before scanning: a broken ignore file or baseline fails in a second, not after a history scan.
   const suppressions =
     request.suppressions ??
@@ -199,6 +208,8 @@ export async function executeScan(
     io.stderr.write(`${line}\n`);
   }
   context.exitCode = failOnExitCode(findings, options.verify);
+  if (gitleaksNotice && request.source === "staged" && findings.length > 0)
+    io.stderr.write(gitleaksNotice);
   if (context.exitCode === 1) await request.onFindings?.(findings, context);
   // A scan that could not read part of its input is not a clean result, whatever it found.
   if (unread.length > 0) {

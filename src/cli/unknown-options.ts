@@ -54,6 +54,45 @@ function suggestion(name: string, known: readonly string[]): string | undefined 
 }
 
 /**
+ * Options of the scanners teams move from, with what keywarden does instead: a near spelling
+ * would not find these (`--report-path` is nothing like `--output`). Each is said only where the
+ * command has the keywarden option it names (`option`).
+ */
+const PEER_OPTIONS: Readonly<Record<string, { readonly option: string; readonly hint: string }>> = {
+  "report-path": { option: "output", hint: "gitleaks'; in keywarden: --output" },
+  "report-format": { option: "format", hint: "gitleaks'; in keywarden: --format" },
+  "baseline-path": { option: "baseline", hint: "gitleaks'; in keywarden: --baseline" },
+  "gitleaks-ignore-path": {
+    option: "ignore-file",
+    hint: "gitleaks'; in keywarden: --ignore-file",
+  },
+  "max-target-megabytes": {
+    option: "max-file-size",
+    hint: "gitleaks'; in keywarden: --max-file-size, e.g. 10MB",
+  },
+  "exit-code": {
+    option: "fail-on",
+    hint: "gitleaks'; in keywarden: --fail-on none never fails on findings",
+  },
+  "log-opts": {
+    option: "max-count",
+    hint: "gitleaks'; in keywarden: history --range A..B, --branch, --since, --max-count",
+  },
+  "only-verified": {
+    option: "only-live",
+    hint: "trufflehog's; in keywarden: --verify --only-live",
+  },
+  results: { option: "only-live", hint: "trufflehog's; in keywarden: --verify --only-live" },
+  json: { option: "format", hint: "trufflehog's; in keywarden: --format json" },
+};
+
+/** What a peer scanner's option is in keywarden, when the command has that option. */
+function peerHint(name: string, known: readonly string[]): string | undefined {
+  const peer = Object.hasOwn(PEER_OPTIONS, name) ? PEER_OPTIONS[name] : undefined;
+  return peer && known.includes(peer.option) ? peer.hint : undefined;
+}
+
+/**
  * yargs' "Unknown argument(s): …" message, with each unknown option named as typed and a
  * did-you-mean where one is near; other messages unchanged. `known`: the command's options,
  * dashed as declared.
@@ -73,8 +112,15 @@ export function describeUnknownOptions(
     if (keys.length === 0 || told.has(option.shown)) continue;
     told.add(option.shown);
     for (const key of option.keys) reported.delete(key);
-    const meant = option.name.length > 1 ? suggestion(option.name, known) : undefined;
-    named.push(meant ? `${option.shown} (did you mean ${meant}?)` : option.shown);
+    const peer = peerHint(option.name, known);
+    const meant = option.name.length > 1 && !peer ? suggestion(option.name, known) : undefined;
+    named.push(
+      peer
+        ? `${option.shown} (${peer})`
+        : meant
+          ? `${option.shown} (did you mean ${meant}?)`
+          : option.shown,
+    );
   }
   // What yargs names that no typed option accounts for: a stray word, as it was given.
   named.push(...reported);

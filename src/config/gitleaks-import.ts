@@ -7,6 +7,8 @@ import { compileRule } from "./compile-rules.js";
 import { configSchema } from "./config-schema.js";
 import { fieldText, issueFieldPath } from "./field-text.js";
 import { BUILTIN_EQUIVALENTS, builtinEquivalents, keywardenRuleId } from "./gitleaks-rule-ids.js";
+import { keywordCanOccur } from "./keyword-can-occur.js";
+import { keywordLeads } from "./keyword-leads.js";
 import { type PathRegexError, pathRegexToGlobs } from "./path-regex-to-glob.js";
 import type { AllowConfig } from "./rule-schema.js";
 import { Re2Error, translateRe2 } from "./translate-re2.js";
@@ -445,6 +447,22 @@ function convertRule(
   if (usable.length < keywords.length) {
     notes.push(
       `${where}: keywords shorter than 3 characters or not ASCII dropped${usable.length === 0 ? " (the rule now runs on every file)" : ""}`,
+    );
+  }
+  // gitleaks runs a rule on any file that holds one of its keywords anywhere; keywarden only as
+  // far around a keyword as the regex reaches. A keyword no match can spell then finds less than
+  // in gitleaks, unless the other keywords are in every match. Said, not changed: running the
+  // rule on every file instead would report far more than gitleaks (a 40-hex rule, every SHA).
+  const outside = usable.filter(
+    (keyword) => !keywordCanOccur(translated.source, translated.flags, keyword),
+  );
+  const inside = usable.filter((keyword) => !outside.includes(keyword));
+  if (
+    outside.length > 0 &&
+    (inside.length === 0 || !keywordLeads(translated.source, translated.flags, inside))
+  ) {
+    notes.push(
+      `${where}: keywords ${outside.join(", ")} cannot occur in a match of the regex: gitleaks runs the rule on any file holding one, keywarden looks only as far around them as the regex reaches, so a match farther away is not found (add a keyword the match holds, or remove these to run the rule on every file)`,
     );
   }
 

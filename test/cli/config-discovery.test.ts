@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
@@ -189,6 +189,39 @@ describe("a config in a subfolder, for git sources", () => {
     expect(await foundPaths(["staged", "-q"], pkg)).toEqual(expected);
     repo.git("commit", "-q", "-m", "keys", "--no-verify");
     expect(await foundPaths(["history"], pkg)).toEqual(expected);
+  });
+
+  it("says that a .gitleaks.toml is not read where no keywarden config is found", async () => {
+    const repo = makeTempRepo({
+      ".gitleaks.toml": "[[rules]]\nid = 'x-token'\nregex = 'xtok_[a-z]{20}'\n",
+      "sub/a.env": groqLine(),
+    });
+    repo.git("add", "-A");
+    const note =
+      "keywarden: note: .gitleaks.toml is gitleaks' config and is not read (its rules and allowlists do not apply); convert it with: keywarden import gitleaks .gitleaks.toml\n";
+    const scan = await runCli(["scan", ".", "-f", "json"], { cwd: repo.dir });
+    expect(scan.exitCode).toBe(1);
+    expect(scan.stderr).toBe(note);
+    // From a subfolder, the path is named from there.
+    const sub = await runCli(["scan", "."], { cwd: join(repo.dir, "sub") });
+    expect(sub.stderr).toContain("keywarden import gitleaks ../.gitleaks.toml\n");
+    // The pre-commit hook says it when it blocks, as one of its lines.
+    const staged = await runCli(["staged"], { cwd: repo.dir });
+    expect(staged.exitCode).toBe(1);
+    expect(staged.stderr).toContain(note);
+    expect((await runCli(["scan", ".", "-q"], { cwd: repo.dir })).stderr).toBe("");
+    // Converted, the note goes: keywarden's config is the one read.
+    expect((await runCli(["import", "gitleaks"], { cwd: repo.dir })).exitCode).toBe(0);
+    const after = await runCli(["scan", "."], { cwd: repo.dir });
+    expect(after.stderr).not.toContain(".gitleaks.toml");
+    // A clean commit passes quietly, note and all.
+    repo.git("commit", "-q", "-m", "keys", "--no-verify");
+    rmSync(join(repo.dir, ".keywarden.yaml"));
+    repo.write({ "b.txt": "nothing\n" });
+    repo.git("add", "b.txt");
+    const clean = await runCli(["staged"], { cwd: repo.dir });
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stderr).toBe("");
   });
 
   it("prints import's notes one line each, with the config's control characters shown", async () => {

@@ -56,6 +56,20 @@ describe("an unknown option", () => {
         ["scan", "--verfy", "--no-redcat"],
         "Unknown arguments: --verfy (did you mean --verify?), --no-redcat (did you mean --no-redact?)",
       ],
+      // Another scanner's spelling: keywarden's own, where the command has it.
+      [
+        ["scan", "--report-path=r.json"],
+        "Unknown argument: --report-path (gitleaks'; in keywarden: --output)",
+      ],
+      [
+        ["scan", "--only-verified"],
+        "Unknown argument: --only-verified (trufflehog's; in keywarden: --verify --only-live)",
+      ],
+      [
+        ["history", "--json"],
+        "Unknown argument: --json (trufflehog's; in keywarden: --format json)",
+      ],
+      [["import", "gitleaks", "--json"], "Unknown argument: --json"],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(args, { cwd });

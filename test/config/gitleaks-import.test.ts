@@ -383,6 +383,43 @@ describe("keywarden import gitleaks: [extend] disabledRules", () => {
     );
   });
 
+  it("notes keywords no match can hold: gitleaks reads them file-wide, keywarden only near them", async () => {
+    const result = await importText(
+      [
+        "[[rules]]",
+        'id = "acme-hex"',
+        "regex = '''\\b[a-f0-9]{40}\\b'''",
+        'keywords = ["acme"]',
+        // As gitleaks' sourcegraph-access-token: one way through the regex holds no keyword.
+        "[[rules]]",
+        'id = "sgp-or-hex"',
+        "regex = '''(?i)\\b(sgp_[a-f0-9]{40}|[a-f0-9]{40})\\b'''",
+        'keywords = ["sgp_", "sourcegraph"]',
+        // As gitleaks' cloudflare-origin-ca-key: every match holds v1.0-, the other keyword adds nothing.
+        "[[rules]]",
+        'id = "ca-key"',
+        "regex = '''\\b(v1\\.0-[a-f0-9]{24})\\b'''",
+        'keywords = ["cloudflare", "v1.0-"]',
+        // Spelled by a class under (?i): a keyword a match can hold.
+        "[[rules]]",
+        'id = "spelled"',
+        "regex = '''(?i)[a-z]{3}_tok_[A-Z0-9]{20}\\b'''",
+        'keywords = ["abc_tok_"]',
+      ].join("\n"),
+    );
+    const noted = result.notes.filter((note) => note.includes("cannot occur in a match"));
+    expect(noted).toEqual([
+      expect.stringMatching(
+        /^rule acme-hex: keywords acme cannot occur in a match of the regex: gitleaks runs the rule on any file holding one/,
+      ),
+      expect.stringMatching(/^rule sgp-or-hex: keywords sourcegraph cannot occur/),
+    ]);
+    // Noted, not changed: the keywords stay, so the rule still looks where they are.
+    const rules = (parseYaml(result.yaml) as { rules: { id: string; keywords: string[] }[] }).rules;
+    expect(rules.map((rule) => rule.id)).toEqual(["acme-hex", "sgp-or-hex", "ca-key", "spelled"]);
+    expect(rules[0]!.keywords).toEqual(["acme"]);
+  });
+
   it("attaches a global allowlist with targetRules to those rules only", async () => {
     const result = await importText(
       [
