@@ -124,11 +124,13 @@ export async function executeScan(
   // A .gitleaks.toml and no config of keywarden's: its rules and allowlists silently not applying
   // is the one thing a team switching from gitleaks must hear. The pre-commit hook, quiet when
   // clean, says it only when it blocks a commit.
-  const gitleaksNotice =
-    config.configFile === undefined && request.configText === undefined && !options.quiet
-      ? gitleaksConfigNotice(io.cwd, request.scanRoot)
-      : undefined;
-  if (gitleaksNotice && request.source !== "staged") io.stderr.write(gitleaksNotice);
+  const writeGitleaksNotice = () => {
+    if (config.configFile !== undefined || request.configText !== undefined || options.quiet)
+      return;
+    const notice = gitleaksConfigNotice(io.cwd, request.scanRoot);
+    if (notice) io.stderr.write(notice);
+  };
+  if (request.source !== "staged") writeGitleaksNotice();
   // Read before scanning: a broken ignore file or baseline fails in a second, not after a history scan.
   const suppressions =
     request.suppressions ??
@@ -208,8 +210,7 @@ export async function executeScan(
     io.stderr.write(`${line}\n`);
   }
   context.exitCode = failOnExitCode(findings, options.verify);
-  if (gitleaksNotice && request.source === "staged" && findings.length > 0)
-    io.stderr.write(gitleaksNotice);
+  if (request.source === "staged" && findings.length > 0) writeGitleaksNotice();
   if (context.exitCode === 1) await request.onFindings?.(findings, context);
   // A scan that could not read part of its input is not a clean result, whatever it found.
   if (unread.length > 0) {
