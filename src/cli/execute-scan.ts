@@ -204,22 +204,38 @@ export async function executeScan(
     );
   }
 
-  // What could not be read is listed even with --quiet: a scan that missed content says so.
-  const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
-  for (const line of describeSkips(options.quiet ? unread : skipped, options.verbose)) {
-    io.stderr.write(`${line}\n`);
-  }
+  const unread = listSkipped(io, skipped, options);
   context.exitCode = failOnExitCode(findings, options.verify);
   if (request.source === "staged" && findings.length > 0) writeGitleaksNotice();
   if (context.exitCode === 1) await request.onFindings?.(findings, context);
   // A scan that could not read part of its input is not a clean result, whatever it found.
-  if (unread.length > 0) {
-    io.stderr.write(
-      `keywarden: incomplete scan: ${describeUnread(unread)} (listed above); exit code 2\n`,
-    );
-    context.exitCode = 2;
-  }
+  if (sayIncomplete(io, unread)) context.exitCode = 2;
   return { findings, allowedInline: inline.allowed, summary: result.summary, config };
+}
+
+/**
+ * Lists on stderr what a scan skipped (with --quiet only what it could not read: a scan that
+ * missed content says so) and returns what it could not read.
+ */
+export function listSkipped(
+  io: CliIo,
+  skipped: readonly SkipNotice[],
+  options: Pick<ScanOptions, "quiet" | "verbose">,
+): SkipNotice[] {
+  const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
+  for (const line of describeSkips(options.quiet ? unread : skipped, options.verbose)) {
+    io.stderr.write(`${line}\n`);
+  }
+  return unread;
+}
+
+/** Says the scan is incomplete when it could not read part of its input (the caller exits 2). */
+export function sayIncomplete(io: CliIo, unread: readonly SkipNotice[]): boolean {
+  if (unread.length === 0) return false;
+  io.stderr.write(
+    `keywarden: incomplete scan: ${describeUnread(unread)} (listed above); exit code 2\n`,
+  );
+  return true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
@@ -473,6 +473,32 @@ describe("keywarden revoke (CLI)", () => {
     ];
     for (const output of written) expect(output).not.toContain(admin.slice(9));
     expect(server.requests.some((r) => r.headers.authorization === `Bearer ${admin}`)).toBe(true);
+  });
+
+  it("without a report, names a folder its scan could not read and exits 2", async () => {
+    const dir = makeTempDir("keywarden-revoke-cli-");
+    mkdirSync(join(dir, "private"));
+    writeFileSync(
+      join(dir, "private", "a.env"),
+      `GITHUB_TOKEN=${expandTemplate("ghp_{{alnum:36}}")}\n`,
+    );
+    // Root reads any folder: the command then runs as nobody, for whom the mode holds.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(dir, 0o777);
+    const env = asRoot
+      ? {
+          NODE_OPTIONS: "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
+        }
+      : {};
+    chmodSync(join(dir, "private"), 0);
+    try {
+      const result = await runCli(["revoke", "--dry-run"], { cwd: dir, env });
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/skipped 1 file: unreadable\n {2}private \(EACCES/);
+      expect(result.stderr).toContain("incomplete scan");
+    } finally {
+      chmodSync(join(dir, "private"), 0o755);
+    }
   });
 
   it("rejects contradicting flags and plain-http endpoints off this machine with one line and exit 2", async () => {

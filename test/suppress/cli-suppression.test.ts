@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
@@ -227,6 +227,34 @@ describe("keywarden baseline", () => {
     const broken = await runCli(["scan", ".", "--baseline", "bad.json"], { cwd: dir });
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/^keywarden: bad\.json: not a baseline .*\n$/);
+  });
+
+  it("a baseline made over a folder it cannot read names it and exits 2, as the scan does", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "a.env"), `TOKEN=${githubToken()}\n`);
+    mkdirSync(join(dir, "private"));
+    writeFileSync(join(dir, "private", "b.env"), `TOKEN=${githubToken()}\n`);
+    // Root reads any folder: the command then runs as nobody, for whom the mode holds.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(dir, 0o777);
+    const env = asRoot
+      ? {
+          NODE_OPTIONS: "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
+        }
+      : {};
+    chmodSync(join(dir, "private"), 0);
+    try {
+      const created = await runCli(["baseline", "create"], { cwd: dir, env });
+      // Written, but not a clean result: its keys under private/ are not in it.
+      expect(created.exitCode, created.stderr).toBe(2);
+      expect(created.stderr).toContain("1 finding recorded");
+      expect(created.stderr).toMatch(/skipped 1 file: unreadable\n {2}private \(EACCES/);
+      expect(created.stderr).toContain("incomplete scan");
+      const baseline = JSON.parse(readFileSync(join(dir, ".keywarden-baseline.json"), "utf8"));
+      expect(baseline.findings.map((f: { path: string }) => f.path)).toEqual(["a.env"]);
+    } finally {
+      chmodSync(join(dir, "private"), 0o755);
+    }
   });
 });
 

@@ -3,7 +3,13 @@ import type { CommandModule } from "yargs";
 import { parseSize } from "../../config/load-config.js";
 import { BASELINE_FILE_NAME, createBaseline } from "../../suppress/baseline.js";
 import { commandGroup } from "../command-group.js";
-import { assertWritable, executeScan, writeReport } from "../execute-scan.js";
+import {
+  assertWritable,
+  executeScan,
+  listSkipped,
+  sayIncomplete,
+  writeReport,
+} from "../execute-scan.js";
 import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { pathsGiven } from "../paths-given.js";
@@ -98,7 +104,10 @@ function createCommand(context: CommandContext): CommandModule {
           `keywarden: baseline ${shown}: ${count} finding${count === 1 ? "" : "s"} recorded; scan with --baseline ${shown} to see only new ones\n`,
         );
       }
-      context.exitCode = 0;
+      // A baseline that missed content is written all the same (the scan's report is too), but
+      // is no clean result: what was not read is named, and the exit code is 2.
+      const unread = listSkipped(io, outcome.summary.skipped, options);
+      context.exitCode = sayIncomplete(io, unread) ? 2 : 0;
     },
   };
 }

@@ -1,7 +1,14 @@
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
 import { toolInfo } from "../../tool-info.js";
-import { assertWritable, executeScan, shouldColor, writeReport } from "../execute-scan.js";
+import {
+  assertWritable,
+  executeScan,
+  listSkipped,
+  sayIncomplete,
+  shouldColor,
+  writeReport,
+} from "../execute-scan.js";
 import { filesScan } from "../files-scan.js";
 import type { CommandContext } from "../io.js";
 import { readScanOptions, withScanOptions } from "../scan-options.js";
@@ -105,6 +112,11 @@ export function revokeCommand(context: CommandContext): CommandModule {
       writeReport(context, options.output, result.report);
       if (!options.quiet) for (const note of result.notes) io.stderr.write(`${note}\n`);
       context.exitCode = result.exitCode;
+      // A folder the scan could not read may hold live keys: named, and no clean result.
+      if (source.scanned) {
+        const unread = listSkipped(io, source.scanned.summary.skipped, options);
+        if (sayIncomplete(io, unread)) context.exitCode = 2;
+      }
     },
   };
 }
