@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import { toPosix } from "../posix-path.js";
 import type { Finding } from "../types.js";
-import type { Baseline } from "./baseline.js";
+import { type Baseline, inHashedSecrets } from "./baseline.js";
 import type { IgnoreFileEntry } from "./ignore-file.js";
 import {
   entryMatches,
@@ -86,7 +86,8 @@ export function applySuppressions(
     if (
       baseline &&
       (baseline.fingerprints.has(finding.fingerprint) ||
-        baseline.locations.some((entry) => entryMatches(entry, target, true)))
+        baseline.locations.some((entry) => entryMatches(entry, target, true)) ||
+        (baseline.hashedSecrets !== undefined && inHashedSecrets(baseline.hashedSecrets, finding)))
     ) {
       suppressed.push({ finding, by: "baseline" });
       continue;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ConfigError } from "../errors.js";
 import type { Finding } from "../types.js";
 import * as z from "../zod-mini.js";
@@ -28,6 +29,23 @@ export interface Baseline {
   readonly fingerprints: ReadonlySet<string>;
   /** Entries of a gitleaks report used as a baseline: tied to commit, path and line. */
   readonly locations: readonly SuppressionEntry[];
+  /**
+   * A detect-secrets baseline's secrets: by file, the SHA-1 of each secret it holds, as
+   * detect-secrets records them (`hashed_secret`). Absent for other baselines.
+   */
+  readonly hashedSecrets?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * Whether a detect-secrets baseline holds this finding's secret in its file. detect-secrets
+ * ties a secret to its file, not its line, as a baseline of later scans does.
+ */
+export function inHashedSecrets(
+  hashed: ReadonlyMap<string, ReadonlySet<string>>,
+  finding: { readonly path: string; readonly secret: string },
+): boolean {
+  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
+  return inFile?.has(createHash("sha1").update(finding.secret).digest("hex")) === true;
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
@@ -88,7 +106,16 @@ const gitleaksSchema = z.array(
   z.object({ Fingerprint: z.nonEmptyString(), Secret: z.optional(z.string()) }),
 );
 
-/** Reads a baseline: a keywarden baseline, a keywarden JSON report, or a gitleaks JSON report. */
+/** A detect-secrets `.secrets.baseline`: its results, by file. */
+const detectSecretsSchema = z.object({
+  plugins_used: z.array(z.unknown()),
+  results: z.record(z.string(), z.array(z.object({ hashed_secret: z.string() }))),
+});
+
+/**
+ * Reads a baseline: a keywarden baseline, a keywarden JSON report, a gitleaks JSON report, or
+ * a detect-secrets baseline.
+ */
 export function parseBaseline(text: string, file: string): Baseline {
   let data: unknown;
   try {
@@ -122,6 +149,17 @@ export function parseBaseline(text: string, file: string): Baseline {
       );
     });
     return { fingerprints: new Set(), locations };
+  }
+  const detectSecrets = detectSecretsSchema.safeParse(data);
+  if (detectSecrets.success) {
+    const hashedSecrets = new Map<string, Set<string>>();
+    for (const [path, secrets] of Object.entries(detectSecrets.data.results)) {
+      hashedSecrets.set(
+        path.replace(/^\.\//, ""),
+        new Set(secrets.map((secret) => secret.hashed_secret.toLowerCase())),
+      );
+    }
+    return { fingerprints: new Set(), locations: [], hashedSecrets };
   }
   const issue = ours.error.issues[0];
   const where = issue ? `${issue.path.join(".") || "(top)"}: ${issue.message}` : "unknown layout";

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -215,6 +216,44 @@ describe("keywarden baseline", () => {
     expect(JSON.parse(third).findings).toHaveLength(3);
     expect((await runCli(["baseline", "create", "-o", out], { cwd: dir })).exitCode).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(third);
+  });
+
+  it("takes a detect-secrets .secrets.baseline: a secret it lists in a file is not reported there", async () => {
+    const dir = makeTempDir();
+    const known = githubToken();
+    const fresh = githubToken();
+    mkdirSync(join(dir, "config"));
+    writeFileSync(join(dir, "config", "app.env"), `GITHUB_TOKEN=${known}\nDEPLOY_TOKEN=${fresh}\n`);
+    // The same secret in a file the baseline does not list is news.
+    writeFileSync(join(dir, "copy.env"), `GITHUB_TOKEN=${known}\n`);
+    const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+    const baseline = {
+      version: "1.5.0",
+      plugins_used: [{ name: "GitHubTokenDetector" }],
+      filters_used: [],
+      results: {
+        "config/app.env": [
+          {
+            type: "GitHub Token",
+            filename: "config/app.env",
+            hashed_secret: sha1(known),
+            is_verified: false,
+            line_number: 1,
+          },
+        ],
+      },
+      generated_at: "2026-01-01T00:00:00Z",
+    };
+    writeFileSync(join(dir, ".secrets.baseline"), JSON.stringify(baseline, null, 2));
+    const result = await runCli(["scan", ".", "-f", "json", "--baseline", ".secrets.baseline"], {
+      cwd: dir,
+    });
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(
+      parseReport(result.stdout)
+        .findings.map((f) => `${f.path}:${f.line}`)
+        .sort(),
+    ).toEqual(["config/app.env:2", "copy.env:1"]);
   });
 
   it("a missing or broken baseline is one clear error, exit 2", async () => {
