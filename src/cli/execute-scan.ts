@@ -194,8 +194,10 @@ export async function executeScan(
   }
 
   // What could not be read is listed even with --quiet: a scan that missed content says so.
-  const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
-  for (const line of describeSkips(options.quiet ? unread : skipped, options.verbose)) {
+  // The summary's list: the source's notices and those of the scan itself (rule-overflow).
+  const notices = result.summary.skipped;
+  const unread = notices.filter((s) => UNREAD_REASONS.has(s.reason));
+  for (const line of describeSkips(options.quiet ? unread : notices, options.verbose)) {
     io.stderr.write(`${line}\n`);
   }
   context.exitCode = failOnExitCode(findings, options.verify);
