@@ -568,6 +568,18 @@ describe("detector", () => {
     }
   });
 
+  it("keeps each of thousands of keys in one file once, by the rule that knows its format", async () => {
+    // Generic rules read every `NAME=value` line too; each of their hits is dropped for the
+    // provider's hit at its place (the overlap checks, which once compared every hit with all).
+    const detector = createDetector(await loadBuiltinRules());
+    const tokens = Array.from({ length: 3000 }, () => expandTemplate("ghp_{{alnum:36}}"));
+    const text = tokens.map((token, index) => `API_TOKEN_${index}=${token}\n`).join("");
+    const found = detector.detect({ text, path: "keys.env", startLine: 1 });
+    expect(found.map((f) => [f.ruleId, f.secret, f.line])).toEqual(
+      tokens.map((token, index) => ["github-pat", token, index + 1]),
+    );
+  });
+
   it("reports a key once where two rules of one file find it at one place", () => {
     const byName = rule({
       id: "acme-by-name",
