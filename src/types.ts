@@ -248,7 +248,9 @@ export interface SkipNotice {
     | "symlink"
     | "not-a-file"
     /** A line too long to hold whole, read in pieces: a key across a cut may be missed. */
-    | "line-cut";
+    | "line-cut"
+    /** A rule's regex ran out of backtracking stack on the text: its keys there may be missed. */
+    | "rule-overflow";
   readonly detail?: string;
   /** About the scan as a whole, not one file: `path` is then a label, `(history)` or `(range)`. */
   readonly wholeScan?: true;

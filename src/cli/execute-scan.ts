@@ -204,7 +204,8 @@ export async function executeScan(
     );
   }
 
-  const unread = listSkipped(io, skipped, options);
+  // The summary's list: the source's notices and those of the scan itself (rule-overflow).
+  const unread = listSkipped(io, result.summary.skipped, options);
   context.exitCode = failOnExitCode(findings, options.verify);
   if (request.source === "staged" && findings.length > 0) writeGitleaksNotice();
   if (context.exitCode === 1) await request.onFindings?.(findings, context);

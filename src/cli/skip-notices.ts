@@ -10,6 +10,7 @@ const REASON_TEXT: Record<SkipNotice["reason"], string> = {
   symlink: "symbolic link",
   "not-a-file": "not a regular file",
   "line-cut": "a key across the cut may be missed",
+  "rule-overflow": "too deep for a rule's regex, whose keys there may be missed",
 };
 
 /** Reasons that mean content went unread: listed in full, and the scan is incomplete (exit 2). */
@@ -17,12 +18,15 @@ export const UNREAD_REASONS: ReadonlySet<SkipNotice["reason"]> = new Set([
   "unreadable",
   "missing-object",
   "line-cut",
+  "rule-overflow",
 ]);
 
 /** The first line of a reason's notices: what happened to how many. */
 function headOf(reason: SkipNotice["reason"], count: number): string {
   if (reason === "line-cut")
     return `cut ${count} ${count === 1 ? "line" : "lines"} too long to read whole: ${REASON_TEXT[reason]}`;
+  if (reason === "rule-overflow")
+    return `searched ${count} ${count === 1 ? "file" : "files"} in part: ${REASON_TEXT[reason]}`;
   return `skipped ${count} ${count === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`;
 }
 
@@ -32,13 +36,18 @@ function headOf(reason: SkipNotice["reason"], count: number): string {
  */
 export function describeUnread(unread: readonly SkipNotice[]): string {
   const cuts = unread.filter((notice) => notice.reason === "line-cut").length;
-  const others = unread.length - cuts;
+  const overflows = unread.filter((notice) => notice.reason === "rule-overflow").length;
+  const others = unread.length - cuts - overflows;
   const parts: string[] = [];
   if (others > 0)
     parts.push(
       `${others} ${others === 1 ? "file or object" : "files or objects"} could not be read`,
     );
   if (cuts > 0) parts.push(`${cuts} ${cuts === 1 ? "line was" : "lines were"} cut`);
+  if (overflows > 0)
+    parts.push(
+      `${overflows} ${overflows === 1 ? "file was" : "files were"} searched in part (a rule ran out of regex stack)`,
+    );
   return parts.join(" and ");
 }
 

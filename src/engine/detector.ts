@@ -39,6 +39,12 @@ export interface DetectorOptions {
   readonly globalAllow?: CompiledAllow;
   /** How many layers of base64 to look through (0 disables decoding). */
   readonly maxDecodeDepth?: number;
+  /**
+   * Told of the rules (by id) whose regex ran out of backtracking stack on a fragment's text
+   * (or text decoded from it): their keys there may be missed, while the other rules' findings
+   * are returned as usual. Without it, such a rule's error is thrown.
+   */
+  readonly onRuleOverflow?: (fragment: Fragment, ruleIds: readonly string[]) => void;
 }
 
 export interface Detector {
@@ -104,6 +110,11 @@ function allowsPlace(allow: CompiledAllow, lineText: string, fragment: Fragment)
   return false;
 }
 
+/** Whether `error` is V8's "Maximum call stack size exceeded", which a regex's backtracking raises. */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
 /**
  * The path globs are matched against: leading `./` and `../` steps are dropped, so a rule for
  * `**\/*.tf` applies to `../infra/main.tf` as it does to `infra/main.tf`.
@@ -126,6 +137,9 @@ export function createDetector(
     rules.flatMap((rule) => (rule.requires ? [rule.requires.rule] : [])),
   );
   const maxDecodeDepth = options.maxDecodeDepth ?? 1;
+  const onRuleOverflow = options.onRuleOverflow;
+  /** The rules that ran out of regex stack in the detect call under way. */
+  const overflowed = new Set<string>();
   /** How far around the lines a fragment reports each rule with a reach reads. */
   const readExtents = rules.map((rule) => (rule.reach ? readExtent(rule.reach) : undefined));
   /** Around lines a fragment reports, where a keyword of a rule with a reach can matter. */
@@ -216,10 +230,10 @@ export function createDetector(
    */
   function dropShadowedGenericHits(hits: Hit[]): Hit[] {
     if (hits.every((hit) => !hit.rule.tags.includes("generic"))) return hits;
-    const overlaps = (one: Hit, other: Hit) => other.start < one.end && one.start < other.end;
-    return hits.filter((hit) => {
+    const others = overlappingHits(hits);
+    return hits.filter((hit, index) => {
       const rank = specificity(hit.rule);
-      return !hits.some((other) => specificity(other.rule) > rank && overlaps(hit, other));
+      return !others[index]!.some((other) => specificity(other.rule) > rank);
     });
   }
 
@@ -240,15 +254,24 @@ export function createDetector(
       const rule = rules[candidate.rule]!;
       if (!ruleApplies(candidate.rule, path)) continue;
       let found: RawMatch[] = [];
-      if (change && rule.reach) {
-        const band = affectedBand(change.zone, rule.reach, text);
-        const old = change.base.matches.get(candidate.rule) ?? [];
-        const { before, after } = keptMatches(old, change.zone, band);
-        found = before;
-        matchRule(rule, keywordLength[candidate.rule]!, text, candidate, lines, found, band);
-        found = withoutOverlaps(found.concat(after));
-      } else {
-        matchRule(rule, keywordLength[candidate.rule]!, text, candidate, lines, found);
+      try {
+        if (change && rule.reach) {
+          const band = affectedBand(change.zone, rule.reach, text);
+          const old = change.base.matches.get(candidate.rule) ?? [];
+          const { before, after } = keptMatches(old, change.zone, band);
+          found = before;
+          matchRule(rule, keywordLength[candidate.rule]!, text, candidate, lines, found, band);
+          found = withoutOverlaps(found.concat(after));
+        } else {
+          matchRule(rule, keywordLength[candidate.rule]!, text, candidate, lines, found);
+        }
+      } catch (error) {
+        // V8's backtracking stack has a fixed limit: an unbounded loop over a few MB (a PEM
+        // header before megabytes of base64) exceeds it. One rule failing on one file must not
+        // end the scan and hide every other finding; the scan says it is incomplete instead.
+        if (!onRuleOverflow || !isStackOverflow(error)) throw error;
+        overflowed.add(rule.id);
+        found = [];
       }
       if (found.length > 0) matches.set(candidate.rule, found);
     }
@@ -300,11 +323,12 @@ export function createDetector(
    */
   function withoutRepeats(hits: Hit[]): Hit[] {
     if (hits.length < 2) return hits;
+    // Both cases below need the two hits to overlap (a hit is never empty).
+    const others = overlappingHits(hits);
     return hits.filter(
-      (hit) =>
-        !hits.some(
+      (hit, index) =>
+        !others[index]!.some(
           (other) =>
-            other !== hit &&
             other.rule.source.file === hit.rule.source.file &&
             ((other.secret === hit.secret &&
               other.start < hit.end &&
@@ -590,7 +614,10 @@ export function createDetector(
       if (globalAllow?.paths?.(path)) return [];
       // One line index for the scan and the findings' positions.
       const lines = buildLineIndex(fragment.text);
-      return findingsOf(fragment, lines, scanText(fragment.text, fragment, path, 0, lines));
+      overflowed.clear();
+      const hits = scanText(fragment.text, fragment, path, 0, lines);
+      if (overflowed.size > 0) onRuleOverflow?.(fragment, [...overflowed]);
+      return findingsOf(fragment, lines, hits);
     },
     detectRevision(fragment: Fragment, base?: ScanRecord) {
       const path = matchPath(fragment.globPath ?? fragment.path);
@@ -600,7 +627,9 @@ export function createDetector(
         return { findings: [], record };
       }
       const lines = buildLineIndex(fragment.text);
+      overflowed.clear();
       const { hits, record } = scanRecorded(fragment.text, fragment, path, lines, base);
+      if (overflowed.size > 0) onRuleOverflow?.(fragment, [...overflowed]);
       return { findings: findingsOf(fragment, lines, hits), record };
     },
   };
@@ -833,6 +862,31 @@ function withoutOverlaps(matches: RawMatch[]): RawMatch[] {
     end = match.matchStart + match.match.length;
     return true;
   });
+}
+
+/**
+ * For each hit, the other hits whose span overlaps its own. A file with thousands of keys has
+ * thousands of hits, and comparing each with all (as the checks above once did) cost seconds:
+ * 10,000 tokens in a 500 KB file took 10 s. Sorted by start, each hit meets only those still
+ * open where it starts.
+ */
+function overlappingHits(hits: readonly Hit[]): Hit[][] {
+  const others: Hit[][] = hits.map(() => []);
+  const order = hits.map((_, index) => index).sort((a, b) => hits[a]!.start - hits[b]!.start);
+  let open: number[] = [];
+  for (const index of order) {
+    const hit = hits[index]!;
+    open = open.filter((other) => hits[other]!.end > hit.start);
+    for (const other of open) {
+      // Started no later and still open: they overlap, unless this hit is empty at its start.
+      if (hits[other]!.start < hit.end) {
+        others[index]!.push(hits[other]!);
+        others[other]!.push(hit);
+      }
+    }
+    open.push(index);
+  }
+  return others;
 }
 
 /**

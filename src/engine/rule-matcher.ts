@@ -3,6 +3,9 @@ import { type LineIndex, spanAround } from "./line-index.js";
 import { type Candidate, MAX_RUN_STRIDE } from "./prefilter.js";
 import { keywordWindows } from "./windows.js";
 
+/** Up to this many places a match can start are sorted; more are marked (see matchStarts). */
+const SORTED_STARTS = 4096;
+
 /** A regex match of a rule, before the rule's checks and allowlists. Offsets are the text's. */
 export interface RawMatch {
   readonly rule: CompiledRule;
@@ -63,25 +66,55 @@ export function matchRule(
   }
 }
 
-/** The places a match can start, ascending: each hit less each lead of its keyword. */
+/**
+ * The places a match can start, ascending and each once: each hit less each lead of its keyword.
+ * A keyword repeated through a text ("secretsecret…", "glpat-glpat-…") gives a hit every few
+ * characters and up to 32 leads each: millions of places, which a plain array holds at several
+ * times the text's size and sorts slowly. Those are marked in a byte per character of the
+ * stretch they cover instead, read back in order: linear, whatever the text repeats.
+ */
 function matchStarts(
   hitStarts: readonly number[],
   hitLeads: readonly (readonly number[] | undefined)[],
   band: Span | undefined,
-): number[] {
+): Int32Array {
   const from = band?.from ?? 0;
   const to = band?.to ?? Number.POSITIVE_INFINITY;
-  const starts: number[] = [];
+  let count = 0;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < hitStarts.length; i++) {
     const leads = hitLeads[i];
-    if (leads === undefined) continue;
-    for (const lead of leads) {
+    if (leads === undefined || leads.length === 0) continue;
+    count += leads.length;
+    // Leads ascend (see keyword-leads.ts).
+    low = Math.min(low, hitStarts[i]! - leads[leads.length - 1]!);
+    high = Math.max(high, hitStarts[i]! - leads[0]!);
+  }
+  low = Math.max(low, from);
+  high = Math.min(high, to - 1);
+  if (count === 0 || high < low) return new Int32Array(0);
+  const starts = new Int32Array(count);
+  const sort = count < SORTED_STARTS;
+  count = 0;
+  if (sort) {
+    for (let i = 0; i < hitStarts.length; i++) {
+      for (const lead of hitLeads[i] ?? []) {
+        const start = hitStarts[i]! - lead;
+        if (start >= low && start <= high) starts[count++] = start;
+      }
+    }
+    return starts.subarray(0, count).sort();
+  }
+  const marked = new Uint8Array(high - low + 1);
+  for (let i = 0; i < hitStarts.length; i++) {
+    for (const lead of hitLeads[i] ?? []) {
       const start = hitStarts[i]! - lead;
-      if (start >= from && start < to) starts.push(start);
+      if (start >= low && start <= high) marked[start - low] = 1;
     }
   }
-  starts.sort((a, b) => a - b);
-  return starts;
+  for (let at = 0; at < marked.length; at++) if (marked[at] === 1) starts[count++] = low + at;
+  return starts.subarray(0, count);
 }
 
 /**
@@ -106,16 +139,13 @@ function hitsNear(
  * Tries the sticky regex at each of `starts` (ascending) past the end of the last match, as a
  * search from the start of the text would: every match starts at one of them.
  */
-function matchAt(
-  rule: CompiledRule,
-  text: string,
-  starts: readonly number[],
-  found: RawMatch[],
-): void {
+function matchAt(rule: CompiledRule, text: string, starts: Int32Array, found: RawMatch[]): void {
   const regex = rule.stickyRegex;
   let next = 0;
   for (const start of starts) {
     if (start < next) continue;
+    // Two hits can give the same place (keywords overlapping in a repeated run): try it once.
+    next = start + 1;
     regex.lastIndex = start;
     const match = regex.exec(text);
     if (match === null) continue;

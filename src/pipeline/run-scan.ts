@@ -42,9 +42,19 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   // Date.now, not performance.now: Node sets up the performance global on its first use, about
   // 2 ms of the pre-commit hook's run, and whole milliseconds are all the report shows.
   const started = Date.now();
+  /** Fragments a rule could not search to the end: the scan is incomplete there. */
+  const overflows: SkipNotice[] = [];
   const detector = createDetector(options.config.rules, {
     globalAllow: options.config.allow,
     maxDecodeDepth: options.config.decodeDepth,
+    onRuleOverflow: (fragment, ruleIds) => {
+      const where = fragment.git?.commit ? ` in ${fragment.git.commit.slice(0, 12)}` : "";
+      overflows.push({
+        path: fragment.path,
+        reason: "rule-overflow",
+        detail: `${ruleIds.join(", ")}${where}`,
+      });
+    },
   });
   const revisions = new RevisionCache(REVISION_BUDGET);
   /**
@@ -91,7 +101,7 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       source: options.source,
       scannedFragments,
       scannedBytes,
-      skipped: options.skipped,
+      skipped: overflows.length > 0 ? [...options.skipped, ...overflows] : options.skipped,
       durationMs: Date.now() - started,
     },
   };

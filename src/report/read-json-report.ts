@@ -91,6 +91,7 @@ const reportSchema = z.object({
               "symlink",
               "not-a-file",
               "line-cut",
+              "rule-overflow",
             ]),
             detail: z.optional(z.string()),
             wholeScan: z.optional(z.literal(true)),

@@ -128,6 +128,51 @@ describe("prefilter, in a run of one character", () => {
   });
 });
 
+describe("rules tried at their keyword leads, where the keyword repeats", () => {
+  const leadRule = compileRules(
+    [
+      {
+        raw: rule({
+          id: "lead",
+          pattern: "(?<![a-z])(?:api|access)[_.\\-]?key=(?<secret>[0-9]{6}[a-z]{6})(?![a-z0-9])",
+          keywords: ["key"],
+        }),
+        source,
+      },
+    ],
+    new Set(),
+    { scopeOf: ruleScope },
+  );
+
+  it("has leads (the case under test)", () => {
+    expect(leadRule[0]!.leads).toBeDefined();
+  });
+
+  it("finds every key among thousands of hits, in a whole text and in a revision", () => {
+    // Thousands of keyword hits, each with several leads: more places to try than are sorted,
+    // so they are marked (rule-matcher.ts matchStarts), with keys among them and at the ends.
+    const values = Array.from({ length: 5 }, () => expandTemplate("{{digits:6}}{{lower:6}}"));
+    const filler = "api_key=access-key=".repeat(2000);
+    const text = `access_key=${values[0]} ${filler}api-key=${values[1]} ${filler}\n${filler}apikey=${values[2]} accesskey=${values[3]}\n${filler}api.key=${values[4]}`;
+    const detector = createDetector(leadRule);
+    const found = detector.detect({ text, path: "a", startLine: 1 });
+    expect(found.map((f) => f.secret)).toEqual(values);
+    const base = detector.detectRevision({
+      text: text.replace(values[2]!, "x"),
+      path: "a",
+      startLine: 1,
+    });
+    expect(base.findings.map((f) => f.secret)).toEqual([
+      values[0],
+      values[1],
+      values[3],
+      values[4],
+    ]);
+    const again = detector.detectRevision({ text, path: "a", startLine: 1 }, base.record);
+    expect(again.findings.map((f) => f.secret)).toEqual(values);
+  });
+});
+
 describe("detector", () => {
   it("reports the secret with 1-based line and column and a stable fingerprint", () => {
     const detector = createDetector(compile(tokenRule));
@@ -521,6 +566,18 @@ describe("detector", () => {
         path,
       ).toEqual([ruleId]);
     }
+  });
+
+  it("keeps each of thousands of keys in one file once, by the rule that knows its format", async () => {
+    // Generic rules read every `NAME=value` line too; each of their hits is dropped for the
+    // provider's hit at its place (the overlap checks, which once compared every hit with all).
+    const detector = createDetector(await loadBuiltinRules());
+    const tokens = Array.from({ length: 3000 }, () => expandTemplate("ghp_{{alnum:36}}"));
+    const text = tokens.map((token, index) => `API_TOKEN_${index}=${token}\n`).join("");
+    const found = detector.detect({ text, path: "keys.env", startLine: 1 });
+    expect(found.map((f) => [f.ruleId, f.secret, f.line])).toEqual(
+      tokens.map((token, index) => ["github-pat", token, index + 1]),
+    );
   });
 
   it("reports a key once where two rules of one file find it at one place", () => {
