@@ -14208,7 +14208,7 @@ function handleRefineResult(result2, payload, input, inst) {
     payload.issues.push(issue(_iss));
   }
 }
-var $ZodType, toStandardResult, $ZodString, $ZodStringFormat, URL_BAD_FORMAT, URL_UNPARSEABLE, asciiTabOrNewline, $ZodURL, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodNever, arraySize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodUnion, $ZodRecord, $ZodEnum, $ZodOptional, $ZodDefault, $ZodCustom;
+var $ZodType, toStandardResult, $ZodString, $ZodStringFormat, URL_BAD_FORMAT, URL_UNPARSEABLE, asciiTabOrNewline, $ZodURL, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodUnknown, $ZodNever, arraySize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodUnion, $ZodRecord, $ZodEnum, $ZodOptional, $ZodDefault, $ZodCustom;
 var init_schemas = __esm({
   "node_modules/zod/v4/core/schemas.js"() {
     init_checks();
@@ -14468,6 +14468,10 @@ var init_schemas = __esm({
         });
         return payload;
       };
+    });
+    $ZodUnknown = /* @__PURE__ */ $constructor("$ZodUnknown", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload) => payload;
     });
     $ZodNever = /* @__PURE__ */ $constructor("$ZodNever", (inst, def) => {
       $ZodType.init(inst, def);
@@ -15128,6 +15132,12 @@ function _boolean(Class, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+  return new Class({
+    type: "unknown"
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _never(Class, params) {
   return new Class({
     type: "never",
@@ -15274,6 +15284,10 @@ function boolean2(params) {
   return _boolean(ZodMiniBoolean, params);
 }
 // @__NO_SIDE_EFFECTS__
+function unknown() {
+  return _unknown(ZodMiniUnknown);
+}
+// @__NO_SIDE_EFFECTS__
 function never(params) {
   return _never(ZodMiniNever, params);
 }
@@ -15362,7 +15376,7 @@ function _default(innerType, defaultValue) {
 function refine(fn2, _params = {}) {
   return _refine(ZodMiniCustom, fn2, _params);
 }
-var ZodMiniType, ZodMiniString, ZodMiniStringFormat, ZodMiniURL, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniBoolean, ZodMiniNever, ZodMiniArray, ZodMiniObject, ZodMiniUnion, ZodMiniRecord, ZodMiniEnum, ZodMiniOptional, ZodMiniDefault, ZodMiniCustom;
+var ZodMiniType, ZodMiniString, ZodMiniStringFormat, ZodMiniURL, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniBoolean, ZodMiniUnknown, ZodMiniNever, ZodMiniArray, ZodMiniObject, ZodMiniUnion, ZodMiniRecord, ZodMiniEnum, ZodMiniOptional, ZodMiniDefault, ZodMiniCustom;
 var init_schemas2 = __esm({
   "node_modules/zod/v4/mini/schemas.js"() {
     init_core2();
@@ -15440,6 +15454,10 @@ var init_schemas2 = __esm({
     });
     ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) => {
       $ZodBoolean.init(inst, def);
+      ZodMiniType.init(inst, def);
+    });
+    ZodMiniUnknown = /* @__PURE__ */ $constructor("ZodMiniUnknown", (inst, def) => {
+      $ZodUnknown.init(inst, def);
       ZodMiniType.init(inst, def);
     });
     ZodMiniNever = /* @__PURE__ */ $constructor("ZodMiniNever", (inst, def) => {
@@ -21275,8 +21293,14 @@ __export(baseline_exports, {
   BASELINE_FILE_NAME: () => BASELINE_FILE_NAME,
   BASELINE_VERSION: () => BASELINE_VERSION,
   createBaseline: () => createBaseline,
+  inHashedSecrets: () => inHashedSecrets,
   parseBaseline: () => parseBaseline
 });
+import { createHash as createHash2 } from "node:crypto";
+function inHashedSecrets(hashed, finding) {
+  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
+  return inFile?.has(createHash2("sha1").update(finding.secret).digest("hex")) === true;
+}
 function compareEntries(a, b3) {
   const text = (x3, y2) => (x3 ?? "") < (y2 ?? "") ? -1 : (x3 ?? "") > (y2 ?? "") ? 1 : 0;
   return text(a.path, b3.path) || a.line - b3.line || text(a.ruleId, b3.ruleId) || text(a.fingerprint, b3.fingerprint) || text(a.commit, b3.commit);
@@ -21337,6 +21361,17 @@ function parseBaseline(text, file) {
     });
     return { fingerprints: /* @__PURE__ */ new Set(), locations };
   }
+  const detectSecrets = detectSecretsSchema.safeParse(data);
+  if (detectSecrets.success) {
+    const hashedSecrets = /* @__PURE__ */ new Map();
+    for (const [path, secrets] of Object.entries(detectSecrets.data.results)) {
+      hashedSecrets.set(
+        path.replace(/^\.\//, ""),
+        new Set(secrets.map((secret) => secret.hashed_secret.toLowerCase()))
+      );
+    }
+    return { fingerprints: /* @__PURE__ */ new Set(), locations: [], hashedSecrets };
+  }
   const issue2 = ours.error.issues[0];
   const where = issue2 ? `${issue2.path.join(".") || "(top)"}: ${issue2.message}` : "unknown layout";
   throw new ConfigError(
@@ -21344,7 +21379,7 @@ function parseBaseline(text, file) {
     file
   );
 }
-var BASELINE_FILE_NAME, BASELINE_VERSION, keywardenSchema, gitleaksSchema;
+var BASELINE_FILE_NAME, BASELINE_VERSION, keywardenSchema, gitleaksSchema, detectSecretsSchema;
 var init_baseline = __esm({
   "src/suppress/baseline.ts"() {
     "use strict";
@@ -21364,6 +21399,10 @@ var init_baseline = __esm({
     gitleaksSchema = array(
       object({ Fingerprint: nonEmptyString(), Secret: optional(string2()) })
     );
+    detectSecretsSchema = object({
+      plugins_used: array(unknown()),
+      results: record(string2(), array(object({ hashed_secret: string2() })))
+    });
   }
 });
 
@@ -21435,19 +21474,19 @@ function parseEndpointOverrides(flags, env) {
   }
   return overrides;
 }
-function checkEndpointNames(flags, env, known, unknown) {
+function checkEndpointNames(flags, env, known, unknown2) {
   const knownNames = () => [...known].sort().join(", ");
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || value === void 0 || value === "") continue;
     if (!known.has(serviceFromName(name.slice(ENV_PREFIX.length))))
-      throw new UsageError(`${name}: ${unknown} (known: ${knownNames()})`);
+      throw new UsageError(`${name}: ${unknown2} (known: ${knownNames()})`);
   }
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0) continue;
     const name = flag.slice(0, eq);
     if (!known.has(serviceFromName(name.trim()))) {
-      throw new UsageError(`--endpoint ${name}: ${unknown} (known: ${knownNames()})`);
+      throw new UsageError(`--endpoint ${name}: ${unknown2} (known: ${knownNames()})`);
     }
   }
 }
@@ -24300,9 +24339,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve14(data);
+              return err ? reject(err) : resolve15(data);
             });
           });
         }
@@ -24340,9 +24379,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve14(data);
+              return err2 ? reject(err2) : resolve15(data);
             });
           });
         }
@@ -27848,8 +27887,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve14, reject) => {
-        res = resolve14;
+      const promise = new Promise((resolve15, reject) => {
+        res = resolve15;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -29275,12 +29314,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve14, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve14;
+          callback = resolve15;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -30164,12 +30203,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve14, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve14;
+          callback = resolve15;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -30486,16 +30525,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve14) => {
+        return new Promise((resolve15) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve14;
+            this[kClosedResolve] = resolve15;
           } else {
-            resolve14(null);
+            resolve15(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve14) => {
+        return new Promise((resolve15) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -30508,7 +30547,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve14(null);
+            resolve15(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -30915,8 +30954,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve14) => {
-            this[kClosedResolve] = resolve14;
+          return new Promise((resolve15) => {
+            this[kClosedResolve] = resolve15;
           });
         }
       }
@@ -32038,7 +32077,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve14, reject) => {
+        const socket = await new Promise((resolve15, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -32048,7 +32087,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve14(socket2);
+              resolve15(socket2);
             }
           });
         });
@@ -32058,14 +32097,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve14, reject) => {
+        await new Promise((resolve15, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve14();
+            resolve15();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -32074,14 +32113,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve14();
+            resolve15();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve14, reject) => {
+        await new Promise((resolve15, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -32089,7 +32128,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve14();
+            resolve15();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -32132,8 +32171,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve14, reject) => {
-                      finalSocket.once("secureConnect", resolve14);
+                    await new Promise((resolve15, reject) => {
+                      finalSocket.once("secureConnect", resolve15);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -33266,7 +33305,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -33280,11 +33319,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve14(null);
+                resolve15(null);
               }
             });
           } else {
-            this.on("close", resolve14);
+            this.on("close", resolve15);
           }
           this.on("error", noop3).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -33312,7 +33351,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve14, reject) => {
+      return new Promise((resolve15, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -33327,7 +33366,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve14,
+              resolve: resolve15,
               reject,
               length: 0,
               body: []
@@ -33401,18 +33440,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve14, stream, length } = consume2;
+      const { type, body, resolve: resolve15, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve14(chunksDecode(body, length, encoding));
+          resolve15(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve14(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve15(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve14(chunksConcat(body, length).buffer);
+          resolve15(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve14(new Blob(body, { type: stream[kContentType] }));
+          resolve15(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve14(chunksConcat(body, length));
+          resolve15(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -33602,9 +33641,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve14(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -33816,9 +33855,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve14(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -34106,9 +34145,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve14(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -34201,9 +34240,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve14(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -35477,7 +35516,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname10, resolve: resolve14 } = __require("node:path");
+    var { dirname: dirname10, resolve: resolve15 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -35678,7 +35717,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve14(path), "utf8");
+          const data = await readFile(resolve15(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -35707,7 +35746,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve14(path);
+        const resolvedPath = resolve15(path);
         await mkdir(dirname10(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -43687,7 +43726,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url2.pathname + url2.search;
         const hasTrailingQuestionMark = url2.search.length === 0 && url2.href[url2.href.length - url2.hash.length - 1] === "?";
-        return new Promise((resolve14, reject) => agent.dispatch(
+        return new Promise((resolve15, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url2.origin,
@@ -43775,7 +43814,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve14({
+              resolve15({
                 status,
                 statusText,
                 headersList,
@@ -43828,7 +43867,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve14({
+              resolve15({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -43852,7 +43891,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve14({
+              resolve15({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -48397,7 +48436,7 @@ function createConcurrencyLimit(limit) {
     waiting.shift()?.();
   };
   return async (task) => {
-    if (active >= limit) await new Promise((resolve14) => waiting.push(resolve14));
+    if (active >= limit) await new Promise((resolve15) => waiting.push(resolve15));
     active++;
     try {
       return await task();
@@ -48434,7 +48473,7 @@ var sleep;
 var init_limiters = __esm({
   "src/verify/limiters.ts"() {
     "use strict";
-    sleep = (ms2) => new Promise((resolve14) => setTimeout(resolve14, ms2));
+    sleep = (ms2) => new Promise((resolve15) => setTimeout(resolve15, ms2));
   }
 });
 
@@ -48597,9 +48636,9 @@ var init_verifier = __esm({
 });
 
 // src/verify/sign-aws-v4.ts
-import { createHash as createHash2, createHmac } from "node:crypto";
+import { createHash as createHash3, createHmac } from "node:crypto";
 function sha256Hex(data) {
-  return createHash2("sha256").update(data, "utf8").digest("hex");
+  return createHash3("sha256").update(data, "utf8").digest("hex");
 }
 function hmac(key, data) {
   return createHmac("sha256", key).update(data, "utf8").digest();
@@ -53559,7 +53598,7 @@ __export(repository_info_exports, {
   repositoryInfo: () => repositoryInfo
 });
 import { statSync as statSync4 } from "node:fs";
-import { dirname as dirname6, resolve as resolve9 } from "node:path";
+import { dirname as dirname6, resolve as resolve10 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function publicRemoteUri(remote) {
   const scpLike = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(remote);
@@ -53575,7 +53614,7 @@ function publicRemoteUri(remote) {
   }
 }
 async function repositoryInfo(path, context) {
-  let dir = resolve9(context.cwd, path);
+  let dir = resolve10(context.cwd, path);
   try {
     if (!statSync4(dir).isDirectory()) dir = dirname6(dir);
   } catch {
@@ -53714,7 +53753,7 @@ function createConfirmPrompt(input, output) {
   return {
     async ask(question) {
       output.write(`${question} [y/N] `);
-      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve14) => pending.push(resolve14)));
+      const line = buffered.shift() ?? (ended ? void 0 : await new Promise((resolve15) => pending.push(resolve15)));
       if (line === void 0) output.write("\n");
       return /^\s*y(?:es)?\s*$/i.test(line ?? "");
     },
@@ -54377,7 +54416,7 @@ var init_openai_admin = __esm({
 });
 
 // src/revoke/revokers/openrouter-management.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var ADMIN_ENV3, MAX_PAGES3, openrouterManagement;
 var init_openrouter_management = __esm({
   "src/revoke/revokers/openrouter-management.ts"() {
@@ -54396,7 +54435,7 @@ var init_openrouter_management = __esm({
       blocker: (_target, env) => missingEnv(env, [ADMIN_ENV3], "an OpenRouter management key"),
       revoke: oneByOne(async (target, context) => {
         const headers = { authorization: `Bearer ${context.env[ADMIN_ENV3]}` };
-        const digest = createHash3("sha256").update(target.secret).digest("hex");
+        const digest = createHash4("sha256").update(target.secret).digest("hex");
         const matches = [];
         let total = 0;
         for (let page = 0; page < MAX_PAGES3; page++) {
@@ -55362,7 +55401,7 @@ __export(run_revoke_stage_exports, {
   confirmQuestion: () => confirmQuestion,
   runRevokeStage: () => runRevokeStage
 });
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 function knownServices(rules) {
   const services = verifiedServices(rules);
   for (const revoker of REVOKERS) {
@@ -55386,7 +55425,7 @@ async function runRevokeStage(input) {
     "no rule verifies and no revoker calls a service of that name"
   );
   const http = createHttpClient({ userAgent: input.userAgent, env: input.env });
-  const auditLog = resolve12(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
+  const auditLog = resolve13(input.cwd, settings.auditLog ?? DEFAULT_AUDIT_LOG);
   const audit = openAuditLog(auditLog);
   const prompt = settings.mode === "interactive" ? createConfirmPrompt(input.stdin, input.prompt) : void 0;
   try {
@@ -55444,7 +55483,7 @@ var init_run_revoke_stage = __esm({
 
 // src/action/run-action.ts
 import { writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname9, relative as relative8, resolve as resolve13 } from "node:path";
+import { dirname as dirname9, relative as relative9, resolve as resolve14 } from "node:path";
 import { Readable } from "node:stream";
 
 // src/cli/skip-notices.ts
@@ -55457,27 +55496,36 @@ var REASON_TEXT = {
   "missing-object": "missing from the repository (partial or damaged clone)",
   symlink: "symbolic link",
   "not-a-file": "not a regular file",
-  "line-cut": "a key across the cut may be missed"
+  "line-cut": "a key across the cut may be missed",
+  "rule-overflow": "too deep for a rule's regex, whose keys there may be missed"
 };
 var UNREAD_REASONS = /* @__PURE__ */ new Set([
   "unreadable",
   "missing-object",
-  "line-cut"
+  "line-cut",
+  "rule-overflow"
 ]);
 function headOf(reason, count) {
   if (reason === "line-cut")
     return `cut ${count} ${count === 1 ? "line" : "lines"} too long to read whole: ${REASON_TEXT[reason]}`;
+  if (reason === "rule-overflow")
+    return `searched ${count} ${count === 1 ? "file" : "files"} in part: ${REASON_TEXT[reason]}`;
   return `skipped ${count} ${count === 1 ? "file" : "files"}: ${REASON_TEXT[reason]}`;
 }
 function describeUnread(unread) {
   const cuts = unread.filter((notice) => notice.reason === "line-cut").length;
-  const others = unread.length - cuts;
+  const overflows = unread.filter((notice) => notice.reason === "rule-overflow").length;
+  const others = unread.length - cuts - overflows;
   const parts = [];
   if (others > 0)
     parts.push(
       `${others} ${others === 1 ? "file or object" : "files or objects"} could not be read`
     );
   if (cuts > 0) parts.push(`${cuts} ${cuts === 1 ? "line was" : "lines were"} cut`);
+  if (overflows > 0)
+    parts.push(
+      `${overflows} ${overflows === 1 ? "file was" : "files were"} searched in part (a rule ran out of regex stack)`
+    );
   return parts.join(" and ");
 }
 var EXAMPLES_PER_REASON = 5;
@@ -55616,9 +55664,9 @@ function collectStderr(child2) {
   return () => Buffer.concat(chunks).toString("utf8");
 }
 function exitCode(child2) {
-  const exited = new Promise((resolve14, reject) => {
+  const exited = new Promise((resolve15, reject) => {
     child2.once("error", reject);
-    child2.once("close", (code, signal) => resolve14(code ?? (signal ? 128 : 1)));
+    child2.once("close", (code, signal) => resolve15(code ?? (signal ? 128 : 1)));
   });
   exited.catch(() => {
   });
@@ -56367,9 +56415,9 @@ var BlobHeads = class {
   }
   request(id, keep) {
     const child2 = this.child ?? this.start();
-    const answer = new Promise((resolve14, reject) => {
+    const answer = new Promise((resolve15, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.push({ keep, resolve: resolve14, reject });
+      else this.waiting.push({ keep, resolve: resolve15, reject });
     });
     answer.catch(() => {
     });
@@ -57621,7 +57669,7 @@ async function resolveTarget(plan, git) {
 
 // src/cli/execute-scan.ts
 import { writeFileSync } from "node:fs";
-import { dirname as dirname7, relative as relative6, resolve as resolve10 } from "node:path";
+import { dirname as dirname7, relative as relative7, resolve as resolve11 } from "node:path";
 
 // src/config/find-up.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
@@ -58733,6 +58781,7 @@ function keywordWindows(hitStarts, keywordLength, reach, lines, length) {
 }
 
 // src/engine/rule-matcher.ts
+var SORTED_STARTS = 4096;
 function matchRule(rule, keywordLength, text, candidate, lines, found, band) {
   const { hitStarts, hitLeads } = candidate;
   if (hitLeads) {
@@ -58762,17 +58811,40 @@ function matchRule(rule, keywordLength, text, candidate, lines, found, band) {
 function matchStarts(hitStarts, hitLeads, band) {
   const from = band?.from ?? 0;
   const to2 = band?.to ?? Number.POSITIVE_INFINITY;
-  const starts = [];
+  let count = 0;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < hitStarts.length; i++) {
     const leads = hitLeads[i];
-    if (leads === void 0) continue;
-    for (const lead of leads) {
+    if (leads === void 0 || leads.length === 0) continue;
+    count += leads.length;
+    low = Math.min(low, hitStarts[i] - leads[leads.length - 1]);
+    high = Math.max(high, hitStarts[i] - leads[0]);
+  }
+  low = Math.max(low, from);
+  high = Math.min(high, to2 - 1);
+  if (count === 0 || high < low) return new Int32Array(0);
+  const starts = new Int32Array(count);
+  const sort = count < SORTED_STARTS;
+  count = 0;
+  if (sort) {
+    for (let i = 0; i < hitStarts.length; i++) {
+      for (const lead of hitLeads[i] ?? []) {
+        const start = hitStarts[i] - lead;
+        if (start >= low && start <= high) starts[count++] = start;
+      }
+    }
+    return starts.subarray(0, count).sort();
+  }
+  const marked = new Uint8Array(high - low + 1);
+  for (let i = 0; i < hitStarts.length; i++) {
+    for (const lead of hitLeads[i] ?? []) {
       const start = hitStarts[i] - lead;
-      if (start >= from && start < to2) starts.push(start);
+      if (start >= low && start <= high) marked[start - low] = 1;
     }
   }
-  starts.sort((a, b3) => a - b3);
-  return starts;
+  for (let at2 = 0; at2 < marked.length; at2++) if (marked[at2] === 1) starts[count++] = low + at2;
+  return starts.subarray(0, count);
 }
 function hitsNear(hitStarts, band, chars, lineReach, text) {
   const near = spanAround(text, band.from, band.to, chars, lineReach, lineReach + 1);
@@ -58785,6 +58857,7 @@ function matchAt(rule, text, starts, found) {
   let next = 0;
   for (const start of starts) {
     if (start < next) continue;
+    next = start + 1;
     regex.lastIndex = start;
     const match = regex.exec(text);
     if (match === null) continue;
@@ -58862,6 +58935,9 @@ function allowsPlace(allow, lineText, fragment) {
   if (commit && allow.commits.some((allowed) => commit.startsWith(allowed))) return true;
   return false;
 }
+function isStackOverflow(error2) {
+  return error2 instanceof RangeError && /call stack/i.test(error2.message);
+}
 function matchPath(path) {
   return path.replace(/^(?:\.\.?\/)+/, "");
 }
@@ -58875,6 +58951,8 @@ function createDetector(rules, options2 = {}) {
     rules.flatMap((rule) => rule.requires ? [rule.requires.rule] : [])
   );
   const maxDecodeDepth = options2.maxDecodeDepth ?? 1;
+  const onRuleOverflow = options2.onRuleOverflow;
+  const overflowed = /* @__PURE__ */ new Set();
   const readExtents = rules.map((rule) => rule.reach ? readExtent(rule.reach) : void 0);
   let aroundReported;
   const unboundedRules = rules.flatMap((rule, index) => rule.reach ? [] : [index]);
@@ -58936,10 +59014,10 @@ function createDetector(rules, options2 = {}) {
   }
   function dropShadowedGenericHits(hits) {
     if (hits.every((hit) => !hit.rule.tags.includes("generic"))) return hits;
-    const overlaps = (one, other) => other.start < one.end && one.start < other.end;
-    return hits.filter((hit) => {
+    const others = overlappingHits(hits);
+    return hits.filter((hit, index) => {
       const rank = specificity(hit.rule);
-      return !hits.some((other) => specificity(other.rule) > rank && overlaps(hit, other));
+      return !others[index].some((other) => specificity(other.rule) > rank);
     });
   }
   function matchText(text, path, lines, candidates2, change) {
@@ -58948,15 +59026,21 @@ function createDetector(rules, options2 = {}) {
       const rule = rules[candidate.rule];
       if (!ruleApplies(candidate.rule, path)) continue;
       let found = [];
-      if (change && rule.reach) {
-        const band = affectedBand(change.zone, rule.reach, text);
-        const old = change.base.matches.get(candidate.rule) ?? [];
-        const { before, after } = keptMatches(old, change.zone, band);
-        found = before;
-        matchRule(rule, keywordLength[candidate.rule], text, candidate, lines, found, band);
-        found = withoutOverlaps(found.concat(after));
-      } else {
-        matchRule(rule, keywordLength[candidate.rule], text, candidate, lines, found);
+      try {
+        if (change && rule.reach) {
+          const band = affectedBand(change.zone, rule.reach, text);
+          const old = change.base.matches.get(candidate.rule) ?? [];
+          const { before, after } = keptMatches(old, change.zone, band);
+          found = before;
+          matchRule(rule, keywordLength[candidate.rule], text, candidate, lines, found, band);
+          found = withoutOverlaps(found.concat(after));
+        } else {
+          matchRule(rule, keywordLength[candidate.rule], text, candidate, lines, found);
+        }
+      } catch (error2) {
+        if (!onRuleOverflow || !isStackOverflow(error2)) throw error2;
+        overflowed.add(rule.id);
+        found = [];
       }
       if (found.length > 0) matches.set(candidate.rule, found);
     }
@@ -58986,9 +59070,10 @@ function createDetector(rules, options2 = {}) {
   }
   function withoutRepeats(hits) {
     if (hits.length < 2) return hits;
+    const others = overlappingHits(hits);
     return hits.filter(
-      (hit) => !hits.some(
-        (other) => other !== hit && other.rule.source.file === hit.rule.source.file && (other.secret === hit.secret && other.start < hit.end && hit.start < other.end && ruleOrder.get(other.rule) < ruleOrder.get(hit.rule) || other.rule.provider === hit.rule.provider && other.start <= hit.start && hit.end <= other.end && other.end - other.start > hit.end - hit.start && other.secret.length > hit.secret.length)
+      (hit, index) => !others[index].some(
+        (other) => other.rule.source.file === hit.rule.source.file && (other.secret === hit.secret && other.start < hit.end && hit.start < other.end && ruleOrder.get(other.rule) < ruleOrder.get(hit.rule) || other.rule.provider === hit.rule.provider && other.start <= hit.start && hit.end <= other.end && other.end - other.start > hit.end - hit.start && other.secret.length > hit.secret.length)
       )
     );
   }
@@ -59156,7 +59241,10 @@ function createDetector(rules, options2 = {}) {
       const path = matchPath(fragment.globPath ?? fragment.path);
       if (globalAllow?.paths?.(path)) return [];
       const lines = buildLineIndex(fragment.text);
-      return findingsOf(fragment, lines, scanText(fragment.text, fragment, path, 0, lines));
+      overflowed.clear();
+      const hits = scanText(fragment.text, fragment, path, 0, lines);
+      if (overflowed.size > 0) onRuleOverflow?.(fragment, [...overflowed]);
+      return findingsOf(fragment, lines, hits);
     },
     detectRevision(fragment, base) {
       const path = matchPath(fragment.globPath ?? fragment.path);
@@ -59165,7 +59253,9 @@ function createDetector(rules, options2 = {}) {
         return { findings: [], record: record3 };
       }
       const lines = buildLineIndex(fragment.text);
+      overflowed.clear();
       const { hits, record: record2 } = scanRecorded(fragment.text, fragment, path, lines, base);
+      if (overflowed.size > 0) onRuleOverflow?.(fragment, [...overflowed]);
       return { findings: findingsOf(fragment, lines, hits), record: record2 };
     }
   };
@@ -59333,6 +59423,23 @@ function withoutOverlaps(matches) {
     return true;
   });
 }
+function overlappingHits(hits) {
+  const others = hits.map(() => []);
+  const order = hits.map((_3, index) => index).sort((a, b3) => hits[a].start - hits[b3].start);
+  let open = [];
+  for (const index of order) {
+    const hit = hits[index];
+    open = open.filter((other) => hits[other].end > hit.start);
+    for (const other of open) {
+      if (hits[other].start < hit.end) {
+        others[index].push(hits[other]);
+        others[other].push(hit);
+      }
+    }
+    open.push(index);
+  }
+  return others;
+}
 function specificity(rule) {
   const { tags } = rule;
   if (!tags.includes("generic")) return 3;
@@ -59386,9 +59493,18 @@ function heldInAny(blobs, heldBefore) {
 }
 async function runScan(options2) {
   const started = Date.now();
+  const overflows = [];
   const detector = createDetector(options2.config.rules, {
     globalAllow: options2.config.allow,
-    maxDecodeDepth: options2.config.decodeDepth
+    maxDecodeDepth: options2.config.decodeDepth,
+    onRuleOverflow: (fragment, ruleIds) => {
+      const where = fragment.git?.commit ? ` in ${fragment.git.commit.slice(0, 12)}` : "";
+      overflows.push({
+        path: fragment.path,
+        reason: "rule-overflow",
+        detail: `${ruleIds.join(", ")}${where}`
+      });
+    }
   });
   const revisions = new RevisionCache(REVISION_BUDGET);
   const heldBefore = /* @__PURE__ */ new Map();
@@ -59424,7 +59540,7 @@ async function runScan(options2) {
       source: options2.source,
       scannedFragments,
       scannedBytes,
-      skipped: options2.skipped,
+      skipped: overflows.length > 0 ? [...options2.skipped, ...overflows] : options2.skipped,
       durationMs: Date.now() - started
     }
   };
@@ -59549,6 +59665,7 @@ var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
 import { relative as relative4, resolve as resolve7 } from "node:path";
+init_baseline();
 init_suppression_entry();
 function suppressibleOf(finding) {
   return {
@@ -59588,7 +59705,7 @@ function applySuppressions(findings, suppressions, pathsFrom) {
       continue;
     }
     const baseline = suppressions.baseline;
-    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)))) {
+    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)) || baseline.hashedSecrets !== void 0 && inHashedSecrets(baseline.hashedSecrets, finding))) {
       suppressed.push({ finding, by: "baseline" });
       continue;
     }
@@ -59756,6 +59873,18 @@ async function loadSuppressions(options2) {
   return { ignore, ...baseline ? { baseline } : {} };
 }
 
+// src/cli/gitleaks-config-notice.ts
+import { relative as relative6, resolve as resolve9 } from "node:path";
+init_escape_controls();
+var GITLEAKS_CONFIG = ".gitleaks.toml";
+function gitleaksConfigNotice(cwd, scanRoot) {
+  const found = findUp(resolve9(cwd, scanRoot), [GITLEAKS_CONFIG], true);
+  if (found === void 0) return void 0;
+  const shown2 = escapeControls(relative6(cwd, found) || found);
+  return `keywarden: note: ${shown2} is gitleaks' config and is not read (its rules and allowlists do not apply); convert it with: keywarden import gitleaks ${shown2}
+`;
+}
+
 // src/cli/verify-if-asked.ts
 async function verifyIfAsked(context, rules, options2, quiet, findings) {
   if (!options2.enabled) return [...findings];
@@ -59779,10 +59908,10 @@ async function checkVerifyEnvironment(context, options2) {
 // src/cli/execute-scan.ts
 var FROM_REPOSITORY_TOP = /* @__PURE__ */ new Set(["sarif", "github"]);
 function fromRepositoryTop(findings, cwd, scanRoot, format) {
-  const top = repositoryTop(resolve10(cwd, scanRoot));
+  const top = repositoryTop(resolve11(cwd, scanRoot));
   if (top === void 0) return [...findings];
   return findings.map((finding) => {
-    const path = resolve10(cwd, finding.path);
+    const path = resolve11(cwd, finding.path);
     const inside = pathInside(top, path);
     if (inside !== void 0)
       return inside === finding.path ? finding : { ...finding, path: inside };
@@ -59806,10 +59935,17 @@ async function executeScan(context, request2) {
   if (!config2.rules.some((rule) => rule.report)) {
     const file = config2.configFile;
     io2.stderr.write(
-      `keywarden: warning: ${file ? relative6(io2.cwd, file) || file : "the config"} leaves no rule to scan with (useDefault: false and no rules of its own, or every rule disabled): nothing can be found
+      `keywarden: warning: ${file ? relative7(io2.cwd, file) || file : "the config"} leaves no rule to scan with (useDefault: false and no rules of its own, or every rule disabled): nothing can be found
 `
     );
   }
+  const writeGitleaksNotice = () => {
+    if (config2.configFile !== void 0 || request2.configText !== void 0 || options2.quiet)
+      return;
+    const notice = gitleaksConfigNotice(io2.cwd, request2.scanRoot);
+    if (notice) io2.stderr.write(notice);
+  };
+  if (request2.source !== "staged") writeGitleaksNotice();
   const suppressions = request2.suppressions ?? await loadSuppressions({
     cwd: io2.cwd,
     scanRoot: request2.scanRoot,
@@ -59859,21 +59995,28 @@ async function executeScan(context, request2) {
 `
     );
   }
+  const unread = listSkipped(io2, result2.summary.skipped, options2);
+  context.exitCode = failOnExitCode(findings, options2.verify);
+  if (request2.source === "staged" && findings.length > 0) writeGitleaksNotice();
+  if (context.exitCode === 1) await request2.onFindings?.(findings, context);
+  if (sayIncomplete(io2, unread)) context.exitCode = 2;
+  return { findings, allowedInline: inline.allowed, summary: result2.summary, config: config2 };
+}
+function listSkipped(io2, skipped, options2) {
   const unread = skipped.filter((s) => UNREAD_REASONS.has(s.reason));
   for (const line of describeSkips(options2.quiet ? unread : skipped, options2.verbose)) {
     io2.stderr.write(`${line}
 `);
   }
-  context.exitCode = failOnExitCode(findings, options2.verify);
-  if (context.exitCode === 1) await request2.onFindings?.(findings, context);
-  if (unread.length > 0) {
-    io2.stderr.write(
-      `keywarden: incomplete scan: ${describeUnread(unread)} (listed above); exit code 2
+  return unread;
+}
+function sayIncomplete(io2, unread) {
+  if (unread.length === 0) return false;
+  io2.stderr.write(
+    `keywarden: incomplete scan: ${describeUnread(unread)} (listed above); exit code 2
 `
-    );
-    context.exitCode = 2;
-  }
-  return { findings, allowedInline: inline.allowed, summary: result2.summary, config: config2 };
+  );
+  return true;
 }
 function shouldColor(io2, color, output) {
   return color ?? (io2.stdout.isTTY && !output && !io2.env.NO_COLOR);
@@ -59890,7 +60033,7 @@ function writeReport(context, output, report, what = "report") {
     context.io.stdout.write(report);
     return;
   }
-  const path = resolve10(context.io.cwd, output);
+  const path = resolve11(context.io.cwd, output);
   try {
     makeFolders(context.io.cwd, dirname7(output));
     writeFileSync(path, report);
@@ -60197,11 +60340,11 @@ var CatFileBatch = class {
     child2.stdin.write(`${names.join("\n")}
 `);
     if (child2.stdin.writableLength < this.options.aheadBytes) return;
-    await new Promise((resolve14) => {
+    await new Promise((resolve15) => {
       const done = () => {
         child2.stdin.off("drain", done);
         child2.off("close", done);
-        resolve14();
+        resolve15();
       };
       child2.stdin.on("drain", done);
       child2.once("close", done);
@@ -60849,7 +60992,7 @@ async function scanChange(input) {
 }
 
 // src/action/trusted-config.ts
-import { isAbsolute as isAbsolute3, posix, relative as relative7, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute3, posix, relative as relative8, resolve as resolve12 } from "node:path";
 init_errors();
 var IGNORE_FILES = [IGNORE_FILE_NAME, GITLEAKS_IGNORE_FILE_NAME];
 var MAX_LINKS = 5;
@@ -60886,8 +61029,8 @@ function toPosix2(path) {
 }
 async function readTrustedConfig(options2) {
   const { commit, configInput } = options2;
-  const configOnDisk = configInput !== void 0 ? resolve11(options2.cwd, configInput) : void 0;
-  const inRepo = configOnDisk !== void 0 ? relative7(options2.root, configOnDisk) : void 0;
+  const configOnDisk = configInput !== void 0 ? resolve12(options2.cwd, configInput) : void 0;
+  const inRepo = configOnDisk !== void 0 ? relative8(options2.root, configOnDisk) : void 0;
   const outsideRepo = inRepo !== void 0 && (inRepo.startsWith("..") || isAbsolute3(inRepo));
   if (commit === void 0) {
     return {
@@ -60982,7 +61125,7 @@ function writeSarif(io2, file, findings, summary, github, resolved) {
       ...resolved.branch ? { branch: resolved.branch } : {}
     }
   });
-  const path = resolve13(io2.cwd, file);
+  const path = resolve14(io2.cwd, file);
   try {
     makeFoldersAt(dirname9(path));
     writeFileSync2(path, sarif);
@@ -61017,7 +61160,7 @@ async function revokeIfAsked(inputs, findings, rules, root, io2, notes) {
     prompt: { write: (text) => notes.push(text.trim()) },
     userAgent: userAgent()
   });
-  notes.push(`revocation audit log: ${relative8(io2.cwd, run.auditLog) || run.auditLog}`);
+  notes.push(`revocation audit log: ${relative9(io2.cwd, run.auditLog) || run.auditLog}`);
   return run.findings;
 }
 async function runSteps(io2) {
