@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { relative, resolve } from "node:path";
 import { toPosix } from "../posix-path.js";
 import type { Finding } from "../types.js";
-import { type Baseline, inHashedSecrets } from "./baseline.js";
+// Types only: baseline.ts holds the schemas, loaded only when a baseline is given.
+import type { Baseline } from "./baseline.js";
 import type { IgnoreFileEntry } from "./ignore-file.js";
 import {
   entryMatches,
@@ -99,6 +101,18 @@ export function applySuppressions(
     suppressed,
     unused: suppressions.ignore.filter((entry) => !used.has(entry)),
   };
+}
+
+/**
+ * Whether a detect-secrets baseline holds this finding's secret in its file. detect-secrets
+ * ties a secret to its file, not its line, as a baseline of later scans does.
+ */
+function inHashedSecrets(
+  hashed: ReadonlyMap<string, ReadonlySet<string>>,
+  finding: { readonly path: string; readonly secret: string },
+): boolean {
+  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
+  return inFile?.has(createHash("sha1").update(finding.secret).digest("hex")) === true;
 }
 
 /** One line per unused entry, for stderr: where it is, what it says, and why it was kept. */

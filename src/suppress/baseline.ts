@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { ConfigError } from "../errors.js";
 import type { Finding } from "../types.js";
 import * as z from "../zod-mini.js";
@@ -34,18 +33,6 @@ export interface Baseline {
    * detect-secrets records them (`hashed_secret`). Absent for other baselines.
    */
   readonly hashedSecrets?: ReadonlyMap<string, ReadonlySet<string>>;
-}
-
-/**
- * Whether a detect-secrets baseline holds this finding's secret in its file. detect-secrets
- * ties a secret to its file, not its line, as a baseline of later scans does.
- */
-export function inHashedSecrets(
-  hashed: ReadonlyMap<string, ReadonlySet<string>>,
-  finding: { readonly path: string; readonly secret: string },
-): boolean {
-  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
-  return inFile?.has(createHash("sha1").update(finding.secret).digest("hex")) === true;
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
