@@ -21293,14 +21293,8 @@ __export(baseline_exports, {
   BASELINE_FILE_NAME: () => BASELINE_FILE_NAME,
   BASELINE_VERSION: () => BASELINE_VERSION,
   createBaseline: () => createBaseline,
-  inHashedSecrets: () => inHashedSecrets,
   parseBaseline: () => parseBaseline
 });
-import { createHash as createHash2 } from "node:crypto";
-function inHashedSecrets(hashed, finding) {
-  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
-  return inFile?.has(createHash2("sha1").update(finding.secret).digest("hex")) === true;
-}
 function compareEntries(a, b3) {
   const text = (x3, y2) => (x3 ?? "") < (y2 ?? "") ? -1 : (x3 ?? "") > (y2 ?? "") ? 1 : 0;
   return text(a.path, b3.path) || a.line - b3.line || text(a.ruleId, b3.ruleId) || text(a.fingerprint, b3.fingerprint) || text(a.commit, b3.commit);
@@ -59664,8 +59658,8 @@ var FORMAT_NAMES = Object.keys(REPORTERS).filter(
 var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
+import { createHash as createHash2 } from "node:crypto";
 import { relative as relative4, resolve as resolve7 } from "node:path";
-init_baseline();
 init_suppression_entry();
 function suppressibleOf(finding) {
   return {
@@ -59716,6 +59710,10 @@ function applySuppressions(findings, suppressions, pathsFrom) {
     suppressed,
     unused: suppressions.ignore.filter((entry) => !used.has(entry))
   };
+}
+function inHashedSecrets(hashed, finding) {
+  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
+  return inFile?.has(createHash2("sha1").update(finding.secret).digest("hex")) === true;
 }
 function describeUnusedEntries(unused) {
   return unused.map(
