@@ -20,7 +20,7 @@ import { compileRules } from "../../src/config/compile-rules.js";
 import { expandExample, expandTemplate } from "../../src/config/example-template.js";
 import { readBuiltinRuleSources } from "../../src/config/read-rule-files.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { BIN, runCli } from "../helpers/run-cli.js";
+import { BIN, nobodyEnv, runCli } from "../helpers/run-cli.js";
 
 interface JsonReport {
   version: number;
@@ -474,15 +474,7 @@ describe("keywarden scan", () => {
       mkdirSync(join(dir, "private"));
       mkdirSync(join(dir, "cache"));
       mkdirSync(join(dir, "locked"));
-      // Root reads any folder: the scan then runs as nobody, for whom the modes hold.
-      const asRoot = process.getuid?.() === 0;
-      if (asRoot) chmodSync(dir, 0o755);
-      const env = asRoot
-        ? {
-            NODE_OPTIONS:
-              "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
-          }
-        : {};
+      const env = nobodyEnv(dir, 0o755);
       chmodSync(join(dir, "private"), 0);
       chmodSync(join(dir, "cache"), 0);
       chmodSync(join(dir, "locked"), 0);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { chmodSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -70,4 +71,16 @@ export function runNode(
     child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
+}
+
+/**
+ * The environment that runs the CLI as nobody when the tests run as root, for whom a folder's
+ * mode holds (root reads any folder); `dir` gets `mode` so that nobody can work in it.
+ */
+export function nobodyEnv(dir: string, mode: number): Record<string, string> {
+  if (process.getuid?.() !== 0) return {};
+  chmodSync(dir, mode);
+  return {
+    NODE_OPTIONS: "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
+  };
 }

@@ -5,7 +5,7 @@ import { expandTemplate } from "../../src/config/example-template.js";
 import type { ReportFinding } from "../../src/types.js";
 import { awsStandIn, newAwsKeyPair } from "../helpers/aws-stand-in.js";
 import { makeTempDir } from "../helpers/git-repo.js";
-import { type RunCliOptions, runCli } from "../helpers/run-cli.js";
+import { nobodyEnv, type RunCliOptions, runCli } from "../helpers/run-cli.js";
 import { standIn } from "../helpers/stand-in.js";
 import type { StandInServer } from "../helpers/stand-in-server.js";
 import { type Keys, PROVIDER_CASES, type ProviderCase } from "./provider-cases.js";
@@ -482,14 +482,7 @@ describe("keywarden revoke (CLI)", () => {
       join(dir, "private", "a.env"),
       `GITHUB_TOKEN=${expandTemplate("ghp_{{alnum:36}}")}\n`,
     );
-    // Root reads any folder: the command then runs as nobody, for whom the mode holds.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) chmodSync(dir, 0o777);
-    const env = asRoot
-      ? {
-          NODE_OPTIONS: "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
-        }
-      : {};
+    const env = nobodyEnv(dir, 0o777);
     chmodSync(join(dir, "private"), 0);
     try {
       const result = await runCli(["revoke", "--dry-run"], { cwd: dir, env });

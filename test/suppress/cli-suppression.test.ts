@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/config/example-template.js";
 import { makeTempDir, makeTempRepo } from "../helpers/git-repo.js";
-import { runCli } from "../helpers/run-cli.js";
+import { nobodyEnv, runCli } from "../helpers/run-cli.js";
 
 interface JsonReport {
   findings: { ruleId: string; path: string; line: number; fingerprint: string; commit?: string }[];
@@ -273,14 +273,7 @@ describe("keywarden baseline", () => {
     writeFileSync(join(dir, "a.env"), `TOKEN=${githubToken()}\n`);
     mkdirSync(join(dir, "private"));
     writeFileSync(join(dir, "private", "b.env"), `TOKEN=${githubToken()}\n`);
-    // Root reads any folder: the command then runs as nobody, for whom the mode holds.
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) chmodSync(dir, 0o777);
-    const env = asRoot
-      ? {
-          NODE_OPTIONS: "--import=data:text/javascript,process.setgid(65534);process.setuid(65534)",
-        }
-      : {};
+    const env = nobodyEnv(dir, 0o777);
     chmodSync(join(dir, "private"), 0);
     try {
       const created = await runCli(["baseline", "create"], { cwd: dir, env });
