@@ -89,7 +89,14 @@ export function applySuppressions(
       baseline &&
       (baseline.fingerprints.has(finding.fingerprint) ||
         baseline.locations.some((entry) => entryMatches(entry, target, true)) ||
-        (baseline.hashedSecrets !== undefined && inHashedSecrets(baseline.hashedSecrets, finding)))
+        (baseline.hashedSecrets !== undefined &&
+          inHashedSecrets(baseline.hashedSecrets, {
+            path:
+              baseline.folder !== undefined && pathsFrom !== undefined
+                ? toPosix(relative(baseline.folder, resolve(pathsFrom, finding.path)))
+                : finding.path,
+            secret: finding.secret,
+          })))
     ) {
       suppressed.push({ finding, by: "baseline" });
       continue;

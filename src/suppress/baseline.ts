@@ -33,6 +33,8 @@ export interface Baseline {
    * detect-secrets records them (`hashed_secret`). Absent for other baselines.
    */
   readonly hashedSecrets?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The baseline file's folder: detect-secrets writes its paths from where it ran, there. */
+  readonly folder?: string;
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {

@@ -122,7 +122,7 @@ export async function loadSuppressions(options: LoadSuppressionsOptions): Promis
     const text = readSuppressionFile(baselinePath, options.baselineFile, true, "baseline")!;
     // The baseline parser brings its schema library: loaded only when a baseline is given.
     const { parseBaseline } = await import("./baseline.js");
-    baseline = parseBaseline(text, options.baselineFile);
+    baseline = { ...parseBaseline(text, options.baselineFile), folder: dirname(baselinePath) };
   }
   return { ignore, ...(baseline ? { baseline } : {}) };
 }

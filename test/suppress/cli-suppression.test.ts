@@ -254,6 +254,14 @@ describe("keywarden baseline", () => {
         .findings.map((f) => `${f.path}:${f.line}`)
         .sort(),
     ).toEqual(["config/app.env:2", "copy.env:1"]);
+    // Its paths are read from its own folder, wherever the scan runs from.
+    const fromSub = await runCli(
+      ["scan", ".", "-f", "json", "--baseline", "../.secrets.baseline"],
+      { cwd: join(dir, "config") },
+    );
+    expect(parseReport(fromSub.stdout).findings.map((f) => `${f.path}:${f.line}`)).toEqual([
+      "app.env:2",
+    ]);
   });
 
   it("a missing or broken baseline is one clear error, exit 2", async () => {
