@@ -59699,7 +59699,10 @@ function applySuppressions(findings, suppressions, pathsFrom) {
       continue;
     }
     const baseline = suppressions.baseline;
-    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)) || baseline.hashedSecrets !== void 0 && inHashedSecrets(baseline.hashedSecrets, finding))) {
+    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)) || baseline.hashedSecrets !== void 0 && inHashedSecrets(baseline.hashedSecrets, {
+      path: baseline.folder !== void 0 && pathsFrom !== void 0 ? toPosix(relative4(baseline.folder, resolve7(pathsFrom, finding.path))) : finding.path,
+      secret: finding.secret
+    }))) {
       suppressed.push({ finding, by: "baseline" });
       continue;
     }
@@ -59866,7 +59869,7 @@ async function loadSuppressions(options2) {
     const baselinePath = resolve8(options2.cwd, options2.baselineFile);
     const text = readSuppressionFile(baselinePath, options2.baselineFile, true, "baseline");
     const { parseBaseline: parseBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
-    baseline = parseBaseline2(text, options2.baselineFile);
+    baseline = { ...parseBaseline2(text, options2.baselineFile), folder: dirname5(baselinePath) };
   }
   return { ignore, ...baseline ? { baseline } : {} };
 }
