@@ -1,9 +1,4 @@
-import { createRequire } from "node:module";
-
-// node:crypto is loaded on the first finding, not at start: most pre-commit runs find nothing,
-// and loading it is about 3 ms of the hook's time.
-const require = createRequire(import.meta.url);
-let crypto: typeof import("node:crypto") | undefined;
+import { hexDigest } from "../lazy-crypto.js";
 
 /**
  * Content fingerprint of a finding: rule id + secret, so it survives line moves, rebases and
@@ -11,14 +6,7 @@ let crypto: typeof import("node:crypto") | undefined;
  * with any unsalted hash, a weak password can be guessed by hashing candidates (README says so).
  */
 export function fingerprint(ruleId: string, secret: string): string {
-  crypto ??= require("node:crypto") as typeof import("node:crypto");
-  return crypto
-    .createHash("sha256")
-    .update(ruleId)
-    .update("\0")
-    .update(sameAcrossLayouts(secret))
-    .digest("hex")
-    .slice(0, 32);
+  return hexDigest("sha256", ruleId, "\0", sameAcrossLayouts(secret)).slice(0, 32);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { relative, resolve } from "node:path";
+import { hexDigest } from "../lazy-crypto.js";
 import { toPosix } from "../posix-path.js";
 import type { Finding } from "../types.js";
 // Types only: baseline.ts holds the schemas, loaded only when a baseline is given.
@@ -119,7 +119,7 @@ function inHashedSecrets(
   finding: { readonly path: string; readonly secret: string },
 ): boolean {
   const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
-  return inFile?.has(createHash("sha1").update(finding.secret).digest("hex")) === true;
+  return inFile?.has(hexDigest("sha1", finding.secret)) === true;
 }
 
 /** One line per unused entry, for stderr: where it is, what it says, and why it was kept. */

@@ -25,6 +25,8 @@ function yargsOutputs(meta: CliMetafile): string[] {
 interface Run extends CliResult {
   /** File names of the modules of dist/cli the process loaded. */
   readonly loaded: readonly string[];
+  /** Node's own modules the process loaded (`crypto`, `child_process`, ...). */
+  readonly builtins: readonly string[];
 }
 
 /**
@@ -34,7 +36,9 @@ interface Run extends CliResult {
 async function runListingModules(args: readonly string[], cwd: string): Promise<Run> {
   const dir = makeTempDir("keywarden-loads-");
   const log = join(dir, "loaded.txt");
+  const builtinsLog = join(dir, "builtins.txt");
   writeFileSync(log, "");
+  writeFileSync(builtinsLog, "");
   writeFileSync(
     join(dir, "hooks.mjs"),
     `import { appendFileSync } from "node:fs";
@@ -48,8 +52,10 @@ export async function load(url, context, nextLoad) {
   );
   writeFileSync(
     join(dir, "register.mjs"),
-    `import { register } from "node:module";
+    `import { writeFileSync } from "node:fs";
+import { register } from "node:module";
 register(new URL("./hooks.mjs", import.meta.url), { data: { log: ${JSON.stringify(log)} } });
+process.on("exit", () => writeFileSync(${JSON.stringify(builtinsLog)}, process.moduleLoadList.join("\\n")));
 `,
   );
   const result = await runCli(args, {
@@ -61,7 +67,10 @@ register(new URL("./hooks.mjs", import.meta.url), { data: { log: ${JSON.stringif
     .split("\n")
     .filter((url) => url.startsWith("file:") && new URL(url).pathname.startsWith(distCli))
     .map((url) => basename(new URL(url).pathname));
-  return { ...result, loaded };
+  const builtins = readFileSync(builtinsLog, "utf8")
+    .split("\n")
+    .flatMap((entry) => /^NativeModule ([\w/]+)$/.exec(entry)?.slice(1) ?? []);
+  return { ...result, loaded, builtins };
 }
 
 /**
@@ -214,6 +223,15 @@ describe("keywarden staged without yargs", () => {
     expect(clean.exitCode).toBe(0);
     // The entry is one line re-exporting from the merged module, which holds the rest.
     expect([...new Set(clean.loaded)].sort()).toEqual(["hook-path.js", "main.js"]);
+    // Hashing waits for something to hash: a clean commit loads no node:crypto.
+    expect(clean.builtins).toContain("child_process");
+    expect(clean.builtins).not.toContain("crypto");
+    const blocked = await runListingModules(
+      ["staged"],
+      repoWithStaged(`LLAMA_API_KEY=${key()}`).dir,
+    );
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.builtins).toContain("crypto");
     expect(readFileSync(join(REPO_ROOT, "dist/cli/main.js"), "utf8")).toMatch(
       /^export \{[^}]+\} from "\.\/chunks\/hook-path\.js";\n$/,
     );
