@@ -11,7 +11,7 @@
 //            beside the start-up time of a bare `node`.
 // Each figure is the median of --runs runs (default 5). Needs `npm run build` first.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -268,6 +268,10 @@ async function generateRepository(dir, commitCount, expandTemplate) {
   return { planted };
 }
 
+function mbPerSecond(mb, ms) {
+  return (mb / (ms / 1000)).toFixed(0);
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -289,6 +293,28 @@ function timeRun(command, commandArgs, cwd, okCodes = [0]) {
     );
   }
   return { ms, stdout: result.stdout.toString("utf8") };
+}
+
+/**
+ * The most memory (resident set, MB) `keywarden history` takes on the repository, from one more
+ * run than the timed ones: a preload module reads the process's own peak as it exits.
+ */
+function historyPeakMb(repo, work) {
+  const preload = join(work, "peak-rss.mjs");
+  const out = join(work, "peak-rss.txt");
+  writeFileSync(
+    preload,
+    `import { writeFileSync } from "node:fs";
+process.on("exit", () => writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));
+`,
+  );
+  timeRun(
+    process.execPath,
+    ["--import", pathToFileURL(preload).href, bin, "history", "--format", "json", "--quiet"],
+    repo,
+    [0, 1],
+  );
+  return Number(readFileSync(out, "utf8")) / 1024;
 }
 
 function timeFloor(repo) {
@@ -410,6 +436,7 @@ async function main() {
       keywardenMs: Math.round(median(history)),
       sourceOnlyMs: Math.round(median(sourceOnly)),
       ratio: Number((median(history) / median(floor)).toFixed(2)),
+      peakMb: Math.round(historyPeakMb(historyRepo, work)),
     };
 
     const stagedRepo = join(work, "staged");
@@ -445,7 +472,8 @@ async function main() {
       `history (${h.repo}): ${h.commits} commits, ${h.blobs} blobs, ${h.mb.toFixed(1)} MB of blobs, ${h.findings} findings`,
       `  git cat-file --batch-all-objects --batch (floor)  median ${h.floorMs} ms`,
       `  the same, read through a pipe by node -e          median ${h.floorIntoNodeMs} ms  (${(h.floorIntoNodeMs / h.floorMs).toFixed(2)}x the floor)`,
-      `  keywarden history                                 median ${h.keywardenMs} ms  (${h.ratio}x the floor; goal <= 1.5x)`,
+      `  keywarden history                                 median ${h.keywardenMs} ms  (${h.ratio}x the floor; goal <= 1.5x; ${mbPerSecond(h.mb, h.keywardenMs)} MB/s of blobs)`,
+      `  keywarden history, most memory taken              ${h.peakMb} MB resident`,
       `  history source alone (git + reading, no rules)    median ${h.sourceOnlyMs} ms  (${(h.sourceOnlyMs / h.floorMs).toFixed(2)}x the floor)`,
       `staged (${s.files} files, ${s.addedLines} added lines)`,
       `  keywarden staged                                  median ${s.medianMs} ms  (goal < 150 ms)`,
