@@ -55,9 +55,16 @@ export function describeUnread(unread: readonly SkipNotice[]): string {
 const EXAMPLES_PER_REASON = 5;
 
 /**
+ * Files listed per reason when their content went unread, before the rest is a count: a scan
+ * that missed content says what it missed, but a partial clone of a large history misses
+ * thousands of blobs, and a closing line under thousands of lines goes unseen.
+ */
+const MOST_UNREAD_LISTED = 100;
+
+/**
  * Skip notices for stderr: one line per skipped file with --verbose, otherwise a count per
- * reason with a few examples. Files that could not be read are always listed in full: a scan
- * that missed content must say exactly what it missed.
+ * reason with a few examples. Files whose content went unread (and those over the size limit)
+ * are listed up to a hundred; --verbose and the JSON report's `summary.skipped` name all.
  */
 export function describeSkips(skipped: readonly SkipNotice[], verbose: boolean): string[] {
   const byReason = new Map<SkipNotice["reason"], SkipNotice[]>();
@@ -68,8 +75,10 @@ export function describeSkips(skipped: readonly SkipNotice[], verbose: boolean):
   }
   const lines: string[] = [];
   for (const [reason, notices] of byReason) {
-    const listAll = verbose || UNREAD_REASONS.has(reason) || reason === "too-large";
-    const shown = listAll ? notices : notices.slice(0, EXAMPLES_PER_REASON);
+    const listedLong = UNREAD_REASONS.has(reason) || reason === "too-large";
+    const shown = verbose
+      ? notices
+      : notices.slice(0, listedLong ? MOST_UNREAD_LISTED : EXAMPLES_PER_REASON);
     lines.push(headOf(reason, notices.length));
     // Paths come from the scanned tree: escaped, so a name cannot drive the terminal.
     for (const notice of shown)
@@ -77,7 +86,9 @@ export function describeSkips(skipped: readonly SkipNotice[], verbose: boolean):
         `  ${escapeControls(notice.path)}${notice.detail ? ` (${escapeControls(notice.detail)})` : ""}`,
       );
     if (shown.length < notices.length)
-      lines.push(`  … and ${notices.length - shown.length} more (--verbose lists them)`);
+      lines.push(
+        `  … and ${notices.length - shown.length} more (--verbose lists them, as the JSON report does)`,
+      );
   }
   return lines;
 }

@@ -338,6 +338,27 @@ describe("keywarden history", () => {
     expect(stderr).toMatch(/incomplete scan: 1 file or object could not be read/);
   });
 
+  it("lists the first hundred missing blobs on stderr and counts the rest, which --verbose and the report name", async () => {
+    const repo = makeTempRepo();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 130; i++) files[`lost/${String(i).padStart(3, "0")}.txt`] = `lost ${i}\n`;
+    repo.commit("one", files);
+    for (const path of Object.keys(files)) {
+      const sha = repo.git("rev-parse", `HEAD:${path}`);
+      rmSync(join(repo.dir, ".git", "objects", sha.slice(0, 2), sha.slice(2)));
+    }
+    const { exitCode, report, stderr } = await historyJson(repo.dir);
+    expect(exitCode).toBe(2);
+    expect(report!.summary.skipped.filter((s) => s.reason === "missing-object")).toHaveLength(130);
+    const listed = stderr.split("\n").filter((line) => /^ {2}lost\/\d{3}\.txt /.test(line));
+    expect(listed).toHaveLength(100);
+    expect(stderr).toContain("  … and 30 more (--verbose lists them, as the JSON report does)\n");
+    expect(stderr).toMatch(/incomplete scan: 130 files or objects could not be read/);
+    const verbose = await historyJson(repo.dir, "--verbose");
+    expect(verbose.stderr.split("\n").filter((line) => /^ {2}lost\//.test(line))).toHaveLength(130);
+    expect(verbose.stderr).not.toContain("more (--verbose");
+  });
+
   it("with --range, lists a commit git cannot diff for a missing object and reads on past it", async () => {
     const [first, beside, after] = [plantedKey(), plantedKey(), plantedKey()];
     const repo = makeTempRepo();
