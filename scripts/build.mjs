@@ -50,10 +50,11 @@ async function buildRules() {
         import { ruleScope } from "./src/config/pattern-scope.ts";
         import { storeScope } from "./src/config/pattern-scope-store.ts";
         import { globSources } from "./src/config/config-globs.ts";
+        import { splitRuleDetails } from "./src/config/rule-details.ts";
         export function bundleRules() {
           const sources = readBuiltinRuleSources();
           compileRules(sources);
-          return sources.map(({ raw, source }) => {
+          return splitRuleDetails(sources.map(({ raw, source }) => {
             const globs = [
               ...(raw.paths?.include ?? []),
               ...(raw.paths?.exclude ?? []),
@@ -65,7 +66,7 @@ async function buildRules() {
               scope: storeScope(ruleScope(raw)),
               ...(globs.length > 0 ? { globs: globSources(globs) } : {}),
             };
-          });
+          }));
         }`,
       resolveDir: root,
       loader: "ts",
@@ -74,12 +75,20 @@ async function buildRules() {
   });
   try {
     const { bundleRules } = await import(pathToFileURL(entry).href);
-    const staged = join(dist, `rules.json.${process.pid}`);
-    writeFileSync(staged, JSON.stringify(bundleRules()));
-    renameSync(staged, join(dist, "rules.json"));
+    const { lean, details } = bundleRules();
+    // Detail first: a CLI that reads the new rules.json finds the details it names.
+    writeAtomically(join(dist, "rules-detail.json"), JSON.stringify(details));
+    writeAtomically(join(dist, "rules.json"), JSON.stringify(lean));
   } finally {
     rmSync(entry, { force: true });
   }
+}
+
+/** Writes beside the file and renames it in, so a CLI started meanwhile never reads half of it. */
+function writeAtomically(file, text) {
+  const staged = `${file}.${process.pid}`;
+  writeFileSync(staged, text);
+  renameSync(staged, file);
 }
 
 mkdirSync(dist, { recursive: true });

@@ -5,6 +5,7 @@ import { ConfigError } from "../errors.js";
 import { type CompiledRule, compileRules } from "./compile-rules.js";
 import { usePrebuiltGlobs } from "./config-globs.js";
 import { restoreScope, type StoredScope } from "./pattern-scope-store.js";
+import { type RuleDetails, withLazyDetails } from "./rule-details.js";
 import type { RawRule } from "./rule-schema.js";
 
 /**
@@ -30,7 +31,8 @@ let builtinRules: Promise<readonly CompiledRule[]> | undefined;
 
 /**
  * Built-in rules, compiled. The build precompiles rules/*.yaml into dist/rules.json (validated
- * raw rules) so start-up parses JSON, not YAML, and loads no schema library; from a source
+ * raw rules, their details apart: see rule-details.ts) so start-up parses JSON, not YAML, and
+ * loads no schema library; from a source
  * checkout without a build, the YAML is read directly. Compiled once per process: the scan,
  * verify and revoke stages of one run all ask for them.
  */
@@ -50,9 +52,16 @@ async function compileBuiltinRules(): Promise<readonly CompiledRule[]> {
       globs?: Record<string, string>;
     }[];
     for (const { globs } of sources) if (globs) usePrebuiltGlobs(globs);
+    let details: Record<string, RuleDetails> | undefined;
+    const loadDetails = () => {
+      details ??= JSON.parse(
+        readFileSync(join(root, "dist", "rules-detail.json"), "utf8"),
+      ) as Record<string, RuleDetails>;
+      return details;
+    };
     return compileRules(
       sources.map(({ raw, file, scope }) => ({
-        raw,
+        raw: withLazyDetails(raw, loadDetails),
         source: { file, builtin: true },
         scope: restoreScope(scope),
       })),

@@ -1,0 +1,50 @@
+import type { RawRule } from "./rule-schema.js";
+
+/**
+ * The built-in rules' fields no scan reads: a rule's examples, description and its verify and
+ * revoke settings, about half of dist/rules.json. The build writes them to a file of their own
+ * (dist/rules-detail.json), read on first use, so the pre-commit hook parses only what it runs.
+ */
+export const DETAIL_FIELDS = ["examples", "description", "verify", "revoke"] as const;
+
+type DetailField = (typeof DETAIL_FIELDS)[number];
+export type RuleDetails = Partial<Pick<RawRule, DetailField>>;
+
+/** A built-in rule as stored: its raw rule without the detail fields, and what the build adds. */
+export interface StoredRule {
+  readonly raw: RawRule;
+}
+
+/** Splits the built rules in two: the lean records, and each rule's details by its id. */
+export function splitRuleDetails<T extends StoredRule>(
+  rules: readonly T[],
+): { lean: T[]; details: Record<string, RuleDetails> } {
+  const details: Record<string, RuleDetails> = {};
+  const lean = rules.map((rule) => {
+    const raw: Record<string, unknown> = { ...rule.raw };
+    const own: Record<string, unknown> = {};
+    for (const field of DETAIL_FIELDS) {
+      if (raw[field] !== undefined) own[field] = raw[field];
+      delete raw[field];
+    }
+    details[rule.raw.id] = own as RuleDetails;
+    return { ...rule, raw: raw as unknown as RawRule };
+  });
+  return { lean, details };
+}
+
+/**
+ * Gives a lean rule its detail fields back as getters that read the details when first asked
+ * for (`load` reads them once for every rule). They are enumerable, so a copy or JSON of the
+ * rule holds them as before.
+ */
+export function withLazyDetails(raw: RawRule, load: () => Record<string, RuleDetails>): RawRule {
+  for (const field of DETAIL_FIELDS) {
+    Object.defineProperty(raw, field, {
+      get: () => load()[raw.id]?.[field],
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return raw;
+}
