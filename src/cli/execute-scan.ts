@@ -196,12 +196,13 @@ export async function executeScan(
     findings.length === 0 &&
     (options.quiet || request.source === "staged");
   if (!silent) writeReport(context, options.output, report);
-  // A report written to a file leaves the terminal blank: one line says what it holds, as
-  // gitleaks' "leaks found" does.
-  if (options.output && options.output !== STANDARD_OUTPUT && !options.quiet) {
-    io.stderr.write(
-      `keywarden: ${scanHeadline(reported, result.summary)} Report written to ${escapeControls(options.output)}.\n`,
-    );
+  // A report written to a file leaves the terminal blank, and JSON lines hold findings alone:
+  // one line on stderr says what the scan found, as gitleaks' "leaks found" does. (The hook
+  // says it in its own words when it blocks a commit.)
+  const toFile = options.output !== undefined && options.output !== STANDARD_OUTPUT;
+  if (!options.quiet && (toFile || (options.format === "jsonl" && request.source !== "staged"))) {
+    const where = toFile ? ` Report written to ${escapeControls(options.output!)}.` : "";
+    io.stderr.write(`keywarden: ${scanHeadline(reported, result.summary)}${where}\n`);
   }
 
   // The summary's list: the source's notices and those of the scan itself (rule-overflow).

@@ -83,7 +83,10 @@ const PEER_OPTIONS: Readonly<Record<string, { readonly option: string; readonly 
     hint: "trufflehog's; in keywarden: --verify --only-live",
   },
   results: { option: "only-live", hint: "trufflehog's; in keywarden: --verify --only-live" },
-  json: { option: "format", hint: "trufflehog's; in keywarden: --format json" },
+  json: {
+    option: "format",
+    hint: "trufflehog's; in keywarden: --format jsonl, one finding per line",
+  },
 };
 
 /** What a peer scanner's option is in keywarden, when the command has that option. */

@@ -9,6 +9,7 @@ import { formatText } from "./text.js";
 export const REPORTERS: Readonly<Record<string, () => Promise<Reporter>>> = {
   text: async () => formatText,
   json: async () => formatJson,
+  jsonl: async () => (await import("./jsonl.js")).formatJsonLines,
   sarif: async () => (await import("./sarif.js")).formatSarif,
   junit: async () => (await import("./junit.js")).formatJunit,
   csv: async () => (await import("./csv.js")).formatCsv,

@@ -67,7 +67,7 @@ describe("an unknown option", () => {
       ],
       [
         ["history", "--json"],
-        "Unknown argument: --json (trufflehog's; in keywarden: --format json)",
+        "Unknown argument: --json (trufflehog's; in keywarden: --format jsonl, one finding per line)",
       ],
       [["import", "gitleaks", "--json"], "Unknown argument: --json"],
     ];

@@ -190,6 +190,30 @@ describe("keywarden scan", () => {
     expect(await last("--no-redact", "--redact=100")).toBe("REDACTED");
   });
 
+  it("writes JSON lines: one line per finding, the JSON report's, and nothing when clean", async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, "a.env"),
+      `LLAMA_API_KEY=${expandExample("LLM|{{digits:15}}|{{b64url:27}}").text}\n`,
+    );
+    writeFileSync(join(dir, "b.env"), `GITHUB_TOKEN=${expandTemplate("ghp_{{alnum:36}}")}\n`);
+    const lines = await runCli(["scan", ".", "--format", "jsonl"], { cwd: dir });
+    const json = await runCli(["scan", ".", "--format", "json"], { cwd: dir });
+    expect(lines.exitCode).toBe(1);
+    const records = lines.stdout.trimEnd().split("\n");
+    expect(records).toHaveLength(2);
+    expect(records.map((line) => JSON.parse(line))).toEqual(JSON.parse(json.stdout).findings);
+    // The summary the lines do not hold is one line on stderr.
+    expect(lines.stderr).toMatch(
+      /^keywarden: 2 findings \(2 distinct secrets\): 2 files .* in \d+ ms\.\n$/,
+    );
+    const clean = makeTempDir();
+    writeFileSync(join(clean, "a.txt"), "nothing here\n");
+    const none = await runCli(["scan", ".", "--format", "jsonl"], { cwd: clean });
+    expect(none).toMatchObject({ exitCode: 0, stdout: "" });
+    expect(none.stderr).toMatch(/^keywarden: No secrets found/);
+  });
+
   it("exits 0 on a clean tree and honours .gitignore and config excludes", async () => {
     const key = expandExample("LLM|{{digits:15}}|{{b64url:27}}").text;
     const repo = makeTempRepo({

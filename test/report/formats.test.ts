@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { formatCsv } from "../../src/report/csv.js";
 import { escapeCommandProperty, formatGithub } from "../../src/report/github.js";
 import { formatHtml } from "../../src/report/html.js";
+import { formatJson } from "../../src/report/json.js";
+import { formatJsonLines } from "../../src/report/jsonl.js";
 import { formatJunit } from "../../src/report/junit.js";
 import { formatMarkdown } from "../../src/report/markdown.js";
 import { REPORTERS } from "../../src/report/registry.js";
@@ -335,6 +337,23 @@ describe("HTML", () => {
   });
 });
 
+describe("JSON lines", () => {
+  it("is one line per finding, each the JSON report's finding, in the report's order", () => {
+    const { input } = makeFixture();
+    const lines = formatJsonLines(input());
+    const json = JSON.parse(formatJson(input())) as { findings: unknown[] };
+    expect(lines.endsWith("\n")).toBe(true);
+    const records = lines.trimEnd().split("\n");
+    expect(records.length).toBe(json.findings.length);
+    expect(records.map((line) => JSON.parse(line))).toEqual(json.findings);
+  });
+
+  it("is empty for a clean scan", () => {
+    const { input } = makeFixture();
+    expect(formatJsonLines({ ...input(), findings: [] })).toBe("");
+  });
+});
+
 describe("registry", () => {
   it("names every format, each of which renders the fixture", async () => {
     expect(Object.keys(REPORTERS).sort()).toEqual([
@@ -342,6 +361,7 @@ describe("registry", () => {
       "github",
       "html",
       "json",
+      "jsonl",
       "junit",
       "markdown",
       "sarif",

@@ -78,7 +78,16 @@ describe("redaction in every format", () => {
     const secrets = plant(repo.dir);
     repo.commit("keys");
     expect(FORMAT_NAMES).toEqual(
-      expect.arrayContaining(["text", "json", "sarif", "junit", "csv", "markdown", "github"]),
+      expect.arrayContaining([
+        "text",
+        "json",
+        "jsonl",
+        "sarif",
+        "junit",
+        "csv",
+        "markdown",
+        "github",
+      ]),
     );
 
     const runs = await runEachWay(
