@@ -5415,6 +5415,25 @@ var init_pattern_scope_store = __esm({
   }
 });
 
+// src/config/rule-details.ts
+function withLazyDetails(raw2, load) {
+  for (const field of DETAIL_FIELDS) {
+    Object.defineProperty(raw2, field, {
+      get: () => load()[raw2.id]?.[field],
+      enumerable: true,
+      configurable: true
+    });
+  }
+  return raw2;
+}
+var DETAIL_FIELDS;
+var init_rule_details = __esm({
+  "src/config/rule-details.ts"() {
+    "use strict";
+    DETAIL_FIELDS = ["examples", "description", "verify", "revoke"];
+  }
+});
+
 // src/sources/read-text.ts
 import { constants as constants2, isUtf8 } from "node:buffer";
 function utf16ByteOrder(bytes) {
@@ -15989,9 +16008,16 @@ async function compileBuiltinRules() {
   if (existsSync(bundled)) {
     const sources = JSON.parse(readFileSync2(bundled, "utf8"));
     for (const { globs } of sources) if (globs) usePrebuiltGlobs(globs);
+    let details2;
+    const loadDetails = () => {
+      details2 ??= JSON.parse(
+        readFileSync2(join2(root, "dist", "rules-detail.json"), "utf8")
+      );
+      return details2;
+    };
     return compileRules(
       sources.map(({ raw: raw2, file, scope }) => ({
-        raw: raw2,
+        raw: withLazyDetails(raw2, loadDetails),
         source: { file, builtin: true },
         scope: restoreScope(scope)
       })),
@@ -16011,6 +16037,7 @@ var init_load_rules = __esm({
     init_compile_rules();
     init_config_globs();
     init_pattern_scope_store();
+    init_rule_details();
   }
 });
 
@@ -20703,6 +20730,21 @@ function attributionText(finding, { quote, abbreviate }) {
 var init_attribution = __esm({
   "src/report/attribution.ts"() {
     "use strict";
+  }
+});
+
+// src/report/jsonl.ts
+var jsonl_exports = {};
+__export(jsonl_exports, {
+  formatJsonLines: () => formatJsonLines
+});
+var formatJsonLines;
+var init_jsonl = __esm({
+  "src/report/jsonl.ts"() {
+    "use strict";
+    init_format();
+    formatJsonLines = ({ findings }) => sortFindings(findings).map((finding) => `${JSON.stringify(finding)}
+`).join("");
   }
 });
 
@@ -48630,9 +48672,9 @@ var init_verifier = __esm({
 });
 
 // src/verify/sign-aws-v4.ts
-import { createHash as createHash3, createHmac } from "node:crypto";
+import { createHash as createHash2, createHmac } from "node:crypto";
 function sha256Hex(data) {
-  return createHash3("sha256").update(data, "utf8").digest("hex");
+  return createHash2("sha256").update(data, "utf8").digest("hex");
 }
 function hmac(key, data) {
   return createHmac("sha256", key).update(data, "utf8").digest();
@@ -54410,7 +54452,7 @@ var init_openai_admin = __esm({
 });
 
 // src/revoke/revokers/openrouter-management.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var ADMIN_ENV3, MAX_PAGES3, openrouterManagement;
 var init_openrouter_management = __esm({
   "src/revoke/revokers/openrouter-management.ts"() {
@@ -54429,7 +54471,7 @@ var init_openrouter_management = __esm({
       blocker: (_target, env) => missingEnv(env, [ADMIN_ENV3], "an OpenRouter management key"),
       revoke: oneByOne(async (target, context) => {
         const headers = { authorization: `Bearer ${context.env[ADMIN_ENV3]}` };
-        const digest = createHash4("sha256").update(target.secret).digest("hex");
+        const digest = createHash3("sha256").update(target.secret).digest("hex");
         const matches = [];
         let total = 0;
         for (let page = 0; page < MAX_PAGES3; page++) {
@@ -55523,6 +55565,7 @@ function describeUnread(unread) {
   return parts.join(" and ");
 }
 var EXAMPLES_PER_REASON = 5;
+var MOST_UNREAD_LISTED = 100;
 function describeSkips(skipped, verbose) {
   const byReason = /* @__PURE__ */ new Map();
   for (const notice of skipped) {
@@ -55532,15 +55575,17 @@ function describeSkips(skipped, verbose) {
   }
   const lines = [];
   for (const [reason, notices] of byReason) {
-    const listAll2 = verbose || UNREAD_REASONS.has(reason) || reason === "too-large";
-    const shown2 = listAll2 ? notices : notices.slice(0, EXAMPLES_PER_REASON);
+    const listedLong = UNREAD_REASONS.has(reason) || reason === "too-large";
+    const shown2 = verbose ? notices : notices.slice(0, listedLong ? MOST_UNREAD_LISTED : EXAMPLES_PER_REASON);
     lines.push(headOf(reason, notices.length));
     for (const notice of shown2)
       lines.push(
         `  ${escapeControls(notice.path)}${notice.detail ? ` (${escapeControls(notice.detail)})` : ""}`
       );
     if (shown2.length < notices.length)
-      lines.push(`  … and ${notices.length - shown2.length} more (--verbose lists them)`);
+      lines.push(
+        `  … and ${notices.length - shown2.length} more (--verbose lists them, as the JSON report does)`
+      );
   }
   return lines;
 }
@@ -58511,13 +58556,20 @@ function shannonEntropy(text) {
   return entropy;
 }
 
-// src/engine/fingerprint.ts
+// src/lazy-crypto.ts
 import { createRequire } from "node:module";
 var require2 = createRequire(import.meta.url);
 var crypto;
-function fingerprint(ruleId, secret) {
+function hexDigest(algorithm, ...parts) {
   crypto ??= require2("node:crypto");
-  return crypto.createHash("sha256").update(ruleId).update("\0").update(sameAcrossLayouts(secret)).digest("hex").slice(0, 32);
+  const hash = crypto.createHash(algorithm);
+  for (const part of parts) hash.update(part);
+  return hash.digest("hex");
+}
+
+// src/engine/fingerprint.ts
+function fingerprint(ruleId, secret) {
+  return hexDigest("sha256", ruleId, "\0", sameAcrossLayouts(secret)).slice(0, 32);
 }
 function sameAcrossLayouts(secret) {
   if (!/[\r\n]/.test(secret)) return secret;
@@ -59644,6 +59696,7 @@ var formatText = ({ findings, summary, color }) => {
 var REPORTERS = {
   text: async () => formatText,
   json: async () => formatJson,
+  jsonl: async () => (await Promise.resolve().then(() => (init_jsonl(), jsonl_exports))).formatJsonLines,
   sarif: async () => (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).formatSarif,
   junit: async () => (await Promise.resolve().then(() => (init_junit(), junit_exports))).formatJunit,
   csv: async () => (await Promise.resolve().then(() => (init_csv(), csv_exports))).formatCsv,
@@ -59658,7 +59711,6 @@ var FORMAT_NAMES = Object.keys(REPORTERS).filter(
 var ALL_FORMAT_NAMES = Object.keys(REPORTERS);
 
 // src/suppress/apply-suppressions.ts
-import { createHash as createHash2 } from "node:crypto";
 import { relative as relative4, resolve as resolve7 } from "node:path";
 init_suppression_entry();
 function suppressibleOf(finding) {
@@ -59716,7 +59768,7 @@ function applySuppressions(findings, suppressions, pathsFrom) {
 }
 function inHashedSecrets(hashed, finding) {
   const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
-  return inFile?.has(createHash2("sha1").update(finding.secret).digest("hex")) === true;
+  return inFile?.has(hexDigest("sha1", finding.secret)) === true;
 }
 function describeUnusedEntries(unused) {
   return unused.map(
@@ -59990,11 +60042,11 @@ async function executeScan(context, request2) {
   });
   const silent = options2.format === "text" && !options2.output && findings.length === 0 && (options2.quiet || request2.source === "staged");
   if (!silent) writeReport(context, options2.output, report);
-  if (options2.output && options2.output !== STANDARD_OUTPUT && !options2.quiet) {
-    io2.stderr.write(
-      `keywarden: ${scanHeadline(reported, result2.summary)} Report written to ${escapeControls(options2.output)}.
-`
-    );
+  const toFile = options2.output !== void 0 && options2.output !== STANDARD_OUTPUT;
+  if (!options2.quiet && (toFile || options2.format === "jsonl" && request2.source !== "staged")) {
+    const where = toFile ? ` Report written to ${escapeControls(options2.output)}.` : "";
+    io2.stderr.write(`keywarden: ${scanHeadline(reported, result2.summary)}${where}
+`);
   }
   const unread = listSkipped(io2, result2.summary.skipped, options2);
   context.exitCode = failOnExitCode(findings, options2.verify);
