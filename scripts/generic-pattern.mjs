@@ -300,9 +300,12 @@ const negPrefix = `(?<!(?:${alternation(NEG_PREFIX)})[_.\\-]?${keywordText})`;
 const keyword = `(?:${[...lowerForms, ...capitalForms, ...upperForms].join("|")})${negPrefix}`;
 const negSuffix = `(?<![_.\\-](?:${alternation(NEG_SUFFIX)}))`;
 const keyTail = `(?:[_.\\-][A-Za-z0-9_.\\-]{0,30}?)?${negSuffix}(?:\\[[^\\]\\n]{0,12}\\])?`;
-/** Go `var x string = `, TypeScript `x: string = `, Rust `X: &str = ` and `X: &'static str = `. */
+/**
+ * Go `var x string = `, TypeScript `x: string = `, Rust `X: &str = ` and `X: &'static str = `,
+ * Python's `X: str = ` and its constants `X: Final = `, `X: Final[str] = `, `X: ClassVar[str] = `.
+ */
 const typeAnnotation =
-  "(?:[ \\t]{0,40}:?[ \\t]{1,40}(?:&(?:'static[ \\t]{1,40})?)?(?:string|String|str)(?![\\w]))?";
+  "(?:[ \\t]{0,40}:?[ \\t]{1,40}(?:&(?:'static[ \\t]{1,40})?)?(?:(?:typing\\.)?(?:(?:Final|ClassVar|Optional)\\[(?:str|string)\\]|Final)|string|String|str)(?![\\w]))?";
 const operators = `(?:${[
   // --password value, --token=value
   "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]{1,40})",

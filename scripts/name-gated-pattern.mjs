@@ -45,11 +45,12 @@ const BLOCK_SCALAR = "[\"']?[ \\t]{0,3}:[ \\t]{1,3}[|>][-+1-9]{0,2}[ \\t]{0,40}\
 
 /**
  * A declared string type between a name and its `=`: Go's `var name string = `, TypeScript's,
- * Kotlin's, Swift's and Scala's `name: String = `, Python's `NAME: str = `, Rust's `NAME: &str = `
+ * Kotlin's, Swift's and Scala's `name: String = `, Python's `NAME: str = ` and its constants
+ * (`NAME: Final = `, `NAME: Final[str] = `, `NAME: ClassVar[str] = `), Rust's `NAME: &str = `
  * and `NAME: &'static str = ` (the generic rule reads the same declarations).
  */
 const STRING_TYPE =
-  "(?:[ \\t]{0,3}:?[ \\t]{1,3}(?:&(?:'static[ \\t]{1,3})?)?(?:string|String|str)(?!\\w))?";
+  "(?:[ \\t]{0,3}:?[ \\t]{1,3}(?:&(?:'static[ \\t]{1,3})?)?(?:(?:typing\\.)?(?:(?:Final|ClassVar|Optional)\\[(?:str|string)\\]|Final)|string|String|str)(?!\\w))?";
 
 /**
  * From the end of a name to its value: quotes (escaped in a notebook), a declared string type,
