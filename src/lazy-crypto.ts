@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 let crypto: typeof import("node:crypto") | undefined;
 
-/** A hex digest of the text, loading node:crypto on the first call. */
+/** The hex digest of the parts, one after the other; node:crypto loads on the first call. */
 export function hexDigest(algorithm: "sha1" | "sha256", ...parts: readonly string[]): string {
   crypto ??= require("node:crypto") as typeof import("node:crypto");
   const hash = crypto.createHash(algorithm);

@@ -32,9 +32,8 @@ let builtinRules: Promise<readonly CompiledRule[]> | undefined;
 /**
  * Built-in rules, compiled. The build precompiles rules/*.yaml into dist/rules.json (validated
  * raw rules, their details apart: see rule-details.ts) so start-up parses JSON, not YAML, and
- * loads no schema library; from a source
- * checkout without a build, the YAML is read directly. Compiled once per process: the scan,
- * verify and revoke stages of one run all ask for them.
+ * loads no schema library; from a source checkout without a build, the YAML is read directly.
+ * Compiled once per process: the scan, verify and revoke stages of one run all ask for them.
  */
 export function loadBuiltinRules(): Promise<readonly CompiledRule[]> {
   builtinRules ??= compileBuiltinRules();

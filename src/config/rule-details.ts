@@ -10,7 +10,7 @@ export const DETAIL_FIELDS = ["examples", "description", "verify", "revoke"] as 
 type DetailField = (typeof DETAIL_FIELDS)[number];
 export type RuleDetails = Partial<Pick<RawRule, DetailField>>;
 
-/** A built-in rule as stored: its raw rule without the detail fields, and what the build adds. */
+/** What the build stores of a built-in rule: its raw rule, beside what else it works out. */
 export interface StoredRule {
   readonly raw: RawRule;
 }
@@ -34,9 +34,9 @@ export function splitRuleDetails<T extends StoredRule>(
 }
 
 /**
- * Gives a lean rule its detail fields back as getters that read the details when first asked
- * for (`load` reads them once for every rule). They are enumerable, so a copy or JSON of the
- * rule holds them as before.
+ * Gives a lean rule its detail fields back as getters that ask `load` for every rule's details
+ * when one is first read (the caller reads the file once). They are enumerable, so a copy or
+ * JSON of the rule holds them as before.
  */
 export function withLazyDetails(raw: RawRule, load: () => Record<string, RuleDetails>): RawRule {
   for (const field of DETAIL_FIELDS) {
