@@ -220,6 +220,12 @@ export async function run(commandLine: readonly string[], io: CliIo): Promise<nu
     // yargs drops a lone `-`: a scan of it would quietly scan the current folder instead.
     if (options.includes("-"))
       throw new UsageError('"-" is not a path: to scan standard input, use keywarden stdin');
+    // The version alone (and gitleaks' spelling, `version`) needs no command and no yargs.
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "version")) {
+      const { toolInfo } = await import("../tool-info.js");
+      io.stdout.write(`${toolInfo().version}\n`);
+      return 0;
+    }
     if (!(await runPlain(argv, context))) {
       const helpOutput = await runWithYargs(argv, context);
       if (helpOutput) io.stdout.write(`${helpOutput}\n`);

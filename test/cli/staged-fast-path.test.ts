@@ -217,6 +217,22 @@ describe("keywarden staged without yargs", () => {
     expect(help.loaded.some((file) => yargsOutputs(readCliMetafile()).includes(file))).toBe(true);
   });
 
+  it("answers --version, and gitleaks' `version`, with package.json's version and no yargs", async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      version: string;
+    };
+    const yargsFiles = yargsOutputs(readCliMetafile());
+    for (const args of [["--version"], ["version"]]) {
+      const run = await runListingModules(args, makeTempDir());
+      expect(answer(run), args.join(" ")).toEqual({
+        exitCode: 0,
+        stdout: `${version}\n`,
+        stderr: "",
+      });
+      expect(run.loaded.filter((file) => yargsFiles.includes(file))).toEqual([]);
+    }
+  });
+
   it("loads the hook's path as one module, which the other commands share", async () => {
     const repo = repoWithStaged("LOG_LEVEL=debug");
     const clean = await runListingModules(["staged"], repo.dir);
