@@ -26,6 +26,13 @@ function rule(overrides: Partial<RawRule> & Pick<RawRule, "id" | "pattern" | "ke
 
 const source = { file: "test.yaml", builtin: true };
 const compile = (...raws: RawRule[]) => compileRules(raws.map((raw) => ({ raw, source })));
+/** The same with each rule's scope worked out, as the build does: windows, leads. */
+const compileScoped = (...raws: RawRule[]) =>
+  compileRules(
+    raws.map((raw) => ({ raw, source })),
+    new Set(),
+    { scopeOf: ruleScope },
+  );
 
 const tokenRule = rule({
   id: "tok",
@@ -90,19 +97,12 @@ describe("keyword search (the prefilter for a handful of keywords)", () => {
 });
 
 describe("prefilter, in a run of one character", () => {
-  const runRule = compileRules(
-    [
-      {
-        raw: rule({
-          id: "run",
-          pattern: "a{20}(?<secret>[0-9]{6}[a-z]{4})",
-          keywords: ["aaaaaaaaaaaaaaaaaaaa"],
-        }),
-        source,
-      },
-    ],
-    new Set(),
-    { scopeOf: ruleScope },
+  const runRule = compileScoped(
+    rule({
+      id: "run",
+      pattern: "a{20}(?<secret>[0-9]{6}[a-z]{4})",
+      keywords: ["aaaaaaaaaaaaaaaaaaaa"],
+    }),
   );
 
   it("keeps a hit every few characters, and the run's last", () => {
@@ -129,19 +129,12 @@ describe("prefilter, in a run of one character", () => {
 });
 
 describe("rules tried at their keyword leads, where the keyword repeats", () => {
-  const leadRule = compileRules(
-    [
-      {
-        raw: rule({
-          id: "lead",
-          pattern: "(?<![a-z])(?:api|access)[_.\\-]?key=(?<secret>[0-9]{6}[a-z]{6})(?![a-z0-9])",
-          keywords: ["key"],
-        }),
-        source,
-      },
-    ],
-    new Set(),
-    { scopeOf: ruleScope },
+  const leadRule = compileScoped(
+    rule({
+      id: "lead",
+      pattern: "(?<![a-z])(?:api|access)[_.\\-]?key=(?<secret>[0-9]{6}[a-z]{6})(?![a-z0-9])",
+      keywords: ["key"],
+    }),
   );
 
   it("has leads (the case under test)", () => {
