@@ -301,11 +301,17 @@ const keyword = `(?:${[...lowerForms, ...capitalForms, ...upperForms].join("|")}
 const negSuffix = `(?<![_.\\-](?:${alternation(NEG_SUFFIX)}))`;
 const keyTail = `(?:[_.\\-][A-Za-z0-9_.\\-]{0,30}?)?${negSuffix}(?:\\[[^\\]\\n]{0,12}\\])?`;
 /**
- * Go `var x string = `, TypeScript `x: string = `, Rust `X: &str = ` and `X: &'static str = `,
- * Python's `X: str = ` and its constants `X: Final = `, `X: Final[str] = `, `X: ClassVar[str] = `.
+ * A declared string type between a name and its `=`, `before` and `between` the blanks allowed
+ * around its parts: Go's `var x string = `, TypeScript's, Kotlin's, Swift's and Scala's
+ * `x: String = `, Rust's `X: &str = ` and `X: &'static str = `, Python's `X: str = ` and its
+ * constants `X: Final = `, `X: Final[str] = `, `X: ClassVar[str] = `. The rules for keys without
+ * a prefix (name-gated-pattern.mjs) read the same declarations.
  */
-const typeAnnotation =
-  "(?:[ \\t]{0,40}:?[ \\t]{1,40}(?:&(?:'static[ \\t]{1,40})?)?(?:(?:typing\\.)?(?:(?:Final|ClassVar|Optional)\\[(?:str|string)\\]|Final)|string|String|str)(?![\\w]))?";
+export function declaredStringType(before, between) {
+  return `(?:${before}:?${between}(?:&(?:'static${between})?)?(?:(?:typing\\.)?(?:(?:Final|ClassVar|Optional)\\[(?:str|string)\\]|Final)|string|String|str)(?!\\w))?`;
+}
+
+const typeAnnotation = declaredStringType("[ \\t]{0,40}", "[ \\t]{1,40}");
 const operators = `(?:${[
   // --password value, --token=value
   "(?<=(?:^|[\\s\"'])--?[\\w.\\-]{1,60})(?:=|[ \\t]{1,40})",

@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { declaredStringType } from "./generic-pattern.mjs";
 
 /**
  * Key words that, before or after the key word, name something else: cache_key, key_id. What
@@ -43,14 +44,8 @@ const OPEN_QUOTE = "(?:(?:@|[rbfu]{1,2})(?=\\\\?[\"'\\x60]))?\\\\?[\"'\\x60]";
 /** A YAML block scalar (`name: |` or `name: >-`): the value is the next, indented line. */
 const BLOCK_SCALAR = "[\"']?[ \\t]{0,3}:[ \\t]{1,3}[|>][-+1-9]{0,2}[ \\t]{0,40}\\r?\\n[ \\t]{1,40}";
 
-/**
- * A declared string type between a name and its `=`: Go's `var name string = `, TypeScript's,
- * Kotlin's, Swift's and Scala's `name: String = `, Python's `NAME: str = ` and its constants
- * (`NAME: Final = `, `NAME: Final[str] = `, `NAME: ClassVar[str] = `), Rust's `NAME: &str = `
- * and `NAME: &'static str = ` (the generic rule reads the same declarations).
- */
-const STRING_TYPE =
-  "(?:[ \\t]{0,3}:?[ \\t]{1,3}(?:&(?:'static[ \\t]{1,3})?)?(?:(?:typing\\.)?(?:(?:Final|ClassVar|Optional)\\[(?:str|string)\\]|Final)|string|String|str)(?!\\w))?";
+/** A declared string type between a name and its `=` (see generic-pattern.mjs). */
+const STRING_TYPE = declaredStringType("[ \\t]{0,3}", "[ \\t]{1,3}");
 
 /**
  * From the end of a name to its value: quotes (escaped in a notebook), a declared string type,
