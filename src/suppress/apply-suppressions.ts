@@ -90,13 +90,7 @@ export function applySuppressions(
       (baseline.fingerprints.has(finding.fingerprint) ||
         baseline.locations.some((entry) => entryMatches(entry, target, true)) ||
         (baseline.hashedSecrets !== undefined &&
-          inHashedSecrets(baseline.hashedSecrets, {
-            path:
-              baseline.folder !== undefined && pathsFrom !== undefined
-                ? toPosix(relative(baseline.folder, resolve(pathsFrom, finding.path)))
-                : finding.path,
-            secret: finding.secret,
-          })))
+          inHashedSecrets(baseline.hashedSecrets, seenFrom(baseline.folder).path, finding.secret)))
     ) {
       suppressed.push({ finding, by: "baseline" });
       continue;
@@ -111,15 +105,17 @@ export function applySuppressions(
 }
 
 /**
- * Whether a detect-secrets baseline holds this finding's secret in its file. detect-secrets
- * ties a secret to its file, not its line, as a baseline of later scans does.
+ * Whether a detect-secrets baseline holds the secret in the file at `path` (from the baseline's
+ * folder). detect-secrets ties a secret to its file, not its line, as a baseline of later scans
+ * does.
  */
 function inHashedSecrets(
   hashed: ReadonlyMap<string, ReadonlySet<string>>,
-  finding: { readonly path: string; readonly secret: string },
+  path: string,
+  secret: string,
 ): boolean {
-  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
-  return inFile?.has(hexDigest("sha1", finding.secret)) === true;
+  const inFile = hashed.get(path.replace(/^\.\//, ""));
+  return inFile?.has(hexDigest("sha1", secret)) === true;
 }
 
 /** One line per unused entry, for stderr: where it is, what it says, and why it was kept. */
