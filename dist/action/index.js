@@ -59751,10 +59751,7 @@ function applySuppressions(findings, suppressions, pathsFrom) {
       continue;
     }
     const baseline = suppressions.baseline;
-    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)) || baseline.hashedSecrets !== void 0 && inHashedSecrets(baseline.hashedSecrets, {
-      path: baseline.folder !== void 0 && pathsFrom !== void 0 ? toPosix(relative4(baseline.folder, resolve7(pathsFrom, finding.path))) : finding.path,
-      secret: finding.secret
-    }))) {
+    if (baseline && (baseline.fingerprints.has(finding.fingerprint) || baseline.locations.some((entry) => entryMatches(entry, target, true)) || baseline.hashedSecrets !== void 0 && inHashedSecrets(baseline.hashedSecrets, seenFrom(baseline.folder).path, finding.secret))) {
       suppressed.push({ finding, by: "baseline" });
       continue;
     }
@@ -59766,9 +59763,9 @@ function applySuppressions(findings, suppressions, pathsFrom) {
     unused: suppressions.ignore.filter((entry) => !used.has(entry))
   };
 }
-function inHashedSecrets(hashed, finding) {
-  const inFile = hashed.get(finding.path.replace(/^\.\//, ""));
-  return inFile?.has(hexDigest("sha1", finding.secret)) === true;
+function inHashedSecrets(hashed, path, secret) {
+  const inFile = hashed.get(path.replace(/^\.\//, ""));
+  return inFile?.has(hexDigest("sha1", secret)) === true;
 }
 function describeUnusedEntries(unused) {
   return unused.map(
