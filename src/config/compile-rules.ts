@@ -5,6 +5,7 @@ import { type FieldPath, fieldText } from "./field-text.js";
 import type { KeywordLeads } from "./keyword-leads.js";
 import type { PatternScope } from "./pattern-scope.js";
 import type { RegexReach } from "./regex-reach.js";
+import type { RuleDetails } from "./rule-details.js";
 import type { RawRule } from "./rule-schema.js";
 import { resolveSecretGroup, type SecretGroup } from "./secret-group.js";
 
@@ -168,6 +169,11 @@ export interface RuleSource {
   readonly raw: RawRule;
   readonly source: RuleOrigin;
   readonly scope?: PatternScope;
+  /**
+   * For a built rule stored without its details (see rule-details.ts): reads them. `raw` then
+   * holds every field once `rule.raw` is first read, which no scan does.
+   */
+  readonly details?: () => RuleDetails | undefined;
 }
 
 export function compileRule(
@@ -175,6 +181,7 @@ export function compileRule(
   source: RuleOrigin,
   options: CompileRuleOptions = {},
   scope: PatternScope = options.scopeOf?.(raw) ?? {},
+  details?: RuleSource["details"],
 ): CompiledRule {
   const where = (field: FieldPath) => fieldWhere(source, raw.id, field);
   const pattern = scope.pattern ?? raw.pattern;
@@ -185,6 +192,7 @@ export function compileRule(
   let allow: CompiledAllow | undefined;
   let includePaths: PathMatcher | undefined | null = null;
   let excludePaths: PathMatcher | undefined | null = null;
+  let whole: RawRule | undefined = details ? undefined : raw;
   if (!options.prevalidated) {
     if (raw.flags) checkFlags(raw.flags, where(["flags"]));
     regex = buildRegex("g");
@@ -238,7 +246,10 @@ export function compileRule(
     reach: scope.reach,
     leads: scope.leads,
     remediation: raw.remediation,
-    raw,
+    get raw() {
+      whole ??= { ...raw, ...details?.() };
+      return whole;
+    },
     source,
   };
 }
@@ -263,7 +274,9 @@ export function compileRules(
   knownIds: ReadonlySet<string> = new Set(),
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const compiled = rules.map(({ raw, source, scope }) => compileRule(raw, source, options, scope));
+  const compiled = rules.map(({ raw, source, scope, details }) =>
+    compileRule(raw, source, options, scope, details),
+  );
   assertUniqueIds(compiled);
   const ids = new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {

@@ -5,7 +5,7 @@ import { ConfigError } from "../errors.js";
 import { type CompiledRule, compileRules } from "./compile-rules.js";
 import { usePrebuiltGlobs } from "./config-globs.js";
 import { restoreScope, type StoredScope } from "./pattern-scope-store.js";
-import { type RuleDetails, withLazyDetails } from "./rule-details.js";
+import type { RuleDetails } from "./rule-details.js";
 import type { RawRule } from "./rule-schema.js";
 
 /**
@@ -60,9 +60,10 @@ async function compileBuiltinRules(): Promise<readonly CompiledRule[]> {
     };
     return compileRules(
       sources.map(({ raw, file, scope }) => ({
-        raw: withLazyDetails(raw, loadDetails),
+        raw,
         source: { file, builtin: true },
         scope: restoreScope(scope),
+        details: () => loadDetails()[raw.id],
       })),
       new Set(),
       { prevalidated: true },

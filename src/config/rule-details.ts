@@ -3,7 +3,8 @@ import type { RawRule } from "./rule-schema.js";
 /**
  * The built-in rules' fields no scan reads: a rule's examples, description and its verify and
  * revoke settings, about half of dist/rules.json. The build writes them to a file of their own
- * (dist/rules-detail.json), read on first use, so the pre-commit hook parses only what it runs.
+ * (dist/rules-detail.json), read when a compiled rule's `raw` is first asked for (see
+ * compileRule), so the pre-commit hook parses only what it runs.
  */
 export const DETAIL_FIELDS = ["examples", "description", "verify", "revoke"] as const;
 
@@ -31,20 +32,4 @@ export function splitRuleDetails<T extends StoredRule>(
     return { ...rule, raw: raw as unknown as RawRule };
   });
   return { lean, details };
-}
-
-/**
- * Gives a lean rule its detail fields back as getters that ask `load` for every rule's details
- * when one is first read (the caller reads the file once). They are enumerable, so a copy or
- * JSON of the rule holds them as before.
- */
-export function withLazyDetails(raw: RawRule, load: () => Record<string, RuleDetails>): RawRule {
-  for (const field of DETAIL_FIELDS) {
-    Object.defineProperty(raw, field, {
-      get: () => load()[raw.id]?.[field],
-      enumerable: true,
-      configurable: true,
-    });
-  }
-  return raw;
 }
