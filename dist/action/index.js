@@ -5291,7 +5291,7 @@ function checkFlags(flags, where) {
     throw new ConfigError(`${where}: "${flags}" repeats a flag (write each of i, m, s, u once)`);
   }
 }
-function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw2) ?? {}) {
+function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw2) ?? {}, details2) {
   const where = (field) => fieldWhere(source, raw2.id, field);
   const pattern = scope.pattern ?? raw2.pattern;
   const buildRegex = (mode) => compileRegex(pattern, `${mode}d${raw2.flags ?? ""}`, where(["pattern"]));
@@ -5300,6 +5300,7 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
   let allow;
   let includePaths = null;
   let excludePaths = null;
+  let whole = details2 ? void 0 : raw2;
   if (!options2.prevalidated) {
     if (raw2.flags) checkFlags(raw2.flags, where(["flags"]));
     regex = buildRegex("g");
@@ -5353,7 +5354,10 @@ function compileRule(raw2, source, options2 = {}, scope = options2.scopeOf?.(raw
     reach: scope.reach,
     leads: scope.leads,
     remediation: raw2.remediation,
-    raw: raw2,
+    get raw() {
+      whole ??= { ...raw2, ...details2?.() };
+      return whole;
+    },
     source
   };
 }
@@ -5370,7 +5374,9 @@ function assertUniqueIds(rules) {
   }
 }
 function compileRules(rules, knownIds = /* @__PURE__ */ new Set(), options2 = {}) {
-  const compiled = rules.map(({ raw: raw2, source, scope }) => compileRule(raw2, source, options2, scope));
+  const compiled = rules.map(
+    ({ raw: raw2, source, scope, details: details2 }) => compileRule(raw2, source, options2, scope, details2)
+  );
   assertUniqueIds(compiled);
   const ids = /* @__PURE__ */ new Set([...knownIds, ...compiled.map((rule) => rule.id)]);
   for (const rule of compiled) {
@@ -5412,25 +5418,6 @@ function restoreScope(stored) {
 var init_pattern_scope_store = __esm({
   "src/config/pattern-scope-store.ts"() {
     "use strict";
-  }
-});
-
-// src/config/rule-details.ts
-function withLazyDetails(raw2, load) {
-  for (const field of DETAIL_FIELDS) {
-    Object.defineProperty(raw2, field, {
-      get: () => load()[raw2.id]?.[field],
-      enumerable: true,
-      configurable: true
-    });
-  }
-  return raw2;
-}
-var DETAIL_FIELDS;
-var init_rule_details = __esm({
-  "src/config/rule-details.ts"() {
-    "use strict";
-    DETAIL_FIELDS = ["examples", "description", "verify", "revoke"];
   }
 });
 
@@ -16017,9 +16004,10 @@ async function compileBuiltinRules() {
     };
     return compileRules(
       sources.map(({ raw: raw2, file, scope }) => ({
-        raw: withLazyDetails(raw2, loadDetails),
+        raw: raw2,
         source: { file, builtin: true },
-        scope: restoreScope(scope)
+        scope: restoreScope(scope),
+        details: () => loadDetails()[raw2.id]
       })),
       /* @__PURE__ */ new Set(),
       { prevalidated: true }
@@ -16037,7 +16025,6 @@ var init_load_rules = __esm({
     init_compile_rules();
     init_config_globs();
     init_pattern_scope_store();
-    init_rule_details();
   }
 });
 
