@@ -95,24 +95,17 @@ function matchStarts(
   high = Math.min(high, to - 1);
   if (count === 0 || high < low) return new Int32Array(0);
   const starts = new Int32Array(count);
-  const sort = count < SORTED_STARTS;
+  const marked = count < SORTED_STARTS ? undefined : new Uint8Array(high - low + 1);
   count = 0;
-  if (sort) {
-    for (let i = 0; i < hitStarts.length; i++) {
-      for (const lead of hitLeads[i] ?? []) {
-        const start = hitStarts[i]! - lead;
-        if (start >= low && start <= high) starts[count++] = start;
-      }
-    }
-    return starts.subarray(0, count).sort();
-  }
-  const marked = new Uint8Array(high - low + 1);
   for (let i = 0; i < hitStarts.length; i++) {
     for (const lead of hitLeads[i] ?? []) {
       const start = hitStarts[i]! - lead;
-      if (start >= low && start <= high) marked[start - low] = 1;
+      if (start < low || start > high) continue;
+      if (marked) marked[start - low] = 1;
+      else starts[count++] = start;
     }
   }
+  if (!marked) return starts.subarray(0, count).sort();
   for (let at = 0; at < marked.length; at++) if (marked[at] === 1) starts[count++] = low + at;
   return starts.subarray(0, count);
 }
