@@ -58858,24 +58858,17 @@ function matchStarts(hitStarts, hitLeads, band) {
   high = Math.min(high, to2 - 1);
   if (count === 0 || high < low) return new Int32Array(0);
   const starts = new Int32Array(count);
-  const sort = count < SORTED_STARTS;
+  const marked = count < SORTED_STARTS ? void 0 : new Uint8Array(high - low + 1);
   count = 0;
-  if (sort) {
-    for (let i = 0; i < hitStarts.length; i++) {
-      for (const lead of hitLeads[i] ?? []) {
-        const start = hitStarts[i] - lead;
-        if (start >= low && start <= high) starts[count++] = start;
-      }
-    }
-    return starts.subarray(0, count).sort();
-  }
-  const marked = new Uint8Array(high - low + 1);
   for (let i = 0; i < hitStarts.length; i++) {
     for (const lead of hitLeads[i] ?? []) {
       const start = hitStarts[i] - lead;
-      if (start >= low && start <= high) marked[start - low] = 1;
+      if (start < low || start > high) continue;
+      if (marked) marked[start - low] = 1;
+      else starts[count++] = start;
     }
   }
+  if (!marked) return starts.subarray(0, count).sort();
   for (let at2 = 0; at2 < marked.length; at2++) if (marked[at2] === 1) starts[count++] = low + at2;
   return starts.subarray(0, count);
 }
